@@ -1,0 +1,146 @@
+"""The ``wxrtool`` command: parse options, make one library call, print.
+
+Exit status: 0 done, 1 failed (one ``Error: FILE:LINE:COL: ...`` line on
+stderr), 2 usage error. Data goes to stdout, messages to stderr; a traceback is
+a bug and shows only with ``--traceback``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from . import __version__, stats, writers
+from .convert import convert as convert_export
+from .errors import WXRError
+from .selection import Selection
+
+EXAMPLES = """
+\b
+Examples:
+  wxrtool convert export.xml --to json -o blog.json
+  wxrtool convert export.xml.gz --to jsonl --comments all > blog.jsonl
+  wxrtool stats export.xml
+  wxrtool formats
+"""
+
+
+class _Group(click.Group):
+    """Turns wxrtool's errors into one ``Error:`` line and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except WXRError as exc:
+            raise click.ClickException(str(exc)) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            sys.exit(130)
+        except Exception as exc:
+            if ctx.params.get("traceback"):
+                raise
+            raise click.ClickException(
+                f"internal error: {type(exc).__name__}: {exc} (a bug in wxrtool; run again with"
+                " --traceback and report what it prints)"
+            ) from None
+
+
+@click.group(cls=_Group, epilog=EXAMPLES)
+@click.version_option(__version__, prog_name="wxrtool")
+@click.option("--traceback", is_flag=True, help="Show a Python traceback on internal errors.")
+def main(traceback: bool) -> None:
+    """Get a blog out of WordPress without losing anything on the way.
+
+    Reads WordPress exports (WXR 1.0-1.2, WordPress.com, WP-CLI; gzip, bzip2
+    and xz) in constant memory and writes them in other formats.
+    """
+
+
+def _statuses(values: tuple[str, ...]) -> frozenset[str] | None:
+    names = {v.strip() for value in values for v in value.split(",") if v.strip()}
+    return None if "all" in names else frozenset(names)
+
+
+@main.command(epilog=EXAMPLES)
+@click.argument("file", metavar="FILE")
+@click.option("--to", "to", required=True, type=click.Choice(list(writers.FORMATS)), help="Output format.")
+@click.option("-o", "--output", default="-", show_default=True, help="Output file ('-': standard output).")
+@click.option(
+    "--status",
+    multiple=True,
+    metavar="STATUS[,STATUS]",
+    help="Item statuses to write (default: publish); 'all' for every status. Repeatable.",
+)
+@click.option("--type", "types", multiple=True, metavar="TYPE[,TYPE]", help="Only these post types. Repeatable.")
+@click.option(
+    "--comments",
+    type=click.Choice(["approved", "all"]),
+    default=None,
+    help="Which comments and pings to write (default: approved).",
+)
+@click.option("--personal-data", is_flag=True, help="Keep e-mail and IP addresses and comment meta.")
+@click.option("--all", "everything", is_flag=True, help="Write everything: every status, comment and field.")
+@click.option("-q", "--quiet", is_flag=True, help="Do not print the account of records on stderr.")
+def convert(
+    file: str,
+    to: str,
+    output: str,
+    status: tuple[str, ...],
+    types: tuple[str, ...],
+    comments: str | None,
+    personal_data: bool,
+    everything: bool,
+    quiet: bool,
+) -> None:
+    """Convert the WordPress export FILE ('-' for stdin) to another format.
+
+    By default only what a visitor of the blog could see is written: published
+    items, approved comments and pings, no e-mail or IP addresses and never a
+    post password. The options widen that; the account printed at the end says
+    what was read, written and left out, and why.
+    """
+    selection = Selection.everything() if everything else Selection()
+    changes: dict[str, Any] = {}
+    if status:
+        changes["statuses"] = _statuses(status)
+    if types:
+        changes["types"] = _statuses(types)
+    if comments:
+        changes["comments"] = comments
+    if personal_data:
+        changes["personal_data"] = True
+    if changes:
+        selection = Selection(**{**selection.__dict__, **changes})
+    account = convert_export(file, to, output, selection)
+    if not quiet:
+        where = "standard output" if output == "-" else output
+        click.echo(f"wxrtool: wrote {to} to {where}", err=True)
+        click.echo(account.summary(), err=True)
+
+
+@main.command("stats", epilog=EXAMPLES)
+@click.argument("file", metavar="FILE")
+@click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
+def stats_command(file: str, as_json: bool) -> None:
+    """Count what the export FILE holds: items, comments, pings, threads, dates, authors.
+
+    Everything is counted, whatever its status.
+    """
+    numbers = stats.collect(file)
+    if as_json:
+        click.echo(json.dumps(numbers, ensure_ascii=False, indent=2))
+    else:
+        click.echo(stats.render(numbers))
+
+
+@main.command("formats")
+def formats_command() -> None:
+    """List the output formats that `convert --to` accepts."""
+    width = max(len(name) for name in writers.FORMATS)
+    for fmt in writers.FORMATS.values():
+        click.echo(f"{fmt.name:<{width}}  {fmt.summary}")

@@ -1,0 +1,66 @@
+"""Exceptions: one base class, each subclass also the builtin it resembles.
+
+Every error that comes from the input carries where it happened (file, line,
+column) and what to try next, so the command line can print one actionable line.
+"""
+
+from __future__ import annotations
+
+
+class WXRError(Exception):
+    """Base of every error wxrtool raises on purpose.
+
+    Parameters:
+        message: what is wrong, without location.
+        file: the input's name (path, ``-`` or ``<stream>``).
+        line, column: 1-based position in the (decompressed) XML, when known.
+        hint: what the user can do about it.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.line = line
+        self.column = column
+        self.hint = hint
+
+    @property
+    def location(self) -> str:
+        """``FILE:LINE:COL``, as much of it as is known."""
+        parts = [self.file or "<input>"]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+class ParseError(WXRError, ValueError):
+    """The input is not well-formed XML, or is truncated."""
+
+
+class UnsafeXMLError(ParseError):
+    """The input declares a DOCTYPE or entities, which no WXR export ever does."""
+
+
+class NotWXRError(WXRError, ValueError):
+    """Well-formed XML, but not a WordPress export."""
+
+
+class OutputError(WXRError, OSError):
+    """The output cannot be written where asked."""

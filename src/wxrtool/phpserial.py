@@ -1,0 +1,130 @@
+"""A safe, bounded decoder for PHP ``serialize()`` output found in WXR meta.
+
+WordPress stores arrays in meta as PHP-serialized text (``a:1:{s:3:"key";i:5;}``).
+This decoder builds only plain Python values; objects (``O:``) become a dict with
+their class name under ``"__class__"`` and nothing is ever instantiated or run.
+String lengths are byte counts in the original encoding (UTF-8), exactly as PHP
+counts them, so a value whose lengths were broken by a search-and-replace on the
+database fails to decode instead of decoding wrongly.
+
+The ``phpserialize`` package does the same job but has not had a release since
+2012 and recurses without bound; this is small enough to own.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_SERIALIZED = re.compile(r"^(?:[aO]:\d+:[\"{]|[CsSidb]:|N;)")
+
+MAX_DEPTH = 64
+
+
+class _Malformed(Exception):
+    pass
+
+
+def looks_serialized(text: str) -> bool:
+    """Whether ``text`` has the shape WordPress's ``is_serialized()`` looks for.
+
+    >>> looks_serialized('a:0:{}'), looks_serialized('hello')
+    (True, False)
+    """
+    text = text.strip()
+    if len(text) < 2 or not (text.endswith(";") or text.endswith("}")):
+        return False
+    return text == "N;" or _SERIALIZED.match(text) is not None
+
+
+def unserialize(text: str) -> tuple[bool, Any]:
+    """Decode PHP-serialized ``text``.
+
+    Returns ``(True, value)`` on success and ``(False, None)`` when the text is
+    not a complete, well-formed serialized value.
+
+    >>> unserialize('a:2:{i:0;s:1:"x";s:1:"k";b:1;}')
+    (True, {0: 'x', 'k': True})
+    """
+    data = text.strip().encode("utf-8", "surrogatepass")
+    try:
+        value, end = _decode(data, 0, 0)
+    except (_Malformed, ValueError, IndexError, RecursionError):
+        return False, None
+    if end != len(data):
+        return False, None
+    return True, value
+
+
+def to_json_safe(value: Any) -> Any:
+    """Make a decoded value JSON-friendly: dict keys become strings.
+
+    PHP arrays with keys 0..n-1 in order become lists, as PHP programmers read them.
+    """
+    if isinstance(value, dict):
+        keys = list(value)
+        if keys == list(range(len(keys))):
+            return [to_json_safe(value[k]) for k in keys]
+        return {str(k): to_json_safe(v) for k, v in value.items()}
+    return value
+
+
+def _expect(data: bytes, pos: int, token: bytes) -> int:
+    if data[pos : pos + len(token)] != token:
+        raise _Malformed(pos)
+    return pos + len(token)
+
+
+def _read_until(data: bytes, pos: int, stop: bytes) -> tuple[bytes, int]:
+    end = data.index(stop, pos)
+    return data[pos:end], end + 1
+
+
+def _decode(data: bytes, pos: int, depth: int) -> tuple[Any, int]:
+    if depth > MAX_DEPTH:
+        raise _Malformed(pos)
+    kind = data[pos : pos + 1]
+    if kind == b"N":
+        return None, _expect(data, pos + 1, b";")
+    pos = _expect(data, pos + 1, b":")
+    if kind == b"b":
+        raw, pos = _read_until(data, pos, b";")
+        if raw not in (b"0", b"1"):
+            raise _Malformed(pos)
+        return raw == b"1", pos
+    if kind == b"i":
+        raw, pos = _read_until(data, pos, b";")
+        return int(raw), pos
+    if kind == b"d":
+        raw, pos = _read_until(data, pos, b";")
+        return float(raw.replace(b"INF", b"inf")), pos
+    if kind == b"s":
+        size_raw, pos = _read_until(data, pos, b":")
+        size = int(size_raw)
+        pos = _expect(data, pos, b'"')
+        raw = data[pos : pos + size]
+        if len(raw) != size:
+            raise _Malformed(pos)
+        pos = _expect(data, pos + size, b'";')
+        return raw.decode("utf-8", "replace"), pos
+    if kind in (b"a", b"O"):
+        class_name = None
+        if kind == b"O":
+            _, pos = _read_until(data, pos, b":")
+            pos = _expect(data, pos, b'"')
+            end = data.index(b'"', pos)
+            class_name = data[pos:end].decode("utf-8", "replace")
+            pos = _expect(data, end + 1, b":")
+        count_raw, pos = _read_until(data, pos, b":")
+        count = int(count_raw)
+        pos = _expect(data, pos, b"{")
+        result: dict[Any, Any] = {}
+        if class_name is not None:
+            result["__class__"] = class_name
+        for _ in range(count):
+            key, pos = _decode(data, pos, depth + 1)
+            if not isinstance(key, (int, str)):
+                raise _Malformed(pos)
+            result[key], pos = _decode(data, pos, depth + 1)
+        return result, _expect(data, pos, b"}")
+    raise _Malformed(pos)

@@ -1,0 +1,175 @@
+"""WordPress's quirks, normalised once and only here.
+
+Everything odd about what WordPress writes into an export is turned into plain
+values in this module, so the reader stays a dispatcher and the records stay clean:
+zero dates, local dates without a time zone, percent-encoded slugs, the many
+spellings of a comment's moderation state, PHP-serialized meta.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import re
+from datetime import datetime, timedelta, timezone
+from urllib.parse import unquote
+
+from dateutil import parser as dateutil_parser
+
+from .phpserial import looks_serialized, to_json_safe, unserialize
+from .records import CommentStatus, Meta, PingType
+
+ZERO_DATE = "0000-00-00 00:00:00"
+
+# The largest real UTC offsets are -12:00 and +14:00; a larger difference between
+# post_date and post_date_gmt is damage (a hand edit, an import bug), not a zone.
+_MAX_OFFSET = timedelta(hours=14)
+
+_WXR_VERSION = re.compile(r"^\d+\.\d+$")
+
+
+def parse_wp_date(text: str) -> datetime | None:
+    """Parse a ``post_date``-style value (``YYYY-MM-DD HH:MM:SS``) as a naive datetime.
+
+    ``0000-00-00 00:00:00``, an empty value and anything unreadable mean "no date".
+
+    >>> parse_wp_date("2011-11-16 09:52:00")
+    datetime.datetime(2011, 11, 16, 9, 52)
+    >>> parse_wp_date("0000-00-00 00:00:00") is None
+    True
+    """
+    text = text.strip()
+    if not text or text.startswith("0000-00-00"):
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            value = dateutil_parser.parse(text)
+        except (ValueError, OverflowError):
+            return None
+    return value.replace(tzinfo=None) if value.tzinfo else value
+
+
+def parse_rfc822(text: str) -> datetime | None:
+    """Parse an RSS ``pubDate``; WordPress's zero date (year -0001) means none."""
+    text = text.strip()
+    if not text or "-0001" in text:
+        return None
+    try:
+        return email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+class DateResolver:
+    """Turns a (local, GMT) pair of WordPress dates into aware datetimes.
+
+    The export does not record the site's time zone, only each date in local time
+    and in GMT; their difference is the offset in force on that day. When the GMT
+    half is missing (drafts carry ``0000-00-00 00:00:00``), the local date gets the
+    offset most recently seen in the file, or UTC before any, and ``date_utc``
+    stays ``None``: the instant was never recorded, so it is not invented.
+    """
+
+    def __init__(self) -> None:
+        self.last_offset = timedelta(0)
+
+    def resolve(self, local_text: str, gmt_text: str) -> tuple[datetime | None, datetime | None, bool]:
+        """Return ``(date, date_utc, offset_known)``."""
+        local = parse_wp_date(local_text)
+        gmt = parse_wp_date(gmt_text)
+        if gmt is not None:
+            utc = gmt.replace(tzinfo=timezone.utc)
+            if local is None:
+                return utc.astimezone(timezone(self.last_offset)), utc, False
+            offset = local - gmt
+            # Offsets are whole minutes; seconds only differ when an export was edited.
+            offset = timedelta(minutes=round(offset.total_seconds() / 60))
+            if abs(offset) <= _MAX_OFFSET:
+                self.last_offset = offset
+                return local.replace(tzinfo=timezone(offset)), utc, True
+            return local.replace(tzinfo=timezone(self.last_offset)), None, False
+        if local is None:
+            return None, None, False
+        return local.replace(tzinfo=timezone(self.last_offset)), None, False
+
+
+def decode_slug(raw: str) -> str:
+    """Percent-decode a ``post_name`` exactly once (WordPress stores UTF-8 slugs encoded).
+
+    >>> decode_slug("%e6%97%a5%e6%9c%ac")
+    '日本'
+    """
+    raw = raw.strip()
+    return unquote(raw, errors="replace") if "%" in raw else raw
+
+
+def parse_int(text: str | None, default: int = 0) -> int:
+    """An integer field; empty or garbage means ``default``."""
+    if not text:
+        return default
+    text = text.strip()
+    try:
+        return int(text)
+    except ValueError:
+        return default
+
+
+def parse_bool(text: str | None) -> bool:
+    """``wp:is_sticky`` and friends: ``1`` is true."""
+    return (text or "").strip() in ("1", "true", "yes")
+
+
+_STATUS = {
+    "1": CommentStatus.APPROVED,
+    "approve": CommentStatus.APPROVED,
+    "approved": CommentStatus.APPROVED,
+    "0": CommentStatus.PENDING,
+    "hold": CommentStatus.PENDING,
+    "spam": CommentStatus.SPAM,
+    "trash": CommentStatus.TRASH,
+    "post-trashed": CommentStatus.POST_TRASHED,
+}
+
+
+def comment_status(text: str | None) -> CommentStatus:
+    """Map ``wp:comment_approved`` to a status.
+
+    Anything WordPress would not show (including the empty value some exports
+    carry) is pending: WordPress lists only ``1`` as approved.
+    """
+    return _STATUS.get((text or "").strip().lower(), CommentStatus.PENDING)
+
+
+def comment_kind(text: str | None) -> PingType | str:
+    """Classify ``wp:comment_type``: a :class:`PingType`, or the comment type's name.
+
+    ``''`` is what WordPress wrote for ordinary comments before 5.5; ``comment`` after.
+    """
+    value = (text or "").strip().lower()
+    if value == "pingback":
+        return PingType.PINGBACK
+    if value == "trackback":
+        return PingType.TRACKBACK
+    return value or "comment"
+
+
+def term_taxonomy(domain: str) -> str:
+    """The taxonomy of an item's ``<category domain=...>``; WXR 1.0 wrote ``tag``."""
+    domain = domain.strip()
+    if domain == "tag":
+        return "post_tag"
+    return domain or "category"
+
+
+def make_meta(key: str, value: str) -> Meta:
+    """A meta entry, with its PHP-serialized value decoded when that is safe."""
+    if looks_serialized(value):
+        ok, decoded = unserialize(value)
+        return Meta(key, value, True, to_json_safe(decoded) if ok else None)
+    return Meta(key, value)
+
+
+def valid_wxr_version(text: str) -> bool:
+    """WordPress's importer accepts ``wxr_version`` values of the form ``N.N``."""
+    return _WXR_VERSION.match(text.strip()) is not None

@@ -1,0 +1,168 @@
+"""What gets written, and an account of everything that did not.
+
+By default wxrtool writes what a visitor of the blog could see: published items
+(an attachment's ``inherit`` status follows its parent), approved comments and
+pings, no e-mail or IP addresses, never a post password. A :class:`Selection`
+widens that; a :class:`Selector` applies it to a stream of records and keeps the
+:class:`Account`, so that read = written + left out, by reason, always.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from .records import Author, CommentStatus, Post, Record
+
+KINDS = ("items", "comments", "pings")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which records a writer receives.
+
+    Parameters:
+        statuses: post statuses to keep (``None``: all). Attachments whose status
+            is ``inherit`` are judged by their parent's status.
+        types: post types to keep (``None``: all).
+        comments: ``"approved"`` (the default) or ``"all"``; applies to pings too.
+        personal_data: keep commenters' e-mail and IP addresses, authors' e-mail
+            addresses and comment meta (where Akismet keeps both).
+        protected: keep password-protected items (their password is never written).
+
+    >>> Selection.everything().statuses is None
+    True
+    """
+
+    statuses: frozenset[str] | None = frozenset({"publish"})
+    types: frozenset[str] | None = None
+    comments: str = "approved"
+    personal_data: bool = False
+    protected: bool = False
+
+    @classmethod
+    def everything(cls) -> Selection:
+        """Every record, personal data included (what ``--all`` asks for)."""
+        return cls(statuses=None, types=None, comments="all", personal_data=True, protected=True)
+
+
+@dataclass
+class Account:
+    """Counts of records read, written and left out (by reason), per kind."""
+
+    read: Counter[str] = field(default_factory=Counter)
+    written: Counter[str] = field(default_factory=Counter)
+    left_out: dict[str, Counter[str]] = field(default_factory=lambda: {k: Counter() for k in KINDS})
+
+    def leave_out(self, kind: str, reason: str, count: int = 1) -> None:
+        """Record ``count`` records of ``kind`` left out for ``reason``."""
+        if count:
+            self.left_out[kind][reason] += count
+
+    def balanced(self) -> bool:
+        """Whether every record read was either written or left out."""
+        return all(
+            self.read[k] == self.written[k] + sum(self.left_out[k].values()) for k in KINDS
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready form: ``{"read": ..., "written": ..., "left_out": ...}``."""
+        return {
+            "read": {k: self.read[k] for k in KINDS},
+            "written": {k: self.written[k] for k in KINDS},
+            "left_out": {k: dict(sorted(self.left_out[k].items())) for k in KINDS},
+        }
+
+    def summary(self) -> str:
+        """One line per kind, for people: ``items: 12 read, 10 written, 2 left out (status:draft 2)``."""
+        lines = []
+        for k in KINDS:
+            out = self.left_out[k]
+            line = f"{k}: {self.read[k]} read, {self.written[k]} written"
+            if out:
+                reasons = ", ".join(f"{r} {n}" for r, n in sorted(out.items()))
+                line += f", {sum(out.values())} left out ({reasons})"
+            lines.append(line)
+        return "\n".join(lines)
+
+
+class Selector:
+    """Applies a :class:`Selection` to a record stream and keeps the :class:`Account`.
+
+    >>> selector = Selector(Selection())
+    >>> records = selector.apply([])
+    >>> list(records), selector.account.balanced()
+    ([], True)
+    """
+
+    def __init__(self, selection: Selection | None = None, account: Account | None = None) -> None:
+        self.selection = selection or Selection()
+        self.account = account if account is not None else Account()
+        # Status of every item seen, for attachments that inherit their parent's.
+        self._status: dict[int, str] = {}
+
+    def apply(self, records: Iterable[Record]) -> Iterator[Record]:
+        """Yield the records the selection keeps, trimmed of what it leaves out."""
+        for record in records:
+            if isinstance(record, Post):
+                kept = self.post(record)
+                if kept is not None:
+                    yield kept
+            elif isinstance(record, Author) and not self.selection.personal_data:
+                yield dataclasses.replace(record, email="")
+            else:
+                yield record
+
+    def _item_reason(self, post: Post) -> str | None:
+        sel = self.selection
+        if sel.types is not None and post.type not in sel.types:
+            return f"type:{post.type}"
+        status = post.status
+        if status == "inherit" and post.parent:
+            # A parent not read yet (rare: WordPress exports by ascending id) or
+            # absent counts as published, as WordPress shows unattached media.
+            status = self._status.get(post.parent, "publish")
+        elif status == "inherit":
+            status = "publish"
+        if sel.statuses is not None and status not in sel.statuses:
+            return f"status:{post.status}"
+        if post.password and not sel.protected:
+            return "password"
+        return None
+
+    def post(self, post: Post) -> Post | None:
+        """The post as the selection keeps it, or ``None`` when it is left out."""
+        self._status[post.id] = post.status
+        account = self.account
+        account.read["items"] += 1
+        account.read["comments"] += len(post.comments)
+        account.read["pings"] += len(post.pings)
+        reason = self._item_reason(post)
+        if reason is not None:
+            account.leave_out("items", reason)
+            account.leave_out("comments", "item-left-out", len(post.comments))
+            account.leave_out("pings", "item-left-out", len(post.pings))
+            return None
+        everything = self.selection.comments == "all"
+        comments = [c for c in post.comments if everything or c.status is CommentStatus.APPROVED]
+        pings = [p for p in post.pings if everything or p.status is CommentStatus.APPROVED]
+        for c in post.comments:
+            if not everything and c.status is not CommentStatus.APPROVED:
+                account.leave_out("comments", c.status.value)
+        for p in post.pings:
+            if not everything and p.status is not CommentStatus.APPROVED:
+                account.leave_out("pings", p.status.value)
+        if not self.selection.personal_data:
+            comments = [
+                dataclasses.replace(c, author_email="", author_ip="", meta=()) for c in comments
+            ]
+            pings = [dataclasses.replace(p, author_email="", author_ip="", meta=()) for p in pings]
+        account.written["items"] += 1
+        account.written["comments"] += len(comments)
+        account.written["pings"] += len(pings)
+        # The password stays on the record so writers can mark the item protected;
+        # no writer but WXR ever writes it.
+        return dataclasses.replace(post, comments=tuple(comments), pings=tuple(pings))

@@ -1,0 +1,141 @@
+"""Reply trees, rebuilt from ``wp:comment_parent``.
+
+The policy, which every writer shares:
+
+- Siblings are ordered by date, then id, then position in the export.
+- Every comment given appears exactly once in the result, whatever the input.
+- A reply whose parent is not among the comments given (deleted, spam, or left
+  out by a filter) is promoted to the top level, as WordPress's own comment
+  walker shows such orphans; it keeps its original ``parent`` value.
+- A comment that is its own parent is a top-level comment.
+- Parent cycles are broken at their earliest member (by the sibling order),
+  which becomes top level; the rest of the cycle hangs below it.
+- Duplicate ids: replies attach to the first comment with that id.
+
+The functions here are pure: they read comments and return new values.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from .records import Comment
+
+C = TypeVar("C", bound=Comment)
+
+
+class Promotion(str, enum.Enum):
+    """Why a comment with a non-zero ``parent`` stands at the top level."""
+
+    MISSING_PARENT = "missing-parent"
+    SELF_PARENT = "self-parent"
+    CYCLE = "cycle"
+
+
+@dataclass(frozen=True, slots=True)
+class Thread(Generic[C]):
+    """One comment in its tree: its depth (0 = top level) and its ordered replies."""
+
+    comment: C
+    depth: int
+    replies: tuple[Thread[C], ...]
+    promoted: Promotion | None = None
+
+
+def _order(comment: Comment, index: int) -> tuple[bool, float, int, int]:
+    date = comment.date_utc or comment.date
+    return (date is None, date.timestamp() if date else 0.0, comment.id, index)
+
+
+def build_threads(comments: Iterable[C]) -> list[Thread[C]]:
+    """Rebuild the reply trees of one post's comments.
+
+    Parameters:
+        comments: the comments of a single post, in any order.
+
+    Returns the top-level threads in order; see the module's policy.
+
+    >>> from wxrtool.records import Comment, CommentStatus
+    >>> def c(i, p): return Comment(i, 1, p, "", "", "", "", None, None, "", CommentStatus.APPROVED)
+    >>> [t.comment.id for t in build_threads([c(2, 1), c(1, 0)])]
+    [1]
+    >>> build_threads([c(2, 1), c(1, 0)])[0].replies[0].depth
+    1
+    """
+    items: list[C] = list(comments)
+    count = len(items)
+    first: dict[int, int] = {}
+    for index, comment in enumerate(items):
+        first.setdefault(comment.id, index)
+
+    parent_of: list[int | None] = [None] * count
+    promoted: list[Promotion | None] = [None] * count
+    for index, comment in enumerate(items):
+        if not comment.parent:
+            continue
+        target = first.get(comment.parent)
+        if comment.parent == comment.id or target == index:
+            promoted[index] = Promotion.SELF_PARENT
+        elif target is None:
+            promoted[index] = Promotion.MISSING_PARENT
+        else:
+            parent_of[index] = target
+
+    keys = [_order(comment, index) for index, comment in enumerate(items)]
+
+    # Follow parent links from each comment; a link back onto the walk is a cycle.
+    NEW, ON_PATH, DONE = 0, 1, 2
+    state = [NEW] * count
+    for start in range(count):
+        path: list[int] = []
+        node = start
+        while node is not None and state[node] == NEW:
+            state[node] = ON_PATH
+            path.append(node)
+            node = parent_of[node]  # type: ignore[assignment]
+        if node is not None and state[node] == ON_PATH:
+            cycle = path[path.index(node) :]
+            head = min(cycle, key=keys.__getitem__)
+            parent_of[head] = None
+            promoted[head] = Promotion.CYCLE
+        for visited in path:
+            state[visited] = DONE
+
+    children: list[list[int]] = [[] for _ in range(count)]
+    roots: list[int] = []
+    for index in range(count):
+        parent = parent_of[index]
+        (roots if parent is None else children[parent]).append(index)
+    roots.sort(key=keys.__getitem__)
+    for siblings in children:
+        siblings.sort(key=keys.__getitem__)
+
+    # Depths top-down, then nodes bottom-up: no recursion, so any depth works.
+    depth = [0] * count
+    order: list[int] = list(roots)
+    for index in order:
+        for child in children[index]:
+            depth[child] = depth[index] + 1
+            order.append(child)
+    built: list[Thread[C] | None] = [None] * count
+    for index in reversed(order):
+        replies = tuple(built[child] for child in children[index])
+        built[index] = Thread(items[index], depth[index], replies, promoted[index])  # type: ignore[arg-type]
+    return [built[index] for index in roots]  # type: ignore[misc]
+
+
+def walk(threads: Sequence[Thread[C]]) -> Iterator[tuple[Thread[C], tuple[int, ...]]]:
+    """Every node in display order (depth first), with the ids of its ancestors.
+
+    >>> list(walk([]))
+    []
+    """
+    stack: list[tuple[Thread[C], tuple[int, ...]]] = [(t, ()) for t in reversed(threads)]
+    while stack:
+        node, path = stack.pop()
+        yield node, path
+        below = path + (node.comment.id,)
+        stack.extend((reply, below) for reply in reversed(node.replies))

@@ -1,0 +1,48 @@
+"""JSON Lines: one record per line, streamed, one post held at a time.
+
+Every line is an object with a ``record`` field: ``site``, ``author``, ``term``,
+``post``, then the post's ``comment`` lines in thread order (each with
+``post_id``, ``parent``, ``depth`` and ``path``, the ids of its ancestors) and
+its ``ping`` lines.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+from ..records import Author, Post, Record, Site, Term
+from ..selection import Selection
+from ..threads import build_threads, walk
+from ._data import author_dict, comment_dict, ping_dict, post_dict, site_dict, term_dict
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _line(kind: str, body: dict[str, Any]) -> str:
+    return _encode({"record": kind, **body}) + "\n"
+
+
+def write(records: Iterable[Record], out: TextIO, selection: Selection) -> None:
+    """Write ``records`` to ``out`` as JSON Lines."""
+    for record in records:
+        if isinstance(record, Post):
+            threads = build_threads(record.comments)
+            body = post_dict(record)
+            body["comment_count"] = len(record.comments)
+            body["ping_count"] = len(record.pings)
+            out.write(_line("post", body))
+            for node, path in walk(threads):
+                comment = comment_dict(node, selection, nested=False)
+                comment["post_id"] = record.id
+                comment["path"] = list(path)
+                out.write(_line("comment", comment))
+            for ping in record.pings:
+                out.write(_line("ping", {"post_id": record.id, **ping_dict(ping, selection)}))
+        elif isinstance(record, Site):
+            out.write(_line("site", site_dict(record)))
+        elif isinstance(record, Author):
+            out.write(_line("author", author_dict(record, selection)))
+        elif isinstance(record, Term):
+            out.write(_line("term", term_dict(record)))
