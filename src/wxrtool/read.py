@@ -296,7 +296,6 @@ class Reader:
         names = self._names
         f: dict[str, str] = {}
         terms: list[TermRef] = []
-        seen_terms: set[tuple[str, str]] = set()
         meta: list[Meta] = []
         comment_elems: list[Any] = []
         for child in elem:
@@ -306,12 +305,7 @@ class Reader:
             elif name == "wp:comment":
                 comment_elems.append(child)
             elif name == "category":
-                ref = self._term_ref(child)
-                # WXR 1.0 lists each category twice, with and without its nicename.
-                key = (ref.taxonomy, ref.slug or ref.name)
-                if key not in seen_terms:
-                    seen_terms.add(key)
-                    terms.append(ref)
+                terms.append(self._term_ref(child))
             elif name in ("content:encoded", "excerpt:encoded"):
                 f[name] = _raw(child).strip(_WS)
             elif name not in f:
@@ -354,7 +348,7 @@ class Reader:
             comment_status=f.get("wp:comment_status", ""),
             ping_status=f.get("wp:ping_status", ""),
             attachment_url=f.get("wp:attachment_url", ""),
-            terms=tuple(terms),
+            terms=_unique_terms(terms),
             meta=tuple(meta),
             comments=tuple(comments),
             pings=tuple(pings),
@@ -399,6 +393,24 @@ class Reader:
         if isinstance(kind, PingType):
             return Ping(type=kind, **common)
         return Comment(type=kind, user_id=quirks.parse_int(f.get("wp:comment_user_id")), **common)
+
+
+def _unique_terms(refs: list[TermRef]) -> tuple[TermRef, ...]:
+    """Drop repeated term references, keeping the first of each.
+
+    WXR 1.0 lists each term twice, once with its nicename and once without; the
+    one without is a repeat when a reference with a slug has the same name.
+    """
+    named = {(r.taxonomy, r.name) for r in refs if r.slug}
+    seen: set[tuple[str, str, str]] = set()
+    unique = []
+    for ref in refs:
+        key = (ref.taxonomy, ref.slug, ref.name)
+        if key in seen or (not ref.slug and (ref.taxonomy, ref.name) in named):
+            continue
+        seen.add(key)
+        unique.append(ref)
+    return tuple(unique)
 
 
 def _local(tag: Any) -> str:

@@ -120,14 +120,14 @@ class Selector:
         sel = self.selection
         if sel.types is not None and post.type not in sel.types:
             return f"type:{post.type}"
-        status = post.status
-        if status == "inherit" and post.parent:
+        if sel.statuses is None:
+            pass
+        elif post.status == "inherit":
             # A parent not read yet (rare: WordPress exports by ascending id) or
             # absent counts as published, as WordPress shows unattached media.
-            status = self._status.get(post.parent, "publish")
-        elif status == "inherit":
-            status = "publish"
-        if sel.statuses is not None and status not in sel.statuses:
+            if self._status.get(post.parent, "publish") not in sel.statuses:
+                return "parent-left-out"
+        elif post.status not in sel.statuses:
             return f"status:{post.status}"
         if post.password and not sel.protected:
             return "password"
