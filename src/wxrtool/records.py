@@ -208,5 +208,5 @@ class Post:
         return None
 
 
-Record = Union[Site, Author, Term, Post]
+Record = Union[Site, Author, Term, Post]  # noqa: UP007 (a runtime alias, Python 3.10 compatible)
 """Anything :func:`wxrtool.read` yields. Comments and pings travel inside their post."""

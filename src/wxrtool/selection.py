@@ -64,9 +64,7 @@ class Account:
 
     def balanced(self) -> bool:
         """Whether every record read was either written or left out."""
-        return all(
-            self.read[k] == self.written[k] + sum(self.left_out[k].values()) for k in KINDS
-        )
+        return all(self.read[k] == self.written[k] + sum(self.left_out[k].values()) for k in KINDS)
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready form: ``{"read": ..., "written": ..., "left_out": ...}``."""
@@ -156,9 +154,7 @@ class Selector:
             if not everything and p.status is not CommentStatus.APPROVED:
                 account.leave_out("pings", p.status.value)
         if not self.selection.personal_data:
-            comments = [
-                dataclasses.replace(c, author_email="", author_ip="", meta=()) for c in comments
-            ]
+            comments = [dataclasses.replace(c, author_email="", author_ip="", meta=()) for c in comments]
             pings = [dataclasses.replace(p, author_email="", author_ip="", meta=()) for p in pings]
         account.written["items"] += 1
         account.written["comments"] += len(comments)

@@ -41,7 +41,7 @@ def collect(source: Source) -> dict[str, Any]:
 
     Returns a JSON-ready dict (the shape ``wxrtool stats --json`` prints).
 
-    >>> collect("samples/klout.xml")["comments"]["total"]  # doctest: +SKIP
+    >>> collect(samples / "klout.xml")["comments"]["total"]
     36
     """
     site: Site | None = None

@@ -137,5 +137,5 @@ def walk(threads: Sequence[Thread[C]]) -> Iterator[tuple[Thread[C], tuple[int, .
     while stack:
         node, path = stack.pop()
         yield node, path
-        below = path + (node.comment.id,)
+        below = (*path, node.comment.id)
         stack.extend((reply, below) for reply in reversed(node.replies))

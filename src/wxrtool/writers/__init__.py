@@ -33,7 +33,9 @@ FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
         Format("json", "one JSON document: site, authors, terms, posts with threaded comments", "file", json_.write),
-        Format("jsonl", "JSON Lines: one record per line (site, author, term, post, comment, ping)", "file", jsonl.write),
+        Format(
+            "jsonl", "JSON Lines: one record per line (site, author, term, post, comment, ping)", "file", jsonl.write
+        ),
     )
 }
 

@@ -1,0 +1,148 @@
+"""The wxrtool command: stdout and stderr checked apart, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from wxrtool import __version__
+from wxrtool.cli import main
+
+from .conftest import SAMPLES
+
+KLOUT = str(SAMPLES / "klout.xml")
+DRAFTS = str(SAMPLES / "drafts-and-pages.xml")
+
+
+def run(*args: str, input: bytes | None = None):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(main, list(args), input=input)
+
+
+def test_convert_json_to_stdout_account_to_stderr() -> None:
+    result = run("convert", KLOUT, "--to", "json")
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    assert len(document["posts"][0]["comments"]) == 20  # top-level threads
+    assert "items: 2 read, 2 written" in result.stderr
+    assert "comments: 36 read, 36 written" in result.stderr
+    assert "pings: 11 read, 11 written" in result.stderr
+
+
+def test_convert_to_file(tmp_path: Path) -> None:
+    out = tmp_path / "blog.jsonl"
+    result = run("convert", KLOUT, "--to", "jsonl", "-o", str(out))
+    assert result.exit_code == 0 and result.stdout == ""
+    kinds = [json.loads(line)["record"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert kinds.count("comment") == 36 and kinds.count("ping") == 11 and kinds.count("post") == 2
+    assert [p.name for p in tmp_path.iterdir()] == ["blog.jsonl"]
+
+
+def test_stdin_source() -> None:
+    result = run("convert", "-", "--to", "jsonl", "-q", input=Path(KLOUT).read_bytes())
+    assert result.exit_code == 0 and result.stderr == ""
+    assert json.loads(result.stdout.splitlines()[0])["record"] == "site"
+
+
+def test_default_writes_what_a_visitor_sees() -> None:
+    result = run("convert", DRAFTS, "--to", "json")
+    document = json.loads(result.stdout)
+    assert {p["status"] for p in document["posts"]} <= {"publish", "inherit"}
+    assert "for-subscribers" not in {p["slug"] for p in document["posts"]}
+    assert "brot2024" not in result.stdout
+    assert "@" not in json.dumps([p["comments"] for p in document["posts"]])
+    assert "email" not in json.dumps(document["authors"])
+    assert "password 1" in result.stderr and "spam 1" in result.stderr
+
+
+def test_all_widens_but_never_writes_a_password() -> None:
+    result = run("convert", DRAFTS, "--to", "json", "--all")
+    document = json.loads(result.stdout)
+    assert len(document["posts"]) == 13
+    assert "brot2024" not in result.stdout
+    protected = [p for p in document["posts"] if p["protected"]]
+    assert [p["slug"] for p in protected] == ["for-subscribers"]
+    assert "lea@example.com" in result.stdout
+
+
+def test_status_and_comments_options() -> None:
+    result = run("convert", DRAFTS, "--to", "jsonl", "--status", "publish,draft", "--comments", "all", "--type", "post")
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    posts = [r for r in lines if r["record"] == "post"]
+    assert sorted(p["status"] for p in posts) == ["draft", "publish"]
+    assert any(r["record"] == "comment" and r["status"] == "spam" for r in lines)
+    assert "type:page 2" in result.stderr
+
+
+def test_stats_text_and_json() -> None:
+    text = run("stats", KLOUT)
+    assert (
+        text.exit_code == 0
+        and "comments: 36" in text.stdout
+        and "thread depths: 0: 20, 1: 10, 2: 5, 3: 1" in text.stdout
+    )
+    numbers = json.loads(run("stats", KLOUT, "--json").stdout)
+    assert numbers["pings"]["by_type"] == {"pingback": {"approved": 8}, "trackback": {"approved": 3}}
+    assert numbers["threads"]["max_depth"] == 3
+
+
+def test_stats_counts_everything() -> None:
+    numbers = json.loads(run("stats", DRAFTS, "--json").stdout)
+    assert numbers["items"]["total"] == 13
+    assert numbers["comments"]["by_type"]["comment"] == {"approved": 7, "pending": 1, "spam": 1}
+    assert numbers["threads"]["orphans"] == {"cycle": 1, "missing-parent": 1, "self-parent": 1}
+
+
+def test_formats_lists_the_table() -> None:
+    result = run("formats")
+    assert result.exit_code == 0
+    assert [line.split()[0] for line in result.stdout.splitlines()] == ["json", "jsonl"]
+
+
+def test_version_and_help() -> None:
+    assert run("--version").stdout.strip() == f"wxrtool, version {__version__}"
+    assert "Examples:" in run("convert", "--help").stdout
+
+
+def test_unknown_format_is_a_usage_error_naming_the_choices() -> None:
+    result = run("convert", KLOUT, "--to", "docx")
+    assert result.exit_code == 2
+    assert "'json'" in result.stderr and "'jsonl'" in result.stderr
+    assert result.stdout == ""
+
+
+def test_bad_input_one_line_error_no_output(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.xml"
+    broken.write_bytes(Path(KLOUT).read_bytes()[:30000])
+    out = tmp_path / "out.json"
+    result = run("convert", str(broken), "--to", "json", "-o", str(out))
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"Error: {broken}:") and "not well-formed XML" in lines[0]
+    assert list(tmp_path.iterdir()) == [broken]  # no output, no leftover temporary file
+
+
+def test_missing_output_folder(tmp_path: Path) -> None:
+    result = run("convert", KLOUT, "--to", "json", "-o", str(tmp_path / "no" / "such" / "out.json"))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: ") and "cannot write here" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "stderr_start"),
+    [
+        (["convert", "/nonexistent.xml", "--to", "json"], 1, "Error: /nonexistent.xml: No such file"),
+        (["stats"], 2, "Usage:"),
+        (["convert", KLOUT], 2, "Usage:"),
+    ],
+)
+def test_real_process_exit_codes(args: list[str], code: int, stderr_start: str) -> None:
+    proc = subprocess.run([sys.executable, "-m", "wxrtool", *args], capture_output=True, text=True, check=False)
+    assert proc.returncode == code
+    assert proc.stderr.startswith(stderr_start)
+    assert "Traceback" not in proc.stderr

@@ -1,0 +1,82 @@
+"""Golden outputs for every sample; `pytest --update-golden` rewrites them.
+
+Adding a sample to samples/ adds its cases here: run once with --update-golden,
+read the new files, commit them.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+import wxrtool
+
+from .conftest import GOLDEN, SAMPLE_FILES
+
+CASES = [
+    ("json", "default", wxrtool.Selection()),
+    ("jsonl", "all", wxrtool.Selection.everything()),
+]
+
+
+def schema() -> dict:  # type: ignore[type-arg]
+    text = resources.files("wxrtool").joinpath("schema/wxrtool.schema.json").read_text(encoding="utf-8")
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("sample", SAMPLE_FILES, ids=lambda p: p.stem)
+@pytest.mark.parametrize(("fmt", "label", "selection"), CASES, ids=[c[0] for c in CASES])
+def test_golden(
+    sample: Path, fmt: str, label: str, selection: wxrtool.Selection, tmp_path: Path, update_golden: bool
+) -> None:
+    out = tmp_path / f"out.{fmt}"
+    account = wxrtool.convert(sample, fmt, str(out), selection)
+    assert account.balanced()
+    golden = GOLDEN / f"{sample.stem}.{label}.{fmt}"
+    produced = out.read_text(encoding="utf-8")
+    if update_golden:
+        golden.write_text(produced, encoding="utf-8")
+    assert golden.exists(), f"no golden file {golden.name}: run pytest --update-golden and review it"
+    assert produced == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("sample", SAMPLE_FILES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("selection", [wxrtool.Selection(), wxrtool.Selection.everything()], ids=["default", "all"])
+def test_json_matches_schema(sample: Path, selection: wxrtool.Selection, tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    wxrtool.convert(sample, "json", str(out), selection)
+    jsonschema.validate(json.loads(out.read_text(encoding="utf-8")), schema())
+
+
+def test_schema_rejects_a_password() -> None:
+    document = json.loads((GOLDEN / "klout.default.json").read_text(encoding="utf-8"))
+    jsonschema.validate(document, schema())
+    document["posts"][0]["password"] = "secret"
+    with pytest.raises(jsonschema.ValidationError, match="password"):
+        jsonschema.validate(document, schema())
+
+
+@pytest.mark.parametrize("sample", SAMPLE_FILES, ids=lambda p: p.stem)
+def test_jsonl_and_json_agree(sample: Path, tmp_path: Path) -> None:
+    wxrtool.convert(sample, "json", str(tmp_path / "a.json"), wxrtool.Selection.everything())
+    wxrtool.convert(sample, "jsonl", str(tmp_path / "a.jsonl"), wxrtool.Selection.everything())
+    document = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
+    lines = [json.loads(line) for line in (tmp_path / "a.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [p["id"] for p in document["posts"]] == [r["id"] for r in lines if r["record"] == "post"]
+
+    def flatten(nodes: list[dict], post_id: int, path: list[int]) -> list[tuple]:  # type: ignore[type-arg]
+        rows = []
+        for n in nodes:
+            rows.append((post_id, n["id"], n["parent"], n["depth"], tuple(path)))
+            rows += flatten(n["replies"], post_id, [*path, n["id"]])
+        return rows
+
+    tree_rows = [row for p in document["posts"] for row in flatten(p["comments"], p["id"], [])]
+    line_rows = [
+        (r["post_id"], r["id"], r["parent"], r["depth"], tuple(r["path"])) for r in lines if r["record"] == "comment"
+    ]
+    assert tree_rows == line_rows

@@ -1,0 +1,62 @@
+"""What is written by default, what widens it, and the account that balances."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import wxrtool
+from wxrtool import CommentStatus, Post, Selection, Selector
+
+from .conftest import SAMPLES
+
+DRAFTS = SAMPLES / "drafts-and-pages.xml"
+
+
+def kept(selection: Selection) -> tuple[list[Post], wxrtool.Account]:
+    selector = Selector(selection)
+    posts = [r for r in selector.apply(wxrtool.read(DRAFTS)) if isinstance(r, Post)]
+    return posts, selector.account
+
+
+def test_default_policy() -> None:
+    posts, account = kept(Selection())
+    assert sorted(p.id for p in posts) == [2, 3, 101, 102, 120, 130]
+    attachment = next(p for p in posts if p.id == 102)
+    assert attachment.status == "inherit"  # its parent 101 is published
+    assert account.left_out["items"]["parent-left-out"] == 1  # 131's parent is a draft
+    assert account.left_out["items"]["password"] == 1
+    comments = next(p for p in posts if p.id == 101).comments
+    assert all(c.status is CommentStatus.APPROVED for c in comments)
+    assert all(c.author_email == "" and c.author_ip == "" and c.meta == () for c in comments)
+    assert account.balanced()
+
+
+def test_replies_to_left_out_comments_are_promoted() -> None:
+    posts, _ = kept(Selection())
+    threads = wxrtool.build_threads(next(p for p in posts if p.id == 101).comments)
+    reply = next(t for t in threads if t.comment.id == 514)  # its parent 513 is spam
+    assert reply.promoted is wxrtool.Promotion.MISSING_PARENT and reply.comment.parent == 513
+
+
+def test_everything_keeps_all_but_balances() -> None:
+    posts, account = kept(Selection.everything())
+    assert len(posts) == 13
+    assert account.written["comments"] == 9 and account.written["pings"] == 1
+    assert any(c.author_email for p in posts for c in p.comments)
+    assert account.balanced() and not any(account.left_out[k] for k in account.left_out)
+
+
+def test_author_email_only_with_personal_data() -> None:
+    default = [r for r in Selector().apply(wxrtool.read(DRAFTS)) if isinstance(r, wxrtool.Author)]
+    personal = Selector(dataclasses.replace(Selection(), personal_data=True))
+    with_data = [r for r in personal.apply(wxrtool.read(DRAFTS)) if isinstance(r, wxrtool.Author)]
+    assert {a.email for a in default} == {""}
+    assert "anna@kuechenbuch.example.de" in {a.email for a in with_data}
+
+
+def test_account_as_dict_and_summary() -> None:
+    _, account = kept(Selection())
+    data = account.as_dict()
+    for kind in ("items", "comments", "pings"):
+        assert data["read"][kind] == data["written"][kind] + sum(data["left_out"][kind].values())
+    assert account.summary().splitlines()[0].startswith("items: 13 read, 6 written, 7 left out")

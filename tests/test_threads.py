@@ -1,0 +1,134 @@
+"""Reply trees: the policy for order, orphans, self-parents and cycles, as properties."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta, timezone
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wxrtool import Comment, CommentStatus, Promotion, build_threads, walk
+
+BASE = datetime(2020, 1, 1, tzinfo=timezone.utc)
+
+
+def comment(cid: int, parent: int = 0, minute: int | None = None) -> Comment:
+    date = BASE + timedelta(minutes=minute) if minute is not None else None
+    return Comment(
+        id=cid,
+        post_id=1,
+        parent=parent,
+        author=f"a{cid}",
+        author_email="",
+        author_url="",
+        author_ip="",
+        date=date,
+        date_utc=date,
+        content_html="",
+        status=CommentStatus.APPROVED,
+    )
+
+
+def shape(threads) -> list[tuple[int, int, int]]:  # type: ignore[no-untyped-def]
+    return [(node.comment.id, node.depth, path[-1] if path else 0) for node, path in walk(threads)]
+
+
+def test_seed_like_thread() -> None:
+    comments = [
+        comment(1, 0, 1),
+        comment(2, 1, 2),
+        comment(3, 2, 3),
+        comment(4, 3, 4),
+        comment(5, 0, 5),
+        comment(6, 2, 6),
+    ]
+    threads = build_threads(reversed(comments))
+    assert shape(threads) == [(1, 0, 0), (2, 1, 1), (3, 2, 2), (4, 3, 3), (6, 2, 2), (5, 0, 0)]
+
+
+def test_siblings_by_date_then_id() -> None:
+    threads = build_threads([comment(9, 0, 5), comment(3, 0, 5), comment(4, 0, 1), comment(8, 0, None)])
+    assert [t.comment.id for t in threads] == [4, 3, 9, 8]  # undated last
+
+
+def test_orphan_promoted_keeps_parent() -> None:
+    (orphan,) = build_threads([comment(5, 99, 1)])
+    assert orphan.depth == 0 and orphan.comment.parent == 99 and orphan.promoted is Promotion.MISSING_PARENT
+
+
+def test_self_parent_and_cycle() -> None:
+    threads = build_threads([comment(1, 1, 0), comment(2, 3, 1), comment(3, 2, 2)])
+    assert [(t.comment.id, t.promoted) for t in threads] == [(1, Promotion.SELF_PARENT), (2, Promotion.CYCLE)]
+    assert threads[1].replies[0].comment.id == 3
+
+
+def test_deep_chain_has_no_recursion_limit() -> None:
+    chain = [comment(i, i - 1, i) for i in range(1, 5001)]
+    random.Random(4).shuffle(chain)
+    nodes = list(walk(build_threads(chain)))
+    assert len(nodes) == 5000 and nodes[-1][0].depth == 4999
+
+
+comment_lists = st.lists(
+    st.tuples(st.integers(1, 12), st.integers(0, 14), st.one_of(st.none(), st.integers(0, 5))),
+    max_size=30,
+).map(lambda rows: [comment(cid, parent, minute) for cid, parent, minute in rows])
+
+
+@given(comment_lists)
+@settings(max_examples=400)
+def test_every_comment_exactly_once(comments: list[Comment]) -> None:
+    seen = [node.comment for node, _ in walk(build_threads(comments))]
+    assert len(seen) == len(comments)
+    assert sorted(map(id, seen)) == sorted(map(id, comments))
+
+
+@given(comment_lists)
+@settings(max_examples=400)
+def test_depths_parents_and_promotions_are_consistent(comments: list[Comment]) -> None:
+    first = {}
+    for c in comments:
+        first.setdefault(c.id, c)
+    threads = build_threads(comments)
+    for top in threads:
+        assert top.depth == 0
+        c = top.comment
+        if c.parent == 0:
+            assert top.promoted is None
+        elif c.parent == c.id or first.get(c.parent) is c:
+            assert top.promoted is Promotion.SELF_PARENT
+        elif c.parent not in first:
+            assert top.promoted is Promotion.MISSING_PARENT
+        else:
+            assert top.promoted is Promotion.CYCLE
+    for node, _ in walk(threads):
+        for reply in node.replies:
+            assert reply.depth == node.depth + 1
+            assert reply.comment.parent == node.comment.id
+            assert reply.promoted is None
+
+
+@given(comment_lists)
+@settings(max_examples=300)
+def test_siblings_ordered(comments: list[Comment]) -> None:
+    def key(c: Comment) -> tuple[bool, float, int]:
+        return (c.date is None, c.date.timestamp() if c.date else 0.0, c.id)
+
+    threads = build_threads(comments)
+    levels = [threads] + [node.replies for node, _ in walk(threads)]
+    for siblings in levels:
+        keys = [key(n.comment) for n in siblings]
+        assert keys == sorted(keys)
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 14), st.one_of(st.none(), st.integers(0, 5))), max_size=14),
+    st.randoms(use_true_random=False),
+)
+@settings(max_examples=300)
+def test_order_of_input_does_not_matter_with_unique_ids(rows, rnd) -> None:  # type: ignore[no-untyped-def]
+    comments = [comment(i + 1, parent, minute) for i, (parent, minute) in enumerate(rows)]
+    shuffled = list(comments)
+    rnd.shuffle(shuffled)
+    assert shape(build_threads(comments)) == shape(build_threads(shuffled))
