@@ -1,0 +1,162 @@
+"""WordPress's ``wpautop()`` and ``shortcode_unautop()``, ported to Python.
+
+Classic-editor content is stored without ``<p>`` tags: a blank line is a
+paragraph and a single newline a line break. WordPress adds the markup when it
+shows the post; these functions do exactly what its PHP does (wp-includes/
+formatting.php), step for step, so paragraphs come out as the blog showed them.
+They are checked against the input/expected pairs of WordPress's own unit tests
+(tests/test_autop.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_ALLBLOCKS = (
+    r"(?:table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|form|map|area"
+    r"|blockquote|address|math|style|p|h[1-6]|hr|fieldset|legend|section|article|aside|hgroup|header"
+    r"|footer|nav|figure|figcaption|details|menu|summary)"
+)
+
+# get_html_split_regex(): an element, a comment or a CDATA section, each possibly
+# unterminated. PHP's conditional subpattern becomes an ordered alternation.
+_HTML_SPLIT = re.compile(
+    r"(<(?:"
+    r"!--(?:-(?!->)|[^-])*+(?:-->)?"
+    r"|!\[CDATA\[(?:[^\]]|\](?!\]>))*+(?:\]\]>)?"
+    r"|[^>]*>?"
+    r"))"
+)
+
+_BR_BR = re.compile(r"<br\s*/?>\s*<br\s*/?>")
+_BLOCK_OPEN = re.compile(r"(<" + _ALLBLOCKS + r"[\s/>])")
+_BLOCK_CLOSE = re.compile(r"(</" + _ALLBLOCKS + r">)")
+_HR = re.compile(r"(<hr\s*?/?>)")
+_PARAGRAPHS = re.compile(r"\n\s*\n")
+_EMPTY_P = re.compile(r"<p>\s*</p>")
+_UNCLOSED_P = re.compile(r"<p>([^<]+)</(div|address|form)>")
+_WRAPPED_BLOCK = re.compile(r"<p>\s*(</?" + _ALLBLOCKS + r"[^>]*>)\s*</p>")
+_WRAPPED_LI = re.compile(r"<p>(<li.+?)</p>")
+_P_BLOCKQUOTE = re.compile(r"<p><blockquote([^>]*)>", re.I)
+_P_BEFORE_BLOCK = re.compile(r"<p>\s*(</?" + _ALLBLOCKS + r"[^>]*>)")
+_P_AFTER_BLOCK = re.compile(r"(</?" + _ALLBLOCKS + r"[^>]*>)\s*</p>")
+_PRESERVE = re.compile(r"<(script|style|svg).*?</\1>", re.S)
+_NEWLINE_TO_BR = re.compile(r"(?<!<br />)\s*\n")
+_BR_AFTER_BLOCK = re.compile(r"(</?" + _ALLBLOCKS + r"[^>]*>)\s*<br />")
+_BR_BEFORE_BLOCK = re.compile(r"<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)")
+_TRAILING_BR_P = re.compile(r"\n</p>$")
+# wp_spaces_regexp(): what WordPress counts as white space around shortcodes.
+_SPACES = "(?:[\r\n\t ]|\u00a0|&nbsp;)"
+
+
+def html_split(text: str) -> list[str]:
+    """Split ``text`` into text and tags: odd indexes are tags, comments or CDATA (``wp_html_split()``)."""
+    return _HTML_SPLIT.split(text)
+
+
+def replace_in_html_tags(text: str, needle: str, replacement: str) -> str:
+    """Replace ``needle`` inside tags only, never in text (``wp_replace_in_html_tags()``)."""
+    parts = html_split(text)
+    for i in range(1, len(parts), 2):
+        if needle in parts[i]:
+            parts[i] = parts[i].replace(needle, replacement)
+    return "".join(parts)
+
+
+def wpautop(text: str, br: bool = True) -> str:
+    """Turn blank lines into paragraphs and single newlines into ``<br />``, as WordPress does.
+
+    >>> wpautop("One\\ntwo\\n\\nThree")
+    '<p>One<br />\\ntwo</p>\\n<p>Three</p>\\n'
+    """
+    if not text.strip():
+        return ""
+    pre_tags: dict[str, str] = {}
+    text += "\n"
+
+    # <pre> is not touched: swap each for a placeholder and put it back at the end.
+    if "<pre" in text:
+        parts = text.split("</pre>")
+        last = parts.pop()
+        text = ""
+        for part in parts:
+            start = part.find("<pre")
+            if start < 0:  # malformed HTML
+                text += part
+                continue
+            name = f"<pre wp-pre-tag-{len(pre_tags)}></pre>"
+            pre_tags[name] = part[start:] + "</pre>"
+            text += part[:start] + name
+        text += last
+
+    text = _BR_BR.sub("\n\n", text)
+    text = _BLOCK_OPEN.sub(lambda m: "\n\n" + m.group(1), text)
+    text = _BLOCK_CLOSE.sub(lambda m: m.group(1) + "\n\n", text)
+    text = _HR.sub(lambda m: m.group(1) + "\n\n", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = replace_in_html_tags(text, "\n", " <!-- wpnl --> ")
+
+    if "<option" in text:
+        text = re.sub(r"\s*<option", "<option", text)
+        text = re.sub(r"</option>\s*", "</option>", text)
+    if "</object>" in text:
+        text = re.sub(r"(<object[^>]*>)\s*", r"\1", text)
+        text = re.sub(r"\s*</object>", "</object>", text)
+        text = re.sub(r"\s*(</?(?:param|embed)[^>]*>)\s*", r"\1", text)
+    if "<source" in text or "<track" in text:
+        text = re.sub(r"([<\[](?:audio|video)[^>\]]*[>\]])\s*", r"\1", text)
+        text = re.sub(r"\s*([<\[]/(?:audio|video)[>\]])", r"\1", text)
+        text = re.sub(r"\s*(<(?:source|track)[^>]*>)\s*", r"\1", text)
+    if "<figcaption" in text:
+        text = re.sub(r"\s*(<figcaption[^>]*>)", r"\1", text)
+        text = re.sub(r"</figcaption>\s*", "</figcaption>", text)
+
+    text = re.sub(r"\n\n+", "\n\n", text)
+    paragraphs = [p for p in _PARAGRAPHS.split(text) if p]
+    text = "".join("<p>" + p.strip("\n") + "</p>\n" for p in paragraphs)
+
+    text = _EMPTY_P.sub("", text)
+    text = _UNCLOSED_P.sub(r"<p>\1</p></\2>", text)
+    text = _WRAPPED_BLOCK.sub(r"\1", text)
+    text = _WRAPPED_LI.sub(r"\1", text)
+    text = _P_BLOCKQUOTE.sub(r"<blockquote\1><p>", text)
+    text = text.replace("</blockquote></p>", "</p></blockquote>")
+    text = _P_BEFORE_BLOCK.sub(r"\1", text)
+    text = _P_AFTER_BLOCK.sub(r"\1", text)
+
+    if br:
+        text = _PRESERVE.sub(lambda m: m.group(0).replace("\n", "<WPPreserveNewline />"), text)
+        text = text.replace("<br>", "<br />").replace("<br/>", "<br />")
+        text = _NEWLINE_TO_BR.sub("<br />\n", text)
+        text = text.replace("<WPPreserveNewline />", "\n")
+
+    text = _BR_AFTER_BLOCK.sub(r"\1", text)
+    text = _BR_BEFORE_BLOCK.sub(r"\1", text)
+    text = _TRAILING_BR_P.sub("</p>", text)
+
+    for name, original in pre_tags.items():
+        text = text.replace(name, original)
+    if "<!-- wpnl -->" in text:
+        text = text.replace(" <!-- wpnl --> ", "\n").replace("<!-- wpnl -->", "\n")
+    return text
+
+
+def shortcode_unautop(text: str, names: Iterable[str]) -> str:
+    """Unwrap shortcodes that stand alone in a paragraph (``shortcode_unautop()``).
+
+    >>> shortcode_unautop("<p>[gallery ids=\\"1,2\\"]</p>\\n", ["gallery"])
+    '[gallery ids="1,2"]\\n'
+    """
+    tags = "|".join(re.escape(n) for n in names)
+    if not tags:
+        return text
+    spaces = _SPACES
+    pattern = re.compile(
+        r"<p>(?:" + spaces + r")*+"
+        r"(\[(" + tags + r")(?![\w-])"
+        r"[^\]/]*(?:/(?!\])[^\]/]*)*?"
+        r"(?:/\]|\](?:[^\[]*+(?:\[(?!/\2\])[^\[]*+)*+\[/\2\])?))"
+        r"(?:" + spaces + r")*+</p>"
+    )
+    return pattern.sub(r"\1", text)
