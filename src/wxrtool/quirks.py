@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import email.utils
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import unquote
 
 from dateutil import parser as dateutil_parser
@@ -79,7 +79,7 @@ class DateResolver:
         local = parse_wp_date(local_text)
         gmt = parse_wp_date(gmt_text)
         if gmt is not None:
-            utc = gmt.replace(tzinfo=timezone.utc)
+            utc = gmt.replace(tzinfo=UTC)
             if local is None:
                 return utc.astimezone(timezone(self.last_offset)), utc, False
             offset = local - gmt

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, Union
 
 
-class CommentStatus(str, enum.Enum):
+class CommentStatus(enum.StrEnum):
     """Moderation state of a comment or ping (``wp:comment_approved``)."""
 
     APPROVED = "approved"
@@ -24,7 +24,7 @@ class CommentStatus(str, enum.Enum):
     POST_TRASHED = "post-trashed"
 
 
-class PingType(str, enum.Enum):
+class PingType(enum.StrEnum):
     """The two kinds of ping WordPress records among comments."""
 
     PINGBACK = "pingback"

@@ -27,7 +27,7 @@ from .records import Comment
 C = TypeVar("C", bound=Comment)
 
 
-class Promotion(str, enum.Enum):
+class Promotion(enum.StrEnum):
     """Why a comment with a non-zero ``parent`` stands at the top level."""
 
     MISSING_PARENT = "missing-parent"

@@ -6,7 +6,7 @@ in ``wxrtool/schema/``; change them only together with it.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from ..records import Author, Comment, Meta, Ping, Post, Site, Term
@@ -23,7 +23,7 @@ def iso_utc(value: datetime | None) -> str | None:
     """ISO 8601 in UTC with a ``Z``: ``2011-11-16T15:52:00Z``, or ``None``."""
     if value is None:
         return None
-    return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat() + "Z"
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"
 
 
 def meta_list(meta: tuple[Meta, ...]) -> list[dict[str, Any]]:

@@ -1,0 +1,150 @@
+"""Gutenberg blocks: the block comment grammar, parsed into a tree, rendered per block.
+
+A block post stores ``<!-- wp:name {"json":"attrs"} -->inner HTML<!-- /wp:name -->``,
+self-closing ``<!-- wp:name /-->`` for blocks with nothing saved, nested freely.
+The tokenizer is the regular expression of WordPress's ``WP_Block_Parser``.
+Static blocks saved the HTML WordPress shows, so most render as their inner HTML
+with their inner blocks in place; the few that WordPress renders on the server
+(embeds, the read-more marker, dynamic blocks) get a static equivalent here.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+_TOKEN = re.compile(
+    r"<!--\s+(?P<closer>/)?wp:(?P<namespace>[a-z][a-z0-9_-]*/)?(?P<name>[a-z][a-z0-9_-]*)\s+"
+    r"(?P<attrs>\{(?:(?:[^}]+|\}+(?=\})|(?!\}\s+/?-->).)*+)?\}\s+)?(?P<void>/)?-->",
+    re.S,
+)
+
+
+@dataclass
+class Block:
+    """One block: ``name`` is ``core/paragraph``-style, ``None`` for freeform HTML between blocks.
+
+    ``inner`` interleaves HTML strings and inner blocks in document order.
+    """
+
+    name: str | None
+    attrs: dict[str, Any] = field(default_factory=dict)
+    inner: list[Union[str, Block]] = field(default_factory=list)  # noqa: UP007
+    void: bool = False
+
+    @property
+    def inner_html(self) -> str:
+        """The block's own HTML, inner blocks left out."""
+        return "".join(part for part in self.inner if isinstance(part, str))
+
+    def walk(self) -> Iterator[Block]:
+        """This block and every block inside it, depth first."""
+        yield self
+        for part in self.inner:
+            if isinstance(part, Block):
+                yield from part.walk()
+
+
+def has_blocks(content: str) -> bool:
+    """Whether WordPress would treat ``content`` as block content (``has_blocks()``)."""
+    return "<!-- wp:" in content
+
+
+def _attrs(text: str | None) -> dict[str, Any]:
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def parse(content: str) -> list[Block]:
+    """Parse block content into top-level blocks (freeform HTML between them included).
+
+    Unbalanced markup is closed leniently: a closer with no opener is kept as text,
+    and blocks still open at the end are closed there.
+
+    >>> [b.name for b in parse('<!-- wp:paragraph --><p>a</p><!-- /wp:paragraph -->x')]
+    ['core/paragraph', None]
+    """
+    root = Block(name=None)
+    stack: list[Block] = [root]
+    position = 0
+    for m in _TOKEN.finditer(content):
+        if m.start() > position:
+            _append_html(stack, content[position : m.start()])
+        position = m.end()
+        name = (m.group("namespace") or "core/") + m.group("name")
+        if m.group("closer"):
+            if any(b.name == name for b in stack[1:]):
+                while stack[-1].name != name:
+                    stack.pop()
+                stack.pop()
+            else:
+                _append_html(stack, m.group(0))
+            continue
+        block = Block(name=name, attrs=_attrs(m.group("attrs")), void=bool(m.group("void")))
+        stack[-1].inner.append(block)
+        if not block.void:
+            stack.append(block)
+    if position < len(content):
+        _append_html(stack, content[position:])
+    return [part if isinstance(part, Block) else Block(name=None, inner=[part]) for part in root.inner]
+
+
+def _append_html(stack: list[Block], text: str) -> None:
+    if len(stack) == 1 and not text.strip():
+        return  # white space between top-level blocks
+    stack[-1].inner.append(text)
+
+
+def block_names(content: str) -> Iterator[str]:
+    """The name of every block in ``content``, nested ones included, for ``stats``."""
+    for m in _TOKEN.finditer(content):
+        if not m.group("closer"):
+            namespace = m.group("namespace")
+            yield (namespace or "") + m.group("name")
+
+
+def _comment(block: Block) -> str:
+    short = block.name.removeprefix("core/") if block.name else ""
+    attrs = " " + json.dumps(block.attrs, ensure_ascii=False, separators=(",", ":")) if block.attrs else ""
+    return f"<!-- wp:{short}{attrs} /-->"
+
+
+def _embed(block: Block) -> str:
+    url = str(block.attrs.get("url", "")).strip()
+    if not url:
+        m = re.search(r'wp-block-embed__wrapper">\s*(\S+?)\s*</div>', block.inner_html)
+        url = html.unescape(m.group(1)) if m else ""
+    caption = re.search(r"<figcaption[^>]*>(.*?)</figcaption>", block.inner_html, re.S)
+    link = f'<p><a href="{html.escape(url, quote=True)}">{html.escape(url)}</a></p>' if url else ""
+    return link + (f"<p><em>{caption.group(1)}</em></p>" if caption else "")
+
+
+def render(blocks: list[Block]) -> str:
+    """The HTML WordPress would show for ``blocks``, with static stand-ins for server-rendered ones."""
+    return "".join(_render(block) for block in blocks)
+
+
+def _render(block: Block) -> str:
+    name = block.name
+    if name == "core/more":
+        return "\n<!--more-->\n"
+    if name == "core/nextpage":
+        return "\n<!--nextpage-->\n"
+    if name is not None and (name == "core/embed" or name.startswith("core-embed/")):
+        return _embed(block)
+    if block.void and not block.inner:
+        # A dynamic block (latest posts, a form...) saved nothing: say where it was.
+        return "\n" + _comment(block) + "\n"
+    out = []
+    for part in block.inner:
+        out.append(part if isinstance(part, str) else _render(part))
+    return "".join(out)

@@ -1,0 +1,248 @@
+"""Shortcodes: WordPress's parser, and a registry with one handler per shortcode.
+
+``[name attr="value"]content[/name]`` is found with the same regular expression
+WordPress builds in ``get_shortcode_regex()`` and its attributes are read as
+``shortcode_parse_atts()`` reads them. A handler turns one shortcode into the
+HTML WordPress (or the plugin that owns it) would show; a shortcode with no
+handler stays in the text exactly as written, and :func:`find_shortcodes`
+lets ``stats`` list it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+_ATTRS = re.compile(
+    r"""([\w-]+)\s*=\s*"([^"]*)"(?:\s|$)"""
+    r"""|([\w-]+)\s*=\s*'([^']*)'(?:\s|$)"""
+    r"""|([\w-]+)\s*=\s*([^\s'"]+)(?:\s|$)"""
+    r"""|"([^"]*)"(?:\s|$)"""
+    r"""|'([^']*)'(?:\s|$)"""
+    r"""|(\S+)(?:\s|$)"""
+)
+# Any shortcode-looking tag, for counting: a name that starts with a letter.
+_ANY = re.compile(r"\[(\[?)([A-Za-z][\w-]*)(?![\w-])[^\]\[]*\]")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """What a shortcode handler may need to know about an attachment."""
+
+    id: int
+    url: str
+    title: str = ""
+    alt: str = ""
+    caption: str = ""
+    parent: int = 0
+    menu_order: int = 0
+
+
+@dataclass
+class Context:
+    """What handlers can look up: the post being converted and the site's attachments."""
+
+    post_id: int = 0
+    attachments: dict[int, Attachment] = field(default_factory=dict)
+
+    def children(self, post_id: int) -> list[Attachment]:
+        """Attachments whose parent is ``post_id``, as WordPress orders a default gallery."""
+        found = [a for a in self.attachments.values() if a.parent == post_id]
+        return sorted(found, key=lambda a: (a.menu_order, a.id))
+
+
+Handler = Callable[[dict[str, str], "str | None", Context], str]
+SHORTCODES: dict[str, Handler] = {}
+CODE_SHORTCODES = ("code", "sourcecode", "source")
+
+
+def register(*names: str) -> Callable[[Handler], Handler]:
+    """Register a handler for the shortcodes ``names``."""
+
+    def wrap(handler: Handler) -> Handler:
+        for name in names:
+            SHORTCODES[name] = handler
+        return handler
+
+    return wrap
+
+
+def shortcode_regex(names: list[str] | tuple[str, ...]) -> re.Pattern[str]:
+    """``get_shortcode_regex()``: groups are 1 ``[`` escape, 2 name, 3 attributes,
+    4 ``/`` of a self-closing tag, 5 content, 6 ``]`` escape."""
+    tags = "|".join(re.escape(n) for n in names)
+    return re.compile(
+        r"\[(\[?)(" + tags + r")(?![\w-])"
+        r"([^\]/]*(?:/(?!\])[^\]/]*)*?)"
+        r"(?:(/)\]|\](?:([^\[]*+(?:\[(?!/\2\])[^\[]*+)*+)\[/\2\])?)"
+        r"(\]?)"
+    )
+
+
+def parse_atts(text: str) -> dict[str, str]:
+    """``shortcode_parse_atts()``: named attributes by lower-case name, positional ones as "0", "1", ...
+
+    >>> parse_atts('id="a" Width=300 \\'x\\' https://example.com/v')
+    {'id': 'a', 'width': '300', '0': 'x', '1': 'https://example.com/v'}
+    """
+    text = re.sub("[\u00a0\u200b]+", " ", text)
+    attrs: dict[str, str] = {}
+    position = 0
+    for m in _ATTRS.finditer(text):
+        if m.group(1):
+            attrs[m.group(1).lower()] = m.group(2)
+        elif m.group(3):
+            attrs[m.group(3).lower()] = m.group(4)
+        elif m.group(5):
+            attrs[m.group(5).lower()] = m.group(6)
+        else:
+            value = next(g for g in (m.group(7), m.group(8), m.group(9)) if g is not None)
+            attrs[str(position)] = value
+            position += 1
+    return attrs
+
+
+def do_shortcode(text: str, context: Context, names: tuple[str, ...] | None = None) -> str:
+    """Replace every registered shortcode in ``text`` by its handler's HTML (``do_shortcode()``).
+
+    ``[[name]]`` is WordPress's escape for a literal ``[name]``.
+    """
+    names = tuple(SHORTCODES) if names is None else names
+    present = [n for n in names if "[" + n in text]
+    if not present:
+        return text
+
+    def replace(m: re.Match[str]) -> str:
+        if m.group(1) == "[" and m.group(6) == "]":
+            return m.group(0)[1:-1]
+        attrs = parse_atts(m.group(3))
+        content = m.group(5)
+        return m.group(1) + SHORTCODES[m.group(2)](attrs, content, context) + m.group(6)
+
+    return shortcode_regex(present).sub(replace, text)
+
+
+def find_shortcodes(text: str) -> Iterator[str]:
+    """The name of every shortcode-looking tag in ``text``, escaped ones left out.
+
+    >>> list(find_shortcodes('[gallery ids="1"] [[not]] [kaltura-widget id=x /] [...]'))
+    ['gallery', 'kaltura-widget']
+    """
+    for m in _ANY.finditer(text):
+        if not m.group(1):
+            yield m.group(2)
+
+
+def _attr(value: str) -> str:
+    return html.escape(value, quote=True)
+
+
+def _figure(image_html: str, caption: str) -> str:
+    caption_html = f"<figcaption>{caption}</figcaption>" if caption else ""
+    return f"<figure>{image_html}{caption_html}</figure>"
+
+
+@register("caption", "wp_caption")
+def caption(attrs: dict[str, str], content: str | None, context: Context) -> str:
+    """``[caption]<img ...> Caption text[/caption]``: an image with its caption."""
+    content = content or ""
+    text = attrs.get("caption", "")
+    if not text:
+        # Before WordPress 3.4 the caption was an attribute; since, it follows the image.
+        m = re.match(r"((?:<a [^>]+>\s*)?<img [^>]+>(?:\s*</a>)?)(.*)", content, re.S | re.I)
+        if m:
+            content, text = m.group(1), m.group(2).strip()
+    return _figure(do_shortcode(content, context), text)
+
+
+@register("gallery")
+def gallery(attrs: dict[str, str], content: str | None, context: Context) -> str:
+    """``[gallery ids="1,2"]`` or ``[gallery]`` (the post's own attachments): the images, in order."""
+    if attrs.get("ids"):
+        ids = [int(i) for i in re.findall(r"\d+", attrs["ids"])]
+        items = [context.attachments[i] for i in ids if i in context.attachments]
+        missing = [i for i in ids if i not in context.attachments]
+    else:
+        parent = int(attrs["id"]) if attrs.get("id", "").isdigit() else context.post_id
+        items, missing = context.children(parent), []
+    figures = [
+        _figure(f'<img src="{_attr(a.url)}" alt="{_attr(a.alt or a.title)}" />', html.escape(a.caption)) for a in items
+    ]
+    # An id that names no attachment in the export is kept visibly, not dropped.
+    figures += [f"<p>[gallery image {i} is not in the export]</p>" for i in missing]
+    return '<div class="gallery">' + "".join(figures) + "</div>"
+
+
+def _link(url: str) -> str:
+    url = url.strip()
+    return f'<p><a href="{_attr(url)}">{html.escape(url)}</a></p>' if url else ""
+
+
+@register("embed")
+def embed(attrs: dict[str, str], content: str | None, context: Context) -> str:
+    """``[embed]URL[/embed]``: WordPress asks the provider (oEmbed); a static copy keeps the link."""
+    return _link(html.unescape(content or attrs.get("src", "")))
+
+
+@register("youtube")
+def youtube(attrs: dict[str, str], content: str | None, context: Context) -> str:
+    """Jetpack's ``[youtube URL]`` and ``[youtube=URL]``."""
+    url = attrs.get("0", "") or content or attrs.get("url", "")
+    return _link(html.unescape(url.lstrip("=")))
+
+
+def _media(tag: str, attrs: dict[str, str], extensions: tuple[str, ...]) -> str:
+    sources = [attrs[k] for k in ("src", *extensions) if attrs.get(k)]
+    if not sources:
+        return ""
+    extra = f' poster="{_attr(attrs["poster"])}"' if attrs.get("poster") else ""
+    inner = "".join(f'<source src="{_attr(s)}" />' for s in sources)
+    return f"<{tag} controls{extra}>{inner}</{tag}>"
+
+
+@register("video")
+def video(attrs: dict[str, str], content: str | None, context: Context) -> str:
+    """``[video src=... mp4=... poster=...]``: an HTML5 video element."""
+    return _media("video", attrs, ("mp4", "m4v", "webm", "ogv", "wmv", "flv"))
+
+
+@register("audio")
+def audio(attrs: dict[str, str], content: str | None, context: Context) -> str:
+    """``[audio src=... mp3=...]``: an HTML5 audio element."""
+    return _media("audio", attrs, ("mp3", "m4a", "ogg", "wav", "wma"))
+
+
+def code_block(attrs: dict[str, str], content: str | None) -> str:
+    """``[code lang=x]``, ``[sourcecode language=x]``: a ``<pre><code>`` block with its language.
+
+    The content is what was typed (entities the visual editor added are decoded),
+    so it is escaped once for HTML here and unescaped once by the Markdown step.
+    """
+    language = attrs.get("lang") or attrs.get("language") or attrs.get("0", "")
+    language = re.sub(r"[^\w+#.-]", "", language)
+    # SyntaxHighlighter trims the line breaks around the code, as the reader sees it.
+    code = html.unescape(content or "").strip("\r\n")
+    cls = f' class="language-{language}"' if language else ""
+    return f"<pre><code{cls}>{html.escape(code, quote=False)}</code></pre>"
+
+
+def protect_code_shortcodes(text: str) -> str:
+    """Turn code shortcodes into ``<pre>`` blocks before ``wpautop()`` sees them.
+
+    SyntaxHighlighter and its kin run before ``wpautop()`` for the same reason:
+    a blank line in code is not a paragraph.
+    """
+    if "[" not in text:
+        return text
+    present = [n for n in CODE_SHORTCODES if "[" + n in text]
+    if not present:
+        return text
+
+    def replace(m: re.Match[str]) -> str:
+        if m.group(1) == "[" and m.group(6) == "]":
+            return m.group(0)[1:-1]
+        return code_block(parse_atts(m.group(3)), m.group(5))
+
+    return shortcode_regex(present).sub(replace, text)

@@ -1,0 +1,210 @@
+"""Content conversion, feature by feature: code, escaping, blocks, shortcodes, comments."""
+
+from __future__ import annotations
+
+import pytest
+
+from wxrtool.content import Attachment, Context, blocks, comment_markdown, post_markdown, render_post_html
+from wxrtool.content.markdown import code_language, fence, html_to_markdown
+from wxrtool.content.shortcodes import find_shortcodes, parse_atts
+
+
+@pytest.mark.parametrize(
+    ("attributes", "language"),
+    [
+        ('class="language-python"', "python"),
+        ('class="lang-rb linenums"', "rb"),
+        ('class="brush: php; title: ; notranslate" title=""', "php"),
+        ('lang="go"', "go"),
+        ('data-lang="c++"', "c++"),
+        ('class="wp-block-code"', ""),
+    ],
+)
+def test_code_language(attributes: str, language: str) -> None:
+    assert code_language(attributes) == language
+
+
+def test_code_kept_byte_for_byte() -> None:
+    code = 'def f(a, b):\n\n\n    return a < b and "x" * 2  # `tick` ```fence```\n\t\ttabs  \n'
+    page = (
+        f'<p>Before</p>\n<pre class="lang-python"><code>{code.replace("&", "&amp;").replace("<", "&lt;")}</code></pre>'
+    )
+    markdown = html_to_markdown(page)
+    assert "````python\n" + code + "````" in markdown
+
+
+def test_pre_with_markup_and_breaks() -> None:
+    page = '<pre class="brush: js">var a = 1;<br />var b = <span class="kw">2</span>;<br>// &lt;done&gt;</pre>'
+    assert html_to_markdown(page) == "```js\nvar a = 1;\nvar b = 2;\n// <done>\n```"
+
+
+def test_fence_is_longer_than_any_backtick_run() -> None:
+    assert fence("a ```` b").startswith("`````\n")
+    assert fence("plain") == "```\nplain\n```"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "*not emphasis*",
+        "_not emphasis_",
+        "# not a heading",
+        "<notatag> & more",
+        "1. not a list",
+        "- not a list",
+        "> not a quote",
+        "[not](a link)",
+    ],
+)
+def test_literal_characters_stay_literal(text: str) -> None:
+    from markdown_it import MarkdownIt
+
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    rendered = MarkdownIt("commonmark").render(html_to_markdown(f"<p>{escaped}</p>"))
+    assert rendered == f"<p>{escaped}</p>\n"
+
+
+def test_classic_content_gets_paragraphs_and_breaks() -> None:
+    assert post_markdown("First line\nsame paragraph\n\nSecond paragraph") == (
+        "First line\\\nsame paragraph\n\nSecond paragraph"
+    )
+
+
+def test_block_content_is_not_autopeed() -> None:
+    content = "<!-- wp:html -->\n<div>one\n\ntwo</div>\n<!-- /wp:html -->"
+    assert "<p>" not in render_post_html(content)
+
+
+BLOCK_POST = """<!-- wp:heading {"level":3} -->
+<h3 class="wp-block-heading">Heading</h3>
+<!-- /wp:heading -->
+
+<!-- wp:quote -->
+<blockquote class="wp-block-quote"><!-- wp:paragraph -->
+<p>Quoted</p>
+<!-- /wp:paragraph --><cite>Someone</cite></blockquote>
+<!-- /wp:quote -->
+
+<!-- wp:preformatted -->
+<pre class="wp-block-preformatted">  keep   spacing</pre>
+<!-- /wp:preformatted -->
+
+<!-- wp:image {"id":5} -->
+<figure class="wp-block-image"><img src="https://example.com/a.jpg" alt="An A"/><figcaption>The caption</figcaption></figure>
+<!-- /wp:image -->
+
+<!-- wp:embed {"url":"https://www.youtube.com/watch?v=abc","type":"video","providerNameSlug":"youtube"} -->
+<figure class="wp-block-embed is-type-video"><div class="wp-block-embed__wrapper">
+https://www.youtube.com/watch?v=abc
+</div></figure>
+<!-- /wp:embed -->
+
+<!-- wp:table -->
+<figure class="wp-block-table"><table><thead><tr><th>k</th><th>v</th></tr></thead><tbody><tr><td>a</td><td>1</td></tr></tbody></table></figure>
+<!-- /wp:table -->
+
+<!-- wp:separator -->
+<hr class="wp-block-separator"/>
+<!-- /wp:separator -->
+
+<!-- wp:columns -->
+<div class="wp-block-columns"><!-- wp:column -->
+<div class="wp-block-column"><!-- wp:paragraph -->
+<p>Left</p>
+<!-- /wp:paragraph --></div>
+<!-- /wp:column --></div>
+<!-- /wp:columns -->
+
+<!-- wp:more -->
+<!--more-->
+<!-- /wp:more -->
+
+<!-- wp:latest-posts {"postsToShow":3} /-->
+
+<!-- wp:acme/unknown -->
+<div class="acme">Unknown block keeps its HTML</div>
+<!-- /wp:acme/unknown -->"""
+
+
+def test_blocks_convert_per_block() -> None:
+    markdown = post_markdown(BLOCK_POST)
+    expected_parts = [
+        "### Heading",
+        "> Quoted",
+        "```\n  keep   spacing\n```",
+        "![An A](https://example.com/a.jpg)\n\n*The caption*",
+        "<https://www.youtube.com/watch?v=abc>",
+        "| k | v |",
+        "---",
+        "Left",
+        "<!--more-->",
+        '<!-- wp:latest-posts {"postsToShow":3} /-->',
+        "Unknown block keeps its HTML",
+    ]
+    position = 0
+    for part in expected_parts:
+        found = markdown.find(part, position)
+        assert found >= 0, (part, markdown)
+        position = found + len(part)
+
+
+def test_block_parser_nesting_and_names() -> None:
+    tree = blocks.parse(BLOCK_POST)
+    assert [b.name for b in tree][:3] == ["core/heading", "core/quote", "core/preformatted"]
+    quote = tree[1]
+    assert [b.name for b in quote.walk()] == ["core/quote", "core/paragraph"]
+    assert tree[0].attrs == {"level": 3}
+    assert "acme/unknown" in list(blocks.block_names(BLOCK_POST))
+
+
+def test_block_parser_is_lenient() -> None:
+    tree = blocks.parse("<!-- wp:group --><p>a</p><!-- /wp:paragraph --><p>b</p>")
+    assert tree[0].name == "core/group" and "<!-- /wp:paragraph -->" in tree[0].inner_html
+
+
+def test_shortcode_attributes() -> None:
+    assert parse_atts("ids=\"1,2\" columns=3 size='large' link") == {
+        "ids": "1,2",
+        "columns": "3",
+        "size": "large",
+        "0": "link",
+    }
+
+
+def test_caption_gallery_and_escaped_shortcodes() -> None:
+    context = Context(
+        post_id=10,
+        attachments={
+            4: Attachment(4, "https://example.com/4.jpg", alt="four", caption="Four", parent=10, menu_order=2),
+            3: Attachment(3, "https://example.com/3.jpg", alt="three", parent=10, menu_order=1),
+        },
+    )
+    markdown = post_markdown(
+        '[gallery]\n\n[[gallery]] stays\n\n[caption width="5"]<img src="x.png" alt="x" /> Cap[/caption]', context
+    )
+    assert markdown.index("3.jpg") < markdown.index("4.jpg")
+    assert "*Four*" in markdown
+    assert "\\[gallery\\] stays" in markdown
+    assert "![x](x.png)\n\n*Cap*" in markdown
+
+
+def test_media_shortcodes_keep_html() -> None:
+    markdown = post_markdown('[video mp4="https://example.com/v.mp4" poster="p.jpg"][/video]')
+    assert markdown == '<video controls poster="p.jpg"><source src="https://example.com/v.mp4" /></video>'
+
+
+def test_code_shortcode_survives_wpautop() -> None:
+    content = 'Intro\n\n[sourcecode language="php"]\n<?php\n\necho "a & b";\n[/sourcecode]\n\nOutro'
+    assert post_markdown(content) == 'Intro\n\n```php\n<?php\n\necho "a & b";\n```\n\nOutro'
+
+
+def test_unknown_shortcodes_kept_verbatim_and_found() -> None:
+    text = '[kaltura-widget entryid="1_r7" size="comments" /]'
+    assert post_markdown(text).replace("\\", "") == text
+    assert list(find_shortcodes(text)) == ["kaltura-widget"]
+
+
+def test_comment_markdown_makes_links_and_paragraphs() -> None:
+    assert comment_markdown("Read http://example.com/a.\nThanks\n\nBye") == (
+        "Read <http://example.com/a>.\\\nThanks\n\nBye"
+    )
