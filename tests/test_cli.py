@@ -100,7 +100,7 @@ def test_stats_counts_everything() -> None:
 def test_formats_lists_the_table() -> None:
     result = run("formats")
     assert result.exit_code == 0
-    assert [line.split()[0] for line in result.stdout.splitlines()] == ["json", "jsonl"]
+    assert [line.split()[0] for line in result.stdout.splitlines()] == ["json", "jsonl", "markdown"]
 
 
 def test_version_and_help() -> None:
@@ -146,3 +146,31 @@ def test_real_process_exit_codes(args: list[str], code: int, stderr_start: str) 
     assert proc.returncode == code
     assert proc.stderr.startswith(stderr_start)
     assert "Traceback" not in proc.stderr
+
+
+def test_markdown_to_a_folder(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = run(
+        "convert", KLOUT, "--to", "markdown", "-o", str(out), "--comments-file", "yaml", "--meta", "_wp_old_slug"
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "type:attachment 1" in result.stderr
+    assert (out / "posts" / "why-i-deleted-my-klout-profile.comments.yaml").is_file()
+    assert "_wp_old_slug: deleting-klout" in (out / "posts" / "why-i-deleted-my-klout-profile.md").read_text()
+
+
+def test_markdown_needs_a_folder_and_folder_options_need_markdown(tmp_path: Path) -> None:
+    result = run("convert", KLOUT, "--to", "markdown")
+    assert result.exit_code == 1 and "writes a folder" in result.stderr
+    result = run("convert", KLOUT, "--to", "json", "--path-template", "{slug}.md")
+    assert result.exit_code == 2 and "--path-template applies to folder formats" in result.stderr
+
+
+def test_non_empty_output_folder(tmp_path: Path) -> None:
+    (tmp_path / "x").write_text("x")
+    result = run("convert", KLOUT, "--to", "markdown", "-o", str(tmp_path))
+    assert result.exit_code == 1
+    assert (
+        result.stderr.strip()
+        == f"Error: {tmp_path}: the output folder is not empty (choose another folder, or add --force to replace it)"
+    )

@@ -17,12 +17,14 @@ from . import __version__, stats, writers
 from .convert import convert as convert_export
 from .errors import WXRError
 from .selection import Selection
+from .writers._paths import DEFAULT_TEMPLATE
 
 EXAMPLES = """
 \b
 Examples:
   wxrtool convert export.xml --to json -o blog.json
   wxrtool convert export.xml.gz --to jsonl --comments all > blog.jsonl
+  wxrtool convert export.xml --to markdown -o site/ --path-template '{yyyy}/{slug}.md'
   wxrtool stats export.xml
   wxrtool formats
 """
@@ -85,6 +87,26 @@ def _statuses(values: tuple[str, ...]) -> frozenset[str] | None:
 )
 @click.option("--personal-data", is_flag=True, help="Keep e-mail and IP addresses and comment meta.")
 @click.option("--all", "everything", is_flag=True, help="Write everything: every status, comment and field.")
+@click.option(
+    "--path-template",
+    default=None,
+    metavar="TEMPLATE",
+    help="Folder formats: where each item goes, from {type} {slug} {id} {yyyy} {mm} {dd}. Default: {type}s/{slug}.md",
+)
+@click.option(
+    "--comments-file",
+    type=click.Choice(["json", "yaml"]),
+    default=None,
+    help="Folder formats: write comments beside each post in this format instead of in it.",
+)
+@click.option(
+    "--meta",
+    "meta_keys",
+    multiple=True,
+    metavar="KEY",
+    help="Folder formats: copy this custom field into front matter. Repeatable.",
+)
+@click.option("--force", is_flag=True, help="Replace an output folder that is not empty.")
 @click.option("-q", "--quiet", is_flag=True, help="Do not print the account of records on stderr.")
 def convert(
     file: str,
@@ -95,6 +117,10 @@ def convert(
     comments: str | None,
     personal_data: bool,
     everything: bool,
+    path_template: str | None,
+    comments_file: str | None,
+    meta_keys: tuple[str, ...],
+    force: bool,
     quiet: bool,
 ) -> None:
     """Convert the WordPress export FILE ('-' for stdin) to another format.
@@ -116,7 +142,25 @@ def convert(
         changes["personal_data"] = True
     if changes:
         selection = Selection(**{**selection.__dict__, **changes})
-    account = convert_export(file, to, output, selection)
+    fmt = writers.FORMATS[to]
+    if fmt.target != "directory":
+        for flag, value in (
+            ("--path-template", path_template),
+            ("--comments-file", comments_file),
+            ("--meta", meta_keys),
+        ):
+            if value:
+                raise click.UsageError(f"{flag} applies to folder formats, not to --to {to}")
+    account = convert_export(
+        file,
+        to,
+        output,
+        selection,
+        path_template=path_template or DEFAULT_TEMPLATE,
+        comments_file=comments_file,
+        meta_keys=meta_keys,
+        force=force,
+    )
     if not quiet:
         where = "standard output" if output == "-" else output
         click.echo(f"wxrtool: wrote {to} to {where}", err=True)

@@ -2,21 +2,40 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from . import writers
+from .errors import OutputError
+from .index import SiteIndex
 from .read import read
 from .selection import Account, Selection, Selector
-from .source import Source
-from .writers._output import text_output
+from .source import Source, reopenable, source_name
+from .writers._options import WriteOptions
+from .writers._output import dir_output, text_output
+from .writers._paths import DEFAULT_TEMPLATE
 
 
-def convert(source: Source, to: str, output: str | None = None, selection: Selection | None = None) -> Account:
+def convert(
+    source: Source,
+    to: str,
+    output: str | None = None,
+    selection: Selection | None = None,
+    *,
+    path_template: str = DEFAULT_TEMPLATE,
+    comments_file: str | None = None,
+    meta_keys: tuple[str, ...] = (),
+    force: bool = False,
+) -> Account:
     """Convert a WXR export to the format ``to`` and return the account of records.
 
     Parameters:
         source: what :func:`wxrtool.read` accepts.
-        to: a name from :data:`wxrtool.writers.FORMATS` (``json``, ``jsonl``, ...).
-        output: the file to write (written atomically), or ``None``/``"-"`` for stdout.
+        to: a name from :data:`wxrtool.writers.FORMATS` (``json``, ``jsonl``, ``markdown``...).
+        output: the file (or folder, for folder formats) to write, atomically;
+            ``None`` or ``"-"`` for standard output (file formats only).
         selection: what to keep; the default is what a visitor of the blog could see.
+        path_template, comments_file, meta_keys: see :class:`~wxrtool.writers._options.WriteOptions`.
+        force: replace a folder that is not empty.
 
     >>> import os, tempfile
     >>> out = os.path.join(tempfile.mkdtemp(), "klout.json")
@@ -25,7 +44,39 @@ def convert(source: Source, to: str, output: str | None = None, selection: Selec
     (True, 36)
     """
     fmt = writers.get(to)
+    selection = selection or Selection()
+    if fmt.skip_types and selection.types is None:
+        selection = dataclasses.replace(selection, exclude_types=selection.exclude_types | fmt.skip_types)
+    if fmt.target == "directory" and output in (None, "-"):
+        raise OutputError(f"--to {to} writes a folder", hint="give it with -o FOLDER")
+    name = source_name(source)
     selector = Selector(selection)
-    with text_output(output) as out:
-        fmt.write(selector.apply(read(source)), out, selector.selection)
+    with reopenable(source) if fmt.needs_index else _as_is(source) as readable:
+        index = SiteIndex.build(read(readable, name)) if fmt.needs_index else SiteIndex()
+        options = WriteOptions(
+            selection=selection,
+            index=index,
+            path_template=path_template,
+            comments_file=comments_file,
+            meta_keys=meta_keys,
+        )
+        records = selector.apply(read(readable, name))
+        if fmt.target == "directory":
+            assert output is not None
+            with dir_output(output, force=force) as folder:
+                fmt.write(records, folder, options)
+        else:
+            with text_output(output) as stream:
+                fmt.write(records, stream, options)
     return selector.account
+
+
+class _as_is:
+    def __init__(self, source: Source) -> None:
+        self.source = source
+
+    def __enter__(self) -> Source:
+        return self.source
+
+    def __exit__(self, *exc: object) -> None:
+        return None

@@ -77,9 +77,9 @@ class Reader:
     ['Site', 'Term', 'Term']
     """
 
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, name: str | None = None) -> None:
         self.source = source
-        self.name = source_name(source)
+        self.name = name or source_name(source)
         self.site: Site | None = None
         self._names = _Names()
         self._dates = quirks.DateResolver()
@@ -92,7 +92,7 @@ class Reader:
         return self._stream.consumed if self._stream is not None else 0
 
     def __iter__(self) -> Iterator[Record]:
-        with open_source(self.source) as stream:
+        with open_source(self.source, self.name) as stream:
             self._stream = stream
             try:
                 yield from self._parse(stream)
@@ -414,12 +414,13 @@ def _local(tag: Any) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else "?"
 
 
-def read(source: Source) -> Iterator[Record]:
+def read(source: Source, name: str | None = None) -> Iterator[Record]:
     """Stream the records of a WXR export, lazily, in constant memory.
 
     Parameters:
         source: a path, ``"-"`` for standard input, or a binary file object;
             gzip, bzip2 and xz compression are recognised by their magic bytes.
+        name: how to name the input in error messages (default: from ``source``).
 
     Raises :class:`~wxrtool.errors.WXRError` subclasses for unreadable input.
 
@@ -428,4 +429,4 @@ def read(source: Source) -> Iterator[Record]:
     >>> len(posts[0].comments), len(posts[0].pings)
     (36, 11)
     """
-    return iter(Reader(source))
+    return iter(Reader(source, name))

@@ -32,6 +32,8 @@ class Selection:
         personal_data: keep commenters' e-mail and IP addresses, authors' e-mail
             addresses and comment meta (where Akismet keeps both).
         protected: keep password-protected items (their password is never written).
+        exclude_types: post types to leave out (a writer's default, such as menu
+            items for Markdown); ignored when ``types`` names types.
 
     >>> Selection.everything().statuses is None
     True
@@ -42,6 +44,7 @@ class Selection:
     comments: str = "approved"
     personal_data: bool = False
     protected: bool = False
+    exclude_types: frozenset[str] = frozenset()
 
     @classmethod
     def everything(cls) -> Selection:
@@ -117,6 +120,8 @@ class Selector:
     def _item_reason(self, post: Post) -> str | None:
         sel = self.selection
         if sel.types is not None and post.type not in sel.types:
+            return f"type:{post.type}"
+        if sel.types is None and post.type in sel.exclude_types:
             return f"type:{post.type}"
         if sel.statuses is None:
             pass

@@ -12,7 +12,9 @@ import gzip
 import io
 import lzma
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from typing import BinaryIO, Protocol, Union
 
@@ -121,14 +123,32 @@ def check_prolog(head: bytes, name: str) -> None:
 
 
 @contextlib.contextmanager
-def open_source(source: Source) -> Iterator[_Prefixed]:
+def reopenable(source: Source) -> Iterator[Source]:
+    """``source`` as something that can be read twice: a path as it is, a stream spooled to disk.
+
+    Writers that index the export first read it twice; standard input and pipes
+    cannot be rewound, so they are copied to a temporary file, removed afterwards.
+    """
+    if isinstance(source, (str, os.PathLike)) and os.fspath(source) != "-":
+        yield source
+        return
+    stream = sys.stdin.buffer if isinstance(source, (str, os.PathLike)) else source
+    with tempfile.TemporaryDirectory(prefix="wxrtool-") as folder:
+        path = os.path.join(folder, "input")
+        with open(path, "wb") as spool:
+            shutil.copyfileobj(stream, spool, 1 << 20)
+        yield path
+
+
+@contextlib.contextmanager
+def open_source(source: Source, name: str | None = None) -> Iterator[_Prefixed]:
     """Open ``source`` for reading as decompressed, DOCTYPE-checked bytes.
 
     >>> with open_source(samples / "klout.xml") as f:
     ...     f.read(5)
     b'<?xml'
     """
-    name = source_name(source)
+    name = name or source_name(source)
     with contextlib.ExitStack() as stack:
         raw: BinaryIO
         if isinstance(source, (str, os.PathLike)):

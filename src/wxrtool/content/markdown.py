@@ -42,6 +42,9 @@ _ADJACENT_QUOTES = re.compile(r"(</blockquote\s*>)(\s*)(<blockquote\b)", re.I)
 # A list that ends where a paragraph starts needs a blank line (inside a quote,
 # "> "), or the paragraph continues the last item; engines forget it.
 _LIST_END = re.compile(r"(</(?:ul|ol)\s*>)(?!\s*</(?:li|ul|ol)\b)", re.I)
+# Python-Markdown (Pelican, MkDocs) wants a blank line before a quote, list or
+# table that follows a paragraph; CommonMark does not mind one.
+_BLOCK_AFTER_P = re.compile(r"(</p\s*>\s*)(<(?:blockquote|ul|ol|table)\b)", re.I)
 _FIGURE = re.compile(r"<figure\b[^>]*>(.*?)</figure\s*>", re.S | re.I)
 _FIGCAPTION = re.compile(r"<figcaption\b[^>]*>(.*?)</figcaption\s*>", re.S | re.I)
 # Emphasis around nothing but an image: Markdown cannot close "**" between ")" and
@@ -173,7 +176,55 @@ def html_to_markdown(text: str, engine_name: str = DEFAULT_ENGINE) -> str:
     text = _BLANK_LINES.sub("\n", text)
     text = _ADJACENT_QUOTES.sub(lambda m: m.group(1) + kept.hold("") + m.group(3), text)
     text = _LIST_END.sub(lambda m: m.group(1) + kept.hold(""), text)
+    text = _BLOCK_AFTER_P.sub(lambda m: m.group(1) + kept.hold("") + m.group(2), text)
     text = _FIGURE.sub(_figure, text)
     text = _EMPHASIZED_IMAGE.sub(r"\2", text)
-    markdown = re.sub(r"\n{3,}", "\n\n", engine(engine_name)(text))
-    return kept.restore(markdown).strip("\n")
+    markdown = _unescape_needless(engine(engine_name)(text))
+    return _collapse_blank_lines(kept.restore(markdown)).strip("\n")
+
+
+# Escapes that only matter at the start of a line (list items, headings, setext
+# underlines) or before something entity-like; elsewhere they only make the text
+# harder to read, so they go. Code spans are left alone.
+_NEEDLESS = re.compile(r"\\([-+=#])|\\&(?![A-Za-z0-9#]+;)")
+_LINE_START = re.compile(r"^[ \t>]*\S?")
+_CODE_SPAN = re.compile(r"(`+).+?\1")
+_FENCE_LINE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
+
+
+def _unescape(text: str) -> str:
+    return _NEEDLESS.sub(lambda e: e.group(1) or "&", text)
+
+
+def _unescape_needless(markdown: str) -> str:
+    def line_fix(line: str) -> str:
+        if "\\" not in line:
+            return line
+        start = _LINE_START.match(line)
+        head = start.end() if start else 0
+        if line[head - 1 : head] == "\\":
+            head += 1  # keep the escape of the line's first character
+        body, pieces, last = line[head:], [line[:head]], 0
+        for m in _CODE_SPAN.finditer(body):
+            pieces += [_unescape(body[last : m.start()]), m.group(0)]
+            last = m.end()
+        pieces.append(_unescape(body[last:]))
+        return "".join(pieces)
+
+    return "\n".join(line_fix(line) for line in markdown.split("\n"))
+
+
+def _collapse_blank_lines(markdown: str) -> str:
+    """At most one blank line between blocks, never touching the inside of a fence."""
+    out: list[str] = []
+    fence: str | None = None
+    for line in markdown.split("\n"):
+        m = _FENCE_LINE.match(line)
+        if fence is None and m:
+            fence = m.group(1)
+        elif fence is not None and m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
+            fence = None
+        elif fence is None and not line.strip() and out and not out[-1].strip():
+            continue
+        out.append(line)
+    return "\n".join(out)

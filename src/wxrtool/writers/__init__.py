@@ -1,32 +1,61 @@
 """The output formats: one module each, one table of them.
 
-A writer is a function ``write(records, out, selection)`` that receives the
-records a :class:`~wxrtool.selection.Selector` kept, in reading order, and writes
-them to ``out``. ``FORMATS`` is the only list of valid ``--to`` choices.
+A writer is a function ``write(records, out, options)`` that receives the records
+a :class:`~wxrtool.selection.Selector` kept, in reading order, and writes them to
+``out``: a text stream for ``file`` formats, an
+:class:`~wxrtool.writers._output.OutputDir` for ``directory`` formats.
+``FORMATS`` is the only list of valid ``--to`` choices.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Any
 
 from ..errors import WXRError
 from ..records import Record
-from ..selection import Selection
-from . import json_, jsonl
+from . import json_, jsonl, markdown
+from ._options import WriteOptions
 
-WriteFunction = Callable[[Iterable[Record], TextIO, Selection], None]
+WriteFunction = Callable[[Iterable[Record], Any, WriteOptions], None]
+
+# Types that are site machinery, not content: left out of page-per-item formats
+# unless asked for with --type (and then accounted for as "type:...").
+MACHINERY_TYPES = frozenset(
+    {
+        "attachment",
+        "nav_menu_item",
+        "revision",
+        "custom_css",
+        "customize_changeset",
+        "oembed_cache",
+        "user_request",
+        "wp_block",
+        "wp_global_styles",
+        "wp_navigation",
+        "wp_template",
+        "wp_template_part",
+        "wp_font_family",
+        "wp_font_face",
+    }
+)
 
 
 @dataclass(frozen=True)
 class Format:
-    """An output format: its ``--to`` name, a one-line summary and its writer."""
+    """An output format: its ``--to`` name, a one-line summary and its writer.
+
+    ``target`` is ``file`` or ``directory``; ``needs_index`` asks for a first pass
+    over the export; ``skip_types`` are post types left out unless ``--type`` names them.
+    """
 
     name: str
     summary: str
     target: str
     write: WriteFunction
+    needs_index: bool = False
+    skip_types: frozenset[str] = frozenset()
 
 
 FORMATS: dict[str, Format] = {
@@ -35,6 +64,14 @@ FORMATS: dict[str, Format] = {
         Format("json", "one JSON document: site, authors, terms, posts with threaded comments", "file", json_.write),
         Format(
             "jsonl", "JSON Lines: one record per line (site, author, term, post, comment, ping)", "file", jsonl.write
+        ),
+        Format(
+            "markdown",
+            "a folder of Markdown files with YAML front matter, comments threaded at the end",
+            "directory",
+            markdown.write,
+            needs_index=True,
+            skip_types=MACHINERY_TYPES,
         ),
     )
 }

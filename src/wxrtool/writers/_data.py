@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from ..content.sanitize import sanitize_comment_html
 from ..records import Author, Comment, Meta, Ping, Post, Site, Term
 from ..selection import Selection
 from ..threads import Thread
@@ -84,7 +85,8 @@ def _response(c: Comment | Ping, selection: Selection) -> dict[str, Any]:
         "date": iso(c.date),
         "date_utc": iso_utc(c.date_utc),
         "status": c.status.value,
-        "content_html": c.content_html,
+        # Written by strangers: only WordPress's comment tags survive, in every writer.
+        "content_html": sanitize_comment_html(c.content_html),
     }
     if selection.personal_data:
         out["author_email"] = c.author_email

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -56,3 +57,70 @@ def text_output(path: str | None) -> Iterator[TextIO]:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+
+
+class OutputDir:
+    """A folder being written: files go to a temporary folder that replaces the target at the end.
+
+    A failure leaves the target as it was. A target that exists and is not empty
+    is refused unless ``force``, which replaces it whole.
+    """
+
+    def __init__(self, path: str, *, force: bool = False) -> None:
+        self.target = os.path.abspath(path)
+        self.force = force
+        if os.path.exists(self.target) and not os.path.isdir(self.target):
+            raise OutputError("the output exists and is not a folder", file=path, hint="give a folder name")
+        if os.path.isdir(self.target) and os.listdir(self.target) and not force:
+            raise OutputError(
+                "the output folder is not empty", file=path, hint="choose another folder, or add --force to replace it"
+            )
+        parent = os.path.dirname(self.target)
+        try:
+            os.makedirs(parent, exist_ok=True)
+            self.root = tempfile.mkdtemp(prefix="." + os.path.basename(self.target) + ".", suffix=".part", dir=parent)
+        except OSError as exc:
+            raise OutputError(
+                f"cannot write here: {exc.strerror or exc}",
+                file=path,
+                hint="check that the folder exists and is writable",
+            ) from None
+        self.written: list[str] = []
+
+    def write_text(self, relative: str, text: str) -> None:
+        """Write one file (UTF-8, ``\\n`` line ends) at ``relative`` inside the folder."""
+        path = os.path.join(self.root, relative)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        self.written.append(relative)
+
+    def commit(self) -> None:
+        """Put the finished folder in place of the target."""
+        os.chmod(self.root, 0o777 & ~_umask())
+        if os.path.isdir(self.target):
+            aside = tempfile.mkdtemp(
+                prefix="." + os.path.basename(self.target) + ".", suffix=".old", dir=os.path.dirname(self.target)
+            )
+            os.rmdir(aside)
+            os.replace(self.target, aside)
+            os.replace(self.root, self.target)
+            shutil.rmtree(aside, ignore_errors=True)
+        else:
+            os.replace(self.root, self.target)
+
+    def abort(self) -> None:
+        """Remove what was written; the target is untouched."""
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def dir_output(path: str, *, force: bool = False) -> Iterator[OutputDir]:
+    """An :class:`OutputDir`, committed when the block succeeds and removed when it fails."""
+    out = OutputDir(path, force=force)
+    try:
+        yield out
+    except BaseException:
+        out.abort()
+        raise
+    out.commit()

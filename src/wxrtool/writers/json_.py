@@ -16,9 +16,9 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from ..records import Author, Post, Record, Site, Term
-from ..selection import Selection
 from ..threads import build_threads
 from ._data import author_dict, comment_dict, ping_dict, post_dict, site_dict, term_dict
+from ._options import WriteOptions
 
 _SPOOL_IN_MEMORY = 8 << 20
 
@@ -36,8 +36,9 @@ def _array(out: TextIO, name: str, items: list[dict[str, Any]], last: bool = Fal
     out.write("\n" if last else ",\n")
 
 
-def write(records: Iterable[Record], out: TextIO, selection: Selection) -> None:
+def write(records: Iterable[Record], out: TextIO, options: WriteOptions) -> None:
     """Write ``records`` to ``out`` as one JSON document."""
+    selection = options.selection
     site: dict[str, Any] | None = None
     authors: list[dict[str, Any]] = []
     terms: list[dict[str, Any]] = []

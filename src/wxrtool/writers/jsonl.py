@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from ..records import Author, Post, Record, Site, Term
-from ..selection import Selection
 from ..threads import build_threads, walk
 from ._data import author_dict, comment_dict, ping_dict, post_dict, site_dict, term_dict
+from ._options import WriteOptions
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
@@ -24,8 +24,9 @@ def _line(kind: str, body: dict[str, Any]) -> str:
     return _encode({"record": kind, **body}) + "\n"
 
 
-def write(records: Iterable[Record], out: TextIO, selection: Selection) -> None:
+def write(records: Iterable[Record], out: TextIO, options: WriteOptions) -> None:
     """Write ``records`` to ``out`` as JSON Lines."""
+    selection = options.selection
     for record in records:
         if isinstance(record, Post):
             threads = build_threads(record.comments)

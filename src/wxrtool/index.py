@@ -1,0 +1,82 @@
+"""A first, light pass over an export: what later items need to know about others.
+
+WordPress exports items in id order, so a post often comes before its featured
+image, a gallery before its pictures, a child page before... nothing it can
+count on. Writers that resolve such references (Markdown and the engines) read
+the export twice: once into a :class:`SiteIndex`, small tuples per item, then
+again to convert. Memory grows with the number of items, not with their content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .content.shortcodes import Attachment
+from .records import Author, Post, Record
+
+
+@dataclass(frozen=True, slots=True)
+class ItemInfo:
+    """Where an item sits: its type, slug, parent and status."""
+
+    type: str
+    slug: str
+    parent: int
+    status: str
+    title: str
+
+
+@dataclass
+class SiteIndex:
+    """Authors' display names, attachments and every item's place, by id."""
+
+    authors: dict[str, str] = field(default_factory=dict)
+    attachments: dict[int, Attachment] = field(default_factory=dict)
+    items: dict[int, ItemInfo] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, records: Iterable[Record]) -> SiteIndex:
+        """Index a record stream (everything, whatever its status).
+
+        >>> import wxrtool
+        >>> index = SiteIndex.build(wxrtool.read(samples / "klout.xml"))
+        >>> index.attachments[2034].alt, index.authors["jeff"]
+        ('Jeff Turner Klout Score 65', 'Jeff Turner')
+        """
+        index = cls()
+        for record in records:
+            if isinstance(record, Post):
+                index.items.setdefault(
+                    record.id, ItemInfo(record.type, record.slug, record.parent, record.status, record.title)
+                )
+                if record.type == "attachment":
+                    index.attachments.setdefault(
+                        record.id,
+                        Attachment(
+                            id=record.id,
+                            url=record.attachment_url or record.guid,
+                            title=record.title,
+                            alt=record.meta_value("_wp_attachment_image_alt") or "",
+                            caption=record.excerpt_html,
+                            parent=record.parent,
+                            menu_order=record.menu_order,
+                        ),
+                    )
+            elif isinstance(record, Author):
+                index.authors.setdefault(record.login, record.display_name or record.login)
+        return index
+
+    def ancestors(self, item_id: int) -> list[ItemInfo]:
+        """The chain of parents of the same type, nearest first; stops at a cycle or a gap."""
+        chain: list[ItemInfo] = []
+        seen = {item_id}
+        info = self.items.get(item_id)
+        while info is not None and info.parent and info.parent not in seen:
+            seen.add(info.parent)
+            parent = self.items.get(info.parent)
+            if parent is None or parent.type != info.type:
+                break
+            chain.append(parent)
+            info = parent
+        return chain

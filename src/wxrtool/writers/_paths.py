@@ -1,0 +1,83 @@
+"""Safe, stable file paths for items, from a template.
+
+A slug came from a stranger's database. It is decoded once (the reader did that),
+NFC-normalised, stripped of path separators, control and bidirectional-override
+characters and of leading dots, cut to a length every file system takes, and
+falls back to the item's id when nothing is left. Every path is checked to
+resolve inside the output folder, collisions get ``-<id>`` (compared without
+case, as macOS and Windows do), and the same input always gives the same paths.
+"""
+
+from __future__ import annotations
+
+import os
+import string
+import unicodedata
+from typing import Any
+
+from ..errors import OutputError
+
+DEFAULT_TEMPLATE = "{type}s/{slug}.md"
+FIELDS = ("type", "slug", "id", "yyyy", "mm", "dd")
+_MAX_BYTES = 200
+_RESERVED = set('<>:"|?*')
+
+
+def safe_component(text: str, fallback: str) -> str:
+    """One path component made safe; ``fallback`` when nothing usable is left.
+
+    >>> safe_component("../../etc/passwd", "7"), safe_component("\\u202egnp.exe", "8"), safe_component("..", "9")
+    ('etcpasswd', 'gnp.exe', '9')
+    """
+    text = unicodedata.normalize("NFC", text)
+    kept = []
+    for ch in text:
+        category = unicodedata.category(ch)
+        if ch in "/\\" or category in ("Cc", "Cf", "Zl", "Zp"):
+            continue  # separators, controls, bidi overrides, zero-width characters
+        kept.append("-" if ch in _RESERVED or ch.isspace() else ch)
+    cleaned = "".join(kept).strip("-. ").lstrip(".")
+    encoded = cleaned.encode("utf-8")[:_MAX_BYTES]
+    cleaned = encoded.decode("utf-8", "ignore").rstrip("-. ")
+    return cleaned or fallback
+
+
+def check_template(template: str) -> None:
+    """Refuse a template naming an unknown field, or none that tells items apart."""
+    names = {field for _, field, _, _ in string.Formatter().parse(template) if field}
+    unknown = names - set(FIELDS)
+    if unknown:
+        raise OutputError(
+            f"unknown field {{{sorted(unknown)[0]}}} in the path template {template!r}",
+            hint="use " + ", ".join("{" + f + "}" for f in FIELDS),
+        )
+    if not names & {"slug", "id"}:
+        raise OutputError(f"the path template {template!r} has neither {{slug}} nor {{id}}", hint="add {slug}")
+
+
+class PathPlanner:
+    """Hands out one unique, safe relative path per item."""
+
+    def __init__(self, root: str, template: str = DEFAULT_TEMPLATE) -> None:
+        check_template(template)
+        self.root = os.path.realpath(root)
+        self.template = template
+        self.taken: set[str] = set()
+
+    def path_for(self, fields: dict[str, Any], slug_parts: list[str], item_id: int) -> str:
+        """The relative path for an item; ``slug_parts`` are its ancestors' slugs, then its own."""
+        slug = "/".join(safe_component(part, str(item_id)) for part in slug_parts)
+        values = {**fields, "slug": slug, "id": item_id}
+        relative = os.path.normpath(self.template.format(**values))
+        stem, extension = os.path.splitext(relative)
+        if relative.lower() in self.taken:
+            relative = f"{stem}-{item_id}{extension}"
+        n = 2
+        while relative.lower() in self.taken:  # an id suffix already taken by a real slug
+            relative = f"{stem}-{item_id}-{n}{extension}"
+            n += 1
+        target = os.path.realpath(os.path.join(self.root, relative))
+        if os.path.commonpath([self.root, target]) != self.root or relative.startswith(".."):
+            raise OutputError(f"the path {relative!r} for item {item_id} leaves the output folder")
+        self.taken.add(relative.lower())
+        return relative

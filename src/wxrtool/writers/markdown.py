@@ -1,0 +1,203 @@
+"""Markdown with YAML front matter: one file per item, comments threaded at the end.
+
+Each item becomes ``{type}s/{slug}.md`` (the template is configurable); a page
+keeps its parents' slugs as folders. The front matter carries what a static site
+generator needs and what the old site knew (the permalink, the id); the body is
+the post as WordPress showed it, in Markdown. Comments follow in a "Comments"
+section as nested lists, replies inside their parent, each with an anchor named
+like WordPress's (``#comment-123``) so old links still land; pingbacks and
+trackbacks get a list of their own. With ``comments_file`` they go instead to a
+JSON or YAML file beside the post, the tree kept.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+import yaml
+
+from ..content import Context, comment_markdown, post_markdown
+from ..index import SiteIndex
+from ..records import Comment, Ping, Post, Record
+from ..threads import Thread, build_threads
+from ._data import comment_dict, ping_dict
+from ._options import WriteOptions
+from ._output import OutputDir
+from ._paths import PathPlanner
+
+_TAG = re.compile(r"<[^>]+>")
+_STANDARD_KEYS = {
+    "title", "date", "updated", "slug", "id", "type", "status", "draft", "author", "categories",
+    "tags", "summary", "featured_image", "permalink", "sticky", "parent", "meta",
+}  # fmt: skip
+_NOT_CONTENT_TAXONOMIES = {"category", "post_tag", "nav_menu"}
+
+
+class _Dumper(yaml.SafeDumper):
+    """YAML that keeps dates as ISO 8601 timestamps with their offset."""
+
+
+def _timestamp(dumper: yaml.SafeDumper, value: datetime) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat())
+
+
+_Dumper.add_representer(datetime, _timestamp)
+
+
+def front_matter(data: dict[str, Any]) -> str:
+    """``data`` as a YAML front matter block, quoted wherever YAML needs it.
+
+    >>> print(front_matter({"title": "- a: b #c", "tags": ["x"]}), end="")
+    ---
+    title: '- a: b #c'
+    tags:
+    - x
+    ---
+    """
+    body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1 << 16)
+    return f"---\n{body}---\n"
+
+
+def plain_text(fragment: str) -> str:
+    """HTML reduced to one line of text (for summaries)."""
+    return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
+
+
+def _date_fields(post: Post) -> dict[str, str]:
+    if post.date is None:
+        return {"yyyy": "0000", "mm": "00", "dd": "00"}
+    return {"yyyy": f"{post.date.year:04d}", "mm": f"{post.date.month:02d}", "dd": f"{post.date.day:02d}"}
+
+
+def item_path(post: Post, planner: PathPlanner, index: SiteIndex) -> str:
+    """The relative path of ``post``'s file; pages keep their parents' slugs as folders."""
+    ancestors = [a.slug for a in reversed(index.ancestors(post.id))]
+    fields = {"type": post.type, **_date_fields(post)}
+    return planner.path_for(fields, [*ancestors, post.slug], post.id)
+
+
+def metadata(post: Post, options: WriteOptions) -> dict[str, Any]:
+    """The front matter of one item."""
+    index = options.index
+    data: dict[str, Any] = {"title": post.title}
+    if post.date is not None:
+        data["date"] = post.date
+    if post.modified is not None and post.modified != post.date:
+        data["updated"] = post.modified
+    data.update(slug=post.slug, id=post.id, type=post.type, status=post.status)
+    if post.status != "publish":
+        data["draft"] = True
+    if post.author:
+        data["author"] = index.authors.get(post.author, post.author)
+    if post.categories:
+        data["categories"] = post.categories
+    if post.tags:
+        data["tags"] = post.tags
+    for ref in post.terms:
+        if ref.taxonomy in _NOT_CONTENT_TAXONOMIES:
+            continue
+        key = ref.taxonomy if ref.taxonomy not in _STANDARD_KEYS else f"taxonomy_{ref.taxonomy}"
+        data.setdefault(key, []).append(ref.name)
+    summary = plain_text(post.excerpt_html)
+    if summary:
+        data["summary"] = summary
+    thumbnail = post.meta_value("_thumbnail_id")
+    if thumbnail and thumbnail.strip().isdigit() and int(thumbnail) in index.attachments:
+        data["featured_image"] = index.attachments[int(thumbnail)].url
+    if post.link:
+        data["permalink"] = post.link
+    if post.sticky:
+        data["sticky"] = True
+    if post.password:
+        data["protected"] = True
+    chosen = {}
+    for key in options.meta_keys:
+        values = [m.decoded if m.serialized and not m.broken else m.value for m in post.meta if m.key == key]
+        if values:
+            chosen[key] = values[0] if len(values) == 1 else values
+    if chosen:
+        data["meta"] = chosen
+    return data
+
+
+def _indent(text: str, prefix: str) -> str:
+    return "\n".join(prefix + line if line else "" for line in text.split("\n"))
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else "undated"
+
+
+def _who(name: str, url: str) -> str:
+    name = name.replace("[", "\\[").replace("]", "\\]") or "Anonymous"
+    return f"[{name}]({url})" if url.startswith(("http://", "https://")) else name
+
+
+def _thread(node: Thread[Comment], permalink: str, level: int) -> str:
+    c = node.comment
+    anchor = f'<a id="comment-{c.id}"></a>'
+    when = _when(c.date)
+    stamp = f"[{when}]({permalink}#comment-{c.id})" if permalink else when
+    head = f"- {anchor}**{_who(c.author, c.author_url)}** · {stamp}"
+    if c.status.value != "approved":
+        head += f" ({c.status.value})"
+    parts = [head, "", _indent(comment_markdown(c.content_html), "  ")]
+    for reply in node.replies:
+        parts += ["", _indent(_thread(reply, permalink, level + 1), "  ")]
+    return "\n".join(parts)
+
+
+def _ping(ping: Ping) -> str:
+    head = f"- **{_who(ping.author, ping.author_url)}** · {ping.type.value} · {_when(ping.date)}"
+    body = comment_markdown(ping.content_html)
+    return head + ("\n\n" + _indent(body, "  ") if body else "")
+
+
+def responses_markdown(post: Post) -> str:
+    """The Comments and Pingbacks sections of a post ('' when it has neither)."""
+    sections = []
+    threads = build_threads(post.comments)
+    if threads:
+        sections.append("## Comments\n\n" + "\n\n".join(_thread(t, post.link, 0) for t in threads))
+    if post.pings:
+        sections.append("## Pingbacks and trackbacks\n\n" + "\n\n".join(_ping(p) for p in post.pings))
+    return "\n\n".join(sections)
+
+
+def _sidecar(post: Post, options: WriteOptions) -> str:
+    data = {
+        "post_id": post.id,
+        "comments": [comment_dict(t, options.selection) for t in build_threads(post.comments)],
+        "pings": [ping_dict(p, options.selection) for p in post.pings],
+    }
+    if options.comments_file == "yaml":
+        return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1 << 16)
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def document(post: Post, options: WriteOptions) -> str:
+    """The whole Markdown file of one item."""
+    context = Context(post_id=post.id, attachments=options.index.attachments)
+    parts = [front_matter(metadata(post, options)), post_markdown(post.content_html, context)]
+    if not options.comments_file:
+        parts.append(responses_markdown(post))
+    return "\n\n".join(part.strip("\n") for part in parts if part).replace("---\n\n\n", "---\n\n") + "\n"
+
+
+def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> None:
+    """Write one Markdown file per item into the folder ``out``."""
+    planner = PathPlanner(out.root, options.path_template)
+    for record in records:
+        if not isinstance(record, Post):
+            continue
+        relative = item_path(record, planner, options.index)
+        out.write_text(relative, document(record, options))
+        if options.comments_file and (record.comments or record.pings):
+            stem = os.path.splitext(relative)[0]
+            out.write_text(f"{stem}.comments.{options.comments_file}", _sidecar(record, options))

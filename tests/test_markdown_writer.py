@@ -1,0 +1,207 @@
+"""The Markdown writer: golden trees, safe paths, front matter, threaded comments."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+import yaml
+
+import wxrtool
+from wxrtool.errors import OutputError
+
+from .conftest import GOLDEN, SAMPLE_FILES, SAMPLES
+
+KLOUT = SAMPLES / "klout.xml"
+
+
+def tree(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): p.read_text(encoding="utf-8") for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def split(document: str) -> tuple[dict, str]:  # type: ignore[type-arg]
+    assert document.startswith("---\n")
+    head, body = document[4:].split("\n---\n", 1)
+    return yaml.safe_load(head), body
+
+
+@pytest.mark.parametrize("sample", SAMPLE_FILES, ids=lambda p: p.stem)
+def test_golden_tree(sample: Path, tmp_path: Path, update_golden: bool) -> None:
+    out = tmp_path / "site"
+    account = wxrtool.convert(sample, "markdown", str(out))
+    assert account.balanced()
+    golden = GOLDEN / "markdown" / sample.stem
+    if update_golden:
+        shutil.rmtree(golden, ignore_errors=True)
+        shutil.copytree(out, golden)
+    assert golden.is_dir(), f"no golden tree for {sample.name}: run pytest --update-golden and review it"
+    assert tree(out) == tree(golden)
+
+
+def test_same_input_same_bytes(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        wxrtool.convert(
+            SAMPLES / "drafts-and-pages.xml", "markdown", str(tmp_path / name), wxrtool.Selection.everything()
+        )
+    assert tree(tmp_path / "a") == tree(tmp_path / "b")
+
+
+def test_front_matter_round_trips(tmp_path: Path) -> None:
+    wxrtool.convert(KLOUT, "markdown", str(tmp_path / "s"))
+    data, body = split((tmp_path / "s" / "posts" / "why-i-deleted-my-klout-profile.md").read_text(encoding="utf-8"))
+    assert data["title"] == "Why I Deleted My Klout Profile"
+    assert data["date"] == datetime.fromisoformat("2011-11-16T08:41:12-06:00")
+    assert data["date"].utcoffset().total_seconds() == -6 * 3600
+    assert data["author"] == "Jeff Turner"
+    assert data["featured_image"].endswith("jeff-turner-klout-score-65.png")
+    assert data["permalink"] == "http://jeffturner.info/why-i-deleted-my-klout-profile/"
+    assert "## Comments" in body and "## Pingbacks and trackbacks" in body
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Colon: here",
+        'A "quote"',
+        "# not a comment",
+        "- leading dash",
+        "yes",
+        "null",
+        "1.5",
+        "'single'",
+        "tab\there",
+        "@at",
+    ],
+)
+def test_awkward_titles_survive_yaml(title: str, tmp_path: Path) -> None:
+    export = KLOUT.read_text(encoding="utf-8").replace(
+        "<title><![CDATA[Why I Deleted My Klout Profile]]></title>", f"<title><![CDATA[{title}]]></title>"
+    )
+    source = tmp_path / "export.xml"
+    source.write_text(export, encoding="utf-8")
+    wxrtool.convert(source, "markdown", str(tmp_path / "s"))
+    data, _ = split((tmp_path / "s" / "posts" / "why-i-deleted-my-klout-profile.md").read_text(encoding="utf-8"))
+    assert data["title"] == title
+
+
+def test_comments_nested_as_the_thread(tmp_path: Path) -> None:
+    wxrtool.convert(KLOUT, "markdown", str(tmp_path / "s"))
+    body = (tmp_path / "s" / "posts" / "why-i-deleted-my-klout-profile.md").read_text(encoding="utf-8")
+    anchors = [line for line in body.splitlines() if '<a id="comment-' in line]
+    assert len(anchors) == 36
+    depth = {line.split('id="comment-')[1].split('"')[0]: (len(line) - len(line.lstrip())) // 2 for line in anchors}
+    post = next(r for r in wxrtool.read(KLOUT) if isinstance(r, wxrtool.Post) and r.type == "post")
+    expected = {str(n.comment.id): n.depth for n, _ in wxrtool.walk(wxrtool.build_threads(post.comments))}
+    assert depth == expected
+    assert max(depth.values()) == 3
+
+
+def test_pages_keep_parent_path_and_types(tmp_path: Path) -> None:
+    wxrtool.convert(SAMPLES / "drafts-and-pages.xml", "markdown", str(tmp_path / "s"))
+    files = set(tree(tmp_path / "s"))
+    assert "pages/about/contact.md" in files and "pages/about.md" in files
+    assert "recipes/knackebrod.md" in files
+    assert not any(f.startswith(("attachments/", "nav_menu_items/")) for f in files)
+
+
+def test_comments_file_keeps_the_tree(tmp_path: Path) -> None:
+    wxrtool.convert(KLOUT, "markdown", str(tmp_path / "s"), comments_file="json")
+    sidecar = json.loads((tmp_path / "s" / "posts" / "why-i-deleted-my-klout-profile.comments.json").read_text())
+    assert len(sidecar["comments"]) == 20 and len(sidecar["pings"]) == 11
+    assert "## Comments" not in (tmp_path / "s" / "posts" / "why-i-deleted-my-klout-profile.md").read_text()
+    wxrtool.convert(KLOUT, "markdown", str(tmp_path / "y"), comments_file="yaml")
+    data = yaml.safe_load((tmp_path / "y" / "posts" / "why-i-deleted-my-klout-profile.comments.yaml").read_text())
+    assert data == sidecar
+
+
+def test_template_fields_and_meta(tmp_path: Path) -> None:
+    wxrtool.convert(
+        SAMPLES / "drafts-and-pages.xml",
+        "markdown",
+        str(tmp_path / "s"),
+        path_template="{yyyy}/{mm}/{dd}/{id}-{slug}.md",
+        meta_keys=("rating",),
+    )
+    data, _ = split((tmp_path / "s" / "2024" / "01" / "13" / "101-rye-sourdough.md").read_text(encoding="utf-8"))
+    assert data["meta"] == {"rating": {"stars": 5, "notes": "Très bon"}}
+    assert data["sticky"] is True
+
+
+@pytest.mark.parametrize("template", ["{slug}", "{title}.md", "{type}/{yyyy}.md"])
+def test_bad_templates_refused(template: str, tmp_path: Path) -> None:
+    if template == "{slug}":
+        wxrtool.convert(KLOUT, "markdown", str(tmp_path / "ok"), path_template=template)
+        return
+    with pytest.raises(OutputError):
+        wxrtool.convert(KLOUT, "markdown", str(tmp_path / "s"), path_template=template)
+
+
+HOSTILE_SLUGS = [
+    "..%2f..%2fescape",
+    "%2e%2e",
+    "a%00b",
+    "%e2%80%aeexe.md",
+    "CON",
+    "x/../../y",
+    "%2Fetc%2Fpasswd",
+    ".hidden",
+    "   ",
+    "Same",
+    "same",
+    "SAME",
+]
+
+
+def test_hostile_slugs_stay_inside(tmp_path: Path) -> None:
+    items = "".join(
+        f"<item><title>t{i}</title><wp:post_id>{i + 1}</wp:post_id><wp:post_name>{slug}</wp:post_name>"
+        f"<wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>"
+        for i, slug in enumerate(HOSTILE_SLUGS)
+    )
+    export = (
+        '<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><wp:wxr_version>1.2</wp:wxr_version>'
+        f"{items}</channel></rss>"
+    ).encode()
+    out = tmp_path / "inside" / "site"
+    wxrtool.convert(io.BytesIO(export), "markdown", str(out))
+    written = tree(out)
+    assert len(written) == len(HOSTILE_SLUGS)
+    assert sorted(os.listdir(tmp_path)) == ["inside"] and sorted(os.listdir(tmp_path / "inside")) == ["site"]
+    for relative in written:
+        assert ".." not in Path(relative).parts and "\u202e" not in relative and "\x00" not in relative
+        assert not any(part.startswith(".") for part in Path(relative).parts)
+    lowered = [r.lower() for r in written]
+    assert len(set(lowered)) == len(lowered)
+    assert {"posts/same.md", "posts/same-11.md", "posts/same-12.md"} <= set(lowered)
+
+
+def test_non_empty_folder_refused_unless_forced(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    with pytest.raises(OutputError, match="not empty"):
+        wxrtool.convert(KLOUT, "markdown", str(out))
+    assert tree(out) == {"keep.txt": "mine"}
+    wxrtool.convert(KLOUT, "markdown", str(out), force=True)
+    assert "keep.txt" not in tree(out)
+
+
+def test_failure_leaves_no_folder(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.xml"
+    broken.write_bytes(KLOUT.read_bytes()[:-200])
+    with pytest.raises(wxrtool.ParseError):
+        wxrtool.convert(broken, "markdown", str(tmp_path / "site"))
+    assert sorted(os.listdir(tmp_path)) == ["broken.xml"]
+
+
+def test_stdin_is_read_twice_through_a_spool(tmp_path: Path) -> None:
+    with KLOUT.open("rb") as f:
+        account = wxrtool.convert(f, "markdown", str(tmp_path / "s"))
+    assert account.written["items"] == 1
+    data, _ = split((tmp_path / "s" / "posts" / "why-i-deleted-my-klout-profile.md").read_text(encoding="utf-8"))
+    assert "featured_image" in data  # the attachment after the post was found in the first pass
