@@ -174,3 +174,20 @@ def test_non_empty_output_folder(tmp_path: Path) -> None:
         result.stderr.strip()
         == f"Error: {tmp_path}: the output folder is not empty (choose another folder, or add --force to replace it)"
     )
+
+
+def test_stats_lists_blocks_and_shortcodes(tmp_path: Path) -> None:
+    export = tmp_path / "e.xml"
+    export.write_text(
+        '<rss xmlns:wp="http://wordpress.org/export/1.2/" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+        "<channel><wp:wxr_version>1.2</wp:wxr_version><item><content:encoded><![CDATA["
+        '[gallery ids="1"] [acme-form id=3] [acme-form] [[escaped]] <!-- wp:paragraph --><p>x</p><!-- /wp:paragraph -->'
+        "]]></content:encoded></item></channel></rss>"
+    )
+    numbers = json.loads(run("stats", str(export), "--json").stdout)
+    assert numbers["content"]["shortcodes"] == {
+        "acme-form": {"count": 2, "converted": False},
+        "gallery": {"count": 1, "converted": True},
+    }
+    assert numbers["content"]["blocks"] == {"paragraph": 1}
+    assert "acme-form 2 (kept as written)" in run("stats", str(export)).stdout

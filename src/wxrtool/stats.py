@@ -6,6 +6,8 @@ from collections import Counter, defaultdict
 from datetime import datetime
 from typing import Any
 
+from .content.blocks import block_names
+from .content.shortcodes import SHORTCODES, find_shortcodes
 from .read import read
 from .records import Author, Post, Site, Term
 from .source import Source
@@ -55,9 +57,16 @@ def collect(source: Source) -> dict[str, Any]:
     declared_authors = 0
     item_dates, comment_dates = _Range(), _Range()
     busiest: list[tuple[int, int, str]] = []
+    shortcodes: Counter[str] = Counter()
+    blocks: Counter[str] = Counter()
     for record in read(source):
         if isinstance(record, Post):
             items[record.type][record.status] += 1
+            content = record.content_html
+            if "[" in content:
+                shortcodes.update(find_shortcodes(content))
+            if "<!-- wp:" in content:
+                blocks.update(block_names(content))
             by_author[record.author] += 1
             item_dates.add(record.date_utc or record.date)
             for ping in record.pings:
@@ -97,6 +106,13 @@ def collect(source: Source) -> dict[str, Any]:
         "dates": {"items": item_dates.as_dict(), "comments": comment_dates.as_dict()},
         "authors": {"declared": declared_authors, "items_by_author": dict(by_author.most_common())},
         "terms": dict(sorted(taxonomies.items())),
+        "content": {
+            "blocks": dict(sorted(blocks.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "shortcodes": {
+                name: {"count": n, "converted": name in SHORTCODES}
+                for name, n in sorted(shortcodes.items(), key=lambda kv: (-kv[1], kv[0]))
+            },
+        },
     }
 
 
@@ -123,4 +139,13 @@ def render(stats: dict[str, Any]) -> str:
     lines.append(f"authors: {authors['declared']} declared; items by author: {top or 'none'}")
     if stats["terms"]:
         lines.append("terms: " + ", ".join(f"{t} {n}" for t, n in stats["terms"].items()))
+    content = stats["content"]
+    if content["blocks"]:
+        lines.append("blocks: " + ", ".join(f"{b} {n}" for b, n in content["blocks"].items()))
+    if content["shortcodes"]:
+        described = [
+            f"{name} {info['count']}" + ("" if info["converted"] else " (kept as written)")
+            for name, info in content["shortcodes"].items()
+        ]
+        lines.append("shortcodes: " + ", ".join(described))
     return "\n".join(lines)
