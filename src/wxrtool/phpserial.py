@@ -14,6 +14,7 @@ The ``phpserialize`` package does the same job but has not had a release since
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 _SERIALIZED = re.compile(r"^(?:[aO]:\d+:[\"{]|[CsSidb]:|N;)")
@@ -54,6 +55,16 @@ def unserialize(text: str) -> tuple[bool, Any]:
     if end != len(data):
         return False, None
     return True, value
+
+
+@lru_cache(maxsize=256)
+def decode_serialized(text: str) -> Any:
+    """The JSON-friendly decoded form of PHP-serialized ``text``, or ``None`` when it does not decode.
+
+    Cached: writers ask for the same meta value more than once.
+    """
+    ok, value = unserialize(text)
+    return to_json_safe(value) if ok else None
 
 
 def to_json_safe(value: Any) -> Any:

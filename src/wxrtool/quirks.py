@@ -15,7 +15,6 @@ from urllib.parse import unquote
 
 from dateutil import parser as dateutil_parser
 
-from .phpserial import looks_serialized, to_json_safe, unserialize
 from .records import CommentStatus, Meta, PingType
 
 ZERO_DATE = "0000-00-00 00:00:00"
@@ -163,10 +162,7 @@ def term_taxonomy(domain: str) -> str:
 
 
 def make_meta(key: str, value: str) -> Meta:
-    """A meta entry, with its PHP-serialized value decoded when that is safe."""
-    if looks_serialized(value):
-        ok, decoded = unserialize(value)
-        return Meta(key, value, True, to_json_safe(decoded) if ok else None)
+    """A meta entry (its PHP-serialized value is decoded lazily, when asked for)."""
     return Meta(key, value)
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Union
 
+from .phpserial import decode_serialized, looks_serialized
+
 
 class CommentStatus(enum.StrEnum):
     """Moderation state of a comment or ping (``wp:comment_approved``)."""
@@ -35,16 +37,24 @@ class PingType(enum.StrEnum):
 class Meta:
     """One ``wp:postmeta``, ``wp:commentmeta`` or ``wp:termmeta`` entry.
 
-    ``value`` is the text exactly as exported. When it is a PHP-serialized value
-    that decodes safely, ``decoded`` holds the Python form (dicts, lists, str,
-    int, float, bool, None) and ``serialized`` is true; a serialized value that
-    does not decode keeps ``decoded`` as ``None`` with ``serialized`` true.
+    ``value`` is the text exactly as exported. ``serialized`` tells whether it has
+    the shape of PHP ``serialize()`` output; ``decoded`` is its Python form
+    (dicts, lists, str, int, float, bool, None) when it decodes safely, else
+    ``None``; both are worked out only when asked for.
     """
 
     key: str
     value: str
-    serialized: bool = False
-    decoded: Any = None
+
+    @property
+    def serialized(self) -> bool:
+        """Whether the value looks PHP-serialized (WordPress's ``is_serialized()``)."""
+        return looks_serialized(self.value)
+
+    @property
+    def decoded(self) -> Any:
+        """The decoded value of a PHP-serialized meta, or ``None``."""
+        return decode_serialized(self.value) if self.serialized else None
 
     @property
     def broken(self) -> bool:

@@ -140,8 +140,21 @@ def _html_to_markdown_engine() -> Callable[[str], str]:
         link_style="inline",
     )
 
-    def convert(text: str) -> str:
-        return str(html_to_markdown.convert(text, options).content)
+    # The public convert() rebuilds the Rust options object on every call, which
+    # cost more than the conversion itself on short posts; build it once.
+    try:
+        from html_to_markdown import _html_to_markdown as native
+        from html_to_markdown.api import _to_rust_conversion_options
+
+        prepared = _to_rust_conversion_options(options)
+
+        def convert(text: str) -> str:
+            return str(native.convert(html=text, options=prepared, visitor=None).content)
+
+    except (ImportError, AttributeError, TypeError):  # a future release moved them
+
+        def convert(text: str) -> str:
+            return str(html_to_markdown.convert(text, options).content)
 
     return convert
 
