@@ -121,6 +121,26 @@ https://www.youtube.com/watch?v=abc
 
 <!-- wp:latest-posts {"postsToShow":3} /-->
 
+<!-- wp:group {"layout":{"type":"constrained"}} -->
+<div class="wp-block-group"><!-- wp:paragraph -->
+<p>Grouped</p>
+<!-- /wp:paragraph --></div>
+<!-- /wp:group -->
+
+<!-- wp:html -->
+<p>Raw <abbr title="HyperText">HTML</abbr> block</p>
+<!-- /wp:html -->
+
+<!-- wp:gallery {"linkTo":"none"} -->
+<figure class="wp-block-gallery has-nested-images"><!-- wp:image {"id":7} -->
+<figure class="wp-block-image"><img src="https://example.com/g1.jpg" alt="G one"/><figcaption>First</figcaption></figure>
+<!-- /wp:image -->
+
+<!-- wp:image {"id":8} -->
+<figure class="wp-block-image"><img src="https://example.com/g2.jpg" alt="G two"/></figure>
+<!-- /wp:image --></figure>
+<!-- /wp:gallery -->
+
 <!-- wp:acme/unknown -->
 <div class="acme">Unknown block keeps its HTML</div>
 <!-- /wp:acme/unknown -->"""
@@ -139,6 +159,10 @@ def test_blocks_convert_per_block() -> None:
         "Left",
         "<!--more-->",
         '<!-- wp:latest-posts {"postsToShow":3} /-->',
+        "Grouped",
+        "Raw HTML block",
+        "![G one](https://example.com/g1.jpg)\n\n*First*",
+        "![G two](https://example.com/g2.jpg)",
         "Unknown block keeps its HTML",
     ]
     position = 0
@@ -191,6 +215,11 @@ def test_caption_gallery_and_escaped_shortcodes() -> None:
 def test_media_shortcodes_keep_html() -> None:
     markdown = post_markdown('[video mp4="https://example.com/v.mp4" poster="p.jpg"][/video]')
     assert markdown == '<video controls poster="p.jpg"><source src="https://example.com/v.mp4" /></video>'
+    assert post_markdown('[audio mp3="https://example.com/a.mp3"]') == (
+        '<audio controls><source src="https://example.com/a.mp3" /></audio>'
+    )
+    assert post_markdown("[embed]https://vimeo.com/1[/embed]") == "<https://vimeo.com/1>"
+    assert post_markdown("[youtube=https://youtu.be/x]") == "<https://youtu.be/x>"
 
 
 def test_code_shortcode_survives_wpautop() -> None:
