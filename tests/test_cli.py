@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from wxrtool import __version__
+from wxrtool import __version__, writers
 from wxrtool.cli import main
 
 from .conftest import SAMPLES
@@ -100,7 +100,8 @@ def test_stats_counts_everything() -> None:
 def test_formats_lists_the_table() -> None:
     result = run("formats")
     assert result.exit_code == 0
-    assert [line.split()[0] for line in result.stdout.splitlines()] == ["json", "jsonl", "markdown"]
+    assert [line.split()[0] for line in result.stdout.splitlines()] == list(writers.FORMATS)
+    assert {"json", "jsonl", "markdown", "hugo"} <= set(writers.FORMATS)
 
 
 def test_version_and_help() -> None:

@@ -107,6 +107,7 @@ def _statuses(values: tuple[str, ...]) -> frozenset[str] | None:
     help="Folder formats: copy this custom field into front matter. Repeatable.",
 )
 @click.option("--force", is_flag=True, help="Replace an output folder that is not empty.")
+@click.option("--scaffold", is_flag=True, help="Engine formats (hugo...): also write a minimal site that builds.")
 @click.option("-q", "--quiet", is_flag=True, help="Do not print the account of records on stderr.")
 def convert(
     file: str,
@@ -121,6 +122,7 @@ def convert(
     comments_file: str | None,
     meta_keys: tuple[str, ...],
     force: bool,
+    scaffold: bool,
     quiet: bool,
 ) -> None:
     """Convert the WordPress export FILE ('-' for stdin) to another format.
@@ -148,6 +150,7 @@ def convert(
             ("--path-template", path_template),
             ("--comments-file", comments_file),
             ("--meta", meta_keys),
+            ("--scaffold", scaffold),
         ):
             if value:
                 raise click.UsageError(f"{flag} applies to folder formats, not to --to {to}")
@@ -160,6 +163,7 @@ def convert(
         comments_file=comments_file,
         meta_keys=meta_keys,
         force=force,
+        scaffold=scaffold,
     )
     if not quiet:
         where = "standard output" if output == "-" else output

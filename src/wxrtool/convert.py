@@ -25,6 +25,7 @@ def convert(
     comments_file: str | None = None,
     meta_keys: tuple[str, ...] = (),
     force: bool = False,
+    scaffold: bool = False,
 ) -> Account:
     """Convert a WXR export to the format ``to`` and return the account of records.
 
@@ -36,6 +37,7 @@ def convert(
         selection: what to keep; the default is what a visitor of the blog could see.
         path_template, comments_file, meta_keys: see :class:`~wxrtool.writers._options.WriteOptions`.
         force: replace a folder that is not empty.
+        scaffold: with an engine format (``hugo``...), also write a minimal site that builds.
 
     >>> import os, tempfile
     >>> out = os.path.join(tempfile.mkdtemp(), "klout.json")
@@ -59,6 +61,7 @@ def convert(
             path_template=path_template,
             comments_file=comments_file,
             meta_keys=meta_keys,
+            scaffold=scaffold,
         )
         records = selector.apply(read(readable, name))
         if fmt.target == "directory":

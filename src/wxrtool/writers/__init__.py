@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import WXRError
 from ..records import Record
-from . import json_, jsonl, markdown
+from . import hugo, json_, jsonl, markdown
 from ._options import WriteOptions
 
 WriteFunction = Callable[[Iterable[Record], Any, WriteOptions], None]
@@ -70,6 +70,14 @@ FORMATS: dict[str, Format] = {
             "a folder of Markdown files with YAML front matter, comments threaded at the end",
             "directory",
             markdown.write,
+            needs_index=True,
+            skip_types=MACHINERY_TYPES,
+        ),
+        Format(
+            "hugo",
+            "a Hugo site: page bundles, aliases for old permalinks, comments.json beside each post",
+            "directory",
+            hugo.write,
             needs_index=True,
             skip_types=MACHINERY_TYPES,
         ),

@@ -20,6 +20,7 @@ class WriteOptions:
         comments_file: ``"json"`` or ``"yaml"`` to write comments beside each post
             instead of in it; ``None`` for a Comments section.
         meta_keys: custom fields to copy into front matter.
+        scaffold: engine formats also write a minimal site that builds.
     """
 
     selection: Selection = field(default_factory=Selection)
@@ -27,3 +28,4 @@ class WriteOptions:
     path_template: str = DEFAULT_TEMPLATE
     comments_file: str | None = None
     meta_keys: tuple[str, ...] = ()
+    scaffold: bool = False

@@ -14,6 +14,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
+from importlib import resources
 from typing import TextIO
 
 from ..errors import OutputError
@@ -124,3 +125,16 @@ def dir_output(path: str, *, force: bool = False) -> Iterator[OutputDir]:
         out.abort()
         raise
     out.commit()
+
+
+def copy_scaffold(out: OutputDir, engine: str) -> None:
+    """Copy the files of ``writers/scaffolds/<engine>/`` (shipped in the package) into ``out``."""
+    root = resources.files("wxrtool").joinpath("writers", "scaffolds", engine)
+    stack = [(root, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.is_dir():
+                stack.append((entry, f"{prefix}{entry.name}/"))
+            else:
+                out.write_text(prefix + entry.name, entry.read_text(encoding="utf-8"))

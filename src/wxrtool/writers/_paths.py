@@ -64,20 +64,31 @@ class PathPlanner:
         self.template = template
         self.taken: set[str] = set()
 
-    def path_for(self, fields: dict[str, Any], slug_parts: list[str], item_id: int) -> str:
-        """The relative path for an item; ``slug_parts`` are its ancestors' slugs, then its own."""
-        slug = "/".join(safe_component(part, str(item_id)) for part in slug_parts)
-        values = {**fields, "slug": slug, "id": item_id}
-        relative = os.path.normpath(self.template.format(**values))
-        stem, extension = os.path.splitext(relative)
-        if relative.lower() in self.taken:
-            relative = f"{stem}-{item_id}{extension}"
-        n = 2
-        while relative.lower() in self.taken:  # an id suffix already taken by a real slug
-            relative = f"{stem}-{item_id}-{n}{extension}"
+    def path_for(self, fields: dict[str, Any], slug_parts: list[str], item_id: int, template: str | None = None) -> str:
+        """The relative path for an item; ``slug_parts`` are its ancestors' slugs, then its own.
+
+        On a collision the item's own slug gets ``-<id>``, so a page bundle's folder
+        changes, not the name of the file inside it.
+        """
+        template = template or self.template
+        safe = [safe_component(part, str(item_id)) for part in slug_parts]
+        relative = self._render(template, fields, safe, item_id)
+        n = 1
+        while relative.lower() in self.taken:
+            suffix = f"-{item_id}" if n == 1 else f"-{item_id}-{n}"
+            relative = self._render(template, fields, [*safe[:-1], safe[-1] + suffix], item_id)
             n += 1
         target = os.path.realpath(os.path.join(self.root, relative))
         if os.path.commonpath([self.root, target]) != self.root or relative.startswith(".."):
             raise OutputError(f"the path {relative!r} for item {item_id} leaves the output folder")
         self.taken.add(relative.lower())
         return relative
+
+    @staticmethod
+    def _render(template: str, fields: dict[str, Any], slug_parts: list[str], item_id: int) -> str:
+        return os.path.normpath(template.format(**{**fields, "slug": "/".join(slug_parts), "id": item_id}))
+
+    def slug_of(self, relative: str) -> str:
+        """The item's own (safe, de-duplicated) slug as it stands in ``relative``."""
+        parts = relative.split("/")
+        return parts[-2] if parts[-1] in ("index.md", "_index.md") else os.path.splitext(parts[-1])[0]

