@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import WXRError
 from ..records import Record
-from . import hugo, json_, jsonl, markdown
+from . import hugo, jekyll, json_, jsonl, markdown
 from ._options import WriteOptions
 
 WriteFunction = Callable[[Iterable[Record], Any, WriteOptions], None]
@@ -78,6 +78,14 @@ FORMATS: dict[str, Format] = {
             "a Hugo site: page bundles, aliases for old permalinks, comments.json beside each post",
             "directory",
             hugo.write,
+            needs_index=True,
+            skip_types=MACHINERY_TYPES,
+        ),
+        Format(
+            "jekyll",
+            "a Jekyll site: _posts, _drafts, pages with their old permalinks, Staticman comment data",
+            "directory",
+            jekyll.write,
             needs_index=True,
             skip_types=MACHINERY_TYPES,
         ),

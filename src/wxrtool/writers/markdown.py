@@ -47,7 +47,14 @@ def _timestamp(dumper: yaml.SafeDumper, value: datetime) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat())
 
 
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # Multi-line text (a comment's message) as a literal block, as people write it.
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
 _Dumper.add_representer(datetime, _timestamp)
+_Dumper.add_representer(str, _text)
 
 
 def front_matter(data: dict[str, Any]) -> str:

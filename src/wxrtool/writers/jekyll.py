@@ -1,0 +1,168 @@
+"""Jekyll: ``_posts/YYYY-MM-DD-slug.md``, ``_drafts/``, pages, Staticman-style comment data.
+
+Published posts go to ``_posts`` under their local date, everything else of type
+post to ``_drafts``; pages keep their parents' slugs as folders, other post types
+go to a collection folder ``_<type>/``. Each keeps its old URL: ``permalink`` is
+the old permalink's path, and ``redirect_from`` (jekyll-redirect-from) lists the
+paths of the slugs WordPress itself still redirects (``_wp_old_slug``). Liquid is
+switched off per file (``render_with_liquid: false``), so ``{{`` and ``{%`` in a
+post show as written. Comments become one data file each,
+``_data/comments/<post id>/comment-<time>-<id>.yml`` with ``_id``, ``_parent``, name,
+url, message and date, the format Staticman writes; pings go to ``_data/pings``.
+``--scaffold`` adds a ``_config.yml`` and layouts that show the threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import yaml
+
+from ..content import Context, comment_markdown, post_markdown
+from ..records import Comment, Ping, Post, Record, Site
+from ..threads import build_threads, walk
+from ._options import WriteOptions
+from ._output import OutputDir, copy_scaffold
+from ._paths import PathPlanner
+from .markdown import _date_fields, _Dumper, front_matter, metadata
+
+
+def old_path(link: str) -> str:
+    """An old permalink's path, decoded; '' for the home page or a ``?p=`` link."""
+    path = unquote(urlsplit(link).path)
+    return path if path not in ("", "/") else ""
+
+
+def file_path(post: Post, planner: PathPlanner, options: WriteOptions) -> str:
+    """Where an item's file goes."""
+    fields = {"type": post.type, **_date_fields(post)}
+    if post.type == "post":
+        if post.status == "publish" and post.date is not None:
+            return planner.path_for(fields, [post.slug], post.id, "_posts/{yyyy}-{mm}-{dd}-{slug}.md")
+        return planner.path_for(fields, [post.slug], post.id, "_drafts/{slug}.md")
+    if post.type == "page":
+        ancestors = [a.slug for a in reversed(options.index.ancestors(post.id))]
+        return planner.path_for(fields, [*ancestors, post.slug], post.id, "{slug}.md")
+    return planner.path_for(fields, [post.slug], post.id, "_{type}/{slug}.md")
+
+
+def _redirects(post: Post, permalink: str) -> list[str]:
+    """Paths WordPress redirects to this post: its permalink with each old slug instead of the new."""
+    if not permalink or not post.slug or f"/{post.slug}/" not in permalink:
+        return []
+    paths = []
+    for meta in post.meta:
+        if meta.key == "_wp_old_slug" and meta.value.strip() and meta.value.strip() != post.slug:
+            paths.append(permalink.replace(f"/{post.slug}/", f"/{unquote(meta.value.strip())}/", 1))
+    return paths
+
+
+def jekyll_metadata(post: Post, key: str, options: WriteOptions) -> dict[str, Any]:
+    """Front matter in Jekyll's vocabulary."""
+    common = metadata(post, options)
+    data: dict[str, Any] = {"layout": "page" if post.type == "page" else "post", "title": post.title}
+    if "date" in common:
+        data["date"] = common["date"]
+    if "updated" in common:
+        data["last_modified_at"] = common["updated"]
+    permalink = old_path(post.link)
+    if permalink:
+        data["permalink"] = permalink
+        redirects = _redirects(post, permalink)
+        if redirects:
+            data["redirect_from"] = redirects
+    for name in ("categories", "tags", "author"):
+        if name in common:
+            data[name] = common[name]
+    if "summary" in common:
+        data["excerpt"] = common["summary"]
+    if "featured_image" in common:
+        data["image"] = common["featured_image"]
+    skip = {"title", "date", "updated", "categories", "tags", "author", "summary", "featured_image", "permalink"}
+    skip |= {"slug", "id", "type", "status", "draft"}
+    data.update({k: v for k, v in common.items() if k not in skip})
+    data["render_with_liquid"] = False
+    data["comments_key"] = key
+    data["wordpress"] = {"id": post.id, "type": post.type, "status": post.status, "slug": post.slug}
+    return data
+
+
+def _stamp(c: Comment | Ping) -> str:
+    moment = c.date_utc or c.date
+    return moment.astimezone(UTC).strftime("%Y%m%d%H%M%S") if moment else "00000000000000"
+
+
+def _data_file(entry: dict[str, Any]) -> str:
+    return yaml.dump(entry, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1 << 16)
+
+
+def comment_entry(c: Comment, parent: int | None, options: WriteOptions) -> dict[str, Any]:
+    """One comment as Staticman stores it (``_parent`` is '' at the top level)."""
+    entry: dict[str, Any] = {
+        "_id": str(c.id),
+        "_parent": str(parent) if parent else "",
+        "name": c.author,
+        "url": c.author_url,
+        "message": comment_markdown(c.content_html),
+        "date": c.date,
+    }
+    if options.selection.personal_data:
+        entry["email"] = c.author_email
+    return entry
+
+
+def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> None:
+    """Write a Jekyll source tree (and, with ``scaffold``, a site around it) into ``out``."""
+    planner = PathPlanner(out.root, "{slug}.md")
+    site: Site | None = None
+    collections: set[str] = set()
+    for record in records:
+        if isinstance(record, Site):
+            site = record
+            continue
+        if not isinstance(record, Post):
+            continue
+        relative = file_path(record, planner, options)
+        # Jekyll keeps only ASCII word characters of a data folder's name, so the
+        # comments are filed under the item's id, which every post has.
+        key = str(record.id)
+        if record.type not in ("post", "page"):
+            collections.add(record.type)
+        context = Context(post_id=record.id, attachments=options.index.attachments)
+        body = post_markdown(record.content_html, context)
+        out.write_text(relative, front_matter(jekyll_metadata(record, key, options)) + "\n" + body.strip("\n") + "\n")
+        for node, path in walk(build_threads(record.comments)):
+            entry = comment_entry(node.comment, path[-1] if path else None, options)
+            name = f"comment-{_stamp(node.comment)}-{node.comment.id:010d}.yml"
+            out.write_text(f"_data/comments/{key}/{name}", _data_file(entry))
+        for ping in record.pings:
+            entry = {
+                "_id": str(ping.id),
+                "type": ping.type.value,
+                "name": ping.author,
+                "url": ping.author_url,
+                "message": comment_markdown(ping.content_html),
+                "date": ping.date,
+            }
+            out.write_text(f"_data/pings/{key}/ping-{_stamp(ping)}-{ping.id:010d}.yml", _data_file(entry))
+    if options.scaffold:
+        write_scaffold(out, site, sorted(collections))
+
+
+def write_scaffold(out: OutputDir, site: Site | None, collections: list[str]) -> None:
+    """A minimal Jekyll site: config (with jekyll-redirect-from) and layouts showing threads."""
+    config: dict[str, Any] = {
+        "title": site.title if site and site.title else "Converted from WordPress",
+        "lang": site.language if site and site.language else "en",
+        "markdown": "kramdown",
+        "kramdown": {"input": "GFM", "hard_wrap": False},
+        "plugins": ["jekyll-redirect-from"],
+        "collections": {name: {"output": True, "permalink": f"/{name}/:name/"} for name in collections},
+        "defaults": [{"scope": {"path": "", "type": name}, "values": {"layout": "post"}} for name in collections],
+        "exclude": ["Gemfile", "Gemfile.lock", "vendor"],
+    }
+    out.write_text("_config.yml", yaml.dump(config, Dumper=_Dumper, sort_keys=False, allow_unicode=True))
+    copy_scaffold(out, "jekyll")
