@@ -60,3 +60,12 @@ def test_account_as_dict_and_summary() -> None:
     for kind in ("items", "comments", "pings"):
         assert data["read"][kind] == data["written"][kind] + sum(data["left_out"][kind].values())
     assert account.summary().splitlines()[0].startswith("items: 13 read, 6 written, 7 left out")
+
+
+def test_date_range() -> None:
+    from datetime import date
+
+    posts, account = kept(Selection(statuses=None, since=date(2024, 1, 2), until=date(2024, 3, 1)))
+    days = sorted(p.date.date().isoformat() for p in posts if p.date)
+    assert days[0] >= "2024-01-02" and days[-1] <= "2024-03-01"
+    assert account.left_out["items"]["date"] == 9 and account.balanced()  # 4 of the 13 fall in the range

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from typing import Any
 
 import click
@@ -17,6 +18,8 @@ from . import __version__, stats, writers
 from .convert import convert as convert_export
 from .errors import WXRError
 from .selection import Selection
+from .split import parse_size
+from .split import split as split_export
 from .writers._paths import DEFAULT_TEMPLATE
 
 EXAMPLES = """
@@ -26,6 +29,7 @@ Examples:
   wxrtool convert export.xml.gz --to jsonl --comments all > blog.jsonl
   wxrtool convert export.xml --to markdown -o site/ --path-template '{yyyy}/{slug}.md'
   wxrtool stats export.xml
+  wxrtool split export.xml --max-size 10MB -o parts/
   wxrtool formats
 """
 
@@ -85,6 +89,10 @@ def _statuses(values: tuple[str, ...]) -> frozenset[str] | None:
     default=None,
     help="Which comments and pings to write (default: approved).",
 )
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Only items dated on or after this day.")
+@click.option(
+    "--until", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Only items dated on or before this day."
+)
 @click.option("--personal-data", is_flag=True, help="Keep e-mail and IP addresses and comment meta.")
 @click.option("--all", "everything", is_flag=True, help="Write everything: every status, comment and field.")
 @click.option(
@@ -116,6 +124,8 @@ def convert(
     status: tuple[str, ...],
     types: tuple[str, ...],
     comments: str | None,
+    since: datetime | None,
+    until: datetime | None,
     personal_data: bool,
     everything: bool,
     path_template: str | None,
@@ -142,6 +152,10 @@ def convert(
         changes["comments"] = comments
     if personal_data:
         changes["personal_data"] = True
+    if since:
+        changes["since"] = since.date()
+    if until:
+        changes["until"] = until.date()
     if changes:
         selection = Selection(**{**selection.__dict__, **changes})
     fmt = writers.FORMATS[to]
@@ -184,6 +198,24 @@ def stats_command(file: str, as_json: bool) -> None:
         click.echo(json.dumps(numbers, ensure_ascii=False, indent=2))
     else:
         click.echo(stats.render(numbers))
+
+
+@main.command("split", epilog=EXAMPLES)
+@click.argument("file", metavar="FILE")
+@click.option("--max-size", required=True, metavar="SIZE", help="Largest part, e.g. 10MB (1000s) or 8MiB (1024s).")
+@click.option("-o", "--output", required=True, metavar="DIR", help="Folder for the parts.")
+@click.option("--force", is_flag=True, help="Replace an output folder that is not empty.")
+def split_command(file: str, max_size: str, output: str, force: bool) -> None:
+    """Cut the export FILE into WXR parts that each import on their own.
+
+    Each part repeats the header, authors and terms; an item keeps its comments
+    and stays with its family (attachments, child pages). Nothing is filtered.
+    """
+    report = split_export(file, parse_size(max_size), output, force=force)
+    for part, count in zip(report.parts, report.items, strict=True):
+        click.echo(f"{part}\t{count} items")
+    for part in report.oversized:
+        click.echo(f"wxrtool: {part} is over {max_size}: one family of items does not fit in less", err=True)
 
 
 @main.command("formats")

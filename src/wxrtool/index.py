@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .content.shortcodes import Attachment
-from .records import Author, Post, Record
+from .records import Author, Post, Record, Term
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +34,8 @@ class SiteIndex:
     authors: dict[str, str] = field(default_factory=dict)
     attachments: dict[int, Attachment] = field(default_factory=dict)
     items: dict[int, ItemInfo] = field(default_factory=dict)
+    creators: set[str] = field(default_factory=set)
+    term_slugs: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @classmethod
     def build(cls, records: Iterable[Record]) -> SiteIndex:
@@ -47,6 +49,7 @@ class SiteIndex:
         index = cls()
         for record in records:
             if isinstance(record, Post):
+                index.creators.add(record.author)
                 index.items.setdefault(
                     record.id, ItemInfo(record.type, record.slug, record.parent, record.status, record.title)
                 )
@@ -65,6 +68,8 @@ class SiteIndex:
                     )
             elif isinstance(record, Author):
                 index.authors.setdefault(record.login, record.display_name or record.login)
+            elif isinstance(record, Term):
+                index.term_slugs.setdefault((record.taxonomy, record.name), record.slug)
         return index
 
     def ancestors(self, item_id: int) -> list[ItemInfo]:

@@ -13,6 +13,7 @@ import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from .records import Author, CommentStatus, Post, Record
@@ -34,6 +35,8 @@ class Selection:
         protected: keep password-protected items (their password is never written).
         exclude_types: post types to leave out (a writer's default, such as menu
             items for Markdown); ignored when ``types`` names types.
+        since, until: keep items dated on or after ``since`` and on or before
+            ``until`` (their local date); undated items are kept.
 
     >>> Selection.everything().statuses is None
     True
@@ -45,6 +48,8 @@ class Selection:
     personal_data: bool = False
     protected: bool = False
     exclude_types: frozenset[str] = frozenset()
+    since: date | None = None
+    until: date | None = None
 
     @classmethod
     def everything(cls) -> Selection:
@@ -123,6 +128,9 @@ class Selector:
             return f"type:{post.type}"
         if sel.types is None and post.type in sel.exclude_types:
             return f"type:{post.type}"
+        day = post.date.date() if post.date is not None else None
+        if day is not None and ((sel.since and day < sel.since) or (sel.until and day > sel.until)):
+            return "date"
         if sel.statuses is None:
             pass
         elif post.status == "inherit":

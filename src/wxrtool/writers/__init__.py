@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import WXRError
 from ..records import Record
-from . import hugo, jekyll, json_, jsonl, markdown
+from . import hugo, jekyll, json_, jsonl, markdown, wxr
 from ._options import WriteOptions
 
 WriteFunction = Callable[[Iterable[Record], Any, WriteOptions], None]
@@ -64,6 +64,13 @@ FORMATS: dict[str, Format] = {
         Format("json", "one JSON document: site, authors, terms, posts with threaded comments", "file", json_.write),
         Format(
             "jsonl", "JSON Lines: one record per line (site, author, term, post, comment, ping)", "file", jsonl.write
+        ),
+        Format(
+            "wxr",
+            "WXR 1.2 that WordPress's importer accepts, after the same filters",
+            "file",
+            wxr.write,
+            needs_index=True,
         ),
         Format(
             "markdown",

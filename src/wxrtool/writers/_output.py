@@ -96,6 +96,13 @@ class OutputDir:
             f.write(text)
         self.written.append(relative)
 
+    def open_text(self, relative: str) -> TextIO:
+        """A file at ``relative`` to write into as a stream (UTF-8, ``\\n``); the caller closes it."""
+        path = os.path.join(self.root, relative)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        self.written.append(relative)
+        return open(path, "w", encoding="utf-8", newline="\n", buffering=_BUFFER)
+
     def commit(self) -> None:
         """Put the finished folder in place of the target."""
         os.chmod(self.root, 0o777 & ~_umask())

@@ -1,0 +1,159 @@
+"""``wxrtool split``: a large export cut into WXR parts that each stand alone.
+
+WordPress's importer (and many hosts' upload limits) chokes on big files. Each
+part repeats the header, every author and every term, so it imports on its own;
+an item's comments travel inside it; and an item travels with its family (a post,
+its attachments, child pages, their attachments...) so that parents and featured
+images resolve within the part. A family larger than the limit gets a part of
+its own, over the limit, and is reported.
+
+Two passes: the first measures every item as it will be written and works out
+families and parts; the second writes. Memory holds a few numbers per item.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from .errors import WXRError
+from .index import SiteIndex
+from .read import read
+from .records import Author, Post, Record, Site, Term
+from .selection import Selection
+from .source import Source, reopenable, source_name
+from .writers._output import dir_output
+from .writers.wxr import FOOTER, head_records, item_xml
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMG]i?B?|B)?\s*$", re.I)
+
+
+def parse_size(text: str) -> int:
+    """``10MB`` (powers of 1000), ``10MiB`` (of 1024) or a number of bytes.
+
+    >>> parse_size("10MB"), parse_size("1.5KiB"), parse_size("512")
+    (10000000, 1536, 512)
+    """
+    m = _SIZE.match(text)
+    if not m:
+        raise WXRError(f"not a size: {text!r}", hint="write it like 10MB, 512KiB or 1000000")
+    number, unit = float(m.group(1)), (m.group(2) or "B").upper()
+    base = 1024 if "I" in unit else 1000
+    power = {"B": 0, "K": 1, "M": 2, "G": 3}[unit[0]]
+    return int(number * base**power)
+
+
+@dataclass
+class SplitReport:
+    """What ``split`` wrote: the part files, items per part, and parts over the limit."""
+
+    parts: list[str] = field(default_factory=list)
+    items: list[int] = field(default_factory=list)
+    oversized: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Plan:
+    header: str
+    part_of: dict[int, int]  # item position -> part number
+    count: int
+
+
+def _family_roots(parents: dict[int, int]) -> dict[int, int]:
+    roots: dict[int, int] = {}
+    for item in parents:
+        chain, node = [], item
+        while node in parents and parents[node] and parents[node] in parents and node not in chain:
+            chain.append(node)
+            node = parents[node]
+        for member in chain:
+            roots[member] = node
+        roots.setdefault(item, node)
+    return roots
+
+
+def _plan(records: Iterable[Record], max_size: int, index: SiteIndex, selection: Selection) -> _Plan:
+    site: Site | None = None
+    authors: list[Author] = []
+    terms: list[Term] = []
+    sizes: list[int] = []
+    ids: list[int] = []
+    parents: dict[int, int] = {}
+    for record in records:
+        if isinstance(record, Post):
+            sizes.append(len(item_xml(record, index).encode("utf-8")))
+            ids.append(record.id)
+            parents.setdefault(record.id, record.parent)
+        elif isinstance(record, Site):
+            site = record
+        elif isinstance(record, Author):
+            authors.append(record)
+        elif isinstance(record, Term):
+            terms.append(record)
+    header = head_records(site, authors, terms, index, selection)
+    room = max_size - len(header.encode("utf-8")) - len(FOOTER)
+    if room <= 0:
+        raise WXRError(
+            f"--max-size is smaller than the header every part repeats ({len(header.encode('utf-8'))} bytes)",
+            hint="give a larger --max-size",
+        )
+    roots = _family_roots(parents)
+    family_size: dict[int, int] = {}
+    for item_id, size in zip(ids, sizes, strict=True):
+        family_size[roots[item_id]] = family_size.get(roots[item_id], 0) + size
+    part_of: dict[int, int] = {}
+    family_part: dict[int, int] = {}
+    part, used = 0, 0
+    for position, item_id in enumerate(ids):
+        root = roots[item_id]
+        if root not in family_part:
+            if used and used + family_size[root] > room:
+                part, used = part + 1, 0
+            family_part[root] = part
+            used += family_size[root]
+        part_of[position] = family_part[root]
+    return _Plan(header, part_of, part + 1 if ids else 1)
+
+
+def split(source: Source, max_size: int, output: str, *, force: bool = False) -> SplitReport:
+    """Cut the export ``source`` into standalone WXR parts of about ``max_size`` bytes in ``output``.
+
+    Everything is kept: split repackages an export, it does not publish it.
+    """
+    name = source_name(source)
+    stem = re.sub(r"(\.xml)?(\.(gz|bz2|xz))?$", "", name.rsplit("/", 1)[-1]) or "export"
+    selection = Selection.everything()
+    report = SplitReport()
+    with reopenable(source) as readable:
+        index = SiteIndex.build(read(readable, name))
+        plan = _plan(read(readable, name), max_size, index, selection)
+        width = max(3, len(str(plan.count)))
+        report.parts = [f"{stem}.{n + 1:0{width}d}.xml" for n in range(plan.count)]
+        report.items = [0] * plan.count
+        sizes = [0] * plan.count
+        with dir_output(output, force=force) as folder:
+            files: list[TextIO] = []
+            try:
+                for part_name in report.parts:
+                    files.append(folder.open_text(part_name))
+                    files[-1].write(plan.header)
+                position = 0
+                for record in read(readable, name):
+                    if not isinstance(record, Post):
+                        continue
+                    part = plan.part_of[position]
+                    text = item_xml(record, index)
+                    files[part].write(text)
+                    sizes[part] += len(text.encode("utf-8"))
+                    report.items[part] += 1
+                    position += 1
+                for f in files:
+                    f.write(FOOTER)
+            finally:
+                for f in files:
+                    f.close()
+    header_bytes = len(plan.header.encode("utf-8")) + len(FOOTER)
+    report.oversized = [p for p, size in zip(report.parts, sizes, strict=True) if size + header_bytes > max_size]
+    return report
