@@ -59,9 +59,11 @@ def _unwrap_figures(page: str) -> str:
     return _FIGURE_IN_P.sub(r"\1<p>", page) if "<p><" in page else page
 
 
-def post_markdown(content: str, context: Context | None = None, engine: str = DEFAULT_ENGINE) -> str:
-    """A post's stored content as Markdown."""
-    return html_to_markdown(render_post_html(content, context), engine)
+def post_markdown(
+    content: str, context: Context | None = None, engine: str = DEFAULT_ENGINE, flavor: str = "commonmark"
+) -> str:
+    """A post's stored content as Markdown (``flavor``: see :data:`.markdown.FLAVORS`)."""
+    return html_to_markdown(render_post_html(content, context), engine, flavor)
 
 
 def comment_html(content: str) -> str:
@@ -69,6 +71,6 @@ def comment_html(content: str) -> str:
     return wpautop(make_clickable(sanitize_comment_html(content)))
 
 
-def comment_markdown(content: str, engine: str = DEFAULT_ENGINE) -> str:
+def comment_markdown(content: str, engine: str = DEFAULT_ENGINE, flavor: str = "commonmark") -> str:
     """A comment's stored content as Markdown."""
-    return html_to_markdown(comment_html(content), engine)
+    return html_to_markdown(comment_html(content), engine, flavor)

@@ -120,9 +120,15 @@ class _Kept:
         return _PLACEHOLDER.sub(put_back, text)
 
 
-def _html_to_markdown_engine() -> Callable[[str], str]:
+FLAVORS = ("commonmark", "python-markdown")
+"""``commonmark`` (CommonMark/GFM: Hugo, Jekyll's kramdown GFM, most tools) or
+``python-markdown`` (Pelican, MkDocs): hard breaks as two spaces, lists indented by four."""
+
+
+def _html_to_markdown_engine(flavor: str = "commonmark") -> Callable[[str], str]:
     import html_to_markdown
 
+    python_markdown = flavor == "python-markdown"
     options = html_to_markdown.ConversionOptions(
         heading_style="atx",
         bullets="-",
@@ -135,7 +141,8 @@ def _html_to_markdown_engine() -> Callable[[str], str]:
         highlight_style="html",
         extract_metadata=False,
         wrap=False,
-        newline_style="backslash",
+        newline_style="spaces" if python_markdown else "backslash",
+        list_indent_width=4 if python_markdown else 2,
         code_block_style="backticks",
         link_style="inline",
     )
@@ -159,20 +166,21 @@ def _html_to_markdown_engine() -> Callable[[str], str]:
     return convert
 
 
-ENGINES: dict[str, Callable[[], Callable[[str], str]]] = {"html-to-markdown": _html_to_markdown_engine}
+ENGINES: dict[str, Callable[..., Callable[[str], str]]] = {"html-to-markdown": _html_to_markdown_engine}
 """Engine factories by name; bench/engines.py adds others to compare them."""
 DEFAULT_ENGINE = "html-to-markdown"
-_loaded: dict[str, Callable[[str], str]] = {}
+_loaded: dict[tuple[str, str], Callable[[str], str]] = {}
 
 
-def engine(name: str = DEFAULT_ENGINE) -> Callable[[str], str]:
-    """The converter function of the engine called ``name``, loaded once."""
-    if name not in _loaded:
-        _loaded[name] = ENGINES[name]()
-    return _loaded[name]
+def engine(name: str = DEFAULT_ENGINE, flavor: str = "commonmark") -> Callable[[str], str]:
+    """The converter function of the engine called ``name`` for ``flavor``, loaded once."""
+    if (name, flavor) not in _loaded:
+        factory = ENGINES[name]
+        _loaded[name, flavor] = factory(flavor) if flavor != "commonmark" else factory()
+    return _loaded[name, flavor]
 
 
-def html_to_markdown(text: str, engine_name: str = DEFAULT_ENGINE) -> str:
+def html_to_markdown(text: str, engine_name: str = DEFAULT_ENGINE, flavor: str = "commonmark") -> str:
     """Convert rendered HTML to Markdown, code blocks and kept HTML exactly as they were.
 
     >>> print(html_to_markdown('<p>a *b*</p><pre class="lang-py">x = 1</pre>'))
@@ -192,7 +200,7 @@ def html_to_markdown(text: str, engine_name: str = DEFAULT_ENGINE) -> str:
     text = _BLOCK_AFTER_P.sub(lambda m: m.group(1) + kept.hold("") + m.group(2), text)
     text = _FIGURE.sub(_figure, text)
     text = _EMPHASIZED_IMAGE.sub(r"\2", text)
-    markdown = _unescape_needless(engine(engine_name)(text))
+    markdown = _unescape_needless(engine(engine_name, flavor)(text))
     return _collapse_blank_lines(kept.restore(markdown)).strip("\n")
 
 

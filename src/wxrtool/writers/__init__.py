@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import WXRError
 from ..records import Record
-from . import hugo, jekyll, json_, jsonl, markdown, wxr
+from . import hugo, jekyll, json_, jsonl, markdown, pelican, wxr
 from ._options import WriteOptions
 
 WriteFunction = Callable[[Iterable[Record], Any, WriteOptions], None]
@@ -93,6 +93,14 @@ FORMATS: dict[str, Format] = {
             "a Jekyll site: _posts, _drafts, pages with their old permalinks, Staticman comment data",
             "directory",
             jekyll.write,
+            needs_index=True,
+            skip_types=MACHINERY_TYPES,
+        ),
+        Format(
+            "pelican",
+            "Pelican content: Markdown with Pelican's metadata header, old URLs kept, comments at the end",
+            "directory",
+            pelican.write,
             needs_index=True,
             skip_types=MACHINERY_TYPES,
         ),

@@ -96,6 +96,10 @@ class OutputDir:
             f.write(text)
         self.written.append(relative)
 
+    def mkdir(self, relative: str) -> None:
+        """Make sure the folder ``relative`` exists, even if nothing is written into it."""
+        os.makedirs(os.path.join(self.root, relative), exist_ok=True)
+
     def open_text(self, relative: str) -> TextIO:
         """A file at ``relative`` to write into as a stream (UTF-8, ``\\n``); the caller closes it."""
         path = os.path.join(self.root, relative)

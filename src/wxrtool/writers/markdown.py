@@ -146,7 +146,7 @@ def _who(name: str, url: str) -> str:
     return f"[{name}]({url})" if url.startswith(("http://", "https://")) else name
 
 
-def _thread(node: Thread[Comment], permalink: str, level: int) -> str:
+def _thread(node: Thread[Comment], permalink: str, level: int, flavor: str = "commonmark") -> str:
     c = node.comment
     anchor = f'<a id="comment-{c.id}"></a>'
     when = _when(c.date)
@@ -154,26 +154,28 @@ def _thread(node: Thread[Comment], permalink: str, level: int) -> str:
     head = f"- {anchor}**{_who(c.author, c.author_url)}** · {stamp}"
     if c.status.value != "approved":
         head += f" ({c.status.value})"
-    parts = [head, "", _indent(comment_markdown(c.content_html), "  ")]
+    pad = "    " if flavor == "python-markdown" else "  "
+    parts = [head, "", _indent(comment_markdown(c.content_html, flavor=flavor), pad)]
     for reply in node.replies:
-        parts += ["", _indent(_thread(reply, permalink, level + 1), "  ")]
+        parts += ["", _indent(_thread(reply, permalink, level + 1, flavor), pad)]
     return "\n".join(parts)
 
 
-def _ping(ping: Ping) -> str:
+def _ping(ping: Ping, flavor: str = "commonmark") -> str:
     head = f"- **{_who(ping.author, ping.author_url)}** · {ping.type.value} · {_when(ping.date)}"
-    body = comment_markdown(ping.content_html)
-    return head + ("\n\n" + _indent(body, "  ") if body else "")
+    body = comment_markdown(ping.content_html, flavor=flavor)
+    pad = "    " if flavor == "python-markdown" else "  "
+    return head + ("\n\n" + _indent(body, pad) if body else "")
 
 
-def responses_markdown(post: Post) -> str:
+def responses_markdown(post: Post, flavor: str = "commonmark") -> str:
     """The Comments and Pingbacks sections of a post ('' when it has neither)."""
     sections = []
     threads = build_threads(post.comments)
     if threads:
-        sections.append("## Comments\n\n" + "\n\n".join(_thread(t, post.link, 0) for t in threads))
+        sections.append("## Comments\n\n" + "\n\n".join(_thread(t, post.link, 0, flavor) for t in threads))
     if post.pings:
-        sections.append("## Pingbacks and trackbacks\n\n" + "\n\n".join(_ping(p) for p in post.pings))
+        sections.append("## Pingbacks and trackbacks\n\n" + "\n\n".join(_ping(p, flavor) for p in post.pings))
     return "\n\n".join(sections)
 
 

@@ -1,0 +1,163 @@
+"""Pelican: Markdown with Pelican's metadata header, old URLs kept.
+
+Posts become articles under ``content/posts/``, pages go to ``content/pages/``
+keeping their parents' slugs as folders, other post types to
+``content/<type>/``. The header is the ``Key: value`` block Pelican's Markdown
+reader takes (Title, Date, Modified, Slug, Category, Tags, Authors, Summary,
+Status); ``URL`` and ``Save_as`` put each page at its old permalink. Pelican has
+one category per article: the first is ``Category``, the others are kept in
+``Wp_categories``. Comments follow the post as nested lists, in the Markdown
+dialect Pelican reads (Python-Markdown: four-space nesting, two-space breaks).
+``--scaffold`` adds a ``pelicanconf.py`` that builds with the default theme.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from urllib.parse import unquote, urlsplit
+
+from ..content import Context, post_markdown
+from ..records import Post, Record, Site
+from ._options import WriteOptions
+from ._output import OutputDir
+from ._paths import PathPlanner
+from .markdown import _date_fields, metadata, plain_text, responses_markdown
+
+FLAVOR = "python-markdown"
+_STATUS = {"publish": "published", "private": "hidden"}
+
+
+def _value(text: str) -> str:
+    # A header value is one line; commas separate tags and authors.
+    return " ".join(str(text).split())
+
+
+def file_path(post: Post, planner: PathPlanner, options: WriteOptions) -> str:
+    """Where an item's file goes under ``content/``."""
+    fields = {"type": post.type, **_date_fields(post)}
+    if post.type == "page":
+        ancestors = [a.slug for a in reversed(options.index.ancestors(post.id))]
+        return planner.path_for(fields, [*ancestors, post.slug], post.id, "content/pages/{slug}.md")
+    folder = "posts" if post.type == "post" else "{type}"
+    return planner.path_for(fields, [post.slug], post.id, f"content/{folder}/{{slug}}.md")
+
+
+class _Unique:
+    """Pelican wants every slug and every output path used once across the whole site."""
+
+    def __init__(self) -> None:
+        self.slugs: set[str] = set()
+        self.paths: set[str] = set()
+
+    def slug(self, slug: str, item_id: int) -> str:
+        candidate, n = slug, 1
+        while candidate.lower() in self.slugs:
+            candidate = f"{slug}-{item_id}" if n == 1 else f"{slug}-{item_id}-{n}"
+            n += 1
+        self.slugs.add(candidate.lower())
+        return candidate
+
+    def path(self, path: str) -> bool:
+        if not path or path.lower() in self.paths:
+            return False
+        self.paths.add(path.lower())
+        return True
+
+
+def header(
+    post: Post, slug: str, options: WriteOptions, exported: datetime | None = None, unique: _Unique | None = None
+) -> str:
+    """Pelican's metadata block for one item."""
+    common = metadata(post, options)
+    lines = [f"Title: {_value(post.title) or slug}"]
+    if post.date is not None:
+        lines.append(f"Date: {post.date.isoformat()}")
+    else:
+        # Pelican refuses an article with no date; the nearest true one is used
+        # and the item says that it had none.
+        stand_in = post.modified or exported or datetime(1970, 1, 1, tzinfo=UTC)
+        lines += [f"Date: {stand_in.isoformat()}", "Wp_date_missing: true"]
+    if post.modified is not None:
+        lines.append(f"Modified: {post.modified.isoformat()}")
+    unique = unique or _Unique()
+    lines.append(f"Slug: {unique.slug(slug, post.id)}")
+    categories = common.get("categories", [])
+    if categories:
+        lines.append(f"Category: {_value(categories[0])}")
+        if len(categories) > 1:
+            lines.append("Wp_categories: " + ", ".join(_value(c) for c in categories))
+    if common.get("tags"):
+        lines.append("Tags: " + ", ".join(_value(t).replace(",", " ") for t in common["tags"]))
+    if common.get("author"):
+        lines.append(f"Authors: {_value(common['author']).replace(',', ' ')}")
+    summary = plain_text(post.excerpt_html)
+    if summary:
+        lines.append(f"Summary: {_value(summary)}")
+    lines.append(f"Status: {_STATUS.get(post.status, 'draft')}")
+    path = unquote(urlsplit(post.link).path).strip("/")
+    if post.status == "publish" and unique.path(path):
+        lines += [f"URL: {path}/", f"Save_as: {path}/index.html"]
+    if "featured_image" in common:
+        lines.append(f"Image: {common['featured_image']}")
+    lines.append(f"Wordpress_id: {post.id}")
+    return "\n".join(lines) + "\n\n"
+
+
+def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> None:
+    """Write Pelican content (and, with ``scaffold``, a config around it) into ``out``."""
+    planner = PathPlanner(out.root, "content/{slug}.md")
+    unique = _Unique()
+    site: Site | None = None
+    for record in records:
+        if isinstance(record, Site):
+            site = record
+            continue
+        if not isinstance(record, Post):
+            continue
+        relative = file_path(record, planner, options)
+        context = Context(post_id=record.id, attachments=options.index.attachments)
+        body = post_markdown(record.content_html, context, flavor=FLAVOR)
+        responses = responses_markdown(record, FLAVOR)
+        exported = site.exported if site else None
+        text = header(record, planner.slug_of(relative), options, exported, unique) + body.strip("\n") + "\n"
+        if responses:
+            text += "\n" + responses + "\n"
+        out.write_text(relative, text)
+    if options.scaffold:
+        out.mkdir("content")
+        title = site.title if site and site.title else "Converted from WordPress"
+        language = (site.language if site and site.language else "en").split("-")[0]
+        out.write_text(
+            "pelicanconf.py",
+            f"SITENAME = {title!r}\nDEFAULT_LANG = {language!r}\n" + re.sub(r"^# .*\n", "", SCAFFOLD_CONFIG, count=1),
+        )
+
+
+SCAFFOLD_CONFIG = """# written by wxrtool
+import logging
+
+# WordPress images often have no alt text; the converted posts keep them as they
+# were rather than invent one, so Pelican's lint about it is not a build problem.
+LOG_FILTER = [(logging.WARN, "Empty alt attribute for image %s in %s")]
+PATH = "content"
+PAGE_PATHS = ["pages"]
+TIMEZONE = "UTC"
+SITEURL = ""
+RELATIVE_URLS = True
+# The content is Markdown; without the reStructuredText reader, docutils is not
+# asked for a localisation of the site's language that it may not have.
+READERS = {"rst": None}
+# Feeds and their warnings are not what a first build needs.
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+DEFAULT_PAGINATION = False
+ARTICLE_URL = "{slug}/"
+ARTICLE_SAVE_AS = "{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+"""
