@@ -116,6 +116,14 @@ def _statuses(values: tuple[str, ...]) -> frozenset[str] | None:
 )
 @click.option("--force", is_flag=True, help="Replace an output folder that is not empty.")
 @click.option("--scaffold", is_flag=True, help="Engine formats (hugo...): also write a minimal site that builds.")
+@click.option(
+    "--redirects",
+    nargs=2,
+    type=(click.Choice(["nginx", "apache", "netlify", "csv"]), str),
+    default=None,
+    metavar="STYLE FILE",
+    help="Also write redirects from every old permalink (and /?p=ID) to the new address.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Do not print the account of records on stderr.")
 def convert(
     file: str,
@@ -133,6 +141,7 @@ def convert(
     meta_keys: tuple[str, ...],
     force: bool,
     scaffold: bool,
+    redirects: tuple[str, str] | None,
     quiet: bool,
 ) -> None:
     """Convert the WordPress export FILE ('-' for stdin) to another format.
@@ -159,6 +168,8 @@ def convert(
     if changes:
         selection = Selection(**{**selection.__dict__, **changes})
     fmt = writers.FORMATS[to]
+    if redirects and to not in ("markdown", "hugo", "jekyll", "pelican", "ghost"):
+        raise click.UsageError(f"--redirects needs a format that gives posts new addresses, not --to {to}")
     if fmt.target != "directory":
         for flag, value in (
             ("--path-template", path_template),
@@ -178,6 +189,7 @@ def convert(
         meta_keys=meta_keys,
         force=force,
         scaffold=scaffold,
+        redirects=redirects,
     )
     if not quiet:
         where = "standard output" if output == "-" else output

@@ -8,6 +8,7 @@ from . import writers
 from .errors import OutputError
 from .index import SiteIndex
 from .read import read
+from .redirects import render as render_redirects
 from .selection import Account, Selection, Selector
 from .source import Source, reopenable, source_name
 from .writers._options import WriteOptions
@@ -26,6 +27,7 @@ def convert(
     meta_keys: tuple[str, ...] = (),
     force: bool = False,
     scaffold: bool = False,
+    redirects: tuple[str, str] | None = None,
 ) -> Account:
     """Convert a WXR export to the format ``to`` and return the account of records.
 
@@ -38,6 +40,8 @@ def convert(
         path_template, comments_file, meta_keys: see :class:`~wxrtool.writers._options.WriteOptions`.
         force: replace a folder that is not empty.
         scaffold: with an engine format (``hugo``...), also write a minimal site that builds.
+        redirects: ``(style, path)``: also write redirect rules from every old permalink to
+            its new address (see :mod:`wxrtool.redirects`), for formats that give new addresses.
 
     >>> import os, tempfile
     >>> out = os.path.join(tempfile.mkdtemp(), "klout.json")
@@ -71,7 +75,17 @@ def convert(
         else:
             with text_output(output) as stream:
                 fmt.write(records, stream, options)
-    return selector.account
+    if redirects is not None:
+        style, path = redirects
+        with text_output(path) as stream:
+            stream.write(render_redirects(style, options.urls))
+    account = selector.account
+    for kind in ("items", "comments", "pings"):
+        if kind not in fmt.keeps and account.written[kind]:
+            # The format has no place for this kind of record: say so, not "written".
+            account.leave_out(kind, f"not-in-{fmt.name}", account.written[kind])
+            account.written[kind] = 0
+    return account
 
 
 class _as_is:

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import WXRError
 from ..records import Record
-from . import hugo, jekyll, json_, jsonl, markdown, pelican, wxr
+from . import disqus, ghost, hugo, jekyll, json_, jsonl, markdown, pelican, remark42, wxr
 from ._options import WriteOptions
 
 WriteFunction = Callable[[Iterable[Record], Any, WriteOptions], None]
@@ -47,7 +47,8 @@ class Format:
     """An output format: its ``--to`` name, a one-line summary and its writer.
 
     ``target`` is ``file`` or ``directory``; ``needs_index`` asks for a first pass
-    over the export; ``skip_types`` are post types left out unless ``--type`` names them.
+    over the export; ``skip_types`` are post types left out unless ``--type`` names them;
+    ``keeps`` are the kinds of record (items, comments, pings) the format can hold at all.
     """
 
     name: str
@@ -56,6 +57,7 @@ class Format:
     write: WriteFunction
     needs_index: bool = False
     skip_types: frozenset[str] = frozenset()
+    keeps: frozenset[str] = frozenset({"items", "comments", "pings"})
 
 
 FORMATS: dict[str, Format] = {
@@ -103,6 +105,29 @@ FORMATS: dict[str, Format] = {
             pelican.write,
             needs_index=True,
             skip_types=MACHINERY_TYPES,
+        ),
+        Format(
+            "ghost",
+            "a Ghost 5 import document (posts, pages, tags, users), lengths within Ghost's limits",
+            "file",
+            ghost.write,
+            needs_index=True,
+            skip_types=MACHINERY_TYPES,
+            keeps=frozenset({"items"}),
+        ),
+        Format(
+            "disqus",
+            "Disqus import files (its WXR dialect), threads kept, each file under 50 MB",
+            "directory",
+            disqus.write,
+            keeps=frozenset({"comments"}),
+        ),
+        Format(
+            "remark42",
+            "a remark42 backup (JSON Lines) of the comments, threads kept",
+            "file",
+            remark42.write,
+            keeps=frozenset({"comments"}),
         ),
     )
 }

@@ -21,6 +21,8 @@ class WriteOptions:
             instead of in it; ``None`` for a Comments section.
         meta_keys: custom fields to copy into front matter.
         scaffold: engine formats also write a minimal site that builds.
+        urls: filled in by writers that give items new addresses: item id -> (old
+            permalink, new path); ``--redirects`` is written from it.
     """
 
     selection: Selection = field(default_factory=Selection)
@@ -29,3 +31,4 @@ class WriteOptions:
     comments_file: str | None = None
     meta_keys: tuple[str, ...] = ()
     scaffold: bool = False
+    urls: dict[int, tuple[str, str]] = field(default_factory=dict)

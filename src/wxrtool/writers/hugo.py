@@ -119,6 +119,7 @@ def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> N
             post_markdown(record.content_html, Context(post_id=record.id, attachments=index.attachments))
         )
         out.write_text(relative, front_matter(data) + "\n" + body.strip("\n") + "\n")
+        options.urls[record.id] = (record.link, _url_path(relative))
         if record.comments or record.pings:
             folder = relative.rsplit("/", 1)[0]
             comments = json.dumps(comments_data(record, options), ensure_ascii=False, indent=2)

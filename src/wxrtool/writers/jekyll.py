@@ -133,7 +133,10 @@ def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> N
             collections.add(record.type)
         context = Context(post_id=record.id, attachments=options.index.attachments)
         body = post_markdown(record.content_html, context)
-        out.write_text(relative, front_matter(jekyll_metadata(record, key, options)) + "\n" + body.strip("\n") + "\n")
+        data = jekyll_metadata(record, key, options)
+        out.write_text(relative, front_matter(data) + "\n" + body.strip("\n") + "\n")
+        if "permalink" in data:
+            options.urls[record.id] = (record.link, data["permalink"])
         for node, path in walk(build_threads(record.comments)):
             entry = comment_entry(node.comment, path[-1] if path else None, options)
             name = f"comment-{_stamp(node.comment)}-{node.comment.id:010d}.yml"

@@ -225,6 +225,7 @@ def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> N
             continue
         relative = item_path(record, planner, options.index)
         out.write_text(relative, document(record, options))
+        options.urls[record.id] = (record.link, "/" + os.path.splitext(relative)[0].removesuffix("/index") + "/")
         if options.comments_file and (record.comments or record.pings):
             stem = os.path.splitext(relative)[0]
             out.write_text(f"{stem}.comments.{options.comments_file}", _sidecar(record, options))

@@ -125,6 +125,9 @@ def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> N
         if responses:
             text += "\n" + responses + "\n"
         out.write_text(relative, text)
+        url = re.search(r"^URL: (.*)$", text, re.M) or re.search(r"^Slug: (.*)$", text, re.M)
+        if url and record.status == "publish":
+            options.urls[record.id] = (record.link, "/" + url.group(1).strip("/") + "/")
     if options.scaffold:
         out.mkdir("content")
         title = site.title if site and site.title else "Converted from WordPress"

@@ -1,0 +1,101 @@
+"""Disqus: its import format ("custom XML", a WXR dialect of ``dsq:`` and ``wp:`` 1.0).
+
+One ``<item>`` per thread with title, link, body, ``dsq:thread_identifier``
+(WordPress's Disqus plugin uses ``"<id> <guid>"``), ``wp:post_date_gmt`` and
+``wp:comment_status``, then every comment with its id, author, e-mail, URL, IP,
+GMT date, content, approval and parent. Disqus refuses a reply whose parent is
+not in the file, so replies to comments that were left out point at the top
+level, as the threads show them. Files are cut before 50 MB, Disqus's limit:
+``disqus-001.xml``, ``disqus-002.xml``... E-mail and IP addresses are written
+only with ``--personal-data``; without them Disqus shows the comments as guests'.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..content import comment_html, render_post_html
+from ..records import Comment, Post, Record
+from ..threads import Thread, build_threads, walk
+from ._options import WriteOptions
+from ._output import OutputDir
+from .wxr import cdata, escape, gmt
+
+DISQUS_LIMIT = 50_000_000
+
+_DISQUS_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"
+\txmlns:content="http://purl.org/rss/1.0/modules/content/"
+\txmlns:dsq="http://www.disqus.com/"
+\txmlns:dc="http://purl.org/dc/elements/1.1/"
+\txmlns:wp="http://wordpress.org/export/1.0/"
+>
+<channel>
+"""
+_DISQUS_FOOT = "</channel>\n</rss>\n"
+
+
+def _disqus_comment(node: Thread[Comment], options: WriteOptions) -> str:
+    c = node.comment
+    # A reply to a comment that is not in the file would be refused: it goes to the top.
+    parent = 0 if node.promoted is not None else c.parent
+    email = c.author_email if options.selection.personal_data else ""
+    ip = c.author_ip if options.selection.personal_data else ""
+    return (
+        "\t\t<wp:comment>\n"
+        f"\t\t\t<wp:comment_id>{c.id}</wp:comment_id>\n"
+        f"\t\t\t<wp:comment_author>{cdata(c.author)}</wp:comment_author>\n"
+        f"\t\t\t<wp:comment_author_email>{escape(email)}</wp:comment_author_email>\n"
+        f"\t\t\t<wp:comment_author_url>{escape(c.author_url)}</wp:comment_author_url>\n"
+        f"\t\t\t<wp:comment_author_IP>{escape(ip)}</wp:comment_author_IP>\n"
+        f"\t\t\t<wp:comment_date_gmt>{gmt(c.date_utc or c.date)}</wp:comment_date_gmt>\n"
+        f"\t\t\t<wp:comment_content>{cdata(comment_html(c.content_html))}</wp:comment_content>\n"
+        f"\t\t\t<wp:comment_approved>{1 if c.status.value == 'approved' else 0}</wp:comment_approved>\n"
+        f"\t\t\t<wp:comment_parent>{parent}</wp:comment_parent>\n"
+        "\t\t</wp:comment>\n"
+    )
+
+
+def disqus_thread(post: Post, options: WriteOptions) -> str:
+    """One Disqus thread (an ``<item>``) with all of a post's comments."""
+    comments = "".join(_disqus_comment(node, options) for node, _ in walk(build_threads(post.comments)))
+    return (
+        "\t<item>\n"
+        f"\t\t<title>{cdata(post.title)}</title>\n"
+        f"\t\t<link>{escape(post.link)}</link>\n"
+        f"\t\t<content:encoded>{cdata(render_post_html(post.content_html))}</content:encoded>\n"
+        f"\t\t<dsq:thread_identifier>{escape(f'{post.id} {post.guid}'.strip())}</dsq:thread_identifier>\n"
+        f"\t\t<wp:post_date_gmt>{gmt(post.date_utc or post.date)}</wp:post_date_gmt>\n"
+        f"\t\t<wp:comment_status>{'closed' if post.comment_status == 'closed' else 'open'}</wp:comment_status>\n"
+        f"{comments}"
+        "\t</item>\n"
+    )
+
+
+def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> None:
+    """Write Disqus import files (threads with comments only) into ``out``, each under the limit."""
+    number, size, current = 0, 0, None
+    limit = DISQUS_LIMIT - len(_DISQUS_HEAD) - len(_DISQUS_FOOT)
+    try:
+        for record in records:
+            if not isinstance(record, Post) or not record.comments:
+                continue
+            thread = disqus_thread(record, options)
+            length = len(thread.encode("utf-8"))
+            if current is None or (size and size + length > limit):
+                if current is not None:
+                    current.write(_DISQUS_FOOT)
+                    current.close()
+                number += 1
+                current = out.open_text(f"disqus-{number:03d}.xml")
+                current.write(_DISQUS_HEAD)
+                size = 0
+            current.write(thread)
+            size += length
+        if current is None:
+            current = out.open_text("disqus-001.xml")
+            current.write(_DISQUS_HEAD)
+        current.write(_DISQUS_FOOT)
+    finally:
+        if current is not None:
+            current.close()

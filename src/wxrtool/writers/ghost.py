@@ -1,0 +1,209 @@
+"""Ghost: the JSON import document of Ghost 5.
+
+``{"meta": {"exported_on", "version"}, "data": {"posts", "tags", "users",
+"posts_tags", "posts_authors", "posts_meta"}}``. Posts carry their HTML (Ghost's
+importer turns it into its editor format); statuses map to Ghost's (published,
+draft, scheduled); slugs are ASCII as Ghost makes them; every field is cut to the
+length Ghost's schema allows (title 255, slug 191, excerpt 300, tag name 191,
+tag description 500, alt text 191...), and each cut is reported on the post in
+``posts_meta.frontmatter`` so nothing is shortened silently. Ids are stable
+24-character hex strings derived from WordPress ids. Ghost has no comments
+import, so comments and pings are accounted as not written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any, TextIO
+
+from ..content import Context, render_post_html
+from ..records import Author, Post, Record, Site, Term
+from ._options import WriteOptions
+from .markdown import plain_text
+
+VERSION = "5.0.0"
+LIMITS = {
+    "title": 255,
+    "slug": 191,
+    "custom_excerpt": 300,
+    "feature_image": 2000,
+    "tag_name": 191,
+    "tag_description": 500,
+    "user_name": 191,
+    "meta_title": 300,
+    "meta_description": 500,
+    "feature_image_alt": 191,
+}
+_STATUS = {"publish": "published", "future": "scheduled"}
+
+
+def ghost_id(kind: str, key: object) -> str:
+    """A stable 24-character hex id (Ghost's ObjectId shape) for a WordPress record."""
+    return hashlib.sha1(f"{kind}:{key}".encode()).hexdigest()[:24]
+
+
+def ascii_slug(text: str, fallback: str) -> str:
+    """A slug Ghost accepts: ASCII letters, digits and hyphens, at most 191 characters.
+
+    >>> ascii_slug("Knäckebröd & Co.", "x"), ascii_slug("日本語", "post-7")
+    ('knackebrod-co', 'post-7')
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[: LIMITS["slug"]].strip("-")
+    return slug or fallback
+
+
+def iso(value: datetime | None) -> str | None:
+    """A UTC timestamp as Ghost writes them, or ``None``."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+class _Cutter:
+    """Cuts values to Ghost's limits and remembers what it cut."""
+
+    def __init__(self) -> None:
+        self.cuts: list[str] = []
+
+    def __call__(self, field: str, value: str) -> str:
+        limit = LIMITS[field]
+        if len(value) <= limit:
+            return value
+        self.cuts.append(f"{field} cut from {len(value)} to {limit} characters")
+        return value[: limit - 1].rstrip() + "…"
+
+
+class _Unique:
+    def __init__(self) -> None:
+        self.taken: set[str] = set()
+
+    def __call__(self, slug: str, suffix: str) -> str:
+        candidate = slug
+        while candidate in self.taken:
+            candidate = f"{slug[: LIMITS['slug'] - len(suffix) - 1]}-{suffix}"
+            suffix += "-2"
+        self.taken.add(candidate)
+        return candidate
+
+
+def write(records: Iterable[Record], out: TextIO, options: WriteOptions) -> None:
+    """Write a Ghost 5 import document."""
+    index = options.index
+    posts: list[dict[str, Any]] = []
+    tags: dict[tuple[str, str], dict[str, Any]] = {}
+    users: dict[str, dict[str, Any]] = {}
+    posts_tags: list[dict[str, Any]] = []
+    posts_authors: list[dict[str, Any]] = []
+    posts_meta: list[dict[str, Any]] = []
+    post_slugs, tag_slugs, user_slugs = _Unique(), _Unique(), _Unique()
+    seen_posts: Counter[int] = Counter()
+    exported_on = 0
+
+    def user_for(login: str, author: Author | None = None) -> dict[str, Any]:
+        if login not in users:
+            name = (author.display_name if author else "") or index.authors.get(login) or login or "author"
+            slug = user_slugs(ascii_slug(login or name, "author"), ghost_id("user", login)[:6])
+            email = author.email if author and author.email and options.selection.personal_data else ""
+            users[login] = {
+                "id": ghost_id("user", login),
+                "name": name[: LIMITS["user_name"]],
+                "slug": slug,
+                # Ghost requires an e-mail for every staff user; without --personal-data a
+                # reserved-domain address stands in, to be changed in Ghost.
+                "email": email or f"{slug}@example.com",
+                "status": "active",
+                "roles": ["Author"],
+            }
+        return users[login]
+
+    def tag_for(taxonomy: str, name: str, slug: str, description: str = "") -> dict[str, Any]:
+        key = (taxonomy, slug or name)
+        if key not in tags:
+            clean = name.lstrip(",").strip() or slug or "tag"
+            tag = {
+                "id": ghost_id("tag", key),
+                "name": clean[: LIMITS["tag_name"]],
+                "slug": tag_slugs(ascii_slug(slug or clean, "tag"), ghost_id("tag", key)[:6]),
+                "description": description[: LIMITS["tag_description"]] or None,
+            }
+            tags[key] = tag
+        return tags[key]
+
+    for record in records:
+        if isinstance(record, Site) and record.exported is not None:
+            # The export's own date, so the same input always gives the same document.
+            exported_on = int(record.exported.timestamp() * 1000)
+        elif isinstance(record, Author):
+            user_for(record.login, record)
+        elif isinstance(record, Term) and record.taxonomy in ("category", "post_tag"):
+            tag_for(record.taxonomy, record.name, record.slug, record.description)
+        elif isinstance(record, Post):
+            cut = _Cutter()
+            # Exports can repeat an id (hand-edited files, merged sites); each item gets its own.
+            seen_posts[record.id] += 1
+            key = record.id if seen_posts[record.id] == 1 else f"{record.id}#{seen_posts[record.id]}"
+            post_id = ghost_id("post", key)
+            context = Context(post_id=record.id, attachments=index.attachments)
+            html = render_post_html(record.content_html, context)
+            thumbnail = record.meta_value("_thumbnail_id") or ""
+            attachment = index.attachments.get(int(thumbnail)) if thumbnail.strip().isdigit() else None
+            status = _STATUS.get(record.status, "draft")
+            published = iso(record.date_utc or record.date)
+            post = {
+                "id": post_id,
+                "title": cut("title", record.title or "(untitled)"),
+                "slug": post_slugs(ascii_slug(record.slug or record.title, f"post-{record.id}"), str(record.id)),
+                "html": html,
+                "feature_image": cut("feature_image", attachment.url) if attachment else None,
+                "type": "page" if record.type == "page" else "post",
+                "status": status,
+                "visibility": "public",
+                "featured": record.sticky,
+                "created_at": published or iso(record.modified_utc),
+                "updated_at": iso(record.modified_utc or record.modified) or published,
+                "published_at": published if status != "draft" else None,
+                "custom_excerpt": cut("custom_excerpt", plain_text(record.excerpt_html)) or None,
+                "canonical_url": None,
+            }
+            posts.append(post)
+            if status == "published":
+                options.urls[record.id] = (record.link, f"/{post['slug']}/")
+            for order, ref in enumerate(r for r in record.terms if r.taxonomy in ("category", "post_tag")):
+                slug = ref.slug or index.term_slugs.get((ref.taxonomy, ref.name), "")
+                tag = tag_for(ref.taxonomy, ref.name, slug)
+                link_id = ghost_id("post_tag", (key, order))
+                posts_tags.append({"id": link_id, "post_id": post_id, "tag_id": tag["id"], "sort_order": order})
+            author_id = user_for(record.author)["id"]
+            link_id = ghost_id("post_author", key)
+            posts_authors.append({"id": link_id, "post_id": post_id, "author_id": author_id, "sort_order": 0})
+            meta: dict[str, Any] = {"id": ghost_id("posts_meta", key), "post_id": post_id}
+            if attachment and attachment.alt:
+                meta["feature_image_alt"] = cut("feature_image_alt", attachment.alt)
+            if attachment and attachment.caption:
+                meta["feature_image_caption"] = attachment.caption
+            wordpress = {"wordpress_id": record.id, "permalink": record.link}
+            if cut.cuts:
+                wordpress["shortened"] = cut.cuts
+            meta["frontmatter"] = json.dumps(wordpress, ensure_ascii=False)
+            posts_meta.append(meta)
+    document = {
+        "meta": {"exported_on": exported_on, "version": VERSION},
+        "data": {
+            "posts": posts,
+            "tags": list(tags.values()),
+            "users": list(users.values()),
+            "posts_tags": posts_tags,
+            "posts_authors": posts_authors,
+            "posts_meta": posts_meta,
+        },
+    }
+    json.dump(document, out, ensure_ascii=False, indent=1)
+    out.write("\n")

@@ -1,0 +1,66 @@
+"""remark42: its native backup format, which ``remark42 restore`` reads.
+
+JSON Lines: a first line ``{"version": 1, "users": [], "posts": []}``, then one
+comment per line with ``id``, ``pid`` (the parent's id), ``text`` (HTML),
+``orig`` (Markdown), ``user``, ``locator`` (site and page URL), ``time`` and
+``title``, marked ``imported``. The site id is remark42's default, ``remark``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import UTC
+from typing import Any, TextIO
+
+from ..content import comment_html, comment_markdown
+from ..records import Comment, Post, Record
+from ..threads import Thread, build_threads, walk
+from ._options import WriteOptions
+
+REMARK_SITE = "remark"
+
+
+def _remark_id(c: Comment) -> str:
+    return f"wordpress-{c.id}"
+
+
+def _remark_user(c: Comment, options: WriteOptions) -> dict[str, Any]:
+    seed = f"{c.author}\n{c.author_url}".encode()
+    return {
+        "name": c.author or "Anonymous",
+        "id": "wordpress_" + hashlib.sha1(seed).hexdigest(),
+        "picture": "",
+        "ip": c.author_ip if options.selection.personal_data else "",
+        "admin": bool(c.user_id),
+    }
+
+
+def remark_comment(node: Thread[Comment], post: Post, options: WriteOptions) -> dict[str, Any]:
+    """One comment as remark42's backup holds it."""
+    c = node.comment
+    moment = c.date_utc or c.date
+    parent = "" if node.promoted is not None or not c.parent else f"wordpress-{c.parent}"
+    return {
+        "id": _remark_id(c),
+        "pid": parent,
+        "text": comment_html(c.content_html),
+        "orig": comment_markdown(c.content_html),
+        "user": _remark_user(c, options),
+        "locator": {"site": REMARK_SITE, "url": post.link},
+        "score": 0,
+        "vote": 0,
+        "time": moment.astimezone(UTC).isoformat().replace("+00:00", "Z") if moment else None,
+        "title": post.title,
+        "imported": True,
+    }
+
+
+def write(records: Iterable[Record], out: TextIO, options: WriteOptions) -> None:
+    """Write a remark42 backup (JSON Lines) of every kept comment."""
+    out.write(json.dumps({"version": 1, "users": [], "posts": []}) + "\n")
+    for record in records:
+        if isinstance(record, Post):
+            for node, _ in walk(build_threads(record.comments)):
+                out.write(json.dumps(remark_comment(node, record, options), ensure_ascii=False) + "\n")
