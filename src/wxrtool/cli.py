@@ -20,6 +20,7 @@ from .errors import WXRError
 from .selection import Selection
 from .split import parse_size
 from .split import split as split_export
+from .writers._output import text_output
 from .writers._paths import DEFAULT_TEMPLATE
 
 EXAMPLES = """
@@ -124,6 +125,7 @@ def _statuses(values: tuple[str, ...]) -> frozenset[str] | None:
     metavar="STYLE FILE",
     help="Also write redirects from every old permalink (and /?p=ID) to the new address.",
 )
+@click.option("--report", "report_path", default=None, metavar="FILE.json", help="Also write the account as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="Do not print the account of records on stderr.")
 def convert(
     file: str,
@@ -142,6 +144,7 @@ def convert(
     force: bool,
     scaffold: bool,
     redirects: tuple[str, str] | None,
+    report_path: str | None,
     quiet: bool,
 ) -> None:
     """Convert the WordPress export FILE ('-' for stdin) to another format.
@@ -191,6 +194,10 @@ def convert(
         scaffold=scaffold,
         redirects=redirects,
     )
+    if report_path:
+        with text_output(report_path) as stream:
+            json.dump({"input": file, "format": to, "output": output, **account.as_dict()}, stream, indent=2)
+            stream.write("\n")
     if not quiet:
         where = "standard output" if output == "-" else output
         click.echo(f"wxrtool: wrote {to} to {where}", err=True)
