@@ -17,9 +17,12 @@ import click
 from . import __version__, stats, writers
 from .convert import convert as convert_export
 from .errors import WXRError
+from .report import render as render_report
 from .selection import Selection
 from .split import parse_size
 from .split import split as split_export
+from .validate import as_json as validation_json
+from .validate import validate as validate_export
 from .writers._output import text_output
 from .writers._paths import DEFAULT_TEMPLATE
 
@@ -30,6 +33,7 @@ Examples:
   wxrtool convert export.xml.gz --to jsonl --comments all > blog.jsonl
   wxrtool convert export.xml --to markdown -o site/ --path-template '{yyyy}/{slug}.md'
   wxrtool stats export.xml
+  wxrtool validate export.xml --html report.html
   wxrtool split export.xml --max-size 10MB -o parts/
   wxrtool formats
 """
@@ -217,6 +221,43 @@ def stats_command(file: str, as_json: bool) -> None:
         click.echo(json.dumps(numbers, ensure_ascii=False, indent=2))
     else:
         click.echo(stats.render(numbers))
+
+
+@main.command("validate", epilog=EXAMPLES)
+@click.argument("files", metavar="FILE...", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
+@click.option(
+    "--html", "html_path", default=None, metavar="REPORT.html", help="Also write a self-contained report page."
+)
+def validate_command(files: tuple[str, ...], as_json: bool, html_path: str | None) -> None:
+    """Check WordPress exports and list every problem: severity, code, where, and what to do.
+
+    Exit status 0 when no file has an error (warnings are fine), 1 when one has.
+    """
+    results = {}
+    for name in files:
+        results[name] = validate_export(name)
+    if as_json:
+        click.echo(json.dumps(validation_json(results), ensure_ascii=False, indent=2))
+    else:
+        for problems in results.values():
+            for problem in problems:
+                click.echo(str(problem))
+        totals = validation_json(results)["summary"]
+        click.echo(
+            f"{len(files)} file{'s' if len(files) != 1 else ''}: {totals['error']} errors, "
+            f"{totals['warning']} warnings, {totals['info']} notes",
+            err=True,
+        )
+    if html_path:
+        pages = []
+        for name, problems in results.items():
+            fatal = any(p.severity == "error" and p.post_id is None for p in problems)
+            pages.append(render_report(name, problems, None if fatal else stats.collect(name)))
+        with text_output(html_path) as stream:
+            stream.write("\n".join(pages))
+    if any(p.severity == "error" for problems in results.values() for p in problems):
+        raise SystemExit(1)
 
 
 @main.command("split", epilog=EXAMPLES)

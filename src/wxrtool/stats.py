@@ -58,10 +58,16 @@ def collect(source: Source) -> dict[str, Any]:
     item_dates, comment_dates = _Range(), _Range()
     busiest: list[tuple[int, int, str]] = []
     shortcodes: Counter[str] = Counter()
+    months: dict[str, Counter[str]] = defaultdict(Counter)
     blocks: Counter[str] = Counter()
     for record in read(source):
         if isinstance(record, Post):
             items[record.type][record.status] += 1
+            if record.date is not None and record.type not in ("attachment", "nav_menu_item", "revision"):
+                months[record.date.strftime("%Y-%m")]["items"] += 1
+            for comment in record.comments:
+                if comment.date is not None:
+                    months[comment.date.strftime("%Y-%m")]["comments"] += 1
             content = record.content_html
             if "[" in content:
                 shortcodes.update(find_shortcodes(content))
@@ -104,6 +110,7 @@ def collect(source: Source) -> dict[str, Any]:
             "busiest": [{"id": i, "title": t, "comments": n} for n, i, t in busiest],
         },
         "dates": {"items": item_dates.as_dict(), "comments": comment_dates.as_dict()},
+        "months": {m: {"items": c["items"], "comments": c["comments"]} for m, c in sorted(months.items())},
         "authors": {"declared": declared_authors, "items_by_author": dict(by_author.most_common())},
         "terms": dict(sorted(taxonomies.items())),
         "content": {
