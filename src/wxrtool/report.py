@@ -32,10 +32,8 @@ def _bars(values: list[tuple[str, float]], css: str = "bar", width: int = 900, h
     for i, (label, value) in enumerate(values):
         h = (height - 30) * value / top
         x = i * step
-        bars.append(
-            f'<rect class="{css}" x="{x + 1:.1f}" y="{height - 20 - h:.1f}" width="{max(step - 2, 1):.1f}" height="{h:.1f}">'
-            f"<title>{escape(label)}: {value:g}</title></rect>"
-        )
+        box = f'x="{x + 1:.1f}" y="{height - 20 - h:.1f}" width="{max(step - 2, 1):.1f}" height="{h:.1f}"'
+        bars.append(f'<rect class="{css}" {box}><title>{escape(label)}: {value:g}</title></rect>')
         if len(values) <= 24 or i % max(1, len(values) // 12) == 0:
             bars.append(f'<text x="{x + 2:.1f}" y="{height - 5}">{escape(label)}</text>')
     return f'<svg viewBox="0 0 {width} {height}" width="100%" role="img">{"".join(bars)}</svg>'

@@ -110,7 +110,7 @@ def parse_problem(exc: WXRError, name: str) -> Problem:
 def looks_like_mojibake(text: str) -> bool:
     """Whether ``text`` holds UTF-8 that was read as Latin-1/Windows-1252 somewhere on the way.
 
-    >>> looks_like_mojibake("CafÃ© â€” donâ€™t"), looks_like_mojibake("Café — don’t")
+    >>> looks_like_mojibake("CafÃ© â€” donâ€\u2122t"), looks_like_mojibake("Café — don\u2019t")
     (True, False)
     """
     if not _MOJIBAKE.search(text):
@@ -361,11 +361,11 @@ def summary(problems: list[Problem]) -> dict[str, int]:
 
 def as_json(results: dict[str, list[Problem]]) -> dict[str, Any]:
     """The ``--json`` document: per file, its problems and their counts."""
-    files = []
-    for name, problems in results.items():
-        files.append({"file": name, "summary": summary(problems), "problems": [asdict(p) for p in problems]})
+    files: list[dict[str, Any]] = []
     totals: defaultdict[str, int] = defaultdict(int)
-    for entry in files:
-        for severity, n in entry["summary"].items():
+    for name, problems in results.items():
+        counts = summary(problems)
+        files.append({"file": name, "summary": counts, "problems": [asdict(p) for p in problems]})
+        for severity, n in counts.items():
             totals[severity] += n
     return {"files": files, "summary": {s: totals[s] for s in SEVERITIES}}
