@@ -129,6 +129,7 @@ def _statuses(values: tuple[str, ...]) -> frozenset[str] | None:
     metavar="STYLE FILE",
     help="Also write redirects from every old permalink (and /?p=ID) to the new address.",
 )
+@click.option("--recover", is_flag=True, help="Repair a damaged export as it is read, listing every repair.")
 @click.option("--report", "report_path", default=None, metavar="FILE.json", help="Also write the account as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="Do not print the account of records on stderr.")
 def convert(
@@ -148,6 +149,7 @@ def convert(
     force: bool,
     scaffold: bool,
     redirects: tuple[str, str] | None,
+    recover: bool,
     report_path: str | None,
     quiet: bool,
 ) -> None:
@@ -197,6 +199,7 @@ def convert(
         force=force,
         scaffold=scaffold,
         redirects=redirects,
+        recover=recover,
     )
     if report_path:
         with text_output(report_path) as stream:
@@ -211,12 +214,13 @@ def convert(
 @main.command("stats", epilog=EXAMPLES)
 @click.argument("file", metavar="FILE")
 @click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
-def stats_command(file: str, as_json: bool) -> None:
+@click.option("--recover", is_flag=True, help="Repair a damaged export as it is read.")
+def stats_command(file: str, as_json: bool, recover: bool) -> None:
     """Count what the export FILE holds: items, comments, pings, threads, dates, authors.
 
     Everything is counted, whatever its status.
     """
-    numbers = stats.collect(file)
+    numbers = stats.collect(file, recover=recover)
     if as_json:
         click.echo(json.dumps(numbers, ensure_ascii=False, indent=2))
     else:
@@ -229,14 +233,15 @@ def stats_command(file: str, as_json: bool) -> None:
 @click.option(
     "--html", "html_path", default=None, metavar="REPORT.html", help="Also write a self-contained report page."
 )
-def validate_command(files: tuple[str, ...], as_json: bool, html_path: str | None) -> None:
+@click.option("--recover", is_flag=True, help="Repair what can be repaired, list the repairs, and check the rest.")
+def validate_command(files: tuple[str, ...], as_json: bool, html_path: str | None, recover: bool) -> None:
     """Check WordPress exports and list every problem: severity, code, where, and what to do.
 
     Exit status 0 when no file has an error (warnings are fine), 1 when one has.
     """
     results = {}
     for name in files:
-        results[name] = validate_export(name)
+        results[name] = validate_export(name, recover=recover)
     if as_json:
         click.echo(json.dumps(validation_json(results), ensure_ascii=False, indent=2))
     else:
@@ -253,7 +258,7 @@ def validate_command(files: tuple[str, ...], as_json: bool, html_path: str | Non
         pages = []
         for name, problems in results.items():
             fatal = any(p.severity == "error" and p.post_id is None for p in problems)
-            pages.append(render_report(name, problems, None if fatal else stats.collect(name)))
+            pages.append(render_report(name, problems, None if fatal else stats.collect(name, recover=recover)))
         with text_output(html_path) as stream:
             stream.write("\n".join(pages))
     if any(p.severity == "error" for problems in results.values() for p in problems):
@@ -265,13 +270,14 @@ def validate_command(files: tuple[str, ...], as_json: bool, html_path: str | Non
 @click.option("--max-size", required=True, metavar="SIZE", help="Largest part, e.g. 10MB (1000s) or 8MiB (1024s).")
 @click.option("-o", "--output", required=True, metavar="DIR", help="Folder for the parts.")
 @click.option("--force", is_flag=True, help="Replace an output folder that is not empty.")
-def split_command(file: str, max_size: str, output: str, force: bool) -> None:
+@click.option("--recover", is_flag=True, help="Repair a damaged export as it is read.")
+def split_command(file: str, max_size: str, output: str, force: bool, recover: bool) -> None:
     """Cut the export FILE into WXR parts that each import on their own.
 
     Each part repeats the header, authors and terms; an item keeps its comments
     and stays with its family (attachments, child pages). Nothing is filtered.
     """
-    report = split_export(file, parse_size(max_size), output, force=force)
+    report = split_export(file, parse_size(max_size), output, force=force, recover=recover)
     for part, count in zip(report.parts, report.items, strict=True):
         click.echo(f"{part}\t{count} items")
     for part in report.oversized:

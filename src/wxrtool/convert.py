@@ -7,7 +7,7 @@ import dataclasses
 from . import writers
 from .errors import OutputError
 from .index import SiteIndex
-from .read import read
+from .read import Reader, read
 from .redirects import render as render_redirects
 from .selection import Account, Selection, Selector
 from .source import Source, reopenable, source_name
@@ -28,6 +28,7 @@ def convert(
     force: bool = False,
     scaffold: bool = False,
     redirects: tuple[str, str] | None = None,
+    recover: bool = False,
 ) -> Account:
     """Convert a WXR export to the format ``to`` and return the account of records.
 
@@ -40,6 +41,8 @@ def convert(
         path_template, comments_file, meta_keys: see :class:`~wxrtool.writers._options.WriteOptions`.
         force: replace a folder that is not empty.
         scaffold: with an engine format (``hugo``...), also write a minimal site that builds.
+        recover: repair a damaged export as it is read (see :mod:`wxrtool.recover`); the
+            repairs are listed in the account.
         redirects: ``(style, path)``: also write redirect rules from every old permalink to
             its new address (see :mod:`wxrtool.redirects`), for formats that give new addresses.
 
@@ -58,7 +61,7 @@ def convert(
     name = source_name(source)
     selector = Selector(selection)
     with reopenable(source) if fmt.needs_index else _as_is(source) as readable:
-        index = SiteIndex.build(read(readable, name)) if fmt.needs_index else SiteIndex()
+        index = SiteIndex.build(read(readable, name, recover=recover)) if fmt.needs_index else SiteIndex()
         options = WriteOptions(
             selection=selection,
             index=index,
@@ -67,7 +70,8 @@ def convert(
             meta_keys=meta_keys,
             scaffold=scaffold,
         )
-        records = selector.apply(read(readable, name))
+        reader = Reader(readable, name, recover=recover)
+        records = selector.apply(reader)
         if fmt.target == "directory":
             assert output is not None
             with dir_output(output, force=force) as folder:
@@ -80,6 +84,7 @@ def convert(
         with text_output(path) as stream:
             stream.write(render_redirects(style, options.urls))
     account = selector.account
+    account.repairs = reader.repairs
     for kind in ("items", "comments", "pings"):
         if kind not in fmt.keeps and account.written[kind]:
             # The format has no place for this kind of record: say so, not "written".

@@ -22,6 +22,7 @@ from lxml import etree
 from . import quirks
 from .errors import NotWXRError, ParseError, UnsafeXMLError, WXRError
 from .records import Author, Comment, Meta, Ping, PingType, Post, Record, Site, Term, TermRef
+from .recover import Repair, map_back
 from .source import Source, open_source, source_name
 
 _WP_NS = re.compile(r"^https?://wordpress\.org/export/\d+\.\d+/$")
@@ -66,6 +67,14 @@ def _raw(elem: Any) -> str:
     return elem.text or ""
 
 
+def _text_recovered(elem: Any) -> str:
+    return map_back(_text(elem))
+
+
+def _raw_recovered(elem: Any) -> str:
+    return map_back(_raw(elem))
+
+
 class Reader:
     """Iterate over the records of one WXR export.
 
@@ -77,14 +86,19 @@ class Reader:
     ['Site', 'Term', 'Term']
     """
 
-    def __init__(self, source: Source, name: str | None = None) -> None:
+    def __init__(self, source: Source, name: str | None = None, *, recover: bool = False) -> None:
         self.source = source
         self.name = name or source_name(source)
+        self.recover = recover
+        self.repairs: list[Repair] = []
+        self._text = _text_recovered if recover else _text
+        self._raw = _raw_recovered if recover else _raw
         self.site: Site | None = None
         self._names = _Names()
         self._dates = quirks.DateResolver()
         self._stream: Any = None
         self._header_fields: dict[str, str] = {}
+        self._channel: Any = None
 
     @property
     def bytes_read(self) -> int:
@@ -92,29 +106,50 @@ class Reader:
         return self._stream.consumed if self._stream is not None else 0
 
     def __iter__(self) -> Iterator[Record]:
-        with open_source(self.source, self.name) as stream:
+        with open_source(self.source, self.name, recover=self.recover) as stream:
             self._stream = stream
             try:
                 yield from self._parse(stream)
             except etree.XMLSyntaxError as exc:
                 line, column = exc.position if exc.position else (None, None)
                 message = re.sub(r", line \d+, column \d+$", "", exc.msg or str(exc))
+                if self.recover and (self.site is not None or self._channel is not None):
+                    # Keep every complete item read so far; say where the rest was lost.
+                    if self.site is None:
+                        yield from self._salvage_header()
+                    self.repairs.append(Repair(line or 0, column or 0, "unreadable-rest", f"stopped here: {message}"))
+                    return
                 raise ParseError(
                     f"not well-formed XML: {message}",
                     file=self.name,
                     line=line,
                     column=column,
-                    hint="the export is damaged or truncated at that point; look at the file there",
+                    hint="the export is damaged there; --recover repairs what it can and lists every repair",
                 ) from None
             except (OSError, EOFError) as exc:
+                if self.recover and self.site is not None:
+                    self.repairs.append(Repair(0, 0, "unreadable-rest", f"stopped: {exc}"))
+                    return
                 raise WXRError(f"cannot read the input: {exc}", file=self.name, hint="is the file complete?") from None
+            finally:
+                repaired = getattr(stream, "repaired", None)
+                if repaired is not None:
+                    self.repairs[:0] = repaired.repairs
+
+    def _salvage_header(self) -> Iterator[Record]:
+        channel = self._channel
+        records = self._header([c for c in channel if c.tag != "item"], late=False)
+        yield self._site_record(channel)
+        yield from records
 
     # -- the document -----------------------------------------------------
 
     def _parse(self, stream: Any) -> Iterator[Record]:
         context = etree.iterparse(
             stream,
-            events=("end",),
+            # Recovery also watches the channel open, to salvage the header of a
+            # file that breaks before its first item ends.
+            events=("start", "end") if self.recover else ("end",),
             tag=("item", "channel"),
             resolve_entities=False,
             load_dtd=False,
@@ -124,7 +159,11 @@ class Reader:
             huge_tree=False,
         )
         header_done = False
-        for _event, elem in context:
+        for event, elem in context:
+            if event == "start":
+                if elem.tag == "channel":
+                    self._channel = elem
+                continue
             if not header_done:
                 self._check_document(elem)
             if elem.tag == "channel":
@@ -222,12 +261,12 @@ class Reader:
             elif name in ("wp:category", "wp:tag", "wp:term"):
                 records.append(self._term(elem, name))
             elif not late and len(elem) == 0 and name not in self._header_fields:
-                self._header_fields[name] = _text(elem)
+                self._header_fields[name] = self._text(elem)
         return records
 
     def _fields(self, elem: Any) -> dict[str, str]:
         names = self._names
-        return {names[child.tag]: _text(child) for child in elem}
+        return {names[child.tag]: self._text(child) for child in elem}
 
     def _author(self, elem: Any) -> Author:
         f = self._fields(elem)
@@ -282,9 +321,9 @@ class Reader:
         for child in elem:
             name = self._names[child.tag]
             if name == "wp:meta_key":
-                key = _text(child)
+                key = self._text(child)
             elif name == "wp:meta_value":
-                value = _raw(child)
+                value = self._raw(child)
         return quirks.make_meta(key, value)
 
     # -- items ------------------------------------------------------------
@@ -304,9 +343,9 @@ class Reader:
             elif name == "category":
                 terms.append(self._term_ref(child))
             elif name in ("content:encoded", "excerpt:encoded"):
-                f[name] = _raw(child).strip(_WS)
+                f[name] = self._raw(child).strip(_WS)
             elif name not in f:
-                f[name] = _text(child)
+                f[name] = self._text(child)
         post_id = quirks.parse_int(f.get("wp:post_id"))
         date, date_utc, known = self._dates.resolve(f.get("wp:post_date", ""), f.get("wp:post_date_gmt", ""))
         modified, modified_utc, _ = self._dates.resolve(
@@ -354,9 +393,9 @@ class Reader:
         )
 
     def _term_ref(self, elem: Any) -> TermRef:
-        name = _text(elem)
-        slug = quirks.decode_slug(elem.get("nicename", ""))
-        return TermRef(taxonomy=quirks.term_taxonomy(elem.get("domain", "")), slug=slug, name=name)
+        name = self._text(elem)
+        slug = quirks.decode_slug(map_back(elem.get("nicename", "")))
+        return TermRef(taxonomy=quirks.term_taxonomy(map_back(elem.get("domain", ""))), slug=slug, name=name)
 
     def _comment(self, elem: Any, post_id: int) -> Comment | Ping:
         names = self._names
@@ -367,9 +406,9 @@ class Reader:
             if name == "wp:commentmeta":
                 meta.append(self._meta(child))
             elif name == "wp:comment_content":
-                f[name] = _raw(child).strip(_WS)
+                f[name] = self._raw(child).strip(_WS)
             elif name not in f:
-                f[name] = _text(child)
+                f[name] = self._text(child)
         date, date_utc, _ = self._dates.resolve(f.get("wp:comment_date", ""), f.get("wp:comment_date_gmt", ""))
         kind = quirks.comment_kind(f.get("wp:comment_type"))
         common: dict[str, Any] = dict(
@@ -414,13 +453,15 @@ def _local(tag: Any) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else "?"
 
 
-def read(source: Source, name: str | None = None) -> Iterator[Record]:
+def read(source: Source, name: str | None = None, *, recover: bool = False) -> Iterator[Record]:
     """Stream the records of a WXR export, lazily, in constant memory.
 
     Parameters:
         source: a path, ``"-"`` for standard input, or a binary file object;
             gzip, bzip2 and xz compression are recognised by their magic bytes.
         name: how to name the input in error messages (default: from ``source``).
+        recover: repair what makes a damaged export unreadable (see :mod:`wxrtool.recover`);
+            use :class:`Reader` to see the list of repairs.
 
     Raises :class:`~wxrtool.errors.WXRError` subclasses for unreadable input.
 
@@ -429,4 +470,4 @@ def read(source: Source, name: str | None = None) -> Iterator[Record]:
     >>> len(posts[0].comments), len(posts[0].pings)
     (36, 11)
     """
-    return iter(Reader(source, name))
+    return iter(Reader(source, name, recover=recover))

@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from .records import Author, CommentStatus, Post, Record
+from .recover import Repair
 
 KINDS = ("items", "comments", "pings")
 
@@ -64,6 +65,7 @@ class Account:
     read: Counter[str] = field(default_factory=Counter)
     written: Counter[str] = field(default_factory=Counter)
     left_out: dict[str, Counter[str]] = field(default_factory=lambda: {k: Counter() for k in KINDS})
+    repairs: list[Repair] = field(default_factory=list)
 
     def leave_out(self, kind: str, reason: str, count: int = 1) -> None:
         """Record ``count`` records of ``kind`` left out for ``reason``."""
@@ -80,6 +82,7 @@ class Account:
             "read": {k: self.read[k] for k in KINDS},
             "written": {k: self.written[k] for k in KINDS},
             "left_out": {k: dict(sorted(self.left_out[k].items())) for k in KINDS},
+            "repairs": [{"line": r.line, "column": r.column, "kind": r.kind, "detail": r.detail} for r in self.repairs],
         }
 
     def summary(self) -> str:
@@ -92,6 +95,11 @@ class Account:
                 reasons = ", ".join(f"{r} {n}" for r, n in sorted(out.items()))
                 line += f", {sum(out.values())} left out ({reasons})"
             lines.append(line)
+        if self.repairs:
+            kinds = Counter(r.kind for r in self.repairs)
+            lines.append(
+                f"repairs: {len(self.repairs)} (" + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) + ")"
+            )
         return "\n".join(lines)
 
 

@@ -141,7 +141,7 @@ def reopenable(source: Source) -> Iterator[Source]:
 
 
 @contextlib.contextmanager
-def open_source(source: Source, name: str | None = None) -> Iterator[_Prefixed]:
+def open_source(source: Source, name: str | None = None, *, recover: bool = False) -> Iterator[_Prefixed]:
     """Open ``source`` for reading as decompressed, DOCTYPE-checked bytes.
 
     >>> with open_source(samples / "klout.xml") as f:
@@ -174,6 +174,11 @@ def open_source(source: Source, name: str | None = None) -> Iterator[_Prefixed]:
             decompressed = stack.enter_context(lzma.LZMAFile(stream))  # type: ignore[arg-type]  # RawIOBase reads as IO[bytes]
         else:
             decompressed = stream
+        if recover:
+            from .recover import RepairingStream
+
+            decompressed = RepairingStream(decompressed)
+            stack.callback(lambda: None)
         try:
             head, checked = _peek(decompressed, _PROLOG_BYTES)
         except (OSError, EOFError, lzma.LZMAError) as exc:
@@ -181,4 +186,5 @@ def open_source(source: Source, name: str | None = None) -> Iterator[_Prefixed]:
                 f"cannot decompress the {kind} data: {exc}", file=name, hint="is the file complete?"
             ) from None
         check_prolog(head, name)
+        checked.repaired = decompressed if recover else None  # type: ignore[attr-defined]
         yield checked

@@ -117,7 +117,7 @@ def _plan(records: Iterable[Record], max_size: int, index: SiteIndex, selection:
     return _Plan(header, part_of, part + 1 if ids else 1)
 
 
-def split(source: Source, max_size: int, output: str, *, force: bool = False) -> SplitReport:
+def split(source: Source, max_size: int, output: str, *, force: bool = False, recover: bool = False) -> SplitReport:
     """Cut the export ``source`` into standalone WXR parts of about ``max_size`` bytes in ``output``.
 
     Everything is kept: split repackages an export, it does not publish it.
@@ -127,8 +127,8 @@ def split(source: Source, max_size: int, output: str, *, force: bool = False) ->
     selection = Selection.everything()
     report = SplitReport()
     with reopenable(source) as readable:
-        index = SiteIndex.build(read(readable, name))
-        plan = _plan(read(readable, name), max_size, index, selection)
+        index = SiteIndex.build(read(readable, name, recover=recover))
+        plan = _plan(read(readable, name, recover=recover), max_size, index, selection)
         width = max(3, len(str(plan.count)))
         report.parts = [f"{stem}.{n + 1:0{width}d}.xml" for n in range(plan.count)]
         report.items = [0] * plan.count
@@ -140,7 +140,7 @@ def split(source: Source, max_size: int, output: str, *, force: bool = False) ->
                     files.append(folder.open_text(part_name))
                     files[-1].write(plan.header)
                 position = 0
-                for record in read(readable, name):
+                for record in read(readable, name, recover=recover):
                     if not isinstance(record, Post):
                         continue
                     part = plan.part_of[position]

@@ -8,7 +8,7 @@ from typing import Any
 
 from .content.blocks import block_names
 from .content.shortcodes import SHORTCODES, find_shortcodes
-from .read import read
+from .read import Reader
 from .records import Author, Post, Site, Term
 from .source import Source
 from .threads import build_threads, walk
@@ -38,7 +38,7 @@ def _nested(counts: dict[str, Counter[str]]) -> dict[str, dict[str, int]]:
     return {k: dict(sorted(v.items())) for k, v in sorted(counts.items())}
 
 
-def collect(source: Source) -> dict[str, Any]:
+def collect(source: Source, *, recover: bool = False) -> dict[str, Any]:
     """Count everything in an export: every status, every type, nothing filtered.
 
     Returns a JSON-ready dict (the shape ``wxrtool stats --json`` prints).
@@ -60,7 +60,8 @@ def collect(source: Source) -> dict[str, Any]:
     shortcodes: Counter[str] = Counter()
     months: dict[str, Counter[str]] = defaultdict(Counter)
     blocks: Counter[str] = Counter()
-    for record in read(source):
+    reader = Reader(source, recover=recover)
+    for record in reader:
         if isinstance(record, Post):
             items[record.type][record.status] += 1
             if record.date is not None and record.type not in ("attachment", "nav_menu_item", "revision"):
@@ -113,6 +114,7 @@ def collect(source: Source) -> dict[str, Any]:
         "months": {m: {"items": c["items"], "comments": c["comments"]} for m, c in sorted(months.items())},
         "authors": {"declared": declared_authors, "items_by_author": dict(by_author.most_common())},
         "terms": dict(sorted(taxonomies.items())),
+        "repairs": len(reader.repairs),
         "content": {
             "blocks": dict(sorted(blocks.items(), key=lambda kv: (-kv[1], kv[0]))),
             "shortcodes": {

@@ -142,17 +142,19 @@ class _Seen:
 class Validator:
     """Collects problems for one export; iterate :meth:`problems`."""
 
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, *, recover: bool = False) -> None:
         self.source = source
         self.name = source_name(source)
+        self.recover = recover
 
     def problems(self) -> Iterator[Problem]:
         """Every problem, in file order, whole-file ones at the end."""
         seen = _Seen(Counter(), {}, {}, {}, {}, {}, [], [], [], [])
         authors: set[str] = set()
         declared_authors = False
+        reader = Reader(self.source, recover=self.recover)
         try:
-            for record in Reader(self.source):
+            for record in reader:
                 if isinstance(record, Post):
                     yield from self._item(record, seen)
                 elif isinstance(record, Author):
@@ -162,6 +164,17 @@ class Validator:
                     continue
         except WXRError as exc:
             yield parse_problem(exc, self.name)
+        for repair in reader.repairs:
+            severity = "warning" if repair.kind in ("invalid-utf8", "invalid-reference", "unreadable-rest") else "info"
+            yield Problem(
+                severity,
+                f"repaired-{repair.kind}",
+                repair.detail,
+                "repaired by --recover; fix the source to make it unnecessary",
+                self.name,
+                repair.line or None,
+                repair.column or None,
+            )
         yield from self._whole_file(seen, authors if declared_authors else None)
 
     def _problem(self, severity: str, code: str, message: str, hint: str, **where: Any) -> Problem:
@@ -344,13 +357,13 @@ class Validator:
                 )
 
 
-def validate(source: Source) -> list[Problem]:
+def validate(source: Source, *, recover: bool = False) -> list[Problem]:
     """All the problems of one export.
 
     >>> [p.code for p in validate(samples / "drafts-and-pages.xml")]  # doctest: +NORMALIZE_WHITESPACE
     ['broken-serialized-meta', 'comment-parent-cycle', 'comment-self-parent', 'comment-parent-missing']
     """
-    return list(Validator(source).problems())
+    return list(Validator(source, recover=recover).problems())
 
 
 def summary(problems: list[Problem]) -> dict[str, int]:
