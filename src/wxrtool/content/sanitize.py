@@ -67,3 +67,26 @@ def _link(m: re.Match[str]) -> str:
         trailing = url[-1] + trailing
         url = url[:-1]
     return f'<a href="{url}">{url}</a>{trailing}'
+
+
+_SAFE_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def safe_url(url: str) -> str:
+    """A commenter's link, kept only when it is http, https or mailto ('' otherwise).
+
+    >>> safe_url(" https://example.com/ "), safe_url("javascript:alert(1)"), safe_url("JAVASCRIPT:x")
+    ('https://example.com/', '', '')
+    """
+    url = "".join(ch for ch in url.strip() if ch >= " " and ch != "\x7f")
+    return url if url.lower().startswith(_SAFE_SCHEMES) else ""
+
+
+def inline_text(text: str) -> str:
+    """Plain text (a name) made safe to put in Markdown: no HTML, no link syntax.
+
+    >>> print(inline_text('<script>x</script> [Eve]*'))
+    &lt;script&gt;x&lt;/script&gt; \\[Eve\\]\\*
+    """
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"([\\`*_\[\]])", r"\\\1", text)

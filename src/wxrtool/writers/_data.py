@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from ..content.sanitize import sanitize_comment_html
+from ..content.sanitize import safe_url, sanitize_comment_html
 from ..records import Author, Comment, Meta, Ping, Post, Site, Term
 from ..selection import Selection
 from ..threads import Thread
@@ -81,7 +81,7 @@ def _response(c: Comment | Ping, selection: Selection) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": c.id,
         "author": c.author,
-        "author_url": c.author_url,
+        "author_url": safe_url(c.author_url),
         "date": iso(c.date),
         "date_utc": iso_utc(c.date_utc),
         "status": c.status.value,

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..content import comment_html, render_post_html
+from ..content.sanitize import safe_url
 from ..records import Comment, Post, Record
 from ..threads import Thread, build_threads, walk
 from ._options import WriteOptions
@@ -46,7 +47,7 @@ def _disqus_comment(node: Thread[Comment], options: WriteOptions) -> str:
         f"\t\t\t<wp:comment_id>{c.id}</wp:comment_id>\n"
         f"\t\t\t<wp:comment_author>{cdata(c.author)}</wp:comment_author>\n"
         f"\t\t\t<wp:comment_author_email>{escape(email)}</wp:comment_author_email>\n"
-        f"\t\t\t<wp:comment_author_url>{escape(c.author_url)}</wp:comment_author_url>\n"
+        f"\t\t\t<wp:comment_author_url>{escape(safe_url(c.author_url))}</wp:comment_author_url>\n"
         f"\t\t\t<wp:comment_author_IP>{escape(ip)}</wp:comment_author_IP>\n"
         f"\t\t\t<wp:comment_date_gmt>{gmt(c.date_utc or c.date)}</wp:comment_date_gmt>\n"
         f"\t\t\t<wp:comment_content>{cdata(comment_html(c.content_html))}</wp:comment_content>\n"

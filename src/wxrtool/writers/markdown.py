@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from ..content import Context, comment_html, comment_markdown, post_markdown
+from ..content.sanitize import inline_text, safe_url
 from ..index import SiteIndex
 from ..records import Comment, Ping, Post, Record
 from ..threads import Thread, build_threads
@@ -142,8 +143,12 @@ def _when(value: datetime | None) -> str:
 
 
 def _who(name: str, url: str) -> str:
-    name = name.replace("[", "\\[").replace("]", "\\]") or "Anonymous"
-    return f"[{name}]({url})" if url.startswith(("http://", "https://")) else name
+    name = inline_text(html.unescape(name)) or "Anonymous"  # stored with entities, shown decoded
+    url = safe_url(url)
+    if not url.startswith(("http://", "https://")):
+        return name
+    target = f"<{url}>" if any(c in url for c in " ()<>") else url
+    return f"[{name}]({target})"
 
 
 def _thread(node: Thread[Comment], permalink: str, level: int, flavor: str = "commonmark") -> str:

@@ -5,7 +5,9 @@ header, every author, category, tag and term, then one ``<item>`` per post with
 its meta and comments, text in CDATA sections split around ``]]>``. It never has
 a DOCTYPE; every ``dc:creator`` names a declared author (an author the original
 export forgot is declared from the login); every category reference carries its
-nicename. This is the one format that writes post passwords: a protected post
+nicename. Comments are sanitised here too, as in every writer (WordPress's own
+comment tags survive; commenters' links only with http, https or mailto). This is
+the one format that writes post passwords: a protected post
 re-imported without its password would be public.
 """
 
@@ -17,6 +19,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import TextIO
 
+from ..content.sanitize import safe_url, sanitize_comment_html
 from ..index import SiteIndex
 from ..records import Author, Comment, CommentStatus, Meta, Ping, Post, Record, Site, Term
 from ..selection import Selection
@@ -162,11 +165,11 @@ def comment_xml(c: Comment | Ping) -> str:
         f"\t\t\t<wp:comment_id>{c.id}</wp:comment_id>\n"
         f"\t\t\t<wp:comment_author>{cdata(c.author)}</wp:comment_author>\n"
         f"\t\t\t<wp:comment_author_email>{cdata(c.author_email)}</wp:comment_author_email>\n"
-        f"\t\t\t<wp:comment_author_url>{escape(c.author_url)}</wp:comment_author_url>\n"
+        f"\t\t\t<wp:comment_author_url>{escape(safe_url(c.author_url))}</wp:comment_author_url>\n"
         f"\t\t\t<wp:comment_author_IP>{cdata(c.author_ip)}</wp:comment_author_IP>\n"
         f"\t\t\t<wp:comment_date>{cdata(local(c.date))}</wp:comment_date>\n"
         f"\t\t\t<wp:comment_date_gmt>{cdata(gmt(c.date_utc))}</wp:comment_date_gmt>\n"
-        f"\t\t\t<wp:comment_content>{cdata(c.content_html)}</wp:comment_content>\n"
+        f"\t\t\t<wp:comment_content>{cdata(sanitize_comment_html(c.content_html))}</wp:comment_content>\n"
         f"\t\t\t<wp:comment_approved>{cdata(_APPROVED[c.status])}</wp:comment_approved>\n"
         f"\t\t\t<wp:comment_type>{cdata(kind)}</wp:comment_type>\n"
         f"\t\t\t<wp:comment_parent>{c.parent}</wp:comment_parent>\n"
