@@ -64,7 +64,7 @@ _PARSE_CODES = (
         "an element uses a prefix the file never declares; `--recover` declares the usual ones",
     ),
     (
-        r"Premature end of data|EndTag: '</' not found|Extra content at the end",
+        r"Premature end of data|EndTag: '</' not found|Couldn't find end of Start Tag",
         "truncated",
         "the file ends in the middle of an item; `--recover` converts every complete item before the break",
     ),
@@ -77,6 +77,11 @@ _PARSE_CODES = (
         r"EntityRef: expecting ';'|xmlParseEntityRef",
         "unescaped-ampersand",
         "a raw & in text or a URL; `--recover` escapes it",
+    ),
+    (
+        r"Excessive depth in document",
+        "too-deep",
+        "elements nested deeper than 256 levels, which no WordPress export has; the file is likely hostile",
     ),
     (
         r"is not a valid URI",

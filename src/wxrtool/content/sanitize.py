@@ -90,3 +90,15 @@ def inline_text(text: str) -> str:
     """
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return re.sub(r"([\\`*_\[\]])", r"\\\1", text)
+
+
+_TAG_ANYWHERE = re.compile(r"<[^>]*>?")
+
+
+def clean_name(name: str) -> str:
+    """A commenter's name without markup, as WordPress's kses leaves it on the way in.
+
+    >>> clean_name('<script>alert(1)</script>Eve')
+    'alert(1)Eve'
+    """
+    return _TAG_ANYWHERE.sub("", name).strip()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from ..content.sanitize import safe_url, sanitize_comment_html
+from ..content.sanitize import clean_name, safe_url, sanitize_comment_html
 from ..records import Author, Comment, Meta, Ping, Post, Site, Term
 from ..selection import Selection
 from ..threads import Thread
@@ -80,7 +80,7 @@ def term_dict(term: Term) -> dict[str, Any]:
 def _response(c: Comment | Ping, selection: Selection) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": c.id,
-        "author": c.author,
+        "author": clean_name(c.author),
         "author_url": safe_url(c.author_url),
         "date": iso(c.date),
         "date_utc": iso_utc(c.date_utc),

@@ -86,6 +86,8 @@ class PathPlanner:
 
     @staticmethod
     def _render(template: str, fields: dict[str, Any], slug_parts: list[str], item_id: int) -> str:
+        # Every field comes from the export, a post type as much as a slug.
+        fields = {k: safe_component(str(v), str(item_id)) for k, v in fields.items()}
         return os.path.normpath(template.format(**{**fields, "slug": "/".join(slug_parts), "id": item_id}))
 
     def slug_of(self, relative: str) -> str:

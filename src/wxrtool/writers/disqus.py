@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..content import comment_html, render_post_html
-from ..content.sanitize import safe_url
+from ..content.sanitize import clean_name, safe_url
 from ..records import Comment, Post, Record
 from ..threads import Thread, build_threads, walk
 from ._options import WriteOptions
@@ -45,7 +45,7 @@ def _disqus_comment(node: Thread[Comment], options: WriteOptions) -> str:
     return (
         "\t\t<wp:comment>\n"
         f"\t\t\t<wp:comment_id>{c.id}</wp:comment_id>\n"
-        f"\t\t\t<wp:comment_author>{cdata(c.author)}</wp:comment_author>\n"
+        f"\t\t\t<wp:comment_author>{cdata(clean_name(c.author))}</wp:comment_author>\n"
         f"\t\t\t<wp:comment_author_email>{escape(email)}</wp:comment_author_email>\n"
         f"\t\t\t<wp:comment_author_url>{escape(safe_url(c.author_url))}</wp:comment_author_url>\n"
         f"\t\t\t<wp:comment_author_IP>{escape(ip)}</wp:comment_author_IP>\n"

@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 from ..content import Context, comment_markdown, post_markdown
-from ..content.sanitize import safe_url
+from ..content.sanitize import clean_name, safe_url
 from ..records import Comment, Ping, Post, Record, Site
 from ..threads import build_threads, walk
 from ._options import WriteOptions
@@ -105,7 +105,7 @@ def comment_entry(c: Comment, parent: int | None, options: WriteOptions) -> dict
     entry: dict[str, Any] = {
         "_id": str(c.id),
         "_parent": str(parent) if parent else "",
-        "name": c.author,
+        "name": clean_name(c.author),
         "url": safe_url(c.author_url),
         "message": comment_markdown(c.content_html),
         "date": c.date,
@@ -146,7 +146,7 @@ def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> N
             entry = {
                 "_id": str(ping.id),
                 "type": ping.type.value,
-                "name": ping.author,
+                "name": clean_name(ping.author),
                 "url": safe_url(ping.author_url),
                 "message": comment_markdown(ping.content_html),
                 "date": ping.date,

@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from ..content import Context, comment_html, comment_markdown, post_markdown
-from ..content.sanitize import inline_text, safe_url
+from ..content.sanitize import clean_name, inline_text, safe_url
 from ..index import SiteIndex
 from ..records import Comment, Ping, Post, Record
 from ..threads import Thread, build_threads
@@ -143,7 +143,7 @@ def _when(value: datetime | None) -> str:
 
 
 def _who(name: str, url: str) -> str:
-    name = inline_text(html.unescape(name)) or "Anonymous"  # stored with entities, shown decoded
+    name = inline_text(html.unescape(clean_name(name))) or "Anonymous"  # stored with entities, shown decoded
     url = safe_url(url)
     if not url.startswith(("http://", "https://")):
         return name

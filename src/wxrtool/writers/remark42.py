@@ -15,6 +15,7 @@ from datetime import UTC
 from typing import Any, TextIO
 
 from ..content import comment_html, comment_markdown
+from ..content.sanitize import clean_name
 from ..records import Comment, Post, Record
 from ..threads import Thread, build_threads, walk
 from ._options import WriteOptions
@@ -29,7 +30,7 @@ def _remark_id(c: Comment) -> str:
 def _remark_user(c: Comment, options: WriteOptions) -> dict[str, Any]:
     seed = f"{c.author}\n{c.author_url}".encode()
     return {
-        "name": c.author or "Anonymous",
+        "name": clean_name(c.author) or "Anonymous",
         "id": "wordpress_" + hashlib.sha1(seed).hexdigest(),
         "picture": "",
         "ip": c.author_ip if options.selection.personal_data else "",

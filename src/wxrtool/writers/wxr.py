@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import TextIO
 
-from ..content.sanitize import safe_url, sanitize_comment_html
+from ..content.sanitize import clean_name, safe_url, sanitize_comment_html
 from ..index import SiteIndex
 from ..records import Author, Comment, CommentStatus, Meta, Ping, Post, Record, Site, Term
 from ..selection import Selection
@@ -163,7 +163,7 @@ def comment_xml(c: Comment | Ping) -> str:
     return (
         "\t\t<wp:comment>\n"
         f"\t\t\t<wp:comment_id>{c.id}</wp:comment_id>\n"
-        f"\t\t\t<wp:comment_author>{cdata(c.author)}</wp:comment_author>\n"
+        f"\t\t\t<wp:comment_author>{cdata(clean_name(c.author))}</wp:comment_author>\n"
         f"\t\t\t<wp:comment_author_email>{cdata(c.author_email)}</wp:comment_author_email>\n"
         f"\t\t\t<wp:comment_author_url>{escape(safe_url(c.author_url))}</wp:comment_author_url>\n"
         f"\t\t\t<wp:comment_author_IP>{cdata(c.author_ip)}</wp:comment_author_IP>\n"
