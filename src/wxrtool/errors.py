@@ -6,6 +6,10 @@ column) and what to try next, so the command line can print one actionable line.
 
 from __future__ import annotations
 
+import re
+
+_CONTROL = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+
 
 class WXRError(Exception):
     """Base of every error wxrtool raises on purpose.
@@ -47,7 +51,8 @@ class WXRError(Exception):
         text = f"{self.location}: {self.message}"
         if self.hint:
             text += f" ({self.hint})"
-        return text
+        # One line, printable: parser messages can quote the damaged input itself.
+        return _CONTROL.sub(lambda m: " " if m.group(0) in "\n\r\t" else f"\\x{ord(m.group(0)):02x}", text)
 
 
 class ParseError(WXRError, ValueError):

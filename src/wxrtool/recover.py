@@ -52,6 +52,7 @@ _TOKEN = re.compile(
     r"|<rss\b[^>]*>|xmlns(?::[\w.-]+)?\s*=\s*\"[^\"]*\"|xmlns(?::[\w.-]+)?\s*=\s*'[^']*'"
 )
 _CHUNK = 1 << 16
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
 
 
 def _split_point(text: str) -> int:
@@ -144,6 +145,8 @@ class RepairingStream(io.RawIOBase):
             self._column += len(text)
 
     def _repair(self, text: str) -> str:
+        if _UNDECODABLE.search(text):
+            text = self._replace_undecodable(text)
         start_line, start_column = self._line, self._column
         self._root_end = -1
         out: list[str] = []
@@ -161,6 +164,26 @@ class RepairingStream(io.RawIOBase):
         out.append(text[position:])
         if self._missing:
             self._report_prefixes(text, max(self._root_end, 0), start_line, start_column)
+        return "".join(out)
+
+    def _replace_undecodable(self, text: str) -> str:
+        # Bytes that are not UTF-8 become U+FFFD wherever they are (in tags too), each listed.
+        out, last = [], 0
+        line, column = self._line, self._column
+        for m in _UNDECODABLE.finditer(text):
+            before = text[last : m.start()]
+            newlines = before.count("\n")
+            line, column = (
+                (line + newlines, len(before) - before.rfind("\n")) if newlines else (line, column + len(before))
+            )
+            byte = ord(m.group(0)) - 0xDC00
+            self.repairs.append(
+                Repair(line, column, "invalid-utf8", f"byte 0x{byte:02X} is not UTF-8; replaced by U+FFFD")
+            )
+            out += [before, "\ufffd"]
+            column += 1
+            last = m.end()
+        out.append(text[last:])
         return "".join(out)
 
     def _report_prefixes(self, text: str, start: int, line: int, column: int) -> None:

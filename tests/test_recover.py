@@ -1,0 +1,119 @@
+"""--recover: repairs are right, lossless where they can be, listed always, and chunk-proof."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import wxrtool
+from wxrtool.recover import RepairingStream
+
+from .conftest import FIXTURE_FILES, FIXTURES
+
+HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n<rss xmlns:wp="http://wordpress.org/export/1.2/" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><wp:wxr_version>1.2</wp:wxr_version>\n'
+
+
+def export_bytes(contents: list[str], pad: int = 0) -> bytes:
+    items = "".join(
+        f"<item><wp:post_id>{i}</wp:post_id><title>{' ' * pad}t{i}</title><content:encoded><![CDATA[{c}]]></content:encoded></item>\n"
+        for i, c in enumerate(contents, 1)
+    )
+    return (HEAD + items + "</channel></rss>\n").encode("utf-8", "surrogateescape")
+
+
+def recovered(data: bytes) -> tuple[list[wxrtool.Post], wxrtool.Reader]:
+    reader = wxrtool.Reader(io.BytesIO(data), recover=True)
+    return [r for r in reader if isinstance(r, wxrtool.Post)], reader
+
+
+def test_control_characters_are_kept_exactly() -> None:
+    content = "a\x01b\x1bc\x0bd"
+    data = export_bytes([content])
+    with pytest.raises(wxrtool.ParseError, match="--recover"):
+        list(wxrtool.read(io.BytesIO(data)))
+    posts, reader = recovered(data)
+    assert posts[0].content_html == content
+    assert [r.kind for r in reader.repairs] == ["control-character"] * 3
+    assert reader.repairs[0].line == 3
+
+
+def test_character_references_to_controls() -> None:
+    data = (HEAD + "<item><wp:post_id>1</wp:post_id><title>x&#1;y&#x1F;z</title></item></channel></rss>").encode()
+    posts, reader = recovered(data)
+    assert posts[0].title == "x\x01y\x1fz"
+    assert len(reader.repairs) == 2
+
+
+def test_bad_bytes_become_replacement_characters_and_are_listed() -> None:
+    data = export_bytes(["ok"]).replace(b"t1", b"t\xe91\xff")
+    posts, reader = recovered(data)
+    assert posts[0].title == "t\ufffd1\ufffd"
+    assert [r.detail[:9] for r in reader.repairs] == ["byte 0xE9", "byte 0xFF"]
+
+
+def test_raw_ampersands_and_stray_terminators() -> None:
+    data = (
+        HEAD + "<item><wp:post_id>1</wp:post_id><title>Tom & Jerry ]]> &amp; &lt;</title>"
+        "<link>https://x.org/?a=1&b=2</link></item></channel></rss>"
+    ).encode()
+    posts, reader = recovered(data)
+    assert posts[0].title == "Tom & Jerry ]]> & <" and posts[0].link == "https://x.org/?a=1&b=2"
+    assert sorted({r.kind for r in reader.repairs}) == ["stray-cdata-end", "unescaped-ampersand"]
+
+
+@pytest.mark.skipif(not FIXTURE_FILES, reason="../shared/fixtures is absent")
+def test_wordpress_30_nested_cdata_reads_as_the_fixed_export_does() -> None:
+    broken = [
+        r
+        for r in wxrtool.read(FIXTURES / "WordPress__wordpress-importer/crazy-cdata.xml", recover=True)
+        if isinstance(r, wxrtool.Post)
+    ]
+    fixed = [
+        r
+        for r in wxrtool.read(FIXTURES / "WordPress__wordpress-importer/crazy-cdata-escaped.xml")
+        if isinstance(r, wxrtool.Post)
+    ]
+    assert broken[0].content_html == fixed[0].content_html
+    assert [(m.key, m.value) for m in broken[0].meta] == [(m.key, m.value) for m in fixed[0].meta]
+
+
+def test_truncated_file_keeps_complete_items() -> None:
+    data = export_bytes(["one", "two", "three"])
+    cut = data.index(b"<item><wp:post_id>3")
+    posts, reader = recovered(data[: cut + 30])
+    assert [p.id for p in posts] == [1, 2]
+    assert reader.repairs[-1].kind == "unreadable-rest"
+
+
+def test_clean_files_need_no_repair() -> None:
+    data = export_bytes(["<p>fine & dandy</p>", "x ]]]]><![CDATA[> y"])
+    plain = [r for r in wxrtool.read(io.BytesIO(data)) if isinstance(r, wxrtool.Post)]
+    posts, reader = recovered(data)
+    assert [p.content_html for p in posts] == [p.content_html for p in plain]
+    assert reader.repairs == []
+
+
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from(list("ab<>&]]-;\x01\x02\x1f é")), max_size=60).filter(
+            lambda s: "]]>" not in s
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    st.integers(0, 70000),
+)
+@settings(max_examples=60, deadline=None)
+def test_repairs_do_not_depend_on_where_chunks_end(contents: list[str], pad: int) -> None:
+    # The padding moves every token across the 64 KiB chunk boundaries of the filter.
+    data = export_bytes(contents, pad)
+    posts, _ = recovered(data)
+    assert [p.content_html for p in posts] == [c.strip(" \t\r\n") for c in contents]
+
+
+def test_filter_output_is_valid_utf8_xml() -> None:
+    stream = RepairingStream(io.BytesIO(export_bytes(["\x02 & ]] ok"]) + b"\xc3"))
+    stream.read().decode("utf-8")

@@ -1,0 +1,139 @@
+"""wxrtool validate: codes, locations, exit status, JSON and the HTML report."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from wxrtool.cli import main
+from wxrtool.validate import looks_like_mojibake, validate
+
+from .conftest import FIXTURE_FILES, FIXTURES, SAMPLES
+
+DRAFTS = SAMPLES / "drafts-and-pages.xml"
+
+
+def export(items: str, header: str = "") -> str:
+    return (
+        '<rss xmlns:wp="http://wordpress.org/export/1.2/" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f"<channel><wp:wxr_version>1.2</wp:wxr_version>{header}\n{items}</channel></rss>"
+    )
+
+
+def item(post_id: int, **fields: str) -> str:
+    parts = [f"<wp:post_id>{post_id}</wp:post_id>"]
+    for key, value in fields.items():
+        tag = "dc:creator" if key == "creator" else f"wp:{key}"
+        parts.append(f"<{tag}>{value}</{tag}>")
+    return "<item>" + "".join(parts) + "</item>\n"
+
+
+def codes(path: Path) -> list[str]:
+    return [p.code for p in validate(path)]
+
+
+def test_sample_problems_located() -> None:
+    problems = validate(DRAFTS)
+    by_code = {p.code: p for p in problems}
+    assert set(by_code) == {
+        "broken-serialized-meta",
+        "comment-parent-cycle",
+        "comment-self-parent",
+        "comment-parent-missing",
+    }
+    missing = by_code["comment-parent-missing"]
+    assert (missing.post_id, missing.comment_id, missing.line) == (101, 516, 199)
+    assert all(p.severity == "warning" and p.hint for p in problems)
+
+
+def test_whole_file_checks(tmp_path: Path) -> None:
+    comment = (
+        "<wp:comment><wp:comment_id>{cid}</wp:comment_id><wp:comment_parent>{parent}</wp:comment_parent>"
+        "<wp:comment_approved>1</wp:comment_approved></wp:comment>"
+    )
+    items = (
+        item(
+            1, status="publish", post_name="a", post_type="post", post_date="2020-01-01 00:00:00", creator="ann"
+        ).replace("</item>", comment.format(cid=10, parent=0) + "</item>")
+        + item(1, status="publish", post_name="b", post_type="post", post_date="2020-01-01 00:00:00", creator="bob")
+        + item(
+            2, status="publish", post_name="a", post_type="post", post_date="2020-01-01 00:00:00", creator="ann"
+        ).replace("</item>", comment.format(cid=11, parent=10) + "</item>")
+        + item(3, status="inherit", post_type="attachment", post_parent="99", creator="ann")
+        + item(4, status="publish", post_type="post", post_name="%2e%2e", creator="ann")
+        + item(
+            5, status="publish", post_type="post", post_name="c", post_date="2020-01-01 00:00:00", creator="ann"
+        ).replace(
+            "</item>",
+            "<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>77</wp:meta_value></wp:postmeta></item>",
+        )
+    )
+    path = tmp_path / "e.xml"
+    path.write_text(export(items, "<wp:author><wp:author_login>ann</wp:author_login></wp:author>"), encoding="utf-8")
+    found = codes(path)
+    for code in (
+        "duplicate-post-id",
+        "duplicate-slug",
+        "comment-parent-on-other-post",
+        "attachment-parent-missing",
+        "unsafe-slug",
+        "published-without-date",
+        "thumbnail-missing",
+        "unknown-author",
+    ):
+        assert code in found, code
+
+
+def test_mojibake_detection() -> None:
+    assert looks_like_mojibake("RÃ©sumÃ© of the cafÃ©")
+    assert not looks_like_mojibake("Résumé of the café")
+    assert not looks_like_mojibake("Ã is a letter on its own")
+
+
+@pytest.mark.skipif(not FIXTURE_FILES, reason="../shared/fixtures is absent")
+@pytest.mark.parametrize(
+    ("fixture", "code"),
+    [
+        ("WordPress__wordpress-importer/malformed-simple.xml", "truncated"),
+        ("WordPress__wordpress-importer/crazy-cdata.xml", "cdata-terminator"),
+        ("WordPress__wordpress-importer/invalid-version-tag.xml", "wxr-version"),
+        ("WordPress__wordpress-importer/missing-version-tag.xml", "wxr-version"),
+        ("TryGhost__migrate/sample.xml", "unescaped-ampersand"),
+        ("getnikola__nikola/wordpress_unicode_export.xml", "undeclared-prefix"),
+        ("torchbox__wagtail-wordpress-import/test.xml", "not-wxr"),
+    ],
+)
+def test_fixture_errors(fixture: str, code: str) -> None:
+    errors = [p for p in validate(FIXTURES / fixture) if p.severity == "error"]
+    assert [p.code for p in errors] == [code]
+    assert errors[0].line is not None
+
+
+def test_cli_exit_status_and_json(tmp_path: Path) -> None:
+    runner = CliRunner()
+    ok = runner.invoke(main, ["validate", str(DRAFTS)])
+    assert ok.exit_code == 0 and "comment-parent-missing" in ok.stdout and "0 errors, 4 warnings" in ok.stderr
+    broken = tmp_path / "broken.xml"
+    broken.write_bytes(DRAFTS.read_bytes()[:5000])
+    bad = runner.invoke(main, ["validate", str(DRAFTS), str(broken), "--json"])
+    assert bad.exit_code == 1
+    data = json.loads(bad.stdout)
+    assert data["summary"]["error"] == 1 and [f["file"] for f in data["files"]] == [str(DRAFTS), str(broken)]
+    problem = data["files"][1]["problems"][0]
+    assert set(problem) == {"severity", "code", "message", "hint", "file", "line", "column", "post_id", "comment_id"}
+    recovered = runner.invoke(main, ["validate", "--recover", str(broken)])
+    assert recovered.exit_code == 0 and "repaired-unreadable-rest" in recovered.stdout
+
+
+def test_html_report_is_self_contained(tmp_path: Path) -> None:
+    report = tmp_path / "report.html"
+    result = CliRunner().invoke(main, ["validate", str(SAMPLES / "klout.xml"), str(DRAFTS), "--html", str(report)])
+    assert result.exit_code == 0
+    page = report.read_text(encoding="utf-8")
+    assert "<script" not in page and not re.search(r"""(src|href)=["']?(https?:)?//""", page)
+    assert page.count("<svg") >= 6 and "Busiest threads" in page and "comment-parent-cycle" in page
+    assert "Why I Deleted My Klout Profile" in page  # the busiest thread
