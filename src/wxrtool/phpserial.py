@@ -80,62 +80,44 @@ def to_json_safe(value: Any) -> Any:
     return value
 
 
-def _expect(data: bytes, pos: int, token: bytes) -> int:
-    if data[pos : pos + len(token)] != token:
-        raise _Malformed(pos)
-    return pos + len(token)
-
-
-def _read_until(data: bytes, pos: int, stop: bytes) -> tuple[bytes, int]:
-    end = data.index(stop, pos)
-    return data[pos:end], end + 1
+_NEXT = re.compile(rb'([ibd]):([^;:{}"]*);|(N);|s:(\d+):"|a:(\d+):\{|O:\d+:"([^"]*)":(\d+):\{')
 
 
 def _decode(data: bytes, pos: int, depth: int) -> tuple[Any, int]:
+    # One regular-expression match per value: PHP's format is regular but for the
+    # byte counts of strings, which are read by length.
     if depth > MAX_DEPTH:
         raise _Malformed(pos)
-    kind = data[pos : pos + 1]
-    if kind == b"N":
-        return None, _expect(data, pos + 1, b";")
-    pos = _expect(data, pos + 1, b":")
-    if kind == b"b":
-        raw, pos = _read_until(data, pos, b";")
-        if raw not in (b"0", b"1"):
+    m = _NEXT.match(data, pos)
+    if m is None:
+        raise _Malformed(pos)
+    kind, scalar, null, size, count, class_name, members = m.groups()
+    end = m.end()
+    if kind is not None:
+        if kind == b"i":
+            return int(scalar), end
+        if kind == b"d":
+            return float(scalar.replace(b"INF", b"inf")), end
+        if scalar not in (b"0", b"1"):
             raise _Malformed(pos)
-        return raw == b"1", pos
-    if kind == b"i":
-        raw, pos = _read_until(data, pos, b";")
-        return int(raw), pos
-    if kind == b"d":
-        raw, pos = _read_until(data, pos, b";")
-        return float(raw.replace(b"INF", b"inf")), pos
-    if kind == b"s":
-        size_raw, pos = _read_until(data, pos, b":")
-        size = int(size_raw)
-        pos = _expect(data, pos, b'"')
-        raw = data[pos : pos + size]
-        if len(raw) != size:
-            raise _Malformed(pos)
-        pos = _expect(data, pos + size, b'";')
-        return raw.decode("utf-8", "replace"), pos
-    if kind in (b"a", b"O"):
-        class_name = None
-        if kind == b"O":
-            _, pos = _read_until(data, pos, b":")
-            pos = _expect(data, pos, b'"')
-            end = data.index(b'"', pos)
-            class_name = data[pos:end].decode("utf-8", "replace")
-            pos = _expect(data, end + 1, b":")
-        count_raw, pos = _read_until(data, pos, b":")
-        count = int(count_raw)
-        pos = _expect(data, pos, b"{")
-        result: dict[Any, Any] = {}
-        if class_name is not None:
-            result["__class__"] = class_name
-        for _ in range(count):
-            key, pos = _decode(data, pos, depth + 1)
-            if not isinstance(key, (int, str)):
-                raise _Malformed(pos)
-            result[key], pos = _decode(data, pos, depth + 1)
-        return result, _expect(data, pos, b"}")
-    raise _Malformed(pos)
+        return scalar == b"1", end
+    if null is not None:
+        return None, end
+    if size is not None:
+        stop = end + int(size)
+        if data[stop : stop + 2] != b'";' or stop > len(data):
+            raise _Malformed(end)
+        return data[end:stop].decode("utf-8", "replace"), stop + 2
+    result: dict[Any, Any] = {}
+    if class_name is not None:
+        result["__class__"] = class_name.decode("utf-8", "replace")
+        count = members
+    position = end
+    for _ in range(int(count)):
+        key, position = _decode(data, position, depth + 1)
+        if not isinstance(key, (int, str)):
+            raise _Malformed(position)
+        result[key], position = _decode(data, position, depth + 1)
+    if data[position : position + 1] != b"}":
+        raise _Malformed(position)
+    return result, position + 1

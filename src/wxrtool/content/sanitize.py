@@ -26,6 +26,7 @@ _ATTRIBUTES = {
     "q": {"cite"},
 }
 _SCHEMES = {"http", "https", "mailto"}
+_NEEDS_CLEANING = re.compile("[<>&\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _URL = re.compile(r"(?<![\w/=\"'>])(https?://[^\s<>\"']+)")
 _LINK_OR_TAG = re.compile(r"(<a\b.*?</a\s*>|<[^>]*>)", re.S | re.I)
 
@@ -36,6 +37,8 @@ def sanitize_comment_html(text: str) -> str:
     >>> sanitize_comment_html('<b onclick="x()">hi</b><script>bad()</script><a href="javascript:x">y</a>')
     '<b>hi</b><a rel="nofollow ugc">y</a>'
     """
+    if not _NEEDS_CLEANING.search(text):
+        return text  # plain text: nothing the sanitizer would change (most comments)
     return nh3.clean(
         text,
         tags=_TAGS,

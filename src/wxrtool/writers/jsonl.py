@@ -8,20 +8,22 @@ its ``ping`` lines.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any, TextIO
+
+import orjson
 
 from ..records import Author, Post, Record, Site, Term
 from ..threads import build_threads, walk
 from ._data import author_dict, comment_dict, ping_dict, post_dict, site_dict, term_dict
 from ._options import WriteOptions
 
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+# orjson: several times faster than the standard library's encoder on these records
+# (the writer's own hot spot), the same compact UTF-8 output.
 
 
 def _line(kind: str, body: dict[str, Any]) -> str:
-    return _encode({"record": kind, **body}) + "\n"
+    return orjson.dumps({"record": kind, **body}, option=orjson.OPT_APPEND_NEWLINE).decode("utf-8")
 
 
 def write(records: Iterable[Record], out: TextIO, options: WriteOptions) -> None:
