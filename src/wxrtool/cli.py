@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +18,10 @@ import click
 from . import __version__, stats, writers
 from .convert import convert as convert_export
 from .errors import WXRError
+from .fetch import FetchPolicy, Outcome, download_all
+from .media import inventory as media_inventory
+from .media import to_csv as media_csv
+from .media import to_json as media_json
 from .report import render as render_report
 from .selection import Selection
 from .split import parse_size
@@ -35,6 +40,7 @@ Examples:
   wxrtool stats export.xml
   wxrtool validate export.xml --html report.html
   wxrtool split export.xml --max-size 10MB -o parts/
+  wxrtool media export.xml --download media/
   wxrtool formats
 """
 
@@ -262,6 +268,81 @@ def validate_command(files: tuple[str, ...], as_json: bool, html_path: str | Non
         with text_output(html_path) as stream:
             stream.write("\n".join(pages))
     if any(p.severity == "error" for problems in results.values() for p in problems):
+        raise SystemExit(1)
+
+
+@main.command("media", epilog=EXAMPLES)
+@click.argument("file", metavar="FILE")
+@click.option("--json", "as_json", is_flag=True, help="Print the inventory as JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print the inventory as CSV.")
+@click.option("--download", "folder", default=None, metavar="DIR", help="Download the files into DIR/<host>/<path>.")
+@click.option("--host", "hosts", multiple=True, metavar="HOST", help="Also download from this host. Repeatable.")
+@click.option("--allow-private", is_flag=True, help="Allow private and loopback addresses (refused by default).")
+@click.option("--max-size", default="100MB", show_default=True, metavar="SIZE", help="Largest file to download.")
+@click.option("--workers", default=4, show_default=True, help="Downloads at once.")
+@click.option("--timeout", default=20.0, show_default=True, help="Seconds before a connection or read gives up.")
+@click.option("--recover", is_flag=True, help="Repair a damaged export as it is read.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress or account on stderr.")
+def media_command(
+    file: str,
+    as_json: bool,
+    as_csv: bool,
+    folder: str | None,
+    hosts: tuple[str, ...],
+    allow_private: bool,
+    max_size: str,
+    workers: int,
+    timeout: float,
+    recover: bool,
+    quiet: bool,
+) -> None:
+    """List every media file the export FILE refers to; with --download, fetch them.
+
+    Only the site's own hosts are fetched unless --host adds others; private and
+    loopback addresses are refused (redirects included) unless --allow-private.
+    Exit status 1 when a download failed.
+    """
+    found = media_inventory(file, recover=recover)
+    if as_json:
+        click.echo(json.dumps(media_json(found), ensure_ascii=False, indent=2))
+    elif as_csv:
+        click.echo(media_csv(found), nl=False)
+    elif not folder:
+        for host, count in found.by_host().items():
+            click.echo(f"{host or '(no host)'}\t{count} files")
+        for item in found.items.values():
+            click.echo(f"{item.url}\t{','.join(item.roles)}\t{','.join(map(str, item.used_by))}")
+    if not folder:
+        return
+    policy = FetchPolicy(
+        hosts=found.site_hosts | {h.lower() for h in hosts},
+        allow_private=allow_private,
+        max_bytes=parse_size(max_size),
+        workers=workers,
+        timeout=timeout,
+    )
+    total = len(found.items)
+    done = 0
+    show = not quiet and sys.stderr.isatty()
+
+    def progress(outcome: Outcome) -> None:
+        nonlocal done
+        done += 1
+        if show:
+            click.echo(f"\rdownloading {done}/{total}", err=True, nl=False)
+
+    outcomes = download_all(found.items, folder, policy, progress)
+    if show:
+        click.echo("", err=True)
+    counts = Counter(o.status for o in outcomes)
+    if not quiet:
+        click.echo(
+            f"wxrtool: {counts['fetched']} fetched, {counts['skipped']} skipped, {counts['failed']} failed", err=True
+        )
+        for outcome in outcomes:
+            if outcome.status != "fetched":
+                click.echo(f"  {outcome.status}: {outcome.url}: {outcome.reason}", err=True)
+    if counts["failed"]:
         raise SystemExit(1)
 
 
