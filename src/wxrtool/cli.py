@@ -135,6 +135,13 @@ def _statuses(values: tuple[str, ...]) -> frozenset[str] | None:
     metavar="STYLE FILE",
     help="Also write redirects from every old permalink (and /?p=ID) to the new address.",
 )
+@click.option(
+    "--media",
+    "media_dir",
+    default=None,
+    metavar="DIR",
+    help="Folder formats: place media downloaded by `wxrtool media --download DIR` with their posts.",
+)
 @click.option("--recover", is_flag=True, help="Repair a damaged export as it is read, listing every repair.")
 @click.option("--report", "report_path", default=None, metavar="FILE.json", help="Also write the account as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="Do not print the account of records on stderr.")
@@ -155,6 +162,7 @@ def convert(
     force: bool,
     scaffold: bool,
     redirects: tuple[str, str] | None,
+    media_dir: str | None,
     recover: bool,
     report_path: str | None,
     quiet: bool,
@@ -191,6 +199,7 @@ def convert(
             ("--comments-file", comments_file),
             ("--meta", meta_keys),
             ("--scaffold", scaffold),
+            ("--media", media_dir),
         ):
             if value:
                 raise click.UsageError(f"{flag} applies to folder formats, not to --to {to}")
@@ -206,6 +215,7 @@ def convert(
         scaffold=scaffold,
         redirects=redirects,
         recover=recover,
+        media=media_dir,
     )
     if report_path:
         with text_output(report_path) as stream:

@@ -29,6 +29,7 @@ def convert(
     scaffold: bool = False,
     redirects: tuple[str, str] | None = None,
     recover: bool = False,
+    media: str | None = None,
 ) -> Account:
     """Convert a WXR export to the format ``to`` and return the account of records.
 
@@ -41,6 +42,8 @@ def convert(
         path_template, comments_file, meta_keys: see :class:`~wxrtool.writers._options.WriteOptions`.
         force: replace a folder that is not empty.
         scaffold: with an engine format (``hugo``...), also write a minimal site that builds.
+        media: a folder filled by ``wxrtool media --download``: folder formats place each
+            post's media with it and rewrite the links (missing ones are listed in the account).
         recover: repair a damaged export as it is read (see :mod:`wxrtool.recover`); the
             repairs are listed in the account.
         redirects: ``(style, path)``: also write redirect rules from every old permalink to
@@ -69,6 +72,7 @@ def convert(
             comments_file=comments_file,
             meta_keys=meta_keys,
             scaffold=scaffold,
+            media_dir=media,
         )
         reader = Reader(readable, name, recover=recover)
         records = selector.apply(reader)
@@ -85,6 +89,8 @@ def convert(
             stream.write(render_redirects(style, options.urls))
     account = selector.account
     account.repairs = reader.repairs
+    account.media_copied = len(options.media_copied)
+    account.media_missing = sorted(options.media_missing)
     for kind in ("items", "comments", "pings"):
         if kind not in fmt.keeps and account.written[kind]:
             # The format has no place for this kind of record: say so, not "written".

@@ -135,6 +135,7 @@ def download(url: str, folder: str, policy: FetchPolicy) -> Outcome:
         except Refused as exc:
             return Outcome(url, "failed", relative, str(exc))
         except urllib.error.HTTPError as exc:
+            exc.close()
             last_error = f"HTTP {exc.code}"
             if exc.code < 500 and exc.code != 429:
                 return Outcome(url, "failed", relative, last_error)

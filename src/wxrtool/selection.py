@@ -66,6 +66,8 @@ class Account:
     written: Counter[str] = field(default_factory=Counter)
     left_out: dict[str, Counter[str]] = field(default_factory=lambda: {k: Counter() for k in KINDS})
     repairs: list[Repair] = field(default_factory=list)
+    media_copied: int = 0
+    media_missing: list[str] = field(default_factory=list)
 
     def leave_out(self, kind: str, reason: str, count: int = 1) -> None:
         """Record ``count`` records of ``kind`` left out for ``reason``."""
@@ -82,6 +84,7 @@ class Account:
             "read": {k: self.read[k] for k in KINDS},
             "written": {k: self.written[k] for k in KINDS},
             "left_out": {k: dict(sorted(self.left_out[k].items())) for k in KINDS},
+            "media": {"placed": self.media_copied, "not_downloaded": self.media_missing},
             "repairs": [{"line": r.line, "column": r.column, "kind": r.kind, "detail": r.detail} for r in self.repairs],
         }
 
@@ -95,6 +98,11 @@ class Account:
                 reasons = ", ".join(f"{r} {n}" for r, n in sorted(out.items()))
                 line += f", {sum(out.values())} left out ({reasons})"
             lines.append(line)
+        if self.media_copied or self.media_missing:
+            lines.append(f"media: {self.media_copied} placed with their posts, {len(self.media_missing)} kept as links")
+            lines += [f"  not downloaded: {url}" for url in self.media_missing[:20]]
+            if len(self.media_missing) > 20:
+                lines.append(f"  ... and {len(self.media_missing) - 20} more (see --report)")
         if self.repairs:
             kinds = Counter(r.kind for r in self.repairs)
             lines.append(

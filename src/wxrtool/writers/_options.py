@@ -21,6 +21,10 @@ class WriteOptions:
             instead of in it; ``None`` for a Comments section.
         meta_keys: custom fields to copy into front matter.
         scaffold: engine formats also write a minimal site that builds.
+        media_dir: a folder filled by ``wxrtool media --download``; its files are placed
+            with the posts that use them and the links rewritten (see ``_media.py``).
+        media_copied, media_missing: filled in by writers: URLs placed (and how often),
+            and URLs with no downloaded copy (with the first post that uses each).
         urls: filled in by writers that give items new addresses: item id -> (old
             permalink, new path); ``--redirects`` is written from it.
     """
@@ -32,3 +36,6 @@ class WriteOptions:
     meta_keys: tuple[str, ...] = ()
     scaffold: bool = False
     urls: dict[int, tuple[str, str]] = field(default_factory=dict)
+    media_dir: str | None = None
+    media_copied: dict[str, int] = field(default_factory=dict)
+    media_missing: dict[str, int] = field(default_factory=dict)

@@ -96,6 +96,13 @@ class OutputDir:
             f.write(text)
         self.written.append(relative)
 
+    def copy_file(self, source: str, relative: str) -> None:
+        """Copy the file ``source`` to ``relative`` inside the folder."""
+        target = os.path.join(self.root, relative)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        shutil.copyfile(source, target)
+        self.written.append(relative)
+
     def mkdir(self, relative: str) -> None:
         """Make sure the folder ``relative`` exists, even if nothing is written into it."""
         os.makedirs(os.path.join(self.root, relative), exist_ok=True)

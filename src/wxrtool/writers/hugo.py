@@ -24,6 +24,7 @@ import yaml
 from ..content import Context, post_markdown
 from ..index import SiteIndex
 from ..records import Post, Record, Site
+from ._media import localize
 from ._options import WriteOptions
 from ._output import OutputDir, copy_scaffold
 from ._paths import PathPlanner
@@ -118,7 +119,10 @@ def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> N
         body = escape_shortcodes(
             post_markdown(record.content_html, Context(post_id=record.id, attachments=index.attachments))
         )
-        out.write_text(relative, front_matter(data) + "\n" + body.strip("\n") + "\n")
+        text = front_matter(data) + "\n" + body.strip("\n") + "\n"
+        # Media are page resources: in the bundle, linked by name.
+        text = localize(record, text, options, out, relative.rsplit("/", 1)[0], "")
+        out.write_text(relative, text)
         options.urls[record.id] = (record.link, _url_path(relative))
         if record.comments or record.pings:
             folder = relative.rsplit("/", 1)[0]

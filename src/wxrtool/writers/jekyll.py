@@ -25,6 +25,7 @@ from ..content import Context, comment_markdown, post_markdown
 from ..content.sanitize import clean_name, safe_url
 from ..records import Comment, Ping, Post, Record, Site
 from ..threads import build_threads, walk
+from ._media import localize
 from ._options import WriteOptions
 from ._output import OutputDir, copy_scaffold
 from ._paths import PathPlanner
@@ -135,7 +136,10 @@ def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> N
         context = Context(post_id=record.id, attachments=options.index.attachments)
         body = post_markdown(record.content_html, context)
         data = jekyll_metadata(record, key, options)
-        out.write_text(relative, front_matter(data) + "\n" + body.strip("\n") + "\n")
+        text = front_matter(data) + "\n" + body.strip("\n") + "\n"
+        # Jekyll copies no files out of _posts: media go to assets/, linked from the site root.
+        text = localize(record, text, options, out, f"assets/media/{record.id}", f"/assets/media/{record.id}/")
+        out.write_text(relative, text)
         if "permalink" in data:
             options.urls[record.id] = (record.link, data["permalink"])
         for node, path in walk(build_threads(record.comments)):

@@ -28,6 +28,7 @@ from ..index import SiteIndex
 from ..records import Comment, Ping, Post, Record
 from ..threads import Thread, build_threads
 from ._data import comment_dict, ping_dict
+from ._media import localize
 from ._options import WriteOptions
 from ._output import OutputDir
 from ._paths import PathPlanner
@@ -234,7 +235,10 @@ def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> N
         if not isinstance(record, Post):
             continue
         relative = item_path(record, planner, options.index)
-        out.write_text(relative, document(record, options))
+        stem = os.path.splitext(relative)[0]
+        # A post's media go in a folder named like it, beside it.
+        text = localize(record, document(record, options), options, out, stem, os.path.basename(stem) + "/")
+        out.write_text(relative, text)
         options.urls[record.id] = (record.link, "/" + os.path.splitext(relative)[0].removesuffix("/index") + "/")
         if options.comments_file and (record.comments or record.pings):
             stem = os.path.splitext(relative)[0]

@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..content import Context, post_markdown
 from ..records import Post, Record, Site
+from ._media import localize
 from ._options import WriteOptions
 from ._output import OutputDir
 from ._paths import PathPlanner
@@ -124,6 +125,9 @@ def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> N
         text = header(record, planner.slug_of(relative), options, exported, unique) + body.strip("\n") + "\n"
         if responses:
             text += "\n" + responses + "\n"
+        # Pelican's static files: content/images/<slug>/, linked with {static}.
+        slug = planner.slug_of(relative)
+        text = localize(record, text, options, out, f"content/images/{slug}", f"{{static}}/images/{slug}/")
         out.write_text(relative, text)
         url = re.search(r"^URL: (.*)$", text, re.M) or re.search(r"^Slug: (.*)$", text, re.M)
         if url and record.status == "publish":

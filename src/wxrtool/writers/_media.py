@@ -1,0 +1,59 @@
+"""``--media DIR``: each post's downloaded media placed with it, its links pointing there.
+
+``DIR`` is what ``wxrtool media --download DIR`` filled (``<host>/<path>``). For
+every media URL a post uses (in its content, galleries included, and as its
+featured image), a downloaded copy is copied next to the post, where the writer
+wants it, and every occurrence of the URL in the post's file is replaced by the
+local link. A URL with no downloaded copy is kept as it was and listed in the
+account, so nothing is lost or broken silently.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from urllib.parse import unquote, urlsplit
+
+from ..content import Context, render_post_html
+from ..media import local_path, urls_in_html
+from ..records import Post
+from ._options import WriteOptions
+from ._output import OutputDir
+from ._paths import safe_component
+
+
+def media_urls(post: Post, options: WriteOptions) -> list[str]:
+    """The media URLs a post uses, in order: content (galleries rendered) and featured image."""
+    context = Context(post_id=post.id, attachments=options.index.attachments)
+    urls = urls_in_html(render_post_html(post.content_html, context), post.link)
+    thumbnail = post.meta_value("_thumbnail_id") or ""
+    if thumbnail.strip().isdigit() and int(thumbnail) in options.index.attachments:
+        featured = options.index.attachments[int(thumbnail)].url
+        if featured not in urls:
+            urls.append(featured)
+    return urls
+
+
+def localize(post: Post, text: str, options: WriteOptions, out: OutputDir, folder: str, link: str) -> str:
+    """Copy the post's downloaded media into ``folder`` (inside ``out``) and point ``text`` at it.
+
+    ``link`` is how the written file refers to ``folder`` (``""`` for beside it).
+    """
+    if not options.media_dir:
+        return text
+    taken: set[str] = set()
+    for url in sorted(media_urls(post, options), key=len, reverse=True):  # longest first: no prefix clashes
+        source = os.path.join(options.media_dir, local_path(url))
+        if not os.path.isfile(source):
+            options.media_missing.setdefault(url, post.id)
+            continue
+        name = safe_component(unquote(posixpath.basename(urlsplit(url).path)), "file")
+        stem, extension = posixpath.splitext(name)
+        n = 2
+        while name.lower() in taken:
+            name, n = f"{stem}-{n}{extension}", n + 1
+        taken.add(name.lower())
+        out.copy_file(source, posixpath.join(folder, name) if folder else name)
+        options.media_copied[url] = options.media_copied.get(url, 0) + 1
+        text = text.replace(url, f"{link}{name}")
+    return text
