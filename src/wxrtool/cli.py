@@ -8,6 +8,7 @@ a bug and shows only with ``--traceback``.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections import Counter
 from datetime import datetime
@@ -16,6 +17,7 @@ from typing import Any
 import click
 
 from . import __version__, stats, writers
+from .batch import convert_sites, group_inputs
 from .convert import convert as convert_export
 from .errors import WXRError
 from .fetch import FetchPolicy, Outcome, download_all
@@ -36,6 +38,7 @@ EXAMPLES = """
 Examples:
   wxrtool convert export.xml --to json -o blog.json
   wxrtool convert export.xml.gz --to jsonl --comments all > blog.jsonl
+  wxrtool convert 'exports/*.xml' --to hugo -o sites/ --jobs 4
   wxrtool convert export.xml --to markdown -o site/ --path-template '{yyyy}/{slug}.md'
   wxrtool stats export.xml
   wxrtool validate export.xml --html report.html
@@ -84,7 +87,7 @@ def _statuses(values: tuple[str, ...]) -> frozenset[str] | None:
 
 
 @main.command(epilog=EXAMPLES)
-@click.argument("file", metavar="FILE")
+@click.argument("files", metavar="FILE...", nargs=-1, required=True)
 @click.option("--to", "to", required=True, type=click.Choice(list(writers.FORMATS)), help="Output format.")
 @click.option("-o", "--output", default="-", show_default=True, help="Output file ('-': standard output).")
 @click.option(
@@ -144,9 +147,18 @@ def _statuses(values: tuple[str, ...]) -> frozenset[str] | None:
 )
 @click.option("--recover", is_flag=True, help="Repair a damaged export as it is read, listing every repair.")
 @click.option("--report", "report_path", default=None, metavar="FILE.json", help="Also write the account as JSON.")
+@click.option(
+    "--jobs", type=int, default=None, metavar="N", help="Sites converted at once (default: the number of cores)."
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="Convert the sites on a Dask cluster (pip install 'wxrtool[dask]').",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Do not print the account of records on stderr.")
 def convert(
-    file: str,
+    files: tuple[str, ...],
     to: str,
     output: str,
     status: tuple[str, ...],
@@ -165,6 +177,8 @@ def convert(
     media_dir: str | None,
     recover: bool,
     report_path: str | None,
+    jobs: int | None,
+    scheduler: str | None,
     quiet: bool,
 ) -> None:
     """Convert the WordPress export FILE ('-' for stdin) to another format.
@@ -203,11 +217,8 @@ def convert(
         ):
             if value:
                 raise click.UsageError(f"{flag} applies to folder formats, not to --to {to}")
-    account = convert_export(
-        file,
-        to,
-        output,
-        selection,
+    options: dict[str, Any] = dict(
+        selection=selection,
         path_template=path_template or DEFAULT_TEMPLATE,
         comments_file=comments_file,
         meta_keys=meta_keys,
@@ -217,6 +228,13 @@ def convert(
         recover=recover,
         media=media_dir,
     )
+    sites = group_inputs(list(files))
+    if len(sites) > 1:
+        _convert_batch(sites, to, output, options, jobs, scheduler, quiet)
+        return
+    parts = sites[0]
+    file = parts[0]
+    account = convert_export(parts if len(parts) > 1 else file, to, output, **options)
     if report_path:
         with text_output(report_path) as stream:
             json.dump({"input": file, "format": to, "output": output, **account.as_dict()}, stream, indent=2)
@@ -225,6 +243,43 @@ def convert(
         where = "standard output" if output == "-" else output
         click.echo(f"wxrtool: wrote {to} to {where}", err=True)
         click.echo(account.summary(), err=True)
+
+
+def _convert_batch(
+    sites: list[list[str]],
+    to: str,
+    output: str,
+    options: dict[str, Any],
+    jobs: int | None,
+    scheduler: str | None,
+    quiet: bool,
+) -> None:
+    if output == "-":
+        raise click.UsageError(f"{len(sites)} sites need an output folder: -o FOLDER")
+    if options["redirects"]:
+        raise click.UsageError("--redirects names one file: use it with one site at a time")
+    fmt = writers.FORMATS[to]
+    results = convert_sites(
+        sites,
+        to,
+        output,
+        options,
+        directory_format=fmt.target == "directory",
+        jobs=jobs or os.cpu_count() or 1,
+        scheduler=scheduler,
+    )
+    failed = [r for r in results if not r.ok]
+    if not quiet:
+        for result in results:
+            if result.ok:
+                written = result.account["written"]
+                counts = f"{written['items']} items, {written['comments']} comments"
+                click.echo(f"ok      {result.name}: {counts} -> {result.output}", err=True)
+            else:
+                click.echo(f"failed  {result.name}: {result.error}", err=True)
+        click.echo(f"wxrtool: {len(results) - len(failed)} of {len(results)} sites converted", err=True)
+    if failed:
+        raise SystemExit(1)
 
 
 @main.command("stats", epilog=EXAMPLES)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 
 from . import writers
+from .batch import PartsReader
 from .errors import OutputError
 from .index import SiteIndex
-from .read import Reader, read
+from .read import Reader
 from .redirects import render as render_redirects
 from .selection import Account, Selection, Selector
 from .source import Source, reopenable, source_name
@@ -17,7 +18,7 @@ from .writers._paths import DEFAULT_TEMPLATE
 
 
 def convert(
-    source: Source,
+    source: Source | list[str],
     to: str,
     output: str | None = None,
     selection: Selection | None = None,
@@ -34,7 +35,8 @@ def convert(
     """Convert a WXR export to the format ``to`` and return the account of records.
 
     Parameters:
-        source: what :func:`wxrtool.read` accepts.
+        source: what :func:`wxrtool.read` accepts, or a list of the parts of one split
+            export (read in order as one site; see :mod:`wxrtool.batch`).
         to: a name from :data:`wxrtool.writers.FORMATS` (``json``, ``jsonl``, ``markdown``...).
         output: the file (or folder, for folder formats) to write, atomically;
             ``None`` or ``"-"`` for standard output (file formats only).
@@ -61,10 +63,16 @@ def convert(
         selection = dataclasses.replace(selection, exclude_types=selection.exclude_types | fmt.skip_types)
     if fmt.target == "directory" and output in (None, "-"):
         raise OutputError(f"--to {to} writes a folder", hint="give it with -o FOLDER")
-    name = source_name(source)
+    parts = list(source) if isinstance(source, list) else None
+    name = source_name(parts[0] if parts else source)  # type: ignore[arg-type]
     selector = Selector(selection)
-    with reopenable(source) if fmt.needs_index else _as_is(source) as readable:
-        index = SiteIndex.build(read(readable, name, recover=recover)) if fmt.needs_index else SiteIndex()
+    single: Source = parts[0] if parts else source  # type: ignore[assignment]
+
+    def open_reader(readable: Source) -> Reader | PartsReader:
+        return PartsReader(parts, recover=recover) if parts else Reader(readable, name, recover=recover)
+
+    with reopenable(single) if fmt.needs_index and not parts else _as_is(single) as readable:
+        index = SiteIndex.build(open_reader(readable)) if fmt.needs_index else SiteIndex()
         options = WriteOptions(
             selection=selection,
             index=index,
@@ -74,7 +82,7 @@ def convert(
             scaffold=scaffold,
             media_dir=media,
         )
-        reader = Reader(readable, name, recover=recover)
+        reader = open_reader(readable)
         records = selector.apply(reader)
         if fmt.target == "directory":
             assert output is not None

@@ -66,31 +66,44 @@ class DateResolver:
     The export does not record the site's time zone, only each date in local time
     and in GMT; their difference is the offset in force on that day. When the GMT
     half is missing (drafts carry ``0000-00-00 00:00:00``), the local date gets the
-    offset most recently seen in the file, or UTC before any, and ``date_utc``
-    stays ``None``: the instant was never recorded, so it is not invented.
+    offset of the same item's other date pair when it has one (``hint``: a draft's
+    modified date), else the offset most recently seen in the file, else UTC; and
+    ``date_utc`` stays ``None``: the instant was never recorded, so it is not invented.
     """
 
     def __init__(self) -> None:
         self.last_offset = timedelta(0)
 
-    def resolve(self, local_text: str, gmt_text: str) -> tuple[datetime | None, datetime | None, bool]:
+    @staticmethod
+    def offset_of(local_text: str, gmt_text: str) -> timedelta | None:
+        """The UTC offset a (local, GMT) pair shows, or ``None`` when it shows none."""
+        local, gmt = parse_wp_date(local_text), parse_wp_date(gmt_text)
+        if local is None or gmt is None:
+            return None
+        offset = timedelta(minutes=round((local - gmt).total_seconds() / 60))
+        return offset if abs(offset) <= _MAX_OFFSET else None
+
+    def resolve(
+        self, local_text: str, gmt_text: str, hint: timedelta | None = None
+    ) -> tuple[datetime | None, datetime | None, bool]:
         """Return ``(date, date_utc, offset_known)``."""
         local = parse_wp_date(local_text)
         gmt = parse_wp_date(gmt_text)
+        fallback = hint if hint is not None else self.last_offset
         if gmt is not None:
             utc = gmt.replace(tzinfo=UTC)
             if local is None:
-                return utc.astimezone(timezone(self.last_offset)), utc, False
+                return utc.astimezone(timezone(fallback)), utc, False
             offset = local - gmt
             # Offsets are whole minutes; seconds only differ when an export was edited.
             offset = timedelta(minutes=round(offset.total_seconds() / 60))
             if abs(offset) <= _MAX_OFFSET:
                 self.last_offset = offset
                 return local.replace(tzinfo=timezone(offset)), utc, True
-            return local.replace(tzinfo=timezone(self.last_offset)), None, False
+            return local.replace(tzinfo=timezone(fallback)), None, False
         if local is None:
             return None, None, False
-        return local.replace(tzinfo=timezone(self.last_offset)), None, False
+        return local.replace(tzinfo=timezone(fallback)), None, False
 
 
 def decode_slug(raw: str) -> str:

@@ -86,7 +86,14 @@ class Reader:
     ['Site', 'Term', 'Term']
     """
 
-    def __init__(self, source: Source, name: str | None = None, *, recover: bool = False) -> None:
+    def __init__(
+        self,
+        source: Source,
+        name: str | None = None,
+        *,
+        recover: bool = False,
+        dates: quirks.DateResolver | None = None,
+    ) -> None:
         self.source = source
         self.name = name or source_name(source)
         self.recover = recover
@@ -95,7 +102,8 @@ class Reader:
         self._raw = _raw_recovered if recover else _raw
         self.site: Site | None = None
         self._names = _Names()
-        self._dates = quirks.DateResolver()
+        # Shared by the parts of one split export, which read as one file.
+        self._dates = dates or quirks.DateResolver()
         self._stream: Any = None
         self._header_fields: dict[str, str] = {}
         self._channel: Any = None
@@ -347,9 +355,11 @@ class Reader:
             elif name not in f:
                 f[name] = self._text(child)
         post_id = quirks.parse_int(f.get("wp:post_id"))
-        date, date_utc, known = self._dates.resolve(f.get("wp:post_date", ""), f.get("wp:post_date_gmt", ""))
+        modified_pair = (f.get("wp:post_modified", ""), f.get("wp:post_modified_gmt", ""))
+        hint = quirks.DateResolver.offset_of(*modified_pair)
+        date, date_utc, known = self._dates.resolve(f.get("wp:post_date", ""), f.get("wp:post_date_gmt", ""), hint)
         modified, modified_utc, _ = self._dates.resolve(
-            f.get("wp:post_modified", ""), f.get("wp:post_modified_gmt", "")
+            *modified_pair, (known and date is not None and date.utcoffset()) or None
         )
         comments: list[Comment] = []
         pings: list[Ping] = []

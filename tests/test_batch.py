@@ -1,0 +1,94 @@
+"""Batch migration: parts of one site merged, many sites at once, on a Dask cluster too."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import wxrtool
+from wxrtool.batch import convert_sites, group_inputs, read_parts
+from wxrtool.cli import main
+from wxrtool.split import parse_size, split
+
+from .conftest import FIXTURE_FILES, FIXTURES, SAMPLE_FILES, SAMPLES
+
+
+def test_grouping(tmp_path: Path) -> None:
+    for name in ("site.wordpress.2024-01-01.001.xml", "site.wordpress.2024-01-01.000.xml", "other.xml", "notes.txt"):
+        (tmp_path / name).write_text("x")
+    groups = group_inputs([str(tmp_path)])
+    assert [[Path(p).name for p in g] for g in groups] == [
+        ["other.xml"],
+        ["site.wordpress.2024-01-01.000.xml", "site.wordpress.2024-01-01.001.xml"],
+    ]
+    assert group_inputs([str(tmp_path / "*.000.xml")]) == [[str(tmp_path / "site.wordpress.2024-01-01.000.xml")]]
+
+
+def test_parts_read_as_one_site(tmp_path: Path) -> None:
+    source = SAMPLES / "drafts-and-pages.xml"
+    report = split(source, parse_size("9KB"), str(tmp_path / "parts"))
+    parts = [str(tmp_path / "parts" / p) for p in report.parts]
+    assert len(parts) > 2
+    merged = list(read_parts(parts))
+    original = list(wxrtool.read(source))
+    assert sum(isinstance(r, wxrtool.Site) for r in merged) == 1
+    kinds = [type(r).__name__ for r in original]
+    assert sorted(type(r).__name__ for r in merged) == sorted(kinds)
+    # references across parts resolve: the Markdown of the merged site equals the original's
+    wxrtool.convert(parts, "markdown", str(tmp_path / "a"), wxrtool.Selection.everything())
+    wxrtool.convert(source, "markdown", str(tmp_path / "b"), wxrtool.Selection.everything())
+    files_a = {p.relative_to(tmp_path / "a"): p.read_text() for p in (tmp_path / "a").rglob("*.md")}
+    files_b = {p.relative_to(tmp_path / "b"): p.read_text() for p in (tmp_path / "b").rglob("*.md")}
+    assert files_a == files_b
+
+
+@pytest.mark.skipif(not FIXTURE_FILES, reason="../shared/fixtures is absent")
+def test_many_sites_in_parallel_one_failure_does_not_stop_the_others(tmp_path: Path) -> None:
+    inputs = [str(p) for p in SAMPLE_FILES] + [str(FIXTURES / "TryGhost__migrate/sample.xml")]
+    result = CliRunner().invoke(main, ["convert", *inputs, "--to", "jsonl", "-o", str(tmp_path / "out"), "--jobs", "2"])
+    assert result.exit_code == 1
+    assert (
+        "failed  sample: " in result.stderr and f"{len(SAMPLE_FILES)} of {len(inputs)} sites converted" in result.stderr
+    )
+    for sample in SAMPLE_FILES:
+        lines = (tmp_path / "out" / f"{sample.stem}.jsonl").read_text().splitlines()
+        assert json.loads(lines[0])["record"] == "site"
+    assert not (tmp_path / "out" / "sample.jsonl").exists()
+
+
+def test_jobs_do_not_change_the_output(tmp_path: Path) -> None:
+    inputs = [str(p) for p in SAMPLE_FILES]
+    for jobs in ("1", "2"):
+        result = CliRunner().invoke(
+            main, ["convert", *inputs, "--to", "markdown", "-o", str(tmp_path / jobs), "--jobs", jobs]
+        )
+        assert result.exit_code == 0, result.stderr
+    one = {p.relative_to(tmp_path / "1"): p.read_bytes() for p in (tmp_path / "1").rglob("*") if p.is_file()}
+    two = {p.relative_to(tmp_path / "2"): p.read_bytes() for p in (tmp_path / "2").rglob("*") if p.is_file()}
+    assert one == two and len(one) > 5
+
+
+def test_batch_needs_a_folder() -> None:
+    result = CliRunner().invoke(main, ["convert", *map(str, SAMPLE_FILES), "--to", "json"])
+    assert result.exit_code == 2 and "need an output folder" in result.stderr
+
+
+def test_dask_cluster(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        results = convert_sites(
+            [[str(p)] for p in SAMPLE_FILES],
+            "json",
+            str(tmp_path / "out"),
+            {},
+            directory_format=False,
+            scheduler=cluster.scheduler_address,
+        )
+    assert all(r.ok for r in results) and len(results) == len(SAMPLE_FILES)
+    for sample in SAMPLE_FILES:
+        assert json.loads((tmp_path / "out" / f"{sample.stem}.json").read_text())["site"]
