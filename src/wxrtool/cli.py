@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from collections import Counter
 from datetime import datetime
 from typing import Any
@@ -234,7 +235,10 @@ def convert(
         return
     parts = sites[0]
     file = parts[0]
-    account = convert_export(parts if len(parts) > 1 else file, to, output, **options)
+    bar = _ProgressBar() if not quiet and sys.stderr.isatty() else None
+    account = convert_export(parts if len(parts) > 1 else file, to, output, progress=bar, **options)
+    if bar is not None:
+        bar.done()
     if report_path:
         with text_output(report_path) as stream:
             json.dump({"input": file, "format": to, "output": output, **account.as_dict()}, stream, indent=2)
@@ -243,6 +247,30 @@ def convert(
         where = "standard output" if output == "-" else output
         click.echo(f"wxrtool: wrote {to} to {where}", err=True)
         click.echo(account.summary(), err=True)
+
+
+class _ProgressBar:
+    """One line on a terminal's stderr: share of the file read, speed, items per second, time left."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.shown = False
+
+    def __call__(self, done: int, total: int | None, items: int) -> None:
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        speed = done / elapsed / 1e6
+        line = f"{done / 1e6:,.1f} MB at {speed:.1f} MB/s, {items / elapsed:,.0f} items/s"
+        if total:
+            share = min(done / total, 1.0)
+            left = (total - done) / (done / elapsed) if done else 0
+            width = 24
+            line = f"[{'#' * int(share * width):<{width}}] {share:4.0%} {line}, {left:,.0f} s left"
+        click.echo(f"\r{line}\x1b[K", err=True, nl=False)
+        self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            click.echo("\r\x1b[K", err=True, nl=False)
 
 
 def _convert_batch(

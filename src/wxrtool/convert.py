@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import time
+from collections.abc import Callable, Iterator
 
 from . import writers
 from .batch import PartsReader
 from .errors import OutputError
 from .index import SiteIndex
 from .read import Reader
+from .records import Record
 from .redirects import render as render_redirects
 from .selection import Account, Selection, Selector
 from .source import Source, reopenable, source_name
@@ -31,6 +35,7 @@ def convert(
     redirects: tuple[str, str] | None = None,
     recover: bool = False,
     media: str | None = None,
+    progress: Callable[[int, int | None, int], None] | None = None,
 ) -> Account:
     """Convert a WXR export to the format ``to`` and return the account of records.
 
@@ -46,6 +51,8 @@ def convert(
         scaffold: with an engine format (``hugo``...), also write a minimal site that builds.
         media: a folder filled by ``wxrtool media --download``: folder formats place each
             post's media with it and rewrite the links (missing ones are listed in the account).
+        progress: called about twice a second with (bytes read, total bytes or None, items
+            read) while the export is converted.
         recover: repair a damaged export as it is read (see :mod:`wxrtool.recover`); the
             repairs are listed in the account.
         redirects: ``(style, path)``: also write redirect rules from every old permalink to
@@ -84,6 +91,8 @@ def convert(
         )
         reader = open_reader(readable)
         records = selector.apply(reader)
+        if progress is not None and isinstance(reader, Reader):
+            records = _reporting(records, reader, _size(single), progress)
         if fmt.target == "directory":
             assert output is not None
             with dir_output(output, force=force) as folder:
@@ -105,6 +114,30 @@ def convert(
             account.leave_out(kind, f"not-in-{fmt.name}", account.written[kind])
             account.written[kind] = 0
     return account
+
+
+def _size(source: Source) -> int | None:
+    if isinstance(source, (str, os.PathLike)) and os.fspath(source) != "-" and os.path.isfile(source):
+        with open(source, "rb") as f:
+            magic = f.read(6)
+        # Progress counts decompressed bytes, so a compressed file's size says nothing.
+        compressed = magic.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ"))
+        return None if compressed else os.path.getsize(source)
+    return None
+
+
+def _reporting(
+    records: Iterator[Record], reader: Reader, total: int | None, report: Callable[[int, int | None, int], None]
+) -> Iterator[Record]:
+    items, last = 0, 0.0
+    for record in records:
+        items += 1
+        now = time.monotonic()
+        if now - last >= 0.5:
+            report(reader.bytes_read, total, items)
+            last = now
+        yield record
+    report(reader.bytes_read, total, items)
 
 
 class _as_is:
