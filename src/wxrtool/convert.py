@@ -92,7 +92,7 @@ def convert(
         reader = open_reader(readable)
         records = selector.apply(reader)
         if progress is not None and isinstance(reader, Reader):
-            records = _reporting(records, reader, _size(single), progress)
+            records = _reporting(records, reader, _size(single), progress, selector.account)
         if fmt.target == "directory":
             assert output is not None
             with dir_output(output, force=force) as folder:
@@ -127,17 +127,20 @@ def _size(source: Source) -> int | None:
 
 
 def _reporting(
-    records: Iterator[Record], reader: Reader, total: int | None, report: Callable[[int, int | None, int], None]
+    records: Iterator[Record],
+    reader: Reader,
+    total: int | None,
+    report: Callable[[int, int | None, int], None],
+    account: Account,
 ) -> Iterator[Record]:
-    items, last = 0, 0.0
+    last = 0.0
     for record in records:
-        items += 1
         now = time.monotonic()
         if now - last >= 0.5:
-            report(reader.bytes_read, total, items)
+            report(reader.bytes_read, total, account.read["items"])
             last = now
         yield record
-    report(reader.bytes_read, total, items)
+    report(reader.bytes_read, total, account.read["items"])
 
 
 class _as_is:
