@@ -8,8 +8,10 @@ data; each keeps the name of the WordPress test it comes from.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from wxrtool.content.autop import shortcode_unautop, wpautop
+from wxrtool.content.autop import _autop, shortcode_unautop, wpautop
 
 BLOCKS = [
     "table",
@@ -279,3 +281,18 @@ def test_shortcode_unautop() -> None:
     assert shortcode_unautop(text, ["caption", "gallery"]) == (
         '[caption id="x"]<img src="a.png" /> A caption[/caption]\n[gallery]\n<p>text [gallery]</p>\n'
     )
+
+
+# Text made of what changes paragraphs: newlines (all three kinds), spaces, tabs,
+# no-break spaces, entities and words; no markup, so wpautop's fast path applies.
+_PLAIN = st.lists(st.sampled_from(["\n", "\r\n", "\r", " ", "\t", "\u00a0", "&nbsp;", "a", "b c", ">"])).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_PLAIN, br=st.booleans())
+def test_markup_free_text_takes_the_short_path_to_the_same_result(text: str, br: bool) -> None:
+    assert _autop(text, br, tags=False) == _autop(text, br, tags=True)
+
+
+def test_markup_free_text_is_paragraphs_and_breaks() -> None:
+    assert wpautop("a\r\nb\n\n\n  \n\nc  \n ") == "<p>a<br />\nb</p>\n<p>c  </p>\n"

@@ -65,16 +65,19 @@ def site_name(parts: list[str]) -> str:
 class PartsReader:
     """Records of a site split into parts, as one stream; ``repairs`` from every part."""
 
-    def __init__(self, parts: list[str], *, recover: bool = False) -> None:
+    def __init__(self, parts: list[str], *, recover: bool = False, comments: bool = True) -> None:
         self.parts = parts
         self.recover = recover
+        self.comments = comments
         self.repairs: list[Repair] = []
 
     def __iter__(self) -> Iterator[Record]:
-        return read_parts(self.parts, recover=self.recover, repairs=self.repairs)
+        return read_parts(self.parts, recover=self.recover, repairs=self.repairs, comments=self.comments)
 
 
-def read_parts(parts: list[str], *, recover: bool = False, repairs: list[Repair] | None = None) -> Iterator[Record]:
+def read_parts(
+    parts: list[str], *, recover: bool = False, repairs: list[Repair] | None = None, comments: bool = True
+) -> Iterator[Record]:
     """Read the parts of one split export as one export.
 
     The first part's site header is the site's; authors (by login) and terms (by
@@ -85,7 +88,7 @@ def read_parts(parts: list[str], *, recover: bool = False, repairs: list[Repair]
     have_site = False
     dates = DateResolver()
     for part in parts:
-        reader = Reader(part, recover=recover, dates=dates)
+        reader = Reader(part, recover=recover, dates=dates, comments=comments)
         for record in reader:
             if isinstance(record, Site):
                 if have_site:

@@ -149,7 +149,12 @@ def _statuses(values: tuple[str, ...]) -> frozenset[str] | None:
 @click.option("--recover", is_flag=True, help="Repair a damaged export as it is read, listing every repair.")
 @click.option("--report", "report_path", default=None, metavar="FILE.json", help="Also write the account as JSON.")
 @click.option(
-    "--jobs", type=int, default=None, metavar="N", help="Sites converted at once (default: the number of cores)."
+    "--jobs",
+    type=int,
+    default=None,
+    metavar="N",
+    help="Worker processes: for one site, posts rendered at once; for several, sites converted at once "
+    "(default: the number of cores). The output does not depend on it.",
 )
 @click.option(
     "--scheduler",
@@ -236,7 +241,9 @@ def convert(
     parts = sites[0]
     file = parts[0]
     bar = _ProgressBar() if not quiet and sys.stderr.isatty() else None
-    account = convert_export(parts if len(parts) > 1 else file, to, output, progress=bar, **options)
+    account = convert_export(
+        parts if len(parts) > 1 else file, to, output, progress=bar, jobs=jobs or os.cpu_count() or 1, **options
+    )
     if bar is not None:
         bar.done()
     if report_path:

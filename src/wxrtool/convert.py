@@ -36,6 +36,7 @@ def convert(
     recover: bool = False,
     media: str | None = None,
     progress: Callable[[int, int | None, int], None] | None = None,
+    jobs: int = 1,
 ) -> Account:
     """Convert a WXR export to the format ``to`` and return the account of records.
 
@@ -53,6 +54,8 @@ def convert(
             post's media with it and rewrite the links (missing ones are listed in the account).
         progress: called about twice a second with (bytes read, total bytes or None, items
             read) while the export is converted.
+        jobs: worker processes rendering posts for the folder formats while this one
+            reads and writes; the files are the same, byte for byte, as with 1.
         recover: repair a damaged export as it is read (see :mod:`wxrtool.recover`); the
             repairs are listed in the account.
         redirects: ``(style, path)``: also write redirect rules from every old permalink to
@@ -75,11 +78,13 @@ def convert(
     selector = Selector(selection)
     single: Source = parts[0] if parts else source  # type: ignore[assignment]
 
-    def open_reader(readable: Source) -> Reader | PartsReader:
-        return PartsReader(parts, recover=recover) if parts else Reader(readable, name, recover=recover)
+    def open_reader(readable: Source, comments: bool = True) -> Reader | PartsReader:
+        if parts:
+            return PartsReader(parts, recover=recover, comments=comments)
+        return Reader(readable, name, recover=recover, comments=comments)
 
     with reopenable(single) if fmt.needs_index and not parts else _as_is(single) as readable:
-        index = SiteIndex.build(open_reader(readable)) if fmt.needs_index else SiteIndex()
+        index = SiteIndex.build(open_reader(readable, comments=False)) if fmt.needs_index else SiteIndex()
         options = WriteOptions(
             selection=selection,
             index=index,
@@ -87,6 +92,7 @@ def convert(
             comments_file=comments_file,
             meta_keys=meta_keys,
             scaffold=scaffold,
+            jobs=max(1, jobs),
             media_dir=media,
         )
         reader = open_reader(readable)

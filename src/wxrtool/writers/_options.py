@@ -25,6 +25,8 @@ class WriteOptions:
             with the posts that use them and the links rewritten (see ``_media.py``).
         media_copied, media_missing: filled in by writers: URLs placed (and how often),
             and URLs with no downloaded copy (with the first post that uses each).
+        jobs: worker processes that render posts (see ``_parallel.py``); 1 renders
+            them in this process. The files are the same either way.
         urls: filled in by writers that give items new addresses: item id -> (old
             permalink, new path); ``--redirects`` is written from it.
     """
@@ -35,6 +37,7 @@ class WriteOptions:
     comments_file: str | None = None
     meta_keys: tuple[str, ...] = ()
     scaffold: bool = False
+    jobs: int = 1
     urls: dict[int, tuple[str, str]] = field(default_factory=dict)
     media_dir: str | None = None
     media_copied: dict[str, int] = field(default_factory=dict)

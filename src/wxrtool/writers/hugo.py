@@ -27,6 +27,7 @@ from ..records import Post, Record, Site
 from ._media import localize
 from ._options import WriteOptions
 from ._output import OutputDir, copy_scaffold
+from ._parallel import rendered
 from ._paths import PathPlanner
 from .markdown import _date_fields, _Dumper, comments_data, front_matter, metadata
 
@@ -100,6 +101,16 @@ def escape_shortcodes(markdown: str) -> str:
     return re.sub(r"\{\{(?=[<%](?!/\*))", "{\u200b{", markdown)
 
 
+def _render(post: Post, options: WriteOptions) -> tuple[str, str | None]:
+    """The post's body in Markdown and its comments.json (run in a worker)."""
+    context = Context(post_id=post.id, attachments=options.index.attachments)
+    body = escape_shortcodes(post_markdown(post.content_html, context))
+    comments = None
+    if post.comments or post.pings:
+        comments = json.dumps(comments_data(post, options), ensure_ascii=False, indent=2) + "\n"
+    return body, comments
+
+
 def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> None:
     """Write a Hugo content tree (and, with ``scaffold``, a site around it) into ``out``."""
     index = options.index
@@ -107,27 +118,23 @@ def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> N
     planner = PathPlanner(out.root, "content/{slug}/index.md")
     site: Site | None = None
     taxonomies: set[str] = set()
-    for record in records:
+    for record, result in rendered(records, options, _render):
         if isinstance(record, Site):
             site = record
             continue
-        if not isinstance(record, Post):
+        if not isinstance(record, Post) or result is None:
             continue
+        body, comments = result
         relative = bundle_path(record, planner, index, parents)
         data = hugo_metadata(record, relative, planner, options)
         taxonomies.update(k for k in data if k in _custom_taxonomies(record))
-        body = escape_shortcodes(
-            post_markdown(record.content_html, Context(post_id=record.id, attachments=index.attachments))
-        )
         text = front_matter(data) + "\n" + body.strip("\n") + "\n"
         # Media are page resources: in the bundle, linked by name.
         text = localize(record, text, options, out, relative.rsplit("/", 1)[0], "")
         out.write_text(relative, text)
         options.urls[record.id] = (record.link, _url_path(relative))
-        if record.comments or record.pings:
-            folder = relative.rsplit("/", 1)[0]
-            comments = json.dumps(comments_data(record, options), ensure_ascii=False, indent=2)
-            out.write_text(f"{folder}/comments.json", comments + "\n")
+        if comments is not None:
+            out.write_text(f"{relative.rsplit('/', 1)[0]}/comments.json", comments)
     if options.scaffold:
         write_scaffold(out, site, sorted(taxonomies))
 

@@ -28,6 +28,7 @@ from ..threads import build_threads, walk
 from ._media import localize
 from ._options import WriteOptions
 from ._output import OutputDir, copy_scaffold
+from ._parallel import rendered
 from ._paths import PathPlanner
 from .markdown import _date_fields, _Dumper, front_matter, metadata
 
@@ -116,25 +117,47 @@ def comment_entry(c: Comment, parent: int | None, options: WriteOptions) -> dict
     return entry
 
 
+def _render(post: Post, options: WriteOptions) -> tuple[str, list[tuple[str, str]]]:
+    """The post's body in Markdown and its comment and ping data files (run in a worker)."""
+    context = Context(post_id=post.id, attachments=options.index.attachments)
+    body = post_markdown(post.content_html, context)
+    key = str(post.id)
+    files = []
+    for node, path in walk(build_threads(post.comments)):
+        entry = comment_entry(node.comment, path[-1] if path else None, options)
+        name = f"comment-{_stamp(node.comment)}-{node.comment.id:010d}.yml"
+        files.append((f"_data/comments/{key}/{name}", _data_file(entry)))
+    for ping in post.pings:
+        entry = {
+            "_id": str(ping.id),
+            "type": ping.type.value,
+            "name": clean_name(ping.author),
+            "url": safe_url(ping.author_url),
+            "message": comment_markdown(ping.content_html),
+            "date": ping.date,
+        }
+        files.append((f"_data/pings/{key}/ping-{_stamp(ping)}-{ping.id:010d}.yml", _data_file(entry)))
+    return body, files
+
+
 def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> None:
     """Write a Jekyll source tree (and, with ``scaffold``, a site around it) into ``out``."""
     planner = PathPlanner(out.root, "{slug}.md")
     site: Site | None = None
     collections: set[str] = set()
-    for record in records:
+    for record, result in rendered(records, options, _render):
         if isinstance(record, Site):
             site = record
             continue
-        if not isinstance(record, Post):
+        if not isinstance(record, Post) or result is None:
             continue
+        body, data_files = result
         relative = file_path(record, planner, options)
         # Jekyll keeps only ASCII word characters of a data folder's name, so the
         # comments are filed under the item's id, which every post has.
         key = str(record.id)
         if record.type not in ("post", "page"):
             collections.add(record.type)
-        context = Context(post_id=record.id, attachments=options.index.attachments)
-        body = post_markdown(record.content_html, context)
         data = jekyll_metadata(record, key, options)
         text = front_matter(data) + "\n" + body.strip("\n") + "\n"
         # Jekyll copies no files out of _posts: media go to assets/, linked from the site root.
@@ -142,20 +165,8 @@ def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> N
         out.write_text(relative, text)
         if "permalink" in data:
             options.urls[record.id] = (record.link, data["permalink"])
-        for node, path in walk(build_threads(record.comments)):
-            entry = comment_entry(node.comment, path[-1] if path else None, options)
-            name = f"comment-{_stamp(node.comment)}-{node.comment.id:010d}.yml"
-            out.write_text(f"_data/comments/{key}/{name}", _data_file(entry))
-        for ping in record.pings:
-            entry = {
-                "_id": str(ping.id),
-                "type": ping.type.value,
-                "name": clean_name(ping.author),
-                "url": safe_url(ping.author_url),
-                "message": comment_markdown(ping.content_html),
-                "date": ping.date,
-            }
-            out.write_text(f"_data/pings/{key}/ping-{_stamp(ping)}-{ping.id:010d}.yml", _data_file(entry))
+        for path, content in data_files:
+            out.write_text(path, content)
     if options.scaffold:
         write_scaffold(out, site, sorted(collections))
 

@@ -31,6 +31,7 @@ from ._data import comment_dict, ping_dict
 from ._media import localize
 from ._options import WriteOptions
 from ._output import OutputDir
+from ._parallel import rendered
 from ._paths import PathPlanner
 
 _TAG = re.compile(r"<[^>]+>")
@@ -228,18 +229,24 @@ def document(post: Post, options: WriteOptions) -> str:
     return "\n\n".join(part.strip("\n") for part in parts if part).replace("---\n\n\n", "---\n\n") + "\n"
 
 
+def _render(post: Post, options: WriteOptions) -> tuple[str, str | None]:
+    """The post's file and, with ``comments_file``, its comments file (run in a worker)."""
+    sidecar = _sidecar(post, options) if options.comments_file and (post.comments or post.pings) else None
+    return document(post, options), sidecar
+
+
 def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> None:
     """Write one Markdown file per item into the folder ``out``."""
     planner = PathPlanner(out.root, options.path_template)
-    for record in records:
-        if not isinstance(record, Post):
+    for record, result in rendered(records, options, _render):
+        if not isinstance(record, Post) or result is None:
             continue
+        text, sidecar = result
         relative = item_path(record, planner, options.index)
         stem = os.path.splitext(relative)[0]
         # A post's media go in a folder named like it, beside it.
-        text = localize(record, document(record, options), options, out, stem, os.path.basename(stem) + "/")
+        text = localize(record, text, options, out, stem, os.path.basename(stem) + "/")
         out.write_text(relative, text)
-        options.urls[record.id] = (record.link, "/" + os.path.splitext(relative)[0].removesuffix("/index") + "/")
-        if options.comments_file and (record.comments or record.pings):
-            stem = os.path.splitext(relative)[0]
-            out.write_text(f"{stem}.comments.{options.comments_file}", _sidecar(record, options))
+        options.urls[record.id] = (record.link, "/" + stem.removesuffix("/index") + "/")
+        if sidecar is not None:
+            out.write_text(f"{stem}.comments.{options.comments_file}", sidecar)

@@ -23,6 +23,7 @@ from ..records import Post, Record, Site
 from ._media import localize
 from ._options import WriteOptions
 from ._output import OutputDir
+from ._parallel import rendered
 from ._paths import PathPlanner
 from .markdown import _date_fields, metadata, plain_text, responses_markdown
 
@@ -106,21 +107,25 @@ def header(
     return "\n".join(lines) + "\n\n"
 
 
+def _render(post: Post, options: WriteOptions) -> tuple[str, str]:
+    """The post's body and its Comments section, in Python-Markdown (run in a worker)."""
+    context = Context(post_id=post.id, attachments=options.index.attachments)
+    return post_markdown(post.content_html, context, flavor=FLAVOR), responses_markdown(post, FLAVOR)
+
+
 def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> None:
     """Write Pelican content (and, with ``scaffold``, a config around it) into ``out``."""
     planner = PathPlanner(out.root, "content/{slug}.md")
     unique = _Unique()
     site: Site | None = None
-    for record in records:
+    for record, result in rendered(records, options, _render):
         if isinstance(record, Site):
             site = record
             continue
-        if not isinstance(record, Post):
+        if not isinstance(record, Post) or result is None:
             continue
+        body, responses = result
         relative = file_path(record, planner, options)
-        context = Context(post_id=record.id, attachments=options.index.attachments)
-        body = post_markdown(record.content_html, context, flavor=FLAVOR)
-        responses = responses_markdown(record, FLAVOR)
         exported = site.exported if site else None
         text = header(record, planner.slug_of(relative), options, exported, unique) + body.strip("\n") + "\n"
         if responses:

@@ -1,0 +1,192 @@
+"""Benchmark wxrtool against the floor and its peers; writes bench/RESULTS.md.
+
+    python bench/run.py                       # 10 MB and 100 MB, wxrtool and the floor
+    python bench/run.py --sizes 10MB,100MB,1GB --peers
+
+For each size it generates an export with ../shared/bench/make_wxr.py (kept in
+bench/work/ for the next run) and measures, one after the other: wall time,
+MB/s and peak resident memory of
+
+- the floor: a bare lxml ``iterparse`` pass that only counts items and comments;
+- reading only (``wxrtool stats``), ``--to jsonl``, ``--to markdown``, ``--to hugo``;
+- with ``--peers``: Pelican's ``pelican-import --wpfile`` (PyPI, in its own venv, with
+  Debian's pandoc it needs) and ``wordpress-export-to-markdown`` (npm, in its own
+  folder, images off, ``--write-delay=0``).
+
+Peak memory comes from ``/usr/bin/time -v`` (or, without it, the child's rusage).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+WORK = HERE / "work"
+GENERATOR = ROOT.parent / "shared" / "bench" / "make_wxr.py"
+
+FLOOR = """
+import sys
+from lxml import etree
+items = comments = 0
+for _event, element in etree.iterparse(sys.argv[1], events=("end",), tag=("item", "{*}comment")):
+    if element.tag == "item":
+        items += 1
+        element.clear()
+        while element.getprevious() is not None:
+            del element.getparent()[0]
+    else:
+        comments += 1
+print(items, comments)
+"""
+
+
+def measure(command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> tuple[float, float, str]:
+    """Run ``command``; return (seconds, peak RSS in MiB, error or '')."""
+    timer = shutil.which("time") and Path("/usr/bin/time").exists()
+    full = ["/usr/bin/time", "-v", *command] if timer else command
+    started = time.perf_counter()
+    proc = subprocess.run(full, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    peak = 0.0
+    if timer:
+        m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
+        peak = int(m.group(1)) / 1024 if m else 0.0
+    else:
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    error = "" if proc.returncode == 0 else (proc.stderr.strip().splitlines() or ["failed"])[-1][:120]
+    return seconds, peak, error
+
+
+def export_of(size: str) -> Path:
+    WORK.mkdir(parents=True, exist_ok=True)
+    path = WORK / f"export-{size}.xml"
+    if not path.exists():
+        subprocess.run([sys.executable, str(GENERATOR), "--size", size, "--out", str(path), "-q"], check=True)
+    return path
+
+
+def pelican_peer() -> list[str] | None:
+    venv = WORK / "pelican-venv"
+    if not (venv / "bin" / "pelican-import").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "pelican", "beautifulsoup4", "lxml"], check=True)
+    if not shutil.which("pandoc"):
+        subprocess.run(["apt-get", "install", "-y", "-qq", "pandoc"], check=False, capture_output=True)
+    if not shutil.which("pandoc"):
+        return None
+    return [str(venv / "bin" / "pelican-import"), "--wpfile", "-m", "markdown", "-o"]
+
+
+def node_peer() -> list[str] | None:
+    """wordpress-export-to-markdown's command, images off and no write delay.
+
+    Its 3.x takes ``--save-images none --write-delay 0``; the 2.x that a registry may
+    hold instead has neither flag, only ``--save-*-images false`` and a 25 ms pause
+    per file in ``src/settings.js``, set to 0 here in the copy the script installs.
+    """
+    folder = WORK / "node"
+    package = folder / "node_modules" / "wordpress-export-to-markdown"
+    binary = folder / "node_modules" / ".bin" / "wordpress-export-to-markdown"
+    if not binary.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            ["npm", "install", "--silent", "--prefix", str(folder), "wordpress-export-to-markdown"], check=False
+        )
+    if not binary.exists():
+        return None
+    version = json.loads((package / "package.json").read_text())["version"]
+    if int(version.split(".")[0]) >= 3:
+        return [str(binary), "--save-images", "none", "--write-delay", "0", "--wizard", "false"]
+    settings = package / "src" / "settings.js"
+    settings.write_text(re.sub(r"(markdown_file_write_delay = )\d+", r"\g<1>0", settings.read_text()))
+    return [str(binary), "--save-attached-images", "false", "--save-scraped-images", "false", "--wizard", "false"]
+
+
+def peer_version(command: list[str]) -> str:
+    proc = subprocess.run([*command[:1], "--version"], capture_output=True, text=True, check=False)
+    return (proc.stdout.strip() or proc.stderr.strip()).splitlines()[-1:][0] if proc.returncode == 0 else "?"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10MB,100MB")
+    parser.add_argument("--peers", action="store_true", help="also install and run Pelican's and npm's converters")
+    parser.add_argument("--out", default=str(HERE / "RESULTS.md"))
+    args = parser.parse_args()
+    wxrtool = [sys.executable, "-m", "wxrtool"]
+    rows = []
+    for size in args.sizes.split(","):
+        source = export_of(size)
+        megabytes = source.stat().st_size / 1e6
+        out = WORK / "out"
+        tasks: list[tuple[str, list[str]]] = [
+            ("floor: lxml iterparse, counting", [sys.executable, "-c", FLOOR, str(source)]),
+            ("wxrtool stats (reading only)", [*wxrtool, "stats", str(source)]),
+            (
+                "wxrtool --to jsonl",
+                [*wxrtool, "convert", str(source), "--to", "jsonl", "-o", str(out / "o.jsonl"), "-q"],
+            ),
+            (
+                "wxrtool --to markdown",
+                [*wxrtool, "convert", str(source), "--to", "markdown", "-o", str(out / "md"), "--force", "-q"],
+            ),
+            (
+                "wxrtool --to hugo",
+                [*wxrtool, "convert", str(source), "--to", "hugo", "-o", str(out / "hugo"), "--force", "-q"],
+            ),
+        ]
+        if args.peers:
+            node = node_peer()
+            if node:
+                tasks.append(
+                    (
+                        f"wordpress-export-to-markdown {peer_version(node)} (npm; no images, no delay, no comments)",
+                        [*node, "--input", str(source), "--output", str(out / "node")],
+                    )
+                )
+            pelican = pelican_peer()
+            if pelican:
+                tasks.append(("pelican-import --wpfile (PyPI + pandoc)", [*pelican, str(out / "pelican"), str(source)]))
+        floor = None
+        for label, command in tasks:
+            shutil.rmtree(out, ignore_errors=True)
+            out.mkdir(parents=True)
+            seconds, peak, error = measure(command)
+            floor = floor or seconds
+            rows.append((size, label, seconds, megabytes / seconds, peak, floor / seconds, error))
+            print(
+                f"{size:>6} {label:<60} {seconds:8.2f} s {megabytes / seconds:7.1f} MB/s {peak:7.0f} MiB {error}",
+                flush=True,
+            )
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `python bench/run.py --sizes {args.sizes}{' --peers' if args.peers else ''}` on "
+        f"{time.strftime('%Y-%m-%d')}: {platform.platform()}, Python {platform.python_version()}, "
+        f"{os.cpu_count()} cores. Exports from `../shared/bench/make_wxr.py --size SIZE` (seed 1).",
+        "Peak memory is the maximum resident set size from `/usr/bin/time -v`. "
+        "'vs floor' is the floor's time divided by the task's (throughput relative to a bare lxml pass).",
+        "",
+        "| size | task | seconds | MB/s | peak MiB | vs floor | note |",
+        "|---|---|---:|---:|---:|---:|---|",
+    ]
+    for size, label, seconds, speed, peak, ratio, error in rows:
+        lines.append(f"| {size} | {label} | {seconds:.2f} | {speed:.1f} | {peak:.0f} | {ratio:.2f}x | {error} |")
+    Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+"""Posts rendered in worker processes while one reader streams, the output unchanged.
+
+A folder writer hands each post to a pure function, ``render(post, options)``: the
+Markdown, the escaping, the comment threads, the part that takes most of its time.
+It does everything else itself, in order: paths (which depend on the posts before),
+files, redirects, media. With ``options.jobs`` above 1 the posts go to that many
+worker processes in chunks; a few chunks per worker are in flight at most, so memory
+stays flat however long the export, and the results are taken in the order the posts
+were sent, so every file is the one a single process writes, byte for byte.
+
+The pool starts only once a first chunk has filled: a small export never pays for it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, TypeVar
+
+from ..records import Post, Record
+from ._options import WriteOptions
+
+T = TypeVar("T")
+
+CHUNK = 16  # posts per task: large enough to amortise the pickling, small enough to balance
+AHEAD = 3  # chunks in flight per worker
+
+_options: WriteOptions | None = None  # in a worker: the options it was started with
+
+
+def _start(options: WriteOptions) -> None:
+    global _options
+    _options = options
+
+
+def _render_chunk(render: Callable[[Post, WriteOptions], T], posts: list[Post]) -> list[T]:
+    assert _options is not None
+    return [render(post, _options) for post in posts]
+
+
+def rendered(
+    records: Iterable[Record], options: WriteOptions, render: Callable[[Post, WriteOptions], T]
+) -> Iterator[tuple[Record, T | None]]:
+    """Each record with ``render(record, options)`` if it is a post (``None`` if not), in order.
+
+    ``render`` must be a module-level function (workers receive it by name) with no
+    side effects: it is run in another process when ``options.jobs`` > 1.
+
+    >>> import wxrtool
+    >>> records = list(wxrtool.read(samples / "klout.xml"))
+    >>> [(type(r).__name__, value) for r, value in rendered(records, WriteOptions(), lambda p, o: p.id)][1::8]
+    [('Author', None), ('Post', 2034)]
+    """
+    if options.jobs <= 1:
+        for record in records:
+            yield record, (render(record, options) if isinstance(record, Post) else None)
+        return
+    pool: ProcessPoolExecutor | None = None
+    pending: deque[tuple[list[Record], Future[list[T]]]] = deque()
+    chunk: list[Record] = []
+    posts: list[Post] = []
+    try:
+        for record in records:
+            chunk.append(record)
+            if isinstance(record, Post):
+                posts.append(record)
+            if len(posts) < CHUNK:
+                continue
+            if pool is None:
+                # fork where there is one: the workers inherit the options, nothing is pickled
+                methods = multiprocessing.get_all_start_methods()
+                context = multiprocessing.get_context("fork" if "fork" in methods else None)
+                pool = ProcessPoolExecutor(options.jobs, mp_context=context, initializer=_start, initargs=(options,))
+            pending.append((chunk, pool.submit(_render_chunk, render, posts)))
+            chunk, posts = [], []
+            while len(pending) > options.jobs * AHEAD:
+                yield from _matched(*pending.popleft())
+        while pending:
+            yield from _matched(*pending.popleft())
+        yield from _matched(chunk, _done([render(post, options) for post in posts]))
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _matched(chunk: list[Record], future: Future[list[T]]) -> Iterator[tuple[Record, T | None]]:
+    results = iter(future.result())
+    for record in chunk:
+        yield record, (next(results) if isinstance(record, Post) else None)
+
+
+def _done(value: Any) -> Future[Any]:
+    future: Future[Any] = Future()
+    future.set_result(value)
+    return future
