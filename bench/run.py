@@ -29,6 +29,8 @@ import sys
 import time
 from pathlib import Path
 
+from wxrtool import writers
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 WORK = HERE / "work"
@@ -123,6 +125,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10MB,100MB")
     parser.add_argument("--peers", action="store_true", help="also install and run Pelican's and npm's converters")
+    parser.add_argument("--all-writers", action="store_true", help="also every other format")
     parser.add_argument("--out", default=str(HERE / "RESULTS.md"))
     args = parser.parse_args()
     wxrtool = [sys.executable, "-m", "wxrtool"]
@@ -131,23 +134,24 @@ def main() -> None:
         source = export_of(size)
         megabytes = source.stat().st_size / 1e6
         out = WORK / "out"
+
+        def write(to: str, *extra: str, out: Path = out, source: Path = source) -> list[str]:
+            target = str(out / to) if writers.FORMATS[to].target == "directory" else str(out / f"o.{to}")
+            return [*wxrtool, "convert", str(source), "--to", to, "-o", target, "-q", *extra]
+
         tasks: list[tuple[str, list[str]]] = [
             ("floor: lxml iterparse, counting", [sys.executable, "-c", FLOOR, str(source)]),
             ("wxrtool stats (reading only)", [*wxrtool, "stats", str(source)]),
-            (
-                "wxrtool --to jsonl",
-                [*wxrtool, "convert", str(source), "--to", "jsonl", "-o", str(out / "o.jsonl"), "-q"],
-            ),
-            (
-                "wxrtool --to markdown",
-                [*wxrtool, "convert", str(source), "--to", "markdown", "-o", str(out / "md"), "--force", "-q"],
-            ),
-            (
-                "wxrtool --to hugo",
-                [*wxrtool, "convert", str(source), "--to", "hugo", "-o", str(out / "hugo"), "--force", "-q"],
-            ),
+            ("wxrtool --to jsonl", write("jsonl")),
+            ("wxrtool --to markdown --jobs 1", write("markdown", "--jobs", "1")),
+            (f"wxrtool --to markdown (--jobs {os.cpu_count()})", write("markdown")),
+            (f"wxrtool --to hugo (--jobs {os.cpu_count()})", write("hugo")),
         ]
-        if args.peers:
+        if args.all_writers:
+            tasks += [
+                (f"wxrtool --to {to}", write(to)) for to in writers.FORMATS if to not in ("jsonl", "markdown", "hugo")
+            ]
+        if args.peers and megabytes <= 200:  # Pelican's importer needs 2.3 GiB at 100 MB
             node = node_peer()
             if node:
                 tasks.append(
@@ -184,8 +188,40 @@ def main() -> None:
     ]
     for size, label, seconds, speed, peak, ratio, error in rows:
         lines.append(f"| {size} | {label} | {seconds:.2f} | {speed:.1f} | {peak:.0f} | {ratio:.2f}x | {error} |")
+    lines += ["", *summary(rows)]
     Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
+
+
+def summary(rows: list[tuple[str, str, float, float, float, float, str]]) -> list[str]:
+    """The issue's targets, as ratios from this run."""
+    time_of = {(size, label.split(" (")[0]): seconds for size, label, seconds, *_ in rows}
+    sizes = list(dict.fromkeys(size for size, *_ in rows))
+    out = ["## Targets", ""]
+    for size in sizes:
+        floor = time_of.get((size, "floor: lxml iterparse, counting"))
+        jsonl = time_of.get((size, "wxrtool --to jsonl"))
+        one = time_of.get((size, "wxrtool --to markdown --jobs 1"))
+        many = time_of.get((size, "wxrtool --to markdown"))
+        node = next(
+            (t for (s, label), t in time_of.items() if s == size and label.startswith("wordpress-export")), None
+        )
+        if floor and jsonl:
+            out.append(f"- {size}: `--to jsonl` runs at {floor / jsonl:.2f}x the floor's throughput (target 0.4x).")
+        if one and many:
+            out.append(
+                f"- {size}: `--to markdown` on {os.cpu_count()} cores is {one / many:.2f}x one process (target 1.7x)."
+            )
+        if many and node:
+            out.append(
+                f"- {size}: `--to markdown` is {node / many:.2f}x as fast as wordpress-export-to-markdown (target 2x)."
+            )
+    if len(sizes) >= 2:
+        small, big = sizes[-2], sizes[-1]
+        for (size, label), seconds in time_of.items():
+            if size == big and (small, label) in time_of:
+                out.append(f"- {label}: {big} takes {seconds / time_of[small, label]:.1f}x as long as {small}.")
+    return out
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ def exports(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return small, large
 
 
-@pytest.mark.parametrize("fmt", ["jsonl", "json"])
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "ghost", "wxr", "disqus", "remark42"])
 def test_peak_memory_flat_in_file_size(exports: tuple[Path, Path], fmt: str, tmp_path: Path) -> None:
     small, large = exports
     small_peak = peak_kib(small, fmt, tmp_path / f"small.{fmt}")

@@ -16,6 +16,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
+import tempfile
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
@@ -97,12 +99,13 @@ class _Unique:
 def write(records: Iterable[Record], out: TextIO, options: WriteOptions) -> None:
     """Write a Ghost 5 import document."""
     index = options.index
-    posts: list[dict[str, Any]] = []
+    # One JSON document, written as the posts come: posts straight to ``out``, their
+    # links to spool files, tags and users (one per term or author) kept. The bytes
+    # are json.dump(document, indent=1)'s, in memory that does not grow with posts.
     tags: dict[tuple[str, str], dict[str, Any]] = {}
     users: dict[str, dict[str, Any]] = {}
-    posts_tags: list[dict[str, Any]] = []
-    posts_authors: list[dict[str, Any]] = []
-    posts_meta: list[dict[str, Any]] = []
+    posts = _Array(out)
+    posts_tags, posts_authors, posts_meta = _Array(), _Array(), _Array()
     post_slugs, tag_slugs, user_slugs = _Unique(), _Unique(), _Unique()
     seen_posts: Counter[int] = Counter()
     exported_on = 0
@@ -146,6 +149,8 @@ def write(records: Iterable[Record], out: TextIO, options: WriteOptions) -> None
         elif isinstance(record, Term) and record.taxonomy in ("category", "post_tag"):
             tag_for(record.taxonomy, record.name, record.slug, record.description)
         elif isinstance(record, Post):
+            if not posts.count:
+                out.write(_HEAD % exported_on)
             cut = _Cutter()
             # Exports can repeat an id (hand-edited files, merged sites); each item gets its own.
             seen_posts[record.id] += 1
@@ -194,16 +199,48 @@ def write(records: Iterable[Record], out: TextIO, options: WriteOptions) -> None
                 wordpress["shortened"] = cut.cuts
             meta["frontmatter"] = json.dumps(wordpress, ensure_ascii=False)
             posts_meta.append(meta)
-    document = {
-        "meta": {"exported_on": exported_on, "version": VERSION},
-        "data": {
-            "posts": posts,
-            "tags": list(tags.values()),
-            "users": list(users.values()),
-            "posts_tags": posts_tags,
-            "posts_authors": posts_authors,
-            "posts_meta": posts_meta,
-        },
-    }
-    json.dump(document, out, ensure_ascii=False, indent=1)
-    out.write("\n")
+    if not posts.count:
+        out.write(_HEAD % exported_on)
+    posts.close()
+    for name, array in (
+        ("tags", _Array(items=tags.values())),
+        ("users", _Array(items=users.values())),
+        ("posts_tags", posts_tags),
+        ("posts_authors", posts_authors),
+        ("posts_meta", posts_meta),
+    ):
+        out.write(f',\n  "{name}": ')
+        array.copy_to(out)
+    out.write("\n }\n}\n")
+
+
+_HEAD = '{\n "meta": {\n  "exported_on": %d,\n  "version": "' + VERSION + '"\n },\n "data": {\n  "posts": '
+_DEPTH = "   "  # an array item's indent inside data: document, data, array
+
+
+class _Array:
+    """A JSON array at ``_DEPTH``, formatted as ``json.dump(indent=1)`` formats it there.
+
+    Items go straight to ``out`` if given, else to a spool file that :meth:`copy_to` reads back.
+    """
+
+    def __init__(self, out: TextIO | None = None, items: Iterable[dict[str, Any]] = ()) -> None:
+        # The spool lives until copy_to() (or, on an error, until it is collected).
+        self.out = out if out is not None else tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+        self.count = 0
+        for item in items:
+            self.append(item)
+
+    def append(self, item: dict[str, Any]) -> None:
+        text = json.dumps(item, ensure_ascii=False, indent=1).replace("\n", "\n" + _DEPTH)
+        self.out.write(("[\n" if not self.count else ",\n") + _DEPTH + text)
+        self.count += 1
+
+    def close(self) -> None:
+        self.out.write("\n  ]" if self.count else "[]")
+
+    def copy_to(self, out: TextIO) -> None:
+        self.close()
+        self.out.seek(0)
+        shutil.copyfileobj(self.out, out)
+        self.out.close()
