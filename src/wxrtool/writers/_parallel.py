@@ -14,6 +14,7 @@ The pool starts only once a first chunk has filled: a small export never pays fo
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -33,6 +34,9 @@ _options: WriteOptions | None = None  # in a worker: the options it was started 
 def _start(options: WriteOptions) -> None:
     global _options
     _options = options
+    # Ctrl-C is the main process's to handle (it stops the pool); a worker that took
+    # it too would print a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _render_chunk(render: Callable[[Post, WriteOptions], T], posts: list[Post]) -> list[T]:
