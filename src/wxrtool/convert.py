@@ -16,7 +16,7 @@ from .records import Record
 from .redirects import render as render_redirects
 from .selection import Account, Selection, Selector
 from .source import Source, reopenable, source_name
-from .writers._options import WriteOptions
+from .writers._options import Unrecorded, WriteOptions
 from .writers._output import dir_output, text_output
 from .writers._paths import DEFAULT_TEMPLATE
 
@@ -93,6 +93,7 @@ def convert(
             meta_keys=meta_keys,
             scaffold=scaffold,
             jobs=max(1, jobs),
+            urls={} if redirects is not None else Unrecorded(),
             media_dir=media,
         )
         reader = open_reader(readable)

@@ -86,22 +86,29 @@ class OutputDir:
                 file=path,
                 hint="check that the folder exists and is writable",
             ) from None
-        self.written: list[str] = []
+        self.files = 0  # written so far
+        self._folder = ""  # the last folder made: files come grouped by folder
+
+    def _make_folder_of(self, path: str) -> None:
+        folder = os.path.dirname(path)
+        if folder != self._folder:
+            os.makedirs(folder, exist_ok=True)
+            self._folder = folder
 
     def write_text(self, relative: str, text: str) -> None:
         """Write one file (UTF-8, ``\\n`` line ends) at ``relative`` inside the folder."""
         path = os.path.join(self.root, relative)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
+        self._make_folder_of(path)
         with open(path, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
-        self.written.append(relative)
+        self.files += 1
 
     def copy_file(self, source: str, relative: str) -> None:
         """Copy the file ``source`` to ``relative`` inside the folder."""
         target = os.path.join(self.root, relative)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
+        self._make_folder_of(target)
         shutil.copyfile(source, target)
-        self.written.append(relative)
+        self.files += 1
 
     def mkdir(self, relative: str) -> None:
         """Make sure the folder ``relative`` exists, even if nothing is written into it."""
@@ -110,8 +117,8 @@ class OutputDir:
     def open_text(self, relative: str) -> TextIO:
         """A file at ``relative`` to write into as a stream (UTF-8, ``\\n``); the caller closes it."""
         path = os.path.join(self.root, relative)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        self.written.append(relative)
+        self._make_folder_of(path)
+        self.files += 1
         return open(path, "w", encoding="utf-8", newline="\n", buffering=_BUFFER)
 
     def commit(self) -> None:
