@@ -177,9 +177,12 @@ def main() -> None:
     lines = [
         "# Benchmark results",
         "",
-        f"Written by `python bench/run.py --sizes {args.sizes}{' --peers' if args.peers else ''}` on "
+        f"Written by `python bench/run.py {' '.join(sys.argv[1:])}` on "
         f"{time.strftime('%Y-%m-%d')}: {platform.platform()}, Python {platform.python_version()}, "
         f"{os.cpu_count()} cores. Exports from `../shared/bench/make_wxr.py --size SIZE` (seed 1).",
+        "wordpress-export-to-markdown runs with images off and no pause between files (2.x has no "
+        "`--write-delay` flag; the script sets its 25 ms pause to 0 in its own copy); it writes posts only, "
+        "without comments. Peers run up to 200 MB.",
         "Peak memory is the maximum resident set size from `/usr/bin/time -v`. "
         "'vs floor' is the floor's time divided by the task's (throughput relative to a bare lxml pass).",
         "",
