@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from click.testing import CliRunner
 
 from wxrtool import convert, read
 from wxrtool.cli import main
+from wxrtool.errors import WXRError
 from wxrtool.records import Author, Post
 from wxrtool.selection import Selection
 from wxrtool.writers import _parallel
@@ -76,6 +78,12 @@ def _boom(post: Post, options: WriteOptions) -> str:
     return ""
 
 
+def _die(post: Post, options: WriteOptions) -> str:
+    if post.id == 5:
+        os._exit(1)  # as the kernel's OOM killer would end it
+    return ""
+
+
 def _posts(n: int) -> list[Post]:
     base = next(r for r in read(SAMPLES / "klout.xml") if isinstance(r, Post))
     return [dataclasses.replace(base, id=i, title=f"t{i}") for i in range(1, n + 1)]
@@ -103,6 +111,13 @@ def test_a_worker_error_reaches_the_caller(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(_parallel, "CHUNK", 2)
     with pytest.raises(ValueError, match="post 7 is bad"):
         list(rendered(_posts(20), WriteOptions(jobs=2), _boom))
+
+
+def test_a_worker_that_dies_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_parallel, "CHUNK", 2)
+    with pytest.raises(WXRError, match="worker process stopped") as caught:
+        list(rendered(_posts(20), WriteOptions(jobs=2), _die))
+    assert "--jobs 1" in str(caught.value)
 
 
 def test_the_reader_stays_a_bounded_distance_ahead(monkeypatch: pytest.MonkeyPatch) -> None:

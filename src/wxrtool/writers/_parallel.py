@@ -18,8 +18,10 @@ import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
+from ..errors import WXRError
 from ..records import Post, Record
 from ._options import WriteOptions
 
@@ -90,7 +92,13 @@ def rendered(
 
 
 def _matched(chunk: list[Record], future: Future[list[T]]) -> Iterator[tuple[Record, T | None]]:
-    results = iter(future.result())
+    try:
+        results = iter(future.result())
+    except BrokenProcessPool:
+        raise WXRError(
+            "a worker process stopped before it finished (out of memory, or killed)",
+            hint="run again with --jobs 1, or with fewer jobs",
+        ) from None
     for record in chunk:
         yield record, (next(results) if isinstance(record, Post) else None)
 
