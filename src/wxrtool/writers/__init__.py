@@ -9,13 +9,13 @@ a :class:`~wxrtool.selection.Selector` kept, in reading order, and writes them t
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import WXRError
 from ..records import Record
-from . import disqus, ghost, hugo, jekyll, json_, jsonl, markdown, pelican, remark42, wxr
 from ._options import WriteOptions
 
 WriteFunction = Callable[[Iterable[Record], Any, WriteOptions], None]
@@ -49,36 +49,42 @@ class Format:
     ``target`` is ``file`` or ``directory``; ``needs_index`` asks for a first pass
     over the export; ``skip_types`` are post types left out unless ``--type`` names them;
     ``keeps`` are the kinds of record (items, comments, pings) the format can hold at all.
+    ``module`` names the writer's module, imported on first use: a command that writes
+    JSON does not pay for the Markdown, YAML and HTML libraries.
     """
 
     name: str
     summary: str
     target: str
-    write: WriteFunction
+    module: str
     needs_index: bool = False
     skip_types: frozenset[str] = frozenset()
     keeps: frozenset[str] = frozenset({"items", "comments", "pings"})
+
+    @property
+    def write(self) -> WriteFunction:
+        """The writer, ``write(records, out, options)``."""
+        writer: WriteFunction = importlib.import_module(f"{__name__}.{self.module}").write
+        return writer
 
 
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("json", "one JSON document: site, authors, terms, posts with threaded comments", "file", json_.write),
-        Format(
-            "jsonl", "JSON Lines: one record per line (site, author, term, post, comment, ping)", "file", jsonl.write
-        ),
+        Format("json", "one JSON document: site, authors, terms, posts with threaded comments", "file", "json_"),
+        Format("jsonl", "JSON Lines: one record per line (site, author, term, post, comment, ping)", "file", "jsonl"),
         Format(
             "wxr",
             "WXR 1.2 that WordPress's importer accepts, after the same filters",
             "file",
-            wxr.write,
+            "wxr",
             needs_index=True,
         ),
         Format(
             "markdown",
             "a folder of Markdown files with YAML front matter, comments threaded at the end",
             "directory",
-            markdown.write,
+            "markdown",
             needs_index=True,
             skip_types=MACHINERY_TYPES,
         ),
@@ -86,7 +92,7 @@ FORMATS: dict[str, Format] = {
             "hugo",
             "a Hugo site: page bundles, aliases for old permalinks, comments.json beside each post",
             "directory",
-            hugo.write,
+            "hugo",
             needs_index=True,
             skip_types=MACHINERY_TYPES,
         ),
@@ -94,7 +100,7 @@ FORMATS: dict[str, Format] = {
             "jekyll",
             "a Jekyll site: _posts, _drafts, pages with their old permalinks, Staticman comment data",
             "directory",
-            jekyll.write,
+            "jekyll",
             needs_index=True,
             skip_types=MACHINERY_TYPES,
         ),
@@ -102,7 +108,7 @@ FORMATS: dict[str, Format] = {
             "pelican",
             "Pelican content: Markdown with Pelican's metadata header, old URLs kept, comments at the end",
             "directory",
-            pelican.write,
+            "pelican",
             needs_index=True,
             skip_types=MACHINERY_TYPES,
         ),
@@ -110,7 +116,7 @@ FORMATS: dict[str, Format] = {
             "ghost",
             "a Ghost 5 import document (posts, pages, tags, users), lengths within Ghost's limits",
             "file",
-            ghost.write,
+            "ghost",
             needs_index=True,
             skip_types=MACHINERY_TYPES,
             keeps=frozenset({"items"}),
@@ -119,14 +125,14 @@ FORMATS: dict[str, Format] = {
             "disqus",
             "Disqus import files (its WXR dialect), threads kept, each file under 50 MB",
             "directory",
-            disqus.write,
+            "disqus",
             keeps=frozenset({"comments"}),
         ),
         Format(
             "remark42",
             "a remark42 backup (JSON Lines) of the comments, threads kept",
             "file",
-            remark42.write,
+            "remark42",
             keeps=frozenset({"comments"}),
         ),
     )
