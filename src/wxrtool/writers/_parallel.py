@@ -19,10 +19,10 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from ..errors import WXRError
-from ..records import Post, Record
+from ..records import Post, Record, Site
 from ._options import WriteOptions
 
 T = TypeVar("T")
@@ -89,6 +89,25 @@ def rendered(
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+class RenderedPosts(Generic[T]):
+    """The posts of a record stream, each with ``render(post, options)``, as :func:`rendered`
+    gives them; ``site`` is the export's site record once it has been read (it comes first).
+    """
+
+    def __init__(
+        self, records: Iterable[Record], options: WriteOptions, render: Callable[[Post, WriteOptions], T]
+    ) -> None:
+        self.records, self.options, self.render = records, options, render
+        self.site: Site | None = None
+
+    def __iter__(self) -> Iterator[tuple[Post, T]]:
+        for record, result in rendered(self.records, self.options, self.render):
+            if isinstance(record, Post):
+                yield record, cast(T, result)  # a post always has its result
+            elif isinstance(record, Site):
+                self.site = record
 
 
 def _matched(chunk: list[Record], future: Future[list[T]]) -> Iterator[tuple[Record, T | None]]:

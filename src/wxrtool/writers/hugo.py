@@ -27,7 +27,7 @@ from ..records import Post, Record, Site
 from ._media import localize
 from ._options import WriteOptions
 from ._output import OutputDir, copy_scaffold
-from ._parallel import rendered
+from ._parallel import RenderedPosts
 from ._paths import PathPlanner
 from .markdown import _date_fields, _Dumper, comments_data, front_matter, metadata
 
@@ -116,15 +116,9 @@ def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> N
     index = options.index
     parents = {info.parent for info in index.items.values() if info.parent}
     planner = PathPlanner(out.root, "content/{slug}/index.md")
-    site: Site | None = None
     taxonomies: set[str] = set()
-    for record, result in rendered(records, options, _render):
-        if isinstance(record, Site):
-            site = record
-            continue
-        if not isinstance(record, Post) or result is None:
-            continue
-        body, comments = result
+    posts = RenderedPosts(records, options, _render)
+    for record, (body, comments) in posts:
         relative = bundle_path(record, planner, index, parents)
         data = hugo_metadata(record, relative, planner, options)
         taxonomies.update(k for k in data if k in _custom_taxonomies(record))
@@ -136,7 +130,7 @@ def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> N
         if comments is not None:
             out.write_text(f"{relative.rsplit('/', 1)[0]}/comments.json", comments)
     if options.scaffold:
-        write_scaffold(out, site, sorted(taxonomies))
+        write_scaffold(out, posts.site, sorted(taxonomies))
 
 
 def _custom_taxonomies(post: Post) -> set[str]:

@@ -28,7 +28,7 @@ from ..threads import build_threads, walk
 from ._media import localize
 from ._options import WriteOptions
 from ._output import OutputDir, copy_scaffold
-from ._parallel import rendered
+from ._parallel import RenderedPosts
 from ._paths import PathPlanner
 from .markdown import _date_fields, _Dumper, front_matter, metadata
 
@@ -143,15 +143,9 @@ def _render(post: Post, options: WriteOptions) -> tuple[str, list[tuple[str, str
 def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> None:
     """Write a Jekyll source tree (and, with ``scaffold``, a site around it) into ``out``."""
     planner = PathPlanner(out.root, "{slug}.md")
-    site: Site | None = None
     collections: set[str] = set()
-    for record, result in rendered(records, options, _render):
-        if isinstance(record, Site):
-            site = record
-            continue
-        if not isinstance(record, Post) or result is None:
-            continue
-        body, data_files = result
+    posts = RenderedPosts(records, options, _render)
+    for record, (body, data_files) in posts:
         relative = file_path(record, planner, options)
         # Jekyll keeps only ASCII word characters of a data folder's name, so the
         # comments are filed under the item's id, which every post has.
@@ -168,7 +162,7 @@ def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> N
         for path, content in data_files:
             out.write_text(path, content)
     if options.scaffold:
-        write_scaffold(out, site, sorted(collections))
+        write_scaffold(out, posts.site, sorted(collections))
 
 
 def write_scaffold(out: OutputDir, site: Site | None, collections: list[str]) -> None:

@@ -31,7 +31,7 @@ from ._data import comment_dict, ping_dict
 from ._media import localize
 from ._options import WriteOptions
 from ._output import OutputDir
-from ._parallel import rendered
+from ._parallel import RenderedPosts
 from ._paths import PathPlanner
 
 _TAG = re.compile(r"<[^>]+>")
@@ -238,10 +238,7 @@ def _render(post: Post, options: WriteOptions) -> tuple[str, str | None]:
 def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> None:
     """Write one Markdown file per item into the folder ``out``."""
     planner = PathPlanner(out.root, options.path_template)
-    for record, result in rendered(records, options, _render):
-        if not isinstance(record, Post) or result is None:
-            continue
-        text, sidecar = result
+    for record, (text, sidecar) in RenderedPosts(records, options, _render):
         relative = item_path(record, planner, options.index)
         stem = os.path.splitext(relative)[0]
         # A post's media go in a folder named like it, beside it.

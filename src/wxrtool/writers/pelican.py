@@ -19,11 +19,11 @@ from datetime import UTC, datetime
 from urllib.parse import unquote, urlsplit
 
 from ..content import Context, post_markdown
-from ..records import Post, Record, Site
+from ..records import Post, Record
 from ._media import localize
 from ._options import WriteOptions
 from ._output import OutputDir
-from ._parallel import rendered
+from ._parallel import RenderedPosts
 from ._paths import PathPlanner
 from .markdown import _date_fields, metadata, plain_text, responses_markdown
 
@@ -117,16 +117,10 @@ def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> N
     """Write Pelican content (and, with ``scaffold``, a config around it) into ``out``."""
     planner = PathPlanner(out.root, "content/{slug}.md")
     unique = _Unique()
-    site: Site | None = None
-    for record, result in rendered(records, options, _render):
-        if isinstance(record, Site):
-            site = record
-            continue
-        if not isinstance(record, Post) or result is None:
-            continue
-        body, responses = result
+    posts = RenderedPosts(records, options, _render)
+    for record, (body, responses) in posts:
         relative = file_path(record, planner, options)
-        exported = site.exported if site else None
+        exported = posts.site.exported if posts.site else None
         text = header(record, planner.slug_of(relative), options, exported, unique) + body.strip("\n") + "\n"
         if responses:
             text += "\n" + responses + "\n"
@@ -137,6 +131,7 @@ def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> N
         url = re.search(r"^URL: (.*)$", text, re.M) or re.search(r"^Slug: (.*)$", text, re.M)
         if url and record.status == "publish":
             options.urls[record.id] = (record.link, "/" + url.group(1).strip("/") + "/")
+    site = posts.site
     if options.scaffold:
         out.mkdir("content")
         title = site.title if site and site.title else "Converted from WordPress"
