@@ -134,3 +134,14 @@ def test_the_reader_stays_a_bounded_distance_ahead(monkeypatch: pytest.MonkeyPat
     next(results)
     # jobs * AHEAD chunks in flight, plus the one that just came back and the one filling
     assert pulled <= 2 * (2 * _parallel.AHEAD + 2)
+
+
+@pytest.mark.parametrize("sample", ["klout.xml", "drafts-and-pages.xml", "unicode.xml"])
+def test_ghost_renders_in_workers_to_the_same_document(
+    sample: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_parallel, "CHUNK", 1)
+    everything = Selection.everything()
+    convert(SAMPLES / sample, "ghost", str(tmp_path / "one.json"), everything, jobs=1)
+    convert(SAMPLES / sample, "ghost", str(tmp_path / "two.json"), everything, jobs=2)
+    assert (tmp_path / "one.json").read_bytes() == (tmp_path / "two.json").read_bytes()

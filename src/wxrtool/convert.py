@@ -54,7 +54,7 @@ def convert(
             post's media with it and rewrite the links (missing ones are listed in the account).
         progress: called about twice a second with (bytes read, total bytes or None, items
             read) while the export is converted.
-        jobs: worker processes rendering posts for the folder formats while this one
+        jobs: worker processes rendering posts (markdown, the engines, ghost) while this one
             reads and writes; the files are the same, byte for byte, as with 1.
         recover: repair a damaged export as it is read (see :mod:`wxrtool.recover`); the
             repairs are listed in the account.

@@ -86,6 +86,11 @@ def rendered(
         while pending:
             yield from _matched(*pending.popleft())
         yield from _matched(chunk, _done([render(post, options) for post in posts]))
+    except BrokenProcessPool:  # from submit() or from a result, whichever notices first
+        raise WXRError(
+            "a worker process stopped before it finished (out of memory, or killed)",
+            hint="run again with --jobs 1, or with fewer jobs",
+        ) from None
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -111,13 +116,7 @@ class RenderedPosts(Generic[T]):
 
 
 def _matched(chunk: list[Record], future: Future[list[T]]) -> Iterator[tuple[Record, T | None]]:
-    try:
-        results = iter(future.result())
-    except BrokenProcessPool:
-        raise WXRError(
-            "a worker process stopped before it finished (out of memory, or killed)",
-            hint="run again with --jobs 1, or with fewer jobs",
-        ) from None
+    results = iter(future.result())
     for record in chunk:
         yield record, (next(results) if isinstance(record, Post) else None)
 

@@ -27,6 +27,7 @@ from typing import Any, TextIO
 from ..content import Context, render_post_html
 from ..records import Author, Post, Record, Site, Term
 from ._options import WriteOptions
+from ._parallel import rendered
 from .markdown import plain_text
 
 VERSION = "5.0.0"
@@ -96,6 +97,11 @@ class _Unique:
         return candidate
 
 
+def _render(post: Post, options: WriteOptions) -> str:
+    """The post's HTML as the blog showed it (run in a worker with ``--jobs``)."""
+    return render_post_html(post.content_html, Context(post_id=post.id, attachments=options.index.attachments))
+
+
 def write(records: Iterable[Record], out: TextIO, options: WriteOptions) -> None:
     """Write a Ghost 5 import document."""
     index = options.index
@@ -140,7 +146,7 @@ def write(records: Iterable[Record], out: TextIO, options: WriteOptions) -> None
             tags[key] = tag
         return tags[key]
 
-    for record in records:
+    for record, html in rendered(records, options, _render):
         if isinstance(record, Site) and record.exported is not None:
             # The export's own date, so the same input always gives the same document.
             exported_on = int(record.exported.timestamp() * 1000)
@@ -156,8 +162,6 @@ def write(records: Iterable[Record], out: TextIO, options: WriteOptions) -> None
             seen_posts[record.id] += 1
             key = record.id if seen_posts[record.id] == 1 else f"{record.id}#{seen_posts[record.id]}"
             post_id = ghost_id("post", key)
-            context = Context(post_id=record.id, attachments=index.attachments)
-            html = render_post_html(record.content_html, context)
             thumbnail = record.meta_value("_thumbnail_id") or ""
             attachment = index.attachments.get(int(thumbnail)) if thumbnail.strip().isdigit() else None
             status = _STATUS.get(record.status, "draft")
