@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -75,9 +76,9 @@ def rendered(
             if len(posts) < CHUNK:
                 continue
             if pool is None:
-                # fork where there is one: the workers inherit the options, nothing is pickled
-                methods = multiprocessing.get_all_start_methods()
-                context = multiprocessing.get_context("fork" if "fork" in methods else None)
+                # Linux forks: the workers inherit the options, nothing is pickled. Elsewhere
+                # the platform's default (macOS's fork is unsafe with its system libraries).
+                context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
                 pool = ProcessPoolExecutor(options.jobs, mp_context=context, initializer=_start, initargs=(options,))
             pending.append((chunk, pool.submit(_render_chunk, render, posts)))
             chunk, posts = [], []
