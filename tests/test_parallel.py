@@ -145,3 +145,22 @@ def test_ghost_renders_in_workers_to_the_same_document(
     convert(SAMPLES / sample, "ghost", str(tmp_path / "one.json"), everything, jobs=1)
     convert(SAMPLES / sample, "ghost", str(tmp_path / "two.json"), everything, jobs=2)
     assert (tmp_path / "one.json").read_bytes() == (tmp_path / "two.json").read_bytes()
+
+
+def test_spawned_workers_write_the_same_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the platform does not fork (macOS, Windows), workers get the options pickled."""
+    import multiprocessing
+
+    asked: list[str | None] = []
+    context = multiprocessing.get_context("spawn")
+
+    def spawn(method: str | None = None) -> object:
+        asked.append(method)
+        return context
+
+    monkeypatch.setattr(_parallel.multiprocessing, "get_context", spawn)
+    monkeypatch.setattr(_parallel, "CHUNK", 1)
+    convert(SAMPLES / "klout.xml", "markdown", str(tmp_path / "one"), jobs=1)
+    convert(SAMPLES / "klout.xml", "markdown", str(tmp_path / "two"), jobs=2)
+    assert asked  # the pool was made with this context
+    assert tree(tmp_path / "one") == tree(tmp_path / "two") != {}
