@@ -117,11 +117,14 @@ def comment_entry(c: Comment, parent: int | None, options: WriteOptions) -> dict
     return entry
 
 
-def _render(post: Post, options: WriteOptions) -> tuple[str, list[tuple[str, str]]]:
-    """The post's body in Markdown and its comment and ping data files (run in a worker)."""
-    context = Context(post_id=post.id, attachments=options.index.attachments)
-    body = post_markdown(post.content_html, context)
+def _render(post: Post, options: WriteOptions) -> tuple[str, str | None, list[tuple[str, str]]]:
+    """The post's file, its permalink and its comment and ping data files (run in a worker)."""
+    # Jekyll keeps only ASCII word characters of a data folder's name, so the
+    # comments are filed under the item's id, which every post has.
     key = str(post.id)
+    context = Context(post_id=post.id, attachments=options.index.attachments)
+    data = jekyll_metadata(post, key, options)
+    text = front_matter(data) + "\n" + post_markdown(post.content_html, context).strip("\n") + "\n"
     files = []
     for node, path in walk(build_threads(post.comments)):
         entry = comment_entry(node.comment, path[-1] if path else None, options)
@@ -137,7 +140,7 @@ def _render(post: Post, options: WriteOptions) -> tuple[str, list[tuple[str, str
             "date": ping.date,
         }
         files.append((f"_data/pings/{key}/ping-{_stamp(ping)}-{ping.id:010d}.yml", _data_file(entry)))
-    return body, files
+    return text, data.get("permalink"), files
 
 
 def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> None:
@@ -145,20 +148,15 @@ def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> N
     planner = PathPlanner(out.root, "{slug}.md")
     collections: set[str] = set()
     posts = RenderedPosts(records, options, _render)
-    for record, (body, data_files) in posts:
+    for record, (text, permalink, data_files) in posts:
         relative = file_path(record, planner, options)
-        # Jekyll keeps only ASCII word characters of a data folder's name, so the
-        # comments are filed under the item's id, which every post has.
-        key = str(record.id)
         if record.type not in ("post", "page"):
             collections.add(record.type)
-        data = jekyll_metadata(record, key, options)
-        text = front_matter(data) + "\n" + body.strip("\n") + "\n"
         # Jekyll copies no files out of _posts: media go to assets/, linked from the site root.
         text = localize(record, text, options, out, f"assets/media/{record.id}", f"/assets/media/{record.id}/")
         out.write_text(relative, text)
-        if "permalink" in data:
-            options.urls[record.id] = (record.link, data["permalink"])
+        if permalink is not None:
+            options.urls[record.id] = (record.link, permalink)
         for path, content in data_files:
             out.write_text(path, content)
     if options.scaffold:
