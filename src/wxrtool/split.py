@@ -20,7 +20,7 @@ from typing import TextIO
 
 from .errors import WXRError
 from .index import SiteIndex
-from .read import read
+from .read import Reader, read
 from .records import Author, Post, Record, Site, Term
 from .selection import Selection
 from .source import Source, reopenable, source_name
@@ -127,7 +127,7 @@ def split(source: Source, max_size: int, output: str, *, force: bool = False, re
     selection = Selection.everything()
     report = SplitReport()
     with reopenable(source) as readable:
-        index = SiteIndex.build(read(readable, name, recover=recover))
+        index = SiteIndex.build(Reader(readable, name, recover=recover, comments=False))
         plan = _plan(read(readable, name, recover=recover), max_size, index, selection)
         width = max(3, len(str(plan.count)))
         report.parts = [f"{stem}.{n + 1:0{width}d}.xml" for n in range(plan.count)]
