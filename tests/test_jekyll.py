@@ -12,7 +12,7 @@ import yaml
 
 import wxrtool
 
-from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES
+from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES, front, readable
 
 JEKYLL = shutil.which("jekyll")
 pytestmark = pytest.mark.skipif(JEKYLL is None, reason="jekyll is not installed (apt-get install jekyll)")
@@ -29,19 +29,6 @@ def build(site: Path) -> Path:
     assert proc.returncode == 0, output
     assert "Warning" not in output and "Error" not in output, output
     return site / "_site"
-
-
-def front(path: Path) -> dict:  # type: ignore[type-arg]
-    return yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
-
-
-def readable(path: Path) -> bool:
-    try:
-        for _ in wxrtool.read(path):
-            pass
-    except wxrtool.WXRError:
-        return False
-    return True
 
 
 @pytest.mark.parametrize("sample", SAMPLE_FILES, ids=lambda p: p.stem)

@@ -11,7 +11,7 @@ import pytest
 
 import wxrtool
 
-from .conftest import FIXTURE_FILES, SAMPLE_FILES
+from .conftest import FIXTURE_FILES, SAMPLE_FILES, readable
 
 PELICAN = shutil.which("pelican")
 pytestmark = pytest.mark.skipif(PELICAN is None, reason="pelican is not installed (pip install pelican markdown)")
@@ -32,15 +32,6 @@ def build(site: Path) -> Path:
 def headers(path: Path) -> dict[str, str]:
     head = path.read_text(encoding="utf-8").split("\n\n", 1)[0]
     return dict(line.split(": ", 1) for line in head.splitlines())
-
-
-def readable(path: Path) -> bool:
-    try:
-        for _ in wxrtool.read(path):
-            pass
-    except wxrtool.WXRError:
-        return False
-    return True
 
 
 @pytest.mark.parametrize("sample", SAMPLE_FILES, ids=lambda p: p.stem)

@@ -13,18 +13,9 @@ from wxrtool.cli import main
 from wxrtool.content.sanitize import safe_url, sanitize_comment_html
 from wxrtool.split import parse_size, split
 
-from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES
+from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES, readable
 
 WP = "{http://wordpress.org/export/1.2/}"
-
-
-def readable(path: Path) -> bool:
-    try:
-        for _ in wxrtool.read(path):
-            pass
-    except wxrtool.WXRError:
-        return False
-    return True
 
 
 def wall(value: object) -> str:
