@@ -96,7 +96,8 @@ class Reader:
         comments: bool = True,
     ) -> None:
         self.source = source
-        # Without comments (for an index pass) an item reads in half the time.
+        # Without comments (for an index pass) an export reads in about two thirds
+        # of the time (1.2 s instead of 1.9 s at 100 MB).
         self.comments = comments
         self.name = name or source_name(source)
         self.recover = recover

@@ -86,7 +86,6 @@ class OutputDir:
                 file=path,
                 hint="check that the folder exists and is writable",
             ) from None
-        self.files = 0  # written so far
         self._folder = ""  # the last folder made: files come grouped by folder
 
     def _make_folder_of(self, path: str) -> None:
@@ -101,14 +100,12 @@ class OutputDir:
         self._make_folder_of(path)
         with open(path, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
-        self.files += 1
 
     def copy_file(self, source: str, relative: str) -> None:
         """Copy the file ``source`` to ``relative`` inside the folder."""
         target = os.path.join(self.root, relative)
         self._make_folder_of(target)
         shutil.copyfile(source, target)
-        self.files += 1
 
     def mkdir(self, relative: str) -> None:
         """Make sure the folder ``relative`` exists, even if nothing is written into it."""
@@ -118,7 +115,6 @@ class OutputDir:
         """A file at ``relative`` to write into as a stream (UTF-8, ``\\n``); the caller closes it."""
         path = os.path.join(self.root, relative)
         self._make_folder_of(path)
-        self.files += 1
         return open(path, "w", encoding="utf-8", newline="\n", buffering=_BUFFER)
 
     def commit(self) -> None:
