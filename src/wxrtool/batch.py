@@ -65,18 +65,32 @@ def site_name(parts: list[str]) -> str:
 class PartsReader:
     """Records of a site split into parts, as one stream; ``repairs`` from every part."""
 
-    def __init__(self, parts: list[str], *, recover: bool = False, comments: bool = True) -> None:
+    def __init__(
+        self, parts: list[str], *, recover: bool = False, comments: bool = True, personal_data: bool = True
+    ) -> None:
         self.parts = parts
         self.recover = recover
         self.comments = comments
+        self.personal_data = personal_data
         self.repairs: list[Repair] = []
 
     def __iter__(self) -> Iterator[Record]:
-        return read_parts(self.parts, recover=self.recover, repairs=self.repairs, comments=self.comments)
+        return read_parts(
+            self.parts,
+            recover=self.recover,
+            repairs=self.repairs,
+            comments=self.comments,
+            personal_data=self.personal_data,
+        )
 
 
 def read_parts(
-    parts: list[str], *, recover: bool = False, repairs: list[Repair] | None = None, comments: bool = True
+    parts: list[str],
+    *,
+    recover: bool = False,
+    repairs: list[Repair] | None = None,
+    comments: bool = True,
+    personal_data: bool = True,
 ) -> Iterator[Record]:
     """Read the parts of one split export as one export.
 
@@ -88,7 +102,7 @@ def read_parts(
     have_site = False
     dates = DateResolver()
     for part in parts:
-        reader = Reader(part, recover=recover, dates=dates, comments=comments)
+        reader = Reader(part, recover=recover, dates=dates, comments=comments, personal_data=personal_data)
         for record in reader:
             if isinstance(record, Site):
                 if have_site:

@@ -6,8 +6,9 @@ import dataclasses
 import os
 import time
 from collections.abc import Callable, Iterator
+from typing import TextIO
 
-from . import writers
+from . import ranges, writers
 from .batch import PartsReader
 from .errors import OutputError
 from .index import SiteIndex
@@ -78,10 +79,12 @@ def convert(
     selector = Selector(selection)
     single: Source = parts[0] if parts else source  # type: ignore[assignment]
 
+    personal = selection.personal_data
+
     def open_reader(readable: Source, comments: bool = True) -> Reader | PartsReader:
         if parts:
-            return PartsReader(parts, recover=recover, comments=comments)
-        return Reader(readable, name, recover=recover, comments=comments)
+            return PartsReader(parts, recover=recover, comments=comments, personal_data=personal)
+        return Reader(readable, name, recover=recover, comments=comments, personal_data=personal)
 
     with reopenable(single) if fmt.needs_index and not parts else _as_is(single) as readable:
         index = SiteIndex.build(open_reader(readable, comments=False)) if fmt.needs_index else SiteIndex()
@@ -97,6 +100,13 @@ def convert(
             media_dir=media,
         )
         reader = open_reader(readable)
+        # Formats whose output concatenates read an export on disk in ranges, in parallel,
+        # when written to a file (which can be started again if a range fails to parse).
+        in_ranges = (
+            ranges.plan(single, name, options.jobs)
+            if fmt.concatenates and options.jobs > 1 and not parts and not recover and output not in (None, "-")
+            else None
+        )
         records = selector.apply(reader)
         if progress is not None and isinstance(reader, Reader):
             records = _reporting(records, reader, _size(single), progress, selector.account)
@@ -106,7 +116,8 @@ def convert(
                 fmt.write(records, folder, options)
         else:
             with text_output(output) as stream:
-                fmt.write(records, stream, options)
+                if not (in_ranges and _write_ranges(in_ranges, fmt, options, stream, progress, selector.account)):
+                    fmt.write(records, stream, options)
     if redirects is not None:
         style, path = redirects
         with text_output(path) as stream:
@@ -121,6 +132,25 @@ def convert(
             account.leave_out(kind, f"not-in-{fmt.name}", account.written[kind])
             account.written[kind] = 0
     return account
+
+
+def _write_ranges(
+    plan: ranges.Plan,
+    fmt: writers.Format,
+    options: WriteOptions,
+    stream: TextIO,
+    progress: Callable[[int, int | None, int], None] | None,
+    account: Account,
+) -> bool:
+    outcome = ranges.write(plan, fmt, options, stream, progress)
+    if outcome is None:
+        # A range did not parse: a cut in the wrong place, or a damaged export. Start
+        # again in one process, which writes the same text or reports the real error.
+        stream.seek(0)
+        stream.truncate()
+        return False
+    account.add(outcome.account)
+    return True
 
 
 def _size(source: Source) -> int | None:

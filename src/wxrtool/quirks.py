@@ -13,8 +13,6 @@ import re
 from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import unquote
 
-from dateutil import parser as dateutil_parser
-
 from .records import CommentStatus, Meta, PingType
 
 ZERO_DATE = "0000-00-00 00:00:00"
@@ -42,6 +40,8 @@ def parse_wp_date(text: str) -> datetime | None:
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
+        from dateutil import parser as dateutil_parser  # rarely needed: imported then
+
         try:
             value = dateutil_parser.parse(text)
         except (ValueError, OverflowError):
@@ -69,10 +69,23 @@ class DateResolver:
     offset of the same item's other date pair when it has one (``hint``: a draft's
     modified date), else the offset most recently seen in the file, else UTC; and
     ``date_utc`` stays ``None``: the instant was never recorded, so it is not invented.
+
+    A resolver for a stretch of the file read on its own (see :mod:`wxrtool.ranges`)
+    starts from a guess of the offset in force before it; ``borrowed`` says whether any
+    date used that guess, and ``seen`` whether the stretch showed an offset of its own.
     """
 
-    def __init__(self) -> None:
-        self.last_offset = timedelta(0)
+    def __init__(self, last_offset: timedelta = timedelta(0)) -> None:
+        self.last_offset = last_offset
+        self.seen = False
+        self.borrowed = False
+
+    def _fallback(self, hint: timedelta | None) -> timedelta:
+        if hint is not None:
+            return hint
+        if not self.seen:
+            self.borrowed = True
+        return self.last_offset
 
     @staticmethod
     def offset_of(local_text: str, gmt_text: str) -> timedelta | None:
@@ -89,21 +102,33 @@ class DateResolver:
         """Return ``(date, date_utc, offset_known)``."""
         local = parse_wp_date(local_text)
         gmt = parse_wp_date(gmt_text)
-        fallback = hint if hint is not None else self.last_offset
         if gmt is not None:
             utc = gmt.replace(tzinfo=UTC)
             if local is None:
-                return utc.astimezone(timezone(fallback)), utc, False
+                return utc.astimezone(_zone(self._fallback(hint))), utc, False
             offset = local - gmt
-            # Offsets are whole minutes; seconds only differ when an export was edited.
-            offset = timedelta(minutes=round(offset.total_seconds() / 60))
+            if offset.seconds % 60 or offset.microseconds:
+                # Offsets are whole minutes; seconds only differ when an export was edited.
+                offset = timedelta(minutes=round(offset.total_seconds() / 60))
             if abs(offset) <= _MAX_OFFSET:
                 self.last_offset = offset
-                return local.replace(tzinfo=timezone(offset)), utc, True
-            return local.replace(tzinfo=timezone(fallback)), None, False
+                self.seen = True
+                return local.replace(tzinfo=_zone(offset)), utc, True
+            return local.replace(tzinfo=_zone(self._fallback(hint))), None, False
         if local is None:
             return None, None, False
-        return local.replace(tzinfo=timezone(fallback)), None, False
+        return local.replace(tzinfo=_zone(self._fallback(hint))), None, False
+
+
+_ZONES: dict[timedelta, timezone] = {}
+
+
+def _zone(offset: timedelta) -> timezone:
+    """The fixed-offset zone for ``offset``, one object per offset (a site has a few)."""
+    zone = _ZONES.get(offset)
+    if zone is None:
+        zone = _ZONES[offset] = timezone(offset)
+    return zone
 
 
 def decode_slug(raw: str) -> str:

@@ -14,12 +14,14 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
-from .records import Author, CommentStatus, Post, Record
+from .records import Author, Comment, CommentStatus, Ping, Post, Record
 from .recover import Repair
 
 KINDS = ("items", "comments", "pings")
+
+ResponseT = TypeVar("ResponseT", Comment, Ping)
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,13 @@ class Account:
         if count:
             self.left_out[kind][reason] += count
 
+    def add(self, other: Account) -> None:
+        """Add the counts of ``other`` (an account of another stretch of the same export)."""
+        self.read.update(other.read)
+        self.written.update(other.written)
+        for kind in KINDS:
+            self.left_out[kind].update(other.left_out[kind])
+
     def balanced(self) -> bool:
         """Whether every record read was either written or left out."""
         return all(self.read[k] == self.written[k] + sum(self.left_out[k].values()) for k in KINDS)
@@ -124,7 +133,9 @@ class Selector:
         self.selection = selection or Selection()
         self.account = account if account is not None else Account()
         # Status of every item seen, for attachments that inherit their parent's.
-        self._status: dict[int, str] = {}
+        self.status: dict[int, str] = {}
+        # Parents looked up before they were read (or never read): taken as published.
+        self.assumed: set[int] = set()
 
     def apply(self, records: Iterable[Record]) -> Iterator[Record]:
         """Yield the records the selection keeps, trimmed of what it leaves out."""
@@ -152,7 +163,11 @@ class Selector:
         elif post.status == "inherit":
             # A parent not read yet (rare: WordPress exports by ascending id) or
             # absent counts as published, as WordPress shows unattached media.
-            if self._status.get(post.parent, "publish") not in sel.statuses:
+            parent = self.status.get(post.parent)
+            if parent is None:
+                self.assumed.add(post.parent)
+                parent = "publish"
+            if parent not in sel.statuses:
                 return "parent-left-out"
         elif post.status not in sel.statuses:
             return f"status:{post.status}"
@@ -162,7 +177,7 @@ class Selector:
 
     def post(self, post: Post) -> Post | None:
         """The post as the selection keeps it, or ``None`` when it is left out."""
-        self._status[post.id] = post.status
+        self.status[post.id] = post.status
         account = self.account
         account.read["items"] += 1
         account.read["comments"] += len(post.comments)
@@ -183,11 +198,18 @@ class Selector:
             if not everything and p.status is not CommentStatus.APPROVED:
                 account.leave_out("pings", p.status.value)
         if not self.selection.personal_data:
-            comments = [dataclasses.replace(c, author_email="", author_ip="", meta=()) for c in comments]
-            pings = [dataclasses.replace(p, author_email="", author_ip="", meta=()) for p in pings]
+            # (Nothing to do for a reader told to leave personal data out: the usual case.)
+            comments = [_impersonal(c) for c in comments]
+            pings = [_impersonal(p) for p in pings]
         account.written["items"] += 1
         account.written["comments"] += len(comments)
         account.written["pings"] += len(pings)
         # The password stays on the record so writers can mark the item protected;
         # no writer but WXR ever writes it.
         return dataclasses.replace(post, comments=tuple(comments), pings=tuple(pings))
+
+
+def _impersonal(response: ResponseT) -> ResponseT:
+    if response.author_email or response.author_ip or response.meta:
+        return dataclasses.replace(response, author_email="", author_ip="", meta=())
+    return response

@@ -26,6 +26,10 @@ _ATTRIBUTES = {
     "q": {"cite"},
 }
 _SCHEMES = {"http", "https", "mailto"}
+# Built once: nh3.clean() builds its allow-lists on every call, twice the time of cleaning.
+_CLEANER = nh3.Cleaner(
+    tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_SCHEMES, link_rel="nofollow ugc", strip_comments=True
+)
 _NEEDS_CLEANING = re.compile("[<>&\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _URL = re.compile(r"(?<![\w/=\"'>])(https?://[^\s<>\"']+)")
 _LINK_OR_TAG = re.compile(r"(<a\b.*?</a\s*>|<[^>]*>)", re.S | re.I)
@@ -39,14 +43,7 @@ def sanitize_comment_html(text: str) -> str:
     """
     if not _NEEDS_CLEANING.search(text):
         return text  # plain text: nothing the sanitizer would change (most comments)
-    return nh3.clean(
-        text,
-        tags=_TAGS,
-        attributes=_ATTRIBUTES,
-        url_schemes=_SCHEMES,
-        link_rel="nofollow ugc",
-        strip_comments=True,
-    )
+    return _CLEANER.clean(text)
 
 
 def make_clickable(text: str) -> str:

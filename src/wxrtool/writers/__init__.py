@@ -50,7 +50,10 @@ class Format:
     over the export; ``skip_types`` are post types left out unless ``--type`` names them;
     ``keeps`` are the kinds of record (items, comments, pings) the format can hold at all.
     ``module`` names the writer's module, imported on first use: a command that writes
-    JSON does not pay for the Markdown, YAML and HTML libraries.
+    JSON does not pay for the Markdown, YAML and HTML libraries. ``concatenates``: the
+    output for a record stream is the output for any two halves of it, one after the
+    other, and holds no line numbers; such a format is written from byte ranges of the
+    export read in parallel (see :mod:`wxrtool.ranges`).
     """
 
     name: str
@@ -60,6 +63,7 @@ class Format:
     needs_index: bool = False
     skip_types: frozenset[str] = frozenset()
     keeps: frozenset[str] = frozenset({"items", "comments", "pings"})
+    concatenates: bool = False
 
     @property
     def write(self) -> WriteFunction:
@@ -72,7 +76,13 @@ FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
         Format("json", "one JSON document: site, authors, terms, posts with threaded comments", "file", "json_"),
-        Format("jsonl", "JSON Lines: one record per line (site, author, term, post, comment, ping)", "file", "jsonl"),
+        Format(
+            "jsonl",
+            "JSON Lines: one record per line (site, author, term, post, comment, ping)",
+            "file",
+            "jsonl",
+            concatenates=True,
+        ),
         Format(
             "wxr",
             "WXR 1.2 that WordPress's importer accepts, after the same filters",

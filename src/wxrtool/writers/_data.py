@@ -24,7 +24,7 @@ def iso_utc(value: datetime | None) -> str | None:
     """ISO 8601 in UTC with a ``Z``: ``2011-11-16T15:52:00Z``, or ``None``."""
     if value is None:
         return None
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"
+    return value.astimezone(UTC).isoformat()[:-6] + "Z"  # "+00:00" written as "Z"
 
 
 def meta_list(meta: tuple[Meta, ...]) -> list[dict[str, Any]]:

@@ -42,9 +42,27 @@ def _start(options: WriteOptions) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _render_chunk(render: Callable[[Post, WriteOptions], T], posts: list[Post]) -> list[T]:
+def start_pool(options: WriteOptions) -> ProcessPoolExecutor:
+    """``options.jobs`` worker processes, each holding ``options`` (see :func:`worker_options`)."""
+    # Linux forks: the workers inherit the options, nothing is pickled. Elsewhere
+    # the platform's default (macOS's fork is unsafe with its system libraries).
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
+    return ProcessPoolExecutor(options.jobs, mp_context=context, initializer=_start, initargs=(options,))
+
+
+def worker_options() -> WriteOptions:
+    """In a worker started by :func:`start_pool`: the options it was started with."""
     assert _options is not None
-    return [render(post, _options) for post in posts]
+    return _options
+
+
+WORKER_DIED = "a worker process stopped before it finished (out of memory, or killed)"
+WORKER_HINT = "run again with --jobs 1, or with fewer jobs"
+
+
+def _render_chunk(render: Callable[[Post, WriteOptions], T], posts: list[Post]) -> list[T]:
+    options = worker_options()
+    return [render(post, options) for post in posts]
 
 
 def rendered(
@@ -76,10 +94,7 @@ def rendered(
             if len(posts) < CHUNK:
                 continue
             if pool is None:
-                # Linux forks: the workers inherit the options, nothing is pickled. Elsewhere
-                # the platform's default (macOS's fork is unsafe with its system libraries).
-                context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
-                pool = ProcessPoolExecutor(options.jobs, mp_context=context, initializer=_start, initargs=(options,))
+                pool = start_pool(options)
             pending.append((chunk, pool.submit(_render_chunk, render, posts)))
             chunk, posts = [], []
             while len(pending) > options.jobs * AHEAD:
@@ -88,10 +103,7 @@ def rendered(
             yield from _matched(*pending.popleft())
         yield from _matched(chunk, _done([render(post, options) for post in posts]))
     except BrokenProcessPool:  # from submit() or from a result, whichever notices first
-        raise WXRError(
-            "a worker process stopped before it finished (out of memory, or killed)",
-            hint="run again with --jobs 1, or with fewer jobs",
-        ) from None
+        raise WXRError(WORKER_DIED, hint=WORKER_HINT) from None
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,267 @@
+"""One export read in byte ranges by several processes, for output that concatenates.
+
+JSON Lines written from a stretch of an export is, line for line, the same stretch of
+the JSON Lines of the whole export: nothing is carried from one record's lines to the
+next. So with ``--jobs`` above 1, an uncompressed export on disk is cut into ranges of
+about :data:`CHUNK_BYTES`, each cut just before an ``<item`` that follows an
+``</item>``; a worker process reads one range as a document of its own (the file's
+opening up to ``<channel ...>``, the range, the closing tags) and writes its lines;
+the main process writes the ranges' text in order. Parsing, the records and the
+rendering all run in the workers, so two cores read an export in about half the time.
+
+A wrong cut cannot go unnoticed. A cut inside a CDATA section, a comment or an element
+below the channel's children leaves the range holding the start of that construct
+unclosed, and that range fails to parse; the export is then read again in one process,
+which writes the same output, or stops at the real error with its line.
+
+Two things an item takes from the items before it are guessed and checked:
+
+- the UTC offset last seen, for a local date without its GMT half
+  (:class:`~wxrtool.quirks.DateResolver`);
+- the status of an attachment's parent, when the attachment ``inherit``\\ s it.
+
+A range starts from the guesses "UTC" and "parent not read yet" and reports whether it
+used them. The main process, which knows the truth once the ranges before are in,
+reads a range again itself with the right state when a guess it used was wrong.
+
+Records made in a range carry line numbers counted from the range's own document;
+a format read this way must not write them (JSON Lines does not).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TYPE_CHECKING, TextIO
+
+from .errors import WXRError
+from .quirks import DateResolver
+from .read import Reader
+from .selection import Account, Selector
+from .source import Source
+from .writers._options import WriteOptions
+from .writers._parallel import AHEAD, WORKER_DIED, WORKER_HINT, start_pool, worker_options
+
+if TYPE_CHECKING:
+    from .writers import Format
+
+CHUNK_BYTES = 4 * 1024 * 1024  # per range: a few hundred items; the output of one is held in memory
+MIN_CHUNK_BYTES = 512 * 1024  # below this, starting the workers costs more than they save
+
+_HEAD_BYTES = 64 * 1024  # where the channel's start tag must be
+_WINDOW = 256 * 1024
+_CHANNEL = re.compile(rb"<channel[\s>]")
+_CUT = re.compile(rb"</item>\s*(<item[\s>])")
+_CLOSE = b"</channel></rss>\n"
+_COMPRESSED = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Where an export is cut: ``head`` bytes of opening, then ranges starting at ``starts``."""
+
+    path: str
+    name: str
+    size: int
+    head: int
+    starts: tuple[int, ...]
+
+    def span(self, k: int) -> tuple[int, int]:
+        """The bytes ``[start, end)`` of range ``k``; range 0 starts at the file's start."""
+        end = self.starts[k + 1] if k + 1 < len(self.starts) else self.size
+        return self.starts[k], end
+
+
+def plan(source: Source, name: str, jobs: int, chunk: int | None = None) -> Plan | None:
+    """Cut points for ``source`` read by ``jobs`` processes, or ``None`` when it cannot or need not be cut.
+
+    Only an uncompressed file on disk of at least two chunks is cut; stdin,
+    compressed files and exports without a ``<channel>`` in their first 64 KiB are
+    read in one process. Ranges are :data:`CHUNK_BYTES` long, or shorter for a
+    small export, so that each process has a few.
+    """
+    if not isinstance(source, (str, os.PathLike)) or os.fspath(source) == "-" or not os.path.isfile(source):
+        return None
+    path = os.fspath(source)
+    size = os.path.getsize(path)
+    chunk = chunk or max(MIN_CHUNK_BYTES, min(CHUNK_BYTES, size // (4 * jobs)))
+    if size < 2 * chunk:
+        return None
+    starts = [0]
+    with open(path, "rb") as f:
+        opening = f.read(_HEAD_BYTES)
+        found = _CHANNEL.search(opening)
+        if opening.startswith(_COMPRESSED) or found is None or opening.find(b">", found.start()) < 0:
+            return None
+        head = opening.find(b">", found.start()) + 1
+        position = max(chunk, head)
+        while position < size - chunk // 2:
+            cut = _next_cut(f, position)
+            if cut is None:
+                break
+            starts.append(cut)
+            position = cut + chunk
+    if len(starts) < 2:
+        return None
+    return Plan(path=path, name=name, size=size, head=head, starts=tuple(starts))
+
+
+def _next_cut(f: io.BufferedReader, position: int) -> int | None:
+    """The first ``<item`` at or after ``position`` that follows an ``</item>``."""
+    f.seek(position)
+    buffer = b""
+    base = position
+    while True:
+        block = f.read(_WINDOW)
+        if not block:
+            return None
+        buffer += block
+        found = _CUT.search(buffer)
+        if found is not None:
+            return base + found.start(1)
+        # Keep a tail in case the closing tag and the whitespace after it straddle blocks.
+        keep = min(len(buffer), 4096)
+        base += len(buffer) - keep
+        buffer = buffer[-keep:]
+
+
+@dataclass
+class _Range:
+    """What a worker sends back for one range."""
+
+    data: bytes  # the text, UTF-8: it crosses to the main process and goes to the file as it is
+    account: Account
+    statuses: list[tuple[int, str]]
+    assumed: set[int]
+    borrowed: bool
+    offset: timedelta | None  # the last offset the range showed, if it showed one
+    end: int = 0
+
+
+@dataclass
+class _State:
+    """What the ranges read so far tell the next one."""
+
+    offset: timedelta = timedelta(0)
+    statuses: dict[int, str] = field(default_factory=dict)
+
+
+def read_range(plan: Plan, k: int, fmt: Format, options: WriteOptions, state: _State) -> _Range:
+    """Read and write range ``k`` of ``plan``, starting from ``state``."""
+    start, end = plan.span(k)
+    with open(plan.path, "rb") as f:
+        opening = f.read(plan.head) if k else b""
+        f.seek(start)
+        data = opening + f.read(end - start)
+    if end < plan.size:
+        data += _CLOSE
+    dates = DateResolver(state.offset)
+    personal = options.selection.personal_data
+    reader = Reader(io.BytesIO(data), plan.name, dates=dates, personal_data=personal, continuation=k > 0)
+    selector = Selector(options.selection)
+    selector.status.update(state.statuses)
+    buffer = io.BytesIO()
+    with io.TextIOWrapper(buffer, encoding="utf-8", newline="\n") as out:
+        fmt.write(selector.apply(reader), out, options)
+        out.flush()
+        data = buffer.getvalue()
+    return _Range(
+        data=data,
+        account=selector.account,
+        statuses=list(selector.status.items()),
+        assumed=selector.assumed,
+        borrowed=dates.borrowed,
+        offset=dates.last_offset if dates.seen else None,
+        end=end,
+    )
+
+
+def _in_worker(plan: Plan, k: int, fmt: Format) -> _Range | None:
+    try:
+        return read_range(plan, k, fmt, worker_options(), _State())
+    except WXRError:
+        # Not sent back as it is: the parser's error may hold what cannot be pickled,
+        # and the main process reads the export again for the real error anyway.
+        return None
+
+
+def _guesses_held(result: _Range, state: _State, options: WriteOptions) -> bool:
+    if result.borrowed and state.offset != timedelta(0):
+        return False
+    kept = options.selection.statuses
+    if kept is None:
+        return True
+    publish = "publish" in kept
+    for parent in result.assumed:
+        status = state.statuses.get(parent)
+        if status is not None and (status in kept) != publish:
+            return False
+    return True
+
+
+@dataclass
+class Outcome:
+    """How a parallel read went: the account, and how many ranges were read again."""
+
+    account: Account = field(default_factory=Account)
+    reread: int = 0
+
+
+def write(
+    plan: Plan,
+    fmt: Format,
+    options: WriteOptions,
+    out: TextIO,
+    progress: Callable[[int, int | None, int], None] | None = None,
+) -> Outcome | None:
+    """Write the whole export through ``options.jobs`` workers; ``None`` if a range failed to parse.
+
+    ``out`` is a UTF-8 text file (its ``buffer`` is written to). After ``None``, what
+    was written to it is incomplete and must be discarded.
+    """
+    outcome = Outcome()
+    state = _State()
+    fmt.write  # noqa: B018 -- import the writer here, once, not in every forked worker
+    pool = start_pool(options)
+    pending: deque[tuple[int, Future[_Range | None]]] = deque()
+    following = iter(range(len(plan.starts)))
+    try:
+        for k in following:
+            pending.append((k, pool.submit(_in_worker, plan, k, fmt)))
+            if len(pending) >= options.jobs * AHEAD:
+                break
+        while pending:
+            k, future = pending.popleft()
+            for n in following:
+                pending.append((n, pool.submit(_in_worker, plan, n, fmt)))
+                break
+            try:
+                result = future.result()
+                if result is None:
+                    return None
+                if not _guesses_held(result, state, options):
+                    wanted = {p: state.statuses[p] for p in result.assumed if p in state.statuses}
+                    result = read_range(plan, k, fmt, options, _State(state.offset, wanted))
+                    outcome.reread += 1
+            except WXRError:
+                return None
+            out.flush()
+            out.buffer.write(result.data)
+            outcome.account.add(result.account)
+            state.statuses.update(result.statuses)
+            if result.offset is not None:
+                state.offset = result.offset
+            if progress is not None:
+                progress(result.end, plan.size, outcome.account.read["items"])
+    except BrokenProcessPool:
+        raise WXRError(WORKER_DIED, hint=WORKER_HINT) from None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return outcome

@@ -1,0 +1,175 @@
+"""Reading an export in byte ranges, in parallel: the same JSON Lines as one process, always."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from wxrtool import convert, ranges, writers
+from wxrtool.errors import ParseError
+from wxrtool.selection import Selection
+from wxrtool.writers._options import WriteOptions
+
+from .conftest import FIXTURE_FILES, SAMPLE_FILES, readable
+
+HEAD = """<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0"
+\txmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
+\txmlns:content="http://purl.org/rss/1.0/modules/content/"
+\txmlns:dc="http://purl.org/dc/elements/1.1/"
+\txmlns:wp="http://wordpress.org/export/1.2/"
+>
+<channel>
+\t<title>Ranges</title>
+\t<link>http://example.com</link>
+\t<wp:wxr_version>1.2</wp:wxr_version>
+\t<wp:base_site_url>http://example.com</wp:base_site_url>
+\t<wp:author><wp:author_login><![CDATA[ann]]></wp:author_login></wp:author>
+"""
+
+
+def item(
+    n: int,
+    *,
+    status: str = "publish",
+    kind: str = "post",
+    parent: int = 0,
+    date: str = "2020-07-01 10:00:00",
+    gmt: str = "2020-07-01 15:00:00",
+    content: str = "",
+) -> str:
+    comment = (
+        f"\t\t<wp:comment><wp:comment_id>{n}</wp:comment_id><wp:comment_author><![CDATA[C{n}]]></wp:comment_author>"
+        f"<wp:comment_author_email>c{n}@example.com</wp:comment_author_email>"
+        f"<wp:comment_date>{date}</wp:comment_date><wp:comment_date_gmt>{gmt}</wp:comment_date_gmt>"
+        f"<wp:comment_content><![CDATA[Reply {n}]]></wp:comment_content><wp:comment_approved>1</wp:comment_approved>"
+        "<wp:comment_parent>0</wp:comment_parent></wp:comment>\n"
+    )
+    return (
+        f"\t<item>\n\t\t<title>Item {n}</title>\n\t\t<link>http://example.com/?p={n}</link>\n"
+        f"\t\t<dc:creator><![CDATA[ann]]></dc:creator>\n"
+        f"\t\t<content:encoded><![CDATA[{content or 'Text of item ' + str(n)}]]></content:encoded>\n"
+        f"\t\t<wp:post_id>{n}</wp:post_id>\n\t\t<wp:post_date>{date}</wp:post_date>\n"
+        f"\t\t<wp:post_date_gmt>{gmt}</wp:post_date_gmt>\n\t\t<wp:post_name>item-{n}</wp:post_name>\n"
+        f"\t\t<wp:status>{status}</wp:status>\n\t\t<wp:post_parent>{parent}</wp:post_parent>\n"
+        f"\t\t<wp:post_type>{kind}</wp:post_type>\n{comment}\t</item>\n"
+    )
+
+
+def export(path: Path, items: list[str]) -> Path:
+    path.write_text(HEAD + "".join(items) + "</channel>\n</rss>\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def small_ranges(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cut even the bundled samples: ranges of a few kilobytes."""
+    monkeypatch.setattr(ranges, "CHUNK_BYTES", 2048)
+    monkeypatch.setattr(ranges, "MIN_CHUNK_BYTES", 2048)
+
+
+def both(source: Path, tmp_path: Path, selection: Selection | None = None) -> tuple[bytes, bytes]:
+    one = convert(source, "jsonl", str(tmp_path / "one.jsonl"), selection, jobs=1)
+    two = convert(source, "jsonl", str(tmp_path / "two.jsonl"), selection, jobs=2)
+    assert one.as_dict() == two.as_dict()
+    return (tmp_path / "one.jsonl").read_bytes(), (tmp_path / "two.jsonl").read_bytes()
+
+
+def run(source: Path, tmp_path: Path, selection: Selection | None = None) -> ranges.Outcome | None:
+    plan = ranges.plan(source, source.name, 2)
+    assert plan is not None and len(plan.starts) > 1
+    options = WriteOptions(selection=selection or Selection(), jobs=2)
+    with open(tmp_path / "direct.jsonl", "w", encoding="utf-8", newline="\n") as out:
+        return ranges.write(plan, writers.get("jsonl"), options, out)
+
+
+SOURCES = [p for p in SAMPLE_FILES + FIXTURE_FILES if readable(p)]
+
+
+@pytest.mark.usefixtures("small_ranges")
+@pytest.mark.parametrize("everything", [False, True], ids=["visible", "everything"])
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
+def test_ranges_write_what_one_process_writes(source: Path, everything: bool, tmp_path: Path) -> None:
+    selection = Selection.everything() if everything else None
+    one, two = both(source, tmp_path, selection)
+    assert one == two != b""
+
+
+@pytest.mark.usefixtures("small_ranges")
+def test_a_local_date_takes_the_offset_of_the_range_before(tmp_path: Path) -> None:
+    # Chicago in summer (-5), then drafts with no GMT half, which borrow that offset.
+    items = [item(n) for n in range(1, 40)]
+    items += [item(n, status="draft", gmt="0000-00-00 00:00:00") for n in range(40, 80)]
+    source = export(tmp_path / "drafts.xml", items)
+    outcome = run(source, tmp_path, Selection.everything())
+    assert outcome is not None and outcome.reread > 0  # the guess "UTC" was wrong, and caught
+    one, two = both(source, tmp_path, Selection.everything())
+    assert one == two
+    assert b'"date":"2020-07-01T10:00:00-05:00","date_utc":null' in two
+
+
+@pytest.mark.usefixtures("small_ranges")
+def test_an_attachment_follows_a_parent_read_in_an_earlier_range(tmp_path: Path) -> None:
+    items = [item(1, status="draft")] + [item(n) for n in range(2, 60)]
+    items += [item(n, kind="attachment", status="inherit", parent=1) for n in range(60, 70)]
+    items += [item(n, kind="attachment", status="inherit", parent=2) for n in range(70, 80)]
+    items += [item(n, kind="attachment", status="inherit", parent=999) for n in range(80, 90)]
+    source = export(tmp_path / "attachments.xml", items)
+    outcome = run(source, tmp_path)
+    assert outcome is not None and outcome.reread > 0
+    assert outcome.account.left_out["items"]["parent-left-out"] == 10  # the draft's
+    one, two = both(source, tmp_path)
+    assert one == two
+
+
+@pytest.mark.usefixtures("small_ranges")
+def test_a_cut_inside_cdata_is_caught_and_the_export_read_again(tmp_path: Path) -> None:
+    # A post quoting an export: "</item>\n\t<item>" inside CDATA, where a cut would be wrong.
+    quoted = "an export looks like this: " + "</item>\n\t<item>x" * 400
+    items = [item(n) for n in range(1, 8)] + [item(8, content=quoted)] + [item(n) for n in range(9, 30)]
+    source = export(tmp_path / "quoted.xml", items)
+    assert run(source, tmp_path) is None  # a range did not parse
+    one, two = both(source, tmp_path)
+    assert one == two
+    assert two.count(b'"record":"post"') == 29
+
+
+@pytest.mark.usefixtures("small_ranges")
+def test_a_damaged_export_fails_as_in_one_process(tmp_path: Path) -> None:
+    text = export(tmp_path / "ok.xml", [item(n) for n in range(1, 60)]).read_text()
+    broken = tmp_path / "broken.xml"
+    broken.write_text(text.replace("<title>Item 50</title>", "<title>Item 50</tilte>"))
+    errors = []
+    for jobs in (1, 2):
+        with pytest.raises(ParseError) as caught:
+            convert(broken, "jsonl", str(tmp_path / f"out{jobs}.jsonl"), jobs=jobs)
+        errors.append(str(caught.value))
+        assert not (tmp_path / f"out{jobs}.jsonl").exists()
+    assert errors[0] == errors[1]
+    assert ":" in errors[1] and "tilte" in errors[1]
+
+
+def test_only_plain_files_on_disk_are_cut(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ranges, "MIN_CHUNK_BYTES", 2048)
+    source = export(tmp_path / "plain.xml", [item(n) for n in range(1, 60)])
+    assert ranges.plan(source, "plain.xml", 2) is not None
+    packed = tmp_path / "packed.xml.gz"
+    packed.write_bytes(gzip.compress(source.read_bytes()))
+    assert ranges.plan(packed, "packed.xml.gz", 2) is None
+    assert ranges.plan("-", "-", 2) is None
+    tiny = export(tmp_path / "tiny.xml", [item(1)])
+    assert ranges.plan(tiny, "tiny.xml", 2) is None
+
+
+def test_cuts_fall_before_items(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ranges, "MIN_CHUNK_BYTES", 1024)
+    source = export(tmp_path / "plain.xml", [item(n) for n in range(1, 60)])
+    plan = ranges.plan(source, "plain.xml", 8)
+    assert plan is not None
+    data = source.read_bytes()
+    assert plan.starts[0] == 0 and len(plan.starts) > 4
+    for start in plan.starts[1:]:
+        assert data[start:].startswith(b"<item>") and data[:start].rstrip().endswith(b"</item>")
+    assert data[: plan.head].endswith(b"<channel>")
