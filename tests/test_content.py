@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from wxrtool.content import Attachment, Context, blocks, comment_markdown, post_markdown, render_post_html
+from wxrtool.content import (
+    _NOT_PLAIN,
+    Attachment,
+    Context,
+    blocks,
+    comment_html,
+    comment_markdown,
+    plain_comment_markdown,
+    post_markdown,
+    render_post_html,
+)
 from wxrtool.content.markdown import code_language, fence, html_to_markdown
 from wxrtool.content.shortcodes import find_shortcodes, parse_atts
 
@@ -237,3 +249,25 @@ def test_comment_markdown_makes_links_and_paragraphs() -> None:
     assert comment_markdown("Read http://example.com/a.\nThanks\n\nBye") == (
         "Read <http://example.com/a>.\\\nThanks\n\nBye"
     )
+
+
+_WORDS = st.sampled_from(
+    list("ab cZ\n\n  .,;:!?'\"()-\u2013\u2014\u201c\u201d1234567890\u00e9\u03bb\u5317\U0001f44d\u00a0\t=+*_#<>&[]/%@$")
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.one_of(st.lists(_WORDS, max_size=40).map("".join), st.text(max_size=30)))
+def test_plain_comments_skip_the_round_trip_with_the_same_markdown(text: str) -> None:
+    # The fast path for comments of plain words must give what the full conversion gives.
+    full = html_to_markdown(comment_html(text))
+    if _NOT_PLAIN.search(text) is None:
+        assert plain_comment_markdown(text) == full
+    assert comment_markdown(text) == full
+
+
+def test_most_plain_comments_take_the_fast_path() -> None:
+    words = "Thanks for this!\nIt helped a lot.\n\n“Great” post, Ann; see you (soon) - really?"
+    assert _NOT_PLAIN.search(words) is None
+    for text in ("a *b*", "see http://x.y", "1. first", "in 2020.", "- item", "a&amp;b", "tab\there"):
+        assert _NOT_PLAIN.search(text) is not None

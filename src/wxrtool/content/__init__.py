@@ -73,4 +73,36 @@ def comment_html(content: str) -> str:
 
 def comment_markdown(content: str, engine: str = DEFAULT_ENGINE, flavor: str = "commonmark") -> str:
     """A comment's stored content as Markdown."""
+    if engine == DEFAULT_ENGINE and flavor == "commonmark" and _NOT_PLAIN.search(content) is None:
+        return plain_comment_markdown(content)
     return html_to_markdown(comment_html(content), engine, flavor)
+
+
+# What can make a comment's Markdown differ from its words: markup, entities, Markdown
+# syntax, a link to make, white space other than spaces and newlines, and what starts
+# a list or a quote at the start of a line, and a digit before "." or ")" (which the
+# engine escapes wherever it is, in case it starts a numbered list).
+_NOT_PLAIN = re.compile(r"[<>&\\`*_\[\]#|~{}=+^$\x00-\x09\x0b-\x1f\x7f-\x9f]|[^\S \n]|://|\d[.)]|^\s*[-+>]", re.M)
+
+
+def plain_comment_markdown(content: str) -> str:
+    """What :func:`comment_markdown` makes of a comment of plain words, without the round trip.
+
+    wpautop() makes a paragraph of each block between blank lines and a line break
+    of each single newline; the HTML engine then collapses runs of spaces. Four in
+    ten comments are like that, and this is twenty times faster; tests compare both
+    ways on generated text.
+
+    >>> plain_comment_markdown("Thanks!\nGreat   post.\n\n\nBye ")
+    'Thanks!\\\nGreat post.\n\nBye'
+    """
+    paragraphs = []
+    for block in _BLANK_LINE.split(content):
+        lines = [" ".join(line.split()) for line in block.split("\n")]
+        text = "\\\n".join(line for line in lines if line)
+        if text:
+            paragraphs.append(text)
+    return "\n\n".join(paragraphs)
+
+
+_BLANK_LINE = re.compile(r"\n[ ]*\n")

@@ -37,6 +37,8 @@ _BACKTICKS = re.compile(r"`+")
 # Outside <pre>, a blank line in HTML is only white space; engines that keep it
 # would split a paragraph in two.
 _BLANK_LINES = re.compile(r"[ \t]*\n(?:[ \t]*\n)+[ \t]*")
+_BLANK = re.compile(r"\n[ \t]*\n")  # where _BLANK_LINES can match
+_BLANKS = re.compile(r"\n[ \t]*\n[ \t]*\n")  # two blank lines in a row: what there is to collapse
 # Two block quotes in a row must not run together into one.
 _ADJACENT_QUOTES = re.compile(r"(</blockquote\s*>)(\s*)(<blockquote\b)", re.I)
 # A list that ends where a paragraph starts needs a blank line (inside a quote,
@@ -112,6 +114,9 @@ class _Kept:
         return f"<p>WXRTOOLKEEP{len(self.pieces) - 1}X</p>"
 
     def restore(self, text: str) -> str:
+        if not self.pieces:
+            return text
+
         def put_back(m: re.Match[str]) -> str:
             prefix = m.group(1)
             piece = self.pieces[int(m.group(2))]
@@ -194,14 +199,20 @@ def html_to_markdown(text: str, engine_name: str = DEFAULT_ENGINE, flavor: str =
     text = _PRE.sub(lambda m: kept.hold(pre_to_fence(m.group(1), m.group(2))), text)
     # Raw HTML in Markdown ends at a blank line, so kept HTML has none.
     text = _KEEP.sub(lambda m: kept.hold(_BLANK_LINES.sub("\n", m.group(0).strip())), text)
-    text = _BLANK_LINES.sub("\n", text)
+    if _BLANK.search(text):  # (a literal-led search: much faster than the sub finding nothing)
+        text = _BLANK_LINES.sub("\n", text)
     text = _ADJACENT_QUOTES.sub(lambda m: m.group(1) + kept.hold("") + m.group(3), text)
     text = _LIST_END.sub(lambda m: m.group(1) + kept.hold(""), text)
     text = _BLOCK_AFTER_P.sub(lambda m: m.group(1) + kept.hold("") + m.group(2), text)
     text = _FIGURE.sub(_figure, text)
     text = _EMPHASIZED_IMAGE.sub(r"\2", text)
-    markdown = _unescape_needless(engine(engine_name, flavor)(text))
-    return _collapse_blank_lines(kept.restore(markdown)).strip("\n")
+    markdown = engine(engine_name, flavor)(text)
+    if "\\" in markdown:
+        markdown = _unescape_needless(markdown)
+    markdown = kept.restore(markdown)
+    if _BLANKS.search(markdown):
+        markdown = _collapse_blank_lines(markdown)
+    return markdown.strip("\n")
 
 
 # Escapes that only matter at the start of a line (list items, headings, setext
