@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from wxrtool import convert, ranges, writers
+from wxrtool import convert, ranges, read, writers
 from wxrtool.errors import ParseError
+from wxrtool.index import SiteIndex
+from wxrtool.records import Post
 from wxrtool.selection import Selection
 from wxrtool.writers._options import WriteOptions
 
@@ -173,3 +175,82 @@ def test_cuts_fall_before_items(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     for start in plan.starts[1:]:
         assert data[start:].startswith(b"<item>") and data[:start].rstrip().endswith(b"</item>")
     assert data[: plan.head].endswith(b"<channel>")
+
+
+# -- formats that render posts: workers read the ranges and render, the main process writes
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def rendered_both(source: Path, to: str, tmp_path: Path, selection: Selection | None = None) -> None:
+    tmp_path.mkdir(exist_ok=True)
+    paths = [tmp_path / f"{to}-{jobs}" for jobs in (1, 2)]
+    if to == "ghost":
+        paths = [p.with_suffix(".json") for p in paths]
+    accounts = [convert(source, to, str(path), selection, jobs=jobs) for path, jobs in zip(paths, (1, 2), strict=True)]
+    assert accounts[0].as_dict() == accounts[1].as_dict()
+    if to == "ghost":
+        assert paths[0].read_bytes() == paths[1].read_bytes()
+    else:
+        assert tree(paths[0]) == tree(paths[1])
+        assert tree(paths[1]) or not accounts[1].written["items"]
+
+
+RENDERING = ["markdown", "hugo", "jekyll", "pelican", "ghost"]
+
+
+@pytest.mark.usefixtures("small_ranges")
+@pytest.mark.parametrize("to", RENDERING)
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
+def test_rendering_formats_write_from_ranges_what_one_process_writes(source: Path, to: str, tmp_path: Path) -> None:
+    rendered_both(source, to, tmp_path)
+
+
+@pytest.mark.usefixtures("small_ranges")
+@pytest.mark.parametrize("to", RENDERING)
+def test_rendering_from_ranges_with_guesses_and_a_bad_cut(to: str, tmp_path: Path) -> None:
+    drafts = [item(n) for n in range(1, 30)]
+    drafts += [item(n, status="draft", gmt="0000-00-00 00:00:00") for n in range(30, 50)]
+    drafts += [item(n, kind="attachment", status="inherit", parent=30) for n in range(50, 60)]
+    rendered_both(export(tmp_path / "drafts.xml", drafts), to, tmp_path / "a", Selection.everything())
+    rendered_both(export(tmp_path / "drafts.xml", drafts), to, tmp_path / "b")
+    quoted = "an export looks like this: " + "</item>\n\t<item>x" * 400
+    items = [item(n) for n in range(1, 8)] + [item(8, content=quoted)] + [item(n) for n in range(9, 30)]
+    rendered_both(export(tmp_path / "quoted.xml", items), to, tmp_path / "c")
+
+
+def _stamp(post: Post, options: WriteOptions) -> str:
+    return post.date.isoformat() if post.date else ""
+
+
+@pytest.mark.usefixtures("small_ranges")
+def test_ranged_records_come_with_their_renders_and_the_guesses_checked(tmp_path: Path) -> None:
+    items = [item(n) for n in range(1, 40)]
+    items += [item(n, status="draft", gmt="0000-00-00 00:00:00") for n in range(40, 80)]
+    source = export(tmp_path / "drafts.xml", items)
+    plan = ranges.plan(source, "drafts.xml", 2)
+    assert plan is not None
+    ranged = ranges.Ranged(plan)
+    options = WriteOptions(selection=Selection.everything(), jobs=2)
+    pairs = list(ranged.rendered(options, _stamp))
+    expected = [_stamp(r, options) for r in read(source) if isinstance(r, Post)]
+    assert [value for record, value in pairs if isinstance(record, Post)] == expected
+    assert ranged.outcome.reread > 0 and ranged.outcome.account.read["items"] == 79
+    # Posts come back without what the render used up.
+    assert all(r.content_html == "" and r.comments == () for r, _ in pairs if isinstance(r, Post))
+
+
+@pytest.mark.usefixtures("small_ranges")
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
+def test_the_index_from_ranges_is_the_index_of_one_pass(source: Path) -> None:
+    plan = ranges.plan(source, source.name, 2)
+    if plan is None:
+        pytest.skip("too small to cut")
+    whole = SiteIndex.build(read(source))
+    merged = ranges.index(plan, 2)
+    assert merged is not None
+    for name in ("authors", "attachments", "items", "term_slugs"):
+        assert list(getattr(merged, name).items()) == list(getattr(whole, name).items())
+    assert merged.creators == whole.creators

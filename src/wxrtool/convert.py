@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO
 
 from . import ranges, writers
@@ -86,8 +86,20 @@ def convert(
             return PartsReader(parts, recover=recover, comments=comments, personal_data=personal)
         return Reader(readable, name, recover=recover, comments=comments, personal_data=personal)
 
+    jobs = max(1, jobs)
+    # An export on disk is read in byte ranges by the workers (see wxrtool.ranges) for
+    # formats that can take it that way, when the output can be started again should
+    # a range fail to parse (a file or a folder, not standard output).
+    plan = (
+        ranges.plan(single, name, jobs)
+        if (fmt.concatenates or fmt.renders) and jobs > 1 and not parts and not recover and output not in (None, "-")
+        else None
+    )
+
     with reopenable(single) if fmt.needs_index and not parts else _as_is(single) as readable:
-        index = SiteIndex.build(open_reader(readable, comments=False)) if fmt.needs_index else SiteIndex()
+        index = SiteIndex()
+        if fmt.needs_index:
+            index = (plan and ranges.index(plan, jobs)) or SiteIndex.build(open_reader(readable, comments=False))
         options = WriteOptions(
             selection=selection,
             index=index,
@@ -95,29 +107,39 @@ def convert(
             comments_file=comments_file,
             meta_keys=meta_keys,
             scaffold=scaffold,
-            jobs=max(1, jobs),
+            jobs=jobs,
             urls={} if redirects is not None else Unrecorded(),
             media_dir=media,
         )
+
+        def emit(records: Iterable[Record]) -> None:
+            if fmt.target == "directory":
+                assert output is not None
+                with dir_output(output, force=force) as folder:
+                    fmt.write(records, folder, options)
+            else:
+                with text_output(output) as stream:
+                    if not (plan and fmt.concatenates and _write_ranges(plan, fmt, options, stream, progress, account)):
+                        fmt.write(records, stream, options)
+
+        account = selector.account
         reader = open_reader(readable)
-        # Formats whose output concatenates read an export on disk in ranges, in parallel,
-        # when written to a file (which can be started again if a range fails to parse).
-        in_ranges = (
-            ranges.plan(single, name, options.jobs)
-            if fmt.concatenates and options.jobs > 1 and not parts and not recover and output not in (None, "-")
-            else None
-        )
         records = selector.apply(reader)
         if progress is not None and isinstance(reader, Reader):
-            records = _reporting(records, reader, _size(single), progress, selector.account)
-        if fmt.target == "directory":
-            assert output is not None
-            with dir_output(output, force=force) as folder:
-                fmt.write(records, folder, options)
-        else:
-            with text_output(output) as stream:
-                if not (in_ranges and _write_ranges(in_ranges, fmt, options, stream, progress, selector.account)):
-                    fmt.write(records, stream, options)
+            records = _reporting(records, reader, _size(single), progress, account)
+        done = False
+        if plan and fmt.renders:
+            ranged = ranges.Ranged(plan, progress)
+            try:
+                emit(ranged)
+                account.add(ranged.outcome.account)
+                done = True
+            except ranges.RangeFailed:
+                # A cut in the wrong place, or a damaged export: everything again, in one
+                # reading process, which writes the same output or reports the real error.
+                options = dataclasses.replace(options, urls=type(options.urls)(), media_copied={}, media_missing={})
+        if not done:
+            emit(records)
     if redirects is not None:
         style, path = redirects
         with text_output(path) as stream:

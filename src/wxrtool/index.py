@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from .content.shortcodes import Attachment
 from .records import Author, Post, Record, Term
@@ -72,6 +73,14 @@ class SiteIndex:
                 index.term_slugs.setdefault((record.taxonomy, record.name), record.slug)
         return index
 
+    def merge(self, later: SiteIndex) -> None:
+        """Add the index of a later stretch of the same export (the first of each name or id stays)."""
+        _keep_first(self.authors, later.authors)
+        _keep_first(self.attachments, later.attachments)
+        _keep_first(self.items, later.items)
+        _keep_first(self.term_slugs, later.term_slugs)
+        self.creators |= later.creators
+
     def ancestors(self, item_id: int) -> list[ItemInfo]:
         """The chain of parents of the same type, nearest first; stops at a cycle or a gap."""
         chain: list[ItemInfo] = []
@@ -85,3 +94,13 @@ class SiteIndex:
             chain.append(parent)
             info = parent
         return chain
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _keep_first(mine: dict[K, V], later: dict[K, V]) -> None:
+    # In place and in reading order, as if one pass had read both.
+    for key, value in later.items():
+        mine.setdefault(key, value)

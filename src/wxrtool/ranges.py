@@ -34,23 +34,32 @@ import io
 import os
 import re
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from typing import TYPE_CHECKING, TextIO
+from functools import partial
+from typing import TYPE_CHECKING, Any, Generic, TextIO, TypeVar
 
 from .errors import WXRError
+from .index import SiteIndex
 from .quirks import DateResolver
 from .read import Reader
-from .selection import Account, Selector
+from .records import Post, Record
+from .selection import Account, Selection, Selector
 from .source import Source
 from .writers._options import WriteOptions
 from .writers._parallel import AHEAD, WORKER_DIED, WORKER_HINT, start_pool, worker_options
 
 if TYPE_CHECKING:
     from .writers import Format
+
+P = TypeVar("P")
+T = TypeVar("T")
+
+Make = Callable[[Iterator[Record], WriteOptions], P]
+"""What a range's selected records become (a module-level function: workers get it by name)."""
 
 CHUNK_BYTES = 4 * 1024 * 1024  # per range: a few hundred items; the output of one is held in memory
 MIN_CHUNK_BYTES = 512 * 1024  # below this, starting the workers costs more than they save
@@ -133,16 +142,17 @@ def _next_cut(f: io.BufferedReader, position: int) -> int | None:
 
 
 @dataclass
-class _Range:
-    """What a worker sends back for one range."""
+class _Range(Generic[P]):
+    """What a worker sends back for one range: its product, and what it guessed."""
 
-    data: bytes  # the text, UTF-8: it crosses to the main process and goes to the file as it is
+    product: P
     account: Account
     statuses: list[tuple[int, str]]
     assumed: set[int]
     borrowed: bool
     offset: timedelta | None  # the last offset the range showed, if it showed one
     end: int = 0
+    reread: bool = False  # a guess was wrong: read again with the right state
 
 
 @dataclass
@@ -153,46 +163,57 @@ class _State:
     statuses: dict[int, str] = field(default_factory=dict)
 
 
-def read_range(plan: Plan, k: int, fmt: Format, options: WriteOptions, state: _State) -> _Range:
-    """Read and write range ``k`` of ``plan``, starting from ``state``."""
+class RangeFailed(Exception):
+    """A range did not parse: the export must be read again in one process."""
+
+
+def _document(plan: Plan, k: int) -> bytes:
+    """Range ``k`` as a document of its own."""
     start, end = plan.span(k)
     with open(plan.path, "rb") as f:
         opening = f.read(plan.head) if k else b""
         f.seek(start)
         data = opening + f.read(end - start)
-    if end < plan.size:
-        data += _CLOSE
+    return data + _CLOSE if end < plan.size else data
+
+
+def _read(
+    plan: Plan,
+    k: int,
+    options: WriteOptions,
+    state: _State,
+    make: Make[P],
+    comments: bool = True,
+) -> _Range[P]:
+    """``make`` applied to the selected records of range ``k``, read from ``state``."""
     dates = DateResolver(state.offset)
     personal = options.selection.personal_data
-    reader = Reader(io.BytesIO(data), plan.name, dates=dates, personal_data=personal, continuation=k > 0)
+    document = io.BytesIO(_document(plan, k))
+    reader = Reader(document, plan.name, dates=dates, comments=comments, personal_data=personal, continuation=k > 0)
     selector = Selector(options.selection)
     selector.status.update(state.statuses)
-    buffer = io.BytesIO()
-    with io.TextIOWrapper(buffer, encoding="utf-8", newline="\n") as out:
-        fmt.write(selector.apply(reader), out, options)
-        out.flush()
-        data = buffer.getvalue()
+    product = make(selector.apply(reader), options)
     return _Range(
-        data=data,
+        product=product,
         account=selector.account,
         statuses=list(selector.status.items()),
         assumed=selector.assumed,
         borrowed=dates.borrowed,
         offset=dates.last_offset if dates.seen else None,
-        end=end,
+        end=plan.span(k)[1],
     )
 
 
-def _in_worker(plan: Plan, k: int, fmt: Format) -> _Range | None:
+def _in_worker(plan: Plan, k: int, make: Make[P], comments: bool) -> _Range[P] | None:
     try:
-        return read_range(plan, k, fmt, worker_options(), _State())
+        return _read(plan, k, worker_options(), _State(), make, comments)
     except WXRError:
         # Not sent back as it is: the parser's error may hold what cannot be pickled,
         # and the main process reads the export again for the real error anyway.
         return None
 
 
-def _guesses_held(result: _Range, state: _State, options: WriteOptions) -> bool:
+def _guesses_held(result: _Range[P], state: _State, options: WriteOptions) -> bool:
     if result.borrowed and state.offset != timedelta(0):
         return False
     kept = options.selection.statuses
@@ -204,6 +225,57 @@ def _guesses_held(result: _Range, state: _State, options: WriteOptions) -> bool:
         if status is not None and (status in kept) != publish:
             return False
     return True
+
+
+def _in_order(plan: Plan, options: WriteOptions, make: Make[P], comments: bool = True) -> Iterator[_Range[P]]:
+    """Every range read by ``options.jobs`` workers, in order, its guesses checked.
+
+    Raises :class:`RangeFailed` when a range does not parse. ``make`` must be a
+    module-level function (or a :func:`functools.partial` of one): workers get it by name.
+    """
+    state = _State()
+    pool = start_pool(options)
+    pending: deque[tuple[int, Future[_Range[P] | None]]] = deque()
+    following = iter(range(len(plan.starts)))
+    try:
+        for k in following:
+            pending.append((k, pool.submit(_in_worker, plan, k, make, comments)))
+            if len(pending) >= options.jobs * AHEAD:
+                break
+        while pending:
+            k, future = pending.popleft()
+            for n in following:
+                pending.append((n, pool.submit(_in_worker, plan, n, make, comments)))
+                break
+            try:
+                result = future.result()
+                if result is None:
+                    raise RangeFailed(k)
+                if not _guesses_held(result, state, options):
+                    wanted = {p: state.statuses[p] for p in result.assumed if p in state.statuses}
+                    result = _read(plan, k, options, _State(state.offset, wanted), make, comments)
+                    result.reread = True
+            except WXRError:
+                raise RangeFailed(k) from None
+            state.statuses.update(result.statuses)
+            if result.offset is not None:
+                state.offset = result.offset
+            yield result
+    except BrokenProcessPool:
+        raise WXRError(WORKER_DIED, hint=WORKER_HINT) from None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+# -- what the ranges make --------------------------------------------------------
+
+
+def _text(fmt: Format, records: Iterator[Record], options: WriteOptions) -> bytes:
+    buffer = io.BytesIO()
+    with io.TextIOWrapper(buffer, encoding="utf-8", newline="\n") as out:
+        fmt.write(records, out, options)
+        out.flush()
+        return buffer.getvalue()
 
 
 @dataclass
@@ -221,47 +293,81 @@ def write(
     out: TextIO,
     progress: Callable[[int, int | None, int], None] | None = None,
 ) -> Outcome | None:
-    """Write the whole export through ``options.jobs`` workers; ``None`` if a range failed to parse.
+    """Write the whole export in format ``fmt`` through ``options.jobs`` workers; ``None``
+    if a range failed to parse.
 
     ``out`` is a UTF-8 text file (its ``buffer`` is written to). After ``None``, what
     was written to it is incomplete and must be discarded.
     """
     outcome = Outcome()
-    state = _State()
     fmt.write  # noqa: B018 -- import the writer here, once, not in every forked worker
-    pool = start_pool(options)
-    pending: deque[tuple[int, Future[_Range | None]]] = deque()
-    following = iter(range(len(plan.starts)))
     try:
-        for k in following:
-            pending.append((k, pool.submit(_in_worker, plan, k, fmt)))
-            if len(pending) >= options.jobs * AHEAD:
-                break
-        while pending:
-            k, future = pending.popleft()
-            for n in following:
-                pending.append((n, pool.submit(_in_worker, plan, n, fmt)))
-                break
-            try:
-                result = future.result()
-                if result is None:
-                    return None
-                if not _guesses_held(result, state, options):
-                    wanted = {p: state.statuses[p] for p in result.assumed if p in state.statuses}
-                    result = read_range(plan, k, fmt, options, _State(state.offset, wanted))
-                    outcome.reread += 1
-            except WXRError:
-                return None
+        for result in _in_order(plan, options, partial(_text, fmt)):
             out.flush()
-            out.buffer.write(result.data)
-            outcome.account.add(result.account)
-            state.statuses.update(result.statuses)
-            if result.offset is not None:
-                state.offset = result.offset
+            out.buffer.write(result.product)
+            _count(outcome, result)
             if progress is not None:
                 progress(result.end, plan.size, outcome.account.read["items"])
-    except BrokenProcessPool:
-        raise WXRError(WORKER_DIED, hint=WORKER_HINT) from None
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    except RangeFailed:
+        return None
     return outcome
+
+
+def _count(outcome: Outcome, result: _Range[Any]) -> None:
+    outcome.account.add(result.account)
+    outcome.reread += result.reread
+
+
+def _rendered(
+    render: Callable[[Post, WriteOptions], T], records: Iterator[Record], options: WriteOptions
+) -> list[tuple[Record, T | None]]:
+    # A post goes back without its content and responses, which the render has used:
+    # the writers' own part (paths, front matter, files) reads only the other fields.
+    return [
+        (replace(r, content_html="", comments=(), pings=()), render(r, options)) if isinstance(r, Post) else (r, None)
+        for r in records
+    ]
+
+
+class Ranged:
+    """The selected records of an export, read in ranges by workers that also render the posts.
+
+    Writers take it through :func:`wxrtool.writers._parallel.rendered`, which calls
+    :meth:`rendered`. ``outcome`` holds the account of what was read so far; the
+    iteration raises :class:`RangeFailed` when a range does not parse.
+    """
+
+    def __init__(self, plan: Plan, progress: Callable[[int, int | None, int], None] | None = None) -> None:
+        self.plan = plan
+        self.progress = progress
+        self.outcome = Outcome()
+
+    def rendered(
+        self, options: WriteOptions, render: Callable[[Post, WriteOptions], T]
+    ) -> Iterator[tuple[Record, T | None]]:
+        """Each record with ``render(record, options)`` if it is a post, in order."""
+        for result in _in_order(self.plan, options, partial(_rendered, render)):
+            _count(self.outcome, result)
+            if self.progress is not None:
+                self.progress(result.end, self.plan.size, self.outcome.account.read["items"])
+            yield from result.product
+
+    def __iter__(self) -> Iterator[Record]:
+        raise TypeError("a Ranged export is read through writers._parallel.rendered()")
+
+
+def _indexed(records: Iterator[Record], options: WriteOptions) -> SiteIndex:
+    return SiteIndex.build(records)
+
+
+def index(plan: Plan, jobs: int) -> SiteIndex | None:
+    """The :class:`~wxrtool.index.SiteIndex` of the whole export, its ranges indexed by
+    ``jobs`` workers (everything, whatever its status); ``None`` if a range failed to parse."""
+    options = WriteOptions(selection=Selection.everything(), jobs=jobs)
+    whole = SiteIndex()
+    try:
+        for result in _in_order(plan, options, _indexed, comments=False):
+            whole.merge(result.product)
+    except RangeFailed:
+        return None
+    return whole

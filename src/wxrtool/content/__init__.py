@@ -93,8 +93,11 @@ def plain_comment_markdown(content: str) -> str:
     ten comments are like that, and this is twenty times faster; tests compare both
     ways on generated text.
 
-    >>> plain_comment_markdown("Thanks!\nGreat   post.\n\n\nBye ")
-    'Thanks!\\\nGreat post.\n\nBye'
+    >>> print(plain_comment_markdown("Thanks!\\nGreat   post.\\n\\n\\nBye "))
+    Thanks!\\
+    Great post.
+    <BLANKLINE>
+    Bye
     """
     paragraphs = []
     for block in _BLANK_LINE.split(content):

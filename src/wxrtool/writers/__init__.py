@@ -53,7 +53,8 @@ class Format:
     JSON does not pay for the Markdown, YAML and HTML libraries. ``concatenates``: the
     output for a record stream is the output for any two halves of it, one after the
     other, and holds no line numbers; such a format is written from byte ranges of the
-    export read in parallel (see :mod:`wxrtool.ranges`).
+    export read in parallel (see :mod:`wxrtool.ranges`). ``renders``: the writer takes
+    its posts through :func:`._parallel.rendered`, so workers can read and render them.
     """
 
     name: str
@@ -64,6 +65,7 @@ class Format:
     skip_types: frozenset[str] = frozenset()
     keeps: frozenset[str] = frozenset({"items", "comments", "pings"})
     concatenates: bool = False
+    renders: bool = False
 
     @property
     def write(self) -> WriteFunction:
@@ -96,6 +98,7 @@ FORMATS: dict[str, Format] = {
             "directory",
             "markdown",
             needs_index=True,
+            renders=True,
             skip_types=MACHINERY_TYPES,
         ),
         Format(
@@ -104,6 +107,7 @@ FORMATS: dict[str, Format] = {
             "directory",
             "hugo",
             needs_index=True,
+            renders=True,
             skip_types=MACHINERY_TYPES,
         ),
         Format(
@@ -112,6 +116,7 @@ FORMATS: dict[str, Format] = {
             "directory",
             "jekyll",
             needs_index=True,
+            renders=True,
             skip_types=MACHINERY_TYPES,
         ),
         Format(
@@ -120,6 +125,7 @@ FORMATS: dict[str, Format] = {
             "directory",
             "pelican",
             needs_index=True,
+            renders=True,
             skip_types=MACHINERY_TYPES,
         ),
         Format(
@@ -128,6 +134,7 @@ FORMATS: dict[str, Format] = {
             "file",
             "ghost",
             needs_index=True,
+            renders=True,
             skip_types=MACHINERY_TYPES,
             keeps=frozenset({"items"}),
         ),

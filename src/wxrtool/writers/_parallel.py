@@ -78,6 +78,10 @@ def rendered(
     >>> [(type(r).__name__, value) for r, value in rendered(records, WriteOptions(), lambda p, o: p.id)][1::8]
     [('Author', None), ('Post', 2034)]
     """
+    in_ranges = getattr(records, "rendered", None)  # a wxrtool.ranges.Ranged: read and rendered by workers
+    if in_ranges is not None and options.jobs > 1:
+        yield from in_ranges(options, render)
+        return
     if options.jobs <= 1:
         for record in records:
             yield record, (render(record, options) if isinstance(record, Post) else None)

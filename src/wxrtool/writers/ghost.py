@@ -104,14 +104,29 @@ def _render(post: Post, options: WriteOptions) -> str:
 
 def write(records: Iterable[Record], out: TextIO, options: WriteOptions) -> None:
     """Write a Ghost 5 import document."""
-    index = options.index
     # One JSON document, written as the posts come: posts straight to ``out``, their
     # links to spool files, tags and users (one per term or author) kept. The bytes
     # are json.dump(document, indent=1)'s, in memory that does not grow with posts.
+    spools = _Array(), _Array(), _Array()
+    try:
+        _write(records, out, options, *spools)
+    finally:
+        for spool in spools:
+            spool.out.close()  # (closing twice is harmless: copy_to() closes each)
+
+
+def _write(
+    records: Iterable[Record],
+    out: TextIO,
+    options: WriteOptions,
+    posts_tags: _Array,
+    posts_authors: _Array,
+    posts_meta: _Array,
+) -> None:
+    index = options.index
     tags: dict[tuple[str, str], dict[str, Any]] = {}
     users: dict[str, dict[str, Any]] = {}
     posts = _Array(out)
-    posts_tags, posts_authors, posts_meta = _Array(), _Array(), _Array()
     post_slugs, tag_slugs, user_slugs = _Unique(), _Unique(), _Unique()
     seen_posts: Counter[int] = Counter()
     exported_on = 0
@@ -229,7 +244,7 @@ class _Array:
     """
 
     def __init__(self, out: TextIO | None = None, items: Iterable[dict[str, Any]] = ()) -> None:
-        # The spool lives until copy_to() (or, on an error, until it is collected).
+        # The spool lives until copy_to(), or until the writer stops on an error.
         self.out = out if out is not None else tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
         self.count = 0
         for item in items:
