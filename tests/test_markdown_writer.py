@@ -6,14 +6,18 @@ import io
 import json
 import os
 import shutil
+import unicodedata
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import wxrtool
 from wxrtool.errors import OutputError
+from wxrtool.writers._paths import safe_component
 
 from .conftest import GOLDEN, SAMPLE_FILES, SAMPLES
 
@@ -205,3 +209,27 @@ def test_stdin_is_read_twice_through_a_spool(tmp_path: Path) -> None:
     assert account.written["items"] == 1
     data, _ = split((tmp_path / "s" / "posts" / "why-i-deleted-my-klout-profile.md").read_text(encoding="utf-8"))
     assert "featured_image" in data  # the attachment after the post was found in the first pass
+
+
+def _safe_component_in_full(text: str, fallback: str) -> str:
+    # The rules of safe_component() applied character by character, without its fast path.
+    text = unicodedata.normalize("NFC", text)
+    kept = []
+    for ch in text:
+        if ch in "/\\" or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp"):
+            continue
+        kept.append("-" if ch in '<>:"|?*' or ch.isspace() else ch)
+    cleaned = "".join(kept).strip("-. ").lstrip(".")
+    return cleaned.encode("utf-8")[:200].decode("utf-8", "ignore").rstrip("-. ") or fallback
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.one_of(
+        st.text(alphabet="aZ09_.- /\\\u00e9", max_size=12),
+        st.text(max_size=10),
+        st.text(alphabet="ab-", min_size=195, max_size=205),
+    )
+)
+def test_a_plain_slug_takes_the_fast_path_to_the_same_component(text: str) -> None:
+    assert safe_component(text, "7") == _safe_component_in_full(text, "7")

@@ -11,6 +11,7 @@ case, as macOS and Windows do), and the same input always gives the same paths.
 from __future__ import annotations
 
 import os
+import re
 import string
 import unicodedata
 from typing import Any
@@ -21,6 +22,7 @@ DEFAULT_TEMPLATE = "{type}s/{slug}.md"
 FIELDS = ("type", "slug", "id", "yyyy", "mm", "dd")
 _MAX_BYTES = 200
 _RESERVED = set('<>:"|?*')
+_PLAIN = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?")  # ASCII, no dot, dash or space at the ends
 
 
 def safe_component(text: str, fallback: str) -> str:
@@ -29,6 +31,8 @@ def safe_component(text: str, fallback: str) -> str:
     >>> safe_component("../../etc/passwd", "7"), safe_component("\\u202egnp.exe", "8"), safe_component("..", "9")
     ('etcpasswd', 'gnp.exe', '9')
     """
+    if len(text) <= _MAX_BYTES and _PLAIN.fullmatch(text):
+        return text  # most slugs: nothing below would change them
     text = unicodedata.normalize("NFC", text)
     kept = []
     for ch in text:
@@ -78,7 +82,9 @@ class PathPlanner:
             suffix = f"-{item_id}" if n == 1 else f"-{item_id}-{n}"
             relative = self._render(template, fields, [*safe[:-1], safe[-1] + suffix], item_id)
             n += 1
-        target = os.path.realpath(os.path.join(self.root, relative))
+        # normpath, not realpath: the folder is one wxrtool made and holds no links, and
+        # realpath's lstat of every component was a tenth of the Markdown writer's time.
+        target = os.path.normpath(os.path.join(self.root, relative))
         if os.path.commonpath([self.root, target]) != self.root or relative.startswith(".."):
             raise OutputError(f"the path {relative!r} for item {item_id} leaves the output folder")
         self.taken.add(relative.lower())
