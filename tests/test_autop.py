@@ -7,11 +7,13 @@ data; each keeps the name of the WordPress test it comes from.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wxrtool.content.autop import _autop, shortcode_unautop, wpautop
+from wxrtool.content.autop import _autop, newlines_to_br, shortcode_unautop, wpautop
 
 BLOCKS = [
     "table",
@@ -296,3 +298,13 @@ def test_markup_free_text_takes_the_short_path_to_the_same_result(text: str, br:
 
 def test_markup_free_text_is_paragraphs_and_breaks() -> None:
     assert wpautop("a\r\nb\n\n\n  \n\nc  \n ") == "<p>a<br />\nb</p>\n<p>c  </p>\n"
+
+
+_WPAUTOP_NEWLINES = re.compile(r"(?<!<br />)\s*\n")  # wpautop()'s own expression, as the reference
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(["a", " ", "\n", "\t", "<br />", "\xa0", "\r", "\u2028", "<p>"]), max_size=16))
+def test_newlines_become_breaks_as_wordpress_expression_makes_them(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert newlines_to_br(text) == _WPAUTOP_NEWLINES.sub("<br />\n", text)

@@ -73,7 +73,7 @@ def comment_html(content: str) -> str:
 
 def comment_markdown(content: str, engine: str = DEFAULT_ENGINE, flavor: str = "commonmark") -> str:
     """A comment's stored content as Markdown."""
-    if engine == DEFAULT_ENGINE and flavor == "commonmark" and _NOT_PLAIN.search(content) is None:
+    if engine == DEFAULT_ENGINE and flavor == "commonmark" and _plain(content):
         return plain_comment_markdown(content)
     return html_to_markdown(comment_html(content), engine, flavor)
 
@@ -82,7 +82,24 @@ def comment_markdown(content: str, engine: str = DEFAULT_ENGINE, flavor: str = "
 # syntax, a link to make, white space other than spaces and newlines, and what starts
 # a list or a quote at the start of a line, and a digit before "." or ")" (which the
 # engine escapes wherever it is, in case it starts a numbered list).
-_NOT_PLAIN = re.compile(r"[<>&\\`*_\[\]#|~{}=+^$\x00-\x09\x0b-\x1f\x7f-\x9f]|[^\S \n]|://|\d[.)]|^\s*[-+>]", re.M)
+# (The white space is what str.isspace() takes besides " " and newline.)
+_NOT_PLAIN_CHAR = re.compile(
+    r"[<>&\\`*_\[\]#|~{}=+^$\x00-\x09\x0b-\x1f\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+)
+_NOT_PLAIN_AT_LINE_START = re.compile(r"\n[ \n]*[-+>]")
+_DIGIT_BEFORE_MARK = re.compile(r"\d[.)]")
+
+
+def _plain(content: str) -> bool:
+    # One pass per kind of test: a character class, substrings, then line starts; the
+    # same test as a single alternation was a sixth of a plain comment's time.
+    return (
+        _NOT_PLAIN_CHAR.search(content) is None
+        and "://" not in content
+        and _DIGIT_BEFORE_MARK.search(content) is None
+        and content.lstrip(" \n")[:1] not in ("-", "+", ">")
+        and _NOT_PLAIN_AT_LINE_START.search(content) is None
+    )
 
 
 def plain_comment_markdown(content: str) -> str:

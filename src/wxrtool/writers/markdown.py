@@ -12,6 +12,7 @@ JSON or YAML file beside the post, the tree kept.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import os
@@ -149,6 +150,7 @@ def _when(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else "undated"
 
 
+@functools.lru_cache(maxsize=4096)  # regulars comment again and again
 def _who(name: str, url: str) -> str:
     name = inline_text(html.unescape(clean_name(name))) or "Anonymous"  # stored with entities, shown decoded
     url = safe_url(url)
