@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from wxrtool.content import (
     Attachment,
     Context,
+    _linked_plain_markdown,
     _plain,
     blocks,
     comment_html,
@@ -271,3 +272,21 @@ def test_most_plain_comments_take_the_fast_path() -> None:
     assert _plain(words)
     for text in ("a *b*", "see http://x.y", "1. first", "in 2020.", "- item", "a&amp;b", "tab\there"):
         assert not _plain(text)
+
+
+_PIECES = st.sampled_from(["a", "b c", " ", "\n", "\n\n", ".", "1.", "-", "x_y", "\u00e9", "&", "<b>", "(", "!", "  "])
+_URLS = st.sampled_from(["https://x.com/", "http://e.com/a_b?p=1", "https://e.com/~u/%20x", "https://x.com/a=b"])
+_LABELS = st.sampled_from(["go", "my  site", " pad", "1. x", "a_b", "x-y", "-dash", "two words", "WXRTOOLLINK0X"])
+_LINKS = st.builds(lambda url, label: f'<a href="{url}">{label}</a>', _URLS, _LABELS)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.one_of(_PIECES, _LINKS), max_size=10).map("".join))
+def test_comments_with_simple_links_skip_the_round_trip_with_the_same_markdown(text: str) -> None:
+    assert comment_markdown(text) == html_to_markdown(comment_html(text))
+
+
+def test_a_simple_link_takes_the_fast_path() -> None:
+    text = 'See <a href="https://example.com/a_b?p=1">my  site</a> too.\nBye'
+    assert _linked_plain_markdown(text) == "See [my site](https://example.com/a_b?p=1) too.\\\nBye"
+    assert _linked_plain_markdown('<a href="javascript:x">y</a>') is None

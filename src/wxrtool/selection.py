@@ -206,7 +206,13 @@ class Selector:
         account.written["pings"] += len(pings)
         # The password stays on the record so writers can mark the item protected;
         # no writer but WXR ever writes it.
+        if _same(comments, post.comments) and _same(pings, post.pings):
+            return post  # nothing left out or changed: the record as read
         return dataclasses.replace(post, comments=tuple(comments), pings=tuple(pings))
+
+
+def _same(kept: list[Any], read: tuple[Any, ...]) -> bool:
+    return len(kept) == len(read) and all(a is b for a, b in zip(kept, read, strict=True))
 
 
 def _impersonal(response: ResponseT) -> ResponseT:

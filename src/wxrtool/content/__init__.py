@@ -73,9 +73,40 @@ def comment_html(content: str) -> str:
 
 def comment_markdown(content: str, engine: str = DEFAULT_ENGINE, flavor: str = "commonmark") -> str:
     """A comment's stored content as Markdown."""
-    if engine == DEFAULT_ENGINE and flavor == "commonmark" and _plain(content):
-        return plain_comment_markdown(content)
+    if engine == DEFAULT_ENGINE and flavor == "commonmark":
+        if _plain(content):
+            return plain_comment_markdown(content)
+        if "<a " in content:
+            linked = _linked_plain_markdown(content)
+            if linked is not None:
+                return linked
     return html_to_markdown(comment_html(content), engine, flavor)
+
+
+# A link as commenters' links come: a plain http(s) address and a label of plain words.
+_SIMPLE_LINK = re.compile(r'<a href="(https?://[A-Za-z0-9./_~%:?=-]+)">([^<>\n]+)</a>')
+_TOKEN = "WXRTOOLLINK{}X"  # a link's stand-in: plain words, kept whole by the paragraph steps
+
+
+def _linked_plain_markdown(content: str) -> str | None:
+    """Plain words with simple links, as :func:`comment_markdown` makes them; ``None`` otherwise.
+
+    Each link is its label as plain words for the checks, then ``[label](address)``.
+    """
+    if "WXRTOOLLINK" in content:
+        return None  # (it spells the stand-in for a link itself)
+    parts = _SIMPLE_LINK.split(content)
+    texts, urls, labels = parts[0::3], parts[1::3], parts[2::3]
+    if not urls or any(label != label.strip() for label in labels):
+        return None
+    if not _plain("".join(t + label for t, label in zip(texts, [*labels, ""], strict=True))):
+        return None
+    tokens = [_TOKEN.format(n) for n in range(len(urls))]
+    words = "".join(t + token for t, token in zip(texts, [*tokens, ""], strict=True))
+    markdown = plain_comment_markdown(words)
+    for token, url, label in zip(tokens, urls, labels, strict=True):
+        markdown = markdown.replace(token, f"[{' '.join(label.split())}]({url})", 1)
+    return markdown
 
 
 # What can make a comment's Markdown differ from its words: markup, entities, Markdown
