@@ -33,6 +33,8 @@ _KNOWN_NS = {
     "http://wellformedweb.org/CommentAPI/": "wfw:",
 }
 
+_ITEM_SPECIAL = frozenset({"wp:postmeta", "wp:comment", "category", "content:encoded", "excerpt:encoded"})
+
 # Characters WordPress pads values with; not str.strip()'s set, which would also
 # eat a leading no-break space that is part of the content.
 _WS = " \t\r\n"
@@ -354,19 +356,21 @@ class Reader:
         terms: list[TermRef] = []
         meta: list[Meta] = []
         comment_elems: list[Any] = []
+        text = self._text
         for child in elem:
             name = names[child.tag]
-            if name == "wp:postmeta":
+            if name not in _ITEM_SPECIAL:
+                if name not in f:  # the first of a repeated field counts
+                    f[name] = text(child)
+            elif name == "wp:postmeta":
                 meta.append(self._meta(child))
             elif name == "wp:comment":
                 if self.comments:
                     comment_elems.append(child)
             elif name == "category":
                 terms.append(self._term_ref(child))
-            elif name in ("content:encoded", "excerpt:encoded"):
-                f[name] = self._raw(child).strip(_WS)
-            elif name not in f:
-                f[name] = self._text(child)
+            else:  # content and excerpt: the last counts
+                f[name] = text(child)
         post_id = quirks.parse_int(f.get("wp:post_id"))
         modified_pair = (f.get("wp:post_modified", ""), f.get("wp:post_modified_gmt", ""))
         hint = quirks.DateResolver.offset_of(*modified_pair)
@@ -428,11 +432,12 @@ class Reader:
         meta: list[Meta] = []
         for child in elem:
             name = names[child.tag]
-            if name == "wp:commentmeta":
-                if personal:
-                    meta.append(self._meta(child))
-            elif name not in f:
-                f[name] = text(child)  # the content too: padded by WordPress like the rest
+            if name not in f:
+                if name == "wp:commentmeta":
+                    if personal:
+                        meta.append(self._meta(child))
+                else:
+                    f[name] = text(child)  # the content too: padded by WordPress like the rest
         date, date_utc, _ = self._dates.resolve(f.get("wp:comment_date", ""), f.get("wp:comment_date_gmt", ""))
         kind = quirks.comment_kind(f.get("wp:comment_type"))
         common: dict[str, Any] = dict(
