@@ -239,7 +239,7 @@ def convert(
     file = parts[0]
     bar = _ProgressBar() if not quiet and sys.stderr.isatty() else None
     account = convert_export(
-        parts if len(parts) > 1 else file, to, output, progress=bar, jobs=jobs or os.cpu_count() or 1, **options
+        parts if len(parts) > 1 else file, to, output, progress=bar, jobs=jobs or _cores(), **options
     )
     if bar is not None:
         bar.done()
@@ -251,6 +251,12 @@ def convert(
         where = "standard output" if output == "-" else output
         click.echo(f"wxrtool: wrote {to} to {where}", err=True)
         click.echo(account.summary(), err=True)
+
+
+def _cores() -> int:
+    """The cores this process may run on (a container's CPU set, not the machine's count)."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
 
 
 class _ProgressBar:
@@ -297,7 +303,7 @@ def _convert_batch(
         output,
         options,
         directory_format=fmt.target == "directory",
-        jobs=jobs or os.cpu_count() or 1,
+        jobs=jobs or _cores(),
         scheduler=scheduler,
     )
     failed = [r for r in results if not r.ok]
