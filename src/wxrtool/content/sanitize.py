@@ -70,6 +70,7 @@ def _link(m: re.Match[str]) -> str:
 
 
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
 
 
 def safe_url(url: str) -> str:
@@ -78,7 +79,9 @@ def safe_url(url: str) -> str:
     >>> safe_url(" https://example.com/ "), safe_url("javascript:alert(1)"), safe_url("JAVASCRIPT:x")
     ('https://example.com/', '', '')
     """
-    url = "".join(ch for ch in url.strip() if ch >= " " and ch != "\x7f")
+    url = url.strip()
+    if _CONTROL.search(url):
+        url = _CONTROL.sub("", url)
     return url if url.lower().startswith(_SAFE_SCHEMES) else ""
 
 

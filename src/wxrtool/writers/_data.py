@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..content.sanitize import clean_name, safe_url, sanitize_comment_html
+from ..phpserial import decode_serialized, looks_serialized
 from ..records import Author, Comment, Meta, Ping, Post, Site, Term
 from ..selection import Selection
 from ..threads import Thread
@@ -32,8 +33,10 @@ def meta_list(meta: tuple[Meta, ...]) -> list[dict[str, Any]]:
     out = []
     for m in meta:
         entry: dict[str, Any] = {"key": m.key, "value": m.value}
-        if m.serialized and not m.broken:
-            entry["unserialized"] = m.decoded
+        if looks_serialized(m.value):  # (Meta.serialized, .decoded and .broken, each asked once)
+            decoded = decode_serialized(m.value)
+            if decoded is not None or m.value.strip() == "N;":
+                entry["unserialized"] = decoded
         out.append(entry)
     return out
 
