@@ -30,6 +30,11 @@ def readable(path: Path) -> bool:
     return True
 
 
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` by relative path, with its bytes (to compare two outputs)."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
 def front(path: Path) -> dict:  # type: ignore[type-arg]
     """The YAML front matter of a Markdown file."""
     return yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])

@@ -20,11 +20,7 @@ from wxrtool.writers import _parallel
 from wxrtool.writers._options import WriteOptions
 from wxrtool.writers._parallel import rendered
 
-from .conftest import BENCH_GENERATOR, SAMPLES
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+from .conftest import BENCH_GENERATOR, SAMPLES, tree
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from wxrtool.records import Post
 from wxrtool.selection import Selection
 from wxrtool.writers._options import WriteOptions
 
-from .conftest import FIXTURE_FILES, SAMPLE_FILES, readable
+from .conftest import FIXTURE_FILES, SAMPLE_FILES, readable, tree
 
 HEAD = """<?xml version="1.0" encoding="UTF-8" ?>
 <rss version="2.0"
@@ -178,10 +178,6 @@ def test_cuts_fall_before_items(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 
 
 # -- formats that render posts: workers read the ranges and render, the main process writes
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def rendered_both(source: Path, to: str, tmp_path: Path, selection: Selection | None = None) -> None:
