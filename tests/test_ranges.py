@@ -84,7 +84,10 @@ def run(source: Path, tmp_path: Path, selection: Selection | None = None) -> ran
     assert plan is not None and len(plan.starts) > 1
     options = WriteOptions(selection=selection or Selection(), jobs=2)
     with open(tmp_path / "direct.jsonl", "w", encoding="utf-8", newline="\n") as out:
-        return ranges.write(plan, writers.get("jsonl"), options, out)
+        try:
+            return ranges.write(plan, writers.get("jsonl"), options, out)
+        except ranges.RangeFailed:
+            return None
 
 
 SOURCES = [p for p in SAMPLE_FILES + FIXTURE_FILES if readable(p)]

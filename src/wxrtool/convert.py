@@ -6,7 +6,6 @@ import dataclasses
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from typing import TextIO
 
 from . import ranges, writers
 from .batch import PartsReader
@@ -119,8 +118,7 @@ def convert(
                     fmt.write(records, folder, options)
             else:
                 with text_output(output) as stream:
-                    if not (plan and fmt.concatenates and _write_ranges(plan, fmt, options, stream, progress, account)):
-                        fmt.write(records, stream, options)
+                    fmt.write(records, stream, options)
 
         account = selector.account
         reader = open_reader(readable)
@@ -128,11 +126,16 @@ def convert(
         if progress is not None and isinstance(reader, Reader):
             records = _reporting(records, reader, _size(single), progress, account)
         done = False
-        if plan and fmt.renders:
-            ranged = ranges.Ranged(plan, progress)
+        if plan:
             try:
-                emit(ranged)
-                account.add(ranged.outcome.account)
+                if fmt.renders:
+                    ranged = ranges.Ranged(plan, progress)
+                    emit(ranged)
+                    outcome = ranged.outcome
+                else:
+                    with text_output(output) as stream:
+                        outcome = ranges.write(plan, fmt, options, stream, progress)
+                account.add(outcome.account)
                 done = True
             except ranges.RangeFailed:
                 # A cut in the wrong place, or a damaged export: everything again, in one
@@ -154,25 +157,6 @@ def convert(
             account.leave_out(kind, f"not-in-{fmt.name}", account.written[kind])
             account.written[kind] = 0
     return account
-
-
-def _write_ranges(
-    plan: ranges.Plan,
-    fmt: writers.Format,
-    options: WriteOptions,
-    stream: TextIO,
-    progress: Callable[[int, int | None, int], None] | None,
-    account: Account,
-) -> bool:
-    outcome = ranges.write(plan, fmt, options, stream, progress)
-    if outcome is None:
-        # A range did not parse: a cut in the wrong place, or a damaged export. Start
-        # again in one process, which writes the same text or reports the real error.
-        stream.seek(0)
-        stream.truncate()
-        return False
-    account.add(outcome.account)
-    return True
 
 
 def _size(source: Source) -> int | None:

@@ -292,24 +292,20 @@ def write(
     options: WriteOptions,
     out: TextIO,
     progress: Callable[[int, int | None, int], None] | None = None,
-) -> Outcome | None:
-    """Write the whole export in format ``fmt`` through ``options.jobs`` workers; ``None``
-    if a range failed to parse.
+) -> Outcome:
+    """Write the whole export in format ``fmt`` through ``options.jobs`` workers.
 
-    ``out`` is a UTF-8 text file (its ``buffer`` is written to). After ``None``, what
-    was written to it is incomplete and must be discarded.
+    ``out`` is a UTF-8 text file (its ``buffer`` is written to). After
+    :class:`RangeFailed`, what was written to it is incomplete and must be discarded.
     """
     outcome = Outcome()
     fmt.write  # noqa: B018 -- import the writer here, once, not in every forked worker
-    try:
-        for result in _in_order(plan, options, partial(_text, fmt)):
-            out.flush()
-            out.buffer.write(result.product)
-            _count(outcome, result)
-            if progress is not None:
-                progress(result.end, plan.size, outcome.account.read["items"])
-    except RangeFailed:
-        return None
+    for result in _in_order(plan, options, partial(_text, fmt)):
+        out.flush()
+        out.buffer.write(result.product)
+        _count(outcome, result)
+        if progress is not None:
+            progress(result.end, plan.size, outcome.account.read["items"])
     return outcome
 
 

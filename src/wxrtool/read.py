@@ -432,12 +432,11 @@ class Reader:
         meta: list[Meta] = []
         for child in elem:
             name = names[child.tag]
-            if name not in f:
-                if name == "wp:commentmeta":
-                    if personal:
-                        meta.append(self._meta(child))
-                else:
-                    f[name] = text(child)  # the content too: padded by WordPress like the rest
+            if name == "wp:commentmeta":
+                if personal:
+                    meta.append(self._meta(child))
+            elif name == "wp:comment_content" or name not in f:  # the first of a field counts, the last content
+                f[name] = text(child)  # the content too: padded by WordPress like the rest
         date, date_utc, _ = self._dates.resolve(f.get("wp:comment_date", ""), f.get("wp:comment_date_gmt", ""))
         kind = quirks.comment_kind(f.get("wp:comment_type"))
         common: dict[str, Any] = dict(
