@@ -58,17 +58,19 @@ def measure(command: list[str], cwd: Path | None = None, env: dict[str, str] | N
     timer = shutil.which("time") and Path("/usr/bin/time").exists()
     full = ["/usr/bin/time", "-v", *command] if timer else command
     started = time.perf_counter()
-    proc = subprocess.run(full, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    with subprocess.Popen(full, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) as proc:
+        stderr = proc.stderr.read() if proc.stderr else ""
+        # wait4 gives this child's own usage; RUSAGE_CHILDREN would be the peak of every
+        # child the script has run so far.
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - started
-    peak = 0.0
+    peak = usage.ru_maxrss / 1024
     if timer:
-        m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
+        m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", stderr)
         peak = int(m.group(1)) / 1024 if m else 0.0
-    else:
-        import resource
-
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    error = "" if proc.returncode == 0 else (proc.stderr.strip().splitlines() or ["failed"])[-1][:120]
+        stderr = re.sub(r"Command exited with non-zero status \d+\n", "", stderr.split("\tCommand being timed:")[0])
+    error = "" if proc.returncode == 0 else (stderr.strip().splitlines() or ["failed"])[-1][:120]
     return seconds, peak, error
 
 
