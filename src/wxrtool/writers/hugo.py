@@ -24,12 +24,13 @@ import yaml
 from ..content import Context, post_markdown
 from ..index import SiteIndex
 from ..records import Post, Record, Site
+from . import _yaml
 from ._media import localize
 from ._options import WriteOptions
 from ._output import OutputDir, copy_scaffold
 from ._parallel import RenderedPosts
 from ._paths import PathPlanner
-from .markdown import _date_fields, _Dumper, comments_data, front_matter, metadata
+from .markdown import _date_fields, comments_data, front_matter, metadata
 
 _PAGE_TYPES = {"page"}
 
@@ -150,5 +151,5 @@ def write_scaffold(out: OutputDir, site: Site | None, taxonomies: list[str]) -> 
         "markup": {"goldmark": {"renderer": {"unsafe": True}}},
         "taxonomies": {"category": "categories", "tag": "tags", **{t: t for t in taxonomies}},
     }
-    out.write_text("hugo.yaml", yaml.dump(config, Dumper=_Dumper, sort_keys=False, allow_unicode=True))
+    out.write_text("hugo.yaml", yaml.dump(config, Dumper=_yaml.Dumper, sort_keys=False, allow_unicode=True))
     copy_scaffold(out, "hugo")

@@ -25,12 +25,13 @@ from ..content import Context, comment_markdown, post_markdown
 from ..content.sanitize import clean_name, safe_url
 from ..records import Comment, Ping, Post, Record, Site
 from ..threads import build_threads, walk
+from . import _yaml
 from ._media import localize
 from ._options import WriteOptions
 from ._output import OutputDir, copy_scaffold
 from ._parallel import RenderedPosts
 from ._paths import PathPlanner
-from .markdown import _date_fields, _Dumper, front_matter, metadata
+from .markdown import _date_fields, front_matter, metadata
 
 
 def old_path(link: str) -> str:
@@ -99,7 +100,7 @@ def _stamp(c: Comment | Ping) -> str:
 
 
 def _data_file(entry: dict[str, Any]) -> str:
-    return yaml.dump(entry, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1 << 16)
+    return _yaml.dump(entry)
 
 
 def comment_entry(c: Comment, parent: int | None, options: WriteOptions) -> dict[str, Any]:
@@ -175,5 +176,5 @@ def write_scaffold(out: OutputDir, site: Site | None, collections: list[str]) ->
         "defaults": [{"scope": {"path": "", "type": name}, "values": {"layout": "post"}} for name in collections],
         "exclude": ["Gemfile", "Gemfile.lock", "vendor"],
     }
-    out.write_text("_config.yml", yaml.dump(config, Dumper=_Dumper, sort_keys=False, allow_unicode=True))
+    out.write_text("_config.yml", yaml.dump(config, Dumper=_yaml.Dumper, sort_keys=False, allow_unicode=True))
     copy_scaffold(out, "jekyll")

@@ -21,13 +21,12 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-import yaml
-
 from ..content import Context, comment_html, comment_markdown, post_markdown
 from ..content.sanitize import clean_name, inline_text, safe_url
 from ..index import SiteIndex
 from ..records import Comment, Ping, Post, Record
 from ..threads import Thread, build_threads
+from . import _yaml
 from ._data import comment_dict, ping_dict
 from ._media import localize
 from ._options import WriteOptions
@@ -43,29 +42,6 @@ _STANDARD_KEYS = {
 _NOT_CONTENT_TAXONOMIES = {"category", "post_tag", "nav_menu"}
 
 
-# libyaml's emitter when PyYAML has it (its wheels do): the pure-Python one was a
-# fifth of the Markdown writer's time.
-_BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-
-class _Dumper(_BaseDumper):  # type: ignore[misc,valid-type]
-    """YAML that keeps dates as ISO 8601 timestamps with their offset."""
-
-
-def _timestamp(dumper: yaml.SafeDumper, value: datetime) -> yaml.ScalarNode:
-    return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat())
-
-
-def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    # Multi-line text (a comment's message) as a literal block, as people write it.
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(datetime, _timestamp)
-_Dumper.add_representer(str, _text)
-
-
 def front_matter(data: dict[str, Any]) -> str:
     """``data`` as a YAML front matter block, quoted wherever YAML needs it.
 
@@ -76,8 +52,7 @@ def front_matter(data: dict[str, Any]) -> str:
     - x
     ---
     """
-    body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1 << 16)
-    return f"---\n{body}---\n"
+    return f"---\n{_yaml.dump(data)}---\n"
 
 
 def plain_text(fragment: str) -> str:
@@ -218,7 +193,7 @@ def comments_data(post: Post, options: WriteOptions) -> dict[str, Any]:
 def _sidecar(post: Post, options: WriteOptions) -> str:
     data = comments_data(post, options)
     if options.comments_file == "yaml":
-        return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1 << 16)
+        return _yaml.dump(data)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 

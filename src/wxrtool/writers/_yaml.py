@@ -1,0 +1,144 @@
+"""YAML for front matter and data files: PyYAML's output, the common case without PyYAML.
+
+Every document goes out as ``yaml.dump(data, Dumper=Dumper, sort_keys=False,
+allow_unicode=True, width=WIDTH)`` would write it. Front matter is a flat mapping of
+one-line strings, numbers, booleans, dates and lists of strings; for those,
+:func:`dump` writes the same bytes itself, deciding plain or single-quoted style by
+the rules of PyYAML's ``Emitter.analyze_scalar()`` and ``choose_scalar_style()``
+(libyaml's are the same). Anything else (nested mappings, line breaks, control
+characters, very long lines) goes to PyYAML. Its representer and emitter were most
+of a front matter's cost; tests/test_yaml.py compares both ways on generated data.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from datetime import datetime
+from typing import Any
+
+import yaml
+
+# libyaml's emitter when PyYAML has it (its wheels do).
+_BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+WIDTH = 1 << 16
+"""No folding: a line is only broken where the value has a line break."""
+
+
+class Dumper(_BaseDumper):  # type: ignore[misc,valid-type]
+    """YAML that keeps dates as ISO 8601 timestamps with their offset, text as written."""
+
+
+def _timestamp(dumper: yaml.SafeDumper, value: datetime) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat())
+
+
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # Multi-line text (a comment's message) as a literal block, as people write it.
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+Dumper.add_representer(datetime, _timestamp)
+Dumper.add_representer(str, _text)
+
+
+def dump(data: dict[str, Any]) -> str:
+    """``data`` as a YAML block mapping, byte for byte what PyYAML writes.
+
+    >>> print(dump({"title": "- a: b #c", "id": 7, "tags": ["x", "yes"]}), end="")
+    title: '- a: b #c'
+    id: 7
+    tags:
+    - x
+    - 'yes'
+    """
+    quick = _quick(data)
+    if quick is not None:
+        return quick
+    return str(yaml.dump(data, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=WIDTH))
+
+
+# -- the quick way ----------------------------------------------------------
+
+# What PyYAML writes without escapes, on one line: printable characters, with no
+# line break (U+0085, U+2028, U+2029 are breaks to YAML) and no byte-order mark.
+# libyaml escapes every character beyond the Basic Multilingual Plane (emoji...), so
+# those go the slow way, whichever emitter PyYAML has.
+_ONE_LINE = re.compile(r"[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*")
+_FIRST_INDICATORS = frozenset("#,[]{}&*!|>'\"%@`")
+_RESOLVER = yaml.resolver.Resolver()
+_STR = "tag:yaml.org,2002:str"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_LONGEST = 1 << 12  # far below WIDTH, counting the key and the indentation
+
+
+@functools.lru_cache(maxsize=4096)  # keys, types, statuses, authors, terms come again and again
+def _scalar(value: str) -> str | None:
+    """``value`` as PyYAML writes a plain or single-quoted scalar; ``None`` if it would not."""
+    if not value or len(value) > _LONGEST or not _ONE_LINE.fullmatch(value):
+        return None
+    return value if _plain_allowed(value) else "'" + value.replace("'", "''") + "'"
+
+
+def _plain_allowed(value: str) -> bool:
+    # analyze_scalar() for one line of printable characters, then choose_scalar_style():
+    # plain when no indicator forbids it in block context and the value reads back as
+    # a string (not a number, boolean, null, date...).
+    if value[0] == " " or value[-1] == " " or value.startswith(("---", "...")):
+        return False
+    first, second = value[0], value[1:2]
+    if first in _FIRST_INDICATORS:
+        return False
+    if first in "?:-" and second in ("", " "):
+        return False
+    if ": " in value or value.endswith(":") or " #" in value:
+        return False
+    return _implicit_tag(value) == _STR
+
+
+def _implicit_tag(text: str) -> str:
+    """What a plain scalar ``text`` reads back as (PyYAML's resolver)."""
+    return str(_RESOLVER.resolve(yaml.ScalarNode, text, (True, False)))  # type: ignore[no-untyped-call]
+
+
+def _value(value: Any) -> str | None:
+    """A mapping value or list item, on one line; ``None`` when it is not that simple."""
+    kind = type(value)
+    if kind is str:
+        return _scalar(value)
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return str(value)
+    if kind is datetime:
+        stamp: str = value.isoformat()
+        return stamp if _implicit_tag(stamp) == _TIMESTAMP else None
+    return None
+
+
+def _quick(data: dict[str, Any]) -> str | None:
+    lines = []
+    for key, value in data.items():
+        name = _scalar(key) if type(key) is str else None
+        if name is None or name[0] == "'" or len(name) > 128:  # (a longer key is written "? key")
+            return None
+        if type(value) is list:
+            if not value:
+                lines.append(f"{name}: []")
+                continue
+            lines.append(f"{name}:")
+            for item in value:
+                text = _value(item)
+                if text is None:
+                    return None
+                lines.append(f"- {text}")
+            continue
+        text = _value(value)
+        if text is None:
+            return None
+        lines.append(f"{name}: {text}")
+    if not lines:
+        return None
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,75 @@
+"""The front matter's quick YAML writes exactly what PyYAML writes, and reads back the same."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+import yaml
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from wxrtool.writers import _yaml
+
+# Characters that decide a scalar's style: indicators, spaces, breaks YAML knows
+# (U+0085, U+2028, U+2029), tabs, controls, the byte-order mark, non-ASCII letters.
+_TRICKY = list("aZ09 -?:#,[]{}&*!|>'\"%@`.~=<+_/\\\t\n\r\x00\x7f\x85\x9f\xa0\u2028\u2029\ufeff\ue000é漢😀")
+_WORDS = ["yes", "No", "ON", "off", "null", "Null", "~", "true", "1", "-1", "1.5", "1e3", "0x1F", "0o17", ".inf",
+          ".NaN", "2011-01-01", "2011-01-01 10:00:00", "<<", "=", "---", "...", "--- x", "... x", "-", "?", ":",
+          "- x", "? x", ": x", "x:", "x: y", "x #y", "x#y", "#x", "a:b", "http://x.org/a?b=c#d", "", " ", "x "]  # fmt: skip
+
+scalars = st.one_of(
+    st.text(alphabet=st.sampled_from(_TRICKY), max_size=12),
+    st.sampled_from(_WORDS),
+    st.text(max_size=20),
+    st.integers(),
+    st.booleans(),
+    st.none(),
+    st.datetimes(
+        timezones=st.sampled_from([None, UTC, timezone(timedelta(hours=-5)), timezone(timedelta(minutes=330))])
+    ),
+)
+values = st.one_of(scalars, st.lists(scalars, max_size=4), st.dictionaries(st.text(max_size=5), scalars, max_size=2))
+documents = st.dictionaries(st.one_of(st.sampled_from(["title", "tags", "x y", "yes", "-", "a:b"]), st.text(max_size=8)),
+                            values, max_size=6)  # fmt: skip
+
+
+def pyyaml(data: dict[str, Any]) -> str:
+    return str(yaml.dump(data, Dumper=_yaml.Dumper, sort_keys=False, allow_unicode=True, width=_yaml.WIDTH))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(documents)
+@example({"title": "- a: b #c", "tags": ["x", "yes", ""], "date": datetime(2011, 1, 2, 3, 4, 5, tzinfo=UTC)})
+@example({"title": "x" * 5000})
+@example({"k" * 200: "v"})
+@example({"tags": []})
+def test_same_bytes_as_pyyaml(data: dict[str, Any]) -> None:
+    assert _yaml.dump(data) == pyyaml(data)
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(_TRICKY), min_size=1, max_size=12), min_size=1, max_size=5))
+def test_reads_back(words: list[str]) -> None:
+    data = {"title": words[0], "tags": words}
+    assert yaml.safe_load(_yaml.dump(data)) == data
+
+
+def test_front_matter_takes_the_quick_way() -> None:
+    # A typical post's front matter never reaches PyYAML (the point of the module).
+    data = {
+        "title": "Klout Scores: 'meh', and #hashtags?",
+        "date": datetime(2011, 10, 27, 9, 5, tzinfo=timezone(timedelta(hours=-5))),
+        "slug": "klout",
+        "id": 1903,
+        "type": "post",
+        "status": "publish",
+        "author": "Jeff Turner",
+        "categories": ["Social Media", "Überlegungen"],
+        "tags": ["klout", "2011"],
+        "summary": "Why a score: it is not influence.",
+        "permalink": "https://www.example.com/2011/10/klout/",
+        "sticky": True,
+    }
+    quick = _yaml._quick(data)
+    assert quick is not None
+    assert quick == pyyaml(data)
