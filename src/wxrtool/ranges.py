@@ -94,7 +94,8 @@ def plan(source: Source, name: str, jobs: int, chunk: int | None = None) -> Plan
     Only an uncompressed file on disk of at least two chunks is cut; stdin,
     compressed files and exports without a ``<channel>`` in their first 64 KiB are
     read in one process. Ranges are :data:`CHUNK_BYTES` long, or shorter for a
-    small export, so that each process has a few.
+    small export, so that each process has a few; the last ``jobs`` chunks' worth
+    are cut four times finer.
     """
     if not isinstance(source, (str, os.PathLike)) or os.fspath(source) == "-" or not os.path.isfile(source):
         return None
@@ -110,13 +111,17 @@ def plan(source: Source, name: str, jobs: int, chunk: int | None = None) -> Plan
         if opening.startswith(_COMPRESSED) or found is None or opening.find(b">", found.start()) < 0:
             return None
         head = opening.find(b">", found.start()) + 1
+        step = chunk
         position = max(chunk, head)
-        while position < size - chunk // 2:
+        while position < size - step // 2:
             cut = _next_cut(f, position)
             if cut is None:
                 break
             starts.append(cut)
-            position = cut + chunk
+            # The last stretch in quarter ranges, so that no process waits long for the
+            # others to finish their last one.
+            step = chunk if size - cut > jobs * chunk else max(MIN_CHUNK_BYTES, chunk // 4)
+            position = cut + step
     if len(starts) < 2:
         return None
     return Plan(path=path, name=name, size=size, head=head, starts=tuple(starts))
