@@ -66,11 +66,11 @@ class PartsReader:
     """Records of a site split into parts, as one stream; ``repairs`` from every part."""
 
     def __init__(
-        self, parts: list[str], *, recover: bool = False, comments: bool = True, personal_data: bool = True
+        self, parts: list[str], *, recover: bool = False, light: bool = False, personal_data: bool = True
     ) -> None:
         self.parts = parts
         self.recover = recover
-        self.comments = comments
+        self.light = light
         self.personal_data = personal_data
         self.repairs: list[Repair] = []
 
@@ -79,7 +79,7 @@ class PartsReader:
             self.parts,
             recover=self.recover,
             repairs=self.repairs,
-            comments=self.comments,
+            light=self.light,
             personal_data=self.personal_data,
         )
 
@@ -89,7 +89,7 @@ def read_parts(
     *,
     recover: bool = False,
     repairs: list[Repair] | None = None,
-    comments: bool = True,
+    light: bool = False,
     personal_data: bool = True,
 ) -> Iterator[Record]:
     """Read the parts of one split export as one export.
@@ -102,7 +102,7 @@ def read_parts(
     have_site = False
     dates = DateResolver()
     for part in parts:
-        reader = Reader(part, recover=recover, dates=dates, comments=comments, personal_data=personal_data)
+        reader = Reader(part, recover=recover, dates=dates, light=light, personal_data=personal_data)
         for record in reader:
             if isinstance(record, Site):
                 if have_site:

@@ -80,10 +80,10 @@ def convert(
 
     personal = selection.personal_data
 
-    def open_reader(readable: Source, comments: bool = True) -> Reader | PartsReader:
+    def open_reader(readable: Source, light: bool = False) -> Reader | PartsReader:
         if parts:
-            return PartsReader(parts, recover=recover, comments=comments, personal_data=personal)
-        return Reader(readable, name, recover=recover, comments=comments, personal_data=personal)
+            return PartsReader(parts, recover=recover, light=light, personal_data=personal)
+        return Reader(readable, name, recover=recover, light=light, personal_data=personal)
 
     jobs = max(1, jobs)
     # An export on disk is read in byte ranges by the workers (see wxrtool.ranges) for
@@ -98,7 +98,7 @@ def convert(
     with reopenable(single) if fmt.needs_index and not parts else _as_is(single) as readable:
         index = SiteIndex()
         if fmt.needs_index:
-            index = (plan and ranges.index(plan, jobs)) or SiteIndex.build(open_reader(readable, comments=False))
+            index = (plan and ranges.index(plan, jobs)) or SiteIndex.build(open_reader(readable, light=True))
         options = WriteOptions(
             selection=selection,
             index=index,

@@ -188,13 +188,13 @@ def _read(
     options: WriteOptions,
     state: _State,
     make: Make[P],
-    comments: bool = True,
+    light: bool = False,
 ) -> _Range[P]:
     """``make`` applied to the selected records of range ``k``, read from ``state``."""
     dates = DateResolver(state.offset)
     personal = options.selection.personal_data
     document = io.BytesIO(_document(plan, k))
-    reader = Reader(document, plan.name, dates=dates, comments=comments, personal_data=personal, continuation=k > 0)
+    reader = Reader(document, plan.name, dates=dates, light=light, personal_data=personal, continuation=k > 0)
     selector = Selector(options.selection)
     selector.status.update(state.statuses)
     product = make(selector.apply(reader), options)
@@ -209,9 +209,9 @@ def _read(
     )
 
 
-def _in_worker(plan: Plan, k: int, make: Make[P], comments: bool) -> _Range[P] | None:
+def _in_worker(plan: Plan, k: int, make: Make[P], light: bool) -> _Range[P] | None:
     try:
-        return _read(plan, k, worker_options(), _State(), make, comments)
+        return _read(plan, k, worker_options(), _State(), make, light)
     except WXRError:
         # Not sent back as it is: the parser's error may hold what cannot be pickled,
         # and the main process reads the export again for the real error anyway.
@@ -232,7 +232,7 @@ def _guesses_held(result: _Range[P], state: _State, options: WriteOptions) -> bo
     return True
 
 
-def _in_order(plan: Plan, options: WriteOptions, make: Make[P], comments: bool = True) -> Iterator[_Range[P]]:
+def _in_order(plan: Plan, options: WriteOptions, make: Make[P], light: bool = False) -> Iterator[_Range[P]]:
     """Every range read by ``options.jobs`` workers, in order, its guesses checked.
 
     Raises :class:`RangeFailed` when a range does not parse. ``make`` must be a
@@ -244,13 +244,13 @@ def _in_order(plan: Plan, options: WriteOptions, make: Make[P], comments: bool =
     following = iter(range(len(plan.starts)))
     try:
         for k in following:
-            pending.append((k, pool.submit(_in_worker, plan, k, make, comments)))
+            pending.append((k, pool.submit(_in_worker, plan, k, make, light)))
             if len(pending) >= options.jobs * AHEAD:
                 break
         while pending:
             k, future = pending.popleft()
             for n in following:
-                pending.append((n, pool.submit(_in_worker, plan, n, make, comments)))
+                pending.append((n, pool.submit(_in_worker, plan, n, make, light)))
                 break
             try:
                 result = future.result()
@@ -258,7 +258,7 @@ def _in_order(plan: Plan, options: WriteOptions, make: Make[P], comments: bool =
                     raise RangeFailed(k)
                 if not _guesses_held(result, state, options):
                     wanted = {p: state.statuses[p] for p in result.assumed if p in state.statuses}
-                    result = _read(plan, k, options, _State(state.offset, wanted), make, comments)
+                    result = _read(plan, k, options, _State(state.offset, wanted), make, light)
                     result.reread = True
             except WXRError:
                 raise RangeFailed(k) from None
@@ -367,7 +367,7 @@ def index(plan: Plan, jobs: int) -> SiteIndex | None:
     options = WriteOptions(selection=Selection.everything(), jobs=jobs)
     whole = SiteIndex()
     try:
-        for result in _in_order(plan, options, _indexed, comments=False):
+        for result in _in_order(plan, options, _indexed, light=True):
             whole.merge(result.product)
     except RangeFailed:
         return None

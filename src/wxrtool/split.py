@@ -127,7 +127,7 @@ def split(source: Source, max_size: int, output: str, *, force: bool = False, re
     selection = Selection.everything()
     report = SplitReport()
     with reopenable(source) as readable:
-        index = SiteIndex.build(Reader(readable, name, recover=recover, comments=False))
+        index = SiteIndex.build(Reader(readable, name, recover=recover, light=True))
         plan = _plan(read(readable, name, recover=recover), max_size, index, selection)
         width = max(3, len(str(plan.count)))
         report.parts = [f"{stem}.{n + 1:0{width}d}.xml" for n in range(plan.count)]
