@@ -45,6 +45,7 @@ _PRESERVE = re.compile(r"<(script|style|svg).*?</\1>", re.S)
 _BR_AFTER_BLOCK = re.compile(r"(</?" + _ALLBLOCKS + r"[^>]*>)\s*<br />")
 _BR_BEFORE_BLOCK = re.compile(r"<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)")
 _TRAILING_BR_P = re.compile(r"\n</p>$")
+_NEWLINES = re.compile(r"\n\n+")
 # wp_spaces_regexp(): what WordPress counts as white space around shortcodes.
 _SPACES = "(?:[\r\n\t ]|\u00a0|&nbsp;)"
 
@@ -96,12 +97,19 @@ def _autop(text: str, br: bool, tags: bool) -> str:
             text += part[:start] + name
         text += last
 
+    # Each step below runs only where the text holds a literal its pattern needs
+    # (patterns are case-sensitive unless marked): the same result, without a scan
+    # that cannot match.
     if tags:
-        text = _BR_BR.sub("\n\n", text)
+        if "<br" in text:
+            text = _BR_BR.sub("\n\n", text)
         text = _BLOCK_OPEN.sub(lambda m: "\n\n" + m.group(1), text)
-        text = _BLOCK_CLOSE.sub(lambda m: m.group(1) + "\n\n", text)
-        text = _HR.sub(lambda m: m.group(1) + "\n\n", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if "</" in text:
+            text = _BLOCK_CLOSE.sub(lambda m: m.group(1) + "\n\n", text)
+        if "<hr" in text:
+            text = _HR.sub(lambda m: m.group(1) + "\n\n", text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if tags:
         text = replace_in_html_tags(text, "\n", " <!-- wpnl --> ")
 
@@ -120,7 +128,8 @@ def _autop(text: str, br: bool, tags: bool) -> str:
         text = re.sub(r"\s*(<figcaption[^>]*>)", r"\1", text)
         text = re.sub(r"</figcaption>\s*", "</figcaption>", text)
 
-    text = re.sub(r"\n\n+", "\n\n", text)
+    if "\n\n\n" in text:
+        text = _NEWLINES.sub("\n\n", text)
     paragraphs = [p for p in _PARAGRAPHS.split(text) if p]
     text = "".join("<p>" + p.strip("\n") + "</p>\n" for p in paragraphs)
 
@@ -128,9 +137,11 @@ def _autop(text: str, br: bool, tags: bool) -> str:
     if tags:
         # Without markup of its own, each paragraph is <p>text</p> with text not
         # blank (those went just above), which none of these can match.
-        text = _UNCLOSED_P.sub(r"<p>\1</p></\2>", text)
+        if "</div>" in text or "</address>" in text or "</form>" in text:
+            text = _UNCLOSED_P.sub(r"<p>\1</p></\2>", text)
         text = _WRAPPED_BLOCK.sub(r"\1", text)
-        text = _WRAPPED_LI.sub(r"\1", text)
+        if "<p><li" in text:
+            text = _WRAPPED_LI.sub(r"\1", text)
         text = _P_BLOCKQUOTE.sub(r"<blockquote\1><p>", text)
         text = text.replace("</blockquote></p>", "</p></blockquote>")
         text = _P_BEFORE_BLOCK.sub(r"\1", text)
@@ -138,15 +149,19 @@ def _autop(text: str, br: bool, tags: bool) -> str:
 
     if br:
         if tags:
-            text = _PRESERVE.sub(lambda m: m.group(0).replace("\n", "<WPPreserveNewline />"), text)
-            text = text.replace("<br>", "<br />").replace("<br/>", "<br />")
+            if "<s" in text:
+                text = _PRESERVE.sub(lambda m: m.group(0).replace("\n", "<WPPreserveNewline />"), text)
+            if "<br" in text:
+                text = text.replace("<br>", "<br />").replace("<br/>", "<br />")
         text = newlines_to_br(text)
-        if tags:
+        if tags and "<WPPreserveNewline />" in text:
             text = text.replace("<WPPreserveNewline />", "\n")
 
-    text = _BR_AFTER_BLOCK.sub(r"\1", text)
-    text = _BR_BEFORE_BLOCK.sub(r"\1", text)
-    text = _TRAILING_BR_P.sub("</p>", text)
+    if "<br />" in text:
+        text = _BR_AFTER_BLOCK.sub(r"\1", text)
+        text = _BR_BEFORE_BLOCK.sub(r"\1", text)
+    if text.endswith(("\n</p>", "\n</p>\n")):  # ($ matches before a last newline too)
+        text = _TRAILING_BR_P.sub("</p>", text)
 
     for name, original in pre_tags.items():
         text = text.replace(name, original)
