@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import __version__, stats, writers
+from . import __version__, writers
 from .batch import convert_sites, group_inputs
 from .convert import convert as convert_export
 from .errors import WXRError
@@ -329,6 +329,8 @@ def stats_command(file: str, as_json: bool, recover: bool) -> None:
 
     Everything is counted, whatever its status.
     """
+    from . import stats
+
     numbers = stats.collect(file, recover=recover)
     if as_json:
         click.echo(json.dumps(numbers, ensure_ascii=False, indent=2))
@@ -368,6 +370,8 @@ def validate_command(files: tuple[str, ...], as_json: bool, html_path: str | Non
             err=True,
         )
     if html_path:
+        from . import stats
+
         pages = []
         for name, problems in results.items():
             fatal = any(p.severity == "error" and p.post_id is None for p in problems)

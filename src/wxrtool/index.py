@@ -13,8 +13,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from .content.shortcodes import Attachment
 from .records import Author, Post, Record, Term
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """What a shortcode handler may need to know about an attachment (see :mod:`.content.shortcodes`)."""
+
+    id: int
+    url: str
+    title: str = ""
+    alt: str = ""
+    caption: str = ""
+    parent: int = 0
+    menu_order: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from ..index import Attachment
+
 _ATTRS = re.compile(
     r"""([\w-]+)\s*=\s*"([^"]*)"(?:\s|$)"""
     r"""|([\w-]+)\s*=\s*'([^']*)'(?:\s|$)"""
@@ -25,19 +27,6 @@ _ATTRS = re.compile(
 )
 # Any shortcode-looking tag, for counting: a name that starts with a letter.
 _ANY = re.compile(r"\[(\[?)([A-Za-z][\w-]*)(?![\w-])[^\]\[]*\]")
-
-
-@dataclass(frozen=True)
-class Attachment:
-    """What a shortcode handler may need to know about an attachment."""
-
-    id: int
-    url: str
-    title: str = ""
-    alt: str = ""
-    caption: str = ""
-    parent: int = 0
-    menu_order: int = 0
 
 
 @dataclass
