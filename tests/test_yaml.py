@@ -43,6 +43,8 @@ def pyyaml(data: dict[str, Any]) -> str:
 @example({"title": "- a: b #c", "tags": ["x", "yes", ""], "date": datetime(2011, 1, 2, 3, 4, 5, tzinfo=UTC)})
 @example({"title": "x" * 5000})
 @example({"k" * 200: "v"})
+@example({"k" * 127: "v", "l" * 128: "w"})
+@example({"漢" * 42: "v", "字" * 43: "w"})
 @example({"tags": []})
 def test_same_bytes_as_pyyaml(data: dict[str, Any]) -> None:
     assert _yaml.dump(data) == pyyaml(data)

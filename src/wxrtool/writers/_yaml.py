@@ -122,7 +122,9 @@ def _quick(data: dict[str, Any]) -> str | None:
     lines = []
     for key, value in data.items():
         name = _scalar(key) if type(key) is str else None
-        if name is None or name[0] == "'" or len(name) > 128:  # (a longer key is written "? key")
+        # A key must be short to be simple, or it is written "? key": under 128 characters
+        # for PyYAML's emitter, at most 128 bytes for libyaml's.
+        if name is None or name[0] == "'" or len(name.encode()) >= 128:
             return None
         if type(value) is list:
             if not value:
