@@ -16,7 +16,7 @@ from typing import TypeVar
 from .records import Author, Post, Record, Term
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Attachment:
     """What a shortcode handler may need to know about an attachment (see :mod:`.content.shortcodes`)."""
 
@@ -37,7 +37,6 @@ class ItemInfo:
     slug: str
     parent: int
     status: str
-    title: str
 
 
 @dataclass
@@ -63,9 +62,7 @@ class SiteIndex:
         for record in records:
             if isinstance(record, Post):
                 index.creators.add(record.author)
-                index.items.setdefault(
-                    record.id, ItemInfo(record.type, record.slug, record.parent, record.status, record.title)
-                )
+                index.items.setdefault(record.id, ItemInfo(record.type, record.slug, record.parent, record.status))
                 if record.type == "attachment":
                     index.attachments.setdefault(
                         record.id,

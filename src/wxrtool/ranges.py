@@ -61,7 +61,7 @@ T = TypeVar("T")
 Make = Callable[[Iterator[Record], WriteOptions], P]
 """What a range's selected records become (a module-level function: workers get it by name)."""
 
-CHUNK_BYTES = 4 * 1024 * 1024  # per range: a few hundred items; the output of one is held in memory
+CHUNK_BYTES = 2 * 1024 * 1024  # per range: about 150 items; their renders (some 6 MB as str) wait in memory
 MIN_CHUNK_BYTES = 512 * 1024  # below this, starting the workers costs more than they save
 
 _HEAD_BYTES = 64 * 1024  # where the channel's start tag must be

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from sys import intern
 from typing import Any
 
 from lxml import etree
@@ -377,12 +378,12 @@ class Reader:
                 excerpt = text(child)
             elif name == "wp:postmeta":
                 meta_elems.append(child)
-        kind = f.get("wp:post_type") or "post"
+        kind = intern(f.get("wp:post_type") or "post")
         slug_raw = f.get("wp:post_name", "")
         return Post(
             id=quirks.parse_int(f.get("wp:post_id")),
             type=kind,
-            status=f.get("wp:status") or "draft",
+            status=intern(f.get("wp:status") or "draft"),
             title=f.get("title", ""),
             slug=quirks.decode_slug(slug_raw),
             slug_raw=slug_raw,
@@ -441,9 +442,10 @@ class Reader:
         slug_raw = f.get("wp:post_name", "")
         return Post(
             id=post_id,
-            # wp_insert_post()'s defaults for what an item leaves out.
-            type=f.get("wp:post_type") or "post",
-            status=f.get("wp:status") or "draft",
+            # wp_insert_post()'s defaults for what an item leaves out. (Types and
+            # statuses are a handful of words: one string each, not one per item.)
+            type=intern(f.get("wp:post_type") or "post"),
+            status=intern(f.get("wp:status") or "draft"),
             title=f.get("title", ""),
             slug=quirks.decode_slug(slug_raw),
             slug_raw=slug_raw,
@@ -460,8 +462,8 @@ class Reader:
             menu_order=quirks.parse_int(f.get("wp:menu_order")),
             password=f.get("wp:post_password", ""),
             sticky=quirks.parse_bool(f.get("wp:is_sticky")),
-            comment_status=f.get("wp:comment_status", ""),
-            ping_status=f.get("wp:ping_status", ""),
+            comment_status=intern(f.get("wp:comment_status", "")),
+            ping_status=intern(f.get("wp:ping_status", "")),
             attachment_url=f.get("wp:attachment_url", ""),
             terms=_unique_terms(terms),
             meta=tuple(meta),
