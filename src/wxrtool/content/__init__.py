@@ -22,7 +22,6 @@ from .sanitize import sanitize_comment_html
 
 if TYPE_CHECKING:
     from . import blocks as blocks
-    from .render import Context as Context
     from .render import _linked_plain_markdown as _linked_plain_markdown
     from .render import _plain as _plain
     from .render import comment_html as comment_html
@@ -30,6 +29,7 @@ if TYPE_CHECKING:
     from .render import plain_comment_markdown as plain_comment_markdown
     from .render import post_markdown as post_markdown
     from .render import render_post_html as render_post_html
+    from .shortcodes import Context as Context
 
 __all__ = [
     "Attachment",

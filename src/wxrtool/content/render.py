@@ -20,22 +20,11 @@ from __future__ import annotations
 
 import re
 
-from ..index import Attachment
 from . import blocks
 from .autop import shortcode_unautop, wpautop
 from .markdown import DEFAULT_ENGINE, html_to_markdown
 from .sanitize import make_clickable, sanitize_comment_html
 from .shortcodes import SHORTCODES, Context, do_shortcode, protect_code_shortcodes
-
-__all__ = [
-    "Attachment",
-    "Context",
-    "comment_html",
-    "comment_markdown",
-    "post_markdown",
-    "render_post_html",
-    "sanitize_comment_html",
-]
 
 
 def render_post_html(content: str, context: Context | None = None) -> str:
