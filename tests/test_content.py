@@ -9,8 +9,6 @@ from hypothesis import strategies as st
 from wxrtool.content import (
     Attachment,
     Context,
-    _linked_plain_markdown,
-    _plain,
     blocks,
     comment_html,
     comment_markdown,
@@ -19,6 +17,7 @@ from wxrtool.content import (
     render_post_html,
 )
 from wxrtool.content.markdown import code_language, fence, html_to_markdown
+from wxrtool.content.render import _linked_plain_markdown, _plain
 from wxrtool.content.shortcodes import find_shortcodes, parse_atts
 
 

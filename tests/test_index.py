@@ -10,7 +10,7 @@ import wxrtool
 from wxrtool.index import SiteIndex
 from wxrtool.read import Reader
 
-from .conftest import FIXTURE_FILES, SAMPLE_FILES, readable
+from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES, readable
 
 EXPORTS = [p for p in [*SAMPLE_FILES, *FIXTURE_FILES] if readable(p)]
 
@@ -28,3 +28,14 @@ def test_light_items_index_as_full_ones(path: Path) -> None:
 def test_light_items_carry_no_content(tmp_path: Path) -> None:
     post = next(r for r in Reader(SAMPLE_FILES[0], light=True) if isinstance(r, wxrtool.Post))
     assert (post.content_html, post.comments, post.terms, post.date) == ("", (), (), None)
+
+
+def test_comments_false_reads_the_items_without_their_responses() -> None:
+    # No pass of wxrtool's own uses it any more (index passes read light items), but
+    # Reader(comments=False) is public: same items, no comments or pings.
+    path = SAMPLES / "klout.xml"
+    full = [r for r in Reader(path) if isinstance(r, wxrtool.Post)]
+    bare = [r for r in Reader(path, comments=False) if isinstance(r, wxrtool.Post)]
+    assert [p.id for p in bare] == [p.id for p in full] and full[0].comments
+    assert all(p.comments == () and p.pings == () for p in bare)
+    assert [p.content_html for p in bare] == [p.content_html for p in full]

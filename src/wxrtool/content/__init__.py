@@ -21,9 +21,6 @@ from ..index import Attachment
 from .sanitize import sanitize_comment_html
 
 if TYPE_CHECKING:
-    from . import blocks as blocks
-    from .render import _linked_plain_markdown as _linked_plain_markdown
-    from .render import _plain as _plain
     from .render import comment_html as comment_html
     from .render import comment_markdown as comment_markdown
     from .render import plain_comment_markdown as plain_comment_markdown

@@ -1,11 +1,6 @@
-"""WordPress's stored HTML to the page it showed, and to Markdown (see :mod:`wxrtool.content`).
-
-The steps follow WordPress's ``the_content`` filters: block content is parsed and
-rendered per block (:mod:`.blocks`), classic content gets ``wpautop()`` and
-``shortcode_unautop()`` (:mod:`.autop`), then shortcodes are expanded
-(:mod:`.shortcodes`). :func:`post_markdown` turns the result into Markdown
-(:mod:`.markdown`). Comments go through the allow-list sanitizer first
-(:mod:`.sanitize`), then ``make_clickable()`` and ``wpautop()`` as on the blog.
+"""WordPress's stored HTML to the page it showed, and to Markdown: the steps of
+:mod:`wxrtool.content` put together. Comments are sanitised, then get
+``make_clickable()`` and ``wpautop()`` as on the blog.
 
 >>> print(post_markdown("Hello *you*\\n\\n[code lang=python]\\nif a < b:\\n    pass\\n[/code]"))
 Hello \\*you\\*
