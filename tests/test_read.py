@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import bz2
+import copy
 import gzip
 import io
 import lzma
+import pickle
+from dataclasses import fields
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
 import wxrtool
 from wxrtool import Author, CommentStatus, NotWXRError, ParseError, PingType, Post, Site, Term
+from wxrtool.index import SiteIndex
 
-from .conftest import SAMPLES
+from .conftest import SAMPLE_FILES, SAMPLES
 
 KLOUT = SAMPLES / "klout.xml"
 
@@ -263,3 +268,17 @@ def test_missing_file_is_a_clear_error(tmp_path) -> None:  # type: ignore[no-unt
 def test_empty_input_is_a_parse_error() -> None:
     with pytest.raises(ParseError):
         list(wxrtool.read(io.BytesIO(b"")))
+
+
+@pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda p: p.name)
+def test_records_pickle_and_copy_unchanged(path: Path) -> None:
+    """Records cross to worker processes pickled (``--jobs``): every field comes back,
+    and the index's tuples too."""
+    records = list(wxrtool.read(path))
+    index = SiteIndex.build(records)
+    for value in [*records, *index.attachments.values(), *index.items.values()]:
+        back = pickle.loads(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        assert type(back) is type(value)
+        assert back == value
+        assert [getattr(back, f.name) for f in fields(back)] == [getattr(value, f.name) for f in fields(value)]
+        assert copy.deepcopy(value) == value

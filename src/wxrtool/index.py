@@ -13,9 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from .records import Author, Post, Record, Term
+from .records import Author, Post, Record, Term, pickled_by_fields
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Attachment:
     """What a shortcode handler may need to know about an attachment (see :mod:`.content.shortcodes`)."""
@@ -29,6 +30,7 @@ class Attachment:
     menu_order: int = 0
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class ItemInfo:
     """Where an item sits: its type, slug, parent and status."""

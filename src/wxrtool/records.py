@@ -9,11 +9,31 @@ custom comment types) stay plain strings.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any, Union
+from operator import attrgetter
+from typing import Any, TypeVar, Union
 
 from .phpserial import decode_serialized, looks_serialized
+
+_D = TypeVar("_D")
+
+
+def pickled_by_fields(cls: type[_D]) -> type[_D]:
+    """Pickle a frozen, slotted dataclass as its class and field values.
+
+    Records cross between processes by the thousand (``--jobs``); the generic
+    ``__getstate__``/``__setstate__`` that dataclasses give slotted classes look the
+    fields up again for every record, which took twice as long as this.
+    """
+    names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+    values = attrgetter(*names)
+
+    def __reduce__(self: _D) -> tuple[type[_D], tuple[Any, ...]]:
+        return cls, values(self)
+
+    cls.__reduce__ = __reduce__  # type: ignore[assignment,method-assign]
+    return cls
 
 
 class CommentStatus(enum.StrEnum):
@@ -33,6 +53,7 @@ class PingType(enum.StrEnum):
     TRACKBACK = "trackback"
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Meta:
     """One ``wp:postmeta``, ``wp:commentmeta`` or ``wp:termmeta`` entry.
@@ -62,6 +83,7 @@ class Meta:
         return self.serialized and self.decoded is None and self.value.strip() != "N;"
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Site:
     """The channel header: the blog itself."""
@@ -77,6 +99,7 @@ class Site:
     exported: datetime | None = None
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Author:
     """A ``wp:author`` entry of the header (WXR 1.1 and later)."""
@@ -90,6 +113,7 @@ class Author:
     line: int | None = None
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Term:
     """A category, tag or custom taxonomy term declared in the header.
@@ -107,6 +131,7 @@ class Term:
     line: int | None = None
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class TermRef:
     """An item's ``<category domain=... nicename=...>`` reference to a term."""
@@ -116,6 +141,7 @@ class TermRef:
     name: str
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Comment:
     """A comment (``comment_type`` empty, ``comment`` or a custom type).
@@ -142,6 +168,7 @@ class Comment:
     line: int | None = None
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Ping:
     """A pingback or trackback: kept apart from comments, never threaded."""
@@ -162,6 +189,7 @@ class Ping:
     line: int | None = None
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Post:
     """An item of any ``post_type``: post, page, attachment, nav menu item, custom.

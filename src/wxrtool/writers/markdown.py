@@ -24,8 +24,8 @@ from typing import Any
 from ..content import Context, comment_html, comment_markdown, post_markdown
 from ..content.sanitize import clean_name, inline_text, safe_url
 from ..index import SiteIndex
-from ..records import Comment, Ping, Post, Record
-from ..threads import Thread, build_threads
+from ..records import Comment, CommentStatus, Ping, Post, Record
+from ..threads import Thread, build_threads, walk
 from . import _yaml
 from ._data import comment_dict, ping_dict
 from ._media import localize
@@ -135,19 +135,25 @@ def _who(name: str, url: str) -> str:
     return f"[{name}]({target})"
 
 
-def _thread(node: Thread[Comment], permalink: str, level: int, flavor: str = "commonmark") -> str:
-    c = node.comment
-    anchor = f'<a id="comment-{c.id}"></a>'
-    when = _when(c.date)
-    stamp = f"[{when}]({permalink}#comment-{c.id})" if permalink else when
-    head = f"- {anchor}**{_who(c.author, c.author_url)}** · {stamp}"
-    if c.status.value != "approved":
-        head += f" ({c.status.value})"
+def _comments(threads: list[Thread[Comment]], permalink: str, flavor: str = "commonmark") -> str:
+    """The threads as nested list items: each comment a head line, then its text and
+    its replies indented one level further (built line by line, each line indented once)."""
     pad = "    " if flavor == "python-markdown" else "  "
-    parts = [head, "", _indent(comment_markdown(c.content_html, flavor=flavor), pad)]
-    for reply in node.replies:
-        parts += ["", _indent(_thread(reply, permalink, level + 1, flavor), pad)]
-    return "\n".join(parts)
+    lines: list[str] = []
+    for node, above in walk(threads):
+        c = node.comment
+        indent = pad * len(above)
+        when = _when(c.date)
+        stamp = f"[{when}]({permalink}#comment-{c.id})" if permalink else when
+        head = f'{indent}- <a id="comment-{c.id}"></a>**{_who(c.author, c.author_url)}** · {stamp}'
+        if c.status != CommentStatus.APPROVED:
+            head += f" ({c.status.value})"
+        if lines:
+            lines.append("")
+        lines += [head, ""]
+        inner = indent + pad
+        lines += [inner + line if line else "" for line in comment_markdown(c.content_html, flavor=flavor).split("\n")]
+    return "\n".join(lines)
 
 
 def _ping(ping: Ping, flavor: str = "commonmark") -> str:
@@ -162,7 +168,7 @@ def responses_markdown(post: Post, flavor: str = "commonmark") -> str:
     sections = []
     threads = build_threads(post.comments)
     if threads:
-        sections.append("## Comments\n\n" + "\n\n".join(_thread(t, post.link, 0, flavor) for t in threads))
+        sections.append("## Comments\n\n" + _comments(threads, post.link, flavor))
     if post.pings:
         sections.append("## Pingbacks and trackbacks\n\n" + "\n\n".join(_ping(p, flavor) for p in post.pings))
     return "\n\n".join(sections)
