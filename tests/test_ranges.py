@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
+import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wxrtool import convert, ranges, read, writers
 from wxrtool.errors import ParseError
 from wxrtool.index import SiteIndex
+from wxrtool.read import Reader
 from wxrtool.records import Post
 from wxrtool.selection import Selection
 from wxrtool.writers._options import WriteOptions
@@ -253,3 +259,75 @@ def test_the_index_from_ranges_is_the_index_of_one_pass(source: Path) -> None:
     for name in ("authors", "attachments", "items", "term_slugs"):
         assert list(getattr(merged, name).items()) == list(getattr(whole, name).items())
     assert merged.creators == whole.creators
+
+
+# -- the index's lighter document -------------------------------------------------
+
+TRICKY = [
+    "<wp:comment>", "</wp:comment>", "<content:encoded>", "</content:encoded>", "<![CDATA[", "]]>",
+    "<!--", "-->", "<?php", "?>", "<", ">", "&", "text", "\n", " ",
+]  # fmt: skip
+
+
+def cdata(text: str) -> str:
+    return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def tricky_item(n: int, texts: list[str], markup: bool) -> str:
+    """An item whose title, content, excerpt, meta and comments hold ``texts``; with
+    ``markup``, XML comments and a processing instruction between its elements too."""
+    extra = "<!-- </wp:comment> <![CDATA[ -->" if markup else ""
+    pi = "<?note </content:encoded> ?>" if markup else ""
+    comments = "".join(
+        f"<wp:comment>{extra}<wp:comment_id>{n * 10 + i}</wp:comment_id>"
+        f"<wp:comment_content>{cdata(text)}</wp:comment_content>{pi}</wp:comment>\n"
+        for i, text in enumerate(texts)
+    )
+    return (
+        f"<item><title>{cdata(texts[0])}</title>{extra}"
+        f"<content:encoded>{cdata(texts[-1])}{cdata(texts[0])}</content:encoded>{pi}"
+        f"<excerpt:encoded>{cdata(texts[-1])}</excerpt:encoded>"
+        f"<wp:post_id>{n}</wp:post_id><wp:post_type>attachment</wp:post_type><wp:post_parent>1</wp:post_parent>"
+        f"<wp:attachment_url>{cdata('http://example.com/' + str(n))}</wp:attachment_url>"
+        f"{comments}"
+        f"<wp:postmeta><wp:meta_key>_wp_attachment_image_alt</wp:meta_key>"
+        f"<wp:meta_value>{cdata(texts[len(texts) // 2])}</wp:meta_value></wp:postmeta>"
+        f"<wp:post_name>{cdata(texts[0])}</wp:post_name></item>\n"
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.lists(st.lists(st.sampled_from(TRICKY), max_size=8).map("".join), min_size=1, max_size=4), max_size=5),
+    st.lists(st.booleans(), min_size=5, max_size=5),
+)
+def test_cutting_the_bodies_never_changes_the_light_read(items: list[list[str]], markup: list[bool]) -> None:
+    """Whatever the text holds, the light read of the cut document is the light read of
+    the whole one: cuts happen only where they are certain."""
+    body = "".join(tricky_item(n + 1, texts, markup[n]) for n, texts in enumerate(items)).encode()
+    tail = b"</channel></rss>\n"
+    whole = list(read_light(HEAD.encode() + body + tail))
+    cut = ranges.without_bodies(body)
+    assert list(read_light(HEAD.encode() + cut + tail)) == whole
+    if not any(markup[: len(items)]) and items:
+        assert b"<wp:comment_id>" not in cut  # (and cuts do happen)
+
+
+def read_light(document: bytes) -> Iterator[object]:
+    """The light read's records, without their line numbers (which the cut changes and
+    the index does not keep)."""
+    for record in Reader(io.BytesIO(document), "test", light=True):
+        yield dataclasses.replace(record, line=None) if isinstance(record, Post) else record
+
+
+def test_the_index_parses_ranges_without_their_bodies(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    source = export(tmp_path / "many.xml", [item(n, content="x" * 500) for n in range(1, 200)])
+    monkeypatch.setattr(ranges, "CHUNK_BYTES", 8192)
+    monkeypatch.setattr(ranges, "MIN_CHUNK_BYTES", 8192)
+    plan = ranges.plan(source, source.name, 2)
+    assert plan is not None and len(plan.starts) > 3
+    for k in range(len(plan.starts)):
+        full, light = ranges._document(plan, k), ranges._document(plan, k, light=True)
+        assert b"<wp:comment>" in full and b"<content:encoded>" in full
+        assert b"<wp:comment>" not in light and b"<content:encoded>" not in light
+        assert light.count(b"<wp:post_id>") == full.count(b"<wp:post_id>")

@@ -52,6 +52,8 @@ def make_clickable(text: str) -> str:
     >>> make_clickable('see http://example.com/a. or <a href="http://x">http://x</a>')
     'see <a href="http://example.com/a">http://example.com/a</a>. or <a href="http://x">http://x</a>'
     """
+    if "://" not in text:
+        return text  # no address to link (most comments)
     parts = _LINK_OR_TAG.split(text)
     for i in range(0, len(parts), 2):
         parts[i] = _URL.sub(_link, parts[i])
