@@ -98,9 +98,22 @@ def _plain_allowed(value: str) -> bool:
     return _implicit_tag(value) == _STR
 
 
+# The resolver looks only at the patterns filed under a scalar's first character: text
+# starting with any other (most titles and slugs) is a string without asking it.
+_RESOLVED_FIRSTS = frozenset(_RESOLVER.yaml_implicit_resolvers)
+_ANY_FIRST = None in _RESOLVED_FIRSTS or bool(_RESOLVER.yaml_path_resolvers)
+
+
 def _implicit_tag(text: str) -> str:
     """What a plain scalar ``text`` reads back as (PyYAML's resolver)."""
+    if text and text[0] not in _RESOLVED_FIRSTS and not _ANY_FIRST:
+        return _STR
     return str(_RESOLVER.resolve(yaml.ScalarNode, text, (True, False)))  # type: ignore[no-untyped-call]
+
+
+# isoformat() of a datetime with a whole-minute offset or none: always a timestamp to
+# the resolver (its pattern takes these and more).
+_ISO_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:[+-]\d\d:\d\d)?")
 
 
 def _value(value: Any) -> str | None:
@@ -114,7 +127,7 @@ def _value(value: Any) -> str | None:
         return str(value)
     if kind is datetime:
         stamp: str = value.isoformat()
-        return stamp if _implicit_tag(stamp) == _TIMESTAMP else None
+        return stamp if _ISO_STAMP.fullmatch(stamp) or _implicit_tag(stamp) == _TIMESTAMP else None
     return None
 
 
