@@ -52,10 +52,8 @@ def pages() -> list[tuple[str, str]]:
             for record in wxrtool.read(path):
                 if isinstance(record, wxrtool.Post):
                     found.append((f"{path.name}#{record.id}", render_post_html(record.content_html)))
-                    found += [
-                        (f"{path.name}#{record.id}/{c.id}", comment_html(c.content_html))
-                        for c in (*record.comments, *record.pings)
-                    ]
+                    responses: list[wxrtool.Comment | wxrtool.Ping] = [*record.comments, *record.pings]
+                    found += [(f"{path.name}#{record.id}/{c.id}", comment_html(c.content_html)) for c in responses]
         except wxrtool.WXRError:
             pass
     return found

@@ -15,12 +15,11 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 import lxml.html
-from lxml import etree
 
 _SPACE = re.compile(r"\s+")
 
 
-def _text(element: etree._Element) -> str:
+def _text(element: lxml.html.HtmlElement) -> str:
     element = copy.deepcopy(element)
     for nested in [e for e in element.iter("ul", "ol") if e is not element]:
         nested.drop_tree()  # a nested list's items are counted as items of their own
