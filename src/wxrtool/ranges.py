@@ -226,17 +226,14 @@ def without_bodies(data: bytes, start: int = 0) -> bytes:
     while content >= 0 or comment >= 0:
         is_content = comment < 0 or 0 <= content < comment
         at = content if is_content else comment
-        section = _open_cdata(data, pos, at)
-        if section == -2:
+        tag = _outside_cdata(data, pos, at, _CONTENT[0] if is_content else _COMMENT[0])
+        if tag == -2:
             break
-        if section >= 0:  # the tag is text of a CDATA section: look past the section
-            close = data.find(_CDATA_CLOSE, at)
-            if close < 0:
-                break
+        if tag != at:  # that one was text of a CDATA section
             if is_content:
-                content = data.find(_CONTENT[0], close)
+                content = tag
             else:
-                comment = data.find(_COMMENT[0], close)
+                comment = tag
             continue
         if is_content:
             after = _content_end(data, at + len(_CONTENT[0]))
@@ -286,21 +283,25 @@ def _open_cdata(data: bytes, start: int, end: int) -> int:
         position = close + len(_CDATA_CLOSE)
 
 
+def _outside_cdata(data: bytes, start: int, found: int, needle: bytes) -> int:
+    """The first ``needle`` from ``found`` (where one is, or -1) that lies outside CDATA,
+    ``start`` lying outside it: -1 for none, -2 when unsure (see :func:`_open_cdata`)."""
+    while found >= 0:
+        section = _open_cdata(data, start, found)
+        if section < 0:
+            return found if section == -1 else -2
+        # Text of a CDATA section: look past the section's end.
+        close = data.find(_CDATA_CLOSE, found)
+        found = data.find(needle, close) if close >= 0 else -1
+    return -1
+
+
 def _comment_end(data: bytes, position: int) -> int:
     """Where the ``wp:comment`` element whose children start at ``position`` ends
-    (after its end tag): its first end tag outside CDATA; -1 when unsure."""
+    (after its end tag): its first end tag outside CDATA; -1 when none or unsure."""
     close = _COMMENT[1]
-    end = data.find(close, position)
-    while end >= 0:
-        section = _open_cdata(data, position, end)
-        if section == -1:
-            return end + len(close)
-        if section == -2:
-            return -1
-        # The tag is text of a CDATA section: look past the section's end.
-        cdata_end = data.find(_CDATA_CLOSE, end)
-        end = data.find(close, cdata_end) if cdata_end >= 0 else -1
-    return -1
+    end = _outside_cdata(data, position, data.find(close, position), close)
+    return end + len(close) if end >= 0 else -1
 
 
 def _content_end(data: bytes, position: int) -> int:

@@ -153,9 +153,7 @@ def _comments(threads: list[Thread[Comment]], permalink: str, flavor: str = "com
             head += f" ({c.status.value})"
         if lines:
             lines.append("")
-        lines += [head, ""]
-        inner = indent + pad
-        lines += [inner + line if line else "" for line in comment_markdown(c.content_html, flavor=flavor).split("\n")]
+        lines += [head, "", _indent(comment_markdown(c.content_html, flavor=flavor), indent + pad)]
     return "\n".join(lines)
 
 
