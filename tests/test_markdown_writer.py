@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 import wxrtool
 from wxrtool.errors import OutputError
+from wxrtool.writers._output import MANIFEST
 from wxrtool.writers._paths import safe_component
 
 from .conftest import GOLDEN, SAMPLE_FILES, SAMPLES
@@ -174,6 +175,7 @@ def test_hostile_slugs_stay_inside(tmp_path: Path) -> None:
     out = tmp_path / "inside" / "site"
     wxrtool.convert(io.BytesIO(export), "markdown", str(out))
     written = tree(out)
+    assert sorted(json.loads(written.pop(MANIFEST))["files"]) == sorted(written)
     assert len(written) == len(HOSTILE_SLUGS)
     assert sorted(os.listdir(tmp_path)) == ["inside"] and sorted(os.listdir(tmp_path / "inside")) == ["site"]
     for relative in written:
@@ -191,8 +193,12 @@ def test_non_empty_folder_refused_unless_forced(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="not empty"):
         wxrtool.convert(KLOUT, "markdown", str(out))
     assert tree(out) == {"keep.txt": "mine"}
+    with pytest.raises(OutputError, match="wxrtool did not write it"):
+        wxrtool.convert(KLOUT, "markdown", str(out), force=True)  # not an earlier output: kept
+    (out / "keep.txt").unlink()
+    wxrtool.convert(KLOUT, "markdown", str(out))
     wxrtool.convert(KLOUT, "markdown", str(out), force=True)
-    assert "keep.txt" not in tree(out)
+    assert MANIFEST in tree(out)
 
 
 def test_failure_leaves_no_folder(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import WXRError
+from .processes import start_worker
 from .quirks import DateResolver
 from .read import Reader
 from .records import Author, Record, Site, Term
@@ -39,7 +40,7 @@ def group_inputs(arguments: list[str]) -> list[list[str]]:
     files: list[str] = []
     for argument in arguments:
         if argument != "-" and os.path.isdir(argument):
-            files += sorted(os.path.join(argument, n) for n in os.listdir(argument) if _EXPORT.search(n))
+            files += _exports_in(argument)
         elif any(ch in argument for ch in "*?[") and not os.path.exists(argument):
             matches = sorted(glob.glob(argument))
             if not matches:
@@ -53,6 +54,23 @@ def group_inputs(arguments: list[str]) -> list[list[str]]:
         key = m.group("stem") if m else path
         sites.setdefault(key, []).append(path)
     return [sorted(parts) for parts in sites.values()]
+
+
+def _exports_in(folder: str) -> list[str]:
+    try:
+        names = os.listdir(folder)
+    except OSError as exc:
+        raise WXRError(
+            f"cannot read the folder: {exc.strerror or exc}", file=folder, hint="check its permissions"
+        ) from None
+    found = sorted(os.path.join(folder, n) for n in names if _EXPORT.search(n))
+    if not found:
+        raise WXRError(
+            "the folder holds no export (no *.xml, *.xml.gz, *.xml.bz2 or *.xml.xz file)",
+            file=folder,
+            hint="give the export file itself, or a folder of exports",
+        )
+    return found
 
 
 def site_name(parts: list[str]) -> str:
@@ -177,5 +195,5 @@ def convert_sites(
             return list(client.gather(futures))
     if jobs <= 1 or len(sites) == 1:
         return [convert_site(parts, to, out, options) for parts, out in zip(sites, outputs, strict=True)]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=start_worker) as pool:
         return list(pool.map(convert_site, sites, [to] * len(sites), outputs, [options] * len(sites)))

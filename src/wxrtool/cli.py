@@ -20,7 +20,8 @@ import click
 from . import __version__, writers
 from .batch import convert_sites, group_inputs
 from .convert import convert as convert_export
-from .errors import WXRError
+from .errors import WXRError, system_error
+from .processes import Stopped, exit_status, stop_on_sigterm
 from .selection import Selection
 from .writers._output import text_output
 from .writers._paths import DEFAULT_TEMPLATE
@@ -56,9 +57,13 @@ class _Group(click.Group):
             raise click.ClickException(str(exc)) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
-        except KeyboardInterrupt:
-            click.echo("Interrupted.", err=True)
-            sys.exit(130)
+        except KeyboardInterrupt as exc:
+            click.echo("Stopped." if isinstance(exc, Stopped) else "Interrupted.", err=True)
+            sys.exit(exit_status(exc))
+        except OSError as exc:
+            if ctx.params.get("traceback"):
+                raise
+            raise click.ClickException(str(system_error(exc))) from None
         except Exception as exc:
             if ctx.params.get("traceback"):
                 raise
@@ -77,6 +82,7 @@ def main(traceback: bool) -> None:
     Reads WordPress exports (WXR 1.0-1.2, WordPress.com, WP-CLI; gzip, bzip2
     and xz) in constant memory and writes them in other formats.
     """
+    stop_on_sigterm()
 
 
 def _statuses(values: tuple[str, ...]) -> frozenset[str] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import time
@@ -79,6 +80,7 @@ def convert(
     single: Source = parts[0] if parts else source  # type: ignore[assignment]
 
     personal = selection.personal_data
+    inputs = parts or ([os.fspath(single)] if isinstance(single, (str, os.PathLike)) else [])
 
     def open_reader(readable: Source, light: bool = False) -> Reader | PartsReader:
         if parts:
@@ -112,13 +114,18 @@ def convert(
         )
 
         def emit(records: Iterable[Record]) -> None:
-            if fmt.target == "directory":
-                assert output is not None
-                with dir_output(output, force=force) as folder:
-                    fmt.write(records, folder, options)
-            else:
-                with text_output(output) as stream:
-                    fmt.write(records, stream, options)
+            # The redirect file is written before the output is put in place and put in
+            # place after it: a failure of either leaves both as they were.
+            with _redirect_file(redirects) as write_redirects:
+                if fmt.target == "directory":
+                    assert output is not None
+                    with dir_output(output, force=force, inputs=inputs) as folder:
+                        fmt.write(records, folder, options)
+                        write_redirects(options.urls)
+                else:
+                    with text_output(output) as stream:
+                        fmt.write(records, stream, options)
+                        write_redirects(options.urls)
 
         account = selector.account
         reader = open_reader(readable)
@@ -143,10 +150,6 @@ def convert(
                 options = dataclasses.replace(options, urls=type(options.urls)(), media_copied={}, media_missing={})
         if not done:
             emit(records)
-    if redirects is not None:
-        style, path = redirects
-        with text_output(path) as stream:
-            stream.write(render_redirects(style, options.urls))
     account = selector.account
     account.repairs = reader.repairs
     account.media_copied = len(options.media_copied)
@@ -184,6 +187,21 @@ def _reporting(
             last = now
         yield record
     report(reader.bytes_read, total, account.read["items"])
+
+
+@contextlib.contextmanager
+def _redirect_file(redirects: tuple[str, str] | None) -> Iterator[Callable[[dict[int, tuple[str, str]]], None]]:
+    """A function that writes the redirect rules (nothing without ``redirects``), in place when the block ends."""
+    if redirects is None:
+        yield lambda urls: None
+        return
+    style, path = redirects
+    with text_output(path) as stream:
+
+        def write(urls: dict[int, tuple[str, str]]) -> None:
+            stream.write(render_redirects(style, urls))
+
+        yield write
 
 
 class _as_is:

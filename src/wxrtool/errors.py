@@ -6,6 +6,7 @@ column) and what to try next, so the command line can print one actionable line.
 
 from __future__ import annotations
 
+import errno
 import re
 
 _CONTROL = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
@@ -69,3 +70,35 @@ class NotWXRError(WXRError, ValueError):
 
 class OutputError(WXRError, OSError):
     """The output cannot be written where asked."""
+
+
+class SystemLimitError(WXRError, OSError):
+    """The system refused: disk full, a name too long, too many open files, no permission."""
+
+
+# What the system said, in words a user can act on: (message, what to do).
+_SYSTEM_ERRORS = {
+    errno.ENOSPC: ("no space left on the disk", "free some space or write elsewhere; no earlier output was replaced"),
+    errno.EDQUOT: ("the disk quota is used up", "free some space or write elsewhere; no earlier output was replaced"),
+    errno.ENAMETOOLONG: ("a file name is too long for this file system", "use a shorter -o path or --path-template"),
+    errno.EMFILE: ("too many open files", "raise the limit (ulimit -n 4096) or use fewer --jobs"),
+    errno.ENFILE: ("too many open files on this system", "close other programs or use fewer --jobs"),
+    errno.EACCES: ("permission denied", "check the file's permissions, or write elsewhere"),
+    errno.EPERM: ("operation not permitted", "check the file's permissions, or write elsewhere"),
+    errno.EROFS: ("the file system is read-only", "write elsewhere"),
+    errno.ENOENT: ("no such file or folder", "check the path"),
+    errno.EISDIR: ("this is a folder, not a file", "give a file"),
+    errno.ENOTDIR: ("a part of this path is not a folder", "check the path"),
+    errno.EIO: ("the device reported an input/output error", "check the disk"),
+}
+
+
+def system_error(exc: OSError) -> WXRError:
+    """An :class:`OSError` as a one-line :class:`WXRError` naming the file and what to do.
+
+    >>> print(system_error(OSError(errno.ENOSPC, "No space left on device", "site/posts/a.md")))
+    site/posts/a.md: no space left on the disk (free some space or write elsewhere; no earlier output was replaced)
+    """
+    message, hint = _SYSTEM_ERRORS.get(exc.errno or 0, (exc.strerror or str(exc), None))
+    name = exc.filename if isinstance(exc.filename, str) else None
+    return SystemLimitError(message, file=name or "<system>", hint=hint)

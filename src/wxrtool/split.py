@@ -133,27 +133,39 @@ def split(source: Source, max_size: int, output: str, *, force: bool = False, re
         report.parts = [f"{stem}.{n + 1:0{width}d}.xml" for n in range(plan.count)]
         report.items = [0] * plan.count
         sizes = [0] * plan.count
-        with dir_output(output, force=force) as folder:
-            files: list[TextIO] = []
+        with dir_output(output, force=force, inputs=[name]) as folder:
+            # One part open at a time (a thousand parts would pass the open-file limit):
+            # the items of a part mostly come together, and a family member that comes
+            # after its part was left reopens it and is appended.
+            started: set[int] = set()
+            current = -1
+            stream: TextIO | None = None
             try:
-                for part_name in report.parts:
-                    files.append(folder.open_text(part_name))
-                    files[-1].write(plan.header)
                 position = 0
                 for record in read(readable, name, recover=recover):
                     if not isinstance(record, Post):
                         continue
                     part = plan.part_of[position]
+                    if part != current:
+                        if stream is not None:
+                            stream.close()
+                        stream = folder.open_text(report.parts[part], append=part in started)
+                        if part not in started:
+                            stream.write(plan.header)
+                            started.add(part)
+                        current = part
                     text = item_xml(record, index)
-                    files[part].write(text)
+                    assert stream is not None
+                    stream.write(text)
                     sizes[part] += len(text.encode("utf-8"))
                     report.items[part] += 1
                     position += 1
-                for f in files:
-                    f.write(FOOTER)
             finally:
-                for f in files:
-                    f.close()
+                if stream is not None:
+                    stream.close()
+            for part, part_name in enumerate(report.parts):
+                with folder.open_text(part_name, append=part in started) as end:
+                    end.write(FOOTER if part in started else plan.header + FOOTER)
     header_bytes = len(plan.header.encode("utf-8")) + len(FOOTER)
     report.oversized = [p for p, size in zip(report.parts, sizes, strict=True) if size + header_bytes > max_size]
     return report

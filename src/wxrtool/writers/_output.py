@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from importlib import resources
 from typing import TextIO
 
@@ -60,22 +61,34 @@ def text_output(path: str | None) -> Iterator[TextIO]:
         raise
 
 
+MANIFEST = ".wxrtool-manifest.json"
+
+
 class OutputDir:
     """A folder being written: files go to a temporary folder that replaces the target at the end.
 
     A failure leaves the target as it was. A target that exists and is not empty
-    is refused unless ``force``, which replaces it whole.
+    is refused unless ``force``, and even then only a folder wxrtool wrote itself
+    is replaced (see :func:`check_replaceable`): each output keeps a manifest of its
+    files, :data:`MANIFEST`. A target that is a symbolic link keeps its link; the
+    folder it points to is the one replaced.
     """
 
-    def __init__(self, path: str, *, force: bool = False) -> None:
+    def __init__(self, path: str, *, force: bool = False, inputs: Iterable[str] = ()) -> None:
         self.target = os.path.abspath(path)
+        if os.path.islink(self.target):
+            self.target = os.path.realpath(self.target)
         self.force = force
         if os.path.exists(self.target) and not os.path.isdir(self.target):
             raise OutputError("the output exists and is not a folder", file=path, hint="give a folder name")
-        if os.path.isdir(self.target) and os.listdir(self.target) and not force:
-            raise OutputError(
-                "the output folder is not empty", file=path, hint="choose another folder, or add --force to replace it"
-            )
+        if os.path.isdir(self.target) and os.listdir(self.target):
+            if not force:
+                raise OutputError(
+                    "the output folder is not empty",
+                    file=path,
+                    hint="choose another folder, or add --force to replace it",
+                )
+            check_replaceable(path, self.target, inputs)
         parent = os.path.dirname(self.target)
         try:
             os.makedirs(parent, exist_ok=True)
@@ -87,6 +100,7 @@ class OutputDir:
                 hint="check that the folder exists and is writable",
             ) from None
         self._folder = ""  # the last folder made: files come grouped by folder
+        self.files: list[str] = []  # every file written, relative: the manifest
 
     def _make_folder_of(self, path: str) -> None:
         folder = os.path.dirname(path)
@@ -100,25 +114,35 @@ class OutputDir:
         self._make_folder_of(path)
         with open(path, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
+        self.files.append(relative)
 
     def copy_file(self, source: str, relative: str) -> None:
         """Copy the file ``source`` to ``relative`` inside the folder."""
         target = os.path.join(self.root, relative)
         self._make_folder_of(target)
         shutil.copyfile(source, target)
+        self.files.append(relative)
 
     def mkdir(self, relative: str) -> None:
         """Make sure the folder ``relative`` exists, even if nothing is written into it."""
         os.makedirs(os.path.join(self.root, relative), exist_ok=True)
 
-    def open_text(self, relative: str) -> TextIO:
-        """A file at ``relative`` to write into as a stream (UTF-8, ``\\n``); the caller closes it."""
+    def open_text(self, relative: str, *, append: bool = False) -> TextIO:
+        """A file at ``relative`` to write into as a stream (UTF-8, ``\\n``); the caller closes it.
+
+        With ``append``, a file opened before is continued rather than started again.
+        """
         path = os.path.join(self.root, relative)
         self._make_folder_of(path)
-        return open(path, "w", encoding="utf-8", newline="\n", buffering=_BUFFER)
+        if not append:
+            self.files.append(relative)
+        return open(path, "a" if append else "w", encoding="utf-8", newline="\n", buffering=_BUFFER)
 
     def commit(self) -> None:
         """Put the finished folder in place of the target."""
+        with open(os.path.join(self.root, MANIFEST), "w", encoding="utf-8", newline="\n") as f:
+            json.dump({"wxrtool": 1, "files": sorted(set(self.files))}, f, indent=0)
+            f.write("\n")
         os.chmod(self.root, 0o777 & ~_umask())
         if os.path.isdir(self.target):
             aside = tempfile.mkdtemp(
@@ -136,10 +160,64 @@ class OutputDir:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
+def check_replaceable(path: str, target: str, inputs: Iterable[str] = ()) -> None:
+    """Refuse to replace ``target`` (the real, absolute form of ``path``) unless it is a wxrtool output.
+
+    Never the root, the home folder, the current folder or a folder holding it, nor
+    a folder holding one of ``inputs``, nor one holding a file that its manifest does
+    not list (a file wxrtool did not write), nor one without a manifest.
+    """
+    real = os.path.realpath(target)
+    here = os.path.realpath(os.getcwd())
+    home = os.path.realpath(os.path.expanduser("~"))
+    why = ""
+    if real == os.path.dirname(real):
+        why = "it is the root of the file system"
+    elif real == home:
+        why = "it is your home folder"
+    elif _within(here, real):
+        why = "it is the current folder" if here == real else "it holds the current folder"
+    else:
+        for name in inputs:
+            if name != "-" and _within(os.path.realpath(name), real):
+                why = f"it holds the input {name}"
+                break
+    if not why:
+        why = _unlisted(real)
+    if why:
+        raise OutputError(
+            f"--force will not replace this folder: {why}",
+            file=path,
+            hint="give -o a folder of its own (--force replaces only an earlier wxrtool output)",
+        )
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _unlisted(folder: str) -> str:
+    """Why ``folder`` is not wholly an earlier output: no manifest, or a file it does not list ('' if none)."""
+    try:
+        with open(os.path.join(folder, MANIFEST), encoding="utf-8") as f:
+            listed = set(json.load(f)["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return f"it has no readable {MANIFEST}, so wxrtool did not write it"
+    for root, _dirs, names in os.walk(folder):
+        for name in names:
+            relative = os.path.relpath(os.path.join(root, name), folder)
+            if relative != MANIFEST and relative.replace(os.sep, "/") not in listed:
+                return f"it holds {relative!r}, which wxrtool did not write"
+    return ""
+
+
 @contextlib.contextmanager
-def dir_output(path: str, *, force: bool = False) -> Iterator[OutputDir]:
-    """An :class:`OutputDir`, committed when the block succeeds and removed when it fails."""
-    out = OutputDir(path, force=force)
+def dir_output(path: str, *, force: bool = False, inputs: Iterable[str] = ()) -> Iterator[OutputDir]:
+    """An :class:`OutputDir`, committed when the block succeeds and removed when it fails.
+
+    ``inputs``: the files being read, which ``force`` never replaces.
+    """
+    out = OutputDir(path, force=force, inputs=inputs)
     try:
         yield out
     except BaseException:

@@ -14,7 +14,6 @@ The pool starts only once a first chunk has filled: a small export never pays fo
 from __future__ import annotations
 
 import multiprocessing
-import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -23,6 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Generic, TypeVar, cast
 
 from ..errors import WXRError
+from ..processes import start_worker
 from ..records import Post, Record, Site
 from ._options import WriteOptions
 
@@ -37,9 +37,7 @@ _options: WriteOptions | None = None  # in a worker: the options it was started 
 def _start(options: WriteOptions) -> None:
     global _options
     _options = options
-    # Ctrl-C is the main process's to handle (it stops the pool); a worker that took
-    # it too would print a traceback of its own.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    start_worker()
 
 
 def start_pool(options: WriteOptions) -> ProcessPoolExecutor:
