@@ -67,8 +67,9 @@ class FetchPolicy:
 
     ``deadline`` is how long one download may take in all, every try, pause and
     redirect included (``None``: ten times ``timeout``, the limit of one connect
-    or read). ``resolve`` turns a host into its addresses (tests put their own);
-    ``tls`` is the context https connections use (default: the system's CAs).
+    or read). ``resolve`` turns a host into its addresses (``None``: the
+    module's :func:`system_resolve`, looked up when used, so tests can replace
+    either); ``tls`` is the context https connections use (default: the system's CAs).
     """
 
     hosts: set[str] = field(default_factory=set)
@@ -80,7 +81,7 @@ class FetchPolicy:
     max_redirects: int = 5
     workers: int = 4
     deadline: float | None = None
-    resolve: Resolver = system_resolve
+    resolve: Resolver | None = None
     tls: ssl.SSLContext | None = None
 
     @property
@@ -183,7 +184,7 @@ def pin(url: str, policy: FetchPolicy, resolved: dict[str, tuple[str, ...]] | No
     resolved = {} if resolved is None else resolved
     if host not in resolved:
         try:
-            addresses = tuple(policy.resolve(host, port))
+            addresses = tuple((policy.resolve or system_resolve)(host, port))
         except (OSError, UnicodeError) as exc:
             raise Refused(f"cannot resolve {host}: {getattr(exc, 'strerror', None) or exc}") from None
         if not addresses:
