@@ -29,7 +29,7 @@ from wxrtool.media import local_path
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
 PUBLIC = "93.184.216.34"
-SEEN: list[tuple[str, str]] = []  # (path, Host header) of every request
+seen: list[tuple[str, str]] = []  # (path, Host header) of every request
 COUNTS: dict[str, int] = {}
 
 
@@ -61,7 +61,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path = self.path
-        SEEN.append((path, self.headers.get("Host", "")))
+        seen.append((path, self.headers.get("Host", "")))
         COUNTS[path] = COUNTS.get(path, 0) + 1
         if path == "/ok.png":
             self.send_body(PNG)
@@ -137,7 +137,7 @@ def connections(monkeypatch: pytest.MonkeyPatch, port: int) -> list[str]:
         return real("127.0.0.1", _port, timeout)
 
     monkeypatch.setattr(fetch, "_open_socket", open_socket)
-    SEEN.clear()
+    seen.clear()
     COUNTS.clear()
     return made
 
@@ -203,7 +203,7 @@ def test_dns_rebinding_connects_to_the_address_checked(connections: list[str], p
     assert outcome.status == "fetched", outcome.reason
     assert calls == ["media.example"]  # resolved once, however many steps the download has
     assert connections == [PUBLIC]
-    assert SEEN == [("/ok.png", f"media.example:{port}")]  # the Host header still names the host
+    assert seen == [("/ok.png", f"media.example:{port}")]  # the Host header still names the host
     assert (tmp_path / outcome.path).read_bytes() == PNG
 
 
@@ -211,7 +211,7 @@ def test_one_private_address_among_public_ones_is_refused(connections: list[str]
     mixed = policy(resolve=resolver([PUBLIC, "10.0.0.7"]))
     outcome = download(f"http://media.example:{port}/ok.png", str(tmp_path), mixed)
     assert outcome.status == "failed" and "resolves to 10.0.0.7, which is not a public address" in outcome.reason
-    assert connections == [] and SEEN == []
+    assert connections == [] and seen == []
 
 
 @pytest.mark.parametrize("address", ["::ffff:127.0.0.1", "100.64.0.1", "2002:a00:1::1", "fec0::1"])
@@ -230,7 +230,7 @@ def test_every_redirect_hop_is_checked(connections: list[str], port: int, tmp_pa
     hosts = {"media.example", "inner.example"}
     outcome = download(f"http://media.example:{port}/to-inner.png", str(tmp_path), policy(hosts=hosts, resolve=resolve))
     assert outcome.status == "failed" and "inner.example resolves to 127.0.0.1" in outcome.reason
-    assert [path for path, _ in SEEN] == ["/to-inner.png"] and connections == [PUBLIC]
+    assert [path for path, _ in seen] == ["/to-inner.png"] and connections == [PUBLIC]
 
 
 def test_user_information_is_refused_not_misread(connections: list[str], port: int, tmp_path: Path) -> None:
@@ -241,9 +241,7 @@ def test_user_information_is_refused_not_misread(connections: list[str], port: i
     assert connections == []
 
 
-def test_https_names_the_host_to_the_server_and_checks_its_certificate(
-    connections: list[str], tmp_path: Path
-) -> None:
+def test_https_names_the_host_to_the_server_and_checks_its_certificate(connections: list[str], tmp_path: Path) -> None:
     crypto = pytest.importorskip("cryptography.x509")
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -298,9 +296,7 @@ def test_an_explicit_deadline_covers_every_try(connections: list[str], port: int
     assert time.monotonic() - started < 1.5
 
 
-def test_the_streaming_limit_stops_a_response_without_length(
-    connections: list[str], port: int, tmp_path: Path
-) -> None:
+def test_the_streaming_limit_stops_a_response_without_length(connections: list[str], port: int, tmp_path: Path) -> None:
     outcome = download(f"http://media.example:{port}/chunked.png", str(tmp_path), policy())
     assert outcome.status == "failed" and outcome.reason == "over the limit of 4096 bytes"
     assert not any(p.is_file() for p in tmp_path.rglob("*"))
