@@ -183,13 +183,14 @@ def test_downloads_fetch_skip_fail_and_resume(site: Path, server: str, tmp_path:
         and "not one of the site's hosts" in outcomes["elsewhere.pdf"].reason
     )
     again = {o.url.rsplit("/", 1)[1]: o for o in download_all(found.items, str(tmp_path / "media"), policy)}
-    assert again["a.png"].status == "skipped" and again["a.png"].reason == "already present with the right size"
+    assert again["a.png"].status == "skipped" and again["a.png"].reason == "already downloaded"
 
 
 def test_private_addresses_refused_by_default(site: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["media", str(site), "--download", str(tmp_path / "m")])
-    assert result.exit_code == 0
-    assert "0 fetched" in result.stderr and "a private address" in result.stderr
+    assert result.exit_code == 1  # a refusal is a failure, not a skip
+    assert "0 fetched" in result.stderr and "which is not a public address" in result.stderr
+    assert "failed: http://127.0.0.1:" in result.stderr
     assert not (tmp_path / "m").exists() or not any((tmp_path / "m").rglob("*.png"))
 
 

@@ -398,6 +398,13 @@ def validate_command(files: tuple[str, ...], as_json: bool, html_path: str | Non
 @click.option("--max-size", default="100MB", show_default=True, metavar="SIZE", help="Largest file to download.")
 @click.option("--workers", default=4, show_default=True, help="Downloads at once.")
 @click.option("--timeout", default=20.0, show_default=True, help="Seconds before a connection or read gives up.")
+@click.option(
+    "--deadline",
+    type=float,
+    default=None,
+    metavar="SECONDS",
+    help="Seconds one download may take in all, retries included.  [default: 10 x --timeout]",
+)
 @click.option("--recover", is_flag=True, help="Repair a damaged export as it is read.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or account on stderr.")
 def media_command(
@@ -410,6 +417,7 @@ def media_command(
     max_size: str,
     workers: int,
     timeout: float,
+    deadline: float | None,
     recover: bool,
     quiet: bool,
 ) -> None:
@@ -417,24 +425,32 @@ def media_command(
 
     Only the site's own hosts are fetched unless --host adds others; private and
     loopback addresses are refused (redirects included) unless --allow-private.
-    Exit status 1 when a download failed.
+    Exit status 1 when a download failed or was refused (a host that does not
+    resolve, a private address); files on other hosts are skipped.
     """
     from .fetch import FetchPolicy, download_all
     from .media import inventory as media_inventory
     from .media import to_csv as media_csv
     from .media import to_json as media_json
     from .split import parse_size
+    from .terminal import json_safe, printable
 
     found = media_inventory(file, recover=recover)
+    # Titles and URLs are the export author's: their control characters are
+    # shown, never sent to the terminal as they are. JSON keeps the same data
+    # (escapes); CSV is written as it is unless it goes to a terminal.
     if as_json:
-        click.echo(json.dumps(media_json(found), ensure_ascii=False, indent=2))
+        click.echo(json_safe(json.dumps(media_json(found), ensure_ascii=False, indent=2)))
     elif as_csv:
-        click.echo(media_csv(found), nl=False)
+        text = media_csv(found)
+        if sys.stdout.isatty():
+            text = "\n".join(printable(line) for line in text.split("\n"))
+        click.echo(text, nl=False)
     elif not folder:
         for host, count in found.by_host().items():
-            click.echo(f"{host or '(no host)'}\t{count} files")
+            click.echo(f"{printable(host) or '(no host)'}\t{count} files")
         for item in found.items.values():
-            click.echo(f"{item.url}\t{','.join(item.roles)}\t{','.join(map(str, item.used_by))}")
+            click.echo(f"{printable(item.url)}\t{','.join(item.roles)}\t{','.join(map(str, item.used_by))}")
     if not folder:
         return
     policy = FetchPolicy(
@@ -443,6 +459,7 @@ def media_command(
         max_bytes=parse_size(max_size),
         workers=workers,
         timeout=timeout,
+        deadline=deadline,
     )
     total = len(found.items)
     done = 0
@@ -464,7 +481,7 @@ def media_command(
         )
         for outcome in outcomes:
             if outcome.status != "fetched":
-                click.echo(f"  {outcome.status}: {outcome.url}: {outcome.reason}", err=True)
+                click.echo(f"  {outcome.status}: {printable(outcome.url)}: {printable(outcome.reason)}", err=True)
     if counts["failed"]:
         raise SystemExit(1)
 

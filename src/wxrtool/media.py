@@ -5,12 +5,14 @@ caption, MIME type and the sizes WordPress made, from ``_wp_attachment_metadata`
 images and files linked from content (``src``, ``href``, ``srcset``, media
 shortcodes), featured images and galleries. A resized variant such as
 ``photo-150x150.jpg`` is traced to its original. Downloads (:mod:`.fetch`) then
-go into ``DIR/<host>/<path>``, where writers find them with ``--media DIR``.
+go into ``DIR/<host>/<path>`` (see :func:`local_path`), where writers find them
+with ``--media DIR``.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import mimetypes
 import posixpath
@@ -35,6 +37,8 @@ _URL_ATTR = re.compile(r"""\b(?:src|href|poster|data-src|data-orig-file)\s*=\s*(
 _SRCSET = re.compile(r"""\bsrcset\s*=\s*(["'])(.*?)\1""", re.I | re.S)
 _VARIANT = re.compile(r"^(?P<stem>.+)-(?P<w>\d{2,5})x(?P<h>\d{2,5})(?P<ext>\.[A-Za-z0-9]+)$")
 _MEDIA_SHORTCODES = ("video", "audio", "playlist")
+_HASHED = re.compile(r"-[0-9a-f]{12}$")  # how local_path marks a name it made unique
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 _MEDIA_ATTRIBUTES = {"src", "mp3", "m4a", "ogg", "wav", "mp4", "m4v", "webm", "ogv", "poster"}
 
 
@@ -74,13 +78,41 @@ def is_media_url(url: str) -> bool:
 def local_path(url: str) -> str:
     """Where a downloaded ``url`` lives under the media folder: ``<host>/<path>``, made safe.
 
-    >>> local_path("https://Example.com/wp-content/uploads/2024/01/a%20b.jpg?x=1")
-    'example.com/wp-content/uploads/2024/01/a-b.jpg'
+    Distinct URLs get distinct names: when the name alone would not tell the URL
+    (a query string, a port, a character made safe, an empty segment, or a name
+    that already ends like one of these), the file name gets ``-`` and 12 hex
+    digits of a hash of the URL before its extension. The same URL always gives
+    the same name; ``wxrtool convert --media`` finds downloads through this.
+
+    >>> local_path("https://Example.com/wp-content/uploads/2024/01/a.jpg")
+    'example.com/wp-content/uploads/2024/01/a.jpg'
+    >>> local_path("https://example.com/uploads/a.jpg?w=300"), local_path("https://example.com/uploads/a.jpg?w=1024")
+    ('example.com/uploads/a-b7cf4b0e20d1.jpg', 'example.com/uploads/a-2b169bd095fa.jpg')
     """
     parts = urlsplit(url)
-    host = safe_component((parts.hostname or "unknown-host").lower(), "unknown-host")
-    segments = [safe_component(unquote(s), "_") for s in parts.path.split("/") if s not in ("", ".", "..")]
-    return "/".join([host, *(segments or ["index"])])
+    host = (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1  # not a port: the hash below tells such URLs apart
+    exact = port in (None, _DEFAULT_PORTS.get(parts.scheme)) and not parts.query
+    host_name = safe_component(host, "unknown-host")
+    exact = exact and host_name == host
+    segments = []
+    for raw in parts.path.split("/")[1:]:
+        if raw in ("", ".", ".."):
+            exact = False  # "a//b" and "a/./b" are other URLs than "a/b"
+            continue
+        decoded = unquote(raw)
+        segments.append(safe_component(decoded, "_"))
+        exact = exact and segments[-1] == decoded
+    if not segments:
+        segments, exact = ["index"], False
+    stem, extension = posixpath.splitext(segments[-1])
+    if not exact or _HASHED.search(stem):
+        key = f"{host}:{port}{parts.path}?{parts.query}".encode("utf-8", "surrogatepass")
+        segments[-1] = f"{stem}-{hashlib.sha256(key).hexdigest()[:12]}{extension}"
+    return "/".join([host_name, *segments])
 
 
 def urls_in_html(html: str, base: str = "") -> list[str]:
