@@ -203,3 +203,23 @@ def test_progress_is_reported_and_not_shown_off_a_terminal(tmp_path: Path) -> No
     assert calls[-1] == (size, size, 2) and all(t == size for _, t, _ in calls)
     result = run("convert", KLOUT, "--to", "jsonl", "-o", str(tmp_path / "p.jsonl"))
     assert "\r" not in result.stderr and "MB/s" not in result.stderr
+
+
+def test_stats_and_validate_never_send_the_exports_escapes_to_the_terminal(tmp_path: Path) -> None:
+    hostile = "Blog\x1b]0;owned\x07\x9b2J\u202e"
+    export = tmp_path / "escapes.xml"
+    export.write_text(
+        '<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><wp:wxr_version>1.2</wp:wxr_version>'
+        f"<title>{hostile}</title><link>https://x.example/\x1b[31m</link>"
+        f"<item><title>{hostile}</title><wp:post_id>1</wp:post_id><wp:post_type>post</wp:post_type>"
+        f"<wp:status>publish</wp:status><wp:postmeta><wp:meta_key>{hostile}</wp:meta_key></wp:postmeta>"
+        "</item></channel></rss>",
+        encoding="utf-8",
+    )
+    # Raw ESC and BEL are not XML: --recover keeps them (losslessly), so they reach the records.
+    for args in (["stats", str(export)], ["stats", "--json", str(export)], ["validate", str(export)]):
+        result = CliRunner().invoke(main, [*args, "--recover"])
+        assert result.exit_code == 0, result.output
+        for raw in ("\x1b", "\x07", "\x9b", "\u202e"):
+            assert raw not in result.output, (args, raw)
+    assert "Blog\\x1b]0;owned" in CliRunner().invoke(main, ["stats", "--recover", str(export)]).output

@@ -23,6 +23,7 @@ from .convert import convert as convert_export
 from .errors import WXRError, system_error
 from .processes import Stopped, exit_status, stop_on_sigterm
 from .selection import Selection
+from .terminal import json_safe, printable
 from .writers._output import text_output
 from .writers._paths import DEFAULT_TEMPLATE
 
@@ -339,7 +340,7 @@ def stats_command(file: str, as_json: bool, recover: bool) -> None:
 
     numbers = stats.collect(file, recover=recover)
     if as_json:
-        click.echo(json.dumps(numbers, ensure_ascii=False, indent=2))
+        click.echo(json_safe(json.dumps(numbers, ensure_ascii=False, indent=2)))
     else:
         click.echo(stats.render(numbers))
 
@@ -364,11 +365,11 @@ def validate_command(files: tuple[str, ...], as_json: bool, html_path: str | Non
     for name in files:
         results[name] = validate_export(name, recover=recover)
     if as_json:
-        click.echo(json.dumps(validation_json(results), ensure_ascii=False, indent=2))
+        click.echo(json_safe(json.dumps(validation_json(results), ensure_ascii=False, indent=2)))
     else:
         for problems in results.values():
             for problem in problems:
-                click.echo(str(problem))
+                click.echo(printable(str(problem)))
         totals = validation_json(results)["summary"]
         click.echo(
             f"{len(files)} file{'s' if len(files) != 1 else ''}: {totals['error']} errors, "
@@ -433,7 +434,6 @@ def media_command(
     from .media import to_csv as media_csv
     from .media import to_json as media_json
     from .split import parse_size
-    from .terminal import json_safe, printable
 
     found = media_inventory(file, recover=recover)
     # Titles and URLs are the export author's: their control characters are

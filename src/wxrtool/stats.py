@@ -11,6 +11,7 @@ from .content.shortcodes import SHORTCODES, find_shortcodes
 from .read import Reader
 from .records import Author, Post, Site, Term
 from .source import Source
+from .terminal import printable
 from .threads import build_threads, walk
 
 
@@ -126,7 +127,7 @@ def collect(source: Source, *, recover: bool = False) -> dict[str, Any]:
 
 
 def render(stats: dict[str, Any]) -> str:
-    """The stats as text for people."""
+    """The stats as text for people; what came from the export has its control characters escaped."""
     lines = [f"{stats['site']['title'] or '(untitled)'}  {stats['site']['link']}  WXR {stats['site']['wxr_version']}"]
     for kind in ("items", "comments", "pings"):
         block = stats[kind]
@@ -157,4 +158,4 @@ def render(stats: dict[str, Any]) -> str:
             for name, info in content["shortcodes"].items()
         ]
         lines.append("shortcodes: " + ", ".join(described))
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)
