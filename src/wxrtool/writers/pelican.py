@@ -2,7 +2,8 @@
 
 Posts become articles under ``content/posts/``, pages go to ``content/pages/``
 keeping their parents' slugs as folders, other post types to
-``content/<type>/``. The header is the ``Key: value`` block Pelican's Markdown
+``content/<type>/`` (``content/wp-<type>/`` for a type named ``posts``, ``pages``,
+``images`` or ``wp-...``, folders Pelican or this writer use). The header is the ``Key: value`` block Pelican's Markdown
 reader takes (Title, Date, Modified, Slug, Category, Tags, Authors, Summary,
 Status); ``URL`` and ``Save_as`` put each page at its old permalink. Pelican has
 one category per article: the first is ``Category``, the others are kept in
@@ -37,6 +38,9 @@ from .markdown import _date_fields, metadata, plain_text, responses_markdown
 
 FLAVOR = "python-markdown"
 _STATUS = {"publish": "published", "private": "hidden"}
+# Folders of content/ that mean something to Pelican or to this writer: a post type
+# named so gets "wp-" in front (and so does one already starting with it).
+_OWN_FOLDERS = {"posts", "pages", "images"}
 
 
 def _value(text: str) -> str:
@@ -70,8 +74,11 @@ def file_path(post: Post, planner: PathPlanner, options: WriteOptions) -> str:
     if post.type == "page":
         ancestors = [a.slug for a in reversed(options.index.ancestors(post.id))]
         return planner.path_for(fields, [*ancestors, post.slug], post.id, "content/pages/{slug}.md")
-    folder = "posts" if post.type == "post" else "{type}"
-    return planner.path_for(fields, [post.slug], post.id, f"content/{folder}/{{slug}}.md")
+    if post.type == "post":
+        return planner.path_for(fields, [post.slug], post.id, "content/posts/{slug}.md")
+    if post.type.lower() in _OWN_FOLDERS or post.type.lower().startswith("wp-"):
+        fields["type"] = "wp-" + post.type
+    return planner.path_for(fields, [post.slug], post.id, "content/{type}/{slug}.md")
 
 
 class _Unique:
