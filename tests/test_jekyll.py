@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import unquote
 
 import lxml.html
 import pytest
@@ -93,3 +95,56 @@ def test_fixtures_build(path: Path, tmp_path: Path) -> None:
     account = wxrtool.convert(path, "jekyll", str(tmp_path / "s"), wxrtool.Selection.everything(), scaffold=True)
     assert account.balanced()
     build(tmp_path / "s")
+
+
+HOSTILE = Path(__file__).parent / "hostile" / "writer-injection.xml"
+
+
+def test_hostile_post_types_change_no_layout_and_run_no_liquid(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    wxrtool.convert(HOSTILE, "jekyll", str(site), wxrtool.Selection.everything(), scaffold=True)
+    clean = tmp_path / "clean"
+    wxrtool.convert(SAMPLES / "wxr-1.0.xml", "jekyll", str(clean), scaffold=True)
+    for folder in ("_layouts", "_includes", "_plugins", "_sass", "_data", "_posts", "_drafts"):
+        mine = (
+            sorted(p.relative_to(site).as_posix() for p in (site / folder).rglob("*"))
+            if (site / folder).exists()
+            else []
+        )
+        if folder in ("_layouts", "_includes"):
+            assert mine == sorted(p.relative_to(clean).as_posix() for p in (clean / folder).rglob("*"))
+        elif folder == "_posts":
+            assert all(front(site / p)["wordpress"]["type"] == "post" for p in mine)
+        else:
+            assert mine == []
+    built = build(site)
+    items = {p.id: p for p in wxrtool.read(HOSTILE) if isinstance(p, wxrtool.Post) and p.type != "attachment"}
+    shown = 0
+    for source in site.rglob("*.md"):
+        data = front(source)
+        permalink = data["permalink"]
+        assert permalink.startswith("/") and not permalink.startswith("//") and ".." not in permalink
+        page = built / unquote(permalink).strip("/") / "index.html"
+        document = lxml.html.parse(str(page)).getroot()
+        post = items[data["wordpress"]["id"]]
+        # The scaffold's layout, not one an item put in _layouts: the title in <h1> in <article>.
+        assert [h.text_content() for h in document.xpath("//article/h1")] == [post.title], page
+        text = document.text_content()
+        if "LIQUID" in text:
+            assert "{{ 6 | times: 7 }} {% assign leaked = 1 %}{{ leaked }}" in text and "42" not in text
+        shown += 1
+    assert shown == len(items)
+    assert (built / "evil.example" / "x" / "index.html").is_file()
+    assert (built / "p" / ":title" / "index.html").is_file()  # ":title" is not a Jekyll placeholder here
+
+
+def test_old_links_become_local_permalinks_and_redirects(tmp_path: Path) -> None:
+    redirects = tmp_path / "redirects.csv"
+    wxrtool.convert(
+        HOSTILE, "jekyll", str(tmp_path / "s"), wxrtool.Selection.everything(), redirects=("csv", str(redirects))
+    )
+    permalinks = {front(p)["wordpress"]["id"]: front(p)["permalink"] for p in (tmp_path / "s").rglob("*.md")}
+    assert permalinks[5] == "/evil.example/x/" and permalinks[6] == "/evil.example/y/"
+    assert permalinks[3] == "/output-evil/" and permalinks[4] == "/output-evil-2/"
+    rows = list(csv.reader(redirects.read_text(encoding="utf-8").splitlines()))[1:]
+    assert rows and all(new.startswith("/") and not new.startswith("//") and "\\" not in new for _old, new in rows)

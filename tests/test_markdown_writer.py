@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import unicodedata
 from datetime import datetime
@@ -226,7 +227,11 @@ def _safe_component_in_full(text: str, fallback: str) -> str:
             continue
         kept.append("-" if ch in '<>:"|?*' or ch.isspace() else ch)
     cleaned = "".join(kept).strip("-. ").lstrip(".")
-    return cleaned.encode("utf-8")[:200].decode("utf-8", "ignore").rstrip("-. ") or fallback
+    cleaned = cleaned.encode("utf-8")[:200].decode("utf-8", "ignore").rstrip("-. ")
+    stem, dot, rest = cleaned.partition(".")
+    if re.fullmatch(r"con|prn|aux|nul|conin\$|conout\$|(com|lpt)[1-9\u00b9\u00b2\u00b3]", stem.rstrip(" "), re.I):
+        cleaned = f"{stem}-{dot}{rest}"  # a Windows device name
+    return cleaned or fallback
 
 
 @settings(max_examples=3000, deadline=None)

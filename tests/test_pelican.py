@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import lxml.html
@@ -15,6 +17,33 @@ from .conftest import FIXTURE_FILES, SAMPLE_FILES, readable
 
 PELICAN = shutil.which("pelican")
 pytestmark = pytest.mark.skipif(PELICAN is None, reason="pelican is not installed (pip install pelican markdown)")
+
+
+HOSTILE = Path(__file__).parent / "hostile" / "writer-injection.xml"
+HOSTILE_TYPES = ("layouts", "includes", "data", "posts", "drafts", "plugins", "site", "sass", "config", "pages")
+HOSTILE_TYPES += ("Layouts", "wp-layouts")
+# Where each published item of the hostile export must land: its old path, made local.
+HOSTILE_SAVE_AS = {
+    1: "firstSave_as: victim/index.html/index.html",
+    2: "victim/index.html",
+    3: "output-evil/index.html",
+    4: "output-evil-2/index.html",
+    5: "evil.example/x/index.html",
+    6: "evil.example/y/index.html",
+    7: "terms/index.html",
+    8: "p/:title/index.html",
+    9: "con/index.html",
+    10: "nul2/index.html",
+    11: "parent-page/index.html",
+    12: "parent-page/post/index.html",
+    **{20 + n: f"{t.lower()}-{n}/post/index.html" for n, t in enumerate(HOSTILE_TYPES)},
+}
+
+
+def one_line(text: str) -> str:
+    """What a header value must be: whitespace runs as one space, other controls gone."""
+    kept = "".join(ch for ch in text if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Zl", "Zp"))
+    return " ".join(kept.split())
 
 
 def build(site: Path) -> Path:
@@ -57,3 +86,44 @@ def test_fixtures_build(path: Path, tmp_path: Path) -> None:
     account = wxrtool.convert(path, "pelican", str(tmp_path / "s"), wxrtool.Selection.everything(), scaffold=True)
     assert account.balanced()
     build(tmp_path / "s")
+
+
+@pytest.mark.parametrize("recover", [False, True], ids=["valid", "nul-and-x01-recovered"])
+def test_hostile_export_pages_land_at_their_own_places(recover: bool, tmp_path: Path) -> None:
+    source = HOSTILE
+    if recover:
+        # NUL and \x01 are not XML; --recover lets them through to the writer.
+        source = tmp_path / "export.xml"
+        text = HOSTILE.read_text(encoding="utf-8").replace("<![CDATA[Victim]]>", "Vic\x00tim\x01 one")
+        source.write_bytes(text.replace("Cat\nSave_as", "Cat\x01\x00Save_as").encode("utf-8"))
+    site = tmp_path / "jail" / "site"
+    site.parent.mkdir()
+    wxrtool.convert(source, "pelican", str(site), wxrtool.Selection.everything(), scaffold=True, recover=recover)
+    output = build(site)
+    for root, _dirs, files in os.walk(site.parent):
+        for name in files:
+            assert (Path(root) / name).resolve().is_relative_to(site), (root, name)
+    posts = {p.id: p for p in wxrtool.Reader(source, recover=recover) if isinstance(p, wxrtool.Post)}
+    seen = {}
+    for source_file in (site / "content").rglob("*.md"):
+        head = source_file.read_text(encoding="utf-8").split("\n\n", 1)[0].splitlines()
+        keys = [line.split(": ", 1)[0] for line in head]
+        assert len(keys) == len(set(keys)), head  # no value started a header of its own
+        meta = headers(source_file)
+        post = posts[int(meta["Wordpress_id"])]
+        assert meta["Title"] == one_line(post.title)
+        assert meta["Status"] == "published"
+        if post.categories:
+            assert meta["Category"] == one_line(post.categories[0])
+        if post.tags:
+            assert meta["Tags"] == ", ".join(one_line(t).replace(",", " ") for t in post.tags)
+        assert all(ch.isprintable() for line in head for ch in line), head
+        seen[post.id] = meta
+        assert meta["Save_as"] == HOSTILE_SAVE_AS[post.id]
+        page = output / meta["Save_as"]
+        assert one_line(post.title) in lxml.html.parse(str(page)).getroot().text_content()
+    assert seen[7]["Image"] == "https://example.com/up/a%20b.jpgStatus:%20draft"
+    # One page per item, none overwritten: every page Pelican wrote at a <path>/index.html is one we asked for.
+    pages = {str(p.relative_to(output)) for p in output.rglob("index.html") if p.is_file() and p.parent != output}
+    assert pages == set(HOSTILE_SAVE_AS.values())
+    assert len(seen) == len(HOSTILE_SAVE_AS)

@@ -3,9 +3,15 @@
 A slug came from a stranger's database. It is decoded once (the reader did that),
 NFC-normalised, stripped of path separators, control and bidirectional-override
 characters and of leading dots, cut to a length every file system takes, and
-falls back to the item's id when nothing is left. Every path is checked to
-resolve inside the output folder, collisions get ``-<id>`` (compared without
-case, as macOS and Windows do), and the same input always gives the same paths.
+falls back to the item's id when nothing is left; a name Windows keeps for a
+device (``con``, ``NUL.md``, ``com1``...) gets a ``-`` after its stem. A template
+that is absolute or climbs out (``/{slug}.md``, ``../{slug}.md``) is refused, and
+every path is still checked to resolve inside the output folder. Collisions get
+``-<id>`` (compared without case, as macOS and Windows do), and the same input
+always gives the same paths.
+
+An old permalink becomes a path on the new site through :func:`local_path`, the
+one place the writers that keep old URLs (Pelican, Jekyll, Hugo) make it safe.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import re
 import string
 import unicodedata
 from typing import Any
+from urllib.parse import quote, unquote, urlsplit
 
 from ..errors import OutputError
 
@@ -23,6 +30,9 @@ FIELDS = ("type", "slug", "id", "yyyy", "mm", "dd")
 _MAX_BYTES = 200
 _RESERVED = set('<>:"|?*')
 _PLAIN = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?")  # ASCII, no dot, dash or space at the ends
+# Windows opens a device, not a file, for these names, whatever the case or extension.
+_DEVICES = {"con", "prn", "aux", "nul", "conin$", "conout$"}
+_DEVICES |= {f"{port}{n}" for port in ("com", "lpt") for n in [*"123456789", "\u00b9", "\u00b2", "\u00b3"]}
 
 
 def safe_component(text: str, fallback: str) -> str:
@@ -30,9 +40,12 @@ def safe_component(text: str, fallback: str) -> str:
 
     >>> safe_component("../../etc/passwd", "7"), safe_component("\\u202egnp.exe", "8"), safe_component("..", "9")
     ('etcpasswd', 'gnp.exe', '9')
+    >>> safe_component("CON", "1"), safe_component("nul.md", "2"), safe_component("Com1.tar.gz", "3")
+    ('CON-', 'nul-.md', 'Com1-.tar.gz')
     """
     if len(text) <= _MAX_BYTES and _PLAIN.fullmatch(text):
-        return text  # most slugs: nothing below would change them
+        # Most slugs: nothing below would change them; a device name is a cheap test away.
+        return _not_a_device(text) if text[:3].lower() in ("con", "prn", "aux", "nul", "com", "lpt") else text
     text = unicodedata.normalize("NFC", text)
     kept = []
     for ch in text:
@@ -43,7 +56,13 @@ def safe_component(text: str, fallback: str) -> str:
     cleaned = "".join(kept).strip("-. ").lstrip(".")
     encoded = cleaned.encode("utf-8")[:_MAX_BYTES]
     cleaned = encoded.decode("utf-8", "ignore").rstrip("-. ")
-    return cleaned or fallback
+    return _not_a_device(cleaned) if cleaned else fallback
+
+
+def _not_a_device(name: str) -> str:
+    stem, dot, rest = name.partition(".")
+    # Windows also ignores spaces before the extension: "con .md" is the console too.
+    return f"{stem}-{dot}{rest}" if stem.rstrip(" ").lower() in _DEVICES else name
 
 
 def check_template(template: str) -> None:
@@ -57,6 +76,12 @@ def check_template(template: str) -> None:
         )
     if not names & {"slug", "id"}:
         raise OutputError(f"the path template {template!r} has neither {{slug}} nor {{id}}", hint="add {slug}")
+    parts = template.replace("\\", "/").split("/")
+    if template.startswith(("/", "\\")) or os.path.isabs(template) or ".." in parts or re.match(r"[A-Za-z]:", template):
+        raise OutputError(
+            f"the path template {template!r} leaves the output folder",
+            hint="give a path relative to the output folder, such as {type}s/{slug}.md",
+        )
 
 
 class PathPlanner:
@@ -100,3 +125,60 @@ class PathPlanner:
         """The item's own (safe, de-duplicated) slug as it stands in ``relative``."""
         parts = relative.split("/")
         return parts[-2] if parts[-1] in ("index.md", "_index.md") else os.path.splitext(parts[-1])[0]
+
+
+# Kept as they are in a path: everything but what a URL must encode, ":" (Jekyll reads
+# ":name" in a permalink as a placeholder, and "a:b" can pass for a scheme) and "%",
+# so that decoding the result gives the path back. Letters beyond ASCII stay letters.
+# Unicode spaces look like the ASCII one and are encoded with it.
+_URL_UNSAFE = re.compile(r"[^A-Za-z0-9/!$&'()*+,;=@\-._~\u00a1-\U0010ffff]|[^\S\n]")
+# Bidirectional embeddings, overrides and isolates: a path that reads other than it is.
+_BIDI = {chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
+
+
+def local_path(link: str) -> str:
+    """An old link's path as a path inside the new site, or '' for the home page.
+
+    The path is taken from ``link`` (a URL or a path; scheme, host, query and
+    fragment dropped), percent-decoded, stripped of control, line-separator and
+    bidi-override characters, with ``\\`` read as ``/`` (as browsers do). Dot
+    segments are resolved (``..`` never climbs above the root), empty segments and
+    segments of dots alone dropped, so the result starts with exactly one ``/``,
+    never ``//`` (another host to a browser), and has no ``..``: it names a page
+    of this site. A trailing ``/`` is kept. Characters a URL path cannot hold as
+    they are (``%``, ``?``, ``#``, space, quotes, ``:``...) are percent-encoded;
+    other letters are kept, as WordPress shows them. ``unquote`` of the result is
+    the file path under the site's root; the function is idempotent.
+
+    >>> local_path("https://example.com/2020/01/caf%C3%A9/"), local_path("https://example.com/?p=7")
+    ('/2020/01/café/', '')
+    >>> local_path("https://example.com//evil.example/x/"), local_path("/\\\\evil.example/x")
+    ('/evil.example/x/', '/evil.example/x')
+    >>> local_path("https://example.com/a/../../output-evil/"), local_path("/%2e%2e/%2E./b/...")
+    ('/output-evil/', '/b')
+    >>> local_path("/a%0ASave_as: victim/index.html/"), local_path("/100%25 sure%3F/%231")
+    ('/aSave_as%3A%20victim/index.html/', '/100%25%20sure%3F/%231')
+    >>> local_path("/100%25%20sure%3F/") == local_path(local_path("/100%25 sure%3F/"))
+    True
+    """
+    try:
+        path = unquote(urlsplit(link).path)
+    except ValueError:  # a host urlsplit cannot read, such as "http://[::1"
+        return ""
+    kept = []
+    for ch in path:
+        if ch == "\\":
+            kept.append("/")
+        elif ch not in _BIDI and unicodedata.category(ch) not in ("Cc", "Zl", "Zp"):
+            kept.append(ch)
+    segments: list[str] = []
+    for segment in "".join(kept).split("/"):
+        if segment == "..":
+            if segments:
+                segments.pop()
+        elif segment.strip(". "):
+            segments.append(segment)
+    if not segments:
+        return ""
+    trailing = "/" if kept[-1] == "/" or path.endswith(("/.", "/..")) else ""
+    return "/" + _URL_UNSAFE.sub(lambda m: quote(m.group()), "/".join(segments)) + trailing

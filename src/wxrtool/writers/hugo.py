@@ -17,7 +17,7 @@ import json
 import re
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 import yaml
 
@@ -29,7 +29,7 @@ from ._media import localize
 from ._options import WriteOptions
 from ._output import OutputDir, copy_scaffold
 from ._parallel import RenderedPosts
-from ._paths import PathPlanner
+from ._paths import PathPlanner, local_path
 from .markdown import _date_fields, comments_data, front_matter, metadata
 
 _PAGE_TYPES = {"page"}
@@ -42,9 +42,11 @@ def _url_path(relative: str) -> str:
 
 
 def old_path(link: str) -> str:
-    """The path of an old permalink, decoded, or '' when it is the home page or a query."""
-    path = unquote(urlsplit(link).path)
-    return path if path not in ("", "/") else ""
+    """The path of an old permalink as an alias, decoded, or '' when it is the home page or a query.
+
+    Made local first (:func:`~wxrtool.writers._paths.local_path`): no ``..``, no ``//``.
+    """
+    return unquote(local_path(link))
 
 
 def bundle_path(post: Post, planner: PathPlanner, index: SiteIndex, parents: set[int]) -> str:

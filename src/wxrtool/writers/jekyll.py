@@ -10,14 +10,35 @@ post show as written. Comments become one data file each,
 ``_data/comments/<post id>/comment-<time>-<id>.yml`` with ``_id``, ``_parent``, name,
 url, message and date, the format Staticman writes; pings go to ``_data/pings``.
 ``--scaffold`` adds a ``_config.yml`` and layouts that show the threads.
+
+A post type names a collection, so it must not name one of Jekyll's own folders
+or variables: ``layouts`` as a collection would put ``_layouts/post.md`` among
+the layouts and change every post's page. The collection of a custom post type
+is the type itself when it is made of ``a-z 0-9 _ -`` (every WordPress post type
+is) and not reserved; otherwise, always the same way (see :func:`collection_name`):
+
+- other characters are dropped (Jekyll would drop them) and ``.<8 hex digits of
+  SHA-256 of the type>`` added, so ``Recipe`` and ``recipe`` stay apart;
+- a name in :data:`RESERVED_COLLECTIONS` (Jekyll's folders ``posts``, ``drafts``,
+  ``layouts``, ``includes``, ``data``, ``plugins``, ``sass``, ``site``, ``config``,
+  ``cache``, the names ``site.<name>`` has, such as ``pages``, ``tags``, ``time``,
+  and its configuration's keys), or one starting with ``wp-``, gets ``wp-`` in
+  front: ``layouts`` -> ``_wp-layouts/``, ``wp-x`` -> ``_wp-wp-x/``; so no two
+  types share a collection.
+
+Slugs lose the leading ``_ . # ~`` and trailing ``~`` that make Jekyll skip a
+file or folder. ``permalink`` and ``redirect_from`` come from
+:func:`~wxrtool.writers._paths.local_path`: a path on this site, never
+``//host/`` or ``..``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Iterable
 from datetime import UTC
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 import yaml
 
@@ -30,14 +51,47 @@ from ._media import localize
 from ._options import WriteOptions
 from ._output import OutputDir, copy_scaffold
 from ._parallel import RenderedPosts
-from ._paths import PathPlanner
+from ._paths import PathPlanner, local_path
 from .markdown import _date_fields, front_matter, metadata
 
+# Jekyll's own folders (``_layouts``...), the names ``site.<name>`` already has
+# (a collection would hide them from every layout) and its configuration's keys.
+RESERVED_COLLECTIONS = frozenset({
+    "posts", "drafts", "layouts", "includes", "data", "plugins", "sass", "site", "config", "cache",
+    "pages", "time", "static_files", "html_pages", "tags", "categories", "collections", "documents",
+    "related_posts", "source", "destination", "collections_dir", "cache_dir", "plugins_dir",
+    "layouts_dir", "data_dir", "includes_dir", "safe", "include", "exclude", "keep_files", "encoding",
+    "markdown_ext", "strict_front_matter", "show_drafts", "limit_posts", "future", "unpublished",
+    "whitelist", "markdown", "highlighter", "lsi", "excerpt_separator", "incremental", "detach", "port",
+    "host", "baseurl", "url", "show_dir_listing", "permalink", "paginate_path", "timezone", "quiet",
+    "verbose", "defaults", "liquid", "error_mode", "strict_filters", "strict_variables", "kramdown",
+    "title", "lang", "description", "redirect_from",
+})  # fmt: skip
+COLLECTION_PREFIX = "wp-"
 
-def old_path(link: str) -> str:
-    """An old permalink's path, decoded; '' for the home page or a ``?p=`` link."""
-    path = unquote(urlsplit(link).path)
-    return path if path not in ("", "/") else ""
+
+def collection_name(post_type: str) -> str:
+    """The Jekyll collection (folder ``_<name>``) of a custom post type; never one of Jekyll's own.
+
+    >>> [collection_name(t) for t in ("recipe", "layouts", "wp-x", "Recipe")]
+    ['recipe', 'wp-layouts', 'wp-wp-x', 'recipe.aec69352']
+    """
+    name = re.sub(r"[^a-z0-9_-]", "", post_type.lower())[:40]
+    if name != post_type:
+        # Jekyll keeps only these characters; a digest keeps apart the types that
+        # lose different ones, and the dot (which a kept name never has) keeps
+        # them apart from the types that lose nothing.
+        name = f"{name or 'type'}.{hashlib.sha256(post_type.encode()).hexdigest()[:8]}"
+    if name in RESERVED_COLLECTIONS or name.startswith(COLLECTION_PREFIX):
+        name = COLLECTION_PREFIX + name
+    return name
+
+
+def _shown(slug: str) -> str:
+    # Jekyll skips a file or folder whose name starts with "_", ".", "#" or "~" (outside
+    # its own folders) or ends with "~"; a page named so would be lost, and "_layouts"
+    # as a parent page's slug would put its children among the layouts.
+    return slug.lstrip("_.#~").rstrip("~")
 
 
 def file_path(post: Post, planner: PathPlanner, options: WriteOptions) -> str:
@@ -46,11 +100,12 @@ def file_path(post: Post, planner: PathPlanner, options: WriteOptions) -> str:
     if post.type == "post":
         if post.status == "publish" and post.date is not None:
             return planner.path_for(fields, [post.slug], post.id, "_posts/{yyyy}-{mm}-{dd}-{slug}.md")
-        return planner.path_for(fields, [post.slug], post.id, "_drafts/{slug}.md")
+        return planner.path_for(fields, [_shown(post.slug)], post.id, "_drafts/{slug}.md")
     if post.type == "page":
-        ancestors = [a.slug for a in reversed(options.index.ancestors(post.id))]
-        return planner.path_for(fields, [*ancestors, post.slug], post.id, "{slug}.md")
-    return planner.path_for(fields, [post.slug], post.id, "_{type}/{slug}.md")
+        ancestors = [_shown(a.slug) for a in reversed(options.index.ancestors(post.id))]
+        return planner.path_for(fields, [*ancestors, _shown(post.slug)], post.id, "{slug}.md")
+    fields["type"] = collection_name(post.type)
+    return planner.path_for(fields, [_shown(post.slug)], post.id, "_{type}/{slug}.md")
 
 
 def _redirects(post: Post, permalink: str) -> list[str]:
@@ -60,7 +115,9 @@ def _redirects(post: Post, permalink: str) -> list[str]:
     paths = []
     for meta in post.meta:
         if meta.key == "_wp_old_slug" and meta.value.strip() and meta.value.strip() != post.slug:
-            paths.append(permalink.replace(f"/{post.slug}/", f"/{unquote(meta.value.strip())}/", 1))
+            path = local_path(permalink.replace(f"/{post.slug}/", f"/{meta.value.strip()}/", 1))
+            if path and path != permalink:
+                paths.append(path)
     return paths
 
 
@@ -72,7 +129,7 @@ def jekyll_metadata(post: Post, key: str, options: WriteOptions) -> dict[str, An
         data["date"] = common["date"]
     if "updated" in common:
         data["last_modified_at"] = common["updated"]
-    permalink = old_path(post.link)
+    permalink = local_path(post.link)
     if permalink:
         data["permalink"] = permalink
         redirects = _redirects(post, permalink)
@@ -152,7 +209,7 @@ def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> N
     for record, (text, permalink, data_files) in posts:
         relative = file_path(record, planner, options)
         if record.type not in ("post", "page"):
-            collections.add(record.type)
+            collections.add(collection_name(record.type))
         # Jekyll copies no files out of _posts: media go to assets/, linked from the site root.
         text = localize(record, text, options, out, f"assets/media/{record.id}", f"/assets/media/{record.id}/")
         out.write_text(relative, text)

@@ -2,21 +2,30 @@
 
 Posts become articles under ``content/posts/``, pages go to ``content/pages/``
 keeping their parents' slugs as folders, other post types to
-``content/<type>/``. The header is the ``Key: value`` block Pelican's Markdown
+``content/<type>/`` (``content/wp-<type>/`` for a type named ``posts``, ``pages``,
+``images`` or ``wp-...``, folders Pelican or this writer use). The header is the ``Key: value`` block Pelican's Markdown
 reader takes (Title, Date, Modified, Slug, Category, Tags, Authors, Summary,
 Status); ``URL`` and ``Save_as`` put each page at its old permalink. Pelican has
 one category per article: the first is ``Category``, the others are kept in
 ``Wp_categories``. Comments follow the post as nested lists, in the Markdown
 dialect Pelican reads (Python-Markdown: four-space nesting, two-space breaks).
 ``--scaffold`` adds a ``pelicanconf.py`` that builds with the default theme.
+
+Every header value is one line with no control characters: line breaks and other
+whitespace become a space, the rest of C0, C1, DEL and U+2028/2029 are dropped,
+so no value can start a header of its own. ``URL`` and ``Save_as`` come from
+:func:`~wxrtool.writers._paths.local_path` (no ``..``, no ``//``, inside the
+site) and are used once across the site, together with the ``<slug>/`` a page
+without them is saved at; ``Image`` is a URL with anything unsafe encoded.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote
 
 from ..content import Context, post_markdown
 from ..records import Post, Record
@@ -24,16 +33,39 @@ from ._media import localize
 from ._options import WriteOptions
 from ._output import OutputDir
 from ._parallel import RenderedPosts
-from ._paths import PathPlanner
+from ._paths import PathPlanner, local_path
 from .markdown import _date_fields, metadata, plain_text, responses_markdown
 
 FLAVOR = "python-markdown"
 _STATUS = {"publish": "published", "private": "hidden"}
+# Folders of content/ that mean something to Pelican or to this writer: a post type
+# named so gets "wp-" in front (and so does one already starting with it).
+_OWN_FOLDERS = {"posts", "pages", "images"}
 
 
 def _value(text: str) -> str:
-    # A header value is one line; commas separate tags and authors.
-    return " ".join(str(text).split())
+    """A header value: one line, no control characters; commas separate tags and authors.
+
+    >>> _value("a\\nSave_as: x\\x00\\x01\\x7f\\x85\\u2028b")
+    'a Save_as: x b'
+    """
+    text = str(text)
+    if not text.isprintable():
+        # Whitespace controls separate words; the others (NUL, \x01, DEL, C1) are dropped.
+        text = "".join(ch for ch in text if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Zl", "Zp"))
+    return " ".join(text.split())
+
+
+def _url_value(url: str) -> str:
+    """A URL as a header value: controls dropped, whitespace percent-encoded.
+
+    >>> _url_value("https://x.org/a b.jpg\\nStatus: draft")
+    'https://x.org/a%20b.jpgStatus:%20draft'
+    """
+    if url.isprintable() and " " not in url:
+        return url
+    url = "".join(ch for ch in url.strip() if unicodedata.category(ch) not in ("Cc", "Zl", "Zp"))
+    return re.sub(r"\s", lambda m: quote(m.group()), url)
 
 
 def file_path(post: Post, planner: PathPlanner, options: WriteOptions) -> str:
@@ -42,8 +74,11 @@ def file_path(post: Post, planner: PathPlanner, options: WriteOptions) -> str:
     if post.type == "page":
         ancestors = [a.slug for a in reversed(options.index.ancestors(post.id))]
         return planner.path_for(fields, [*ancestors, post.slug], post.id, "content/pages/{slug}.md")
-    folder = "posts" if post.type == "post" else "{type}"
-    return planner.path_for(fields, [post.slug], post.id, f"content/{folder}/{{slug}}.md")
+    if post.type == "post":
+        return planner.path_for(fields, [post.slug], post.id, "content/posts/{slug}.md")
+    if post.type.lower() in _OWN_FOLDERS or post.type.lower().startswith("wp-"):
+        fields["type"] = "wp-" + post.type
+    return planner.path_for(fields, [post.slug], post.id, "content/{type}/{slug}.md")
 
 
 class _Unique:
@@ -53,12 +88,15 @@ class _Unique:
         self.slugs: set[str] = set()
         self.paths: set[str] = set()
 
-    def slug(self, slug: str, item_id: int) -> str:
+    def slug(self, slug: str, item_id: int, saved_at_slug: bool = False) -> str:
+        """``slug`` or ``slug-<id>``; one saved at ``<slug>/`` also keeps clear of the old URLs in use."""
         candidate, n = slug, 1
-        while candidate.lower() in self.slugs:
+        while candidate.lower() in self.slugs or (saved_at_slug and candidate.lower() in self.paths):
             candidate = f"{slug}-{item_id}" if n == 1 else f"{slug}-{item_id}-{n}"
             n += 1
         self.slugs.add(candidate.lower())
+        if saved_at_slug:
+            self.paths.add(candidate.lower())
         return candidate
 
     def path(self, path: str) -> bool:
@@ -84,7 +122,12 @@ def header(
     if post.modified is not None:
         lines.append(f"Modified: {post.modified.isoformat()}")
     unique = unique or _Unique()
-    lines.append(f"Slug: {unique.slug(slug, post.id)}")
+    # The old permalink's path, made local: Save_as is where Pelican writes, so it
+    # must stay inside the output folder and not be another page's.
+    path = local_path(post.link).strip("/") if post.status == "publish" else ""
+    own_url = unique.path(path)
+    saved_at_slug = not own_url and post.status in _STATUS
+    lines.append(f"Slug: {unique.slug(slug, post.id, saved_at_slug)}")
     categories = common.get("categories", [])
     if categories:
         lines.append(f"Category: {_value(categories[0])}")
@@ -94,15 +137,15 @@ def header(
         lines.append("Tags: " + ", ".join(_value(t).replace(",", " ") for t in common["tags"]))
     if common.get("author"):
         lines.append(f"Authors: {_value(common['author']).replace(',', ' ')}")
-    summary = plain_text(post.excerpt_html)
+    summary = _value(plain_text(post.excerpt_html))
     if summary:
-        lines.append(f"Summary: {_value(summary)}")
+        lines.append(f"Summary: {summary}")
     lines.append(f"Status: {_STATUS.get(post.status, 'draft')}")
-    path = unquote(urlsplit(post.link).path).strip("/")
-    if post.status == "publish" and unique.path(path):
-        lines += [f"URL: {path}/", f"Save_as: {path}/index.html"]
-    if "featured_image" in common:
-        lines.append(f"Image: {common['featured_image']}")
+    if own_url:
+        lines += [f"URL: {path}/", f"Save_as: {unquote(path)}/index.html"]
+    image = _url_value(common.get("featured_image", ""))
+    if image:
+        lines.append(f"Image: {image}")
     lines.append(f"Wordpress_id: {post.id}")
     return "\n".join(lines) + "\n\n"
 
@@ -121,14 +164,16 @@ def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> N
     for record, (body, responses) in posts:
         relative = file_path(record, planner, options)
         exported = posts.site.exported if posts.site else None
-        text = header(record, planner.slug_of(relative), options, exported, unique) + body.strip("\n") + "\n"
+        head = header(record, planner.slug_of(relative), options, exported, unique)
+        text = head + body.strip("\n") + "\n"
         if responses:
             text += "\n" + responses + "\n"
         # Pelican's static files: content/images/<slug>/, linked with {static}.
         slug = planner.slug_of(relative)
         text = localize(record, text, options, out, f"content/images/{slug}", f"{{static}}/images/{slug}/")
         out.write_text(relative, text)
-        url = re.search(r"^URL: (.*)$", text, re.M) or re.search(r"^Slug: (.*)$", text, re.M)
+        # The header's own lines, not a "URL:" line a post's body may hold.
+        url = re.search(r"^URL: (.*)$", head, re.M) or re.search(r"^Slug: (.*)$", head, re.M)
         if url and record.status == "publish":
             options.urls[record.id] = (record.link, "/" + url.group(1).strip("/") + "/")
     site = posts.site

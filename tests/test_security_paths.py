@@ -1,0 +1,139 @@
+"""Paths a writer makes from an export: old links made local, device names, templates that climb out."""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import wxrtool
+from wxrtool.cli import main
+from wxrtool.errors import OutputError
+from wxrtool.writers._paths import PathPlanner, local_path, safe_component
+from wxrtool.writers.jekyll import RESERVED_COLLECTIONS, collection_name
+
+from .conftest import SAMPLES
+
+KLOUT = SAMPLES / "klout.xml"
+
+# Links as a stranger's database may hold them: the characters that matter to a path.
+LINKS = st.one_of(
+    st.text(alphabet="/\\.%2eEfF5cC0aA:?#@ x\n\x00\u2028", max_size=30),
+    st.text(max_size=20),
+).map(lambda path: "https://example.com" + path)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(LINKS, st.text(max_size=30)))
+def test_local_path_is_a_path_of_this_site(link: str) -> None:
+    path = local_path(link)
+    assert local_path(path) == path  # idempotent: made local once is made local
+    if not path:
+        return
+    assert path.startswith("/") and not path.startswith("//")
+    assert "//" not in path and "\\" not in path
+    decoded = unquote(path)
+    assert ".." not in decoded.split("/") and "." not in decoded.split("/")
+    assert not any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in decoded)
+    assert not re.search(r"[\s\"#%:<>?\\^`{|}]", path.replace("%", "").replace("/", ""))
+    # The file under the site's root stays under it.
+    root = os.path.realpath("/site")
+    assert os.path.commonpath([root, os.path.normpath(root + decoded)]) == root
+
+
+@pytest.mark.parametrize(
+    ("link", "expected"),
+    [
+        ("https://example.com/2024/01/rye/", "/2024/01/rye/"),
+        ("https://example.com//evil.example/x/", "/evil.example/x/"),
+        ("https://example.com/%2F%2Fevil.example/x/", "/evil.example/x/"),
+        ("https://example.com/\\\\evil.example/x/", "/evil.example/x/"),
+        ("https://example.com/../output-evil/", "/output-evil/"),
+        ("https://example.com/a/%2e%2e/%2E%2E/..%2fb", "/b"),
+        ("https://example.com/first%0ASave_as:%20victim/", "/firstSave_as%3A%20victim/"),
+        ("https://example.com/p/:title/", "/p/%3Atitle/"),
+        ("https://example.com/?p=12", ""),
+        ("https://example.com/../", ""),
+        ("http://[::1", ""),
+    ],
+)
+def test_local_path(link: str, expected: str) -> None:
+    assert local_path(link) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("con", "con-"),
+        ("CON", "CON-"),
+        ("NUL.md", "NUL-.md"),
+        ("nul.tar.gz", "nul-.tar.gz"),
+        ("aux", "aux-"),
+        ("Prn", "Prn-"),
+        ("com1", "com1-"),
+        ("LPT9.md", "LPT9-.md"),
+        ("com\u00b9", "com\u00b9-"),
+        ("console", "console"),
+        ("com10", "com10"),
+        ("nul-", "nul-"),
+        ("a.con", "a.con"),
+    ],
+)
+def test_windows_device_names_are_not_written(name: str, expected: str) -> None:
+    assert safe_component(name, "7") == expected
+
+
+@pytest.mark.parametrize("slug", ["con", "NUL", "com1", "lpt1", "aux", "prn"])
+def test_a_device_name_slug_gets_a_file_windows_can_open(slug: str, tmp_path: Path) -> None:
+    export = KLOUT.read_text(encoding="utf-8").replace("why-i-deleted-my-klout-profile", slug)
+    source = tmp_path / "export.xml"
+    source.write_text(export, encoding="utf-8")
+    wxrtool.convert(source, "markdown", str(tmp_path / "s"))
+    names = [p.name for p in (tmp_path / "s").rglob("*")]
+    assert f"{slug}-.md" in names
+    assert not any(name.split(".")[0].lower() in ("con", "nul", "com1", "lpt1", "aux", "prn") for name in names)
+
+
+@pytest.mark.parametrize("template", ["../{slug}.md", "/{slug}.md", "posts/../../{slug}.md", "\\{slug}.md"])
+def test_a_template_that_leaves_the_output_folder_is_refused(template: str, tmp_path: Path) -> None:
+    out = tmp_path / "jail" / "site"
+    out.parent.mkdir()
+    result = CliRunner().invoke(
+        main, ["convert", str(KLOUT), "--to", "markdown", "-o", str(out), "--path-template", template]
+    )
+    assert result.exit_code != 0
+    assert "leaves the output folder" in result.stderr and "Traceback" not in result.stderr
+    assert list(tmp_path.rglob("*.md")) == []
+    with pytest.raises(OutputError):
+        wxrtool.convert(KLOUT, "markdown", str(tmp_path / "api"), path_template=template)
+
+
+@pytest.mark.parametrize("template", ["../{slug}.md", "/{slug}.md", "a/../../{slug}.md"])
+def test_the_last_check_keeps_every_path_inside(template: str, tmp_path: Path) -> None:
+    # A writer's own template skips check_template; the check in path_for still holds.
+    planner = PathPlanner(str(tmp_path))
+    with pytest.raises(OutputError, match="leaves the output folder"):
+        planner.path_for({"type": "post"}, ["x"], 1, template)
+
+
+@pytest.mark.parametrize("post_type", sorted(RESERVED_COLLECTIONS))
+def test_no_post_type_names_a_jekyll_folder_or_variable(post_type: str) -> None:
+    for variant in (post_type, post_type.upper(), "_" + post_type, post_type + "!"):
+        name = collection_name(variant)
+        assert name not in RESERVED_COLLECTIONS  # "_layouts" is "__layouts/", not a folder of Jekyll's
+        assert re.fullmatch(r"[a-z0-9_.-]+", name) and not name.startswith(".")
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.text(alphabet="abcLPwy_-.! ", max_size=8), min_size=2, max_size=6, unique=True))
+def test_post_types_never_share_a_collection(types: list[str]) -> None:
+    names = [collection_name(t) for t in [*types, "layouts", "wp-layouts", "wp-wp-layouts", "Layouts"]]
+    assert len(set(names)) == len(set([*types, "layouts", "wp-layouts", "wp-wp-layouts", "Layouts"]))
+    assert all(collection_name(t) == t for t in ("recipe", "wp_block", "my-type", "event_2"))  # WordPress's own names
