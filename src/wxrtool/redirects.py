@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import string
-import unicodedata
 from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes, urlsplit
 
@@ -32,6 +32,9 @@ MAX_PATH = 2048
 # placeholders and splats), "$" (nginx variables, Apache ${defines}), ";" (directive ends).
 _SAFE = frozenset((string.ascii_letters + string.digits + "-._~!'()+,=@&").encode("ascii"))
 _CONTROL = frozenset(range(0x20)) | {0x7F}
+# Characters a decoded path (Apache's) cannot hold on a config line: C0 and C1 controls, DEL,
+# and the Unicode line and paragraph separators.
+_UNWRITABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 @dataclass(frozen=True)
@@ -186,9 +189,7 @@ def _key(style: str, old: str) -> str | None:
         path = "/".join(part.decode("utf-8") for part in parts)
     except UnicodeDecodeError:
         return None
-    if any(b"/" in part for part in parts) or "${" in path:
-        return None
-    if any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in path):
+    if any(b"/" in part for part in parts) or "${" in path or _UNWRITABLE.search(path):
         return None
     return path
 
@@ -217,9 +218,14 @@ def _loops(style: str, rules: list[tuple[str, str, str]]) -> set[str]:
         old, cut = min(matches)  # the first line in the file wins
         return old, target[old] + path[cut:].removeprefix("/" if target[old].endswith("/") else "")
 
+    seen: dict[str, str | None] = {}
+
     def _lookup(path: str) -> str | None:
-        key = _key(style, path)
-        return None if key is None else keys.get(_fold(style, key))
+        # Memoised: the same beginnings ("/posts/") come up for every rule.
+        if path not in seen:
+            key = _key(style, path)
+            seen[path] = None if key is None else keys.get(_fold(style, key))
+        return seen[path]
 
     # Only a rule that comes back to itself loops: one that leads into a loop of others
     # is fine once those are left out.
