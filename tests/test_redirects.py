@@ -27,7 +27,8 @@ def test_every_published_item_has_a_redirect(fmt: str, tmp_path: Path) -> None:
 
 def test_styles() -> None:
     urls = {7: ("https://example.org/2020/01/caf%c3%a9/", "/posts/cafe/"), 8: ("https://example.org/?p=8", "/b/")}
-    assert '"/2020/01/café/" "/posts/cafe/";' in render("nginx", urls)
+    # nginx compares the request as sent, percent-encoded; Apache compares it decoded.
+    assert '"/2020/01/caf%C3%A9/" "/posts/cafe/";' in render("nginx", urls)
     apache = render("apache", urls)
     assert 'Redirect 301 "/2020/01/café/" "/posts/cafe/"' in apache and "RewriteCond %{QUERY_STRING} ^p=8$" in apache
     assert "/  p=8  /b/  301" in render("netlify", urls)

@@ -4,26 +4,119 @@ Written for nginx (a ``map`` on ``$request_uri``, which includes the query), Apa
 (``Redirect`` lines, plus ``RewriteRule`` for ``?p=`` links), Netlify
 (``_redirects``, query parameters matched) or as CSV. Only items a writer gave a
 new address appear; an old address equal to the new one needs no redirect.
+
+Old links come from the export and new addresses from the writers: neither is trusted.
+Each value is made safe for its format here, where it is written: an old path becomes
+one canonical percent-encoded path (:func:`old_path`), a new address must be a local
+path (:func:`local_path`), and a pair that cannot be written safely, or that would
+loop, is left out and listed by :func:`render_checked` instead.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from urllib.parse import unquote, urlsplit
+import re
+import string
+from dataclasses import dataclass
+from urllib.parse import unquote_to_bytes, urlsplit
 
 STYLES = ("nginx", "apache", "netlify", "csv")
 
+#: Longest path written, percent-encoded. Servers refuse longer request lines anyway
+#: (nginx's and Apache's defaults are 8 KB) and nginx needs a hash bucket that fits.
+MAX_PATH = 2048
+
+# Bytes a path segment keeps as they are; everything else is written %XX (uppercase, as
+# browsers send it). Left out on purpose though URLs allow them: ":" and "*" (Netlify
+# placeholders and splats), "$" (nginx variables, Apache ${defines}), ";" (directive ends).
+_SAFE = frozenset((string.ascii_letters + string.digits + "-._~!'()+,=@&").encode("ascii"))
+_CONTROL = frozenset(range(0x20)) | {0x7F}
+# Characters a decoded path (Apache's) cannot hold on a config line: C0 and C1 controls, DEL,
+# and the Unicode line and paragraph separators.
+_UNWRITABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A redirect left out of the file: ``old`` and ``new`` as they were handed in, and why."""
+
+    old: str
+    new: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The text of a redirect file and the redirects it leaves out."""
+
+    text: str
+    refused: tuple[Refusal, ...]
+
+
+def old_path(link: str) -> str | None:
+    """The path of an old permalink, canonical and percent-encoded.
+
+    Decoded once, dot segments and empty segments resolved (so ``..`` never remains),
+    then every byte outside a small safe set encoded as uppercase ``%XX``. ``""`` for the
+    home page or no path; ``None`` when the link cannot be a path (too long, not text).
+
+    >>> old_path("https://x.org/2020/caf%c3%a9/../a b/")
+    '/2020/a%20b/'
+    >>> old_path("https://x.org/./")
+    ''
+    """
+    try:
+        path = urlsplit(link).path
+        encoded = path.encode("utf-8")
+    except (ValueError, UnicodeError):
+        return None
+    kept: list[bytes] = []
+    segments = encoded.split(b"/")
+    for segment in segments:
+        part = unquote_to_bytes(segment)
+        if part == b"..":
+            if kept:
+                kept.pop()
+        elif part not in (b"", b"."):
+            kept.append(part)
+    if not kept:
+        return ""
+    trailing = unquote_to_bytes(segments[-1]) in (b"", b".", b"..")
+    result = "/" + "/".join(_encode(part) for part in kept) + ("/" if trailing else "")
+    return result if len(result) <= MAX_PATH else None
+
+
+def local_path(new: str) -> str | None:
+    """``new`` as a canonical percent-encoded local path, or ``None`` if it is not one.
+
+    A local path starts with one ``/`` (not ``//`` or ``/\\``, which browsers read as
+    another host), holds no backslash, control character or ``.``/``..`` segment (even
+    encoded), and is not absurdly long.
+
+    >>> local_path("/posts/café/"), local_path("//evil.example/"), local_path("/a/%2e%2e/b")
+    ('/posts/caf%C3%A9/', None, None)
+    """
+    if not new.startswith("/") or new.startswith("//") or "\\" in new:
+        return None
+    try:
+        encoded = new.encode("utf-8")
+    except UnicodeError:
+        return None
+    parts = [unquote_to_bytes(segment) for segment in encoded.split(b"/")[1:]]
+    if any(part in (b".", b"..") or _CONTROL.intersection(part) for part in parts):
+        return None
+    result = "/" + "/".join(_encode(part) for part in parts)
+    return result if len(result) <= MAX_PATH else None
+
 
 def pairs(urls: dict[int, tuple[str, str]]) -> list[tuple[str, str]]:
-    """``(old, new)`` path pairs: each old permalink's path and ``/?p=ID``, sorted, no duplicates."""
-    found: dict[str, str] = {}
-    for item_id, (link, new) in sorted(urls.items()):
-        old = unquote(urlsplit(link).path) if link else ""
-        if old and old not in ("/",) and old != new:
-            found.setdefault(old, new)
-        found.setdefault(f"/?p={item_id}", new)
-    return sorted(found.items())
+    """``(old, new)`` path pairs: each old permalink's path and ``/?p=ID``, sorted, no duplicates.
+
+    Both sides canonical and percent-encoded; pairs whose new address is not a local path
+    are left out (:func:`render_checked` lists them).
+    """
+    return [(old, new) for old, new, _ in _pairs(urls)[0]]
 
 
 def render(style: str, urls: dict[int, tuple[str, str]]) -> str:
@@ -33,17 +126,135 @@ def render(style: str, urls: dict[int, tuple[str, str]]) -> str:
     /2020/01/a/  /posts/a/  301
     /  p=7  /posts/a/  301
     """
-    rules = pairs(urls)
+    return render_checked(style, urls).text
+
+
+def render_checked(style: str, urls: dict[int, tuple[str, str]]) -> Rendered:
+    """The redirect rules in ``style`` and the redirects left out of them (:class:`Refusal`).
+
+    A redirect is left out when its new address is not a local path, its old address
+    cannot be written in ``style`` (Apache compares decoded paths, so a control character
+    cannot be matched), two old addresses are the same to the server, or it would loop.
+
+    >>> done = render_checked("csv", {1: ("https://x.org/a/", "//evil.example/"), 2: ("/b/", "/c/")})
+    >>> done.text.splitlines(), [r.reason for r in done.refused]
+    (['old,new', '/?p=2,/c/', '/b/,/c/'], ['new address is not a local path'])
+    """
+    if style not in STYLES:
+        raise ValueError(f"unknown redirect style {style!r}")
+    rules, refused = _pairs(urls)
+    written: list[tuple[str, str, str]] = []
+    taken: set[str] = set()
+    for old, new, given in rules:
+        key = _key(style, old)
+        if key is None:
+            refused.append(Refusal(given, new, f"old address cannot be written for {style}"))
+        elif _fold(style, key) in taken:
+            refused.append(Refusal(given, new, f"old address is the same to {style} as another"))
+        else:
+            taken.add(_fold(style, key))
+            written.append((old, new, given))
+    looping = _loops(style, written)
+    refused += [Refusal(given, new, "redirect loop") for old, new, given in written if old in looping]
+    kept = [(old, new) for old, new, _ in written if old not in looping]
+    return Rendered(_text(style, kept), tuple(refused))
+
+
+def _pairs(urls: dict[int, tuple[str, str]]) -> tuple[list[tuple[str, str, str]], list[Refusal]]:
+    """``(old, new, old as given)`` triples, sorted, and the refusals so far."""
+    found: dict[str, tuple[str, str]] = {}
+    refused: list[Refusal] = []
+    for item_id, (link, given_new) in sorted(urls.items()):
+        new = local_path(given_new)
+        if new is None:
+            refused.append(Refusal(link, given_new, "new address is not a local path"))
+            continue
+        old = old_path(link) if link else ""
+        if old is None:
+            refused.append(Refusal(link, given_new, "old address is not a path"))
+        elif old and old != new:
+            found.setdefault(old, (new, link))
+        found.setdefault(f"/?p={int(item_id)}", (new, f"/?p={int(item_id)}"))
+    return [(old, new, given) for old, (new, given) in sorted(found.items())], refused
+
+
+def _key(style: str, old: str) -> str | None:
+    """``old`` as ``style``'s server compares it, or ``None`` if it cannot be written there."""
+    if style != "apache" or old.startswith("/?p="):
+        return old
+    # Apache compares the decoded path: write it decoded, which is only safe for text
+    # without control characters, "${" (expanded as a define) or an encoded "/" (refused).
+    parts = [unquote_to_bytes(segment) for segment in old.split("/")]
+    try:
+        path = "/".join(part.decode("utf-8") for part in parts)
+    except UnicodeDecodeError:
+        return None
+    if any(b"/" in part for part in parts) or "${" in path or _UNWRITABLE.search(path):
+        return None
+    return path
+
+
+def _fold(style: str, path: str) -> str:
+    # nginx's map matches strings without regard to case; Netlify is treated the same way.
+    return path.lower() if style in ("nginx", "netlify") else path
+
+
+def _loops(style: str, rules: list[tuple[str, str, str]]) -> set[str]:
+    """The old paths whose redirect, followed through the others, comes back to itself."""
+    keys = {_fold(style, k): old for old, _, _ in rules if (k := _key(style, old)) is not None}
+    target = {old: new for old, new, _ in rules}
+
+    def matching(path: str) -> tuple[str, str] | None:
+        """The rule the server applies to a request for ``path``, and where it sends it."""
+        found = _lookup(path)
+        if found is not None or style != "apache":
+            return None if found is None else (found, target[found])
+        # Apache's Redirect also matches the path's beginning, at a "/", and keeps the rest.
+        matches = []
+        for cut in (i for i, char in enumerate(path) if char == "/" and i):
+            matches += [(old, cut) for old in (_lookup(path[:cut]), _lookup(path[: cut + 1])) if old]
+        if not matches:
+            return None
+        old, cut = min(matches)  # the first line in the file wins
+        return old, target[old] + path[cut:].removeprefix("/" if target[old].endswith("/") else "")
+
+    seen: dict[str, str | None] = {}
+
+    def _lookup(path: str) -> str | None:
+        # Memoised: the same beginnings ("/posts/") come up for every rule.
+        if path not in seen:
+            key = _key(style, path)
+            seen[path] = None if key is None else keys.get(_fold(style, key))
+        return seen[path]
+
+    # Only a rule that comes back to itself loops: one that leads into a loop of others
+    # is fine once those are left out.
+    looping: set[str] = set()
+    for old, new, _ in rules:
+        used, path = {old}, new
+        while (step := matching(path)) is not None and step[0] not in used:
+            used.add(step[0])
+            path = step[1]
+        if step is not None and step[0] == old:
+            looping.add(old)
+    return looping
+
+
+def _text(style: str, rules: list[tuple[str, str]]) -> str:
     if style == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(["old", "new"])
-        writer.writerows(rules)
+        writer.writerows([_cell(old), _cell(new)] for old, new in rules)
         return buffer.getvalue()
     lines: list[str] = []
     if style == "nginx":
         lines.append("# include inside the http block; then in the server block:")
         lines.append("#   if ($wxrtool_redirect) { return 301 $wxrtool_redirect; }")
+        bucket = _bucket(max((len(old) for old, _ in rules), default=0))
+        if bucket > 64:
+            # nginx refuses a map key longer than a hash bucket (64 bytes by default).
+            lines.append(f"# and in the http block: map_hash_bucket_size {bucket};")
         lines.append("map $request_uri $wxrtool_redirect {")
         lines += [f'    "{_quote(old)}" "{_quote(new)}";' for old, new in rules]
         lines.append("}")
@@ -52,19 +263,36 @@ def render(style: str, urls: dict[int, tuple[str, str]]) -> str:
         for old, new in rules:
             if old.startswith("/?p="):
                 lines.append(f"RewriteCond %{{QUERY_STRING}} ^p={old[4:]}$")
-                lines.append(f'RewriteRule ^/?$ "{new}?" [R=301,L]')
+                # NE: the address is already encoded. "\%": "%2" would be a back-reference.
+                escaped = new.replace("%", "\\%")
+                lines.append(f'RewriteRule ^/?$ "{escaped}?" [R=301,L,NE]')
             else:
-                lines.append(f'Redirect 301 "{old}" "{new}"')
-    elif style == "netlify":
+                lines.append(f'Redirect 301 "{_quote(_key(style, old) or "")}" "{new}"')
+    else:
         for old, new in rules:
             if old.startswith("/?p="):
                 lines.append(f"/  p={old[4:]}  {new}  301")
             else:
-                lines.append(f"{old.replace(' ', '%20')}  {new}  301")
-    else:
-        raise ValueError(f"unknown redirect style {style!r}")
+                lines.append(f"{old}  {new}  301")
     return "\n".join(lines) + "\n"
+
+
+def _encode(segment: bytes) -> str:
+    return "".join(chr(byte) if byte in _SAFE else f"%{byte:02X}" for byte in segment)
 
 
 def _quote(path: str) -> str:
     return path.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _cell(value: str) -> str:
+    # Spreadsheets run a cell starting with one of these as a formula.
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def _bucket(length: int) -> int:
+    """The smallest power of two nginx accepts as map_hash_bucket_size for a key this long."""
+    need, size = 8 + (length + 2 + 7) // 8 * 8 + 8, 64
+    while size < need:
+        size *= 2
+    return size
