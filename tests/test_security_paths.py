@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import wxrtool
 from wxrtool.cli import main
 from wxrtool.errors import OutputError
-from wxrtool.writers._paths import PathPlanner, local_path, safe_component
+from wxrtool.writers._paths import PathPlanner, safe_component, site_path
 from wxrtool.writers.jekyll import RESERVED_COLLECTIONS, collection_name
 
 from .conftest import SAMPLES
@@ -32,9 +32,9 @@ LINKS = st.one_of(
 
 @settings(max_examples=3000, deadline=None)
 @given(st.one_of(LINKS, st.text(max_size=30)))
-def test_local_path_is_a_path_of_this_site(link: str) -> None:
-    path = local_path(link)
-    assert local_path(path) == path  # idempotent: made local once is made local
+def test_site_path_is_a_path_of_this_site(link: str) -> None:
+    path = site_path(link)
+    assert site_path(path) == path  # idempotent: made local once is made local
     if not path:
         return
     assert path.startswith("/") and not path.startswith("//")
@@ -64,8 +64,8 @@ def test_local_path_is_a_path_of_this_site(link: str) -> None:
         ("http://[::1", ""),
     ],
 )
-def test_local_path(link: str, expected: str) -> None:
-    assert local_path(link) == expected
+def test_site_path(link: str, expected: str) -> None:
+    assert site_path(link) == expected
 
 
 @pytest.mark.parametrize(

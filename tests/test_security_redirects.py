@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import csv
 import re
+from pathlib import Path
 
 import pytest
 
-from wxrtool.redirects import STYLES, local_path, old_path, render, render_checked
+import wxrtool
+from wxrtool.redirects import STYLES, old_path, render, render_checked, target_path
 
 from .redirect_cases import expected_rules, load, urls
 
@@ -149,5 +151,24 @@ def test_old_path(link: str, path: str | None) -> None:
         ("/a%00b/", None),
     ],
 )
-def test_local_path(new: str, path: str | None) -> None:
-    assert local_path(new) == path
+def test_target_path(new: str, path: str | None) -> None:
+    assert target_path(new) == path
+
+
+def test_convert_counts_the_redirects_it_leaves_out(tmp_path: Path) -> None:
+    export = tmp_path / "export.xml"
+    export.write_text(
+        '<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><wp:wxr_version>1.2</wp:wxr_version>'
+        "<item><title>a</title><link>https://x.org/a%0AAddType application/x-httpd-php .jpg/</link>"
+        "<wp:post_id>1</wp:post_id><wp:post_name>a</wp:post_name><wp:status>publish</wp:status>"
+        "<wp:post_type>post</wp:post_type></item></channel></rss>",
+        encoding="utf-8",
+    )
+    conf = tmp_path / "redirects.conf"
+    account = wxrtool.convert(export, "jekyll", str(tmp_path / "site"), redirects=("apache", str(conf)))
+    assert [(old, why) for old, _, why in account.redirects_refused] == [
+        ("https://x.org/a%0AAddType application/x-httpd-php .jpg/", "old address cannot be written for apache")
+    ]
+    assert account.as_dict()["redirects_left_out"][0]["reason"] == "old address cannot be written for apache"
+    assert "redirects: 1 left out" in account.summary()
+    assert "AddType" not in conf.read_text().replace("/aAddType", "")

@@ -14,7 +14,7 @@ from .errors import OutputError
 from .index import SiteIndex
 from .read import Reader
 from .records import Record
-from .redirects import render as render_redirects
+from .redirects import Refusal, render_checked
 from .selection import Account, Selection, Selector
 from .source import Source, reopenable, source_name
 from .writers._options import Unrecorded, WriteOptions
@@ -113,7 +113,8 @@ def convert(
             media_dir=media,
         )
 
-        def emit(records: Iterable[Record]) -> None:
+        def emit(records: Iterable[Record]) -> tuple[Refusal, ...]:
+            """Write the output (and the redirect file); the redirects left out of that file."""
             # The redirect file is written before the output is put in place and put in
             # place after it: a failure of either leaves both as they were.
             with _redirect_file(redirects) as write_redirects:
@@ -121,11 +122,11 @@ def convert(
                     assert output is not None
                     with dir_output(output, force=force, inputs=inputs) as folder:
                         fmt.write(records, folder, options)
-                        write_redirects(options.urls)
+                        return write_redirects(options.urls)
                 else:
                     with text_output(output) as stream:
                         fmt.write(records, stream, options)
-                        write_redirects(options.urls)
+                        return write_redirects(options.urls)
 
         account = selector.account
         reader = open_reader(readable)
@@ -133,11 +134,12 @@ def convert(
         if progress is not None and isinstance(reader, Reader):
             records = _reporting(records, reader, _size(single), progress, account)
         done = False
+        refused: tuple[Refusal, ...] = ()
         if plan:
             try:
                 if fmt.renders:
                     ranged = ranges.Ranged(plan, progress)
-                    emit(ranged)
+                    refused = emit(ranged)
                     outcome = ranged.outcome
                 else:
                     with text_output(output) as stream:
@@ -149,8 +151,9 @@ def convert(
                 # reading process, which writes the same output or reports the real error.
                 options = dataclasses.replace(options, urls=type(options.urls)(), media_copied={}, media_missing={})
         if not done:
-            emit(records)
+            refused = emit(records)
     account = selector.account
+    account.redirects_refused = [(r.old, r.new, r.reason) for r in refused]
     account.repairs = reader.repairs
     account.media_copied = len(options.media_copied)
     account.media_missing = sorted(options.media_missing)
@@ -190,16 +193,21 @@ def _reporting(
 
 
 @contextlib.contextmanager
-def _redirect_file(redirects: tuple[str, str] | None) -> Iterator[Callable[[dict[int, tuple[str, str]]], None]]:
-    """A function that writes the redirect rules (nothing without ``redirects``), in place when the block ends."""
+def _redirect_file(
+    redirects: tuple[str, str] | None,
+) -> Iterator[Callable[[dict[int, tuple[str, str]]], tuple[Refusal, ...]]]:
+    """A function that writes the redirect rules (nothing without ``redirects``) and returns
+    those it left out; the file is put in place when the block ends."""
     if redirects is None:
-        yield lambda urls: None
+        yield lambda urls: ()
         return
     style, path = redirects
     with text_output(path) as stream:
 
-        def write(urls: dict[int, tuple[str, str]]) -> None:
-            stream.write(render_redirects(style, urls))
+        def write(urls: dict[int, tuple[str, str]]) -> tuple[Refusal, ...]:
+            rendered = render_checked(style, urls)
+            stream.write(rendered.text)
+            return rendered.refused
 
         yield write
 

@@ -8,7 +8,7 @@ new address appear; an old address equal to the new one needs no redirect.
 Old links come from the export and new addresses from the writers: neither is trusted.
 Each value is made safe for its format here, where it is written: an old path becomes
 one canonical percent-encoded path (:func:`old_path`), a new address must be a local
-path (:func:`local_path`), and a pair that cannot be written safely, or that would
+path (:func:`target_path`), and a pair that cannot be written safely, or that would
 loop, is left out and listed by :func:`render_checked` instead.
 """
 
@@ -87,14 +87,14 @@ def old_path(link: str) -> str | None:
     return result if len(result) <= MAX_PATH else None
 
 
-def local_path(new: str) -> str | None:
+def target_path(new: str) -> str | None:
     """``new`` as a canonical percent-encoded local path, or ``None`` if it is not one.
 
     A local path starts with one ``/`` (not ``//`` or ``/\\``, which browsers read as
     another host), holds no backslash, control character or ``.``/``..`` segment (even
     encoded), and is not absurdly long.
 
-    >>> local_path("/posts/café/"), local_path("//evil.example/"), local_path("/a/%2e%2e/b")
+    >>> target_path("/posts/café/"), target_path("//evil.example/"), target_path("/a/%2e%2e/b")
     ('/posts/caf%C3%A9/', None, None)
     """
     if not new.startswith("/") or new.startswith("//") or "\\" in new:
@@ -165,7 +165,7 @@ def _pairs(urls: dict[int, tuple[str, str]]) -> tuple[list[tuple[str, str, str]]
     found: dict[str, tuple[str, str]] = {}
     refused: list[Refusal] = []
     for item_id, (link, given_new) in sorted(urls.items()):
-        new = local_path(given_new)
+        new = target_path(given_new)
         if new is None:
             refused.append(Refusal(link, given_new, "new address is not a local path"))
             continue

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from .records import Author, Comment, CommentStatus, Ping, Post, Record
 from .recover import Repair
+from .terminal import printable
 
 KINDS = ("items", "comments", "pings")
 
@@ -70,6 +71,7 @@ class Account:
     repairs: list[Repair] = field(default_factory=list)
     media_copied: int = 0
     media_missing: list[str] = field(default_factory=list)
+    redirects_refused: list[tuple[str, str, str]] = field(default_factory=list)  # (old, new, why)
 
     def leave_out(self, kind: str, reason: str, count: int = 1) -> None:
         """Record ``count`` records of ``kind`` left out for ``reason``."""
@@ -94,6 +96,7 @@ class Account:
             "written": {k: self.written[k] for k in KINDS},
             "left_out": {k: dict(sorted(self.left_out[k].items())) for k in KINDS},
             "media": {"placed": self.media_copied, "not_downloaded": self.media_missing},
+            "redirects_left_out": [{"old": o, "new": n, "reason": r} for o, n, r in self.redirects_refused],
             "repairs": [{"line": r.line, "column": r.column, "kind": r.kind, "detail": r.detail} for r in self.repairs],
         }
 
@@ -109,9 +112,14 @@ class Account:
             lines.append(line)
         if self.media_copied or self.media_missing:
             lines.append(f"media: {self.media_copied} placed with their posts, {len(self.media_missing)} kept as links")
-            lines += [f"  not downloaded: {url}" for url in self.media_missing[:20]]
+            lines += [f"  not downloaded: {printable(url)}" for url in self.media_missing[:20]]
             if len(self.media_missing) > 20:
                 lines.append(f"  ... and {len(self.media_missing) - 20} more (see --report)")
+        if self.redirects_refused:
+            lines.append(f"redirects: {len(self.redirects_refused)} left out of the redirect file")
+            lines += [f"  {printable(old)} -> {printable(new)}: {why}" for old, new, why in self.redirects_refused[:20]]
+            if len(self.redirects_refused) > 20:
+                lines.append(f"  ... and {len(self.redirects_refused) - 20} more (see --report)")
         if self.repairs:
             kinds = Counter(r.kind for r in self.repairs)
             lines.append(

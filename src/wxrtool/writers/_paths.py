@@ -10,7 +10,7 @@ every path is still checked to resolve inside the output folder. Collisions get
 ``-<id>`` (compared without case, as macOS and Windows do), and the same input
 always gives the same paths.
 
-An old permalink becomes a path on the new site through :func:`local_path`, the
+An old permalink becomes a path on the new site through :func:`site_path`, the
 one place the writers that keep old URLs (Pelican, Jekyll, Hugo) make it safe.
 """
 
@@ -136,7 +136,7 @@ _URL_UNSAFE = re.compile(r"[^A-Za-z0-9/!$&'()*+,;=@\-._~\u00a1-\U0010ffff]|[^\S\
 _BIDI = {chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
 
 
-def local_path(link: str) -> str:
+def site_path(link: str) -> str:
     """An old link's path as a path inside the new site, or '' for the home page.
 
     The path is taken from ``link`` (a URL or a path; scheme, host, query and
@@ -150,15 +150,15 @@ def local_path(link: str) -> str:
     other letters are kept, as WordPress shows them. ``unquote`` of the result is
     the file path under the site's root; the function is idempotent.
 
-    >>> local_path("https://example.com/2020/01/caf%C3%A9/"), local_path("https://example.com/?p=7")
+    >>> site_path("https://example.com/2020/01/caf%C3%A9/"), site_path("https://example.com/?p=7")
     ('/2020/01/café/', '')
-    >>> local_path("https://example.com//evil.example/x/"), local_path("/\\\\evil.example/x")
+    >>> site_path("https://example.com//evil.example/x/"), site_path("/\\\\evil.example/x")
     ('/evil.example/x/', '/evil.example/x')
-    >>> local_path("https://example.com/a/../../output-evil/"), local_path("/%2e%2e/%2E./b/...")
+    >>> site_path("https://example.com/a/../../output-evil/"), site_path("/%2e%2e/%2E./b/...")
     ('/output-evil/', '/b')
-    >>> local_path("/a%0ASave_as: victim/index.html/"), local_path("/100%25 sure%3F/%231")
+    >>> site_path("/a%0ASave_as: victim/index.html/"), site_path("/100%25 sure%3F/%231")
     ('/aSave_as%3A%20victim/index.html/', '/100%25%20sure%3F/%231')
-    >>> local_path("/100%25%20sure%3F/") == local_path(local_path("/100%25 sure%3F/"))
+    >>> site_path("/100%25%20sure%3F/") == site_path(site_path("/100%25 sure%3F/"))
     True
     """
     try:

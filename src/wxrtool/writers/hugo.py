@@ -29,7 +29,7 @@ from ._media import localize
 from ._options import WriteOptions
 from ._output import OutputDir, copy_scaffold
 from ._parallel import RenderedPosts
-from ._paths import PathPlanner, local_path
+from ._paths import PathPlanner, site_path
 from .markdown import _date_fields, comments_data, front_matter, metadata
 
 _PAGE_TYPES = {"page"}
@@ -44,9 +44,9 @@ def _url_path(relative: str) -> str:
 def old_path(link: str) -> str:
     """The path of an old permalink as an alias, decoded, or '' when it is the home page or a query.
 
-    Made local first (:func:`~wxrtool.writers._paths.local_path`): no ``..``, no ``//``.
+    Made local first (:func:`~wxrtool.writers._paths.site_path`): no ``..``, no ``//``.
     """
-    return unquote(local_path(link))
+    return unquote(site_path(link))
 
 
 def bundle_path(post: Post, planner: PathPlanner, index: SiteIndex, parents: set[int]) -> str:

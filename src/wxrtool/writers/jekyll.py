@@ -28,7 +28,7 @@ is) and not reserved; otherwise, always the same way (see :func:`collection_name
 
 Slugs lose the leading ``_ . # ~`` and trailing ``~`` that make Jekyll skip a
 file or folder. ``permalink`` and ``redirect_from`` come from
-:func:`~wxrtool.writers._paths.local_path`: a path on this site, never
+:func:`~wxrtool.writers._paths.site_path`: a path on this site, never
 ``//host/`` or ``..``.
 """
 
@@ -51,7 +51,7 @@ from ._media import localize
 from ._options import WriteOptions
 from ._output import OutputDir, copy_scaffold
 from ._parallel import RenderedPosts
-from ._paths import PathPlanner, local_path
+from ._paths import PathPlanner, site_path
 from .markdown import _date_fields, front_matter, metadata
 
 # Jekyll's own folders (``_layouts``...), the names ``site.<name>`` already has
@@ -115,7 +115,7 @@ def _redirects(post: Post, permalink: str) -> list[str]:
     paths = []
     for meta in post.meta:
         if meta.key == "_wp_old_slug" and meta.value.strip() and meta.value.strip() != post.slug:
-            path = local_path(permalink.replace(f"/{post.slug}/", f"/{meta.value.strip()}/", 1))
+            path = site_path(permalink.replace(f"/{post.slug}/", f"/{meta.value.strip()}/", 1))
             if path and path != permalink:
                 paths.append(path)
     return paths
@@ -129,7 +129,7 @@ def jekyll_metadata(post: Post, key: str, options: WriteOptions) -> dict[str, An
         data["date"] = common["date"]
     if "updated" in common:
         data["last_modified_at"] = common["updated"]
-    permalink = local_path(post.link)
+    permalink = site_path(post.link)
     if permalink:
         data["permalink"] = permalink
         redirects = _redirects(post, permalink)

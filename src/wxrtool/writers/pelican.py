@@ -14,7 +14,7 @@ dialect Pelican reads (Python-Markdown: four-space nesting, two-space breaks).
 Every header value is one line with no control characters: line breaks and other
 whitespace become a space, the rest of C0, C1, DEL and U+2028/2029 are dropped,
 so no value can start a header of its own. ``URL`` and ``Save_as`` come from
-:func:`~wxrtool.writers._paths.local_path` (no ``..``, no ``//``, inside the
+:func:`~wxrtool.writers._paths.site_path` (no ``..``, no ``//``, inside the
 site) and are used once across the site, together with the ``<slug>/`` a page
 without them is saved at; ``Image`` is a URL with anything unsafe encoded.
 """
@@ -33,7 +33,7 @@ from ._media import localize
 from ._options import WriteOptions
 from ._output import OutputDir
 from ._parallel import RenderedPosts
-from ._paths import PathPlanner, local_path
+from ._paths import PathPlanner, site_path
 from .markdown import _date_fields, metadata, plain_text, responses_markdown
 
 FLAVOR = "python-markdown"
@@ -124,7 +124,7 @@ def header(
     unique = unique or _Unique()
     # The old permalink's path, made local: Save_as is where Pelican writes, so it
     # must stay inside the output folder and not be another page's.
-    path = local_path(post.link).strip("/") if post.status == "publish" else ""
+    path = site_path(post.link).strip("/") if post.status == "publish" else ""
     own_url = unique.path(path)
     saved_at_slug = not own_url and post.status in _STATUS
     lines.append(f"Slug: {unique.slug(slug, post.id, saved_at_slug)}")
