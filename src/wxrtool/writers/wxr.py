@@ -156,17 +156,22 @@ def _meta(tag: str, meta: tuple[Meta, ...], indent: str) -> str:
     )
 
 
-def comment_xml(c: Comment | Ping) -> str:
-    """One ``wp:comment``: comments, pingbacks and trackbacks alike, as WordPress stores them."""
+def comment_xml(c: Comment | Ping, personal_data: bool = True) -> str:
+    """One ``wp:comment``: comments, pingbacks and trackbacks alike, as WordPress stores them.
+
+    Without ``personal_data``, the e-mail and IP addresses and the comment meta are left
+    empty here too, whatever the records hold.
+    """
+    email, ip, meta = (c.author_email, c.author_ip, c.meta) if personal_data else ("", "", ())
     kind = c.type.value if isinstance(c, Ping) else ("comment" if c.type == "comment" else c.type)
     user_id = c.user_id if isinstance(c, Comment) else 0
     return (
         "\t\t<wp:comment>\n"
         f"\t\t\t<wp:comment_id>{c.id}</wp:comment_id>\n"
         f"\t\t\t<wp:comment_author>{cdata(clean_name(c.author))}</wp:comment_author>\n"
-        f"\t\t\t<wp:comment_author_email>{cdata(c.author_email)}</wp:comment_author_email>\n"
+        f"\t\t\t<wp:comment_author_email>{cdata(email)}</wp:comment_author_email>\n"
         f"\t\t\t<wp:comment_author_url>{escape(safe_url(c.author_url))}</wp:comment_author_url>\n"
-        f"\t\t\t<wp:comment_author_IP>{cdata(c.author_ip)}</wp:comment_author_IP>\n"
+        f"\t\t\t<wp:comment_author_IP>{cdata(ip)}</wp:comment_author_IP>\n"
         f"\t\t\t<wp:comment_date>{cdata(local(c.date))}</wp:comment_date>\n"
         f"\t\t\t<wp:comment_date_gmt>{cdata(gmt(c.date_utc))}</wp:comment_date_gmt>\n"
         f"\t\t\t<wp:comment_content>{cdata(sanitize_comment_html(c.content_html))}</wp:comment_content>\n"
@@ -174,12 +179,12 @@ def comment_xml(c: Comment | Ping) -> str:
         f"\t\t\t<wp:comment_type>{cdata(kind)}</wp:comment_type>\n"
         f"\t\t\t<wp:comment_parent>{c.parent}</wp:comment_parent>\n"
         f"\t\t\t<wp:comment_user_id>{user_id}</wp:comment_user_id>\n"
-        f"{_meta('commentmeta', c.meta, chr(9) * 3)}"
+        f"{_meta('commentmeta', meta, chr(9) * 3)}"
         "\t\t</wp:comment>\n"
     )
 
 
-def item_xml(post: Post, index: SiteIndex) -> str:
+def item_xml(post: Post, index: SiteIndex, personal_data: bool = True) -> str:
     """One ``<item>``, comments and pings in id order as WordPress exports them."""
     refs = []
     for ref in post.terms:
@@ -217,7 +222,7 @@ def item_xml(post: Post, index: SiteIndex) -> str:
         f"\t\t<wp:post_password>{cdata(post.password)}</wp:post_password>\n"
         f"\t\t<wp:is_sticky>{int(post.sticky)}</wp:is_sticky>\n"
         f"{attachment}{''.join(refs)}{_meta('postmeta', post.meta, chr(9) * 2)}"
-        f"{''.join(comment_xml(c) for c in responses)}"
+        f"{''.join(comment_xml(c, personal_data) for c in responses)}"
         "\t</item>\n"
     )
 
@@ -253,7 +258,7 @@ def write(records: Iterable[Record], out: TextIO, options: WriteOptions) -> None
             if not started:
                 out.write(head_records(site, authors, terms, options.index, options.selection))
                 started = True
-            out.write(item_xml(record, options.index))
+            out.write(item_xml(record, options.index, options.selection.personal_data))
         elif isinstance(record, Site):
             site = record
         elif isinstance(record, Author):
