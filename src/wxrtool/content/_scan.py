@@ -27,9 +27,9 @@ def _closer(name: str) -> re.Pattern[str]:
 def sub_elements(text: str, opener: re.Pattern[str], replace: Callable[[re.Match[str], str, str], str]) -> str:
     """Replace each element from a match of ``opener`` to the first ``</name>`` after it.
 
-    ``opener`` matches a start tag and captures the element's name in group 1; it
-    should end in ``>?`` so that a start tag missing its ``>`` matches to the end
-    (then no element can follow). ``replace(start, inner, whole)`` returns the new
+    ``opener`` matches a start tag (or its start) and captures the element's name in
+    group 1; a pattern like ``<(pre)\\b[^>]*>?`` lets a start tag missing its ``>``
+    match to the end of the text, where the scan stops. ``replace(start, inner, whole)`` returns the new
     text. An element whose end tag is missing is left as it is, as
     ``re.sub(r"<(name)\\b[^>]*>(.*?)</\\1\\s*>", ...)`` leaves it.
 
@@ -43,8 +43,8 @@ def sub_elements(text: str, opener: re.Pattern[str], replace: Callable[[re.Match
     found: dict[str, re.Match[str] | None] = {}  # per name: the next end tag, None when none is left
     while True:
         start = opener.search(text, position)
-        if start is None or not start.group(0).endswith(">"):
-            break
+        if start is None or (start.end() == len(text) and not start.group(0).endswith(">")):
+            break  # a start tag that reads to the end: none can follow
         name = start.group(1).lower()
         end = found.get(name, False)
         if end is False or (end is not None and end.start() < start.end()):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from . import blocks
+from ._scan import sub_elements
 from .autop import shortcode_unautop, wpautop
 from .markdown import DEFAULT_ENGINE, html_to_markdown
 from .sanitize import make_clickable, sanitize_comment_html
@@ -35,13 +36,13 @@ def render_post_html(content: str, context: Context | None = None) -> str:
     return _unwrap_figures(do_shortcode(rendered, context))
 
 
-_FIGURE_IN_P = re.compile(r"<p>(\s*<(figure|div)\b.*?</\2>)", re.S)
+_FIGURE_IN_P = re.compile(r"<p>\s*<(figure|div)\b")  # to the first end tag after it (_scan.sub_elements)
 
 
 def _unwrap_figures(page: str) -> str:
     # A caption or gallery expands after wpautop(), inside its paragraph; a browser
     # closes the paragraph before the figure, and so does this.
-    return _FIGURE_IN_P.sub(r"\1<p>", page) if "<p><" in page else page
+    return sub_elements(page, _FIGURE_IN_P, lambda m, inner, whole: whole[3:] + "<p>") if "<p><" in page else page
 
 
 def post_markdown(
