@@ -70,6 +70,9 @@ class Account:
     repairs: list[Repair] = field(default_factory=list)
     media_copied: int = 0
     media_missing: list[str] = field(default_factory=list)
+    # What the content steps counted: "post-as-html:<error>" (a post whose conversion
+    # failed, written as sanitized HTML), "url-dropped" (a URL that was not one to keep).
+    content: Counter[str] = field(default_factory=Counter)
 
     def leave_out(self, kind: str, reason: str, count: int = 1) -> None:
         """Record ``count`` records of ``kind`` left out for ``reason``."""
@@ -82,6 +85,7 @@ class Account:
         self.written.update(other.written)
         for kind in KINDS:
             self.left_out[kind].update(other.left_out[kind])
+        self.content.update(other.content)
 
     def balanced(self) -> bool:
         """Whether every record read was either written or left out."""
@@ -94,6 +98,7 @@ class Account:
             "written": {k: self.written[k] for k in KINDS},
             "left_out": {k: dict(sorted(self.left_out[k].items())) for k in KINDS},
             "media": {"placed": self.media_copied, "not_downloaded": self.media_missing},
+            "content": dict(sorted(self.content.items())),
             "repairs": [{"line": r.line, "column": r.column, "kind": r.kind, "detail": r.detail} for r in self.repairs],
         }
 
@@ -112,6 +117,8 @@ class Account:
             lines += [f"  not downloaded: {url}" for url in self.media_missing[:20]]
             if len(self.media_missing) > 20:
                 lines.append(f"  ... and {len(self.media_missing) - 20} more (see --report)")
+        if self.content:
+            lines.append("content: " + ", ".join(f"{reason} {n}" for reason, n in sorted(self.content.items())))
         if self.repairs:
             kinds = Counter(r.kind for r in self.repairs)
             lines.append(

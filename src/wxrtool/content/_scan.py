@@ -46,13 +46,16 @@ def sub_elements(text: str, opener: re.Pattern[str], replace: Callable[[re.Match
         if start is None or (start.end() == len(text) and not start.group(0).endswith(">")):
             break  # a start tag that reads to the end: none can follow
         name = start.group(1).lower()
-        end = found.get(name, False)
-        if end is False or (end is not None and end.start() < start.end()):
-            end = found[name] = _closer(name).search(text, start.end())
+        if name not in found or ((seen := found[name]) is not None and seen.start() < start.end()):
+            found[name] = _closer(name).search(text, start.end())
+        end = found[name]
         if end is None:
             position = start.end()
             continue
-        out += [text[done : start.start()], replace(start, text[start.end() : end.start()], text[start.start() : end.end()])]
+        out += [
+            text[done : start.start()],
+            replace(start, text[start.end() : end.start()], text[start.start() : end.end()]),
+        ]
         done = position = end.end()
     if not out:
         return text
@@ -83,9 +86,47 @@ MAX_DEPTH = 256
 and sanitizers walk or scope-check the tree; past a few hundred levels they drop the
 text or take time that grows with the square of the depth."""
 
-_VOID = frozenset("area base br col embed hr img input keygen link meta param source track wbr".split())
+_VOID = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "keygen",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    }
+)
 # Elements whose end tag may be left out: they close themselves, so never nest deep.
-_SELF_CLOSING = frozenset("p li dt dd tr td th thead tbody tfoot option optgroup colgroup caption rb rt rp".split())
+_SELF_CLOSING = frozenset(
+    {
+        "p",
+        "li",
+        "dt",
+        "dd",
+        "tr",
+        "td",
+        "th",
+        "thead",
+        "tbody",
+        "tfoot",
+        "option",
+        "optgroup",
+        "colgroup",
+        "caption",
+        "rb",
+        "rt",
+        "rp",
+    }
+)
 # (Up to the next "<" or ">": a tag missing its ">" is not read to the end each time.)
 _MARKUP = re.compile(r"<!--.*?(?:-->|\Z)|<(/?)([A-Za-z][^\s/<>]*)[^<>]*?(/?)>", re.S)
 
