@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 import shutil
 import subprocess
+import sys
+import time
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -13,7 +16,9 @@ import pytest
 from markdown_it import MarkdownIt
 
 import wxrtool
+from wxrtool.content import blocks, render
 from wxrtool.content import comment_html, comment_markdown, post_markdown, sanitize_comment_html
+from wxrtool.content._scan import MAX_DEPTH, limit_depth
 from wxrtool.content.sanitize import (
     _ATTRIBUTES,
     URL_ATTRIBUTES,
@@ -227,3 +232,108 @@ def test_no_injected_script_runs_in_chromium(tmp_path: Path) -> None:
     dom = _dom(page, tmp_path)
     assert "comment-1" in dom
     assert 'data-pwned="1"' not in dom
+
+
+# -- Time and depth: linear in the post, no recursion on its nesting -------------------------
+
+GROWING = [
+    "[gallery ", "[gallery]", "[caption ", "[code ", "[code]", "[[gallery]", "<p>[gallery]</p>",
+    "<pre>", "<pre ", "<figure>", "<p><figure>", "<iframe>", "<video>", "<form>", "<style ", "<svg>",
+    "<script>", "<!--more", "<!-- wp:x {", "<a <b ", "<p><div>", "<ul><li>",
+]  # fmt: skip
+
+
+def _seconds(unit: str, size: int) -> float:
+    text = unit * (size // len(unit))
+    best = float("inf")
+    for _ in range(2):  # the best of two: other processes share the machine
+        started = time.perf_counter()
+        post_markdown(text)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+@pytest.mark.parametrize("unit", GROWING)
+def test_time_grows_linearly(unit: str) -> None:
+    # Four times the text: four times the time if linear, sixteen if quadratic.
+    small, large = _seconds(unit, 64_000), _seconds(unit, 256_000)
+    assert large < 8 * max(small, 0.002), (small, large)
+
+
+@pytest.mark.parametrize("unit", ["[gallery ", "<pre>", "<figure>", "<iframe>", "<video>"])
+def test_a_megabyte_of_unclosed_markup_is_quick(unit: str) -> None:
+    assert _seconds(unit, 1_000_000) < 5
+
+
+NESTED = {
+    "div": ("<div>", "</div>"),
+    "blockquote": ("<blockquote>", "</blockquote>"),
+    "list": ("<ul><li>", "</li></ul>"),
+    "span": ("<span>", "</span>"),
+    "paragraph-blocks": ("<!-- wp:paragraph -->", "<!-- /wp:paragraph -->"),
+    "group-blocks": ('<!-- wp:group {"layout":{"type":"constrained"}} --><div class="wp-block-group">', "</div><!-- /wp:group -->"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("depth", [1_200, 5_000])
+@pytest.mark.parametrize("name", NESTED)
+def test_deep_nesting_converts_without_recursion(name: str, depth: int) -> None:
+    opening, closing = NESTED[name]
+    text = opening * depth + "<p>deep text</p>" + closing * depth
+    take_notes()
+    limit = sys.getrecursionlimit()
+    # Room for the calls themselves, none for a level of the input.
+    sys.setrecursionlimit(len(inspect.stack()) + 120)
+    try:
+        markdown = post_markdown(text)
+        comment = comment_markdown(text)
+        names = list(blocks.block_names(text))
+        walked = [b.name for top in blocks.parse(text) for b in top.walk()]
+    finally:
+        sys.setrecursionlimit(limit)
+    assert "deep text" in markdown and "deep text" in comment
+    assert take_notes() == {}  # converted, not written as HTML
+    if name.endswith("blocks"):
+        assert len(names) == len(walked) == depth
+
+
+def test_nesting_past_the_limit_keeps_the_text_and_drops_tags() -> None:
+    text = "<div>" * 300 + "x" + "</div>" * 300
+    assert limit_depth(text).count("<div>") == MAX_DEPTH
+    assert limit_depth("<p>" * 1000 + "<br>" * 1000) == "<p>" * 1000 + "<br>" * 1000  # these never nest
+
+
+def test_a_post_that_fails_is_written_as_html_and_counted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = render.html_to_markdown
+
+    def fails_on_boom(text: str, *args: str) -> str:
+        if "BOOM" in text:
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(text, *args)
+
+    monkeypatch.setattr(render, "html_to_markdown", fails_on_boom)
+    items = "".join(
+        f"<item><title>P{i}</title><wp:post_id>{i}</wp:post_id><wp:post_name>p{i}</wp:post_name>"
+        "<wp:status>publish</wp:status><wp:post_type>post</wp:post_type>"
+        f"<content:encoded>{escape(body)}</content:encoded></item>"
+        for i, body in enumerate(["<p>one</p>", '<p onclick="x()">BOOM<script>bad()</script></p>', "<p>three</p>"], 1)
+    )
+    export = tmp_path / "x.xml"
+    export.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"'
+        ' xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>T</title>'
+        f"<wp:wxr_version>1.2</wp:wxr_version>{items}</channel></rss>",
+        encoding="utf-8",
+    )
+    account = wxrtool.convert(export, "markdown", str(tmp_path / "site"))
+    posts = tmp_path / "site" / "posts"
+    assert sorted(p.name for p in posts.iterdir()) == ["p1.md", "p2.md", "p3.md"]
+    assert (posts / "p2.md").read_text(encoding="utf-8").endswith("---\n\n<p>BOOM</p>\n")
+    assert account.written["items"] == 3 and account.balanced()
+    assert account.content == {"post-as-html:RecursionError": 1}
+    assert "post-as-html:RecursionError 1" in account.summary()
+
+
+def test_code_keeps_its_text_exactly() -> None:
+    assert post_markdown("<pre>if (a < b && c > d) x = a<b;</pre>") == "```\nif (a < b && c > d) x = a<b;\n```"
+    assert post_markdown("<pre><code>x <b>y</b><!-- c --> &lt;z&gt;</code></pre>") == "```\nx y <z>\n```"
