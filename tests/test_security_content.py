@@ -1,4 +1,4 @@
-"""Comment HTML is sanitised: nothing executable survives into any output."""
+"""Attacks on the content steps: executable HTML and URLs, quadratic time, deep nesting, failing posts."""
 
 from __future__ import annotations
 
@@ -16,8 +16,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 import wxrtool
-from wxrtool.content import blocks, render
-from wxrtool.content import comment_html, comment_markdown, post_markdown, sanitize_comment_html
+from wxrtool.content import blocks, comment_html, comment_markdown, post_markdown, render, sanitize_comment_html
 from wxrtool.content._scan import MAX_DEPTH, limit_depth
 from wxrtool.content.sanitize import (
     _ATTRIBUTES,
