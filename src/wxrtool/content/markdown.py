@@ -34,9 +34,10 @@ _KEEP_COMMENT = re.compile(r"<!--\s*more\b[^<>]*-->|<!--\s*nextpage\s*-->|<!-- w
 # A tag inside code, as an HTML parser sees one: "<" then a letter, "/", "!" or "?".
 # ("a < b && c > d" is text.)
 _TAG = re.compile(r"<!--.*?-->|<[A-Za-z/!?][^>]*>", re.S)
-# Any start tag up to its ">" or the end of the text, a quoted value read as a
-# parser reads it (a ">" inside does not end the tag); and an attribute in one.
-_START_TAG = re.compile(r"""<[A-Za-z](?:[^>=]++|=\s*+(?:"[^"]*+"?|'[^']*+'?)?)*+>?""")
+# A start tag with an attribute value, up to its ">" or the end of the text, a quoted
+# value read as a parser reads it (a ">" inside does not end the tag); and an
+# attribute in one. (Tags without "=" are most tags, and have no URL to check.)
+_START_TAG = re.compile(r"""<[A-Za-z][^<>=]*+(?:=\s*+(?:"[^"]*+"?|'[^']*+'?)?[^>=]*+)++>?""")
 _ATTRIBUTE = re.compile(r"""(\s*)(?<=[\s"'])([^\s"'=<>/]+)(\s*=\s*)("[^"]*"?|'[^']*'?|[^\s"'>]+)""")
 _BR = re.compile(r"<br\s*/?>", re.I)
 _LANGUAGE = re.compile(r"(?:\blanguage-|\blang-|\bbrush:\s*)([\w+#.-]+)", re.I)

@@ -191,6 +191,11 @@ _UNSAFE = re.compile("[\x00-\x20\x7f<>\"'`]")
 # What a host can never hold (the WHATWG "forbidden host code points", and "%":
 # a host is not percent-decoded here).
 _BAD_HOST = re.compile("[\x00-\x20\x7f#%/<>?@\\[\\]^|\"'`{}]")
+# An http(s) URL with a plain host name, or a path, query or fragment: most URLs,
+# and nothing in them that the checks below would drop or encode.
+_PLAIN_URL = re.compile(
+    r"(?:(https?)://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?::\d{1,4})?)?(?:(?!//)[/?#][^\x00-\x20\x7f<>\"'`]*)?\Z", re.I
+)
 _DATA_IMAGE = re.compile(r"data:image/(?:png|gif|jpeg|webp);base64,[A-Za-z0-9+/=\s]*\Z", re.I)
 
 
@@ -214,6 +219,9 @@ def safe_url(url: str, schemes: frozenset[str] | set[str] = _SCHEMES, relative: 
     url = url.strip(_AROUND)
     if not url:
         return ""
+    plain = _PLAIN_URL.match(url)
+    if plain is not None and ((plain.group(1) is None and relative) or (plain.group(1) or "").lower() in schemes):
+        return url  # the usual address: nothing to check further or to encode
     if "\t" in url or "\n" in url or "\r" in url:
         url = _TAB_OR_NEWLINE.sub("", url)
     scheme = _SCHEME.match(url)
