@@ -1,10 +1,32 @@
-"""Comment HTML is sanitised: nothing executable survives into any output."""
+"""Attacks on the content steps: executable HTML and URLs, quadratic time, deep nesting, failing posts."""
 
 from __future__ import annotations
 
-import pytest
+import inspect
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from xml.sax.saxutils import escape
 
-from wxrtool.content import comment_html, comment_markdown, sanitize_comment_html
+import pytest
+from markdown_it import MarkdownIt
+
+import wxrtool
+from wxrtool.content import blocks, comment_html, comment_markdown, post_markdown, render, sanitize_comment_html
+from wxrtool.content._scan import MAX_DEPTH, limit_depth
+from wxrtool.content.sanitize import (
+    _ATTRIBUTES,
+    URL_ATTRIBUTES,
+    _filter_attribute,
+    safe_content_url,
+    safe_srcset,
+    safe_url,
+    take_notes,
+)
 
 HOSTILE = [
     "<script>alert(1)</script>ok",
@@ -48,3 +70,269 @@ def test_allowed_markup_survives() -> None:
         '<strong>bold</strong> <a href="https://example.com/" title="t" rel="nofollow ugc">link</a> '
         "<code>x</code> <blockquote>q</blockquote>"
     )
+
+
+# -- URLs: one policy, everywhere ---------------------------------------------------------
+
+HOSTILE_URLS = [
+    "https://x.example/<script>document.documentElement.setAttribute('data-pwned','1')</script>",
+    'https://x.example/"><img src=x onerror=alert(1)>',
+    "https://x.example/' onmouseover='alert(1)",
+    "https://x.example/a b)<svg onload=alert(1)>",
+    "https://x.example/\x00\x1f\x7f<x>",
+    "javascript:alert(1)",
+    " JaVa\tScRiPt:alert(1)",
+    "java\nscript:alert(1)",
+    "vbscript:msgbox(1)",
+    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+    "http://[::1",
+    "http://ex ample.com/",
+    "http://x.example:port/",
+    "https://<script>/",
+]
+
+
+@pytest.mark.parametrize("url", HOSTILE_URLS)
+def test_safe_url_is_a_url_or_nothing(url: str) -> None:
+    for safe in (safe_url(url), safe_url(url, relative=True), safe_content_url(url), safe_content_url(url, True)):
+        assert not set(safe) & set("<>\"' `\x00\x1f\x7f"), safe
+        assert not safe or safe.lower().startswith(("http://", "https://")), safe
+
+
+def test_safe_url_keeps_ordinary_urls() -> None:
+    for url in ("https://example.com/a?b=c&d=e#f", "mailto:eve@example.com", "https://bücher.example/ü"):
+        assert safe_url(url) == url
+    for url in ("/about/", "#top", "../a.png", "//cdn.example/a.png", "tel:+123", "ftp://example.com/f"):
+        assert safe_content_url(url) == url
+    assert safe_url("https://example.com/a b") == "https://example.com/a%20b"
+
+
+def test_dropped_urls_are_noted() -> None:
+    take_notes()
+    safe_url("javascript:alert(1)")
+    safe_url("https://example.com/")
+    assert take_notes() == {"url-dropped": 1}
+
+
+ALLOWED_URL_ATTRIBUTES = [(t, a) for t, attrs in _ATTRIBUTES.items() for a in sorted(attrs) if a in URL_ATTRIBUTES]
+
+
+@pytest.mark.parametrize(("tag", "attribute"), ALLOWED_URL_ATTRIBUTES)
+def test_every_allowed_url_attribute_is_checked(tag: str, attribute: str) -> None:
+    for value in ("javascript:alert(17)", " java\tscript:alert(17)", "vbscript:x", "https://x/<s>"):
+        cleaned = sanitize_comment_html(f'<{tag} {attribute}="{value}">x</{tag}>')
+        assert "script:" not in cleaned.lower() and "<s>" not in cleaned, cleaned
+
+
+def test_sanitizer_checks_url_attributes_it_may_allow_one_day() -> None:
+    # Whatever the allow-list grows to, these attributes take only URLs of the policy.
+    for name in URL_ATTRIBUTES:
+        if name == "srcset":
+            assert safe_srcset("javascript:a 1x, /b.png 2x") == "/b.png 2x"
+        else:
+            assert _filter_attribute("x", name, "javascript:alert(17)") is None
+    assert _filter_attribute("a", "title", "javascript:x") == "javascript:x"  # not a URL
+
+
+CONTENT_LINKS = [
+    f'<a href="{h}">link</a> <img src="{h}" alt="pic">'
+    for h in (
+        "javascript:alert(1)",
+        "https://x.example/&lt;script&gt;alert(1)&lt;/script&gt;",
+        "https://x.example/&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;",
+        "https://x.example/a b&gt;&lt;svg onload=alert(1)&gt;",
+        "&#106;avascript:alert(1)",
+    )
+] + [
+    '<a title="a>b" href="javascript:alert(1)">t</a>',
+    '<a href="javascript:alert(1)>t</a>',
+    '<img src="x.png"onerror="alert(1)">',
+    '<video src="javascript:alert(1)" poster="javascript:alert(2)" onplay="alert(3)"></video>',
+    '<iframe src="javascript:alert(1)"></iframe>',
+    '<blockquote cite="javascript:alert(1)">q</blockquote>',
+    '<img srcset="javascript:alert(1) 1x">',
+    "<form action=\"javascript:alert(1)\"><button formaction='javascript:alert(2)'>b</button></form>",
+]
+
+
+def _rendered(markdown: str) -> str:
+    # Markdown with HTML on: the writer's own <a id> anchors need it.
+    return MarkdownIt("commonmark", {"html": True}).render(markdown)
+
+
+def _executable(page: str) -> list[str]:
+    lowered = page.lower()
+    found = [m for m in ("<script", "<svg", "javascript:", "vbscript:", "data:text") if m in lowered]
+    return found + re.findall(r"<[a-z][^>]*\son[a-z]+\s*=", lowered)
+
+
+@pytest.mark.parametrize("content", CONTENT_LINKS)
+def test_content_links_render_harmless(content: str) -> None:
+    markdown = post_markdown(content)
+    assert _executable(_rendered(markdown)) == [], markdown
+
+
+def _hostile_export(path: Path) -> Path:
+    comments = "".join(
+        f"<wp:comment><wp:comment_id>{i}</wp:comment_id><wp:comment_author>Eve {i}</wp:comment_author>"
+        f"<wp:comment_author_url>{escape(url)}</wp:comment_author_url>"
+        f"<wp:comment_date>2020-01-02 10:00:00</wp:comment_date>"
+        f"<wp:comment_content>hi</wp:comment_content><wp:comment_approved>1</wp:comment_approved>"
+        f"<wp:comment_type>comment</wp:comment_type><wp:comment_parent>0</wp:comment_parent></wp:comment>"
+        for i, url in enumerate(HOSTILE_URLS, 1)
+        if not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", url)  # (not allowed in XML)
+    )
+    content = escape("\n\n".join(CONTENT_LINKS))
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"'
+        ' xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>XSS</title>'
+        "<wp:wxr_version>1.2</wp:wxr_version><item><title>Post</title><link>https://example.com/p/</link>"
+        "<wp:post_id>1</wp:post_id><wp:post_name>p</wp:post_name><wp:status>publish</wp:status>"
+        "<wp:post_type>post</wp:post_type><wp:post_date>2020-01-01 10:00:00</wp:post_date>"
+        f"<content:encoded>{content}</content:encoded>{comments}</item></channel></rss>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_markdown_output_renders_harmless(tmp_path: Path) -> None:
+    account = wxrtool.convert(_hostile_export(tmp_path / "x.xml"), "markdown", str(tmp_path / "site"))
+    page = _rendered((tmp_path / "site" / "posts" / "p.md").read_text(encoding="utf-8"))
+    assert _executable(page) == []
+    assert 'id="comment-1"' in page  # the anchors are there, HTML on
+    assert account.content["url-dropped"] >= 6  # the javascript:, vbscript:, data: and broken ones
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def _dom(page: Path, tmp_path: Path) -> str:
+    result = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    return result.stdout
+
+
+@pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK), reason="Debian chromium is not installed (/usr/bin/chromium)")
+def test_no_injected_script_runs_in_chromium(tmp_path: Path) -> None:
+    marker = "document.documentElement.setAttribute('data-pwned','1')"
+    control = tmp_path / "control.html"
+    control.write_text(f"<!doctype html><body><script>{marker}</script>", encoding="utf-8")
+    assert 'data-pwned="1"' in _dom(control, tmp_path), "chromium runs no script at all: the test proves nothing"
+
+    wxrtool.convert(_hostile_export(tmp_path / "x.xml"), "markdown", str(tmp_path / "site"))
+    markdown = (tmp_path / "site" / "posts" / "p.md").read_text(encoding="utf-8")
+    # Every handler the attacks could plant runs the marker.
+    page = tmp_path / "page.html"
+    body = _rendered(markdown).replace("alert(1)", marker).replace("alert(2)", marker)
+    page.write_text(f"<!doctype html><meta charset=utf-8><body>{body}</body>", encoding="utf-8")
+    dom = _dom(page, tmp_path)
+    assert "comment-1" in dom
+    assert 'data-pwned="1"' not in dom
+
+
+# -- Time and depth: linear in the post, no recursion on its nesting -------------------------
+
+GROWING = [
+    "[gallery ", "[gallery]", "[caption ", "[code ", "[code]", "[[gallery]", "<p>[gallery]</p>",
+    "<pre>", "<pre ", "<figure>", "<p><figure>", "<iframe>", "<video>", "<form>", "<style ", "<svg>",
+    "<script>", "<!--more", "<!-- wp:x {", "<a <b ", "<p><div>", "<ul><li>",
+]  # fmt: skip
+
+
+def _seconds(unit: str, size: int) -> float:
+    text = unit * (size // len(unit))
+    best = float("inf")
+    for _ in range(2):  # the best of two: other processes share the machine
+        started = time.perf_counter()
+        post_markdown(text)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+@pytest.mark.parametrize("unit", GROWING)
+def test_time_grows_linearly(unit: str) -> None:
+    # Four times the text: four times the time if linear, sixteen if quadratic.
+    small, large = _seconds(unit, 64_000), _seconds(unit, 256_000)
+    assert large < 8 * max(small, 0.002), (small, large)
+
+
+@pytest.mark.parametrize("unit", ["[gallery ", "<pre>", "<figure>", "<iframe>", "<video>"])
+def test_a_megabyte_of_unclosed_markup_is_quick(unit: str) -> None:
+    assert _seconds(unit, 1_000_000) < 5
+
+
+NESTED = {
+    "div": ("<div>", "</div>"),
+    "blockquote": ("<blockquote>", "</blockquote>"),
+    "list": ("<ul><li>", "</li></ul>"),
+    "span": ("<span>", "</span>"),
+    "paragraph-blocks": ("<!-- wp:paragraph -->", "<!-- /wp:paragraph -->"),
+    "group-blocks": ('<!-- wp:group {"layout":{"type":"constrained"}} --><div class="wp-block-group">', "</div><!-- /wp:group -->"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("depth", [1_200, 5_000])
+@pytest.mark.parametrize("name", NESTED)
+def test_deep_nesting_converts_without_recursion(name: str, depth: int) -> None:
+    opening, closing = NESTED[name]
+    text = opening * depth + "<p>deep text</p>" + closing * depth
+    take_notes()
+    limit = sys.getrecursionlimit()
+    # Room for the calls themselves, none for a level of the input.
+    sys.setrecursionlimit(len(inspect.stack()) + 120)
+    try:
+        markdown = post_markdown(text)
+        comment = comment_markdown(text)
+        names = list(blocks.block_names(text))
+        walked = [b.name for top in blocks.parse(text) for b in top.walk()]
+    finally:
+        sys.setrecursionlimit(limit)
+    assert "deep text" in markdown and "deep text" in comment
+    assert take_notes() == {}  # converted, not written as HTML
+    if name.endswith("blocks"):
+        assert len(names) == len(walked) == depth
+
+
+def test_nesting_past_the_limit_keeps_the_text_and_drops_tags() -> None:
+    text = "<div>" * 300 + "x" + "</div>" * 300
+    assert limit_depth(text).count("<div>") == MAX_DEPTH
+    assert limit_depth("<p>" * 1000 + "<br>" * 1000) == "<p>" * 1000 + "<br>" * 1000  # these never nest
+
+
+def test_a_post_that_fails_is_written_as_html_and_counted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = render.html_to_markdown
+
+    def fails_on_boom(text: str, *args: str) -> str:
+        if "BOOM" in text:
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(text, *args)
+
+    monkeypatch.setattr(render, "html_to_markdown", fails_on_boom)
+    items = "".join(
+        f"<item><title>P{i}</title><wp:post_id>{i}</wp:post_id><wp:post_name>p{i}</wp:post_name>"
+        "<wp:status>publish</wp:status><wp:post_type>post</wp:post_type>"
+        f"<content:encoded>{escape(body)}</content:encoded></item>"
+        for i, body in enumerate(["<p>one</p>", '<p onclick="x()">BOOM<script>bad()</script></p>', "<p>three</p>"], 1)
+    )
+    export = tmp_path / "x.xml"
+    export.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"'
+        ' xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>T</title>'
+        f"<wp:wxr_version>1.2</wp:wxr_version>{items}</channel></rss>",
+        encoding="utf-8",
+    )
+    account = wxrtool.convert(export, "markdown", str(tmp_path / "site"))
+    posts = tmp_path / "site" / "posts"
+    assert sorted(p.name for p in posts.iterdir()) == ["p1.md", "p2.md", "p3.md"]
+    assert (posts / "p2.md").read_text(encoding="utf-8").endswith("---\n\n<p>BOOM</p>\n")
+    assert account.written["items"] == 3 and account.balanced()
+    assert account.content == {"post-as-html:RecursionError": 1}
+    assert "post-as-html:RecursionError 1" in account.summary()
+
+
+def test_code_keeps_its_text_exactly() -> None:
+    assert post_markdown("<pre>if (a < b && c > d) x = a<b;</pre>") == "```\nif (a < b && c > d) x = a<b;\n```"
+    assert post_markdown("<pre><code>x <b>y</b><!-- c --> &lt;z&gt;</code></pre>") == "```\nx y <z>\n```"

@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 
 from . import ranges, writers
@@ -149,7 +150,9 @@ def convert(
             except ranges.RangeFailed:
                 # A cut in the wrong place, or a damaged export: everything again, in one
                 # reading process, which writes the same output or reports the real error.
-                options = dataclasses.replace(options, urls=type(options.urls)(), media_copied={}, media_missing={})
+                options = dataclasses.replace(
+                    options, urls=type(options.urls)(), media_copied={}, media_missing={}, notes=Counter()
+                )
         if not done:
             refused = emit(records)
     account = selector.account
@@ -157,6 +160,7 @@ def convert(
     account.repairs = reader.repairs
     account.media_copied = len(options.media_copied)
     account.media_missing = sorted(options.media_missing)
+    account.content.update(options.notes)
     for kind in ("items", "comments", "pings"):
         if kind not in fmt.keeps and account.written[kind]:
             # The format has no place for this kind of record: say so, not "written".

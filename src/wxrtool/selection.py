@@ -72,6 +72,9 @@ class Account:
     media_copied: int = 0
     media_missing: list[str] = field(default_factory=list)
     redirects_refused: list[tuple[str, str, str]] = field(default_factory=list)  # (old, new, why)
+    # What the content steps counted: "post-as-html:<error>" (a post whose conversion
+    # failed, written as sanitized HTML), "url-dropped" (a URL that was not one to keep).
+    content: Counter[str] = field(default_factory=Counter)
 
     def leave_out(self, kind: str, reason: str, count: int = 1) -> None:
         """Record ``count`` records of ``kind`` left out for ``reason``."""
@@ -84,6 +87,7 @@ class Account:
         self.written.update(other.written)
         for kind in KINDS:
             self.left_out[kind].update(other.left_out[kind])
+        self.content.update(other.content)
 
     def balanced(self) -> bool:
         """Whether every record read was either written or left out."""
@@ -97,6 +101,7 @@ class Account:
             "left_out": {k: dict(sorted(self.left_out[k].items())) for k in KINDS},
             "media": {"placed": self.media_copied, "not_downloaded": self.media_missing},
             "redirects_left_out": [{"old": o, "new": n, "reason": r} for o, n, r in self.redirects_refused],
+            "content": dict(sorted(self.content.items())),
             "repairs": [{"line": r.line, "column": r.column, "kind": r.kind, "detail": r.detail} for r in self.repairs],
         }
 
@@ -120,6 +125,8 @@ class Account:
             lines += [f"  {printable(old)} -> {printable(new)}: {why}" for old, new, why in self.redirects_refused[:20]]
             if len(self.redirects_refused) > 20:
                 lines.append(f"  ... and {len(self.redirects_refused) - 20} more (see --report)")
+        if self.content:
+            lines.append("content: " + ", ".join(f"{reason} {n}" for reason, n in sorted(self.content.items())))
         if self.repairs:
             kinds = Counter(r.kind for r in self.repairs)
             lines.append(

@@ -13,6 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from ._scan import sub_elements
+from .shortcodes import Scanner
+
 _ALLBLOCKS = (
     r"(?:table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|form|map|area"
     r"|blockquote|address|math|style|p|h[1-6]|hr|fieldset|legend|section|article|aside|hgroup|header"
@@ -41,9 +44,10 @@ _WRAPPED_LI = re.compile(r"<p>(<li.+?)</p>")
 _P_BLOCKQUOTE = re.compile(r"<p><blockquote([^>]*)>", re.I)
 _P_BEFORE_BLOCK = re.compile(r"<p>\s*(</?" + _ALLBLOCKS + r"[^>]*>)")
 _P_AFTER_BLOCK = re.compile(r"(</?" + _ALLBLOCKS + r"[^>]*>)\s*</p>")
-_PRESERVE = re.compile(r"<(script|style|svg).*?</\1>", re.S)
+_PRESERVE = re.compile(r"<(script|style|svg)[^<]?")  # the start; the end found by _scan.sub_elements
 _BR_AFTER_BLOCK = re.compile(r"(</?" + _ALLBLOCKS + r"[^>]*>)\s*<br />")
 _BR_BEFORE_BLOCK = re.compile(r"<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)")
+_PRE_PLACEHOLDER = re.compile(r"<pre wp-pre-tag-\d+></pre>")
 _TRAILING_BR_P = re.compile(r"\n</p>$")
 _NEWLINES = re.compile(r"\n\n+")
 # wp_spaces_regexp(): what WordPress counts as white space around shortcodes.
@@ -150,7 +154,7 @@ def _autop(text: str, br: bool, tags: bool) -> str:
     if br:
         if tags:
             if "<s" in text:
-                text = _PRESERVE.sub(lambda m: m.group(0).replace("\n", "<WPPreserveNewline />"), text)
+                text = sub_elements(text, _PRESERVE, _preserve_newlines)
             if "<br" in text:
                 text = text.replace("<br>", "<br />").replace("<br/>", "<br />")
         text = newlines_to_br(text)
@@ -163,11 +167,15 @@ def _autop(text: str, br: bool, tags: bool) -> str:
     if text.endswith(("\n</p>", "\n</p>\n")):  # ($ matches before a last newline too)
         text = _TRAILING_BR_P.sub("</p>", text)
 
-    for name, original in pre_tags.items():
-        text = text.replace(name, original)
+    if pre_tags:
+        text = _PRE_PLACEHOLDER.sub(lambda m: pre_tags.get(m.group(0), m.group(0)), text)
     if "<!-- wpnl -->" in text:
         text = text.replace(" <!-- wpnl --> ", "\n").replace("<!-- wpnl -->", "\n")
     return text
+
+
+def _preserve_newlines(start: re.Match[str], inner: str, whole: str) -> str:
+    return whole.replace("\n", "<WPPreserveNewline />")
 
 
 def newlines_to_br(text: str) -> str:
@@ -209,15 +217,38 @@ def shortcode_unautop(text: str, names: Iterable[str]) -> str:
     >>> shortcode_unautop("<p>[gallery ids=\\"1,2\\"]</p>\\n", ["gallery"])
     '[gallery ids="1,2"]\\n'
     """
-    tags = "|".join(re.escape(n) for n in names)
-    if not tags:
+    names = set(names)
+    if not names or "<p>" not in text:
         return text
-    spaces = _SPACES
-    pattern = re.compile(
-        r"<p>(?:" + spaces + r")*+"
-        r"(\[(" + tags + r")(?![\w-])"
-        r"[^\]/]*(?:/(?!\])[^\]/]*)*?"
-        r"(?:/\]|\](?:[^\[]*+(?:\[(?!/\2\])[^\[]*+)*+\[/\2\])?))"
-        r"(?:" + spaces + r")*+</p>"
-    )
-    return pattern.sub(r"\1", text)
+    scanner = Scanner(text, names)
+    out: list[str] = []
+    done = 0
+    for m in _P_BEFORE_SHORTCODE.finditer(text):
+        if m.start() < done:
+            continue
+        end, closing = _unwrapped(scanner, text, m.end(), content=True)
+        if end and not closing:
+            # The pattern gives the content back when no </p> follows it: the tag alone.
+            end, closing = _unwrapped(scanner, text, m.end(), content=False)
+        if closing is not None:
+            out += [text[done : m.start()], text[m.end() : end]]
+            done = closing.end()
+    if not out:
+        return text
+    out.append(text[done:])
+    return "".join(out)
+
+
+def _unwrapped(scanner: Scanner, text: str, start: int, content: bool) -> tuple[int, re.Match[str] | None]:
+    # The shortcode at start (without the "]" of an escape, which this pattern has
+    # not), and the </p> after it.
+    found = scanner.at(start, escapes=False, content=content)
+    if found is None:
+        return 0, None
+    end = found.end - len(found.group(6))
+    return end, _SPACES_THEN_P_END.match(text, end)
+
+
+# shortcode_unautop()'s pattern, in two parts around the shortcode (see shortcodes.Scanner).
+_P_BEFORE_SHORTCODE = re.compile(r"<p>(?:" + _SPACES + r")*+(?=\[)")
+_SPACES_THEN_P_END = re.compile(r"(?:" + _SPACES + r")*+</p>")

@@ -42,16 +42,54 @@ class Block:
         return "".join(part for part in self.inner if isinstance(part, str))
 
     def walk(self) -> Iterator[Block]:
-        """This block and every block inside it, depth first."""
-        yield self
-        for part in self.inner:
-            if isinstance(part, Block):
-                yield from part.walk()
+        """This block and every block inside it, depth first (without recursion: blocks nest without limit)."""
+        stack: list[Block] = [self]
+        while stack:
+            block = stack.pop()
+            yield block
+            stack += reversed([part for part in block.inner if isinstance(part, Block)])
 
 
 def has_blocks(content: str) -> bool:
     """Whether WordPress would treat ``content`` as block content (``has_blocks()``)."""
     return "<!-- wp:" in content
+
+
+_TOKEN_START = re.compile(r"<!--\s+/?wp:")
+_ATTRS_END = re.compile(r"\}\s+/?-->")
+# _TOKEN without its JSON: what it can match where no "} -->" is left to end the JSON.
+_BARE_TOKEN = re.compile(
+    r"<!--\s+(?P<closer>/)?wp:(?P<namespace>[a-z][a-z0-9_-]*/)?(?P<name>[a-z][a-z0-9_-]*)\s+"
+    r"(?P<attrs>)(?P<void>/)?-->"
+)
+
+
+def _tokens(content: str) -> Iterator[re.Match[str]]:
+    """``_TOKEN.finditer(content)``, in time linear in ``content``.
+
+    The pattern reads a comment's JSON up to a "}" before "-->"; where none is left,
+    each try would read to the end. Where the last one is, is looked up once.
+    """
+    position = 0
+    attrs_end: re.Match[str] | None = None
+    none_left_from = len(content) + 1  # no "} -->" at or after this
+    while True:
+        start = _TOKEN_START.search(content, position)
+        if start is None:
+            return
+        if start.start() >= none_left_from:
+            m = _BARE_TOKEN.match(content, start.start())
+        else:
+            m = _TOKEN.match(content, start.start())
+            if m is None and (attrs_end is None or attrs_end.start() < start.end()):
+                attrs_end = _ATTRS_END.search(content, start.end())
+                if attrs_end is None:
+                    none_left_from = start.start()
+        if m is None:
+            position = start.start() + 1
+            continue
+        yield m
+        position = m.end()
 
 
 def _attrs(text: str | None) -> dict[str, Any]:
@@ -76,7 +114,7 @@ def parse(content: str) -> list[Block]:
     root = Block(name=None)
     stack: list[Block] = [root]
     position = 0
-    for m in _TOKEN.finditer(content):
+    for m in _tokens(content):
         if m.start() > position:
             _append_html(stack, content[position : m.start()])
         position = m.end()
@@ -106,7 +144,7 @@ def _append_html(stack: list[Block], text: str) -> None:
 
 def block_names(content: str) -> Iterator[str]:
     """The name of every block in ``content``, nested ones included, for ``stats``."""
-    for m in _TOKEN.finditer(content):
+    for m in _tokens(content):
         if not m.group("closer"):
             namespace = m.group("namespace")
             yield (namespace or "") + m.group("name")
@@ -130,10 +168,25 @@ def _embed(block: Block) -> str:
 
 def render(blocks: list[Block]) -> str:
     """The HTML WordPress would show for ``blocks``, with static stand-ins for server-rendered ones."""
-    return "".join(_render(block) for block in blocks)
+    out: list[str] = []
+    # Depth first without recursion (blocks nest without limit): a block's parts
+    # are pushed in reverse, so they come off the stack in order.
+    stack: list[str | Block] = list(reversed(blocks))
+    while stack:
+        part = stack.pop()
+        if isinstance(part, str):
+            out.append(part)
+            continue
+        whole = _render_whole(part)
+        if whole is not None:
+            out.append(whole)
+        else:
+            stack += reversed(part.inner)
+    return "".join(out)
 
 
-def _render(block: Block) -> str:
+def _render_whole(block: Block) -> str | None:
+    # A block rendered as one piece, or None for one that is its inner parts in order.
     name = block.name
     if name == "core/more":
         return "\n<!--more-->\n"
@@ -144,7 +197,4 @@ def _render(block: Block) -> str:
     if block.void and not block.inner:
         # A dynamic block (latest posts, a form...) saved nothing: say where it was.
         return "\n" + _comment(block) + "\n"
-    out = []
-    for part in block.inner:
-        out.append(part if isinstance(part, str) else _render(part))
-    return "".join(out)
+    return None

@@ -21,14 +21,24 @@ import html
 import re
 from collections.abc import Callable
 
-_PRE = re.compile(r"<pre\b([^>]*)>(.*?)</pre\s*>", re.S | re.I)
+from ._scan import escape_stray_lt, limit_depth, sub_elements
+from .sanitize import URL_ATTRIBUTES, safe_content_url, safe_srcset
+
+# Start tags of the elements lifted out whole; each is read up to the first end
+# tag of its name after it (see _scan.sub_elements: in time linear in the text).
+_PRE = re.compile(r"<(pre)\b([^>]*)>?", re.I)
 _CODE_WRAP = re.compile(r"^\s*<code\b([^>]*)>(.*)</code>\s*$", re.S | re.I)
-_KEEP = re.compile(
-    r"<!--\s*more\b[^>]*-->|<!--\s*nextpage\s*-->|<!-- wp:[a-z][^>]* /-->"
-    r"|<(video|audio|form)\b[^>]*>.*?</\1\s*>|<iframe\b[^>]*>.*?</iframe\s*>",
-    re.S | re.I,
-)
-_TAG = re.compile(r"<[^>]*>")
+_KEEP_ELEMENT = re.compile(r"<(video|audio|form|iframe)\b[^>]*>?", re.I)
+# ([^<>]: a marker missing its "-->" is not read to the end of the text each time.)
+_KEEP_COMMENT = re.compile(r"<!--\s*more\b[^<>]*-->|<!--\s*nextpage\s*-->|<!-- wp:[a-z][^<>]* /-->", re.I)
+# A tag inside code, as an HTML parser sees one: "<" then a letter, "/", "!" or "?".
+# ("a < b && c > d" is text.)
+_TAG = re.compile(r"<!--.*?-->|<[A-Za-z/!?][^>]*>", re.S)
+# A start tag with an attribute value, up to its ">" or the end of the text, a quoted
+# value read as a parser reads it (a ">" inside does not end the tag); and an
+# attribute in one. (Tags without "=" are most tags, and have no URL to check.)
+_START_TAG = re.compile(r"""<[A-Za-z][^<>=]*+(?:=\s*+(?:"[^"]*+"?|'[^']*+'?)?[^>=]*+)++>?""")
+_ATTRIBUTE = re.compile(r"""(\s*)(?<=[\s"'])([^\s"'=<>/]+)(\s*=\s*)("[^"]*"?|'[^']*'?|[^\s"'>]+)""")
 _BR = re.compile(r"<br\s*/?>", re.I)
 _LANGUAGE = re.compile(r"(?:\blanguage-|\blang-|\bbrush:\s*)([\w+#.-]+)", re.I)
 _LANG_ATTR = re.compile(r"""\b(?:data-)?lang(?:uage)?\s*=\s*["']([\w+#.-]+)["']""", re.I)
@@ -47,7 +57,7 @@ _LIST_END = re.compile(r"(</(?:ul|ol)\s*>)(?!\s*</(?:li|ul|ol)\b)", re.I)
 # Python-Markdown (Pelican, MkDocs) wants a blank line before a quote, list or
 # table that follows a paragraph; CommonMark does not mind one.
 _BLOCK_AFTER_P = re.compile(r"(</p\s*>\s*)(<(?:blockquote|ul|ol|table)\b)", re.I)
-_FIGURE = re.compile(r"<figure\b[^>]*>(.*?)</figure\s*>", re.S | re.I)
+_FIGURE = re.compile(r"<(figure)\b[^>]*>?", re.I)
 _FIGCAPTION = re.compile(r"<figcaption\b[^>]*>(.*?)</figcaption\s*>", re.S | re.I)
 # Emphasis around nothing but an image: Markdown cannot close "**" between ")" and
 # a letter, so the markers would show; bold on an image shows nothing anyway.
@@ -91,10 +101,9 @@ def pre_to_fence(attributes: str, inner: str) -> str:
     return fence(html.unescape(_TAG.sub("", _BR.sub("\n", inner))), language)
 
 
-def _figure(m: re.Match[str]) -> str:
+def _figure(start: re.Match[str], inner: str, whole: str) -> str:
     # An image and its caption as two paragraphs: engines lose a figure's caption
     # out of list items (galleries), but never a paragraph.
-    inner = m.group(1)
     caption = _FIGCAPTION.search(inner)
     body = _FIGCAPTION.sub("", inner).strip()
     # A link left open inside a figure ends with the figure, as a browser ends it.
@@ -196,15 +205,21 @@ def html_to_markdown(text: str, engine_name: str = DEFAULT_ENGINE, flavor: str =
     ```
     """
     kept = _Kept()
-    text = _PRE.sub(lambda m: kept.hold(pre_to_fence(m.group(1), m.group(2))), text)
-    # Raw HTML in Markdown ends at a blank line, so kept HTML has none.
-    text = _KEEP.sub(lambda m: kept.hold(_BLANK_LINES.sub("\n", m.group(0).strip())), text)
+    if "<" in text:
+        text = sub_elements(text, _PRE, lambda m, inner, whole: kept.hold(pre_to_fence(m.group(2), inner)))
+        text = limit_depth(escape_stray_lt(text))
+        text = safe_urls(text)
+        # Raw HTML in Markdown ends at a blank line, so kept HTML has none.
+        text = sub_elements(text, _KEEP_ELEMENT, lambda m, inner, whole: _keep(kept, whole))
+        if "<!--" in text:
+            text = _KEEP_COMMENT.sub(lambda m: _keep(kept, m.group(0)), text)
     if _BLANK.search(text):  # (a literal-led search: much faster than the sub finding nothing)
         text = _BLANK_LINES.sub("\n", text)
     text = _ADJACENT_QUOTES.sub(lambda m: m.group(1) + kept.hold("") + m.group(3), text)
     text = _LIST_END.sub(lambda m: m.group(1) + kept.hold(""), text)
     text = _BLOCK_AFTER_P.sub(lambda m: m.group(1) + kept.hold("") + m.group(2), text)
-    text = _FIGURE.sub(_figure, text)
+    if "<figure" in text or "<FIGURE" in text:
+        text = sub_elements(text, _FIGURE, _figure)
     text = _EMPHASIZED_IMAGE.sub(r"\2", text)
     markdown = engine(engine_name, flavor)(text)
     if "\\" in markdown:
@@ -222,6 +237,49 @@ _NEEDLESS = re.compile(r"\\([-+=#])|\\&(?![A-Za-z0-9#]+;)")
 _LINE_START = re.compile(r"^[ \t>]*\S?")
 _CODE_SPAN = re.compile(r"(`+).+?\1")
 _FENCE_LINE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
+
+
+def _keep(kept: _Kept, piece: str) -> str:
+    return kept.hold(_BLANK_LINES.sub("\n", piece.strip()))
+
+
+def safe_urls(text: str) -> str:
+    """HTML with every URL attribute through the URL policy, and no event handler.
+
+    A link or image address that is not a URL to keep loses its attribute (the text
+    of the link stays); the others are percent-encoded where they must be
+    (:func:`.sanitize.safe_url`). Tags without either come back as they were.
+
+    >>> safe_urls('<a href="javascript:x()" onclick="y()">a</a> <img src="/a b.png">')
+    '<a>a</a> <img src="/a%20b.png">'
+    """
+    return _START_TAG.sub(_safe_tag, text) if "=" in text else text
+
+
+def _safe_tag(m: re.Match[str]) -> str:
+    tag = m.group(0)
+    if "=" not in tag:
+        return tag
+    return _ATTRIBUTE.sub(_safe_attribute, tag)
+
+
+def _safe_attribute(m: re.Match[str]) -> str:
+    name = m.group(2).lower()
+    if name.startswith("on"):
+        return ""  # an event handler: script, whatever its value
+    if name not in URL_ATTRIBUTES:
+        return m.group(0)
+    raw = m.group(4)
+    quote = raw[:1] if raw[:1] in "\"'" else ""
+    if quote and (len(raw) < 2 or not raw.endswith(quote)):
+        return ""  # a quoted value left open: a parser reads it past this tag
+    value = html.unescape(raw[1:-1] if quote else raw)
+    url = safe_srcset(value) if name == "srcset" else safe_content_url(value, image=name in ("src", "poster"))
+    if url == value:
+        return m.group(0)
+    if not url:
+        return ""
+    return f'{m.group(1)}{m.group(2)}="{html.escape(url)}"'
 
 
 def _unescape(text: str) -> str:

@@ -16,9 +16,10 @@ from __future__ import annotations
 import re
 
 from . import blocks
+from ._scan import sub_elements
 from .autop import shortcode_unautop, wpautop
 from .markdown import DEFAULT_ENGINE, html_to_markdown
-from .sanitize import make_clickable, sanitize_comment_html
+from .sanitize import make_clickable, note, sanitize_comment_html, sanitize_post_html
 from .shortcodes import SHORTCODES, Context, do_shortcode, protect_code_shortcodes
 
 
@@ -35,20 +36,34 @@ def render_post_html(content: str, context: Context | None = None) -> str:
     return _unwrap_figures(do_shortcode(rendered, context))
 
 
-_FIGURE_IN_P = re.compile(r"<p>(\s*<(figure|div)\b.*?</\2>)", re.S)
+_FIGURE_IN_P = re.compile(r"<p>\s*<(figure|div)\b")  # to the first end tag after it (_scan.sub_elements)
 
 
 def _unwrap_figures(page: str) -> str:
     # A caption or gallery expands after wpautop(), inside its paragraph; a browser
     # closes the paragraph before the figure, and so does this.
-    return _FIGURE_IN_P.sub(r"\1<p>", page) if "<p><" in page else page
+    return sub_elements(page, _FIGURE_IN_P, lambda m, inner, whole: whole[3:] + "<p>") if "<p><" in page else page
 
 
 def post_markdown(
     content: str, context: Context | None = None, engine: str = DEFAULT_ENGINE, flavor: str = "commonmark"
 ) -> str:
-    """A post's stored content as Markdown (``flavor``: see :data:`.markdown.FLAVORS`)."""
-    return html_to_markdown(render_post_html(content, context), engine, flavor)
+    """A post's stored content as Markdown (``flavor``: see :data:`.markdown.FLAVORS`).
+
+    Should the conversion fail, the post is its sanitized HTML instead (Markdown
+    carries HTML), noted as ``post-as-html:<error>`` (see :func:`.sanitize.take_notes`):
+    one post never stops the others.
+    """
+    try:
+        return html_to_markdown(render_post_html(content, context), engine, flavor)
+    except Exception as error:  # any failure: the post is written another way
+        return _as_html(content, error)
+
+
+def _as_html(content: str, error: Exception) -> str:
+    note(f"post-as-html:{type(error).__name__}")
+    # Raw HTML in Markdown ends at a blank line, so this has none.
+    return re.sub(r"\n\s*\n", "\n", sanitize_post_html(content)).strip()
 
 
 def comment_html(content: str) -> str:
@@ -57,7 +72,14 @@ def comment_html(content: str) -> str:
 
 
 def comment_markdown(content: str, engine: str = DEFAULT_ENGINE, flavor: str = "commonmark") -> str:
-    """A comment's stored content as Markdown."""
+    """A comment's stored content as Markdown (its sanitized HTML should the conversion fail)."""
+    try:
+        return _comment_markdown(content, engine, flavor)
+    except Exception as error:  # any failure: the comment is written another way
+        return _as_html(content, error)
+
+
+def _comment_markdown(content: str, engine: str, flavor: str) -> str:
     if engine == DEFAULT_ENGINE and flavor == "commonmark":
         if _plain(content):
             return plain_comment_markdown(content)

@@ -1,17 +1,26 @@
-"""Comment HTML, made safe with an allow-list before any writer sees it.
+"""Comment HTML, made safe with an allow-list before any writer sees it; and URLs.
 
 Comments and pings are written by strangers. nh3 (the Rust ``ammonia`` sanitizer)
 keeps only the tags and attributes WordPress itself allows in comments
 (``$allowedtags`` in wp-includes/kses.php), plus paragraphs, line breaks, lists
 and code; links keep only http, https and mailto targets. No script, style,
 event handler or ``javascript:`` link survives.
+
+Every URL wxrtool writes goes through :func:`safe_url`: a scheme from an
+allow-list, a host that parses, and none of the characters that could end the
+Markdown or HTML around it (they are percent-encoded). A URL that fails is
+dropped and noted (:func:`note`), and the writer counts it in the account.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from urllib.parse import urlsplit
 
 import nh3
+
+from ._scan import escape_stray_lt, limit_depth
 
 _TAGS = {
     "a", "abbr", "acronym", "b", "blockquote", "br", "cite", "code", "del", "em", "i",
@@ -26,10 +35,84 @@ _ATTRIBUTES = {
     "q": {"cite"},
 }
 _SCHEMES = {"http", "https", "mailto"}
+# wp_allowed_protocols(): what WordPress lets an author link to in a post.
+CONTENT_SCHEMES = frozenset(
+    {
+        "http",
+        "https",
+        "ftp",
+        "ftps",
+        "mailto",
+        "news",
+        "irc",
+        "irc6",
+        "ircs",
+        "gopher",
+        "nntp",
+        "feed",
+        "telnet",
+        "mms",
+        "rtsp",
+        "sms",
+        "svn",
+        "tel",
+        "fax",
+        "xmpp",
+        "webcal",
+        "urn",
+    }
+)
+# Every attribute that holds a URL (HTML 4 and 5, SVG): whichever of them an
+# allow-list lets through, the scheme check applies. ``srcset`` holds several.
+URL_ATTRIBUTES = frozenset(
+    {
+        "href",
+        "src",
+        "cite",
+        "longdesc",
+        "poster",
+        "action",
+        "formaction",
+        "data",
+        "background",
+        "xlink:href",
+        "srcset",
+        "ping",
+        "codebase",
+        "manifest",
+        "icon",
+        "profile",
+        "usemap",
+        "archive",
+        "classid",
+        "lowsrc",
+        "dynsrc",
+    }
+)
+
+
+def _filter_attribute(tag: str, name: str, value: str) -> str | None:
+    if name not in URL_ATTRIBUTES:
+        return value
+    url = safe_srcset(value) if name == "srcset" else safe_url(value, relative=True)
+    return url or None
+
+
 # Built once: nh3.clean() builds its allow-lists on every call, twice the time of cleaning.
 _CLEANER = nh3.Cleaner(
-    tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_SCHEMES, link_rel="nofollow ugc", strip_comments=True
+    tags=_TAGS,
+    attributes=_ATTRIBUTES,
+    url_schemes=_SCHEMES,
+    link_rel="nofollow ugc",
+    strip_comments=True,
+    attribute_filter=_filter_attribute,
 )
+# A post's HTML when its conversion failed: ammonia's default tags (text, links,
+# images, tables, lists, headings), every URL through the policy.
+_POST_CLEANER = nh3.Cleaner(
+    url_schemes=set(CONTENT_SCHEMES), link_rel=None, strip_comments=True, attribute_filter=_filter_attribute
+)
+
 _NEEDS_CLEANING = re.compile("[<>&\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _URL = re.compile(r"(?<![\w/=\"'>])(https?://[^\s<>\"']+)")
 _LINK_OR_TAG = re.compile(r"(<a\b.*?</a\s*>|<[^>]*>)", re.S | re.I)
@@ -43,7 +126,19 @@ def sanitize_comment_html(text: str) -> str:
     """
     if not _NEEDS_CLEANING.search(text):
         return text  # plain text: nothing the sanitizer would change (most comments)
-    return _CLEANER.clean(text)
+    # (The sanitizer checks every open element at each tag: past a few hundred levels
+    # its time grows with the square of the depth.)
+    return _CLEANER.clean(limit_depth(escape_stray_lt(text)))
+
+
+def sanitize_post_html(text: str) -> str:
+    """A post's HTML with no script, style, event handler or unsafe URL, markup past
+    :data:`._scan.MAX_DEPTH` levels flattened: what is written when its conversion fails.
+
+    >>> sanitize_post_html('<p onclick="x()">a<script>b()</script> <img src="javascript:c" alt="d"></p>')
+    '<p>a <img alt="d"></p>'
+    """
+    return _POST_CLEANER.clean(limit_depth(escape_stray_lt(text)))
 
 
 def make_clickable(text: str) -> str:
@@ -71,20 +166,115 @@ def _link(m: re.Match[str]) -> str:
     return f'<a href="{url}">{url}</a>{trailing}'
 
 
-_SAFE_SCHEMES = ("http://", "https://", "mailto:")
-_CONTROL = re.compile("[\x00-\x1f\x7f]")
+_NOTES: Counter[str] = Counter()
 
 
-def safe_url(url: str) -> str:
-    """A commenter's link, kept only when it is http, https or mailto ('' otherwise).
+def note(reason: str) -> None:
+    """Count something the content steps changed or gave up on (``"url-dropped"``...)."""
+    _NOTES[reason] += 1
 
-    >>> safe_url(" https://example.com/ "), safe_url("javascript:alert(1)"), safe_url("JAVASCRIPT:x")
-    ('https://example.com/', '', '')
+
+def take_notes() -> Counter[str]:
+    """What was noted since the last call, and start again (writers put it in the account)."""
+    taken = Counter(_NOTES)
+    _NOTES.clear()
+    return taken
+
+
+# The WHATWG URL parser strips C0 controls and spaces around a URL, and drops tabs
+# and newlines anywhere in it ("java\tscript:" is "javascript:").
+_AROUND = "".join(map(chr, range(0x21)))
+_TAB_OR_NEWLINE = re.compile("[\t\n\r]")
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+# What could end the Markdown or the HTML attribute a URL sits in, or hide in it.
+_UNSAFE = re.compile("[\x00-\x20\x7f<>\"'`]")
+# What a host can never hold (the WHATWG "forbidden host code points", and "%":
+# a host is not percent-decoded here).
+_BAD_HOST = re.compile("[\x00-\x20\x7f#%/<>?@\\[\\]^|\"'`{}]")
+# An http(s) URL with a plain host name, or a path, query or fragment: most URLs,
+# and nothing in them that the checks below would drop or encode.
+_PLAIN_URL = re.compile(
+    r"(?:(https?)://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?::\d{1,4})?)?(?:(?!//)[/?#][^\x00-\x20\x7f<>\"'`]*)?\Z", re.I
+)
+_DATA_IMAGE = re.compile(r"data:image/(?:png|gif|jpeg|webp);base64,[A-Za-z0-9+/=\s]*\Z", re.I)
+
+
+def _percent(m: re.Match[str]) -> str:
+    return f"%{ord(m.group(0)):02X}"
+
+
+def safe_url(url: str, schemes: frozenset[str] | set[str] = _SCHEMES, relative: bool = False) -> str:
+    """``url`` made safe to write anywhere, or ``""`` when it is not a URL to keep.
+
+    It keeps a scheme of ``schemes`` (http, https and mailto by default), or no
+    scheme when ``relative``; an http(s) URL must have a host that parses. Spaces,
+    controls, quotes, backticks, ``<`` and ``>`` are percent-encoded. Dropped URLs
+    are noted as ``url-dropped``.
+
+    >>> safe_url(" https://example.com/a b "), safe_url("javascript:alert(1)"), safe_url("JAVA\tSCRIPT:x")
+    ('https://example.com/a%20b', '', '')
+    >>> safe_url("https://x/<script>'"), safe_url("/about/", relative=True), safe_url("http://[::1")
+    ('https://x/%3Cscript%3E%27', '/about/', '')
     """
-    url = url.strip()
-    if _CONTROL.search(url):
-        url = _CONTROL.sub("", url)
-    return url if url.lower().startswith(_SAFE_SCHEMES) else ""
+    url = url.strip(_AROUND)
+    if not url:
+        return ""
+    plain = _PLAIN_URL.match(url)
+    if plain is not None and ((plain.group(1) is None and relative) or (plain.group(1) or "").lower() in schemes):
+        return url  # the usual address: nothing to check further or to encode
+    if "\t" in url or "\n" in url or "\r" in url:
+        url = _TAB_OR_NEWLINE.sub("", url)
+    scheme = _SCHEME.match(url)
+    if scheme is None:
+        ok = relative and _parses(url)
+    else:
+        name = scheme.group(1).lower()
+        ok = name in schemes and _parses(url, name in ("http", "https"))
+    if not ok:
+        note("url-dropped")
+        return ""
+    return _UNSAFE.sub(_percent, url) if _UNSAFE.search(url) else url
+
+
+def _parses(url: str, needs_host: bool = False) -> bool:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number
+    except ValueError:
+        return False
+    if needs_host and not parts.hostname:
+        return False
+    host = parts.netloc.rpartition("@")[2]
+    if host.startswith("["):
+        return True  # an IPv6 address, which urlsplit() checked
+    return _BAD_HOST.search(host.rpartition(":")[0] if ":" in host else host) is None
+
+
+def safe_srcset(value: str) -> str:
+    """A ``srcset``'s candidates, each URL through :func:`safe_url` (bad ones left out).
+
+    >>> safe_srcset("a.png 1x, javascript:x 2x, b.png 3x")
+    'a.png 1x, b.png 3x'
+    """
+    kept = []
+    for candidate in value.split(","):
+        url, _, descriptor = candidate.strip().partition(" ")
+        url = safe_url(url, CONTENT_SCHEMES, relative=True)
+        if url:
+            kept.append(f"{url} {descriptor.strip()}".rstrip())
+    return ", ".join(kept)
+
+
+def safe_content_url(url: str, image: bool = False) -> str:
+    """A link or image address in a post: WordPress's protocols, relative URLs, and
+    for an image a base64 ``data:`` PNG, GIF, JPEG or WebP.
+
+    >>> safe_content_url("vbscript:x"), safe_content_url("#top"), safe_content_url("data:image/png;base64,AA", True)
+    ('', '#top', 'data:image/png;base64,AA')
+    """
+    if image and url[:5].lower() == "data:" and _DATA_IMAGE.match(url.strip()):
+        return url.strip()
+    return safe_url(url, CONTENT_SCHEMES, relative=True)
 
 
 def inline_text(text: str) -> str:

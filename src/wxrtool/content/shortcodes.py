@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..index import Attachment
 
@@ -60,7 +61,11 @@ def register(*names: str) -> Callable[[Handler], Handler]:
 
 def shortcode_regex(names: list[str] | tuple[str, ...]) -> re.Pattern[str]:
     """``get_shortcode_regex()``: groups are 1 ``[`` escape, 2 name, 3 attributes,
-    4 ``/`` of a self-closing tag, 5 content, 6 ``]`` escape."""
+    4 ``/`` of a self-closing tag, 5 content, 6 ``]`` escape.
+
+    It is the reference :class:`Scanner` is tested against: as a pattern it reads to
+    the end of the text at each tag that has no ``]`` or no end tag after it.
+    """
     tags = "|".join(re.escape(n) for n in names)
     return re.compile(
         r"\[(\[?)(" + tags + r")(?![\w-])"
@@ -68,6 +73,119 @@ def shortcode_regex(names: list[str] | tuple[str, ...]) -> re.Pattern[str]:
         r"(?:(/)\]|\](?:([^\[]*+(?:\[(?!/\2\])[^\[]*+)*+)\[/\2\])?)"
         r"(\]?)"
     )
+
+
+_OPENING = re.compile(r"\[(\[?)([\w-]+)")
+
+
+@dataclass
+class Found:
+    """One shortcode as :func:`shortcode_regex` matches it: ``group(n)`` is its group n."""
+
+    start: int
+    end: int
+    groups: tuple[str, str, str, str | None, str | None, str]  # groups 1 to 6
+    text: str
+
+    def group(self, n: int) -> Any:
+        """Group ``n`` (0: the whole shortcode)."""
+        return self.text[self.start : self.end] if n == 0 else self.groups[n - 1]
+
+
+class Scanner:
+    """Finds shortcodes as :func:`shortcode_regex` does, in time linear in the text.
+
+    Where a tag's ``]`` or its end tag is, is looked up once and remembered, so ten
+    thousand ``[gallery`` with no ``]`` after them cost one read, not ten thousand.
+    """
+
+    def __init__(self, text: str, names: Iterable[str]) -> None:
+        self.text = text
+        self.names = set(names)
+        self._bracket = -2  # the first "]" at or after some position (-1: none)
+        self._bracket_from = 0
+        self._ends: dict[str, int] = {}  # name -> start of the next "[/name]" (-1: none)
+        self._ends_from: dict[str, int] = {}
+
+    def _next_bracket(self, position: int) -> int:
+        if self._bracket == -1 and position >= self._bracket_from:
+            return -1
+        if self._bracket < position:
+            self._bracket = self.text.find("]", position)
+            self._bracket_from = position
+        return self._bracket
+
+    def _next_end(self, name: str, position: int) -> int:
+        at = self._ends.get(name, -2)
+        if at == -1 and position >= self._ends_from[name]:
+            return -1
+        if at < position:
+            at = self._ends[name] = self.text.find(f"[/{name}]", position)
+            self._ends_from[name] = position
+        return at
+
+    def at(self, position: int, escapes: bool = True, content: bool = True) -> Found | None:
+        """The shortcode starting at ``position`` (its ``[``), if one does."""
+        m = _OPENING.match(self.text, position) if escapes else _BARE_OPENING.match(self.text, position)
+        if m is None or m.group(2) not in self.names:
+            return None
+        return self._rest(position, m.group(1) if escapes else "", m.group(2), m.end(), content)
+
+    def _rest(self, start: int, escape: str, name: str, after: int, content: bool) -> Found | None:
+        text = self.text
+        close = self._next_bracket(after)
+        if close < 0:
+            return None
+        void = close > after and text[close - 1] == "/"
+        attrs = text[after : close - 1] if void else text[after:close]
+        end = close + 1
+        inner: str | None = None
+        if not void and content:
+            closer = self._next_end(name, end)
+            if closer >= 0:
+                inner = text[end:closer]
+                end = closer + len(name) + 3
+        trailing = "]" if text.startswith("]", end) else ""
+        groups = (escape, name, attrs, "/" if void else None, inner, trailing)
+        return Found(start, end + len(trailing), groups, text)
+
+    def __iter__(self) -> Iterator[Found]:
+        """Every shortcode, left to right, as ``re.finditer()`` with the pattern finds them."""
+        position = 0
+        text = self.text
+        while True:
+            m = _OPENING.search(text, position)
+            if m is None:
+                return
+            found = None
+            if m.group(2) in self.names:
+                found = self._rest(m.start(), m.group(1), m.group(2), m.end(), True)
+                if found is None and self._bracket == -1:
+                    return  # no "]" left: no shortcode either
+            if found is None and m.group(1):
+                # "[[name": the second "[" may start one (the pattern tries there next).
+                found = self.at(m.start() + 1)
+            if found is None:
+                position = m.start() + 1
+                continue
+            yield found
+            position = found.end
+
+
+_BARE_OPENING = re.compile(r"\[()([\w-]+)")
+
+
+def sub_shortcodes(text: str, names: Iterable[str], replace: Callable[[Found], str]) -> str:
+    """``shortcode_regex(names).sub(replace, text)``, in linear time."""
+    out: list[str] = []
+    done = 0
+    for found in Scanner(text, names):
+        out += [text[done : found.start], replace(found)]
+        done = found.end
+    if not out:
+        return text
+    out.append(text[done:])
+    return "".join(out)
 
 
 def parse_atts(text: str) -> dict[str, str]:
@@ -103,14 +221,14 @@ def do_shortcode(text: str, context: Context, names: tuple[str, ...] | None = No
     if not present:
         return text
 
-    def replace(m: re.Match[str]) -> str:
+    def replace(m: Found) -> str:
         if m.group(1) == "[" and m.group(6) == "]":
-            return m.group(0)[1:-1]
+            return str(m.group(0))[1:-1]
         attrs = parse_atts(m.group(3))
         content = m.group(5)
-        return m.group(1) + SHORTCODES[m.group(2)](attrs, content, context) + m.group(6)
+        return str(m.group(1) + SHORTCODES[m.group(2)](attrs, content, context) + m.group(6))
 
-    return shortcode_regex(present).sub(replace, text)
+    return sub_shortcodes(text, present, replace)
 
 
 def find_shortcodes(text: str) -> Iterator[str]:
@@ -229,9 +347,9 @@ def protect_code_shortcodes(text: str) -> str:
     if not present:
         return text
 
-    def replace(m: re.Match[str]) -> str:
+    def replace(m: Found) -> str:
         if m.group(1) == "[" and m.group(6) == "]":
-            return m.group(0)[1:-1]
+            return str(m.group(0))[1:-1]
         return code_block(parse_atts(m.group(3)), m.group(5))
 
-    return shortcode_regex(present).sub(replace, text)
+    return sub_shortcodes(text, present, replace)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ..index import SiteIndex
@@ -36,6 +37,8 @@ class WriteOptions:
             with the posts that use them and the links rewritten (see ``_media.py``).
         media_copied, media_missing: filled in by writers: URLs placed (and how often),
             and URLs with no downloaded copy (with the first post that uses each).
+        notes: filled in by writers: what the content steps counted (``url-dropped``,
+            ``post-as-html:<error>``: a post whose conversion failed, written as HTML).
         jobs: worker processes that render posts (see ``_parallel.py``); 1 renders
             them in this process. The files are the same either way.
         urls: filled in by writers that give items new addresses: item id -> (old
@@ -54,3 +57,4 @@ class WriteOptions:
     media_dir: str | None = None
     media_copied: dict[str, int] = field(default_factory=dict)
     media_missing: dict[str, int] = field(default_factory=dict)
+    notes: Counter[str] = field(default_factory=Counter)

@@ -17,12 +17,13 @@ import html
 import json
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from ..content import Context, comment_html, comment_markdown, post_markdown
-from ..content.sanitize import clean_name, inline_text, safe_url
+from ..content.sanitize import clean_name, inline_text, safe_url, take_notes
 from ..index import SiteIndex
 from ..records import Comment, CommentStatus, Ping, Post, Record
 from ..threads import Thread, build_threads, walk
@@ -100,9 +101,12 @@ def metadata(post: Post, options: WriteOptions) -> dict[str, Any]:
         data["summary"] = summary
     thumbnail = post.meta_value("_thumbnail_id")
     if thumbnail and thumbnail.strip().isdigit() and int(thumbnail) in index.attachments:
-        data["featured_image"] = index.attachments[int(thumbnail)].url
-    if post.link:
-        data["permalink"] = post.link
+        featured = safe_url(index.attachments[int(thumbnail)].url, relative=True)
+        if featured:
+            data["featured_image"] = featured
+    permalink = safe_url(post.link, relative=True) if post.link else ""
+    if permalink:
+        data["permalink"] = permalink
     if post.sticky:
         data["sticky"] = True
     if post.password:
@@ -128,10 +132,14 @@ def _when(value: datetime | None) -> str:
     return f"{value.year:04d}-{value.month:02d}-{value.day:02d} {value.hour:02d}:{value.minute:02d}"
 
 
-@functools.lru_cache(maxsize=4096)  # regulars comment again and again
 def _who(name: str, url: str) -> str:
+    # (safe_url() outside the cache: it counts each URL it drops.)
+    return _named_link(name, safe_url(url) if url else "")
+
+
+@functools.lru_cache(maxsize=4096)  # regulars comment again and again
+def _named_link(name: str, url: str) -> str:
     name = inline_text(html.unescape(clean_name(name))) or "Anonymous"  # stored with entities, shown decoded
-    url = safe_url(url)
     if not url.startswith(("http://", "https://")):
         return name
     target = f"<{url}>" if any(c in url for c in " ()<>") else url
@@ -143,6 +151,7 @@ def _comments(threads: list[Thread[Comment]], permalink: str, flavor: str = "com
     its replies indented one level further (built line by line, each line indented once)."""
     pad = "    " if flavor == "python-markdown" else "  "
     lines: list[str] = []
+    permalink = safe_url(permalink, relative=True) if permalink else ""
     for node, above in walk(threads):
         c = node.comment
         indent = pad * len(above)
@@ -213,16 +222,19 @@ def document(post: Post, options: WriteOptions) -> str:
     return "\n\n".join(part.strip("\n") for part in parts if part).replace("---\n\n\n", "---\n\n") + "\n"
 
 
-def _render(post: Post, options: WriteOptions) -> tuple[str, str | None]:
-    """The post's file and, with ``comments_file``, its comments file (run in a worker)."""
+def _render(post: Post, options: WriteOptions) -> tuple[str, str | None, Counter[str]]:
+    """The post's file, with ``comments_file`` its comments file, and what the content
+    steps noted (URLs dropped, a post written as HTML): run in a worker."""
+    take_notes()  # (anything noted outside a post's rendering is not this post's)
     sidecar = _sidecar(post, options) if options.comments_file and (post.comments or post.pings) else None
-    return document(post, options), sidecar
+    return document(post, options), sidecar, take_notes()
 
 
 def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> None:
     """Write one Markdown file per item into the folder ``out``."""
     planner = PathPlanner(out.root, options.path_template)
-    for record, (text, sidecar) in RenderedPosts(records, options, _render):
+    for record, (text, sidecar, notes) in RenderedPosts(records, options, _render):
+        options.notes.update(notes)
         relative = item_path(record, planner, options.index)
         stem = os.path.splitext(relative)[0]
         # A post's media go in a folder named like it, beside it.
