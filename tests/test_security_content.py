@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import json
 import os
 import re
 import shutil
@@ -12,6 +13,7 @@ import time
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import lxml.html
 import pytest
 from markdown_it import MarkdownIt
 
@@ -336,3 +338,21 @@ def test_a_post_that_fails_is_written_as_html_and_counted(tmp_path: Path, monkey
 def test_code_keeps_its_text_exactly() -> None:
     assert post_markdown("<pre>if (a < b && c > d) x = a<b;</pre>") == "```\nif (a < b && c > d) x = a<b;\n```"
     assert post_markdown("<pre><code>x <b>y</b><!-- c --> &lt;z&gt;</code></pre>") == "```\nx y <z>\n```"
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("to", ["markdown", "hugo", "jekyll", "pelican", "ghost"])
+def test_every_writer_counts_what_the_content_steps_dropped(to: str, jobs: int, tmp_path: Path) -> None:
+    """The notes come back with each post's rendering, in a worker or not, whatever the writer."""
+    export = _hostile_export(tmp_path / "x.xml")
+    account = wxrtool.convert(export, to, str(tmp_path / "out"), jobs=jobs)
+    alone = wxrtool.convert(export, "markdown", str(tmp_path / "alone"), jobs=1)
+    assert account.content["url-dropped"] >= 6
+    if to != "ghost":  # Ghost's import takes no comments: their URLs are not written, nor dropped
+        assert account.content == alone.content
+    if to == "ghost":  # HTML for readers: checked as a browser's parser reads it
+        html = json.loads((tmp_path / "out").read_text(encoding="utf-8"))["data"]["posts"][0]["html"]
+        for element in lxml.html.fragment_fromstring(html, create_parent="div").iter():
+            for name, value in element.attrib.items():
+                assert not name.lower().startswith("on"), (element.tag, name)
+                assert not value.strip().lower().startswith(("javascript:", "vbscript:", "data:text")), value

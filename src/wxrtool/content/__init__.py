@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .render import plain_comment_markdown as plain_comment_markdown
     from .render import post_markdown as post_markdown
     from .render import render_post_html as render_post_html
+    from .render import safe_post_html as safe_post_html
     from .shortcodes import Context as Context
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "comment_markdown",
     "post_markdown",
     "render_post_html",
+    "safe_post_html",
     "sanitize_comment_html",
 ]
 

@@ -18,7 +18,7 @@ import re
 from . import blocks
 from ._scan import sub_elements
 from .autop import shortcode_unautop, wpautop
-from .markdown import DEFAULT_ENGINE, html_to_markdown
+from .markdown import DEFAULT_ENGINE, html_to_markdown, safe_urls
 from .sanitize import make_clickable, note, sanitize_comment_html, sanitize_post_html
 from .shortcodes import SHORTCODES, Context, do_shortcode, protect_code_shortcodes
 
@@ -34,6 +34,16 @@ def render_post_html(content: str, context: Context | None = None) -> str:
     else:
         rendered = shortcode_unautop(wpautop(protect_code_shortcodes(content)), SHORTCODES)
     return _unwrap_figures(do_shortcode(rendered, context))
+
+
+def safe_post_html(content: str, context: Context | None = None) -> str:
+    """:func:`render_post_html` for a format that carries HTML to readers (Ghost): every URL
+    attribute through the URL policy, and no event handler (see :func:`.markdown.safe_urls`).
+
+    >>> safe_post_html('<a href="javascript:alert(1)" onclick="x()">a</a>').strip()
+    '<p><a>a</a></p>'
+    """
+    return safe_urls(render_post_html(content, context))
 
 
 _FIGURE_IN_P = re.compile(r"<p>\s*<(figure|div)\b")  # to the first end tag after it (_scan.sub_elements)

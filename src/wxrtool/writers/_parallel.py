@@ -13,14 +13,16 @@ The pool starts only once a first chunk has filled: a small export never pays fo
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import sys
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Generic, TypeVar, cast
 
+from ..content.sanitize import take_notes
 from ..errors import WXRError
 from ..processes import start_worker
 from ..records import Post, Record, Site
@@ -63,19 +65,40 @@ def _render_chunk(render: Callable[[Post, WriteOptions], T], posts: list[Post]) 
     return [render(post, options) for post in posts]
 
 
+def _noted(render: Callable[[Post, WriteOptions], T], post: Post, options: WriteOptions) -> tuple[T, Counter[str]]:
+    """``render(post, options)`` and what the content steps noted while it ran (URLs dropped...)."""
+    take_notes()  # anything noted before is not this post's
+    value = render(post, options)
+    return value, take_notes()
+
+
 def rendered(
     records: Iterable[Record], options: WriteOptions, render: Callable[[Post, WriteOptions], T]
 ) -> Iterator[tuple[Record, T | None]]:
     """Each record with ``render(record, options)`` if it is a post (``None`` if not), in order.
 
     ``render`` must be a module-level function (workers receive it by name) with no
-    side effects: it is run in another process when ``options.jobs`` > 1.
+    side effects: it is run in another process when ``options.jobs`` > 1. What the
+    content steps note while a post renders (see :func:`wxrtool.content.sanitize.note`)
+    comes back with its result, wherever it ran, and is added to ``options.notes``.
 
     >>> import wxrtool
     >>> records = list(wxrtool.read(samples / "klout.xml"))
     >>> [(type(r).__name__, value) for r, value in rendered(records, WriteOptions(), lambda p, o: p.id)][1::8]
     [('Author', None), ('Post', 2034)]
     """
+    for record, pair in _rendered(records, options, functools.partial(_noted, render)):
+        if pair is None:
+            yield record, None
+        else:
+            value, notes = pair
+            options.notes.update(notes)
+            yield record, value
+
+
+def _rendered(
+    records: Iterable[Record], options: WriteOptions, render: Callable[[Post, WriteOptions], T]
+) -> Iterator[tuple[Record, T | None]]:
     in_ranges = getattr(records, "rendered", None)  # a wxrtool.ranges.Ranged: read and rendered by workers
     if in_ranges is not None and options.jobs > 1:
         yield from in_ranges(options, render)

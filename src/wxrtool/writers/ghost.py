@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from ..content import Context, render_post_html
+from ..content import Context, safe_post_html
 from ..records import Author, Post, Record, Site, Term
 from ._options import WriteOptions
 from ._parallel import rendered
@@ -98,8 +98,8 @@ class _Unique:
 
 
 def _render(post: Post, options: WriteOptions) -> str:
-    """The post's HTML as the blog showed it (run in a worker with ``--jobs``)."""
-    return render_post_html(post.content_html, Context(post_id=post.id, attachments=options.index.attachments))
+    """The post's HTML as the blog showed it, URLs made safe (run in a worker with ``--jobs``)."""
+    return safe_post_html(post.content_html, Context(post_id=post.id, attachments=options.index.attachments))
 
 
 def write(records: Iterable[Record], out: TextIO, options: WriteOptions) -> None:

@@ -17,13 +17,12 @@ import html
 import json
 import os
 import re
-from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from ..content import Context, comment_html, comment_markdown, post_markdown
-from ..content.sanitize import clean_name, inline_text, safe_url, take_notes
+from ..content.sanitize import clean_name, inline_text, safe_url
 from ..index import SiteIndex
 from ..records import Comment, CommentStatus, Ping, Post, Record
 from ..threads import Thread, build_threads, walk
@@ -222,19 +221,16 @@ def document(post: Post, options: WriteOptions) -> str:
     return "\n\n".join(part.strip("\n") for part in parts if part).replace("---\n\n\n", "---\n\n") + "\n"
 
 
-def _render(post: Post, options: WriteOptions) -> tuple[str, str | None, Counter[str]]:
-    """The post's file, with ``comments_file`` its comments file, and what the content
-    steps noted (URLs dropped, a post written as HTML): run in a worker."""
-    take_notes()  # (anything noted outside a post's rendering is not this post's)
+def _render(post: Post, options: WriteOptions) -> tuple[str, str | None]:
+    """The post's file and, with ``comments_file``, its comments file (run in a worker)."""
     sidecar = _sidecar(post, options) if options.comments_file and (post.comments or post.pings) else None
-    return document(post, options), sidecar, take_notes()
+    return document(post, options), sidecar
 
 
 def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> None:
     """Write one Markdown file per item into the folder ``out``."""
     planner = PathPlanner(out.root, options.path_template)
-    for record, (text, sidecar, notes) in RenderedPosts(records, options, _render):
-        options.notes.update(notes)
+    for record, (text, sidecar) in RenderedPosts(records, options, _render):
         relative = item_path(record, planner, options.index)
         stem = os.path.splitext(relative)[0]
         # A post's media go in a folder named like it, beside it.
