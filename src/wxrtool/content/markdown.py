@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable
 
 from ._scan import escape_stray_lt, limit_depth, sub_elements
-from .sanitize import URL_ATTRIBUTES, safe_content_url, safe_srcset
+from .sanitize import URL_ATTRIBUTES, safe_content_url, safe_srcset, sanitize_reader_html
 
 # Start tags of the elements lifted out whole; each is read up to the first end
 # tag of its name after it (see _scan.sub_elements: in time linear in the text).
@@ -210,7 +210,7 @@ def html_to_markdown(text: str, engine_name: str = DEFAULT_ENGINE, flavor: str =
         text = limit_depth(escape_stray_lt(text))
         text = safe_urls(text)
         # Raw HTML in Markdown ends at a blank line, so kept HTML has none.
-        text = sub_elements(text, _KEEP_ELEMENT, lambda m, inner, whole: _keep(kept, whole))
+        text = sub_elements(text, _KEEP_ELEMENT, lambda m, inner, whole: _keep(kept, sanitize_reader_html(whole)))
         if "<!--" in text:
             text = _KEEP_COMMENT.sub(lambda m: _keep(kept, m.group(0)), text)
     if _BLANK.search(text):  # (a literal-led search: much faster than the sub finding nothing)

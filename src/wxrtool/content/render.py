@@ -19,7 +19,7 @@ from . import blocks
 from ._scan import sub_elements
 from .autop import shortcode_unautop, wpautop
 from .markdown import DEFAULT_ENGINE, html_to_markdown, safe_urls
-from .sanitize import make_clickable, note, sanitize_comment_html, sanitize_post_html
+from .sanitize import make_clickable, note, sanitize_comment_html, sanitize_post_html, sanitize_reader_html
 from .shortcodes import SHORTCODES, Context, do_shortcode, protect_code_shortcodes
 
 
@@ -38,12 +38,13 @@ def render_post_html(content: str, context: Context | None = None) -> str:
 
 def safe_post_html(content: str, context: Context | None = None) -> str:
     """:func:`render_post_html` for a format that carries HTML to readers (Ghost): every URL
-    attribute through the URL policy, and no event handler (see :func:`.markdown.safe_urls`).
+    attribute through the URL policy (see :func:`.markdown.safe_urls`), and no script, style
+    or event handler (:func:`.sanitize.sanitize_reader_html`).
 
     >>> safe_post_html('<a href="javascript:alert(1)" onclick="x()">a</a>').strip()
     '<p><a>a</a></p>'
     """
-    return safe_urls(render_post_html(content, context))
+    return sanitize_reader_html(safe_urls(render_post_html(content, context)))
 
 
 _FIGURE_IN_P = re.compile(r"<p>\s*<(figure|div)\b")  # to the first end tag after it (_scan.sub_elements)

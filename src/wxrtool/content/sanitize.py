@@ -113,6 +113,39 @@ _POST_CLEANER = nh3.Cleaner(
     url_schemes=set(CONTENT_SCHEMES), link_rel=None, strip_comments=True, attribute_filter=_filter_attribute
 )
 
+# HTML that goes to readers as HTML: Ghost's post bodies, and the embeds (video, audio,
+# iframe, form) that Markdown carries as they are. Everything a post shows (ammonia's
+# default tags, figures, embeds, form fields) with its layout attributes, and no script,
+# style, object, event handler or unsafe URL.
+_EMBED_ATTRIBUTES = {
+    "video": {"src", "poster", "controls", "autoplay", "loop", "muted", "preload", "playsinline"},
+    "audio": {"src", "controls", "autoplay", "loop", "muted", "preload"},
+    "source": {"src", "srcset", "type", "media", "sizes"},
+    "track": {"src", "kind", "srclang", "label", "default"},
+    "iframe": {"src", "allow", "allowfullscreen", "frameborder", "loading", "referrerpolicy", "scrolling"},
+    "form": {"action", "method"},
+    "input": {"type", "name", "value", "placeholder", "checked", "disabled"},
+    "button": {"type", "name", "value", "disabled"},
+    "label": {"for"},
+    "select": {"name", "multiple"},
+    "option": {"value", "selected"},
+    "textarea": {"name", "rows", "cols", "placeholder"},
+    "img": {"srcset", "sizes", "loading", "title"},
+    "a": {"title", "target", "rel"},
+}
+_READER_CLEANER = nh3.Cleaner(
+    tags=set(nh3.ALLOWED_TAGS) | set(_EMBED_ATTRIBUTES) | {"fieldset", "legend", "picture", "cite"},
+    attributes={
+        tag: set(nh3.ALLOWED_ATTRIBUTES.get(tag, ())) | _EMBED_ATTRIBUTES.get(tag, set())
+        for tag in {*nh3.ALLOWED_ATTRIBUTES, *_EMBED_ATTRIBUTES}
+    }
+    | {"*": {"class", "id", "title", "lang", "dir", "width", "height"}},
+    url_schemes=set(CONTENT_SCHEMES),
+    link_rel=None,
+    strip_comments=False,
+    attribute_filter=_filter_attribute,
+)
+
 _NEEDS_CLEANING = re.compile("[<>&\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _URL = re.compile(r"(?<![\w/=\"'>])(https?://[^\s<>\"']+)")
 _LINK_OR_TAG = re.compile(r"(<a\b.*?</a\s*>|<[^>]*>)", re.S | re.I)
@@ -139,6 +172,16 @@ def sanitize_post_html(text: str) -> str:
     '<p>a <img alt="d"></p>'
     """
     return _POST_CLEANER.clean(limit_depth(escape_stray_lt(text)))
+
+
+def sanitize_reader_html(text: str) -> str:
+    """HTML that goes to readers as it is (a Ghost post, an embed kept in Markdown): what a
+    post shows, embeds and forms included, without script, style, event handler or unsafe URL.
+
+    >>> sanitize_reader_html('<video src="a.mp4" controls onplay="x()"><script>b()</script></video>')
+    '<video src="a.mp4" controls=""></video>'
+    """
+    return _READER_CLEANER.clean(limit_depth(escape_stray_lt(text)))
 
 
 def make_clickable(text: str) -> str:
