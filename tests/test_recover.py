@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 import wxrtool
 from wxrtool.recover import RepairingStream
 
-from .conftest import FIXTURE_FILES, FIXTURES
+from .conftest import FIXTURES, needs_fixtures
 
 HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n<rss xmlns:wp="http://wordpress.org/export/1.2/" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><wp:wxr_version>1.2</wp:wxr_version>\n'
 
@@ -64,7 +64,7 @@ def test_raw_ampersands_and_stray_terminators() -> None:
     assert sorted({r.kind for r in reader.repairs}) == ["stray-cdata-end", "unescaped-ampersand"]
 
 
-@pytest.mark.skipif(not FIXTURE_FILES, reason="../shared/fixtures is absent")
+@needs_fixtures
 def test_wordpress_30_nested_cdata_reads_as_the_fixed_export_does() -> None:
     broken = [
         r
