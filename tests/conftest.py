@@ -158,7 +158,11 @@ def isso() -> str:
 
 @pytest.fixture(scope="session")
 def jekyll() -> str:
-    """Jekyll, and the jekyll-redirect-from plugin that the scaffold's ``_config.yml`` loads."""
+    return jekyll_with_redirects()
+
+
+def jekyll_with_redirects() -> str:
+    """Jekyll, once its Ruby loads jekyll-redirect-from (the scaffold's ``_config.yml`` asks for it)."""
     install = "Debian: apt-get install jekyll ruby-jekyll-redirect-from"
     binary = engine("jekyll", install)
     # Ask the Ruby that runs this jekyll (its #! line) rather than the first on PATH,
