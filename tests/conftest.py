@@ -175,6 +175,6 @@ def jekyll_with_redirects() -> str:
         [*ruby, "-e", 'require "jekyll"; require "jekyll-redirect-from"'], capture_output=True, text=True, check=False
     )
     if proc.returncode != 0:
-        reason = (proc.stderr.strip().splitlines() or ["no message"])[-1]
+        reason = (proc.stderr.strip().splitlines() or ["no message"])[0]
         pytest.skip(f"{binary} is there but its Ruby cannot load jekyll-redirect-from ({install}): {reason}")
     return binary
