@@ -137,7 +137,7 @@ def engine(name: str, install: str) -> str:
     """The path of the engine ``name``, or skip the test that needs it, saying how to install it."""
     found = find_tool(name)
     if found is None:
-        pytest.skip(f"{name} is neither beside {sys.executable} nor on PATH ({install})")
+        pytest.skip(f"{name} is not beside {sys.executable}, in its scripts folder or on PATH ({install})")
     return found
 
 
