@@ -20,7 +20,7 @@ from wxrtool.records import Post
 from wxrtool.selection import Selection
 from wxrtool.writers._options import WriteOptions
 
-from .conftest import FIXTURE_FILES, SAMPLE_FILES, readable, tree
+from .conftest import FIXTURE_FILES, SAMPLE_FILES, fixture_cases, readable, tree
 
 HEAD = """<?xml version="1.0" encoding="UTF-8" ?>
 <rss version="2.0"
@@ -99,15 +99,20 @@ def run(source: Path, tmp_path: Path, selection: Selection | None = None) -> ran
             return None
 
 
-SOURCES = [p for p in SAMPLE_FILES + FIXTURE_FILES if readable(p)]
-# The exports that small_ranges cuts: on the others (a few kilobytes, or no items) a
-# process reads the whole file and there would be nothing to compare.
-CUT = [p for p in SOURCES if ranges.plan(p, p.name, 2, chunk=SMALL) is not None]
+def cut(path: Path) -> bool:
+    """Whether small_ranges cuts ``path``: on the others (a few kilobytes, or no items)
+    one process reads the whole file and there is nothing to compare."""
+    return ranges.plan(path, path.name, 2, chunk=SMALL) is not None
+
+
+READABLE_FIXTURES = [p for p in FIXTURE_FILES if readable(p)]
+SOURCES = [p for p in SAMPLE_FILES if readable(p)] + fixture_cases(READABLE_FIXTURES)
+CUT = [p for p in SAMPLE_FILES if readable(p) and cut(p)] + fixture_cases(p for p in READABLE_FIXTURES if cut(p))
 
 
 def test_every_sample_is_cut() -> None:
     # So that, fixtures or not, the tests over CUT compare ranges with one process.
-    assert set(SAMPLE_FILES) <= set(CUT)
+    assert all(cut(p) for p in SAMPLE_FILES)
 
 
 @pytest.mark.usefixtures("small_ranges")
