@@ -113,8 +113,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     shown, others = needing[0], set(needing[1:])
     shown.add_marker(
         pytest.mark.skip(
-            reason=f"{FIXTURES} is absent or holds no exports: {len(needing)} tests on the real exports "
-            f"did not run (this one skipped, {len(others)} deselected); put the fixtures there to run them"
+            reason=f"{FIXTURES} is absent or holds no exports: {len(needing)} tests over its real exports "
+            f"(most a case per export) did not run (this one skipped, {len(others)} deselected); "
+            "put the fixtures there to run them"
         )
     )
     items[:] = [item for item in items if item not in others]
