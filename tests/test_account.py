@@ -12,7 +12,7 @@ import wxrtool
 from wxrtool import writers
 from wxrtool.cli import main
 
-from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES, readable
+from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES, fixture_cases, readable
 
 
 def target(tmp_path: Path, fmt: str, name: str) -> Path:
@@ -26,7 +26,9 @@ def contents(path: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("fmt", list(writers.FORMATS))
-@pytest.mark.parametrize("path", SAMPLE_FILES + [p for p in FIXTURE_FILES if readable(p)], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", SAMPLE_FILES + fixture_cases(p for p in FIXTURE_FILES if readable(p)), ids=lambda p: p.name
+)
 def test_read_equals_written_plus_left_out(path: Path, fmt: str, tmp_path: Path) -> None:
     for selection in (wxrtool.Selection(), wxrtool.Selection.everything()):
         account = wxrtool.convert(path, fmt, str(target(tmp_path, fmt, "a")), selection, force=True)

@@ -13,7 +13,7 @@ from wxrtool.batch import convert_sites, group_inputs, read_parts
 from wxrtool.cli import main
 from wxrtool.split import parse_size, split
 
-from .conftest import FIXTURE_FILES, FIXTURES, SAMPLE_FILES, SAMPLES
+from .conftest import FIXTURES, SAMPLE_FILES, SAMPLES, needs_fixtures
 
 
 def test_grouping(tmp_path: Path) -> None:
@@ -45,7 +45,7 @@ def test_parts_read_as_one_site(tmp_path: Path) -> None:
     assert files_a == files_b
 
 
-@pytest.mark.skipif(not FIXTURE_FILES, reason="../shared/fixtures is absent")
+@needs_fixtures
 def test_many_sites_in_parallel_one_failure_does_not_stop_the_others(tmp_path: Path) -> None:
     inputs = [str(p) for p in SAMPLE_FILES] + [str(FIXTURES / "TryGhost__migrate/sample.xml")]
     result = CliRunner().invoke(main, ["convert", *inputs, "--to", "jsonl", "-o", str(tmp_path / "out"), "--jobs", "2"])

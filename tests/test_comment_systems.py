@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 import sqlite3
 import subprocess
 import xml.etree.ElementTree as ET
@@ -17,9 +16,8 @@ import wxrtool
 from wxrtool.content import comment_html
 from wxrtool.writers import disqus as disqus_writer
 
-from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES, readable
+from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES, fixture_cases, readable
 
-ISSO = shutil.which("isso")
 WP = "{http://wordpress.org/export/1.0/}"
 DSQ = "{http://www.disqus.com/}"
 
@@ -33,7 +31,9 @@ def kept_posts(path: Path) -> list[wxrtool.Post]:
     return [r for r in wxrtool.Selector().apply(wxrtool.read(path)) if isinstance(r, wxrtool.Post) and r.comments]
 
 
-@pytest.mark.parametrize("path", SAMPLE_FILES + [p for p in FIXTURE_FILES if readable(p)], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", SAMPLE_FILES + fixture_cases(p for p in FIXTURE_FILES if readable(p)), ids=lambda p: p.name
+)
 def test_disqus_has_every_field_and_thread(path: Path, tmp_path: Path) -> None:
     account = wxrtool.convert(path, "disqus", str(tmp_path / "d"))
     assert account.balanced()
@@ -84,16 +84,15 @@ def test_disqus_files_stay_under_the_limit(tmp_path: Path, monkeypatch: pytest.M
     assert sum(len(list(ET.parse(f).getroot().iter(f"{WP}comment"))) for f in files) == 72
 
 
-@pytest.mark.skipif(ISSO is None, reason="isso is not installed (pip install isso)")
 @pytest.mark.parametrize("sample", ["klout.xml", "drafts-and-pages.xml", "unicode.xml"])
-def test_isso_imports_every_comment_with_its_parent(sample: str, tmp_path: Path) -> None:
+def test_isso_imports_every_comment_with_its_parent(isso: str, sample: str, tmp_path: Path) -> None:
     wxrtool.convert(SAMPLES / sample, "disqus", str(tmp_path / "d"))
     database = tmp_path / "comments.db"
     config = tmp_path / "isso.cfg"
     config.write_text(f"[general]\ndbpath = {database}\nhost = http://localhost/\n")
     for part in sorted((tmp_path / "d").glob("disqus-*.xml")):
         proc = subprocess.run(
-            [str(ISSO), "-c", str(config), "import", str(part)], capture_output=True, text=True, check=False
+            [isso, "-c", str(config), "import", str(part)], capture_output=True, text=True, check=False
         )
         assert proc.returncode == 0, proc.stderr
     rows = sqlite3.connect(database).execute("SELECT id, parent, author, created, text FROM comments").fetchall()

@@ -18,26 +18,9 @@ import pytest
 import wxrtool
 from wxrtool import stats
 
-from .conftest import FIXTURE_FILES, FIXTURES, fixture_index
-
-pytestmark = pytest.mark.skipif(not FIXTURE_FILES, reason="../shared/fixtures is absent")
+from .conftest import expected_errors, fixture_cases
 
 WP = re.compile(r"^\{https?://wordpress\.org/export/\d+\.\d+/\}(.+)$")
-INDEX = fixture_index()
-
-
-def expectation(path: Path) -> tuple[type[Exception], ...]:
-    """The errors reading ``path`` may raise; empty when it must read."""
-    row = INDEX.get(str(path.relative_to(FIXTURES)))
-    if row is None:
-        return ()
-    errors: tuple[type[Exception], ...] = ()
-    if "lxml NO" in row["well_formed"]:
-        errors += (wxrtool.ParseError,)
-    if not re.fullmatch(r"\d+\.\d+", row["version"]):
-        # A fragment may be found not to be an export before its syntax error is.
-        errors += (wxrtool.NotWXRError,)
-    return errors
 
 
 def wp_local(tag: str) -> str | None:
@@ -79,9 +62,9 @@ def totals(block: dict[str, dict[str, int]]) -> Counter[str]:
     return Counter({name: sum(statuses.values()) for name, statuses in block.items()})
 
 
-@pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("path", fixture_cases())
 def test_fixture(path: Path, tmp_path: Path) -> None:
-    errors = expectation(path)
+    errors = expected_errors(path)
     if not errors:
         numbers = stats.collect(path)
         counts = independent_count(path)

@@ -11,7 +11,7 @@ import pytest
 
 import wxrtool
 
-from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES, readable
+from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES, fixture_cases, readable
 
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "ghost-import.schema.json").read_text())
 
@@ -39,7 +39,9 @@ def check(document: dict) -> None:  # type: ignore[type-arg]
             assert post["published_at"] is not None
 
 
-@pytest.mark.parametrize("path", SAMPLE_FILES + [p for p in FIXTURE_FILES if readable(p)], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", SAMPLE_FILES + fixture_cases(p for p in FIXTURE_FILES if readable(p)), ids=lambda p: p.name
+)
 def test_import_document_follows_ghosts_rules(path: Path, tmp_path: Path) -> None:
     out = tmp_path / "ghost.json"
     account = wxrtool.convert(path, "ghost", str(out), wxrtool.Selection.everything())

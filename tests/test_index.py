@@ -10,9 +10,9 @@ import wxrtool
 from wxrtool.index import SiteIndex
 from wxrtool.read import Reader
 
-from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES, readable
+from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES, fixture_cases, readable
 
-EXPORTS = [p for p in [*SAMPLE_FILES, *FIXTURE_FILES] if readable(p)]
+EXPORTS = [p for p in SAMPLE_FILES if readable(p)] + fixture_cases(p for p in FIXTURE_FILES if readable(p))
 
 
 @pytest.mark.parametrize("path", EXPORTS, ids=lambda p: p.name)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import shutil
 import subprocess
 from pathlib import Path
 from urllib.parse import unquote
@@ -14,15 +13,12 @@ import yaml
 
 import wxrtool
 
-from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES, front, readable
-
-JEKYLL = shutil.which("jekyll")
-pytestmark = pytest.mark.skipif(JEKYLL is None, reason="jekyll is not installed (apt-get install jekyll)")
+from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES, fixture_cases, front, readable
 
 
-def build(site: Path) -> Path:
+def build(jekyll: str, site: Path) -> Path:
     proc = subprocess.run(
-        [str(JEKYLL), "build", "--strict_front_matter", "--source", str(site), "--destination", str(site / "_site")],
+        [jekyll, "build", "--strict_front_matter", "--source", str(site), "--destination", str(site / "_site")],
         capture_output=True,
         text=True,
         check=False,
@@ -34,10 +30,10 @@ def build(site: Path) -> Path:
 
 
 @pytest.mark.parametrize("sample", SAMPLE_FILES, ids=lambda p: p.stem)
-def test_samples_build_at_old_permalinks_with_threads(sample: Path, tmp_path: Path) -> None:
+def test_samples_build_at_old_permalinks_with_threads(jekyll: str, sample: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     wxrtool.convert(sample, "jekyll", str(site), scaffold=True)
-    built = build(site)
+    built = build(jekyll, site)
     posts = {p.id: p for p in wxrtool.Selector().apply(wxrtool.read(sample)) if isinstance(p, wxrtool.Post)}
     sources = [p for p in site.rglob("*.md") if "_drafts" not in p.parts]
     assert sources
@@ -63,7 +59,7 @@ def test_samples_build_at_old_permalinks_with_threads(sample: Path, tmp_path: Pa
         assert len(document.xpath('//li[starts-with(@class, "ping ")]')) == len(post.pings)
 
 
-def test_liquid_in_a_post_shows_as_written(tmp_path: Path) -> None:
+def test_liquid_in_a_post_shows_as_written(jekyll: str, tmp_path: Path) -> None:
     export = (
         (SAMPLES / "wxr-1.0.xml")
         .read_text(encoding="utf-8")
@@ -72,7 +68,7 @@ def test_liquid_in_a_post_shows_as_written(tmp_path: Path) -> None:
     source = tmp_path / "export.xml"
     source.write_text(export, encoding="utf-8")
     wxrtool.convert(source, "jekyll", str(tmp_path / "s"), scaffold=True)
-    page = build(tmp_path / "s") / "2010" / "01" / "curlews-on-the-mudflats" / "index.html"
+    page = build(jekyll, tmp_path / "s") / "2010" / "01" / "curlews-on-the-mudflats" / "index.html"
     assert "{{ site.title }} {% if true %}four{% endif %}" in page.read_text(encoding="utf-8")
 
 
@@ -90,17 +86,17 @@ def test_files_and_staticman_data(tmp_path: Path) -> None:
     assert set(by_id["510"]) >= {"_id", "_parent", "name", "url", "message", "date"}
 
 
-@pytest.mark.parametrize("path", [p for p in FIXTURE_FILES if readable(p)], ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_fixtures_build(path: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("path", fixture_cases(p for p in FIXTURE_FILES if readable(p)))
+def test_fixtures_build(jekyll: str, path: Path, tmp_path: Path) -> None:
     account = wxrtool.convert(path, "jekyll", str(tmp_path / "s"), wxrtool.Selection.everything(), scaffold=True)
     assert account.balanced()
-    build(tmp_path / "s")
+    build(jekyll, tmp_path / "s")
 
 
 HOSTILE = Path(__file__).parent / "hostile" / "writer-injection.xml"
 
 
-def test_hostile_post_types_change_no_layout_and_run_no_liquid(tmp_path: Path) -> None:
+def test_hostile_post_types_change_no_layout_and_run_no_liquid(jekyll: str, tmp_path: Path) -> None:
     site = tmp_path / "site"
     wxrtool.convert(HOSTILE, "jekyll", str(site), wxrtool.Selection.everything(), scaffold=True)
     clean = tmp_path / "clean"
@@ -117,7 +113,7 @@ def test_hostile_post_types_change_no_layout_and_run_no_liquid(tmp_path: Path) -
             assert all(front(site / p)["wordpress"]["type"] == "post" for p in mine)
         else:
             assert mine == []
-    built = build(site)
+    built = build(jekyll, site)
     items = {p.id: p for p in wxrtool.read(HOSTILE) if isinstance(p, wxrtool.Post) and p.type != "attachment"}
     shown = 0
     for source in site.rglob("*.md"):

@@ -138,13 +138,26 @@ def test_template_fields_and_meta(tmp_path: Path) -> None:
     assert data["sticky"] is True
 
 
-@pytest.mark.parametrize("template", ["{slug}", "{title}.md", "{type}/{yyyy}.md"])
-def test_bad_templates_refused(template: str, tmp_path: Path) -> None:
-    if template == "{slug}":
-        wxrtool.convert(KLOUT, "markdown", str(tmp_path / "ok"), path_template=template)
-        return
-    with pytest.raises(OutputError):
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("{title}.md", r"unknown field \{title\}"),
+        ("{type}/{yyyy}.md", r"has neither \{slug\} nor \{id\}"),
+        ("../{slug}.md", "leaves the output folder"),
+    ],
+)
+def test_bad_templates_refused(template: str, message: str, tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match=message):
         wxrtool.convert(KLOUT, "markdown", str(tmp_path / "s"), path_template=template)
+    assert not (tmp_path / "s").exists()  # refused before anything is written
+
+
+def test_template_without_extension_is_taken_as_written(tmp_path: Path) -> None:
+    wxrtool.convert(KLOUT, "markdown", str(tmp_path / "s"), path_template="{slug}")
+    written = tree(tmp_path / "s")
+    written.pop(MANIFEST)
+    assert list(written) == ["why-i-deleted-my-klout-profile"]
+    assert split(written["why-i-deleted-my-klout-profile"])[0]["title"] == "Why I Deleted My Klout Profile"
 
 
 HOSTILE_SLUGS = [

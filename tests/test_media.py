@@ -194,16 +194,21 @@ def test_private_addresses_refused_by_default(site: Path, tmp_path: Path) -> Non
     assert not (tmp_path / "m").exists() or not any((tmp_path / "m").rglob("*.png"))
 
 
-def test_media_command_outputs(site: Path) -> None:
+def test_media_command_outputs(site: Path, server: str, tmp_path: Path) -> None:
     runner = CliRunner()
     data = json.loads(runner.invoke(main, ["media", str(site), "--json"]).stdout)
     assert data["site_hosts"] == ["127.0.0.1"] and len(data["files"]) == 10
     csv_text = runner.invoke(main, ["media", str(site), "--csv"]).stdout
     assert csv_text.splitlines()[0].startswith("url,host,roles")
-    failing = runner.invoke(
-        main, ["media", str(site), "--download", "/tmp/wxrtool-media-test", "--allow-private", "--timeout", "0.5"]
+    media = tmp_path / "media"
+    failing = runner.invoke(main, ["media", str(site), "--download", str(media), "--allow-private", "--timeout", "0.5"])
+    assert failing.exit_code == 1
+    assert "6 fetched, 1 skipped, 3 failed" in failing.stderr
+    failed = sorted(
+        line.split(": ", 2)[1] for line in failing.stderr.splitlines() if line.strip().startswith("failed:")
     )
-    assert failing.exit_code == 1 and "failed" in failing.stderr
+    assert failed == [f"{server}/wp-content/uploads/{name}" for name in ("away.png", "missing.png", "slow.png")]
+    assert (media / local_path(f"{server}/wp-content/uploads/ok/a.png")).read_bytes() == PNG
 
 
 @pytest.mark.parametrize(

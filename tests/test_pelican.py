@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import unicodedata
 from pathlib import Path
@@ -13,11 +12,7 @@ import pytest
 
 import wxrtool
 
-from .conftest import FIXTURE_FILES, SAMPLE_FILES, readable
-
-PELICAN = shutil.which("pelican")
-pytestmark = pytest.mark.skipif(PELICAN is None, reason="pelican is not installed (pip install pelican markdown)")
-
+from .conftest import FIXTURE_FILES, SAMPLE_FILES, fixture_cases, readable
 
 HOSTILE = Path(__file__).parent / "hostile" / "writer-injection.xml"
 HOSTILE_TYPES = ("layouts", "includes", "data", "posts", "drafts", "plugins", "site", "sass", "config", "pages")
@@ -46,9 +41,9 @@ def one_line(text: str) -> str:
     return " ".join(kept.split())
 
 
-def build(site: Path) -> Path:
+def build(pelican: str, site: Path) -> Path:
     proc = subprocess.run(
-        [str(PELICAN), "content", "-s", "pelicanconf.py", "-o", "output", "--fatal", "warnings"],
+        [pelican, "content", "-s", "pelicanconf.py", "-o", "output", "--fatal", "warnings"],
         cwd=site,
         capture_output=True,
         text=True,
@@ -64,10 +59,10 @@ def headers(path: Path) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("sample", SAMPLE_FILES, ids=lambda p: p.stem)
-def test_samples_build_at_old_urls_with_threads(sample: Path, tmp_path: Path) -> None:
+def test_samples_build_at_old_urls_with_threads(pelican: str, sample: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     wxrtool.convert(sample, "pelican", str(site), scaffold=True)
-    output = build(site)
+    output = build(pelican, site)
     posts = {p.id: p for p in wxrtool.Selector().apply(wxrtool.read(sample)) if isinstance(p, wxrtool.Post)}
     for source in (site / "content").rglob("*.md"):
         meta = headers(source)
@@ -81,15 +76,15 @@ def test_samples_build_at_old_urls_with_threads(sample: Path, tmp_path: Path) ->
         assert shown == expected
 
 
-@pytest.mark.parametrize("path", [p for p in FIXTURE_FILES if readable(p)], ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_fixtures_build(path: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("path", fixture_cases(p for p in FIXTURE_FILES if readable(p)))
+def test_fixtures_build(pelican: str, path: Path, tmp_path: Path) -> None:
     account = wxrtool.convert(path, "pelican", str(tmp_path / "s"), wxrtool.Selection.everything(), scaffold=True)
     assert account.balanced()
-    build(tmp_path / "s")
+    build(pelican, tmp_path / "s")
 
 
 @pytest.mark.parametrize("recover", [False, True], ids=["valid", "nul-and-x01-recovered"])
-def test_hostile_export_pages_land_at_their_own_places(recover: bool, tmp_path: Path) -> None:
+def test_hostile_export_pages_land_at_their_own_places(pelican: str, recover: bool, tmp_path: Path) -> None:
     source = HOSTILE
     if recover:
         # NUL and \x01 are not XML; --recover lets them through to the writer.
@@ -99,7 +94,7 @@ def test_hostile_export_pages_land_at_their_own_places(recover: bool, tmp_path: 
     site = tmp_path / "jail" / "site"
     site.parent.mkdir()
     wxrtool.convert(source, "pelican", str(site), wxrtool.Selection.everything(), scaffold=True, recover=recover)
-    output = build(site)
+    output = build(pelican, site)
     for root, _dirs, files in os.walk(site.parent):
         for name in files:
             assert (Path(root) / name).resolve().is_relative_to(site), (root, name)

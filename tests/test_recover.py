@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import lxml.etree
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 import wxrtool
 from wxrtool.recover import RepairingStream
 
-from .conftest import FIXTURE_FILES, FIXTURES
+from .conftest import FIXTURES, needs_fixtures
 
 HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n<rss xmlns:wp="http://wordpress.org/export/1.2/" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><wp:wxr_version>1.2</wp:wxr_version>\n'
 
@@ -64,7 +65,7 @@ def test_raw_ampersands_and_stray_terminators() -> None:
     assert sorted({r.kind for r in reader.repairs}) == ["stray-cdata-end", "unescaped-ampersand"]
 
 
-@pytest.mark.skipif(not FIXTURE_FILES, reason="../shared/fixtures is absent")
+@needs_fixtures
 def test_wordpress_30_nested_cdata_reads_as_the_fixed_export_does() -> None:
     broken = [
         r
@@ -115,5 +116,19 @@ def test_repairs_do_not_depend_on_where_chunks_end(contents: list[str], pad: int
 
 
 def test_filter_output_is_valid_utf8_xml() -> None:
-    stream = RepairingStream(io.BytesIO(export_bytes(["\x02 & ]] ok"]) + b"\xc3"))
-    stream.read().decode("utf-8")
+    # A control character, a raw ampersand, a stray "]]", a byte that is not UTF-8 inside
+    # the post, and half a character cut off at the very end of the file.
+    data = export_bytes(["\x02 & ]] ok \udcc3!"]) + b"\xc3"
+    out = RepairingStream(io.BytesIO(data)).read()
+    text = out.decode("utf-8")
+    # What follows the root is passed on for the reader to list as unreadable; up to it, XML.
+    end = text.rindex("</rss>") + len("</rss>")
+    assert text[end:] == "\n\ufffd"
+    document = out[: len(text[:end].encode("utf-8"))]
+    root = lxml.etree.fromstring(document, lxml.etree.XMLParser(resolve_entities=False))
+    wp = "{http://wordpress.org/export/1.2/}"
+    assert root.tag == "rss" and root.findtext(f"channel/{wp}wxr_version") == "1.2"
+    content = root.findtext("channel/item/{http://purl.org/rss/1.0/modules/content/}encoded")
+    assert content is not None and content.endswith(" & ]] ok \ufffd!")
+    assert not any(ch < " " and ch not in "\t\n\r" for ch in content)
+    assert [r.id for r in wxrtool.read(io.BytesIO(document)) if isinstance(r, wxrtool.Post)] == [1]

@@ -13,7 +13,7 @@ from wxrtool.cli import main
 from wxrtool.content.sanitize import safe_url, sanitize_comment_html
 from wxrtool.split import parse_size, split
 
-from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES, readable
+from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES, fixture_cases, readable
 
 WP = "{http://wordpress.org/export/1.2/}"
 
@@ -90,7 +90,9 @@ def importer_checks(path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", SAMPLE_FILES + [p for p in FIXTURE_FILES if readable(p)], ids=lambda p: f"{p.parent.name}/{p.name}"
+    "path",
+    SAMPLE_FILES + fixture_cases(p for p in FIXTURE_FILES if readable(p)),
+    ids=lambda p: f"{p.parent.name}/{p.name}",
 )
 def test_everything_comes_back(path: Path, tmp_path: Path) -> None:
     out = tmp_path / "out.xml"
