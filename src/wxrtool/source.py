@@ -60,8 +60,10 @@ _STRANGE = (b"\x00\x00<\x00", b"\x00<\x00\x00", b"Lo\xa7\x94")
 _DECLARED = re.compile(rb"<\?xml[^>]*?\sencoding\s*=\s*[\"']([^\"'>]*)[\"']")
 _DECLARATION = re.compile(r"(<\?xml[^>]*?\sencoding\s*=\s*)([\"'])[^\"'>]*\2")
 # What the checks below and the recovery filter look for, which an encoding must
-# write as ASCII does for them to work.
+# write as ASCII does for them to work, and read back only from those bytes (UTF-7
+# writes "<" as "<" but also reads it from "+ADw-").
 _MARKUP = "<!DOCTYPE ENTITY []>?-&;#x\"'/\n"
+_PROBE = b"+ADw-~{<!-->~}"
 # The markers of a declaration that only a DTD may hold.
 _DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY")
 
@@ -139,7 +141,8 @@ def _encoding(head: bytes, name: str) -> tuple[str, int] | None:
         return None
     label = declared.group(1).decode("ascii", "replace")
     try:
-        compatible = _MARKUP.encode(codecs.lookup(label).name) == _MARKUP.encode("ascii")
+        codec = codecs.lookup(label).name
+        compatible = _MARKUP.encode(codec) == _MARKUP.encode() and _PROBE.decode(codec) == _PROBE.decode()
     except (LookupError, UnicodeError):
         compatible = False
     if not compatible:
