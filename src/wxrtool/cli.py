@@ -83,8 +83,8 @@ def _set_max_item_size(ctx: click.Context, param: click.Parameter, value: str) -
     from .read import set_max_item_size
     from .source import DEFAULT_MAX_ITEM_SIZE
 
-    if ctx.get_parameter_source("max_item_size") is click.core.ParameterSource.DEFAULT:
-        set_max_item_size(DEFAULT_MAX_ITEM_SIZE)  # (the same 64MB, without importing split to parse it)
+    if value == param.default:  # "64MB", without importing split to parse it
+        set_max_item_size(DEFAULT_MAX_ITEM_SIZE)
         return
     from .split import parse_size
 
