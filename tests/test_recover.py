@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 
 import lxml.etree
 import pytest
@@ -132,3 +133,31 @@ def test_filter_output_is_valid_utf8_xml() -> None:
     assert content is not None and content.endswith(" & ]] ok \ufffd!")
     assert not any(ch < " " and ch not in "\t\n\r" for ch in content)
     assert [r.id for r in wxrtool.read(io.BytesIO(document)) if isinstance(r, wxrtool.Post)] == [1]
+
+
+def best_time(data: bytes) -> float:
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        posts, _ = recovered(data)
+        best = min(best, time.perf_counter() - started)
+    assert [p.id for p in posts] == [1, 2]
+    return best
+
+
+@pytest.mark.parametrize("text", ["]", "-"], ids=["brackets", "dashes"])
+def test_recovery_time_is_linear_in_a_long_section(text: str) -> None:
+    # Each chunk used to be searched again with all that an unfinished token had held back:
+    # a 64 MB CDATA section took a minute, a 1.6 KB bzip2 bomb over five.
+    def export(size: int) -> bytes:
+        return export_bytes([text * (size // len(text)), "after"])
+
+    small, large = best_time(export(1 << 20)), best_time(export(4 << 20))
+    assert large / small < 8, (small, large)  # 4 times the input: 4 times the time, give or take; not 16
+
+
+def test_doctype_inside_the_document_is_refused_where_it_is() -> None:
+    data = export_bytes(["one", "two"]).replace(b"<item>", b"<item><!DOCTYPE x [<!ENTITY y 'z'>]>", 2)
+    with pytest.raises(wxrtool.UnsafeXMLError) as info:
+        recovered(data)
+    assert (info.value.line, info.value.column) == (3, 7)

@@ -86,6 +86,37 @@ def main(traceback: bool) -> None:
     stop_on_sigterm()
 
 
+def _set_max_item_size(ctx: click.Context, param: click.Parameter, value: str) -> None:
+    from .read import set_max_item_size
+    from .source import DEFAULT_MAX_ITEM_SIZE
+
+    if value == param.default:  # "64MB", without importing split to parse it
+        set_max_item_size(DEFAULT_MAX_ITEM_SIZE)
+        return
+    from .split import parse_size
+
+    try:
+        size = parse_size(value)
+    except WXRError as exc:
+        raise click.BadParameter(exc.message) from None
+    if size < 1:
+        raise click.BadParameter("must be more than 0 bytes")
+    set_max_item_size(size)
+
+
+# Every command that reads an export takes it; the readers it makes (and the worker
+# processes it forks) get it as their default.
+_max_item_size = click.option(
+    "--max-item-size",
+    default="64MB",
+    show_default=True,
+    metavar="SIZE",
+    expose_value=False,
+    callback=_set_max_item_size,
+    help="Largest item (a post with its comments) read into memory; a larger one stops the read.",
+)
+
+
 def _statuses(values: tuple[str, ...]) -> frozenset[str] | None:
     names = {v.strip() for value in values for v in value.split(",") if v.strip()}
     return None if "all" in names else frozenset(names)
@@ -151,6 +182,7 @@ def _statuses(values: tuple[str, ...]) -> frozenset[str] | None:
     help="Folder formats: place media downloaded by `wxrtool media --download DIR` with their posts.",
 )
 @click.option("--recover", is_flag=True, help="Repair a damaged export as it is read, listing every repair.")
+@_max_item_size
 @click.option("--report", "report_path", default=None, metavar="FILE.json", help="Also write the account as JSON.")
 @click.option(
     "--jobs",
@@ -331,6 +363,7 @@ def _convert_batch(
 @click.argument("file", metavar="FILE")
 @click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
 @click.option("--recover", is_flag=True, help="Repair a damaged export as it is read.")
+@_max_item_size
 def stats_command(file: str, as_json: bool, recover: bool) -> None:
     """Count what the export FILE holds: items, comments, pings, threads, dates, authors.
 
@@ -352,6 +385,7 @@ def stats_command(file: str, as_json: bool, recover: bool) -> None:
     "--html", "html_path", default=None, metavar="REPORT.html", help="Also write a self-contained report page."
 )
 @click.option("--recover", is_flag=True, help="Repair what can be repaired, list the repairs, and check the rest.")
+@_max_item_size
 def validate_command(files: tuple[str, ...], as_json: bool, html_path: str | None, recover: bool) -> None:
     """Check WordPress exports and list every problem: severity, code, where, and what to do.
 
@@ -407,6 +441,7 @@ def validate_command(files: tuple[str, ...], as_json: bool, html_path: str | Non
     help="Seconds one download may take in all, retries included.  [default: 10 x --timeout]",
 )
 @click.option("--recover", is_flag=True, help="Repair a damaged export as it is read.")
+@_max_item_size
 @click.option("-q", "--quiet", is_flag=True, help="No progress or account on stderr.")
 def media_command(
     file: str,
@@ -492,6 +527,7 @@ def media_command(
 @click.option("-o", "--output", required=True, metavar="DIR", help="Folder for the parts.")
 @click.option("--force", is_flag=True, help="Replace an output folder that is not empty.")
 @click.option("--recover", is_flag=True, help="Repair a damaged export as it is read.")
+@_max_item_size
 def split_command(file: str, max_size: str, output: str, force: bool, recover: bool) -> None:
     """Cut the export FILE into WXR parts that each import on their own.
 

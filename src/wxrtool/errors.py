@@ -64,6 +64,10 @@ class UnsafeXMLError(ParseError):
     """The input declares a DOCTYPE or entities, which no WXR export ever does."""
 
 
+class ItemTooLargeError(WXRError, ValueError):
+    """One item of the input (or the header before the first) is larger than the reader's limit."""
+
+
 class NotWXRError(WXRError, ValueError):
     """Well-formed XML, but not a WordPress export."""
 

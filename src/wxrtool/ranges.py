@@ -9,6 +9,11 @@ opening up to ``<channel ...>``, the range, the closing tags) and writes its lin
 the main process writes the ranges' text in order. Parsing, the records and the
 rendering all run in the workers, so two cores read an export in about half the time.
 
+A range is read into memory whole, so none may be longer than a chunk and one item of
+the largest size the reader accepts (:func:`~wxrtool.read.max_item_size`): an export
+that would need a longer one is read in one process, as a stream, where an item over
+that size stops the read before memory holds it.
+
 A wrong cut cannot go unnoticed. A cut inside a CDATA section, a comment or an element
 below the channel's children leaves the range holding the start of that construct
 unclosed, and that range fails to parse; the export is then read again in one process,
@@ -45,7 +50,7 @@ from typing import TYPE_CHECKING, Any, Generic, TextIO, TypeVar
 from .errors import WXRError
 from .index import SiteIndex
 from .quirks import DateResolver
-from .read import Reader
+from .read import Reader, max_item_size
 from .records import Post, Record
 from .selection import Account, Selection, Selector
 from .source import Source
@@ -93,9 +98,10 @@ def plan(source: Source, name: str, jobs: int, chunk: int | None = None) -> Plan
 
     Only an uncompressed file on disk of at least two chunks is cut; stdin,
     compressed files and exports without a ``<channel>`` in their first 64 KiB are
-    read in one process. Ranges are :data:`CHUNK_BYTES` long, or shorter for a
-    small export, so that each process has a few; the last ``jobs`` chunks' worth
-    are cut four times finer.
+    read in one process, and so are those where a range would be longer than
+    ``chunk`` plus :func:`~wxrtool.read.max_item_size` bytes. Ranges are
+    :data:`CHUNK_BYTES` long, or shorter for a small export, so that each process
+    has a few; the last ``jobs`` chunks' worth are cut four times finer.
     """
     if not isinstance(source, (str, os.PathLike)) or os.fspath(source) == "-" or not os.path.isfile(source):
         return None
@@ -105,6 +111,7 @@ def plan(source: Source, name: str, jobs: int, chunk: int | None = None) -> Plan
     if size < 2 * chunk:
         return None
     starts = [0]
+    longest = chunk + max_item_size()
     with open(path, "rb") as f:
         opening = f.read(_HEAD_BYTES)
         found = _CHANNEL.search(opening)
@@ -114,7 +121,7 @@ def plan(source: Source, name: str, jobs: int, chunk: int | None = None) -> Plan
         step = chunk
         position = max(chunk, head)
         while position < size - step // 2:
-            cut = _next_cut(f, position)
+            cut = _next_cut(f, position, starts[-1] + longest)
             if cut is None:
                 break
             starts.append(cut)
@@ -122,28 +129,31 @@ def plan(source: Source, name: str, jobs: int, chunk: int | None = None) -> Plan
             # others to finish their last one.
             step = chunk if size - cut > jobs * chunk else max(MIN_CHUNK_BYTES, chunk // 4)
             position = cut + step
-    if len(starts) < 2:
+    if len(starts) < 2 or size - starts[-1] > longest:
         return None
     return Plan(path=path, name=name, size=size, head=head, starts=tuple(starts))
 
 
-def _next_cut(f: io.BufferedReader, position: int) -> int | None:
-    """The first ``<item`` at or after ``position`` that follows an ``</item>``."""
+def _next_cut(f: io.BufferedReader, position: int, before: int) -> int | None:
+    """The first ``<item`` at or after ``position`` that follows an ``</item>``, if one
+    starts before ``before``."""
     f.seek(position)
     buffer = b""
     base = position
-    while True:
+    while base < before:
         block = f.read(_WINDOW)
         if not block:
             return None
         buffer += block
         found = _CUT.search(buffer)
         if found is not None:
-            return base + found.start(1)
+            cut = base + found.start(1)
+            return cut if cut < before else None
         # Keep a tail in case the closing tag and the whitespace after it straddle blocks.
         keep = min(len(buffer), 4096)
         base += len(buffer) - keep
         buffer = buffer[-keep:]
+    return None
 
 
 @dataclass

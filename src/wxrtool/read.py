@@ -9,6 +9,13 @@ item ends, which is when it is known to be complete.
 Elements are matched by namespace URI, never by prefix: ``wp:`` may be bound to
 ``http://wordpress.org/export/1.0/`` ... ``1.2/``, over http or https, or not be
 called ``wp`` at all.
+
+What one item may hold is bounded by bytes, not by libxml2's limits: the parser
+reads through :class:`~wxrtool.source.ParserInput`, which stops the read when more
+than the item size limit (64 MB unless told otherwise, see :func:`set_max_item_size`)
+goes by without an item's end. Within it, text nodes may pass libxml2's 10 MB
+(``huge_tree``): a long post is read, not called damaged. Nesting deeper than
+libxml2's usual 256 levels, which ``huge_tree`` would let through, is refused here.
 """
 
 from __future__ import annotations
@@ -21,10 +28,10 @@ from typing import Any
 from lxml import etree
 
 from . import quirks
-from .errors import NotWXRError, ParseError, UnsafeXMLError, WXRError
+from .errors import ItemTooLargeError, NotWXRError, ParseError, UnsafeXMLError, WXRError
 from .records import Author, Comment, Meta, Ping, PingType, Post, Record, Site, Term, TermRef
 from .recover import Repair, map_back
-from .source import Source, open_source, source_name
+from .source import DEFAULT_MAX_ITEM_SIZE, ParserInput, Source, open_source, source_name
 
 _WP_NS = re.compile(r"^https?://wordpress\.org/export/\d+\.\d+/$")
 _EXCERPT_NS = re.compile(r"^https?://wordpress\.org/export/\d+\.\d+/excerpt/$")
@@ -44,6 +51,38 @@ _LIGHT_FIELDS = frozenset(
 # Characters WordPress pads values with; not str.strip()'s set, which would also
 # eat a leading no-break space that is part of the content.
 _WS = " \t\r\n"
+
+# libxml2's nesting limit without huge_tree: 256 levels, <rss><channel> and a child of
+# the channel included. No export comes close; a cheap test first (an item's deepest
+# elements, a comment's meta values, are three below it), the exact one if it fails.
+_MAX_DEPTH = 256
+_DEEPER_THAN_USUAL = etree.XPath("boolean(*/*/*/*)")
+_TOO_DEEP: Any = etree.XPath("/".join(["*"] * (_MAX_DEPTH - 2)))
+
+_max_item_size = DEFAULT_MAX_ITEM_SIZE
+
+
+def set_max_item_size(size: int) -> None:
+    """Set the item size limit of every :class:`Reader` not given one, in this process
+    and in worker processes it forks from now on.
+
+    An item here is what lies between the ends of two items (the header and the first
+    item count together); a read that finds a larger one stops with
+    :class:`~wxrtool.errors.ItemTooLargeError` before memory holds it.
+
+    >>> set_max_item_size(128_000_000); max_item_size()
+    128000000
+    >>> set_max_item_size(DEFAULT_MAX_ITEM_SIZE)
+    """
+    global _max_item_size
+    if size < 1:
+        raise ValueError(f"an item size limit must be positive, not {size}")
+    _max_item_size = size
+
+
+def max_item_size() -> int:
+    """The item size limit of a :class:`Reader` not given one (see :func:`set_max_item_size`)."""
+    return _max_item_size
 
 
 class _Names(dict[str, str]):
@@ -105,8 +144,11 @@ class Reader:
         personal_data: bool = True,
         continuation: bool = False,
         light: bool = False,
+        max_item_size: int | None = None,
     ) -> None:
         self.source = source
+        # The most bytes the parser is fed without an item's end (see set_max_item_size).
+        self.max_item_size = max_item_size or _max_item_size
         # Without personal data, commenters' e-mail and IP addresses and comment meta
         # are not read at all (a selection would drop them: cheaper not to build them).
         self.personal_data = personal_data
@@ -133,6 +175,7 @@ class Reader:
         self._stream: Any = None
         self._header_fields: dict[str, str] = {}
         self._channel: Any = None
+        self._ended: Any = None  # the last item read
 
     @property
     def bytes_read(self) -> int:
@@ -140,13 +183,25 @@ class Reader:
         return self._stream.consumed if self._stream is not None else 0
 
     def __iter__(self) -> Iterator[Record]:
-        with open_source(self.source, self.name, recover=self.recover) as stream:
+        with open_source(self.source, self.name, recover=self.recover, limit=self.max_item_size) as stream:
             self._stream = stream
             try:
                 yield from self._parse(stream)
+            except ItemTooLargeError:
+                raise self._too_large() from None
             except etree.XMLSyntaxError as exc:
                 line, column = exc.position if exc.position else (None, None)
                 message = re.sub(r", line \d+, column \d+$", "", exc.msg or str(exc))
+                if not self.recover and stream.declared_lately():
+                    # A declaration after the prolog, which the parser stops at. (With
+                    # --recover, the filter refuses it where it is, outside CDATA.)
+                    raise UnsafeXMLError(
+                        f"the document declares a DOCTYPE or entities inside its elements ({message})",
+                        file=self.name,
+                        line=line,
+                        column=column,
+                        hint="WordPress exports never do; remove the declaration if you trust the file",
+                    ) from None
                 if self.recover and (self.site is not None or self._channel is not None):
                     # Keep every complete item read so far; say where the rest was lost.
                     if self.site is None:
@@ -166,9 +221,39 @@ class Reader:
                     return
                 raise WXRError(f"cannot read the input: {exc}", file=self.name, hint="is the file complete?") from None
             finally:
-                repaired = getattr(stream, "repaired", None)
+                repaired = stream.repaired
                 if repaired is not None:
                     self.repairs[:0] = repaired.repairs
+
+    def _too_large(self) -> ItemTooLargeError:
+        """The error for an item over the limit, naming it by where it starts in the tree
+        the parser has built so far."""
+        limit = self.max_item_size
+        size = f"{limit / 1e6:g} MB" if limit >= 1_000_000 else f"{limit} bytes"
+        channel = self._channel
+        line = None
+        stopped = ""
+        if channel is None:
+            what = "the start of the document (its header or first item)"
+        elif not len(channel) or channel[-1] is self._ended:
+            what = "what follows the item starting here" if self._ended is not None else "the channel's header"
+            line = self._ended.sourceline if self._ended is not None else channel.sourceline
+        else:
+            top = deepest = channel[-1]
+            while len(deepest):
+                deepest = deepest[-1]
+            name = self._names[top.tag]
+            what = f"the <{name}> starting here" if name == "item" else "the channel's header"
+            line = top.sourceline
+            if deepest is not top:
+                stopped = f"; reading stopped in its <{self._names[deepest.tag]}> on line {deepest.sourceline}"
+        return ItemTooLargeError(
+            f"{what} is larger than {size}, the --max-item-size limit{stopped}",
+            file=self.name,
+            line=line,
+            hint="if you trust the file and have the memory, raise the limit,"
+            f" e.g. --max-item-size {4 * limit // 1_000_000 or 1}MB",
+        )
 
     def _salvage_header(self) -> Iterator[Record]:
         channel = self._channel
@@ -178,19 +263,21 @@ class Reader:
 
     # -- the document -----------------------------------------------------
 
-    def _parse(self, stream: Any) -> Iterator[Record]:
+    def _parse(self, stream: ParserInput) -> Iterator[Record]:
         context = etree.iterparse(
             stream,
-            # Recovery also watches the channel open, to salvage the header of a
-            # file that breaks before its first item ends.
-            events=("start", "end") if self.recover else ("end",),
+            # The channel's start is watched to name an item too large where it starts,
+            # and, in recovery, to salvage the header of a file that breaks before its
+            # first item ends.
+            events=("start", "end"),
             tag=("item", "channel"),
             resolve_entities=False,
             load_dtd=False,
             no_network=True,
             remove_comments=True,
             remove_pis=True,
-            huge_tree=False,
+            # Text nodes past libxml2's 10 MB: the size is bounded by the stream's limit.
+            huge_tree=True,
         )
         header_done = self._continuation
         item = self._item_light if self.light else self._item
@@ -199,6 +286,8 @@ class Reader:
                 if elem.tag == "channel":
                     self._channel = elem
                 continue
+            # The parser holds nothing of what came before: the next item is counted from here.
+            stream.mark = stream.consumed
             if not header_done:
                 self._check_document(elem)
             if elem.tag == "channel":
@@ -225,8 +314,11 @@ class Reader:
             yield from records
             for sibling in siblings:
                 parent.remove(sibling)
+            if _DEEPER_THAN_USUAL(elem):
+                self._check_depth(elem)
             post = item(elem)
             elem.clear()
+            self._ended = elem
             yield post
         if not header_done:
             root = context.root
@@ -254,6 +346,16 @@ class Reader:
                 file=self.name,
                 line=elem.sourceline,
                 hint="export the site from WordPress with Tools > Export",
+            )
+
+    def _check_depth(self, elem: Any) -> None:
+        deep = _TOO_DEEP(elem)
+        if deep:
+            raise ParseError(
+                f"Excessive depth in document: elements nested more than {_MAX_DEPTH} levels deep",
+                file=self.name,
+                line=deep[0].sourceline,
+                hint="no WordPress export nests elements this deep; the file is likely hostile",
             )
 
     # -- the header -------------------------------------------------------
@@ -290,6 +392,8 @@ class Reader:
             self._header_fields = {}
         records: list[Record] = []
         for elem in elements:
+            if _DEEPER_THAN_USUAL(elem):
+                self._check_depth(elem)
             name = self._names[elem.tag]
             if name == "wp:author":
                 records.append(self._author(elem))
@@ -535,7 +639,9 @@ def _local(tag: Any) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else "?"
 
 
-def read(source: Source, name: str | None = None, *, recover: bool = False) -> Iterator[Record]:
+def read(
+    source: Source, name: str | None = None, *, recover: bool = False, max_item_size: int | None = None
+) -> Iterator[Record]:
     """Stream the records of a WXR export, lazily, in constant memory.
 
     Parameters:
@@ -544,6 +650,7 @@ def read(source: Source, name: str | None = None, *, recover: bool = False) -> I
         name: how to name the input in error messages (default: from ``source``).
         recover: repair what makes a damaged export unreadable (see :mod:`wxrtool.recover`);
             use :class:`Reader` to see the list of repairs.
+        max_item_size: the most bytes one item may take (default: see :func:`set_max_item_size`).
 
     Raises :class:`~wxrtool.errors.WXRError` subclasses for unreadable input.
 
@@ -552,4 +659,4 @@ def read(source: Source, name: str | None = None, *, recover: bool = False) -> I
     >>> len(posts[0].comments), len(posts[0].pings)
     (36, 11)
     """
-    return iter(Reader(source, name, recover=recover))
+    return iter(Reader(source, name, recover=recover, max_item_size=max_item_size))

@@ -17,6 +17,12 @@ nothing inside them is touched that should not be:
 
 A file that ends in the middle of an item (truncated) is read up to the last
 complete item; that, too, is listed. Nothing is repaired silently.
+
+A DOCTYPE or an entity declaration outside CDATA and comments is not damage but a
+document wxrtool refuses, wherever it is.
+
+The filter's work is linear in the input: a chunk holds back for the next one at
+most the few characters a token cut in two could need, never a growing tail.
 """
 
 from __future__ import annotations
@@ -27,6 +33,8 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import quote
+
+from .errors import UnsafeXMLError
 
 # Forbidden characters become U+10FF00 + their code point: plane 16 private use,
 # which no real text contains.
@@ -46,27 +54,39 @@ _KNOWN_PREFIXES = {
     "georss": "http://www.georss.org/georss",
     "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
 }
+# A tag or an attribute value cannot hold "<": stopping there keeps each search for
+# the root tag or a namespace short whatever follows.
 _TOKEN = re.compile(
-    r"<!\[CDATA\[|\]\]>|<!--|-->|&(?:#x[0-9A-Fa-f]+;|#[0-9]+;|[A-Za-z_][\w.-]*;)?"
+    r"<!\[CDATA\[|\]\]>|<!--|-->|<!DOCTYPE|<!ENTITY|&(?:#x[0-9A-Fa-f]+;|#[0-9]+;|[A-Za-z_][\w.-]*;)?"
     r"|[\x00-\x08\x0b\x0c\x0e-\x1f]|[\udc80-\udcff]"
-    r"|<rss\b[^>]*>|xmlns(?::[\w.-]+)?\s*=\s*\"[^\"]*\"|xmlns(?::[\w.-]+)?\s*=\s*'[^']*'"
+    r"|<rss\b[^<>]*>|xmlns(?::[\w.-]+)?\s*=\s*\"[^\"<]*\"|xmlns(?::[\w.-]+)?\s*=\s*'[^'<]*'"
 )
 _CHUNK = 1 << 16
+# The longest tag held back whole for the next chunk (its namespaces repaired as one):
+# a longer one is cut like text, as the tokens inside it are all short.
+_TAG_HELD = 4096
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
 
 
 def _split_point(text: str) -> int:
     """Where to stop this chunk so that no token (``<![CDATA[``, ``]]>``, ``-->``, ``&..;``,
-    a tag) is cut in two: the start of whatever incomplete piece ends the text."""
-    cut = len(text)
-    tag = text.rfind("<")
-    if tag >= 0 and ">" not in text[tag:]:
+    a tag) is cut in two: the start of whatever incomplete piece ends the text.
+
+    What is held back is short (a tag of up to :data:`_TAG_HELD` characters, an entity,
+    two characters of ``]]>`` or ``-->``), so that no text is searched twice over.
+    """
+    end = len(text)
+    cut = end
+    tag = text.rfind("<", max(0, end - _TAG_HELD))
+    if tag >= 0 and text.find(">", tag) < 0:
         cut = tag
-    amp = text.rfind("&", max(0, len(text) - 40))
-    if amp >= 0 and ";" not in text[amp:]:
+    amp = text.rfind("&", max(0, end - 40))
+    if amp >= 0 and text.find(";", amp) < 0:
         cut = min(cut, amp)
-    run = len(text)
-    while run > 0 and text[run - 1] in "]-":
+    # "]]>" and "-->" cut after their first two characters: the last two suffice,
+    # as the leftmost "]]>" in "]]]>" is the one that ends at ">".
+    run = end
+    while run > end - 2 and run > 0 and text[run - 1] in "]-":
         run -= 1
     return min(cut, run)
 
@@ -91,11 +111,13 @@ class _Readable(Protocol):
 class RepairingStream(io.RawIOBase):
     """Reads a (decompressed) export and hands the parser a repaired one."""
 
-    def __init__(self, raw: _Readable) -> None:
+    def __init__(self, raw: _Readable, name: str | None = None) -> None:
         self._raw = raw
+        self._name = name
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
         self._pending = ""
         self._out = b""
+        self._at = 0  # how much of _out has been read
         self._eof = False
         self.repairs: list[Repair] = []
         self._line, self._column = 1, 1
@@ -110,11 +132,11 @@ class RepairingStream(io.RawIOBase):
         return True
 
     def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
-        while not self._out and not (self._eof and not self._pending):
+        while self._at >= len(self._out) and not (self._eof and not self._pending):
             self._fill()
-        n = min(len(buffer), len(self._out))
-        buffer[:n] = self._out[:n]
-        self._out = self._out[n:]
+        n = min(len(buffer), len(self._out) - self._at)
+        buffer[:n] = self._out[self._at : self._at + n]
+        self._at += n
         return n
 
     def _fill(self) -> None:
@@ -131,7 +153,8 @@ class RepairingStream(io.RawIOBase):
             cut = _split_point(text)
             self._pending = text[cut:]
             text = text[:cut]
-        self._out += self._repair(text).encode("utf-8")
+        self._out = self._repair(text).encode("utf-8")
+        self._at = 0
 
     def _note(self, kind: str, detail: str) -> None:
         self.repairs.append(Repair(self._line, self._column, kind, detail))
@@ -224,6 +247,15 @@ class RepairingStream(io.RawIOBase):
                 return token
             self._note("stray-cdata-end", "]]> outside a CDATA section, escaped")
             return "]]&gt;"
+        if token.startswith("<!") and not self._cdata:
+            raise UnsafeXMLError(
+                "the document declares a DOCTYPE or entities; WordPress exports never do, and wxrtool"
+                " does not expand entities or load DTDs",
+                file=self._name,
+                line=self._line,
+                column=self._column,
+                hint="remove the <!DOCTYPE ...> declaration if you trust the file",
+            )
         if token.startswith("&"):
             return self._ampersand(token)
         if token.startswith("<rss"):
