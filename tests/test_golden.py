@@ -7,6 +7,7 @@ read the new files, commit them.
 from __future__ import annotations
 
 import json
+import shutil
 from importlib import resources
 from pathlib import Path
 
@@ -80,3 +81,31 @@ def test_jsonl_and_json_agree(sample: Path, tmp_path: Path) -> None:
         (r["post_id"], r["id"], r["parent"], r["depth"], tuple(r["path"])) for r in lines if r["record"] == "comment"
     ]
     assert tree_rows == line_rows
+
+
+ENGINE_FORMATS = ["hugo", "jekyll", "pelican", "ghost", "disqus", "remark42"]
+
+
+def files_of(path: Path) -> dict[str, bytes]:
+    """The output as ``{relative path: bytes}``: one entry for a file, every file of a folder."""
+    if path.is_file():
+        return {path.name: path.read_bytes()}
+    return {str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("sample", SAMPLE_FILES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("fmt", ENGINE_FORMATS)
+def test_golden_engine_output(sample: Path, fmt: str, tmp_path: Path, update_golden: bool) -> None:
+    """Every engine format over every sample, byte for byte (`golden/<format>/<sample>/`)."""
+    out = tmp_path / "out"
+    account = wxrtool.convert(sample, fmt, str(out))
+    assert account.balanced()
+    produced = files_of(out)
+    golden = GOLDEN / fmt / sample.stem
+    if update_golden:
+        shutil.rmtree(golden, ignore_errors=True)
+        for relative, data in produced.items():
+            (golden / relative).parent.mkdir(parents=True, exist_ok=True)
+            (golden / relative).write_bytes(data)
+    assert golden.is_dir(), f"no golden output {golden}: run pytest --update-golden and review it"
+    assert produced == {str(p.relative_to(golden)): p.read_bytes() for p in sorted(golden.rglob("*")) if p.is_file()}
