@@ -64,16 +64,25 @@ def test_samples_build_at_old_urls_with_threads(pelican: str, sample: Path, tmp_
     wxrtool.convert(sample, "pelican", str(site), scaffold=True)
     output = build(pelican, site)
     posts = {p.id: p for p in wxrtool.Selector().apply(wxrtool.read(sample)) if isinstance(p, wxrtool.Post)}
+    kept_old_url = 0
     for source in (site / "content").rglob("*.md"):
         meta = headers(source)
         post = posts[int(meta["Wordpress_id"])]
-        page = output / meta["Save_as"]
+        if "Save_as" in meta:
+            kept_old_url += 1
+            page = output / meta["Save_as"]
+        else:
+            # Its old path is another post's but for case (one file on macOS and Windows):
+            # it keeps the scaffold's address, at its slug.
+            assert sample.name == "rules.xml" and post.id == 11, source
+            page = output / meta["Slug"] / "index.html"
         document = lxml.html.parse(str(page)).getroot()
         assert post.title in document.text_content()
         anchors = document.xpath('//a[starts-with(@id, "comment-")]')
         shown = [(int(a.get("id").split("-")[1]), len(a.xpath("ancestor::li")) - 1) for a in anchors]
         expected = [(n.comment.id, n.depth) for n, _ in wxrtool.walk(wxrtool.build_threads(post.comments))]
         assert shown == expected
+    assert kept_old_url >= len([p for p in posts.values() if p.type == "post" and p.link]) - 1
 
 
 @pytest.mark.parametrize("path", fixture_cases(p for p in FIXTURE_FILES if readable(p)))
