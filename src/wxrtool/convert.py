@@ -8,6 +8,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from . import ranges, writers
 from .batch import PartsReader
@@ -15,12 +16,14 @@ from .errors import OutputError
 from .index import SiteIndex
 from .read import Reader
 from .records import Record
-from .redirects import Refusal, render_checked
 from .selection import Account, Selection, Selector
 from .source import Source, reopenable, source_name
 from .writers._options import Unrecorded, WriteOptions
 from .writers._output import dir_output, text_output
 from .writers._paths import DEFAULT_TEMPLATE
+
+if TYPE_CHECKING:
+    from .redirects import Refusal
 
 
 def convert(
@@ -205,6 +208,8 @@ def _redirect_file(
     if redirects is None:
         yield lambda urls: ()
         return
+    from .redirects import render_checked
+
     style, path = redirects
     with text_output(path) as stream:
 

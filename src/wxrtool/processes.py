@@ -10,7 +10,6 @@ their parent dies, even by ``SIGKILL``, which no handler can see.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import signal
 import sys
@@ -56,6 +55,8 @@ def start_worker() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     parent = os.getppid()
     if sys.platform.startswith("linux"):
+        import ctypes  # (only workers need it: not at the command's start-up)
+
         try:
             libc = ctypes.CDLL(None, use_errno=True)
             if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:

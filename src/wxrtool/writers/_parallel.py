@@ -22,7 +22,6 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Generic, TypeVar, cast
 
-from ..content.sanitize import take_notes
 from ..errors import WXRError
 from ..processes import start_worker
 from ..records import Post, Record, Site
@@ -67,6 +66,8 @@ def _render_chunk(render: Callable[[Post, WriteOptions], T], posts: list[Post]) 
 
 def _noted(render: Callable[[Post, WriteOptions], T], post: Post, options: WriteOptions) -> tuple[T, Counter[str]]:
     """``render(post, options)`` and what the content steps noted while it ran (URLs dropped...)."""
+    from ..content.sanitize import take_notes  # (loaded with the converters, not at start-up)
+
     take_notes()  # anything noted before is not this post's
     value = render(post, options)
     return value, take_notes()
