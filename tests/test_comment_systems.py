@@ -50,10 +50,9 @@ def test_disqus_has_every_field_and_thread(path: Path, tmp_path: Path) -> None:
             f"{WP}comment_status",
         ):
             assert item.find(name) is not None, name
-        ids = [int(c.findtext(f"{WP}comment_id")) for c in item.iter(f"{WP}comment")]
-        expected = [
-            (n.comment.id, path[-1] if path else 0) for n, path in wxrtool.walk(wxrtool.build_threads(post.comments))
-        ]
+        # Comment ids are the threads' keys: "700", or "700-2" for a later comment reusing 700.
+        ids = [c.findtext(f"{WP}comment_id") for c in item.iter(f"{WP}comment")]
+        expected = [(n.key, path[-1] if path else 0) for n, path in wxrtool.walk(wxrtool.build_threads(post.comments))]
         parents = [int(c.findtext(f"{WP}comment_parent")) for c in item.iter(f"{WP}comment")]
         assert list(zip(ids, parents, strict=True)) == expected
         for c in item.iter(f"{WP}comment"):

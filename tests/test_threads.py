@@ -132,3 +132,35 @@ def test_order_of_input_does_not_matter_with_unique_ids(rows, rnd) -> None:  # t
     shuffled = list(comments)
     rnd.shuffle(shuffled)
     assert shape(build_threads(comments)) == shape(build_threads(shuffled))
+
+
+def keys(threads) -> list[tuple[str, int | None]]:  # type: ignore[no-untyped-def]
+    return [(node.key, path[-1] if path else None) for node, path in walk(threads)]
+
+
+def test_duplicate_ids_get_distinct_keys_and_replies_go_to_the_first() -> None:
+    # As in samples/rules.xml: two comments numbered 700 (a botched merge), a reply to 700.
+    threads = build_threads([comment(700, 0, 1), comment(700, 0, 2), comment(701, 700, 3), comment(700, 0, 0)])
+    assert keys(threads) == [("700-3", None), ("700", None), ("701", 700), ("700-2", None)]
+    assert [t.comment.date for t in threads if t.key == "700"] == [BASE + timedelta(minutes=1)]
+
+
+def test_keys_number_duplicates_in_export_order_whatever_the_display_order() -> None:
+    later_first = build_threads([comment(5, 0, 9), comment(5, 5, 1), comment(5, 0, 3)])
+    assert [(t.key, t.promoted) for t in later_first] == [("5-2", Promotion.SELF_PARENT), ("5-3", None), ("5", None)]
+
+
+def test_keys_are_the_ids_when_ids_are_unique() -> None:
+    threads = build_threads([comment(1, 0, 1), comment(2, 1, 2), comment(3, 2, 3), comment(4, 99, 4)])
+    assert all(node.key == str(node.comment.id) for node, _ in walk(threads))
+
+
+@given(comment_lists)
+@settings(max_examples=300)
+def test_keys_unique_and_only_first_comments_have_replies(comments: list[Comment]) -> None:
+    nodes = [node for node, _ in walk(build_threads(comments))]
+    assert len({n.key for n in nodes}) == len(nodes)
+    for node in nodes:
+        assert node.key.split("-")[0] == str(node.comment.id)
+        # So a reply's parent, and every ancestor id walk() gives, names a comment whose key is its id.
+        assert node.key == str(node.comment.id) or not node.replies

@@ -11,6 +11,12 @@ The policy, which every writer shares:
 - Parent cycles are broken at their earliest member (by the sibling order),
   which becomes top level; the rest of the cycle hangs below it.
 - Duplicate ids: replies attach to the first comment with that id.
+- Keys: every comment has a ``key`` unique within the post, which writers use
+  wherever they name a comment (anchors, data files, ids in other systems). The
+  first comment with an id (in the order given: the export's) keys as the id,
+  ``"700"``; later ones take ``"700-2"``, ``"700-3"``... Nothing replies to a later
+  duplicate, so a ``parent`` and the ancestor ids from :func:`walk` name
+  first comments only: their keys are ``str(id)``.
 
 The functions here are pure: they read comments and return new values.
 """
@@ -37,12 +43,13 @@ class Promotion(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Thread(Generic[C]):
-    """One comment in its tree: its depth (0 = top level) and its ordered replies."""
+    """One comment in its tree: its depth (0 = top level), its ordered replies and its key."""
 
     comment: C
     depth: int
     replies: tuple[Thread[C], ...]
     promoted: Promotion | None = None
+    key: str = ""
 
 
 def _order(comment: Comment, index: int) -> tuple[bool, float, int, int]:
@@ -64,12 +71,18 @@ def build_threads(comments: Iterable[C]) -> list[Thread[C]]:
     [1]
     >>> build_threads([c(2, 1), c(1, 0)])[0].replies[0].depth
     1
+    >>> [t.key for t in build_threads([c(7, 0), c(7, 0)])]
+    ['7', '7-2']
     """
     items: list[C] = list(comments)
     count = len(items)
     first: dict[int, int] = {}
+    seen: dict[int, int] = {}
+    names: list[str] = []
     for index, comment in enumerate(items):
         first.setdefault(comment.id, index)
+        seen[comment.id] = copies = seen.get(comment.id, 0) + 1
+        names.append(str(comment.id) if copies == 1 else f"{comment.id}-{copies}")
 
     parent_of: list[int | None] = [None] * count
     promoted: list[Promotion | None] = [None] * count
@@ -123,7 +136,7 @@ def build_threads(comments: Iterable[C]) -> list[Thread[C]]:
     built: list[Thread[C] | None] = [None] * count
     for index in reversed(order):
         replies = tuple(built[child] for child in children[index])
-        built[index] = Thread(items[index], depth[index], replies, promoted[index])  # type: ignore[arg-type]
+        built[index] = Thread(items[index], depth[index], replies, promoted[index], names[index])  # type: ignore[arg-type]
     return [built[index] for index in roots]  # type: ignore[misc]
 
 

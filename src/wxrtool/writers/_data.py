@@ -99,9 +99,15 @@ def _response(c: Comment | Ping, selection: Selection) -> dict[str, Any]:
 
 
 def comment_dict(node: Thread[Comment], selection: Selection, *, nested: bool = True) -> dict[str, Any]:
-    """A comment; with ``nested``, its ``replies`` as a list of the same shape."""
+    """A comment; with ``nested``, its ``replies`` as a list of the same shape.
+
+    ``key`` is there only when it is not the id: on a later comment reusing an id.
+    """
     c = node.comment
-    out: dict[str, Any] = {"id": c.id, "parent": c.parent, "depth": node.depth, "type": c.type}
+    out: dict[str, Any] = {"id": c.id}
+    if node.key != str(c.id):
+        out["key"] = node.key
+    out.update({"parent": c.parent, "depth": node.depth, "type": c.type})
     out.update(_response(c, selection))
     out["user_id"] = c.user_id
     if node.promoted is not None:

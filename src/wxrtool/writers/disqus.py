@@ -44,7 +44,7 @@ def _disqus_comment(node: Thread[Comment], options: WriteOptions) -> str:
     ip = c.author_ip if options.selection.personal_data else ""
     return (
         "\t\t<wp:comment>\n"
-        f"\t\t\t<wp:comment_id>{c.id}</wp:comment_id>\n"
+        f"\t\t\t<wp:comment_id>{node.key}</wp:comment_id>\n"
         f"\t\t\t<wp:comment_author>{cdata(clean_name(c.author))}</wp:comment_author>\n"
         f"\t\t\t<wp:comment_author_email>{escape(email)}</wp:comment_author_email>\n"
         f"\t\t\t<wp:comment_author_url>{escape(safe_url(c.author_url))}</wp:comment_author_url>\n"

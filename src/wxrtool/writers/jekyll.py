@@ -160,10 +160,10 @@ def _data_file(entry: dict[str, Any]) -> str:
     return _yaml.dump(entry)
 
 
-def comment_entry(c: Comment, parent: int | None, options: WriteOptions) -> dict[str, Any]:
-    """One comment as Staticman stores it (``_parent`` is '' at the top level)."""
+def comment_entry(c: Comment, key: str, parent: int | None, options: WriteOptions) -> dict[str, Any]:
+    """One comment as Staticman stores it under its thread key (``_parent`` is '' at the top level)."""
     entry: dict[str, Any] = {
-        "_id": str(c.id),
+        "_id": key,
         "_parent": str(parent) if parent else "",
         "name": clean_name(c.author),
         "url": safe_url(c.author_url),
@@ -185,8 +185,10 @@ def _render(post: Post, options: WriteOptions) -> tuple[str, str | None, list[tu
     text = front_matter(data) + "\n" + post_markdown(post.content_html, context).strip("\n") + "\n"
     files = []
     for node, path in walk(build_threads(post.comments)):
-        entry = comment_entry(node.comment, path[-1] if path else None, options)
-        name = f"comment-{_stamp(node.comment)}-{node.comment.id:010d}.yml"
+        c = node.comment
+        entry = comment_entry(c, node.key, path[-1] if path else None, options)
+        # Zero-padded so the files sort by id; a later duplicate's suffix ("-2") follows.
+        name = f"comment-{_stamp(c)}-{c.id:010d}{node.key.removeprefix(str(c.id))}.yml"
         files.append((f"_data/comments/{key}/{name}", _data_file(entry)))
     for ping in post.pings:
         entry = {

@@ -155,8 +155,8 @@ def _comments(threads: list[Thread[Comment]], permalink: str, flavor: str = "com
         c = node.comment
         indent = pad * len(above)
         when = _when(c.date)
-        stamp = f"[{when}]({permalink}#comment-{c.id})" if permalink else when
-        head = f'{indent}- <a id="comment-{c.id}"></a>**{_who(c.author, c.author_url)}** · {stamp}'
+        stamp = f"[{when}]({permalink}#comment-{node.key})" if permalink else when
+        head = f'{indent}- <a id="comment-{node.key}"></a>**{_who(c.author, c.author_url)}** · {stamp}'
         if c.status != CommentStatus.APPROVED:
             head += f" ({c.status.value})"
         if lines:

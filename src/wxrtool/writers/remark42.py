@@ -23,8 +23,8 @@ from ._options import WriteOptions
 REMARK_SITE = "remark"
 
 
-def _remark_id(c: Comment) -> str:
-    return f"wordpress-{c.id}"
+def _remark_id(key: str | int) -> str:
+    return f"wordpress-{key}"
 
 
 def _remark_user(c: Comment, options: WriteOptions) -> dict[str, Any]:
@@ -42,9 +42,9 @@ def remark_comment(node: Thread[Comment], post: Post, options: WriteOptions) -> 
     """One comment as remark42's backup holds it."""
     c = node.comment
     moment = c.date_utc or c.date
-    parent = "" if node.promoted is not None or not c.parent else f"wordpress-{c.parent}"
+    parent = "" if node.promoted is not None or not c.parent else _remark_id(c.parent)
     return {
-        "id": _remark_id(c),
+        "id": _remark_id(node.key),
         "pid": parent,
         "text": comment_html(c.content_html),
         "orig": comment_markdown(c.content_html),
