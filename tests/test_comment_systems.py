@@ -15,6 +15,7 @@ import pytest
 import wxrtool
 from wxrtool.content import comment_html
 from wxrtool.writers import disqus as disqus_writer
+from wxrtool.writers.disqus import numeric_id
 
 from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES, fixture_cases, readable
 
@@ -50,9 +51,12 @@ def test_disqus_has_every_field_and_thread(path: Path, tmp_path: Path) -> None:
             f"{WP}comment_status",
         ):
             assert item.find(name) is not None, name
-        # Comment ids are the threads' keys: "700", or "700-2" for a later comment reusing 700.
-        ids = [c.findtext(f"{WP}comment_id") for c in item.iter(f"{WP}comment")]
-        expected = [(n.key, path[-1] if path else 0) for n, path in wxrtool.walk(wxrtool.build_threads(post.comments))]
+        # Comment ids are the threads' keys as numbers: 700, or 10**15 + 700 for a later comment reusing 700.
+        ids = [int(c.findtext(f"{WP}comment_id")) for c in item.iter(f"{WP}comment")]
+        expected = [
+            (numeric_id(n.key), path[-1] if path else 0)
+            for n, path in wxrtool.walk(wxrtool.build_threads(post.comments))
+        ]
         parents = [int(c.findtext(f"{WP}comment_parent")) for c in item.iter(f"{WP}comment")]
         assert list(zip(ids, parents, strict=True)) == expected
         for c in item.iter(f"{WP}comment"):
@@ -83,7 +87,7 @@ def test_disqus_files_stay_under_the_limit(tmp_path: Path, monkeypatch: pytest.M
     assert sum(len(list(ET.parse(f).getroot().iter(f"{WP}comment"))) for f in files) == 72
 
 
-@pytest.mark.parametrize("sample", ["klout.xml", "drafts-and-pages.xml", "unicode.xml"])
+@pytest.mark.parametrize("sample", ["klout.xml", "drafts-and-pages.xml", "unicode.xml", "rules.xml"])
 def test_isso_imports_every_comment_with_its_parent(isso: str, sample: str, tmp_path: Path) -> None:
     wxrtool.convert(SAMPLES / sample, "disqus", str(tmp_path / "d"))
     database = tmp_path / "comments.db"
@@ -99,7 +103,7 @@ def test_isso_imports_every_comment_with_its_parent(isso: str, sample: str, tmp_
     expected = []
     for post in kept_posts(SAMPLES / sample):
         for node, path in wxrtool.walk(wxrtool.build_threads(post.comments)):
-            expected.append((node.comment, path[0] if path else None))
+            expected.append((node, path[0] if path else None))
     assert len(rows) == len(expected) == len(by_key)
 
     def key(c: wxrtool.Comment) -> tuple[str, int, str]:
@@ -107,11 +111,12 @@ def test_isso_imports_every_comment_with_its_parent(isso: str, sample: str, tmp_
         assert moment is not None
         return (c.author, round(moment.timestamp()), gist(comment_html(c.content_html)))
 
-    ids = {c.id: by_key[key(c)][0] for c, _ in expected}
-    for comment, top in expected:
-        _row_id, parent = by_key[key(comment)]
+    # (By key: an export can repeat a comment id; replies name the first, whose key is its id.)
+    ids = {(node.comment.post_id, node.key): by_key[key(node.comment)][0] for node, _ in expected}
+    for node, top in expected:
+        _row_id, parent = by_key[key(node.comment)]
         # isso nests one level: a reply hangs under its thread's top-level comment.
-        assert parent == (ids[top] if top is not None else None)
+        assert parent == (ids[(node.comment.post_id, str(top))] if top is not None else None)
 
 
 @pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda p: p.name)

@@ -8,6 +8,10 @@ not in the file, so replies to comments that were left out point at the top
 level, as the threads show them. Files are cut before 50 MB, Disqus's limit:
 ``disqus-001.xml``, ``disqus-002.xml``... E-mail and IP addresses are written
 only with ``--personal-data``; without them Disqus shows the comments as guests'.
+
+Comment ids are numbers in Disqus's format (and in isso, which imports it). The later
+comments of an id the export repeats (thread keys ``700-2``, ``700-3``...) are numbered
+``N x 10**15 + 700`` for ``700-N+1``: beyond any comment id a WordPress site gives out.
 """
 
 from __future__ import annotations
@@ -36,6 +40,19 @@ _DISQUS_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 _DISQUS_FOOT = "</channel>\n</rss>\n"
 
 
+_DUPLICATE_SPACING = 10**15
+
+
+def numeric_id(key: str) -> int:
+    """A thread key as the number Disqus takes: ``"700"`` is 700, a repeat ``"700-2"`` is 10**15 + 700.
+
+    >>> numeric_id("700"), numeric_id("700-2"), numeric_id("700-3")
+    (700, 1000000000000700, 2000000000000700)
+    """
+    first, _, nth = key.partition("-")
+    return int(first) + (int(nth) - 1) * _DUPLICATE_SPACING if nth else int(first)
+
+
 def _disqus_comment(node: Thread[Comment], options: WriteOptions) -> str:
     c = node.comment
     # A reply to a comment that is not in the file would be refused: it goes to the top.
@@ -44,7 +61,7 @@ def _disqus_comment(node: Thread[Comment], options: WriteOptions) -> str:
     ip = c.author_ip if options.selection.personal_data else ""
     return (
         "\t\t<wp:comment>\n"
-        f"\t\t\t<wp:comment_id>{node.key}</wp:comment_id>\n"
+        f"\t\t\t<wp:comment_id>{numeric_id(node.key)}</wp:comment_id>\n"
         f"\t\t\t<wp:comment_author>{cdata(clean_name(c.author))}</wp:comment_author>\n"
         f"\t\t\t<wp:comment_author_email>{escape(email)}</wp:comment_author_email>\n"
         f"\t\t\t<wp:comment_author_url>{escape(safe_url(c.author_url))}</wp:comment_author_url>\n"
