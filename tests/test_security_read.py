@@ -188,3 +188,10 @@ def test_encodings_that_hide_markup_are_refused(data: bytes) -> None:
     with pytest.raises(wxrtool.ParseError, match="encoding") as info:
         list(wxrtool.read(io.BytesIO(data)))
     assert not isinstance(info.value, UnsafeXMLError) and info.value.line == 1
+
+
+def test_an_encoding_name_with_a_nul_is_a_clear_error() -> None:
+    """Found by the fuzz test: codecs.lookup() raises ValueError on a NUL, not LookupError."""
+    data = b'<?xml version="1.0" encoding="\x00UTF-8" ?><rss><channel></channel></rss>'
+    with pytest.raises(wxrtool.ParseError, match="encoding"):
+        list(wxrtool.read(io.BytesIO(data)))

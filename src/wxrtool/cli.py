@@ -65,6 +65,10 @@ class _Group(click.Group):
             if ctx.params.get("traceback"):
                 raise
             raise click.ClickException(str(system_error(exc))) from None
+        except MemoryError:
+            raise click.ClickException(
+                "out of memory (give wxrtool more memory, use fewer --jobs, or a smaller --max-item-size)"
+            ) from None
         except Exception as exc:
             if ctx.params.get("traceback"):
                 raise

@@ -189,6 +189,10 @@ class Reader:
                 yield from self._parse(stream)
             except ItemTooLargeError:
                 raise self._too_large() from None
+            except MemoryError:
+                # Under the size limit, but built into a tree (a million tiny elements take
+                # some thirty times their bytes) more than this process may hold.
+                raise self._too_large(out_of_memory=True) from None
             except etree.XMLSyntaxError as exc:
                 line, column = exc.position if exc.position else (None, None)
                 message = re.sub(r", line \d+, column \d+$", "", exc.msg or str(exc))
@@ -225,9 +229,9 @@ class Reader:
                 if repaired is not None:
                     self.repairs[:0] = repaired.repairs
 
-    def _too_large(self) -> ItemTooLargeError:
-        """The error for an item over the limit, naming it by where it starts in the tree
-        the parser has built so far."""
+    def _too_large(self, out_of_memory: bool = False) -> ItemTooLargeError:
+        """The error for an item over the limit (or over the memory this process may use),
+        naming it by where it starts in the tree the parser has built so far."""
         limit = self.max_item_size
         size = f"{limit / 1e6:g} MB" if limit >= 1_000_000 else f"{limit} bytes"
         channel = self._channel
@@ -247,6 +251,13 @@ class Reader:
             line = top.sourceline
             if deepest is not top:
                 stopped = f"; reading stopped in its <{self._names[deepest.tag]}> on line {deepest.sourceline}"
+        if out_of_memory:
+            return ItemTooLargeError(
+                f"{what} needs more memory than this process may use{stopped}",
+                file=self.name,
+                line=line,
+                hint=f"give it more memory, or refuse such items sooner with a --max-item-size below {size}",
+            )
         return ItemTooLargeError(
             f"{what} is larger than {size}, the --max-item-size limit{stopped}",
             file=self.name,

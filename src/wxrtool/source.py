@@ -143,7 +143,7 @@ def _encoding(head: bytes, name: str) -> tuple[str, int] | None:
     try:
         codec = codecs.lookup(label).name
         compatible = _MARKUP.encode(codec) == _MARKUP.encode() and _PROBE.decode(codec) == _PROBE.decode()
-    except (LookupError, UnicodeError):
+    except (LookupError, UnicodeError, ValueError):  # ValueError: a NUL in the name
         compatible = False
     if not compatible:
         # The parser would decode the rest in it, where a DOCTYPE need not be ASCII.
