@@ -153,6 +153,41 @@ BUGS: list[tuple[str, str, str, str, list[str]]] = [
         'if True else ("", "", ())',
         ["tests/test_promises.py"],
     ),
+    (
+        "netlify (every style) spaces not encoded",
+        "redirects.py",
+        """string.digits + "-._~!'()+,=@&")""",
+        """string.digits + "-._~!'()+,=@& ")""",
+        ["tests/test_security_redirects.py", "tests/test_redirects.py"],
+    ),
+    (
+        "disqus writes e-mail",
+        "writers/disqus.py",
+        'email = c.author_email if options.selection.personal_data else ""',
+        "email = c.author_email",
+        ["tests/test_promises.py"],
+    ),
+    (
+        "jekyll writes e-mail",
+        "writers/jekyll.py",
+        '    if options.selection.personal_data:\n        entry["email"]',
+        '    if True:\n        entry["email"]',
+        ["tests/test_promises.py"],
+    ),
+    (
+        "json writes comment e-mail and IP",
+        "writers/_data.py",
+        '    if selection.personal_data:\n        out["author_email"]',
+        '    if True:\n        out["author_email"]',
+        ["tests/test_promises.py"],
+    ),
+    (
+        "ghost writes author e-mail",
+        "writers/ghost.py",
+        "author.email if author and author.email and options.selection.personal_data else",
+        "author.email if author and author.email else",
+        ["tests/test_promises.py"],
+    ),
 ]
 
 
