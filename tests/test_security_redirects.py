@@ -172,3 +172,32 @@ def test_convert_counts_the_redirects_it_leaves_out(tmp_path: Path) -> None:
     assert account.as_dict()["redirects_left_out"][0]["reason"] == "old address cannot be written for apache"
     assert "redirects: 1 left out" in account.summary()
     assert "AddType" not in conf.read_text().replace("/aAddType", "")
+
+
+# Edges the mutation run found untested (bench/RESULTS-mutants.md).
+
+
+def test_a_new_address_with_del_is_refused() -> None:
+    assert target_path("/a\x7fb/") is None
+    assert target_path("/a%7Fb/") is None
+
+
+def test_the_longest_path_is_kept_and_one_byte_more_refused() -> None:
+    assert old_path("https://x.org/" + "a" * 2047) == "/" + "a" * 2047
+    assert old_path("https://x.org/" + "a" * 2048) is None
+
+
+def test_apache_redirects_match_at_slashes_not_inside_names() -> None:
+    # Redirect "/a" does not match /ab/ (mod_alias compares whole segments): no loop here.
+    rendered = render_checked("apache", {1: ("https://x.org/a", "/b/"), 2: ("https://x.org/b/", "/ab/")})
+    assert rendered.refused == ()
+
+
+def test_an_unknown_style_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown redirect style"):
+        render("iis", {})
+
+
+def test_the_report_lists_the_redirects_left_out() -> None:
+    account = wxrtool.Account(redirects_refused=[("/a", "//evil/", "not a local path")])
+    assert account.as_dict()["redirects_left_out"] == [{"old": "/a", "new": "//evil/", "reason": "not a local path"}]
