@@ -381,3 +381,20 @@ def test_embeds_kept_as_html_carry_no_script(content: str) -> None:
     for page in (_rendered(post_markdown(content)), safe_post_html(content)):
         assert _executable(page) == [], page
         assert "<object" not in page and "<style" not in page
+
+
+@pytest.mark.parametrize("unit", [" \n", "\n \n", "- \n", "a\n\n", "> \n", "1. \n"])
+def test_comment_time_grows_linearly(unit: str) -> None:
+    """A comment of a million blank lines (found quadratic by a review: ' \\n' * 50000 took 13 s)."""
+
+    def seconds(size: int) -> float:
+        text = "a" + unit * (size // len(unit)) + "b"
+        best = float("inf")
+        for _ in range(2):
+            started = time.perf_counter()
+            comment_markdown(text)
+            best = min(best, time.perf_counter() - started)
+        return best
+
+    small, large = seconds(100_000), seconds(400_000)
+    assert large < 8 * max(small, 0.002), (small, large)

@@ -224,6 +224,8 @@ def html_to_markdown(text: str, engine_name: str = DEFAULT_ENGINE, flavor: str =
     markdown = engine(engine_name, flavor)(text)
     if "\\" in markdown:
         markdown = _unescape_needless(markdown)
+    if "{" in markdown:
+        markdown = escape_braces(markdown)
     markdown = kept.restore(markdown)
     if _BLANKS.search(markdown):
         markdown = _collapse_blank_lines(markdown)
@@ -237,6 +239,34 @@ _NEEDLESS = re.compile(r"\\([-+=#])|\\&(?![A-Za-z0-9#]+;)")
 _LINE_START = re.compile(r"^[ \t>]*\S?")
 _CODE_SPAN = re.compile(r"(`+).+?\1")
 _FENCE_LINE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
+
+
+def escape_braces(markdown: str) -> str:
+    """Markdown with every ``{`` outside code escaped: text that kramdown (Jekyll) and
+    Python-Markdown's ``attr_list`` (Pelican) would read as attributes (``{: onfocus=...}``)
+    or raw HTML (``{::nomarkdown}``). Every engine shows ``\\{`` as ``{``.
+
+    >>> print(escape_braces('x{: onclick="y"} and `{code}`'))
+    x\\{: onclick="y"} and `{code}`
+    """
+    lines = markdown.split("\n")
+    fenced = False
+    for n, line in enumerate(lines):
+        if _FENCE_LINE.match(line):
+            fenced = not fenced
+        elif not fenced and "{" in line:
+            lines[n] = _escape_outside_code(line) if "`" in line else line.replace("{", "\\{")
+    return "\n".join(lines)
+
+
+def _escape_outside_code(line: str) -> str:
+    out, at = [], 0
+    for span in _CODE_SPAN.finditer(line):
+        out.append(line[at : span.start()].replace("{", "\\{"))
+        out.append(span.group(0))
+        at = span.end()
+    out.append(line[at:].replace("{", "\\{"))
+    return "".join(out)
 
 
 def _keep(kept: _Kept, piece: str) -> str:

@@ -135,7 +135,9 @@ def _linked_plain_markdown(content: str) -> str | None:
 _NOT_PLAIN_CHAR = re.compile(
     r"[<>&\\`*_\[\]#|~{}=+^$\x00-\x09\x0b-\x1f\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
 )
-_NOT_PLAIN_AT_LINE_START = re.compile(r"\n[ \n]*[-+>]")
+# (Spaces only after the newline: "[ \n]*" matched the same lines, but from every newline
+# it read on to the end of a run of blank lines, which made a comment of them quadratic.)
+_NOT_PLAIN_AT_LINE_START = re.compile(r"\n *[-+>]")
 _DIGIT_BEFORE_MARK = re.compile(r"\d[.)]")
 
 

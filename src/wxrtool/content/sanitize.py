@@ -327,7 +327,7 @@ def inline_text(text: str) -> str:
     &lt;script&gt;x&lt;/script&gt; \\[Eve\\]\\*
     """
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return re.sub(r"([\\`*_\[\]])", r"\\\1", text)
+    return re.sub(r"([\\`*_\[\]{])", r"\\\1", text)
 
 
 _TAG_ANYWHERE = re.compile(r"<[^>]*>?")

@@ -21,6 +21,7 @@ without them is saved at; ``Image`` is a URL with anything unsafe encoded.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -48,12 +49,36 @@ def _value(text: str) -> str:
 
     >>> _value("a\\nSave_as: x\\x00\\x01\\x7f\\x85\\u2028b")
     'a Save_as: x b'
+
+    Pelican puts titles, summaries and names into pages as HTML, and its default theme
+    also passes them through ``striptags`` (which decodes entities) into attributes and
+    ``<title>``. So a value holds no tag and no entity once decoded, no ``"`` (shown as
+    the curly quotes WordPress shows), and any ``<`` or ``>`` left is escaped:
+
+    >>> _value('<img src=x onerror="alert(1)">Say "hi" &amp;lt;b&amp;gt; a < b')
+    'Say \u201chi\u201d a &lt; b'
     """
     text = str(text)
     if not text.isprintable():
         # Whitespace controls separate words; the others (NUL, \x01, DEL, C1) are dropped.
         text = "".join(ch for ch in text if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Zl", "Zp"))
-    return " ".join(text.split())
+    text = " ".join(text.split())
+    if not _HTML_SIGNIFICANT.search(text):
+        return text  # most titles and names
+    for _ in range(3):  # entities in entities, as exports double-escape them
+        decoded = html.unescape(text)
+        if decoded == text:
+            break
+        text = decoded
+    else:
+        text = text.replace("&", "&amp;")  # still entities after three rounds: shown as written
+    text = _CURLY.sub(lambda m: m.group(1) + "\u201c", _TAG.sub("", text)).replace('"', "\u201d")
+    return " ".join(text.replace("<", "&lt;").replace(">", "&gt;").split())
+
+
+_HTML_SIGNIFICANT = re.compile(r'[<>"&]')
+_TAG = re.compile(r"<[^>]*>")
+_CURLY = re.compile(r'(^|[\s(\[{])"')
 
 
 def _url_value(url: str) -> str:
@@ -183,7 +208,8 @@ def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> N
         language = (site.language if site and site.language else "en").split("-")[0]
         out.write_text(
             "pelicanconf.py",
-            f"SITENAME = {title!r}\nDEFAULT_LANG = {language!r}\n" + re.sub(r"^# .*\n", "", SCAFFOLD_CONFIG, count=1),
+            f"SITENAME = {_value(title)!r}\nDEFAULT_LANG = {language!r}\n"
+            + re.sub(r"^# .*\n", "", SCAFFOLD_CONFIG, count=1),
         )
 
 
