@@ -30,7 +30,8 @@ def test_styles() -> None:
     # nginx compares the request as sent, percent-encoded; Apache compares it decoded.
     assert '"/2020/01/caf%C3%A9/" "/posts/cafe/";' in render("nginx", urls)
     apache = render("apache", urls)
-    assert 'Redirect 301 "/2020/01/café/" "/posts/cafe/"' in apache and "RewriteCond %{QUERY_STRING} ^p=8$" in apache
+    assert 'RewriteRule "^/2020/01/café/$" "/posts/cafe/" [R=301,L,NE]' in apache
+    assert "RewriteCond %{QUERY_STRING} ^p=8$" in apache
     assert "/  p=8  /b/  301" in render("netlify", urls)
     assert render("csv", urls).splitlines()[0] == "old,new"
 

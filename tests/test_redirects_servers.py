@@ -27,7 +27,7 @@ import pytest
 
 from wxrtool.redirects import render
 
-from .redirect_cases import expected_answers, load, urls
+from .redirect_cases import Case, expected_answers, load, urls
 
 CASES = load()
 SBIN = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/usr/local/sbin"])
@@ -224,9 +224,9 @@ def get(site: Site, target: str) -> tuple[int, str | None, str, bytes]:
     return response.status, location, response.getheader("Content-Type", ""), body
 
 
-def wrong_answers(site: Site, style: str) -> list[str]:
+def wrong_answers(site: Site, style: str, cases: list[Case] = CASES) -> list[str]:
     wrong = []
-    for target, expected in expected_answers(CASES, style):
+    for target, expected in expected_answers(cases, style):
         status, location, _, _ = get(site, target)
         if expected is None:
             if 300 <= status < 400 or location is not None:
@@ -260,3 +260,17 @@ def test_apache_redirects_exactly(apache: Site) -> None:
 
 def test_apache_site_untouched(apache: Site) -> None:
     site_untouched(apache)
+
+
+# One page's old link is /posts, without a slash, while other items' old links and new
+# addresses live under /posts/ and /2020/ (tests/hostile/redirects/folder-*.json). Apache's
+# Redirect "/posts" took the whole folder (/posts/a/ went to /landing//a/): each old address
+# must answer its own redirect, and the new addresses under /posts/ none.
+FOLDER = [case for case in CASES if case.name.startswith("folder-")]
+
+
+@pytest.mark.parametrize("server", ["nginx", "apache"])
+def test_a_link_without_slash_does_not_take_its_folder(server: str, request: pytest.FixtureRequest) -> None:
+    site: Site = request.getfixturevalue(server)
+    assert len(FOLDER) == 4 and any(case.request == "/posts" for case in FOLDER)
+    assert wrong_answers(site, server, FOLDER) == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import re
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 import pytest
 
@@ -20,6 +21,8 @@ from .redirect_cases import expected_rules, load, urls
 CASES = load()
 URLS = urls(CASES)
 BY_NAME = {case.name: case for case in CASES}
+# What old_path leaves unencoded besides letters and digits ("/" between segments).
+_URL_SAFE = "/-._~!'()+,=@&"
 
 
 def test_there_are_cases() -> None:
@@ -61,13 +64,20 @@ def test_csv_reads_back_the_exact_pairs() -> None:
 
 
 _NGINX_RULE = re.compile(r'    "(/[^"\\$\s{};#]*)" "(/[^"\\$\s{};#]*)";')
+# A new address in a RewriteRule: encoded, every "%" escaped (else "%1" is a back-reference).
+_APACHE_NEW = r'"(/(?:[^"\\$\s%{};#]|\\%[0-9A-F]{2})*)'
+# An old path: "^/...$" with every regex metacharacter after a backslash, a quote as \x22, no
+# control character, and no other backslash (Apache's parser would read \" as a quote).
+_APACHE_PATH = re.compile(
+    r'RewriteRule "\^(/(?:[^"\\^$.|?*+()\[\]{}\x00-\x1f\x7f]|\\[\\^$.|?*+()\[\]{}]|\\x22)*)\$" '
+    + _APACHE_NEW
+    + r'" \[R=301,L,NE\]'
+)
 _APACHE = [
     re.compile(r"RewriteEngine On"),
-    re.compile(
-        r'Redirect 301 "(/(?:[^"\\\x00-\x1f\x7f]|\\["\\])*)" "(/[^"\\$\s%{};#]*(?:%[0-9A-F]{2}[^"\\$\s%{};#]*)*)"'
-    ),
+    _APACHE_PATH,
     re.compile(r"RewriteCond %\{QUERY_STRING\} \^p=\d+\$"),
-    re.compile(r'RewriteRule \^/\?\$ "(/(?:[^"\\$\s%{};#]|\\%)*)\?" \[R=301,L,NE\]'),
+    re.compile(r"RewriteRule \^/\?\$ " + _APACHE_NEW + r'\?" \[R=301,L,NE\]'),
 ]
 
 
@@ -89,6 +99,51 @@ def test_apache_lines_are_only_redirects() -> None:
     assert "${" not in "\n".join(lines)
 
 
+def test_apache_patterns_match_exactly_their_own_old_address() -> None:
+    # Read each path rule back as Apache does (its PCRE and Python's re agree on these
+    # escapes) and ask it for every address the cases request, decoded as Apache compares.
+    rules = [_APACHE_PATH.fullmatch(line) for line in render("apache", URLS).splitlines()]
+    patterns = [(re.compile(found[1]), found[2].replace("\\%", "%")) for found in rules if found]
+    asked = {unquote(target) for case in CASES for target in (case.request, *case.also, *case.probes)}
+    asked |= {path + suffix for path in asked for suffix in ("/", "x", "/a/")}
+    found_rules = set()
+    for pattern, new in patterns:
+        matched = [path for path in asked if pattern.fullmatch(path)]
+        assert len(matched) == 1, (pattern.pattern, matched)
+        found_rules.add((quote(matched[0], safe=_URL_SAFE), new))
+    expected = {(old, new) for old, new in expected_rules(CASES, "apache") if not old.startswith("/?p=")}
+    assert found_rules == expected
+
+
+@pytest.mark.parametrize(
+    ("link", "pattern", "path", "not_path"),
+    [
+        ("https://x.org/a.b/", r"/a\.b/", "/a.b/", "/axb/"),
+        ("https://x.org/(a)/", r"/\(a\)/", "/(a)/", "/a/"),
+        ("https://x.org/[ab]/", r"/\[ab\]/", "/[ab]/", "/a/"),
+        ("https://x.org/a+/", r"/a\+/", "/a+/", "/aa/"),
+        ("https://x.org/a%3F/", r"/a\?/", "/a?/", "/"),
+        ("https://x.org/a$/", r"/a\$/", "/a$/", "/a"),
+        ("https://x.org/a%5C/", r"/a\\/", "/a\\/", "/a/"),
+        ("https://x.org/a%5C", r"/a\\", "/a\\", "/a"),
+        ("https://x.org/a%22b/", r"/a\x22b/", '/a"b/', "/ab/"),
+        ("https://x.org/{1}|^*/", r"/\{1\}\|\^\*/", "/{1}|^*/", "/1/"),
+        ("https://x.org/caf%C3%A9/", "/café/", "/café/", "/cafe/"),
+        ("https://x.org/ü ber/", "/ü ber/", "/ü ber/", "/ü/"),
+    ],
+)
+def test_apache_old_paths_are_escaped_for_pcre_and_the_config_parser(
+    link: str, pattern: str, path: str, not_path: str
+) -> None:
+    rendered = render_checked("apache", {1: (link, "/n%C3%A9w/")})
+    assert rendered.refused == ()
+    line = f'RewriteRule "^{pattern}$" "/n\\%C3\\%A9w/" [R=301,L,NE]'
+    assert [found for found in rendered.text.splitlines() if found.startswith('RewriteRule "')] == [line]
+    assert _APACHE_PATH.fullmatch(line)
+    assert re.fullmatch(pattern, path) and not re.fullmatch(pattern, not_path)
+    assert not re.fullmatch(pattern, path + "a/") and not re.fullmatch(pattern, path + "/")
+
+
 @pytest.mark.parametrize("style", STYLES)
 def test_refusals_are_listed(style: str) -> None:
     refused = {(r.old, r.reason) for r in render_checked(style, URLS).refused}
@@ -99,7 +154,8 @@ def test_refusals_are_listed(style: str) -> None:
     assert (BY_NAME["cycle-b"].link, "redirect loop") in refused
     unwritable = (BY_NAME["apache-define"].link, "old address cannot be written for apache")
     assert (unwritable in refused) == (style == "apache")
-    assert ((BY_NAME["prefix-loop"].link, "redirect loop") in refused) == (style == "apache")
+    # Every style matches whole addresses: "/pre/" to "/pre/fix/" does not loop.
+    assert (BY_NAME["prefix-loop"].link, "redirect loop") not in refused
     assert ((BY_NAME["case-loop"].link, "redirect loop") in refused) == (style in ("nginx", "netlify"))
     # Nothing else left out: each refusal names a case whose old address is not written.
     assert all(any(case.link == old or f"/?p={case.id}" == old for case in CASES) for old, _ in refused)
@@ -187,10 +243,21 @@ def test_the_longest_path_is_kept_and_one_byte_more_refused() -> None:
     assert old_path("https://x.org/" + "a" * 2048) is None
 
 
-def test_apache_redirects_match_at_slashes_not_inside_names() -> None:
-    # Redirect "/a" does not match /ab/ (mod_alias compares whole segments): no loop here.
+def test_apache_redirects_match_whole_paths_not_beginnings() -> None:
+    # "^/a$" matches neither /ab/ nor /a/b/: no loop here.
     rendered = render_checked("apache", {1: ("https://x.org/a", "/b/"), 2: ("https://x.org/b/", "/ab/")})
     assert rendered.refused == ()
+    rendered = render_checked("apache", {1: ("https://x.org/a", "/a/b/"), 2: ("https://x.org/a/b", "/a/")})
+    assert rendered.refused == ()
+    assert 'RewriteRule "^/a$" "/a/b/" [R=301,L,NE]' in rendered.text.splitlines()
+
+
+def test_apache_loops_are_found_through_exact_addresses() -> None:
+    rendered = render_checked("apache", {1: ("https://x.org/a", "/b/"), 2: ("https://x.org/b/", "/a")})
+    assert sorted(r.old for r in rendered.refused) == ["https://x.org/a", "https://x.org/b/"]
+    # Apache compares decoded paths: /b%C3%A9/ is the request for the old /bé/.
+    rendered = render_checked("apache", {1: ("https://x.org/a", "/b%C3%A9/"), 2: ("https://x.org/bé/", "/a")})
+    assert [r.reason for r in rendered.refused] == ["redirect loop", "redirect loop"]
 
 
 def test_an_unknown_style_is_refused() -> None:

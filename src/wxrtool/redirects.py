@@ -1,9 +1,11 @@
 """``--redirects``: every old permalink (and ``/?p=ID``) mapped to its new address.
 
 Written for nginx (a ``map`` on ``$request_uri``, which includes the query), Apache
-(``Redirect`` lines, plus ``RewriteRule`` for ``?p=`` links), Netlify
-(``_redirects``, query parameters matched) or as CSV. Only items a writer gave a
-new address appear; an old address equal to the new one needs no redirect.
+(mod_rewrite: one ``RewriteRule`` per old path, matching that path exactly, and a
+``RewriteCond`` on the query for each ``?p=`` link), Netlify (``_redirects``, query
+parameters matched) or as CSV. Every rule matches one address, never the addresses
+under it. Only items a writer gave a new address appear; an old address equal to the
+new one needs no redirect.
 
 Old links come from the export and new addresses from the writers: neither is trusted.
 Each value is made safe for its format here, where it is written: an old path becomes
@@ -35,6 +37,8 @@ _CONTROL = frozenset(range(0x20)) | {0x7F}
 # Characters a decoded path (Apache's) cannot hold on a config line: C0 and C1 controls, DEL,
 # and the Unicode line and paragraph separators.
 _UNWRITABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# PCRE's metacharacters outside a character class.
+_REGEX_SPECIAL = re.compile(r"[\\^$.|?*+()\[\]{}]")
 
 
 @dataclass(frozen=True)
@@ -200,42 +204,28 @@ def _fold(style: str, path: str) -> str:
 
 
 def _loops(style: str, rules: list[tuple[str, str, str]]) -> set[str]:
-    """The old paths whose redirect, followed through the others, comes back to itself."""
+    """The old paths whose redirect, followed through the others, comes back to itself.
+
+    Every style's rules match whole addresses (as the server compares them), so following
+    a redirect is looking its new address up.
+    """
     keys = {_fold(style, k): old for old, _, _ in rules if (k := _key(style, old)) is not None}
     target = {old: new for old, new, _ in rules}
 
-    def matching(path: str) -> tuple[str, str] | None:
-        """The rule the server applies to a request for ``path``, and where it sends it."""
-        found = _lookup(path)
-        if found is not None or style != "apache":
-            return None if found is None else (found, target[found])
-        # Apache's Redirect also matches the path's beginning, at a "/", and keeps the rest.
-        matches = []
-        for cut in (i for i, char in enumerate(path) if char == "/" and i):
-            matches += [(old, cut) for old in (_lookup(path[:cut]), _lookup(path[: cut + 1])) if old]
-        if not matches:
-            return None
-        old, cut = min(matches)  # the first line in the file wins
-        return old, target[old] + path[cut:].removeprefix("/" if target[old].endswith("/") else "")
-
-    seen: dict[str, str | None] = {}
-
-    def _lookup(path: str) -> str | None:
-        # Memoised: the same beginnings ("/posts/") come up for every rule.
-        if path not in seen:
-            key = _key(style, path)
-            seen[path] = None if key is None else keys.get(_fold(style, key))
-        return seen[path]
+    def matching(path: str) -> str | None:
+        """The old path whose rule the server applies to a request for ``path``."""
+        key = _key(style, path)
+        return None if key is None else keys.get(_fold(style, key))
 
     # Only a rule that comes back to itself loops: one that leads into a loop of others
     # is fine once those are left out.
     looping: set[str] = set()
     for old, new, _ in rules:
-        used, path = {old}, new
-        while (step := matching(path)) is not None and step[0] not in used:
-            used.add(step[0])
-            path = step[1]
-        if step is not None and step[0] == old:
+        used, step = {old}, matching(new)
+        while step is not None and step not in used:
+            used.add(step)
+            step = matching(target[step])
+        if step == old:
             looping.add(old)
     return looping
 
@@ -260,14 +250,16 @@ def _text(style: str, rules: list[tuple[str, str]]) -> str:
         lines.append("}")
     elif style == "apache":
         lines.append("RewriteEngine On")
+        # mod_rewrite, not mod_alias: Redirect matches every path under the old one, and
+        # RedirectMatch encodes the new address's "%" again. NE: the address is already
+        # encoded. A path rule keeps the request's query, a ?p= rule drops it ("?").
         for old, new in rules:
             if old.startswith("/?p="):
                 lines.append(f"RewriteCond %{{QUERY_STRING}} ^p={old[4:]}$")
-                # NE: the address is already encoded. "\%": "%2" would be a back-reference.
-                escaped = new.replace("%", "\\%")
-                lines.append(f'RewriteRule ^/?$ "{escaped}?" [R=301,L,NE]')
+                lines.append(f'RewriteRule ^/?$ "{_substitution(new)}?" [R=301,L,NE]')
             else:
-                lines.append(f'Redirect 301 "{_quote(_key(style, old) or "")}" "{new}"')
+                pattern = _pattern(_key(style, old) or "")
+                lines.append(f'RewriteRule "^{pattern}$" "{_substitution(new)}" [R=301,L,NE]')
     else:
         for old, new in rules:
             if old.startswith("/?p="):
@@ -283,6 +275,25 @@ def _encode(segment: bytes) -> str:
 
 def _quote(path: str) -> str:
     return path.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _pattern(path: str) -> str:
+    r"""A decoded path as a PCRE matching exactly it, inside a quoted Apache argument.
+
+    Each regex metacharacter gets a backslash. A ``"`` is written ``\x22``, so the
+    argument holds no quote and Apache's parser, which reads ``\"`` as a quote, has
+    nothing to read: a ``\\`` is left as it is, and PCRE reads it as one backslash.
+
+    >>> print(_pattern('/a.b(1)/"x"\\'))
+    /a\.b\(1\)/\x22x\x22\\
+    """
+    return _REGEX_SPECIAL.sub(lambda found: "\\" + found.group(), path).replace('"', "\\x22")
+
+
+def _substitution(new: str) -> str:
+    # In a RewriteRule's new address "$1" and "%1" are back-references ("${" and "%{"
+    # lookups): escaped, though target_path already writes "$" as %24.
+    return new.replace("%", "\\%").replace("$", "\\$")
 
 
 def _cell(value: str) -> str:
