@@ -11,6 +11,7 @@ import io
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,7 @@ def test_comments_of_left_out_items_are_counted_as_left_out(tmp_path: Path) -> N
     assert account.read["comments"] == 6
     assert account.written["comments"] == 3
     assert sum(account.left_out["comments"].values()) == 3  # the draft's two, the private post's one
+    assert account.left_out["pings"] == {"item-left-out": 1}  # the draft's pingback
     assert account.left_out["items"] == {"status:draft": 1, "status:private": 1, "password": 1}
 
 
@@ -169,3 +171,10 @@ def test_rules_sample_reads_from_a_stream_too() -> None:
     assert len(posts(RULES)) == len(
         [r for r in wxrtool.read(io.BytesIO(RULES.read_bytes())) if isinstance(r, wxrtool.Post)]
     )
+
+
+def test_since_and_until_keep_the_days_they_name(tmp_path: Path) -> None:
+    """Both ends are inclusive: --since 2024-03-02 --until 2024-03-02 keeps that day's post."""
+    selection = wxrtool.Selection(since=date(2024, 3, 2), until=date(2024, 3, 2))
+    account = wxrtool.convert(RULES, "json", str(tmp_path / "out.json"), selection)
+    assert account.written["items"] == 1
