@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 import wxrtool
 from wxrtool.cli import main
 from wxrtool.errors import OutputError
-from wxrtool.writers._paths import PathPlanner, safe_component, site_path
+from wxrtool.writers._paths import SITE_FILES, Addresses, PathPlanner, address_key, safe_component, site_path
 from wxrtool.writers.jekyll import RESERVED_COLLECTIONS, collection_name
 
-from .conftest import SAMPLES
+from .conftest import SAMPLES, front
 
 KLOUT = SAMPLES / "klout.xml"
 
@@ -142,3 +142,81 @@ def test_post_types_never_share_a_collection(types: list[str]) -> None:
 def test_a_backslash_in_an_old_link_is_a_slash() -> None:
     """As browsers read it: /2020\\post/ is /2020/post/ (found untested by the mutation run)."""
     assert site_path("https://x.org/2020\\post/") == "/2020/post/"
+
+
+TAKEOVER = Path(__file__).parent / "hostile" / "address-takeover.xml"
+MARK = re.compile(r"MARK(\d+)END")
+
+
+def addresses_asked(site: Path, fmt: str) -> list[tuple[int, str]]:
+    """Every (item id, address) the written site gives a page or a redirect, in no set order."""
+    asked = []
+    for source in site.rglob("*.md"):
+        if fmt == "pelican":
+            head = dict(
+                line.split(": ", 1) for line in source.read_text(encoding="utf-8").split("\n\n")[0].splitlines()
+            )
+            asked += [(int(head["Wordpress_id"]), "/" + head["URL"])] if "URL" in head else []
+            continue
+        data = front(source)
+        paths = [data["permalink"]] if "permalink" in data else []
+        paths += data.get("redirect_from", []) + data.get("aliases", [])
+        asked += [(data["wordpress"]["id"], path) for path in paths]
+    return asked
+
+
+@pytest.mark.parametrize("fmt", ["jekyll", "hugo", "pelican"])
+def test_an_address_is_given_once_and_never_a_reserved_one(fmt: str, tmp_path: Path) -> None:
+    """Two posts with one link, the home page, feeds, case and encoding variants: the first keeps it."""
+    wxrtool.convert(TAKEOVER, fmt, str(tmp_path / "site"), scaffold=True)
+    asked = addresses_asked(tmp_path / "site", fmt)
+    keys = [address_key(path) for _, path in asked]
+    assert len(keys) == len(set(keys)), sorted(asked)
+    assert not set(keys) & {address_key(p) for p in SITE_FILES}, sorted(asked)
+    engines_own = {"jekyll": ("assets/", "tags", "categories"), "hugo": ("tags", "categories"), "pelican": ("tag/",)}
+    assert not [key for key in keys if key.startswith(engines_own[fmt])]
+    # The victim (item 1) keeps /victim/; the post claiming it again, in another case or
+    # encoded, and the one whose old slug would redirect from it, do not get it.
+    assert [item for item, path in asked if address_key(path) == "victim"] == [1]
+
+
+@pytest.mark.parametrize("fmt", ["jekyll", "hugo"])
+def test_no_page_takes_over_another_in_a_real_build(fmt: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """Built by Jekyll and Hugo: each body on one page alone, the home page the scaffold's."""
+    from . import test_hugo, test_jekyll
+
+    engine = request.getfixturevalue(fmt)
+    site = tmp_path / "site"
+    wxrtool.convert(TAKEOVER, fmt, str(site), scaffold=True)
+    built = (test_jekyll.build if fmt == "jekyll" else test_hugo.build)(engine, site)
+    shown = {page: set(MARK.findall(page.read_text(encoding="utf-8"))) for page in built.rglob("*") if page.is_file()}
+    for page, marks in shown.items():
+        feed = page.suffix == ".xml" and "<rss" in page.read_text(encoding="utf-8")
+        assert len(marks) <= 1 or feed, (page, marks)  # a feed (Hugo's own) lists every post
+    for item in range(1, 15):
+        pages = [page for page, marks in shown.items() if str(item) in marks and page.suffix == ".html"]
+        assert len(pages) == 1, (item, pages)
+    home = (built / "index.html").read_text(encoding="utf-8")
+    assert '<ul class="posts">' in home and not MARK.search(home)
+    victim = (built / "victim" / "index.html").read_text(encoding="utf-8")
+    if fmt == "jekyll":
+        assert MARK.findall(victim) == ["1"]
+    else:  # Hugo's alias: a redirect to the victim's own page
+        assert "url=/posts/victim/" in unquote(victim)
+        assert MARK.findall((built / "posts" / "victim" / "index.html").read_text(encoding="utf-8")) == ["1"]
+    for name in ("feed.xml", "404.html", "robots.txt", "sitemap.xml"):
+        assert not (built / name).is_file() or not MARK.search((built / name).read_text(encoding="utf-8")), name
+
+
+def test_the_jekyll_scaffolds_own_pages_are_reserved() -> None:
+    from wxrtool.writers import jekyll
+
+    scaffold = Path(jekyll.__file__).parent / "scaffolds" / "jekyll"
+    shown = [
+        p.relative_to(scaffold)
+        for p in scaffold.rglob("*")
+        if p.is_file() and not str(p.relative_to(scaffold)).startswith("_")
+    ]
+    assert shown
+    addresses = Addresses(jekyll.RESERVED_PATHS)
+    assert not [path for path in shown if addresses.free(f"/{path.as_posix()}")]

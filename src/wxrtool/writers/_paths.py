@@ -11,7 +11,9 @@ every path is still checked to resolve inside the output folder. Collisions get
 always gives the same paths.
 
 An old permalink becomes a path on the new site through :func:`site_path`, the
-one place the writers that keep old URLs (Pelican, Jekyll, Hugo) make it safe.
+one place the writers that keep old URLs (Pelican, Jekyll, Hugo) make it safe, and
+:class:`Addresses` hands each such path out once per site, never the home page or
+a file the engine writes itself, so no page can take over another's address.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import os
 import re
 import string
 import unicodedata
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
@@ -93,17 +96,25 @@ class PathPlanner:
         self.template = template
         self.taken: set[str] = set()
 
-    def path_for(self, fields: dict[str, Any], slug_parts: list[str], item_id: int, template: str | None = None) -> str:
+    def path_for(
+        self,
+        fields: dict[str, Any],
+        slug_parts: list[str],
+        item_id: int,
+        template: str | None = None,
+        taken: Callable[[str], bool] | None = None,
+    ) -> str:
         """The relative path for an item; ``slug_parts`` are its ancestors' slugs, then its own.
 
         On a collision the item's own slug gets ``-<id>``, so a page bundle's folder
-        changes, not the name of the file inside it.
+        changes, not the name of the file inside it. ``taken`` says of a path that
+        it is not free for another reason (the address it would have is another's).
         """
         template = template or self.template
         safe = [safe_component(part, str(item_id)) for part in slug_parts]
         relative = self._render(template, fields, safe, item_id)
         n = 1
-        while relative.lower() in self.taken:
+        while relative.lower() in self.taken or (taken is not None and taken(relative)):
             suffix = f"-{item_id}" if n == 1 else f"-{item_id}-{n}"
             relative = self._render(template, fields, [*safe[:-1], safe[-1] + suffix], item_id)
             n += 1
@@ -182,3 +193,67 @@ def site_path(link: str) -> str:
         return ""
     trailing = "/" if kept[-1] == "/" or path.endswith(("/.", "/..")) else ""
     return "/" + _URL_UNSAFE.sub(lambda m: quote(m.group()), "/".join(segments)) + trailing
+
+
+#: Addresses every site keeps for itself, whatever the engine: the home page, feeds,
+#: the sitemap, the "not found" page, robots.txt. Each writer adds its engine's own.
+SITE_FILES = (
+    "/", "/index.html", "/feed.xml", "/index.xml", "/atom.xml", "/rss.xml", "/sitemap.xml", "/404.html", "/robots.txt",
+)  # fmt: skip
+
+
+def address_key(path: str) -> str:
+    """A site path as a server finds its file: decoded, without case, ``index.html`` and ``.html`` dropped.
+
+    ``/a/``, ``/a``, ``/A/index.html`` and ``/%61.html`` are all served from one
+    file, or from files a server with pretty URLs (GitHub Pages, Netlify) gives at
+    the same address; they get one key. The home page's key is ``''``.
+
+    >>> [address_key(p) for p in ("/Victim/", "/vict%69m/index.html", "/victim.HTML", "/index.html", "/")]
+    ['victim', 'victim', 'victim', '', '']
+    """
+    key = unicodedata.normalize("NFC", unquote(path)).lower().strip("/")
+    if key == "index.html" or key.endswith("/index.html"):
+        return key.removesuffix("index.html").rstrip("/")
+    return key.removesuffix(".html")
+
+
+class Addresses:
+    """Every address of one site, each handed out once, none of those the engine keeps.
+
+    ``reserved`` are paths the engine or the scaffold writes (``/feed.xml``); one
+    ending ``/*`` reserves everything under it (``/assets/*``). The home page is
+    always reserved. Paths are compared by :func:`address_key`, as a server or a
+    case-insensitive file system would; the first to ask for an address gets it,
+    so the same export always gives the same site.
+
+    >>> site = Addresses(["/feed.xml", "/assets/*"])
+    >>> site.claim("/victim/"), site.claim("/Vict%69m/index.html"), site.claim("/index.html")
+    (True, False, False)
+    >>> site.claim("/FEED.xml"), site.claim("/assets/media/1/"), site.claim("/assets-2/")
+    (False, False, True)
+    """
+
+    def __init__(self, reserved: Iterable[str] = ()) -> None:
+        self.reserved = {""}
+        self.trees: list[str] = []
+        for path in reserved:
+            if path.endswith("/*"):
+                self.trees.append(address_key(path[:-2]) + "/")
+            else:
+                self.reserved.add(address_key(path))
+        self.taken: set[str] = set()
+
+    def free(self, path: str) -> bool:
+        """Whether ``path`` may still be handed out."""
+        key = address_key(path)
+        if key in self.reserved or key in self.taken:
+            return False
+        return not any((key + "/").startswith(tree) for tree in self.trees)
+
+    def claim(self, path: str) -> bool:
+        """Hand ``path`` out: ``True`` if it was free, and from now on it is not."""
+        if not self.free(path):
+            return False
+        self.taken.add(address_key(path))
+        return True

@@ -9,6 +9,12 @@ go to ``comments.json`` in the bundle, the thread kept, where a template can rea
 them with ``.Resources.Get``. ``--scaffold`` adds a minimal site that builds: a
 config allowing raw HTML (video, embeds and comment anchors are HTML in Markdown)
 and layouts that show each post with its threaded comments.
+
+Every address is handed out once per site by :class:`~wxrtool.writers._paths.Addresses`,
+in export order: a published bundle's URL first (its folder gets ``-<id>`` if the
+URL is taken), then its alias, which is left out when another page or Hugo itself
+(:func:`reserved_paths`: the home page, feeds, taxonomies, section lists) has the
+address: an alias at ``/index.html`` would make the home page a redirect.
 """
 
 from __future__ import annotations
@@ -29,10 +35,14 @@ from ._media import localize
 from ._options import WriteOptions
 from ._output import OutputDir, copy_scaffold
 from ._parallel import RenderedPosts
-from ._paths import PathPlanner, site_path
+from ._paths import SITE_FILES, Addresses, PathPlanner, address_key, safe_component, site_path
 from .markdown import _date_fields, comments_data, front_matter, metadata
 
 _PAGE_TYPES = {"page"}
+# Addresses no item may take: the home page and what Hugo writes itself with the
+# scaffold (feeds, sitemap, taxonomy pages, the posts section's list); the sections
+# and taxonomies of the export are added by :func:`reserved_paths`.
+RESERVED_PATHS = (*SITE_FILES, "/tags/*", "/categories/*", "/posts/", "/posts/index.xml")
 
 
 def _url_path(relative: str) -> str:
@@ -49,19 +59,39 @@ def old_path(link: str) -> str:
     return unquote(site_path(link))
 
 
-def bundle_path(post: Post, planner: PathPlanner, index: SiteIndex, parents: set[int]) -> str:
-    """Where the item's bundle goes under ``content/``."""
+def reserved_paths(index: SiteIndex) -> list[str]:
+    """:data:`RESERVED_PATHS` and, for this export, each custom type's section list and each taxonomy's pages."""
+    reserved = list(RESERVED_PATHS)
+    for post_type in sorted({info.type for info in index.items.values()} - {"post", "page", "attachment"}):
+        section = safe_component(post_type, "type")
+        reserved += [f"/{section}/", f"/{section}/index.xml"]
+    for taxonomy in sorted({taxonomy for taxonomy, _ in index.term_slugs} - {"category", "post_tag", "nav_menu"}):
+        reserved.append(f"/{safe_component(taxonomy, 'taxonomy')}/*")
+    return reserved
+
+
+def _is_own(path: str, relative: str) -> bool:
+    return address_key(path) == address_key(_url_path(relative))
+
+
+def bundle_path(
+    post: Post, planner: PathPlanner, index: SiteIndex, parents: set[int], addresses: Addresses | None = None
+) -> str:
+    """Where the item's bundle goes under ``content/``; with ``addresses``, only where its URL is free."""
     fields = {"type": post.type, **_date_fields(post)}
+    taken = None if addresses is None else (lambda relative: not addresses.free(_url_path(relative)))
     if post.type in _PAGE_TYPES:
         ancestors = [a.slug for a in reversed(index.ancestors(post.id))]
         name = "_index.md" if post.id in parents else "index.md"
-        return planner.path_for(fields, [*ancestors, post.slug], post.id, "content/{slug}/" + name)
+        return planner.path_for(fields, [*ancestors, post.slug], post.id, "content/{slug}/" + name, taken)
     folder = "posts" if post.type == "post" else "{type}"
-    return planner.path_for(fields, [post.slug], post.id, f"content/{folder}/{{slug}}/index.md")
+    return planner.path_for(fields, [post.slug], post.id, f"content/{folder}/{{slug}}/index.md", taken)
 
 
-def hugo_metadata(post: Post, relative: str, planner: PathPlanner, options: WriteOptions) -> dict[str, Any]:
-    """Front matter in Hugo's vocabulary."""
+def hugo_metadata(
+    post: Post, relative: str, planner: PathPlanner, options: WriteOptions, addresses: Addresses | None = None
+) -> dict[str, Any]:
+    """Front matter in Hugo's vocabulary; with ``addresses``, an alias only at an address still free."""
     common = metadata(post, options)
     data: dict[str, Any] = {"title": post.title}
     if "date" in common:
@@ -72,7 +102,9 @@ def hugo_metadata(post: Post, relative: str, planner: PathPlanner, options: Writ
         data["draft"] = True
     data["slug"] = planner.slug_of(relative)
     alias = old_path(post.link)
-    if alias and alias.lower() != _url_path(relative):
+    # A published page claims the address; a draft (not built) keeps it only while free.
+    ask = None if addresses is None else addresses.claim if post.status == "publish" else addresses.free
+    if alias and not _is_own(alias, relative) and (ask is None or ask(alias)):
         data["aliases"] = [alias]
     for key in ("categories", "tags", "summary", "author"):
         if key in common:
@@ -119,17 +151,25 @@ def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> N
     index = options.index
     parents = {info.parent for info in index.items.values() if info.parent}
     planner = PathPlanner(out.root, "content/{slug}/index.md")
+    addresses = Addresses(reserved_paths(index))
     taxonomies: set[str] = set()
     posts = RenderedPosts(records, options, _render)
     for record, (body, comments) in posts:
-        relative = bundle_path(record, planner, index, parents)
-        data = hugo_metadata(record, relative, planner, options)
+        # Hugo builds only what is published (the rest is a draft): only that takes an address.
+        built = record.status == "publish"
+        relative = bundle_path(record, planner, index, parents, addresses if built else None)
+        if built:
+            addresses.claim(_url_path(relative))
+        data = hugo_metadata(record, relative, planner, options, addresses)
         taxonomies.update(k for k in data if k in _custom_taxonomies(record))
         text = front_matter(data) + "\n" + body.strip("\n") + "\n"
         # Media are page resources: in the bundle, linked by name.
         text = localize(record, text, options, out, relative.rsplit("/", 1)[0], "")
         out.write_text(relative, text)
-        options.urls[record.id] = (record.link, _url_path(relative))
+        # An old address another page holds (or Hugo's own) is not redirected here.
+        alias = old_path(record.link)
+        keeps = not alias or "aliases" in data or _is_own(alias, relative)
+        options.urls[record.id] = (record.link if keeps else "", _url_path(relative))
         if comments is not None:
             out.write_text(f"{relative.rsplit('/', 1)[0]}/comments.json", comments)
     if options.scaffold:

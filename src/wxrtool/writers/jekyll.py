@@ -29,7 +29,13 @@ is) and not reserved; otherwise, always the same way (see :func:`collection_name
 Slugs lose the leading ``_ . # ~`` and trailing ``~`` that make Jekyll skip a
 file or folder. ``permalink`` and ``redirect_from`` come from
 :func:`~wxrtool.writers._paths.site_path`: a path on this site, never
-``//host/`` or ``..``.
+``//host/`` or ``..``. Each is handed out once per site by
+:class:`~wxrtool.writers._paths.Addresses` (first come, in export order), never
+one in :data:`RESERVED_PATHS`: Jekyll only warns of a conflict and builds the
+last page at the address, so two posts with one old link, or one at
+``/index.html``, would replace another's page. A page that loses its permalink
+is at Jekyll's own address for it (and its redirects go with the permalink); a
+page's or collection item's file moves (``-<id>``) if that address is taken.
 """
 
 from __future__ import annotations
@@ -51,7 +57,7 @@ from ._media import localize
 from ._options import WriteOptions
 from ._output import OutputDir, copy_scaffold
 from ._parallel import RenderedPosts
-from ._paths import PathPlanner, site_path
+from ._paths import SITE_FILES, Addresses, PathPlanner, site_path
 from .markdown import _date_fields, front_matter, metadata
 
 # Jekyll's own folders (``_layouts``...), the names ``site.<name>`` already has
@@ -68,6 +74,10 @@ RESERVED_COLLECTIONS = frozenset({
     "title", "lang", "description", "redirect_from",
 })  # fmt: skip
 COLLECTION_PREFIX = "wp-"
+# Addresses no item may take: what the scaffold (its index.html is the home page),
+# Jekyll, jekyll-redirect-from (redirects.json) and the usual plugins write, and the
+# media folder. See :class:`~wxrtool.writers._paths.Addresses`.
+RESERVED_PATHS = (*SITE_FILES, "/redirects.json", "/assets/*", "/tags/*", "/categories/*")
 
 
 def collection_name(post_type: str) -> str:
@@ -94,18 +104,44 @@ def _shown(slug: str) -> str:
     return slug.lstrip("_.#~").rstrip("~")
 
 
-def file_path(post: Post, planner: PathPlanner, options: WriteOptions) -> str:
-    """Where an item's file goes."""
+def _built(post: Post) -> bool:
+    """Whether Jekyll builds the item: all but the drafts (``_drafts/`` is built only with ``--drafts``)."""
+    return post.type != "post" or (post.status == "publish" and post.date is not None)
+
+
+def default_address(relative: str) -> str | None:
+    """The address Jekyll gives a file with no ``permalink``; ``None`` for a post (it depends on its categories).
+
+    >>> default_address("about/team.md"), default_address("_recipe/soup.md"), default_address("_posts/x.md")
+    ('/about/team.html', '/recipe/soup/', None)
+    """
+    if relative.startswith(("_posts/", "_drafts/")):
+        return None
+    stem = relative.removesuffix(".md")
+    if stem.startswith("_"):
+        # The scaffold's collections: permalink /<name>/:name/
+        collection, _, name = stem[1:].partition("/")
+        return f"/{collection}/{name.rsplit('/', 1)[-1]}/"
+    return f"/{stem}.html"
+
+
+def file_path(post: Post, planner: PathPlanner, options: WriteOptions, addresses: Addresses | None = None) -> str:
+    """Where an item's file goes; with ``addresses``, only where Jekyll's address for it is free."""
     fields = {"type": post.type, **_date_fields(post)}
     if post.type == "post":
         if post.status == "publish" and post.date is not None:
             return planner.path_for(fields, [post.slug], post.id, "_posts/{yyyy}-{mm}-{dd}-{slug}.md")
         return planner.path_for(fields, [_shown(post.slug)], post.id, "_drafts/{slug}.md")
+
+    def taken(relative: str) -> bool:
+        address = default_address(relative)
+        return addresses is not None and address is not None and not addresses.free(address)
+
     if post.type == "page":
         ancestors = [_shown(a.slug) for a in reversed(options.index.ancestors(post.id))]
-        return planner.path_for(fields, [*ancestors, _shown(post.slug)], post.id, "{slug}.md")
+        return planner.path_for(fields, [*ancestors, _shown(post.slug)], post.id, "{slug}.md", taken)
     fields["type"] = collection_name(post.type)
-    return planner.path_for(fields, [_shown(post.slug)], post.id, "_{type}/{slug}.md")
+    return planner.path_for(fields, [_shown(post.slug)], post.id, "_{type}/{slug}.md", taken)
 
 
 def _redirects(post: Post, permalink: str) -> list[str]:
@@ -175,14 +211,18 @@ def comment_entry(c: Comment, key: str, parent: int | None, options: WriteOption
     return entry
 
 
-def _render(post: Post, options: WriteOptions) -> tuple[str, str | None, list[tuple[str, str]]]:
-    """The post's file, its permalink and its comment and ping data files (run in a worker)."""
+Rendered = tuple[str, str, str | None, list[str], list[tuple[str, str]]]
+
+
+def _render(post: Post, options: WriteOptions) -> Rendered:
+    """The post's front matter, body, permalink, redirects and comment and ping data files (run in a worker)."""
     # Jekyll keeps only ASCII word characters of a data folder's name, so the
     # comments are filed under the item's id, which every post has.
     key = str(post.id)
     context = Context(post_id=post.id, attachments=options.index.attachments)
     data = jekyll_metadata(post, key, options)
-    text = front_matter(data) + "\n" + post_markdown(post.content_html, context).strip("\n") + "\n"
+    head = front_matter(data)
+    body = "\n" + post_markdown(post.content_html, context).strip("\n") + "\n"
     files = []
     for node, path in walk(build_threads(post.comments)):
         c = node.comment
@@ -200,16 +240,48 @@ def _render(post: Post, options: WriteOptions) -> tuple[str, str | None, list[tu
             "date": ping.date,
         }
         files.append((f"_data/pings/{key}/ping-{_stamp(ping)}-{ping.id:010d}.yml", _data_file(entry)))
-    return text, data.get("permalink"), files
+    return head, body, data.get("permalink"), data.get("redirect_from", []), files
+
+
+def _addresses(
+    post: Post, permalink: str | None, redirects: list[str], addresses: Addresses
+) -> tuple[str | None, list[str]]:
+    """The permalink and redirects the item may have: the first item to ask for an address gets it.
+
+    A built item claims them; a draft (not built) keeps only those still free and claims
+    none. A redirect goes with its permalink: without it, it would lead elsewhere.
+    """
+    ask = addresses.claim if _built(post) else addresses.free
+    if permalink is None or not ask(permalink):
+        return None, []
+    return permalink, [path for path in redirects if ask(path)]
 
 
 def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> None:
     """Write a Jekyll source tree (and, with ``scaffold``, a site around it) into ``out``."""
     planner = PathPlanner(out.root, "{slug}.md")
     collections: set[str] = set()
+    addresses = Addresses(RESERVED_PATHS)
     posts = RenderedPosts(records, options, _render)
-    for record, (text, permalink, data_files) in posts:
-        relative = file_path(record, planner, options)
+    for record, (head, body, wanted, redirects, data_files) in posts:
+        key = str(record.id)
+        permalink, kept = _addresses(record, wanted, redirects, addresses)
+        if (permalink, kept) != (wanted, redirects):
+            # Another item, or Jekyll, has the old address: this one is at Jekyll's own.
+            data = jekyll_metadata(record, key, options)
+            if permalink is None:
+                del data["permalink"]
+            if kept:
+                data["redirect_from"] = kept
+            else:
+                data.pop("redirect_from", None)
+            head = front_matter(data)
+        relative = file_path(record, planner, options, None if permalink else addresses)
+        if permalink is None and _built(record):
+            default = default_address(relative)
+            if default is not None:
+                addresses.claim(default)
+        text = head + body
         if record.type not in ("post", "page"):
             collections.add(collection_name(record.type))
         # Jekyll copies no files out of _posts: media go to assets/, linked from the site root.

@@ -16,7 +16,9 @@ whitespace become a space, the rest of C0, C1, DEL and U+2028/2029 are dropped,
 so no value can start a header of its own. ``URL`` and ``Save_as`` come from
 :func:`~wxrtool.writers._paths.site_path` (no ``..``, no ``//``, inside the
 site) and are used once across the site, together with the ``<slug>/`` a page
-without them is saved at; ``Image`` is a URL with anything unsafe encoded.
+without them is saved at, never at one of :data:`RESERVED_PATHS` (the
+:class:`~wxrtool.writers._paths.Addresses` every engine writer shares); ``Image``
+is a URL with anything unsafe encoded.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from ._media import localize
 from ._options import WriteOptions
 from ._output import OutputDir
 from ._parallel import RenderedPosts
-from ._paths import PathPlanner, site_path
+from ._paths import SITE_FILES, Addresses, PathPlanner, site_path
 from .markdown import _date_fields, metadata, plain_text, responses_markdown
 
 FLAVOR = "python-markdown"
@@ -106,29 +108,34 @@ def file_path(post: Post, planner: PathPlanner, options: WriteOptions) -> str:
     return planner.path_for(fields, [post.slug], post.id, "content/{type}/{slug}.md")
 
 
+# What Pelican writes itself with the scaffold's settings: no old URL may be saved there.
+RESERVED_PATHS = (
+    *SITE_FILES, "/archives.html", "/tags.html", "/categories.html", "/authors.html",
+    "/tag/*", "/category/*", "/author/*", "/theme/*", "/feeds/*", "/images/*",
+)  # fmt: skip
+
+
 class _Unique:
     """Pelican wants every slug and every output path used once across the whole site."""
 
     def __init__(self) -> None:
         self.slugs: set[str] = set()
-        self.paths: set[str] = set()
+        self.addresses = Addresses(RESERVED_PATHS)
 
     def slug(self, slug: str, item_id: int, saved_at_slug: bool = False) -> str:
         """``slug`` or ``slug-<id>``; one saved at ``<slug>/`` also keeps clear of the old URLs in use."""
         candidate, n = slug, 1
-        while candidate.lower() in self.slugs or (saved_at_slug and candidate.lower() in self.paths):
+        while candidate.lower() in self.slugs or (saved_at_slug and not self.addresses.free(candidate)):
             candidate = f"{slug}-{item_id}" if n == 1 else f"{slug}-{item_id}-{n}"
             n += 1
         self.slugs.add(candidate.lower())
         if saved_at_slug:
-            self.paths.add(candidate.lower())
+            self.addresses.claim(candidate)
         return candidate
 
     def path(self, path: str) -> bool:
-        if not path or path.lower() in self.paths:
-            return False
-        self.paths.add(path.lower())
-        return True
+        """Whether the old URL ``path`` is this item's: the first to ask for it, and not Pelican's own."""
+        return self.addresses.claim(path)
 
 
 def header(
@@ -198,9 +205,12 @@ def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> N
         text = localize(record, text, options, out, f"content/images/{slug}", f"{{static}}/images/{slug}/")
         out.write_text(relative, text)
         # The header's own lines, not a "URL:" line a post's body may hold.
-        url = re.search(r"^URL: (.*)$", head, re.M) or re.search(r"^Slug: (.*)$", head, re.M)
+        own_url = re.search(r"^URL: (.*)$", head, re.M)
+        url = own_url or re.search(r"^Slug: (.*)$", head, re.M)
         if url and record.status == "publish":
-            options.urls[record.id] = (record.link, "/" + url.group(1).strip("/") + "/")
+            # An old address another page holds (or Pelican's own) is not redirected here.
+            old = record.link if own_url or not site_path(record.link) else ""
+            options.urls[record.id] = (old, "/" + url.group(1).strip("/") + "/")
     site = posts.site
     if options.scaffold:
         out.mkdir("content")
