@@ -78,6 +78,17 @@ def _value(text: str) -> str:
     return " ".join(text.replace("<", "&lt;").replace(">", "&gt;").split())
 
 
+def _list_item(text: str) -> str:
+    """A tag or author name: a header value without what Pelican splits lists on (``,`` and,
+    when there is one, ``;``: the escaped ``<`` and ``>`` hold one, so they go too).
+
+    >>> _list_item(">team, <b>a;b</b>")
+    'team a b'
+    """
+    value = _value(text).replace("&lt;", " ").replace("&gt;", " ")
+    return " ".join(value.replace(",", " ").replace(";", " ").split())
+
+
 _HTML_SIGNIFICANT = re.compile(r'[<>"&]')
 _TAG = re.compile(r"<[^>]*>")
 _CURLY = re.compile(r'(^|[\s(\[{])"')
@@ -166,9 +177,9 @@ def header(
         if len(categories) > 1:
             lines.append("Wp_categories: " + ", ".join(_value(c) for c in categories))
     if common.get("tags"):
-        lines.append("Tags: " + ", ".join(_value(t).replace(",", " ") for t in common["tags"]))
+        lines.append("Tags: " + ", ".join(_list_item(t) for t in common["tags"]))
     if common.get("author"):
-        lines.append(f"Authors: {_value(common['author']).replace(',', ' ')}")
+        lines.append(f"Authors: {_list_item(common['author'])}")
     summary = _value(plain_text(post.excerpt_html))
     if summary:
         lines.append(f"Summary: {summary}")
