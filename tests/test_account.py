@@ -67,3 +67,17 @@ def test_report_file(tmp_path: Path) -> None:
     assert data["read"] == {"items": 13, "comments": 9, "pings": 1}
     assert data["left_out"]["comments"] == {"pending": 1, "spam": 1}
     assert data["format"] == "jsonl"
+
+
+def test_the_report_and_summary_name_repairs_and_media() -> None:
+    from wxrtool.recover import Repair
+    from wxrtool.selection import Account
+
+    account = Account(repairs=[Repair(3, 7, "control-character", "U+0001")], media_copied=2)
+    account.media_missing = [f"https://x.example/{n}.png" for n in range(21)]
+    assert account.as_dict()["repairs"] == [{"line": 3, "column": 7, "kind": "control-character", "detail": "U+0001"}]
+    summary = account.summary()
+    assert "media: 2 placed with their posts, 21 kept as links" in summary
+    assert summary.count("not downloaded:") == 20 and "... and 1 more (see --report)" in summary
+    account.media_missing = account.media_missing[:20]
+    assert "more (see --report)" not in account.summary()

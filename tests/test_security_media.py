@@ -397,3 +397,19 @@ def test_control_characters_from_the_export_are_shown_not_sent(tmp_path: Path) -
     assert "skipped: http://other.example/\\u202egnp.exe.png" in noisy.stderr
     for output in (listing.stdout, as_json.stdout, noisy.stderr):
         assert not any(0x80 <= ord(ch) <= 0x9F or ch in "\u202e\x1b" for ch in output)
+
+
+def test_a_host_with_no_address_is_a_failure(connections: list[str], port: int, tmp_path: Path) -> None:
+    outcome = download(f"http://media.example:{port}/ok.png", str(tmp_path), policy(resolve=resolver([])))
+    assert outcome.status == "failed" and outcome.reason == "cannot resolve media.example: no address"
+    assert connections == []
+
+
+def test_a_file_exactly_at_the_limit_is_fetched(connections: list[str], port: int, tmp_path: Path) -> None:
+    fetched = download(f"http://media.example:{port}/ok.png", str(tmp_path / "a"), policy())
+    assert fetched.status == "fetched"
+    size = (tmp_path / "a" / fetched.path).stat().st_size
+    exact = download(f"http://media.example:{port}/ok.png", str(tmp_path / "b"), policy(max_bytes=size))
+    assert exact.status == "fetched", exact.reason
+    over = download(f"http://media.example:{port}/ok.png", str(tmp_path / "c"), policy(max_bytes=size - 1))
+    assert over.status == "failed" and "over the limit" in over.reason

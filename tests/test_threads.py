@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from datetime import UTC, datetime, timedelta
 
@@ -164,3 +165,10 @@ def test_keys_unique_and_only_first_comments_have_replies(comments: list[Comment
         assert node.key.split("-")[0] == str(node.comment.id)
         # So a reply's parent, and every ancestor id walk() gives, names a comment whose key is its id.
         assert node.key == str(node.comment.id) or not node.replies
+
+
+def test_a_comment_without_a_gmt_date_is_ordered_by_its_local_date() -> None:
+    """Drafts' comments can lack comment_date_gmt: the local date still orders them."""
+    local_only = dataclasses.replace(comment(3, minute=5), date_utc=None)
+    threads = build_threads([comment(1, minute=10), local_only, comment(2, minute=1)])
+    assert [t.comment.id for t in threads] == [2, 3, 1]
