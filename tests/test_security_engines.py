@@ -33,10 +33,15 @@ HOSTILE_COMMENTS = [
     f'<em>x</em>{{: tabindex="1" autofocus="" onfocus="{SCRIPT}"}}',
     f'{{::nomarkdown}}&lt;img src=x onerror="{SCRIPT}"&gt;{{:/}}',
     f'*x*{{: onmouseover="{SCRIPT}"}}',
+    # A backtick on each side: a code-span finder that took escaped backticks for one let it through.
+    f'&#96; <a href="https://x.org/">l</a>{{: x="&#96;" onmouseover="{SCRIPT}"}}',
 ]
 HOSTILE_CONTENT = (
     f'<p><img src="x.png">{{: onerror="{SCRIPT}"}}</p>\n\n<p>text{{::nomarkdown}}<b onclick="x()">b</b>{{:/}}</p>'
+    f'\n\n<p>&#96; <img src="https://x.invalid/a.png" alt="x">{{: x="&#96;" onerror="{SCRIPT}"}}</p>'
 )
+# Pelican renders Summary as Markdown with attr_list.
+HOSTILE_EXCERPT = f"![i](https://x.invalid/b.png){{: onerror='{SCRIPT}' }} &lt;img src=x onerror={SCRIPT}&gt;"
 
 
 def export(path: Path) -> Path:
@@ -54,7 +59,7 @@ def export(path: Path) -> Path:
     items = "".join(
         f"<item><title>{cdata(title)}</title><link>https://example.com/p{n}/</link>"
         f"<content:encoded>{cdata(HOSTILE_CONTENT)}</content:encoded>"
-        f"<excerpt:encoded>{cdata('&lt;img src=x onerror=' + SCRIPT + '&gt;')}</excerpt:encoded>"
+        f"<excerpt:encoded>{cdata(HOSTILE_EXCERPT)}</excerpt:encoded>"
         f"<wp:post_id>{n}</wp:post_id><wp:post_date>2024-01-0{n} 10:00:00</wp:post_date>"
         f"<wp:post_date_gmt>2024-01-0{n} 10:00:00</wp:post_date_gmt><wp:post_name>p{n}</wp:post_name>"
         "<wp:status>publish</wp:status><wp:post_type>post</wp:post_type>"

@@ -237,7 +237,6 @@ def html_to_markdown(text: str, engine_name: str = DEFAULT_ENGINE, flavor: str =
 # harder to read, so they go. Code spans are left alone.
 _NEEDLESS = re.compile(r"\\([-+=#])|\\&(?![A-Za-z0-9#]+;)")
 _LINE_START = re.compile(r"^[ \t>]*\S?")
-_CODE_SPAN = re.compile(r"(`+).+?\1")
 _FENCE_LINE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
 
 
@@ -261,12 +260,63 @@ def escape_braces(markdown: str) -> str:
 
 def _escape_outside_code(line: str) -> str:
     out, at = [], 0
-    for span in _CODE_SPAN.finditer(line):
-        out.append(line[at : span.start()].replace("{", "\\{"))
-        out.append(span.group(0))
-        at = span.end()
+    for start, end in code_spans(line):
+        out.append(line[at:start].replace("{", "\\{"))
+        out.append(line[start:end])
+        at = end
     out.append(line[at:].replace("{", "\\{"))
     return "".join(out)
+
+
+def code_spans(line: str) -> list[tuple[int, int]]:
+    """Where the code spans of one line of Markdown are, as CommonMark finds them: a run of
+    backticks not escaped by a backslash opens one, the next run of the same length closes it.
+
+    Anything taken for code here is left as it is, so a span found where there is none
+    would let text through unescaped: an escaped backtick opens nothing.
+
+    >>> code_spans("a `x` b ``y ` z`` c \\\\`d` e")  # (an escaped backtick opens nothing)
+    [(2, 5), (8, 17)]
+    """
+    runs: list[tuple[int, int, bool]] = []  # (start, length, the first backtick escaped)
+    i, n = 0, len(line)
+    while i < n:
+        i = line.find("`", i)
+        if i < 0:
+            break
+        j = i
+        while j < n and line[j] == "`":
+            j += 1
+        backslashes = 0
+        while i - backslashes > 0 and line[i - backslashes - 1] == "\\":
+            backslashes += 1
+        runs.append((i, j - i, backslashes % 2 == 1))
+        i = j
+    # The closer of an opener of length L is the next run of length L: one pointer per length,
+    # only ever moving forward, keeps this linear however the runs are laid out.
+    by_length: dict[int, list[int]] = {}
+    for index, (_, length, _) in enumerate(runs):
+        by_length.setdefault(length, []).append(index)
+    pointer = dict.fromkeys(by_length, 0)
+    spans: list[tuple[int, int]] = []
+    index = 0
+    while index < len(runs):
+        start, length, escaped = runs[index]
+        if escaped:  # "\`": the first backtick is text, the rest of the run may open
+            start, length = start + 1, length - 1
+        candidates = by_length.get(length, [])
+        k = pointer.get(length, 0)
+        while k < len(candidates) and candidates[k] <= index:
+            k += 1
+        if length:
+            pointer[length] = k
+        if length and k < len(candidates):
+            closer = candidates[k]
+            spans.append((start, runs[closer][0] + length))
+            index = closer + 1
+        else:
+            index += 1
+    return spans
 
 
 def _keep(kept: _Kept, piece: str) -> str:
@@ -325,9 +375,9 @@ def _unescape_needless(markdown: str) -> str:
         if line[head - 1 : head] == "\\":
             head += 1  # keep the escape of the line's first character
         body, pieces, last = line[head:], [line[:head]], 0
-        for m in _CODE_SPAN.finditer(body):
-            pieces += [_unescape(body[last : m.start()]), m.group(0)]
-            last = m.end()
+        for code_start, code_end in code_spans(body):
+            pieces += [_unescape(body[last:code_start]), body[code_start:code_end]]
+            last = code_end
         pieces.append(_unescape(body[last:]))
         return "".join(pieces)
 

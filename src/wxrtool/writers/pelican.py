@@ -89,6 +89,7 @@ def _list_item(text: str) -> str:
     return " ".join(value.replace(",", " ").replace(";", " ").split())
 
 
+_MARKDOWN_SYNTAX = re.compile(r"([\\`*_{}\[\]!])")
 _HTML_SIGNIFICANT = re.compile(r'[<>"&]')
 _TAG = re.compile(r"<[^>]*>")
 _CURLY = re.compile(r'(^|[\s(\[{])"')
@@ -180,7 +181,8 @@ def header(
         lines.append("Tags: " + ", ".join(_list_item(t) for t in common["tags"]))
     if common.get("author"):
         lines.append(f"Authors: {_list_item(common['author'])}")
-    summary = _value(plain_text(post.excerpt_html))
+    # Pelican renders Summary as Markdown (with attr_list): its syntax is escaped too.
+    summary = _MARKDOWN_SYNTAX.sub(r"\\\1", _value(plain_text(post.excerpt_html)))
     if summary:
         lines.append(f"Summary: {summary}")
     lines.append(f"Status: {_STATUS.get(post.status, 'draft')}")
