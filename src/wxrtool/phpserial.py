@@ -13,6 +13,7 @@ The ``phpserialize`` package does the same job but has not had a release since
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 from typing import Any
@@ -97,7 +98,9 @@ def _decode(data: bytes, pos: int, depth: int) -> tuple[Any, int]:
         if kind == b"i":
             return int(scalar), end
         if kind == b"d":
-            return float(scalar.replace(b"INF", b"inf")), end
+            number = float(scalar.replace(b"INF", b"inf"))
+            # JSON has no NaN or infinity: PHP's own spelling of them, as text, instead.
+            return (number if math.isfinite(number) else scalar.decode("ascii")), end
         if scalar not in (b"0", b"1"):
             raise _Malformed(pos)
         return scalar == b"1", end

@@ -62,15 +62,25 @@ class _Plan:
 
 
 def _family_roots(parents: dict[int, int]) -> dict[int, int]:
+    """Each item's family root: the ancestor at the top of its chain of parents in the export.
+
+    Each item is walked up only until an item whose root is known, so a chain of any length
+    costs its length once (a cycle ends at the item where it closes).
+
+    >>> _family_roots({1: 0, 2: 1, 3: 2, 4: 5, 5: 4})
+    {1: 1, 2: 1, 3: 1, 4: 4, 5: 4}
+    """
     roots: dict[int, int] = {}
     for item in parents:
-        chain, node = [], item
-        while node in parents and parents[node] and parents[node] in parents and node not in chain:
+        chain, seen, node = [], set(), item
+        while node not in roots and parents.get(node) in parents and node not in seen:
             chain.append(node)
+            seen.add(node)
             node = parents[node]
+        root = roots.get(node, node)
         for member in chain:
-            roots[member] = node
-        roots.setdefault(item, node)
+            roots[member] = root
+        roots.setdefault(item, root)
     return roots
 
 

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from ..content import Context, safe_post_html
+from ..content.sanitize import safe_url, sanitize_reader_html
 from ..records import Author, Post, Record, Site, Term
 from ._options import WriteOptions
 from ._parallel import rendered
@@ -186,7 +187,9 @@ def _write(
                 "title": cut("title", record.title or "(untitled)"),
                 "slug": post_slugs(ascii_slug(record.slug or record.title, f"post-{record.id}"), str(record.id)),
                 "html": html,
-                "feature_image": cut("feature_image", attachment.url) if attachment else None,
+                "feature_image": cut("feature_image", safe_url(attachment.url, relative=True)) or None
+                if attachment
+                else None,
                 "type": "page" if record.type == "page" else "post",
                 "status": status,
                 "visibility": "public",
@@ -212,7 +215,8 @@ def _write(
             if attachment and attachment.alt:
                 meta["feature_image_alt"] = cut("feature_image_alt", attachment.alt)
             if attachment and attachment.caption:
-                meta["feature_image_caption"] = attachment.caption
+                # Ghost shows the caption as HTML: the reader sanitizer, as for the post's body.
+                meta["feature_image_caption"] = sanitize_reader_html(attachment.caption)
             wordpress = {"wordpress_id": record.id, "permalink": record.link}
             if cut.cuts:
                 wordpress["shortened"] = cut.cuts

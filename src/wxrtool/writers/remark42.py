@@ -15,7 +15,7 @@ from datetime import UTC
 from typing import Any, TextIO
 
 from ..content import comment_html, comment_markdown
-from ..content.sanitize import clean_name
+from ..content.sanitize import clean_name, safe_url
 from ..records import Comment, Post, Record
 from ..threads import Thread, build_threads, walk
 from ._options import WriteOptions
@@ -49,7 +49,7 @@ def remark_comment(node: Thread[Comment], post: Post, options: WriteOptions) -> 
         "text": comment_html(c.content_html),
         "orig": comment_markdown(c.content_html),
         "user": _remark_user(c, options),
-        "locator": {"site": REMARK_SITE, "url": post.link},
+        "locator": {"site": REMARK_SITE, "url": safe_url(post.link)},
         "score": 0,
         "vote": 0,
         "time": moment.astimezone(UTC).isoformat().replace("+00:00", "Z") if moment else None,

@@ -1,0 +1,111 @@
+"""Ghost, remark42, Disqus, JSON and split against hostile exports (a third review's findings, kept)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import lxml.html
+
+import wxrtool
+from wxrtool.split import split
+
+SCRIPT = '<img src=x onerror="document.title=1"><script>alert(1)</script>'
+
+
+def cdata(text: str) -> str:
+    return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def item(post_id: int, *, kind: str = "post", link: str = "", title: str = "T", extra: str = "") -> str:
+    return (
+        f"<item><title>{cdata(title)}</title><link>{cdata(link or f'https://x.example/p{post_id}/')}</link>"
+        f"<wp:post_id>{post_id}</wp:post_id><wp:post_name>p{post_id}</wp:post_name>"
+        "<wp:post_date>2024-01-02 10:00:00</wp:post_date><wp:post_date_gmt>2024-01-02 10:00:00</wp:post_date_gmt>"
+        f"<wp:status>{'inherit' if kind == 'attachment' else 'publish'}</wp:status>"
+        f"<wp:post_type>{kind}</wp:post_type>{extra}</item>"
+    )
+
+
+def meta(key: str, value: str) -> str:
+    return f"<wp:postmeta><wp:meta_key>{cdata(key)}</wp:meta_key><wp:meta_value>{cdata(value)}</wp:meta_value></wp:postmeta>"
+
+
+def comment(comment_id: int) -> str:
+    return (
+        f"<wp:comment><wp:comment_id>{comment_id}</wp:comment_id><wp:comment_author>Eve</wp:comment_author>"
+        "<wp:comment_date>2024-01-03 10:00:00</wp:comment_date><wp:comment_date_gmt>2024-01-03 10:00:00"
+        "</wp:comment_date_gmt><wp:comment_content>hi</wp:comment_content><wp:comment_approved>1"
+        "</wp:comment_approved><wp:comment_type>comment</wp:comment_type><wp:comment_parent>0</wp:comment_parent>"
+        "</wp:comment>"
+    )
+
+
+def export(path: Path, items: str) -> Path:
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"'
+        ' xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"><channel><title>S</title>'
+        f"<link>https://x.example</link><wp:wxr_version>1.2</wp:wxr_version>{items}</channel></rss>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_ghost_feature_image_and_caption_carry_no_script(tmp_path: Path) -> None:
+    attachment = item(
+        9,
+        kind="attachment",
+        extra=f"<excerpt:encoded>{cdata(SCRIPT + 'A caption')}</excerpt:encoded>"
+        "<wp:attachment_url>javascript:alert(document.cookie)</wp:attachment_url>",
+    )
+    source = export(tmp_path / "x.xml", item(1, extra=meta("_thumbnail_id", "9")) + attachment)
+    wxrtool.convert(source, "ghost", str(tmp_path / "g.json"))
+    data = json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))["data"]
+    post = next(p for p in data["posts"] if p["title"] == "T" and p["type"] == "post")
+    assert post["feature_image"] is None
+    caption = data["posts_meta"][0]["feature_image_caption"]
+    assert "A caption" in caption
+    for element in lxml.html.fragment_fromstring(caption, create_parent="div").iter():
+        assert element.tag != "script" and not any(name.startswith("on") for name in element.attrib)
+
+
+def test_json_has_no_nan_or_infinity(tmp_path: Path) -> None:
+    values = meta("nan", "d:NAN;") + meta("inf", "a:2:{i:0;d:INF;i:1;d:-INF;}")
+    source = export(tmp_path / "x.xml", item(1, extra=values))
+    for fmt in ("json", "jsonl"):
+        out = tmp_path / f"out.{fmt}"
+        wxrtool.convert(source, fmt, str(out), wxrtool.Selection.everything())
+        text = out.read_text(encoding="utf-8")
+
+        def strict(constant: str) -> None:
+            raise ValueError(f"{constant} is not JSON")
+
+        for document in [text] if fmt == "json" else text.splitlines():
+            json.loads(document, parse_constant=strict)
+        assert '"NAN"' in text and '"-INF"' in text  # PHP's spelling, as text
+
+
+def test_remark42_locates_threads_only_by_safe_urls(tmp_path: Path) -> None:
+    source = export(tmp_path / "x.xml", item(1, link="javascript:alert(1)//", extra=comment(5)))
+    wxrtool.convert(source, "remark42", str(tmp_path / "r.jsonl"))
+    lines = [json.loads(line) for line in (tmp_path / "r.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert all("javascript" not in line.get("locator", {}).get("url", "") for line in lines[1:])
+
+
+def test_split_is_linear_on_a_chain_of_parents(tmp_path: Path) -> None:
+    """Each page the parent of the next: a review found split cubic here (3,000 pages, 23 s)."""
+
+    def seconds(count: int) -> float:
+        pages = "".join(
+            item(n, kind="page", extra=f"<wp:post_parent>{n + 1 if n < count else 0}</wp:post_parent>")
+            for n in range(1, count + 1)
+        )
+        source = export(tmp_path / f"chain{count}.xml", pages)
+        started = time.perf_counter()
+        report = split(source, 10_000_000, str(tmp_path / f"parts{count}"))
+        assert sum(report.items) == count
+        return time.perf_counter() - started
+
+    small, large = seconds(1000), seconds(4000)
+    assert large < 8 * max(small, 0.01), (small, large)
