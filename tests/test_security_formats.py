@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+import subprocess
 import time
 from pathlib import Path
 
@@ -109,3 +111,31 @@ def test_split_is_linear_on_a_chain_of_parents(tmp_path: Path) -> None:
 
     small, large = seconds(1000), seconds(4000)
     assert large < 8 * max(small, 0.01), (small, large)
+
+
+def test_isso_imports_every_thread_untitled_or_sharing_a_link(isso: str, tmp_path: Path) -> None:
+    shared = "https://x.example/same/"
+    items = (
+        item(1, title="", extra=comment(11) + comment(12))
+        + item(2, link=shared, extra=comment(21))
+        + item(3, link=shared, extra=comment(31))
+    )
+    wxrtool.convert(export(tmp_path / "x.xml", items), "disqus", str(tmp_path / "d"))
+    database = tmp_path / "comments.db"
+    config = tmp_path / "isso.cfg"
+    config.write_text(f"[general]\ndbpath = {database}\nhost = http://localhost/\n")
+    for part in sorted((tmp_path / "d").glob("disqus-*.xml")):
+        proc = subprocess.run([isso, "-c", str(config), "import", str(part)], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+    connection = sqlite3.connect(database)
+    assert connection.execute("SELECT COUNT(*) FROM comments").fetchone() == (4,)
+    assert connection.execute("SELECT COUNT(*) FROM threads").fetchone() == (3,)
+
+
+def test_json_lines_take_integers_past_64_bits(tmp_path: Path) -> None:
+    source = export(tmp_path / "x.xml", item(99999999999999999999999, extra=meta("big", "i:99999999999999999999999;")))
+    wxrtool.convert(source, "jsonl", str(tmp_path / "out.jsonl"), wxrtool.Selection.everything())
+    lines = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    post = next(line for line in lines if line["record"] == "post")
+    assert post["id"] == 99999999999999999999999
+    assert 99999999999999999999999 in [m.get("unserialized") for m in post["meta"]]

@@ -74,13 +74,17 @@ def _disqus_comment(node: Thread[Comment], options: WriteOptions) -> str:
     )
 
 
-def disqus_thread(post: Post, options: WriteOptions) -> str:
-    """One Disqus thread (an ``<item>``) with all of a post's comments."""
+def disqus_thread(post: Post, options: WriteOptions, link: str | None = None) -> str:
+    """One Disqus thread (an ``<item>``) with all of a post's comments, at ``link`` (its own by default).
+
+    An importer skips a thread without a title (isso does, and its comments are lost): an
+    untitled post is "(untitled)", as in Ghost.
+    """
     comments = "".join(_disqus_comment(node, options) for node, _ in walk(build_threads(post.comments)))
     return (
         "\t<item>\n"
-        f"\t\t<title>{cdata(post.title)}</title>\n"
-        f"\t\t<link>{escape(post.link)}</link>\n"
+        f"\t\t<title>{cdata(post.title.strip() or '(untitled)')}</title>\n"
+        f"\t\t<link>{escape(post.link if link is None else link)}</link>\n"
         f"\t\t<content:encoded>{cdata(render_post_html(post.content_html))}</content:encoded>\n"
         f"\t\t<dsq:thread_identifier>{escape(f'{post.id} {post.guid}'.strip())}</dsq:thread_identifier>\n"
         f"\t\t<wp:post_date_gmt>{gmt(post.date_utc or post.date)}</wp:post_date_gmt>\n"
@@ -90,15 +94,31 @@ def disqus_thread(post: Post, options: WriteOptions) -> str:
     )
 
 
+def _unique_link(post_id: int, link: str, links: set[str]) -> str:
+    """A post's link, or, when an earlier thread has it already, the link with ``p=ID`` in its
+    query: importers key threads by link (isso stops with a UNIQUE error on a second one).
+
+    >>> links = set()
+    >>> _unique_link(1, "https://x.org/a/", links), _unique_link(2, "https://x.org/a/#c", links)
+    ('https://x.org/a/', 'https://x.org/a/?p=2')
+    """
+    base = link.partition("#")[0]
+    if base in links:
+        link = f"{base}{'&' if '?' in base else '?'}p={post_id}"
+    links.add(link.partition("#")[0])
+    return link
+
+
 def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> None:
     """Write Disqus import files (threads with comments only) into ``out``, each under the limit."""
     number, size, current = 0, 0, None
+    links: set[str] = set()
     limit = DISQUS_LIMIT - len(_DISQUS_HEAD) - len(_DISQUS_FOOT)
     try:
         for record in records:
             if not isinstance(record, Post) or not record.comments:
                 continue
-            thread = disqus_thread(record, options)
+            thread = disqus_thread(record, options, _unique_link(record.id, record.link, links))
             length = len(thread.encode("utf-8"))
             if current is None or (size and size + length > limit):
                 if current is not None:

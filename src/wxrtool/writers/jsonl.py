@@ -8,7 +8,9 @@ its ``ping`` lines.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from datetime import date, datetime
 from typing import Any, TextIO
 
 import orjson
@@ -23,7 +25,19 @@ from ._options import WriteOptions
 
 
 def _line(kind: str, body: dict[str, Any]) -> str:
-    return orjson.dumps({"record": kind, **body}, option=orjson.OPT_APPEND_NEWLINE).decode("utf-8")
+    record = {"record": kind, **body}
+    try:
+        return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE).decode("utf-8")
+    except TypeError:
+        # orjson takes integers of 64 bits at most; an export can hold larger ones (an id,
+        # a serialized meta value). The standard library writes the same compact line.
+        return json.dumps(record, ensure_ascii=False, separators=(",", ":"), default=_iso) + "\n"
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 def write(records: Iterable[Record], out: TextIO, options: WriteOptions) -> None:
