@@ -161,3 +161,32 @@ def test_doctype_inside_the_document_is_refused_where_it_is() -> None:
     with pytest.raises(wxrtool.UnsafeXMLError) as info:
         recovered(data)
     assert (info.value.line, info.value.column) == (3, 7)
+
+
+def test_a_flood_of_root_tags_is_linear() -> None:
+    """A review found '<rss ' * n quadratic under --recover (400 KB: 30 s)."""
+
+    def seconds(size: int) -> float:
+        data = b'<?xml version="1.0"?>' + b"<rss " * (size // 5)
+        best = float("inf")
+        for _ in range(2):
+            started = time.perf_counter()
+            with pytest.raises(wxrtool.WXRError):
+                list(wxrtool.read(io.BytesIO(data), recover=True))
+            best = min(best, time.perf_counter() - started)
+        return best
+
+    small, large = seconds(100_000), seconds(400_000)
+    assert large < 8 * max(small, 0.01), (small, large)
+
+
+def test_repairs_are_listed_up_to_a_bound_and_counted_past_it() -> None:
+    from wxrtool.recover import MAX_LISTED_REPAIRS
+
+    floods = MAX_LISTED_REPAIRS + 500
+    data = export_bytes(["x"]).replace(b"<title>t1</title>", b"<title>" + b"a & " * floods + b"</title>")
+    reader = wxrtool.Reader(io.BytesIO(data), recover=True)
+    posts = [r for r in reader if isinstance(r, wxrtool.Post)]
+    assert posts[0].title.count("&") == floods  # every one repaired, and kept
+    assert len(reader.repairs) == MAX_LISTED_REPAIRS + 1
+    assert reader.repairs[-1].detail == "and 500 more repairs of this kind, not listed one by one"

@@ -195,3 +195,24 @@ def test_an_encoding_name_with_a_nul_is_a_clear_error() -> None:
     data = b'<?xml version="1.0" encoding="\x00UTF-8" ?><rss><channel></channel></rss>'
     with pytest.raises(wxrtool.ParseError, match="encoding"):
         list(wxrtool.read(io.BytesIO(data)))
+
+
+def test_an_xml_declaration_that_does_not_end_is_refused() -> None:
+    """An encoding named past the first kilobyte went unchecked: UTF-7 could hide a DOCTYPE."""
+    data = b'<?xml version="1.0"' + b" " * 2000 + b'encoding="UTF-7"?><rss><channel></channel></rss>'
+    for recover in (False, True):
+        with pytest.raises(wxrtool.ParseError, match="XML declaration does not end"):
+            list(wxrtool.read(io.BytesIO(data), recover=recover))
+
+
+def test_memory_errors_python_cannot_raise_print_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    import sys
+    from types import SimpleNamespace
+
+    from wxrtool.cli import _unraisable
+
+    _unraisable(
+        SimpleNamespace(exc_value=MemoryError(), exc_type=MemoryError, exc_traceback=None, err_msg="", object=None)
+    )
+    assert capsys.readouterr().err == ""
+    assert sys.unraisablehook is not None

@@ -88,6 +88,15 @@ def main(traceback: bool) -> None:
     and xz) in constant memory and writes them in other formats.
     """
     stop_on_sigterm()
+    if not traceback:
+        sys.unraisablehook = _unraisable
+
+
+def _unraisable(info: Any) -> None:
+    """Errors Python cannot raise (lxml's error callback out of memory inside libxml2): the
+    read ends with its own one-line error; a traceback for each would flood the terminal."""
+    if not isinstance(info.exc_value, MemoryError):
+        sys.__unraisablehook__(info)
 
 
 def _set_max_item_size(ctx: click.Context, param: click.Parameter, value: str) -> None:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import codecs
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import quote
@@ -62,6 +63,19 @@ _TOKEN = re.compile(
     r"|<rss\b[^<>]*>|xmlns(?::[\w.-]+)?\s*=\s*\"[^\"<]*\"|xmlns(?::[\w.-]+)?\s*=\s*'[^'<]*'"
 )
 _CHUNK = 1 << 16
+#: Repairs listed one by one; past it, each kind's count is listed once (memory stays flat).
+MAX_LISTED_REPAIRS = 10_000
+_ROOT_START = re.compile(r"<rss\b")
+
+
+def _has_root_tag(text: str) -> bool:
+    """Whether ``text`` holds the whole ``<rss ...>`` start tag. (Only the first ``<rss`` needs
+    a ``>`` after it: a later one has none if it has none. A pattern that searched from every
+    ``<rss`` was quadratic on a flood of them.)"""
+    start = _ROOT_START.search(text)
+    return start is not None and text.find(">", start.end()) >= 0
+
+
 # The longest tag held back whole for the next chunk (its namespaces repaired as one):
 # a longer one is cut like text, as the tokens inside it are all short.
 _TAG_HELD = 4096
@@ -120,6 +134,7 @@ class RepairingStream(io.RawIOBase):
         self._at = 0  # how much of _out has been read
         self._eof = False
         self.repairs: list[Repair] = []
+        self._unlisted: Counter[str] = Counter()
         self._line, self._column = 1, 1
         self._cdata = 0
         self._comment = False
@@ -147,7 +162,7 @@ class RepairingStream(io.RawIOBase):
             self._pending = ""
         else:
             text = self._pending + self._decoder.decode(data)
-            if not self._root_done and not re.search(r"<rss\b[^>]*>", text) and len(text) < (1 << 20):
+            if not self._root_done and not _has_root_tag(text) and len(text) < (1 << 20):
                 self._pending = text  # the root tag, with its declarations, is repaired whole
                 return
             cut = _split_point(text)
@@ -155,9 +170,24 @@ class RepairingStream(io.RawIOBase):
             text = text[:cut]
         self._out = self._repair(text).encode("utf-8")
         self._at = 0
+        if self._eof:
+            self._list_unlisted()
 
     def _note(self, kind: str, detail: str) -> None:
-        self.repairs.append(Repair(self._line, self._column, kind, detail))
+        self._record(Repair(self._line, self._column, kind, detail))
+
+    def _record(self, repair: Repair) -> None:
+        # Listed one by one up to a bound: a file of a million raw "&" is a million repairs,
+        # and memory must not grow with them. The rest are counted, and listed as counts.
+        if len(self.repairs) < MAX_LISTED_REPAIRS:
+            self.repairs.append(repair)
+        else:
+            self._unlisted[repair.kind] += 1
+
+    def _list_unlisted(self) -> None:
+        for kind, count in sorted(self._unlisted.items()):
+            self.repairs.append(Repair(0, 0, kind, f"and {count} more repairs of this kind, not listed one by one"))
+        self._unlisted.clear()
 
     def _advance(self, text: str) -> None:
         newlines = text.count("\n")
@@ -200,9 +230,7 @@ class RepairingStream(io.RawIOBase):
                 (line + newlines, len(before) - before.rfind("\n")) if newlines else (line, column + len(before))
             )
             byte = ord(m.group(0)) - 0xDC00
-            self.repairs.append(
-                Repair(line, column, "invalid-utf8", f"byte 0x{byte:02X} is not UTF-8; replaced by U+FFFD")
-            )
+            self._record(Repair(line, column, "invalid-utf8", f"byte 0x{byte:02X} is not UTF-8; replaced by U+FFFD"))
             out += [before, "\ufffd"]
             column += 1
             last = m.end()
@@ -218,7 +246,7 @@ class RepairingStream(io.RawIOBase):
             before = text[: m.start()]
             where_line = line + before.count("\n")
             where_column = m.start() - before.rfind("\n") if "\n" in before else column + m.start()
-            self.repairs.append(
+            self._record(
                 Repair(where_line, where_column, "undeclared-prefix", f"{prefix}: used, never declared; declared")
             )
             self._missing.remove(prefix)

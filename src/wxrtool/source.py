@@ -136,7 +136,18 @@ def _encoding(head: bytes, name: str) -> tuple[str, int] | None:
     hint = "convert it to UTF-8 first, e.g. with iconv"
     if head.startswith(_STRANGE):
         raise ParseError("the document is in an encoding wxrtool does not read", file=name, line=1, hint=hint)
-    declared = _DECLARED.match(head.removeprefix(codecs.BOM_UTF8))
+    text = head.removeprefix(codecs.BOM_UTF8)
+    if text.startswith(b"<?xml") and b"?>" not in text:
+        # An encoding named past what is read here would go unchecked (and could be UTF-7,
+        # which hides a DOCTYPE from every byte-level check): real declarations are short.
+        raise ParseError(
+            f"the XML declaration does not end within the first {_HEAD_BYTES} bytes",
+            file=name,
+            line=1,
+            hint="the export is damaged at its very start; a WordPress export starts with"
+            ' <?xml version="1.0" encoding="UTF-8" ?>',
+        )
+    declared = _DECLARED.match(text)
     if declared is None:
         return None
     label = declared.group(1).decode("ascii", "replace")
