@@ -47,7 +47,8 @@ def comment(comment_id: int) -> str:
 def export(path: Path, items: str) -> Path:
     path.write_text(
         '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"'
-        ' xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"><channel><title>S</title>'
+        ' xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"'
+        ' xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>S</title>'
         f"<link>https://x.example</link><wp:wxr_version>1.2</wp:wxr_version>{items}</channel></rss>",
         encoding="utf-8",
     )
@@ -139,3 +140,87 @@ def test_json_lines_take_integers_past_64_bits(tmp_path: Path) -> None:
     post = next(line for line in lines if line["record"] == "post")
     assert post["id"] == 99999999999999999999999
     assert 99999999999999999999999 in [m.get("unserialized") for m in post["meta"]]
+
+
+# --media placement and batches (a fifth review's findings, kept).
+
+
+def media_export(tmp_path: Path, files: dict[str, bytes], items: str) -> tuple[Path, Path]:
+    """An export and a media folder holding ``files`` (URL -> bytes) where `media --download` puts them."""
+    from wxrtool.media import local_path
+
+    folder = tmp_path / "media"
+    for url, data in files.items():
+        target = folder / local_path(url)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return export(tmp_path / "x.xml", items), folder
+
+
+def page(post_id: int, slug: str, parent: int, content: str) -> str:
+    return (
+        item(post_id, kind="page", extra=f"<wp:post_parent>{parent}</wp:post_parent>")
+        .replace(f"<wp:post_name>p{post_id}</wp:post_name>", f"<wp:post_name>{slug}</wp:post_name>")
+        .replace("</item>", f"<content:encoded>{cdata(content)}</content:encoded></item>")
+    )
+
+
+def test_a_media_file_named_like_a_child_page_does_not_stop_the_conversion(tmp_path: Path) -> None:
+    url = "https://x.example/uploads/x.jpg"
+    items = page(1, "parent", 0, f'<img src="{url}">') + page(2, "x.jpg", 1, f'<img src="{url}">')
+    source, media = media_export(tmp_path, {url: b"jpeg"}, items)
+    account = wxrtool.convert(source, "markdown", str(tmp_path / "site"), media=str(media))
+    assert account.written["items"] == 2
+    assert account.media_copied == 1 and account.media_missing == [url]  # the clash kept as a link
+
+
+def test_media_links_are_url_paths_and_links_in_the_folder_are_not_followed(tmp_path: Path) -> None:
+    odd = "https://x.example/uploads/a%25b%23c.jpg"  # a file named "a%b#c.jpg"
+    linked = "https://x.example/uploads/secret.jpg"
+    source, media = media_export(tmp_path, {odd: b"jpeg"}, item(1, extra=""))
+    source.write_text(
+        source.read_text().replace(
+            "</item>", f"<content:encoded>{cdata(f'<img src={odd!r}> <img src={linked!r}>')}</content:encoded></item>"
+        )
+    )
+    secret = tmp_path / "outside.txt"
+    secret.write_text("private")
+    from wxrtool.media import local_path
+
+    (media / local_path(linked)).symlink_to(secret)
+    account = wxrtool.convert(source, "markdown", str(tmp_path / "site"), media=str(media))
+    text = (tmp_path / "site" / "posts" / "p1.md").read_text(encoding="utf-8")
+    assert "p1/a%25b%23c.jpg" in text
+    assert linked in text and linked in account.media_missing
+    assert not any(p.read_bytes() == b"private" for p in (tmp_path / "site").rglob("*") if p.is_file())
+
+
+def test_pelican_media_folders_follow_the_unique_slug(tmp_path: Path) -> None:
+    first, second = "https://x.example/2020/same.jpg", "https://x.example/2021/same.jpg"
+    items = page(3, "q", 0, f'<img src="{first}">') + item(4, extra="").replace(
+        "<wp:post_name>p4</wp:post_name>", "<wp:post_name>q</wp:post_name>"
+    ).replace("</item>", f"<content:encoded>{cdata(f'<img src={second!r}>')}</content:encoded></item>")
+    source, media = media_export(tmp_path, {first: b"first", second: b"second"}, items)
+    wxrtool.convert(source, "pelican", str(tmp_path / "site"), media=str(media))
+    images = sorted(p for p in (tmp_path / "site" / "content" / "images").rglob("*.jpg"))
+    assert len(images) == 2 and {p.read_bytes() for p in images} == {b"first", b"second"}
+
+
+def test_a_batch_input_named_dots_gets_a_folder_of_its_own(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from wxrtool.cli import main
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    export(inputs / "..xml", item(1))
+    export(inputs / "b.xml", item(1))
+    result = CliRunner().invoke(
+        main, ["convert", str(inputs), "--to", "hugo", "-o", str(tmp_path / "sites"), "--jobs", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "sites").iterdir()) == ["b", "site-."]
+    refused = CliRunner().invoke(
+        main, ["convert", str(inputs), "--to", "json", "-o", str(tmp_path / "j"), "--report", str(tmp_path / "r.json")]
+    )
+    assert refused.exit_code == 2 and "--report names one file" in refused.output

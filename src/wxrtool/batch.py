@@ -74,10 +74,16 @@ def _exports_in(folder: str) -> list[str]:
 
 
 def site_name(parts: list[str]) -> str:
-    """A site's output name: its file name without part number and extensions."""
+    """A site's output name: its file name without part number and extensions (never ``.`` or ``..``).
+
+    >>> site_name(["exports/blog.001.xml"]), site_name(["exports/..xml"])
+    ('blog', 'site-.')
+    """
     base = os.path.basename(parts[0])
     m = _PART.match(base)
-    return m.group("stem") if m else _EXPORT.sub("", base) or base
+    name = m.group("stem") if m else _EXPORT.sub("", base) or base
+    # "..xml" would name the batch's folder itself, "...xml" the one above it.
+    return f"site-{name}" if not name.strip(".") else name
 
 
 class PartsReader:

@@ -285,7 +285,7 @@ def convert(
     )
     sites = group_inputs(list(files))
     if len(sites) > 1:
-        _convert_batch(sites, to, output, options, jobs, scheduler, quiet)
+        _convert_batch(sites, to, output, options, jobs, scheduler, quiet, report_path)
         return
     parts = sites[0]
     file = parts[0]
@@ -343,11 +343,14 @@ def _convert_batch(
     jobs: int | None,
     scheduler: str | None,
     quiet: bool,
+    report_path: str | None,
 ) -> None:
     if output == "-":
         raise click.UsageError(f"{len(sites)} sites need an output folder: -o FOLDER")
     if options["redirects"]:
         raise click.UsageError("--redirects names one file: use it with one site at a time")
+    if report_path:
+        raise click.UsageError("--report names one file: use it with one site at a time")
     fmt = writers.FORMATS[to]
     results = convert_sites(
         sites,
@@ -364,9 +367,9 @@ def _convert_batch(
             if result.ok:
                 written = result.account["written"]
                 counts = f"{written['items']} items, {written['comments']} comments"
-                click.echo(f"ok      {result.name}: {counts} -> {result.output}", err=True)
+                click.echo(printable(f"ok      {result.name}: {counts} -> {result.output}"), err=True)
             else:
-                click.echo(f"failed  {result.name}: {result.error}", err=True)
+                click.echo(printable(f"failed  {result.name}: {result.error}"), err=True)
         click.echo(f"wxrtool: {len(results) - len(failed)} of {len(results)} sites converted", err=True)
     if failed:
         raise SystemExit(1)

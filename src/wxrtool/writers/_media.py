@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from ..content import Context, render_post_html
 from ..media import local_path, urls_in_html
@@ -42,9 +42,11 @@ def localize(post: Post, text: str, options: WriteOptions, out: OutputDir, folde
     if not options.media_dir:
         return text
     taken: set[str] = set()
+    media_root = os.path.realpath(options.media_dir)
     for url in sorted(media_urls(post, options), key=len, reverse=True):  # longest first: no prefix clashes
         source = os.path.join(options.media_dir, local_path(url))
-        if not os.path.isfile(source):
+        # A regular file of the folder itself: not a link to one elsewhere (~/.ssh/id_rsa).
+        if os.path.islink(source) or not os.path.isfile(source) or not _inside(source, media_root):
             options.media_missing.setdefault(url, post.id)
             continue
         name = safe_component(unquote(posixpath.basename(urlsplit(url).path)), "file")
@@ -53,7 +55,18 @@ def localize(post: Post, text: str, options: WriteOptions, out: OutputDir, folde
         while name.lower() in taken:
             name, n = f"{stem}-{n}{extension}", n + 1
         taken.add(name.lower())
-        out.copy_file(source, posixpath.join(folder, name) if folder else name)
+        try:
+            out.copy_file(source, posixpath.join(folder, name) if folder else name)
+        except (FileExistsError, IsADirectoryError, NotADirectoryError):
+            # The name is another page's folder (a child page slugged like the file): the
+            # link stays as it was, listed, and the conversion goes on.
+            options.media_missing.setdefault(url, post.id)
+            continue
         options.media_copied[url] = options.media_copied.get(url, 0) + 1
-        text = text.replace(url, f"{link}{name}")
+        # The name as a URL path: ")" "#" "%" "[" in a file name would end or bend the link.
+        text = text.replace(url, f"{link}{quote(name)}")
     return text
+
+
+def _inside(path: str, folder: str) -> bool:
+    return os.path.realpath(path).startswith(folder.rstrip(os.sep) + os.sep)

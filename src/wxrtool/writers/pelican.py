@@ -213,8 +213,9 @@ def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> N
         text = head + body.strip("\n") + "\n"
         if responses:
             text += "\n" + responses + "\n"
-        # Pelican's static files: content/images/<slug>/, linked with {static}.
-        slug = planner.slug_of(relative)
+        # Pelican's static files: content/images/<slug>/, linked with {static}; the header's
+        # slug, unique in the site (the file's is unique only in its folder).
+        slug = re.search(r"^Slug: (.*)$", head, re.M).group(1)  # type: ignore[union-attr]
         text = localize(record, text, options, out, f"content/images/{slug}", f"{{static}}/images/{slug}/")
         out.write_text(relative, text)
         # The header's own lines, not a "URL:" line a post's body may hold.
