@@ -169,9 +169,17 @@ def test_a_media_file_named_like_a_child_page_does_not_stop_the_conversion(tmp_p
     url = "https://x.example/uploads/x.jpg"
     items = page(1, "parent", 0, f'<img src="{url}">') + page(2, "x.jpg", 1, f'<img src="{url}">')
     source, media = media_export(tmp_path, {url: b"jpeg"}, items)
-    account = wxrtool.convert(source, "markdown", str(tmp_path / "site"), media=str(media))
-    assert account.written["items"] == 2
-    assert account.media_copied == 1 and account.media_missing == [url]  # the clash kept as a link
+    for fmt in ("markdown", "hugo", "jekyll", "pelican"):
+        account = wxrtool.convert(source, fmt, str(tmp_path / fmt), media=str(media))
+        assert account.written["items"] == 2, fmt
+        assert account.media_copied == 1, fmt  # (one URL, copied for each page that could take it)
+    # The child first: its folder is there before the parent's file would be (kept as a link).
+    reordered = export(
+        tmp_path / "y.xml", page(2, "x.jpg", 1, f'<img src="{url}">') + page(1, "parent", 0, f'<img src="{url}">')
+    )
+    for fmt in ("markdown", "hugo"):
+        account = wxrtool.convert(reordered, fmt, str(tmp_path / f"{fmt}-2"), media=str(media))
+        assert account.written["items"] == 2, fmt
 
 
 def test_media_links_are_url_paths_and_links_in_the_folder_are_not_followed(tmp_path: Path) -> None:

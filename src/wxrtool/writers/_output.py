@@ -101,6 +101,7 @@ class OutputDir:
             ) from None
         self._folder = ""  # the last folder made: files come grouped by folder
         self.files: list[str] = []  # every file written, relative: the manifest
+        self.copied: set[str] = set()  # files copied in (media), lowercase: no page's folder
 
     def _make_folder_of(self, path: str) -> None:
         folder = os.path.dirname(path)
@@ -122,6 +123,7 @@ class OutputDir:
         self._make_folder_of(target)
         shutil.copyfile(source, target)
         self.files.append(relative)
+        self.copied.add(relative.lower())
 
     def mkdir(self, relative: str) -> None:
         """Make sure the folder ``relative`` exists, even if nothing is written into it."""

@@ -22,7 +22,7 @@ import os
 import re
 import string
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
@@ -90,11 +90,14 @@ def check_template(template: str) -> None:
 class PathPlanner:
     """Hands out one unique, safe relative path per item."""
 
-    def __init__(self, root: str, template: str = DEFAULT_TEMPLATE) -> None:
+    def __init__(self, root: str, template: str = DEFAULT_TEMPLATE, files: Container[str] = ()) -> None:
+        """``files``: paths (lowercase) already written as files, which no item's folder may be
+        (a media file copied beside a page, named like a child page's folder)."""
         check_template(template)
         self.root = os.path.realpath(root)
         self.template = template
         self.taken: set[str] = set()
+        self.files = files
 
     def path_for(
         self,
@@ -114,7 +117,11 @@ class PathPlanner:
         safe = [safe_component(part, str(item_id)) for part in slug_parts]
         relative = self._render(template, fields, safe, item_id)
         n = 1
-        while relative.lower() in self.taken or (taken is not None and taken(relative)):
+        while (
+            relative.lower() in self.taken
+            or (taken is not None and taken(relative))
+            or (self.files and self._under_a_file(relative))
+        ):
             suffix = f"-{item_id}" if n == 1 else f"-{item_id}-{n}"
             relative = self._render(template, fields, [*safe[:-1], safe[-1] + suffix], item_id)
             n += 1
@@ -125,6 +132,14 @@ class PathPlanner:
             raise OutputError(f"the path {relative!r} for item {item_id} leaves the output folder")
         self.taken.add(relative.lower())
         return relative
+
+    def _under_a_file(self, relative: str) -> bool:
+        folder = os.path.dirname(relative.lower())
+        while folder:
+            if folder in self.files:
+                return True
+            folder = os.path.dirname(folder)
+        return False
 
     @staticmethod
     def _render(template: str, fields: dict[str, Any], slug_parts: list[str], item_id: int) -> str:

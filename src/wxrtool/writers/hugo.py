@@ -150,7 +150,7 @@ def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> N
     """Write a Hugo content tree (and, with ``scaffold``, a site around it) into ``out``."""
     index = options.index
     parents = {info.parent for info in index.items.values() if info.parent}
-    planner = PathPlanner(out.root, "content/{slug}/index.md")
+    planner = PathPlanner(out.root, "content/{slug}/index.md", files=out.copied)
     addresses = Addresses(reserved_paths(index))
     taxonomies: set[str] = set()
     posts = RenderedPosts(records, options, _render)

@@ -259,7 +259,7 @@ def _addresses(
 
 def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> None:
     """Write a Jekyll source tree (and, with ``scaffold``, a site around it) into ``out``."""
-    planner = PathPlanner(out.root, "{slug}.md")
+    planner = PathPlanner(out.root, "{slug}.md", files=out.copied)
     collections: set[str] = set()
     addresses = Addresses(RESERVED_PATHS)
     posts = RenderedPosts(records, options, _render)

@@ -229,7 +229,7 @@ def _render(post: Post, options: WriteOptions) -> tuple[str, str | None]:
 
 def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> None:
     """Write one Markdown file per item into the folder ``out``."""
-    planner = PathPlanner(out.root, options.path_template)
+    planner = PathPlanner(out.root, options.path_template, files=out.copied)
     for record, (text, sidecar) in RenderedPosts(records, options, _render):
         relative = item_path(record, planner, options.index)
         stem = os.path.splitext(relative)[0]

@@ -203,7 +203,7 @@ def _render(post: Post, options: WriteOptions) -> tuple[str, str]:
 
 def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> None:
     """Write Pelican content (and, with ``scaffold``, a config around it) into ``out``."""
-    planner = PathPlanner(out.root, "content/{slug}.md")
+    planner = PathPlanner(out.root, "content/{slug}.md", files=out.copied)
     unique = _Unique()
     posts = RenderedPosts(records, options, _render)
     for record, (body, responses) in posts:
