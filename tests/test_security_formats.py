@@ -232,3 +232,20 @@ def test_a_batch_input_named_dots_gets_a_folder_of_its_own(tmp_path: Path) -> No
         main, ["convert", str(inputs), "--to", "json", "-o", str(tmp_path / "j"), "--report", str(tmp_path / "r.json")]
     )
     assert refused.exit_code == 2 and "--report names one file" in refused.output
+
+
+def test_a_post_never_takes_another_posts_comments_file(tmp_path: Path) -> None:
+    """A review: with --path-template '{slug}' a post slugged 'b.comments.json' replaced b's comments."""
+    b = item(1, extra=comment(11)).replace("<wp:post_name>p1</wp:post_name>", "<wp:post_name>b</wp:post_name>")
+    named = item(2, extra=comment(21)).replace(
+        "<wp:post_name>p2</wp:post_name>", "<wp:post_name>b.comments.json</wp:post_name>"
+    )
+    for order, items in (("b-first", b + named), ("named-first", named + b)):
+        source = export(tmp_path / f"{order}.xml", items)
+        out = tmp_path / order
+        wxrtool.convert(source, "markdown", str(out), path_template="{slug}", comments_file="json")
+        texts = {p.name: p.read_text(encoding="utf-8") for p in out.iterdir() if not p.name.startswith(".")}
+        posts = [name for name, text in texts.items() if text.startswith("---\n")]
+        assert len(texts) == 4 and len(posts) == 2, sorted(texts)  # two posts, two comments files
+        for name in set(texts) - set(posts):
+            assert json.loads(texts[name]), name

@@ -66,11 +66,25 @@ def _date_fields(post: Post) -> dict[str, str]:
     return {"yyyy": f"{post.date.year:04d}", "mm": f"{post.date.month:02d}", "dd": f"{post.date.day:02d}"}
 
 
-def item_path(post: Post, planner: PathPlanner, index: SiteIndex) -> str:
-    """The relative path of ``post``'s file; pages keep their parents' slugs as folders."""
+def item_path(post: Post, planner: PathPlanner, index: SiteIndex, sidecar: str = "") -> str:
+    """The relative path of ``post``'s file; pages keep their parents' slugs as folders.
+
+    With ``sidecar`` (an extension such as ``json``), the file's comments file
+    ``<stem>.comments.<sidecar>`` is handed out with it: no post's file takes it, nor it a post's.
+    """
     ancestors = [a.slug for a in reversed(index.ancestors(post.id))]
     fields = {"type": post.type, **_date_fields(post)}
-    return planner.path_for(fields, [*ancestors, post.slug], post.id)
+    if not sidecar:
+        return planner.path_for(fields, [*ancestors, post.slug], post.id)
+
+    def beside(relative: str) -> str:
+        return f"{os.path.splitext(relative)[0]}.comments.{sidecar}".lower()
+
+    relative = planner.path_for(
+        fields, [*ancestors, post.slug], post.id, taken=lambda candidate: beside(candidate) in planner.taken
+    )
+    planner.taken.add(beside(relative))
+    return relative
 
 
 def metadata(post: Post, options: WriteOptions) -> dict[str, Any]:
@@ -231,7 +245,7 @@ def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> N
     """Write one Markdown file per item into the folder ``out``."""
     planner = PathPlanner(out.root, options.path_template, files=out.copied)
     for record, (text, sidecar) in RenderedPosts(records, options, _render):
-        relative = item_path(record, planner, options.index)
+        relative = item_path(record, planner, options.index, options.comments_file or "")
         stem = os.path.splitext(relative)[0]
         # A post's media go in a folder named like it, beside it.
         text = localize(record, text, options, out, stem, os.path.basename(stem) + "/")
