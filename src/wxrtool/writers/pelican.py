@@ -215,16 +215,15 @@ def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> N
             text += "\n" + responses + "\n"
         # Pelican's static files: content/images/<slug>/, linked with {static}; the header's
         # slug, unique in the site (the file's is unique only in its folder).
+        # (The header's own lines, not a "Slug:" or "URL:" line a post's body may hold.)
         slug = re.search(r"^Slug: (.*)$", head, re.M).group(1)  # type: ignore[union-attr]
         text = localize(record, text, options, out, f"content/images/{slug}", f"{{static}}/images/{slug}/")
         out.write_text(relative, text)
-        # The header's own lines, not a "URL:" line a post's body may hold.
         own_url = re.search(r"^URL: (.*)$", head, re.M)
-        url = own_url or re.search(r"^Slug: (.*)$", head, re.M)
-        if url and record.status == "publish":
+        if record.status == "publish":
             # An old address another page holds (or Pelican's own) is not redirected here.
             old = record.link if own_url or not site_path(record.link) else ""
-            options.urls[record.id] = (old, "/" + url.group(1).strip("/") + "/")
+            options.urls[record.id] = (old, "/" + (own_url.group(1) if own_url else slug).strip("/") + "/")
     site = posts.site
     if options.scaffold:
         out.mkdir("content")
