@@ -216,3 +216,8 @@ def test_memory_errors_python_cannot_raise_print_nothing(capsys: pytest.CaptureF
     )
     assert capsys.readouterr().err == ""
     assert sys.unraisablehook is not None
+
+
+def test_error_lines_escape_what_a_terminal_would_act_on() -> None:
+    error = wxrtool.WXRError("slug 'a\nb\x1b[2J\x9b31m\u202eexe'", file="x\udcc3.xml", hint="do\tthis")
+    assert str(error) == "x\\xdcc3.xml: slug 'a b\\x1b[2J\\x9b31m\\u202eexe' (do this)"

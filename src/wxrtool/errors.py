@@ -9,7 +9,10 @@ from __future__ import annotations
 import errno
 import re
 
-_CONTROL = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+from .terminal import printable
+
+_LINE_BREAKS = re.compile("[\n\r\t]")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # undecodable bytes of a file name
 
 
 class WXRError(Exception):
@@ -53,7 +56,9 @@ class WXRError(Exception):
         if self.hint:
             text += f" ({self.hint})"
         # One line, printable: parser messages can quote the damaged input itself.
-        return _CONTROL.sub(lambda m: " " if m.group(0) in "\n\r\t" else f"\\x{ord(m.group(0)):02x}", text)
+        # (terminal.printable: the same escapes as everything else wxrtool prints, C1 and bidi too)
+        text = _SURROGATE.sub(lambda m: f"\\x{ord(m.group(0)):02x}", _LINE_BREAKS.sub(" ", text))
+        return printable(text)
 
 
 class ParseError(WXRError, ValueError):
