@@ -1,0 +1,94 @@
+"""Digests of every format's output over the samples, the fixtures and a generated export.
+
+A refactoring that must not change output by a byte compares these before and after::
+
+    python bench/digests.py > before.json     # on the old commit
+    python bench/digests.py | diff before.json -
+
+``tests/test_digests.py`` compares them with ``tests/golden/digests.json``, which
+``--update`` rewrites. Each export is converted with ``--jobs 1`` and ``--jobs 2``;
+the generated one is large enough for both parallel paths (byte ranges, the render pool).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import wxrtool
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT.parent / "shared" / "fixtures"
+GENERATOR = ROOT.parent / "shared" / "bench" / "make_wxr.py"
+GOLDEN = ROOT / "tests" / "golden" / "digests.json"
+GENERATED_SIZE = "3MB"  # over two of the smallest byte ranges, so that jsonl is read in ranges
+
+
+def digest(path: Path) -> str:
+    """One hash over a file, or over every file of a folder with its relative path."""
+    h = hashlib.sha256()
+    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+    for f in files:
+        name = f.name if path.is_file() else str(f.relative_to(path))
+        # The manifest holds the output's own path, which differs per run.
+        if name == ".wxrtool-manifest.json":
+            continue
+        h.update(name.encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def exports(work: Path) -> dict[str, Path]:
+    """The exports to convert, by a stable name: samples, readable fixtures, one generated."""
+    found = {f"samples/{p.name}": p for p in sorted((ROOT / "samples").glob("*.xml"))}
+    if FIXTURES.is_dir():
+        for path in sorted(FIXTURES.glob("*/*.xml")):
+            try:
+                sum(1 for _ in wxrtool.read(path))
+            except wxrtool.WXRError:
+                continue  # an export that does not read has no output to compare
+            found[f"fixtures/{path.relative_to(FIXTURES)}"] = path
+    if GENERATOR.is_file():
+        generated = work / "generated.xml"
+        subprocess.run(
+            [sys.executable, str(GENERATOR), "--size", GENERATED_SIZE, "--out", str(generated), "-q"], check=True
+        )
+        found["generated/3MB.xml"] = generated
+    return found
+
+
+def digests(formats: list[str] | None = None) -> dict[str, str]:
+    """``{"<export> <format> jobs=<n>": sha256}`` for every export, format and job count."""
+    result: dict[str, str] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for name, path in exports(work).items():
+            for fmt in formats or list(wxrtool.writers.FORMATS):
+                for jobs in (1, 2):
+                    out = work / f"out-{fmt}-{jobs}"
+                    try:
+                        wxrtool.convert(path, fmt, str(out), wxrtool.Selection.everything(), jobs=jobs, force=True)
+                    except wxrtool.WXRError as exc:
+                        result[f"{name} {fmt} jobs={jobs}"] = f"error: {exc.message}"
+                        continue
+                    result[f"{name} {fmt} jobs={jobs}"] = digest(out)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--update", action="store_true", help=f"rewrite {GOLDEN.relative_to(ROOT)}")
+    args = parser.parse_args()
+    text = json.dumps(digests(), indent=1, sort_keys=True) + "\n"
+    if args.update:
+        GOLDEN.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+if __name__ == "__main__":
+    main()
