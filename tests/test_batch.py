@@ -9,8 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 import wxrtool
-from wxrtool.batch import convert_sites, group_inputs, read_parts
+from wxrtool.batch import convert_sites, group_inputs
 from wxrtool.cli import main
+from wxrtool.convert import ConvertOptions
+from wxrtool.read import read_parts
 from wxrtool.split import parse_size, split
 
 from .conftest import FIXTURES, SAMPLE_FILES, SAMPLES, needs_fixtures
@@ -83,10 +85,8 @@ def test_dask_cluster(tmp_path: Path) -> None:
     ) as cluster:
         results = convert_sites(
             [[str(p)] for p in SAMPLE_FILES],
-            "json",
             str(tmp_path / "out"),
-            {},
-            directory_format=False,
+            ConvertOptions("json"),
             scheduler=cluster.scheduler_address,
         )
     assert all(r.ok for r in results) and len(results) == len(SAMPLE_FILES)

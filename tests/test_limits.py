@@ -19,9 +19,9 @@ import pytest
 from click.testing import CliRunner
 
 import wxrtool
-from wxrtool import ranges
 from wxrtool.cli import main
 from wxrtool.errors import ItemTooLargeError
+from wxrtool.parallel import cuts
 from wxrtool.read import Reader, max_item_size, set_max_item_size
 from wxrtool.source import DEFAULT_MAX_ITEM_SIZE
 
@@ -154,12 +154,12 @@ def test_no_range_is_longer_than_a_chunk_and_an_item(tmp_path: Path) -> None:
     export = tmp_path / "export.xml"
     small = "".join(item(n, "b" * 20_000) for n in range(1, 200))
     export.write_text(HEAD + small + item(500, "c" * 3_000_000) + small + TAIL, encoding="utf-8")
-    plan = ranges.plan(export, "export.xml", 2, chunk=600_000)
+    plan = cuts.plan(export, "export.xml", 2, chunk=600_000)
     assert plan is not None
     assert max(plan.span(k)[1] - plan.span(k)[0] for k in range(len(plan.starts))) < 600_000 + 3_100_000
     set_max_item_size(1_000_000)
     try:
-        assert ranges.plan(export, "export.xml", 2, chunk=600_000) is None  # read as a stream instead
+        assert cuts.plan(export, "export.xml", 2, chunk=600_000) is None  # read as a stream instead
         result = CliRunner().invoke(
             main, ["convert", str(export), "--to", "jsonl", "-o", str(tmp_path / "out.jsonl"), "--jobs", "2"]
         )
@@ -181,7 +181,7 @@ def test_a_last_range_is_bounded_too(tmp_path: Path) -> None:
     )
     set_max_item_size(1_000_000)
     try:
-        assert ranges.plan(export, "export.xml", 2, chunk=600_000) is None
+        assert cuts.plan(export, "export.xml", 2, chunk=600_000) is None
     finally:
         set_max_item_size(DEFAULT_MAX_ITEM_SIZE)
 

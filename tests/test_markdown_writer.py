@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 import wxrtool
 from wxrtool.errors import OutputError
-from wxrtool.writers._output import MANIFEST
-from wxrtool.writers._paths import safe_component
+from wxrtool.output import MANIFEST
+from wxrtool.writers.paths import safe_component
 
 from .conftest import GOLDEN, SAMPLE_FILES, SAMPLES
 

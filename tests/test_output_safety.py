@@ -20,7 +20,7 @@ from click.testing import CliRunner
 import wxrtool
 from wxrtool.cli import main
 from wxrtool.errors import OutputError
-from wxrtool.writers._output import MANIFEST, check_replaceable
+from wxrtool.output import MANIFEST, check_replaceable
 
 from .conftest import BENCH_GENERATOR, SAMPLES
 
@@ -154,7 +154,7 @@ def test_split_holds_one_part_open_at_a_time(tmp_path: Path) -> None:
 def test_system_errors_are_one_line_not_a_bug(
     number: int, words: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from wxrtool.writers import _output
+    from wxrtool import output as _output
 
     def fail(*args: object, **kwargs: object) -> None:
         raise OSError(number, os.strerror(number), str(tmp_path / "site" / "posts" / "a\x1b[31m.md"))

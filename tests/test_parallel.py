@@ -14,11 +14,11 @@ from click.testing import CliRunner
 from wxrtool import convert, read
 from wxrtool.cli import main
 from wxrtool.errors import WXRError
+from wxrtool.parallel import pool as _parallel
 from wxrtool.records import Author, Post
+from wxrtool.rendering import Rendering
 from wxrtool.selection import Selection
-from wxrtool.writers import _parallel
-from wxrtool.writers._options import WriteOptions
-from wxrtool.writers._parallel import rendered
+from wxrtool.writers.protocol import WriteOptions
 
 from .conftest import BENCH_GENERATOR, SAMPLES, tree
 
@@ -89,7 +89,7 @@ def test_records_come_back_in_order_with_what_is_not_a_post(monkeypatch: pytest.
     monkeypatch.setattr(_parallel, "CHUNK", 3)
     author = Author(login="a")
     records = [author, *_posts(10), author, *_posts(2)]
-    out = list(rendered(records, WriteOptions(jobs=2), _tag))
+    out = list(Rendering(_tag, WriteOptions(), 2).entries(records))
     assert [r for r, _ in out] == records
     assert [v for _, v in out] == [None, *(f"{i}:t{i}" for i in range(1, 11)), None, "1:t1", "2:t2"]
 
@@ -99,20 +99,20 @@ def test_a_small_export_starts_no_pool(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("a pool was started")
 
     monkeypatch.setattr(_parallel, "ProcessPoolExecutor", refuse)
-    out = list(rendered(_posts(_parallel.CHUNK - 1), WriteOptions(jobs=4), _tag))
+    out = list(Rendering(_tag, WriteOptions(), 4).entries(_posts(_parallel.CHUNK - 1)))
     assert len(out) == _parallel.CHUNK - 1
 
 
 def test_a_worker_error_reaches_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_parallel, "CHUNK", 2)
     with pytest.raises(ValueError, match="post 7 is bad"):
-        list(rendered(_posts(20), WriteOptions(jobs=2), _boom))
+        list(Rendering(_boom, WriteOptions(), 2).entries(_posts(20)))
 
 
 def test_a_worker_that_dies_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_parallel, "CHUNK", 2)
     with pytest.raises(WXRError, match="worker process stopped") as caught:
-        list(rendered(_posts(20), WriteOptions(jobs=2), _die))
+        list(Rendering(_die, WriteOptions(), 2).entries(_posts(20)))
     assert "--jobs 1" in str(caught.value)
 
 
@@ -126,7 +126,7 @@ def test_the_reader_stays_a_bounded_distance_ahead(monkeypatch: pytest.MonkeyPat
             pulled += 1
             yield post
 
-    results = rendered(source(), WriteOptions(jobs=2), _tag)  # type: ignore[arg-type]
+    results = Rendering(_tag, WriteOptions(), 2).entries(source())  # type: ignore[arg-type]
     next(results)
     # jobs * AHEAD chunks in flight, plus the one that just came back and the one filling
     assert pulled <= 2 * (2 * _parallel.AHEAD + 2)

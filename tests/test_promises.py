@@ -19,10 +19,11 @@ import pytest
 import wxrtool
 from wxrtool import writers
 from wxrtool.index import SiteIndex
+from wxrtool.output import dir_output, text_output
+from wxrtool.rendering import Rendering
 from wxrtool.validate import validate
 from wxrtool.writers import disqus
-from wxrtool.writers._options import WriteOptions
-from wxrtool.writers._output import dir_output, text_output
+from wxrtool.writers.protocol import WriteOptions
 
 from .conftest import BENCH_GENERATOR, SAMPLES, front
 
@@ -147,15 +148,16 @@ PERSONAL = ("anna@kuechenbuch.example.de", "lea@example.com", "198.51.100.20", "
 def test_each_writer_leaves_out_personal_data_on_its_own(fmt: str, tmp_path: Path) -> None:
     records = list(wxrtool.read(DRAFTS))  # read() keeps personal data
     assert any(isinstance(r, wxrtool.Post) and any(c.author_email for c in r.comments) for r in records)
-    writer = writers.get(fmt)
+    declared = writers.get(fmt)
     options = WriteOptions(selection=wxrtool.Selection(), index=SiteIndex.build(iter(records)))
+    entries = Rendering(declared.render, options).entries(records)
     out = tmp_path / "out"
-    if writer.target == "directory":
+    if declared.target == "directory":
         with dir_output(str(out)) as folder:
-            writer.write(iter(records), folder, options)
+            declared.writer.write(entries, folder, options)
     else:
         with text_output(str(out)) as stream:
-            writer.write(iter(records), stream, options)
+            declared.writer.write(entries, stream, options)
     text = output_text(out)
     assert not [value for value in PERSONAL if value in text]
 

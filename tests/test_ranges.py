@@ -12,13 +12,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wxrtool import convert, ranges, read, writers
+from wxrtool import convert, read, writers
 from wxrtool.errors import ParseError
 from wxrtool.index import SiteIndex
+from wxrtool.inputs import opened
+from wxrtool.parallel import cuts, ranges
+from wxrtool.parallel.scan import without_bodies
 from wxrtool.read import Reader
 from wxrtool.records import Post
 from wxrtool.selection import Selection
-from wxrtool.writers._options import WriteOptions
+from wxrtool.writers.protocol import WriteOptions
 
 from .conftest import FIXTURE_FILES, SAMPLE_FILES, fixture_cases, readable, tree
 
@@ -77,8 +80,8 @@ SMALL = 2048
 @pytest.fixture
 def small_ranges(monkeypatch: pytest.MonkeyPatch) -> None:
     """Cut even the bundled samples: ranges of a few kilobytes."""
-    monkeypatch.setattr(ranges, "CHUNK_BYTES", SMALL)
-    monkeypatch.setattr(ranges, "MIN_CHUNK_BYTES", SMALL)
+    monkeypatch.setattr(cuts, "CHUNK_BYTES", SMALL)
+    monkeypatch.setattr(cuts, "MIN_CHUNK_BYTES", SMALL)
 
 
 def both(source: Path, tmp_path: Path, selection: Selection | None = None) -> tuple[bytes, bytes]:
@@ -89,20 +92,23 @@ def both(source: Path, tmp_path: Path, selection: Selection | None = None) -> tu
 
 
 def run(source: Path, tmp_path: Path, selection: Selection | None = None) -> ranges.Outcome | None:
-    plan = ranges.plan(source, source.name, 2)
+    plan = cuts.plan(source, source.name, 2)
     assert plan is not None and len(plan.starts) > 1
-    options = WriteOptions(selection=selection or Selection(), jobs=2)
-    with open(tmp_path / "direct.jsonl", "w", encoding="utf-8", newline="\n") as out:
+    options = WriteOptions(selection=selection or Selection())
+    read = ranges.RangedRead(plan, options, 2)
+    with open(tmp_path / "direct.jsonl", "wb") as out:
         try:
-            return ranges.write(plan, writers.get("jsonl"), options, out)
+            for text, _ in read.texts(writers.get("jsonl").writer.write):
+                out.write(text)
         except ranges.RangeFailed:
             return None
+    return read.outcome
 
 
 def cut(path: Path) -> bool:
     """Whether small_ranges cuts ``path``: on the others (a few kilobytes, or no items)
     one process reads the whole file and there is nothing to compare."""
-    return ranges.plan(path, path.name, 2, chunk=SMALL) is not None
+    return cuts.plan(path, path.name, 2, chunk=SMALL) is not None
 
 
 READABLE_FIXTURES = [p for p in FIXTURE_FILES if readable(p)]
@@ -179,21 +185,24 @@ def test_a_damaged_export_fails_as_in_one_process(tmp_path: Path) -> None:
 
 
 def test_only_plain_files_on_disk_are_cut(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ranges, "MIN_CHUNK_BYTES", 2048)
+    monkeypatch.setattr(cuts, "MIN_CHUNK_BYTES", 2048)
     source = export(tmp_path / "plain.xml", [item(n) for n in range(1, 60)])
-    assert ranges.plan(source, "plain.xml", 2) is not None
+    assert cuts.plan(source, "plain.xml", 2) is not None
+    # What may be cut is the input's to say: a plain file on disk, not a compressed one or a stream.
     packed = tmp_path / "packed.xml.gz"
     packed.write_bytes(gzip.compress(source.read_bytes()))
-    assert ranges.plan(packed, "packed.xml.gz", 2) is None
-    assert ranges.plan("-", "-", 2) is None
+    with opened(source) as plain, opened(packed) as compressed:
+        assert plain.path == str(source) and compressed.path is None
+    with opened(io.BytesIO(source.read_bytes())) as stream:
+        assert stream.path is None and stream.size is None
     tiny = export(tmp_path / "tiny.xml", [item(1)])
-    assert ranges.plan(tiny, "tiny.xml", 2) is None
+    assert cuts.plan(tiny, "tiny.xml", 2) is None
 
 
 def test_cuts_fall_before_items(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ranges, "MIN_CHUNK_BYTES", 1024)
+    monkeypatch.setattr(cuts, "MIN_CHUNK_BYTES", 1024)
     source = export(tmp_path / "plain.xml", [item(n) for n in range(1, 60)])
-    plan = ranges.plan(source, "plain.xml", 8)
+    plan = cuts.plan(source, "plain.xml", 8)
     assert plan is not None
     data = source.read_bytes()
     assert plan.starts[0] == 0 and len(plan.starts) > 4
@@ -251,11 +260,11 @@ def test_ranged_records_come_with_their_renders_and_the_guesses_checked(tmp_path
     items = [item(n) for n in range(1, 40)]
     items += [item(n, status="draft", gmt="0000-00-00 00:00:00") for n in range(40, 80)]
     source = export(tmp_path / "drafts.xml", items)
-    plan = ranges.plan(source, "drafts.xml", 2)
+    plan = cuts.plan(source, "drafts.xml", 2)
     assert plan is not None
-    ranged = ranges.Ranged(plan)
-    options = WriteOptions(selection=Selection.everything(), jobs=2)
-    pairs = list(ranged.rendered(options, _stamp))
+    options = WriteOptions(selection=Selection.everything())
+    ranged = ranges.RangedRead(plan, options, 2)
+    pairs = list(ranged.entries(_stamp))
     expected = [_stamp(r, options) for r in read(source) if isinstance(r, Post)]
     assert [value for record, value in pairs if isinstance(record, Post)] == expected
     assert ranged.outcome.reread > 0 and ranged.outcome.account.read["items"] == 79
@@ -266,7 +275,7 @@ def test_ranged_records_come_with_their_renders_and_the_guesses_checked(tmp_path
 @pytest.mark.usefixtures("small_ranges")
 @pytest.mark.parametrize("source", CUT, ids=lambda p: p.name)
 def test_the_index_from_ranges_is_the_index_of_one_pass(source: Path) -> None:
-    plan = ranges.plan(source, source.name, 2)
+    plan = cuts.plan(source, source.name, 2)
     assert plan is not None
     whole = SiteIndex.build(read(source))
     merged = ranges.index(plan, 2)
@@ -322,7 +331,7 @@ def test_cutting_the_bodies_never_changes_the_light_read(items: list[list[str]],
     body = "".join(tricky_item(n + 1, texts, markup[n]) for n, texts in enumerate(items)).encode()
     tail = b"</channel></rss>\n"
     whole = list(read_light(HEAD.encode() + body + tail))
-    cut = ranges.without_bodies(body)
+    cut = without_bodies(body)
     assert list(read_light(HEAD.encode() + cut + tail)) == whole
     if not any(markup[: len(items)]) and items:
         assert b"<wp:comment_id>" not in cut  # (and cuts do happen)
@@ -337,12 +346,12 @@ def read_light(document: bytes) -> Iterator[object]:
 
 def test_the_index_parses_ranges_without_their_bodies(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     source = export(tmp_path / "many.xml", [item(n, content="x" * 500) for n in range(1, 200)])
-    monkeypatch.setattr(ranges, "CHUNK_BYTES", 8192)
-    monkeypatch.setattr(ranges, "MIN_CHUNK_BYTES", 8192)
-    plan = ranges.plan(source, source.name, 2)
+    monkeypatch.setattr(cuts, "CHUNK_BYTES", 8192)
+    monkeypatch.setattr(cuts, "MIN_CHUNK_BYTES", 8192)
+    plan = cuts.plan(source, source.name, 2)
     assert plan is not None and len(plan.starts) > 3
     for k in range(len(plan.starts)):
-        full, light = ranges._document(plan, k), ranges._document(plan, k, light=True)
+        full, light = cuts.document(plan, k), cuts.document(plan, k, light=True)
         assert b"<wp:comment>" in full and b"<content:encoded>" in full
         assert b"<wp:comment>" not in light and b"<content:encoded>" not in light
         assert light.count(b"<wp:post_id>") == full.count(b"<wp:post_id>")

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 import wxrtool
 from wxrtool.cli import main
 from wxrtool.errors import OutputError
-from wxrtool.writers._paths import SITE_FILES, Addresses, PathPlanner, address_key, safe_component, site_path
 from wxrtool.writers.jekyll import RESERVED_COLLECTIONS, collection_name
+from wxrtool.writers.paths import SITE_FILES, Addresses, PathPlanner, address_key, safe_component, site_path
 
 from .conftest import SAMPLES, front
 

@@ -12,11 +12,12 @@ The library in four names::
 
 from __future__ import annotations
 
-from .convert import convert
+from .account import Account
+from .convert import ConvertOptions, convert
 from .errors import NotWXRError, OutputError, ParseError, UnsafeXMLError, WXRError
 from .read import Reader, read
 from .records import Author, Comment, CommentStatus, Meta, Ping, PingType, Post, Record, Site, Term, TermRef
-from .selection import Account, Selection, Selector
+from .selection import Selection, Selector
 from .threads import Promotion, Thread, build_threads, walk
 
 __version__ = "0.1.0"
@@ -26,6 +27,7 @@ __all__ = [
     "Author",
     "Comment",
     "CommentStatus",
+    "ConvertOptions",
     "Meta",
     "NotWXRError",
     "OutputError",

@@ -7,6 +7,7 @@ a bug and shows only with ``--traceback``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -19,13 +20,14 @@ import click
 
 from . import __version__, writers
 from .batch import convert_sites, group_inputs
-from .convert import convert as convert_export
+from .convert import ConvertOptions, OptionsError
+from .convert import run as run_conversion
 from .errors import WXRError, system_error
+from .output import text_output
 from .processes import Stopped, exit_status, stop_on_sigterm
 from .selection import Selection
 from .terminal import json_safe, printable
-from .writers._output import text_output
-from .writers._paths import DEFAULT_TEMPLATE
+from .writers.paths import DEFAULT_TEMPLATE
 
 if TYPE_CHECKING:
     from .fetch import Outcome
@@ -130,6 +132,21 @@ _max_item_size = click.option(
 )
 
 
+class _FormatName(click.ParamType[str]):
+    """A format's name: a built-in one, or one a plug-in adds (looked up only then)."""
+
+    name = "format"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "[" + "|".join(writers.FORMATS) + "|...]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return writers.get(value).name
+        except WXRError as exc:
+            self.fail(f"{exc.message}; {exc.hint}", param, ctx)
+
+
 def _statuses(values: tuple[str, ...]) -> frozenset[str] | None:
     names = {v.strip() for value in values for v in value.split(",") if v.strip()}
     return None if "all" in names else frozenset(names)
@@ -137,7 +154,7 @@ def _statuses(values: tuple[str, ...]) -> frozenset[str] | None:
 
 @main.command(epilog=EXAMPLES)
 @click.argument("files", metavar="FILE...", nargs=-1, required=True)
-@click.option("--to", "to", required=True, type=click.Choice(list(writers.FORMATS)), help="Output format.")
+@click.option("--to", "to", required=True, type=_FormatName(), help="Output format (see `wxrtool formats`).")
 @click.option("-o", "--output", default="-", show_default=True, help="Output file ('-': standard output).")
 @click.option(
     "--status",
@@ -259,40 +276,35 @@ def convert(
         changes["until"] = until.date()
     if changes:
         selection = Selection(**{**selection.__dict__, **changes})
-    fmt = writers.FORMATS[to]
-    if redirects and to not in ("markdown", "hugo", "jekyll", "pelican", "ghost"):
-        raise click.UsageError(f"--redirects needs a format that gives posts new addresses, not --to {to}")
-    if fmt.target != "directory":
-        for flag, value in (
-            ("--path-template", path_template),
-            ("--comments-file", comments_file),
-            ("--meta", meta_keys),
-            ("--scaffold", scaffold),
-            ("--media", media_dir),
-        ):
-            if value:
-                raise click.UsageError(f"{flag} applies to folder formats, not to --to {to}")
-    options: dict[str, Any] = dict(
+    options = ConvertOptions(
+        to=to,
+        output=output,
         selection=selection,
         path_template=path_template or DEFAULT_TEMPLATE,
         comments_file=comments_file,
         meta_keys=meta_keys,
-        force=force,
         scaffold=scaffold,
+        media=media_dir,
+        force=force,
         redirects=redirects,
         recover=recover,
-        media=media_dir,
+        jobs=jobs or _cores(),
     )
+    try:
+        options.format()
+    except OptionsError as exc:
+        raise click.UsageError(exc.message) from None
+    for name in options.unused():
+        flag = {"media": "--media", "meta_keys": "--meta"}.get(name, "--" + name.replace("_", "-"))
+        raise click.UsageError(f"{flag} applies to folder formats, not to --to {to}")
     sites = group_inputs(list(files))
     if len(sites) > 1:
-        _convert_batch(sites, to, output, options, jobs, scheduler, quiet, report_path)
+        _convert_batch(sites, options, jobs, scheduler, quiet, report_path)
         return
     parts = sites[0]
     file = parts[0]
     bar = _ProgressBar() if not quiet and sys.stderr.isatty() else None
-    account = convert_export(
-        parts if len(parts) > 1 else file, to, output, progress=bar, jobs=jobs or _cores(), **options
-    )
+    account = run_conversion(parts if len(parts) > 1 else file, options, progress=bar)
     if bar is not None:
         bar.done()
     if report_path:
@@ -337,29 +349,23 @@ class _ProgressBar:
 
 def _convert_batch(
     sites: list[list[str]],
-    to: str,
-    output: str,
-    options: dict[str, Any],
+    options: ConvertOptions,
     jobs: int | None,
     scheduler: str | None,
     quiet: bool,
     report_path: str | None,
 ) -> None:
-    if output == "-":
+    if options.output in (None, "-"):
         raise click.UsageError(f"{len(sites)} sites need an output folder: -o FOLDER")
-    if options["redirects"]:
+    if options.redirects:
         raise click.UsageError("--redirects names one file: use it with one site at a time")
     if report_path:
         raise click.UsageError("--report names one file: use it with one site at a time")
-    fmt = writers.FORMATS[to]
+    # Each site is converted in one process; --jobs says how many sites at a time.
+    folder = options.output
+    assert folder is not None
     results = convert_sites(
-        sites,
-        to,
-        output,
-        options,
-        directory_format=fmt.target == "directory",
-        jobs=jobs or _cores(),
-        scheduler=scheduler,
+        sites, folder, dataclasses.replace(options, jobs=1), jobs=jobs or _cores(), scheduler=scheduler
     )
     failed = [r for r in results if not r.ok]
     if not quiet:
@@ -561,8 +567,31 @@ def split_command(file: str, max_size: str, output: str, force: bool, recover: b
 
 
 @main.command("formats")
-def formats_command() -> None:
-    """List the output formats that `convert --to` accepts."""
-    width = max(len(name) for name in writers.FORMATS)
-    for fmt in writers.FORMATS.values():
-        click.echo(f"{fmt.name:<{width}}  {fmt.summary}")
+@click.option("--json", "as_json", is_flag=True, help="Print each format's declaration as JSON.")
+def formats_command(as_json: bool) -> None:
+    """List the output formats that `convert --to` accepts, and where each came from.
+
+    Built-in formats come from wxrtool; an installed package can add one through the
+    `wxrtool.formats` entry point group (see the README's "Writing a format").
+    """
+    formats = writers.available()
+    if as_json:
+        rows = [
+            {
+                "name": f.name,
+                "summary": f.summary,
+                "target": f.target,
+                "extension": f.extension,
+                "gives_addresses": f.gives_addresses,
+                "keeps": sorted(f.keeps),
+                "origin": f.origin,
+                "module": f.module,
+            }
+            for f in formats.values()
+        ]
+        click.echo(json_safe(json.dumps(rows, indent=2)))
+        return
+    width = max(len(name) for name in formats)
+    for fmt in formats.values():
+        origin = "" if fmt.origin == "wxrtool" else f"  (from {fmt.origin})"
+        click.echo(printable(f"{fmt.name:<{width}}  {fmt.summary}{origin}"))

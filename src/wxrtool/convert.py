@@ -1,70 +1,151 @@
-"""The main job as one library call: read, select, write, account."""
+"""The main job as one library call: an export in, a format out, an account of every record.
+
+:func:`run` is the pipeline, its stages in the order the data flows:
+
+1. **input**: the export opened once (:mod:`wxrtool.inputs`);
+2. **index**: for formats that need it, a first, light read of the whole site (titles,
+   slugs, parents, attachments: :class:`~wxrtool.index.SiteIndex`);
+3. **records**: the export read as typed records (:mod:`wxrtool.read`);
+4. **selection**: what the options keep, every record counted (:mod:`wxrtool.selection`);
+5. **render**: posts rendered for formats that render (:mod:`wxrtool.rendering`);
+6. **write**: the format's writer, the output put in place atomically, and the redirect
+   file (:mod:`wxrtool.output`, :mod:`wxrtool.redirects`);
+7. **account**: what was read, written and left out, and why (:mod:`wxrtool.account`).
+
+With ``jobs`` above 1, an export on disk may be read in byte ranges by worker processes
+(:mod:`wxrtool.parallel`), which then do stages 3 to 5 (and 6, for a format whose output
+concatenates); should a range fail to parse, stages 3 to 7 run again in one process.
+The output is the same, byte for byte, however it was made.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from . import ranges, writers
-from .batch import PartsReader
-from .errors import OutputError
+from . import writers
+from .account import Account, Reason
+from .errors import OutputError, WXRError
 from .index import SiteIndex
+from .inputs import Input, opened
+from .output import dir_output, text_output
+from .parallel import cuts
+from .parallel.ranges import RangedRead, RangeFailed
+from .parallel.ranges import index as index_in_ranges
 from .read import Reader
 from .records import Record
-from .selection import Account, Selection, Selector
-from .source import Source, reopenable, source_name
-from .writers._options import Unrecorded, WriteOptions
-from .writers._output import dir_output, text_output
-from .writers._paths import DEFAULT_TEMPLATE
+from .rendering import Rendering
+from .selection import Selection, Selector
+from .source import Source
+from .writers.paths import DEFAULT_TEMPLATE
+from .writers.protocol import Format, WriteOptions, WriteResult
 
 if TYPE_CHECKING:
+    from .recover import Repair
     from .redirects import Refusal
+
+Progress = Callable[[int, "int | None", int], None]
+"""Told about twice a second: (bytes read, total bytes or ``None``, items read)."""
+
+FOLDER_OPTIONS = ("path_template", "comments_file", "meta_keys", "scaffold", "media")
+
+
+class OptionsError(WXRError):
+    """Options that do not go together (a folder option with a file format...)."""
+
+
+@dataclass(frozen=True)
+class ConvertOptions:
+    """Everything a conversion is asked to do; the command builds one from its flags.
+
+    Parameters:
+        to: a format's name (see ``wxrtool formats``: ``json``, ``jsonl``, ``markdown``...).
+        output: the file (or folder, for folder formats) to write, atomically;
+            ``None`` or ``"-"`` for standard output (file formats only).
+        selection: what to keep; the default is what a visitor of the blog could see.
+        path_template, comments_file, meta_keys, scaffold: folder formats' options
+            (see :class:`~wxrtool.writers.protocol.WriteOptions`).
+        media: a folder filled by ``wxrtool media --download``: folder formats place each
+            post's media with it and rewrite the links (missing ones are listed in the account).
+        force: replace an output folder wxrtool wrote before.
+        redirects: ``(style, path)``: also write redirect rules from every old permalink to
+            its new address (see :mod:`wxrtool.redirects`), for formats that give new addresses.
+        recover: repair a damaged export as it is read (see :mod:`wxrtool.recover`); the
+            repairs are listed in the account.
+        jobs: worker processes; the files are the same, byte for byte, as with 1.
+    """
+
+    to: str
+    output: str | None = None
+    selection: Selection = field(default_factory=Selection)
+    path_template: str = DEFAULT_TEMPLATE
+    comments_file: str | None = None
+    meta_keys: tuple[str, ...] = ()
+    scaffold: bool = False
+    media: str | None = None
+    force: bool = False
+    redirects: tuple[str, str] | None = None
+    recover: bool = False
+    jobs: int = 1
+
+    def format(self) -> Format:
+        """The format asked for, once the options are checked against it: :class:`OptionsError` for
+        options that do not go together, :class:`~wxrtool.errors.OutputError` for a folder format
+        without a folder."""
+        fmt = writers.get(self.to)
+        if fmt.target == "directory" and self.output in (None, "-"):
+            raise OutputError(f"--to {self.to} writes a folder", hint="give it with -o FOLDER")
+        if self.redirects and not fmt.gives_addresses:
+            raise OptionsError(
+                f"--redirects needs a format that gives posts new addresses, not --to {self.to}",
+                hint="choose one of: " + ", ".join(f.name for f in writers.available().values() if f.gives_addresses),
+            )
+        return fmt
+
+    def unused(self) -> list[str]:
+        """The folder formats' options given (not left at their default) to a file format:
+        the library ignores them, the command refuses them."""
+        if writers.get(self.to).target == "directory":
+            return []
+        defaults = {f.name: f.default for f in dataclasses.fields(self)}
+        return [name for name in FOLDER_OPTIONS if getattr(self, name) and getattr(self, name) != defaults[name]]
+
+    def write_options(self, fmt: Format, index: SiteIndex) -> WriteOptions:
+        """What the format's writer is handed."""
+        selection = self.selection
+        if fmt.skip_types and selection.types is None:
+            selection = dataclasses.replace(selection, exclude_types=selection.exclude_types | fmt.skip_types)
+        return WriteOptions(
+            selection=selection,
+            index=index,
+            path_template=self.path_template,
+            comments_file=self.comments_file,
+            meta_keys=self.meta_keys,
+            scaffold=self.scaffold,
+            media_dir=self.media,
+            addresses=self.redirects is not None,
+        )
 
 
 def convert(
-    source: Source | list[str],
+    source: Source | Sequence[str],
     to: str,
     output: str | None = None,
     selection: Selection | None = None,
     *,
-    path_template: str = DEFAULT_TEMPLATE,
-    comments_file: str | None = None,
-    meta_keys: tuple[str, ...] = (),
-    force: bool = False,
-    scaffold: bool = False,
-    redirects: tuple[str, str] | None = None,
-    recover: bool = False,
-    media: str | None = None,
-    progress: Callable[[int, int | None, int], None] | None = None,
-    jobs: int = 1,
+    progress: Progress | None = None,
+    **options: Any,
 ) -> Account:
     """Convert a WXR export to the format ``to`` and return the account of records.
 
-    Parameters:
-        source: what :func:`wxrtool.read` accepts, or a list of the parts of one split
-            export (read in order as one site; see :mod:`wxrtool.batch`).
-        to: a name from :data:`wxrtool.writers.FORMATS` (``json``, ``jsonl``, ``markdown``...).
-        output: the file (or folder, for folder formats) to write, atomically;
-            ``None`` or ``"-"`` for standard output (file formats only).
-        selection: what to keep; the default is what a visitor of the blog could see.
-        path_template, comments_file, meta_keys: see :class:`~wxrtool.writers._options.WriteOptions`.
-        force: replace a folder that is not empty.
-        scaffold: with an engine format (``hugo``...), also write a minimal site that builds.
-        media: a folder filled by ``wxrtool media --download``: folder formats place each
-            post's media with it and rewrite the links (missing ones are listed in the account).
-        progress: called about twice a second with (bytes read, total bytes or None, items
-            read) while the export is converted.
-        jobs: worker processes rendering posts (markdown, the engines, ghost) while this one
-            reads and writes; the files are the same, byte for byte, as with 1.
-        recover: repair a damaged export as it is read (see :mod:`wxrtool.recover`); the
-            repairs are listed in the account.
-        redirects: ``(style, path)``: also write redirect rules from every old permalink to
-            its new address (see :mod:`wxrtool.redirects`), for formats that give new addresses.
+    ``source`` is what :func:`wxrtool.read` accepts, or a list of the parts of one split
+    export (read in order as one site); the keywords are the fields of
+    :class:`ConvertOptions`; ``progress``: see :data:`Progress`.
 
     >>> import os, tempfile
     >>> out = os.path.join(tempfile.mkdtemp(), "klout.json")
@@ -72,122 +153,143 @@ def convert(
     >>> account.balanced(), account.written["comments"]
     (True, 36)
     """
-    fmt = writers.get(to)
-    selection = selection or Selection()
-    if fmt.skip_types and selection.types is None:
-        selection = dataclasses.replace(selection, exclude_types=selection.exclude_types | fmt.skip_types)
-    if fmt.target == "directory" and output in (None, "-"):
-        raise OutputError(f"--to {to} writes a folder", hint="give it with -o FOLDER")
-    parts = list(source) if isinstance(source, list) else None
-    name = source_name(parts[0] if parts else source)  # type: ignore[arg-type]
-    selector = Selector(selection)
-    single: Source = parts[0] if parts else source  # type: ignore[assignment]
+    return run(source, ConvertOptions(to, output, selection or Selection(), **options), progress)
 
-    personal = selection.personal_data
-    inputs = parts or ([os.fspath(single)] if isinstance(single, (str, os.PathLike)) else [])
 
-    def open_reader(readable: Source, light: bool = False) -> Reader | PartsReader:
-        if parts:
-            return PartsReader(parts, recover=recover, light=light, personal_data=personal)
-        return Reader(readable, name, recover=recover, light=light, personal_data=personal)
-
-    jobs = max(1, jobs)
-    # An export on disk is read in byte ranges by the workers (see wxrtool.ranges) for
-    # formats that can take it that way, when the output can be started again should
-    # a range fail to parse (a file or a folder, not standard output).
-    plan = (
-        ranges.plan(single, name, jobs)
-        if (fmt.concatenates or fmt.renders) and jobs > 1 and not parts and not recover and output not in (None, "-")
-        else None
-    )
-
-    with reopenable(single) if fmt.needs_index and not parts else _as_is(single) as readable:
-        index = SiteIndex()
-        if fmt.needs_index:
-            index = (plan and ranges.index(plan, jobs)) or SiteIndex.build(open_reader(readable, light=True))
-        options = WriteOptions(
-            selection=selection,
-            index=index,
-            path_template=path_template,
-            comments_file=comments_file,
-            meta_keys=meta_keys,
-            scaffold=scaffold,
-            jobs=jobs,
-            urls={} if redirects is not None else Unrecorded(),
-            media_dir=media,
-        )
-
-        def emit(records: Iterable[Record]) -> tuple[Refusal, ...]:
-            """Write the output (and the redirect file); the redirects left out of that file."""
-            # The redirect file is written before the output is put in place and put in
-            # place after it: a failure of either leaves both as they were.
-            with _redirect_file(redirects) as write_redirects:
-                if fmt.target == "directory":
-                    assert output is not None
-                    with dir_output(output, force=force, inputs=inputs) as folder:
-                        fmt.write(records, folder, options)
-                        return write_redirects(options.urls)
-                else:
-                    with text_output(output) as stream:
-                        fmt.write(records, stream, options)
-                        return write_redirects(options.urls)
-
-        account = selector.account
-        reader = open_reader(readable)
-        records = selector.apply(reader)
-        if progress is not None and isinstance(reader, Reader):
-            records = _reporting(records, reader, _size(single), progress, account)
-        done = False
-        refused: tuple[Refusal, ...] = ()
-        if plan:
-            try:
-                if fmt.renders:
-                    ranged = ranges.Ranged(plan, progress)
-                    refused = emit(ranged)
-                    outcome = ranged.outcome
-                else:
-                    with text_output(output) as stream:
-                        outcome = ranges.write(plan, fmt, options, stream, progress)
-                account.add(outcome.account)
-                done = True
-            except ranges.RangeFailed:
+def run(source: Source | Sequence[str], options: ConvertOptions, progress: Progress | None = None) -> Account:
+    """The pipeline: ``source`` converted as ``options`` say; the account of every record."""
+    fmt = options.format()
+    jobs = max(1, options.jobs)
+    with opened(source, twice=fmt.needs_index) as export:
+        plan = _cuts(export, fmt, options, jobs)
+        index = _index(export, fmt, options, plan, jobs)
+        write_options = options.write_options(fmt, index)
+        written = None
+        if plan is not None:
+            with contextlib.suppress(RangeFailed):
                 # A cut in the wrong place, or a damaged export: everything again, in one
                 # reading process, which writes the same output or reports the real error.
-                options = dataclasses.replace(
-                    options, urls=type(options.urls)(), media_copied={}, media_missing={}, notes=Counter()
-                )
-        if not done:
-            refused = emit(records)
-    account = selector.account
-    account.redirects_refused = [(r.old, r.new, r.reason) for r in refused]
-    account.repairs = reader.repairs
-    account.media_copied = len(options.media_copied)
-    account.media_missing = sorted(options.media_missing)
-    account.content.update(options.notes)
-    for kind in ("items", "comments", "pings"):
-        if kind not in fmt.keeps and account.written[kind]:
-            # The format has no place for this kind of record: say so, not "written".
-            account.leave_out(kind, f"not-in-{fmt.name}", account.written[kind])
-            account.written[kind] = 0
-    return account
+                written = _write_in_ranges(export, plan, fmt, options, write_options, jobs, progress)
+        if written is None:
+            written = _write_streamed(export, fmt, options, write_options, jobs, progress)
+    return written.account_for(fmt)
 
 
-def _size(source: Source) -> int | None:
-    if isinstance(source, (str, os.PathLike)) and os.fspath(source) != "-" and os.path.isfile(source):
-        with open(source, "rb") as f:
-            magic = f.read(6)
-        # Progress counts decompressed bytes, so a compressed file's size says nothing.
-        compressed = magic.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ"))
-        return None if compressed else os.path.getsize(source)
-    return None
+def _cuts(export: Input, fmt: Format, options: ConvertOptions, jobs: int) -> cuts.Plan | None:
+    """Where workers may cut the export: only a plain file on disk, for a format that renders or
+    concatenates, when the output can be started again should a range fail (not standard output)."""
+    if jobs < 2 or export.path is None or options.recover or options.output in (None, "-"):
+        return None
+    if not (fmt.concatenates or fmt.render is not None):
+        return None
+    return cuts.plan(export.path, export.name, jobs)
+
+
+def _index(export: Input, fmt: Format, options: ConvertOptions, plan: cuts.Plan | None, jobs: int) -> SiteIndex:
+    if not fmt.needs_index:
+        return SiteIndex()
+    in_ranges = index_in_ranges(plan, jobs) if plan is not None else None
+    if in_ranges is not None:
+        return in_ranges
+    reader = export.reader(recover=options.recover, light=True, personal_data=options.selection.personal_data)
+    return SiteIndex.build(reader)
+
+
+@dataclass
+class _Written:
+    """What the write stage leaves for the account."""
+
+    account: Account
+    result: WriteResult
+    refused: tuple[Refusal, ...]
+    notes: Counter[str]
+    repairs: list[Repair]
+
+    def account_for(self, fmt: Format) -> Account:
+        account = self.account
+        account.redirects_refused = [(r.old, r.new, r.reason) for r in self.refused]
+        account.repairs = self.repairs
+        account.media_copied = len(self.result.media_placed)
+        account.media_missing = sorted(self.result.media_missing)
+        account.content.update(self.notes)
+        for kind in ("items", "comments", "pings"):
+            if kind not in fmt.keeps and account.written[kind]:
+                # The format has no place for this kind of record: say so, not "written".
+                account.leave_out(kind, Reason.NOT_IN.of(fmt.name), account.written[kind])
+                account.written[kind] = 0
+        return account
+
+
+def _write_streamed(
+    export: Input,
+    fmt: Format,
+    options: ConvertOptions,
+    write_options: WriteOptions,
+    jobs: int,
+    progress: Progress | None,
+) -> _Written:
+    """Stages 3 to 6 in this process, posts rendered here or by a pool of workers."""
+    reader = export.reader(recover=options.recover, personal_data=options.selection.personal_data)
+    selector = Selector(write_options.selection)
+    records = selector.apply(reader)
+    if progress is not None and isinstance(reader, Reader):
+        records = _reporting(records, reader, export.size, progress, selector.account)
+    rendering = Rendering(fmt.render, write_options, jobs)
+    entries = rendering.entries(records)
+    result, refused = _emit(fmt, options, export, lambda out: fmt.writer.write(entries, out, write_options))
+    return _Written(selector.account, result, refused, rendering.notes, reader.repairs)
+
+
+def _write_in_ranges(
+    export: Input,
+    plan: cuts.Plan,
+    fmt: Format,
+    options: ConvertOptions,
+    write_options: WriteOptions,
+    jobs: int,
+    progress: Progress | None,
+) -> _Written:
+    """Stages 3 to 6 with the export read in ranges by workers; raises :class:`RangeFailed`."""
+    ranges = RangedRead(plan, write_options, jobs, progress)
+    rendering = Rendering(fmt.render, write_options, jobs)
+    if fmt.render is not None:
+        entries = rendering.entries_in_ranges(ranges)
+        result, refused = _emit(fmt, options, export, lambda out: fmt.writer.write(entries, out, write_options))
+    else:
+        result, refused = _emit(fmt, options, export, lambda out: _concatenated(ranges, fmt, write_options, out))
+    return _Written(ranges.outcome.account, result, refused, rendering.notes, [])
+
+
+def _concatenated(ranges: RangedRead, fmt: Format, options: WriteOptions, out: Any) -> WriteResult:
+    """The ranges' texts, written by the workers, one after the other in ``out``."""
+    result = WriteResult.for_options(options)
+    for text, part in ranges.texts(fmt.writer.write):
+        out.flush()
+        out.buffer.write(text)
+        result.merge(part)
+    return result
+
+
+def _emit(
+    fmt: Format, options: ConvertOptions, export: Input, write: Callable[[Any], WriteResult]
+) -> tuple[WriteResult, tuple[Refusal, ...]]:
+    """``write`` into the output, then the redirect file; the result, and the redirects left out."""
+    # The redirect file is written before the output is put in place and put in place
+    # after it: a failure of either leaves both as they were.
+    with _redirect_file(options.redirects) as write_redirects:
+        if fmt.target == "directory":
+            if options.output is None:
+                raise OutputError(f"--to {fmt.name} writes a folder", hint="give it with -o FOLDER")
+            with dir_output(options.output, force=options.force, inputs=export.files) as folder:
+                result = write(folder)
+                return result, write_redirects(result.addresses or {})
+        with text_output(options.output) as stream:
+            result = write(stream)
+            return result, write_redirects(result.addresses or {})
 
 
 def _reporting(
-    records: Iterator[Record],
-    reader: Reader,
-    total: int | None,
-    report: Callable[[int, int | None, int], None],
-    account: Account,
+    records: Iterator[Record], reader: Reader, total: int | None, report: Progress, account: Account
 ) -> Iterator[Record]:
     last = 0.0
     for record in records:
@@ -219,14 +321,3 @@ def _redirect_file(
             return rendered.refused
 
         yield write
-
-
-class _as_is:
-    def __init__(self, source: Source) -> None:
-        self.source = source
-
-    def __enter__(self) -> Source:
-        return self.source
-
-    def __exit__(self, *exc: object) -> None:
-        return None

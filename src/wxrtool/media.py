@@ -26,7 +26,7 @@ from .content.shortcodes import parse_atts, shortcode_regex
 from .read import Reader
 from .records import Post, Site
 from .source import Source
-from .writers._paths import safe_component
+from .writers.paths import safe_component
 
 MEDIA_EXTENSIONS = {
     "jpg", "jpeg", "png", "gif", "webp", "avif", "svg", "bmp", "tif", "tiff", "ico", "heic",

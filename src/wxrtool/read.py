@@ -671,3 +671,66 @@ def read(
     (36, 11)
     """
     return iter(Reader(source, name, recover=recover, max_item_size=max_item_size))
+
+
+# -- the parts of a split export, read as one -----------------------------------
+
+
+class PartsReader:
+    """Records of a site split into parts, as one stream; ``repairs`` from every part."""
+
+    def __init__(
+        self, parts: list[str], *, recover: bool = False, light: bool = False, personal_data: bool = True
+    ) -> None:
+        self.parts = parts
+        self.recover = recover
+        self.light = light
+        self.personal_data = personal_data
+        self.repairs: list[Repair] = []
+
+    def __iter__(self) -> Iterator[Record]:
+        return read_parts(
+            self.parts,
+            recover=self.recover,
+            repairs=self.repairs,
+            light=self.light,
+            personal_data=self.personal_data,
+        )
+
+
+def read_parts(
+    parts: list[str],
+    *,
+    recover: bool = False,
+    repairs: list[Repair] | None = None,
+    light: bool = False,
+    personal_data: bool = True,
+) -> Iterator[Record]:
+    """Read the parts of one split export as one export.
+
+    The first part's site header is the site's; authors (by login) and terms (by
+    taxonomy and slug) that later parts repeat are read once.
+    """
+    authors: set[str] = set()
+    terms: set[tuple[str, str]] = set()
+    have_site = False
+    dates = quirks.DateResolver()
+    for part in parts:
+        reader = Reader(part, recover=recover, dates=dates, light=light, personal_data=personal_data)
+        for record in reader:
+            if isinstance(record, Site):
+                if have_site:
+                    continue
+                have_site = True
+            elif isinstance(record, Author):
+                if record.login in authors:
+                    continue
+                authors.add(record.login)
+            elif isinstance(record, Term):
+                key = (record.taxonomy, record.slug or record.name)
+                if key in terms:
+                    continue
+                terms.add(key)
+            yield record
+        if repairs is not None:
+            repairs += reader.repairs

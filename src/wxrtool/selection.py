@@ -4,23 +4,19 @@ By default wxrtool writes what a visitor of the blog could see: published items
 (an attachment's ``inherit`` status follows its parent), approved comments and
 pings, no e-mail or IP addresses, never a post password. A :class:`Selection`
 widens that; a :class:`Selector` applies it to a stream of records and keeps the
-:class:`Account`, so that read = written + left out, by reason, always.
+:class:`~wxrtool.account.Account`, so that read = written + left out, by reason, always.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
+from .account import Account, Reason
 from .records import Author, Comment, CommentStatus, Ping, Post, Record
-from .recover import Repair
-from .terminal import printable
-
-KINDS = ("items", "comments", "pings")
 
 ResponseT = TypeVar("ResponseT", Comment, Ping)
 
@@ -61,80 +57,6 @@ class Selection:
         return cls(statuses=None, types=None, comments="all", personal_data=True, protected=True)
 
 
-@dataclass
-class Account:
-    """Counts of records read, written and left out (by reason), per kind."""
-
-    read: Counter[str] = field(default_factory=Counter)
-    written: Counter[str] = field(default_factory=Counter)
-    left_out: dict[str, Counter[str]] = field(default_factory=lambda: {k: Counter() for k in KINDS})
-    repairs: list[Repair] = field(default_factory=list)
-    media_copied: int = 0
-    media_missing: list[str] = field(default_factory=list)
-    redirects_refused: list[tuple[str, str, str]] = field(default_factory=list)  # (old, new, why)
-    # What the content steps counted: "post-as-html:<error>" (a post whose conversion
-    # failed, written as sanitized HTML), "url-dropped" (a URL that was not one to keep).
-    content: Counter[str] = field(default_factory=Counter)
-
-    def leave_out(self, kind: str, reason: str, count: int = 1) -> None:
-        """Record ``count`` records of ``kind`` left out for ``reason``."""
-        if count:
-            self.left_out[kind][reason] += count
-
-    def add(self, other: Account) -> None:
-        """Add the counts of ``other`` (an account of another stretch of the same export)."""
-        self.read.update(other.read)
-        self.written.update(other.written)
-        for kind in KINDS:
-            self.left_out[kind].update(other.left_out[kind])
-        self.content.update(other.content)
-
-    def balanced(self) -> bool:
-        """Whether every record read was either written or left out."""
-        return all(self.read[k] == self.written[k] + sum(self.left_out[k].values()) for k in KINDS)
-
-    def as_dict(self) -> dict[str, Any]:
-        """A JSON-ready form: ``{"read": ..., "written": ..., "left_out": ...}``."""
-        return {
-            "read": {k: self.read[k] for k in KINDS},
-            "written": {k: self.written[k] for k in KINDS},
-            "left_out": {k: dict(sorted(self.left_out[k].items())) for k in KINDS},
-            "media": {"placed": self.media_copied, "not_downloaded": self.media_missing},
-            "redirects_left_out": [{"old": o, "new": n, "reason": r} for o, n, r in self.redirects_refused],
-            "content": dict(sorted(self.content.items())),
-            "repairs": [{"line": r.line, "column": r.column, "kind": r.kind, "detail": r.detail} for r in self.repairs],
-        }
-
-    def summary(self) -> str:
-        """One line per kind, for people: ``items: 12 read, 10 written, 2 left out (status:draft 2)``."""
-        lines = []
-        for k in KINDS:
-            out = self.left_out[k]
-            line = f"{k}: {self.read[k]} read, {self.written[k]} written"
-            if out:
-                reasons = ", ".join(f"{r} {n}" for r, n in sorted(out.items()))
-                line += f", {sum(out.values())} left out ({reasons})"
-            lines.append(line)
-        if self.media_copied or self.media_missing:
-            lines.append(f"media: {self.media_copied} placed with their posts, {len(self.media_missing)} kept as links")
-            lines += [f"  not downloaded: {printable(url)}" for url in self.media_missing[:20]]
-            if len(self.media_missing) > 20:
-                lines.append(f"  ... and {len(self.media_missing) - 20} more (see --report)")
-        if self.redirects_refused:
-            lines.append(f"redirects: {len(self.redirects_refused)} left out of the redirect file")
-            lines += [f"  {printable(old)} -> {printable(new)}: {why}" for old, new, why in self.redirects_refused[:20]]
-            if len(self.redirects_refused) > 20:
-                lines.append(f"  ... and {len(self.redirects_refused) - 20} more (see --report)")
-        if self.content:
-            lines.append("content: " + ", ".join(f"{reason} {n}" for reason, n in sorted(self.content.items())))
-        if self.repairs:
-            kinds = Counter(r.kind for r in self.repairs)
-            lines.append(
-                f"repairs: {len(self.repairs)} (" + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) + ")"
-            )
-        return "\n".join(lines)
-
-
 class Selector:
     """Applies a :class:`Selection` to a record stream and keeps the :class:`Account`.
 
@@ -167,12 +89,12 @@ class Selector:
     def _item_reason(self, post: Post) -> str | None:
         sel = self.selection
         if sel.types is not None and post.type not in sel.types:
-            return f"type:{post.type}"
+            return Reason.TYPE.of(post.type)
         if sel.types is None and post.type in sel.exclude_types:
-            return f"type:{post.type}"
+            return Reason.TYPE.of(post.type)
         day = post.date.date() if post.date is not None else None
         if day is not None and ((sel.since and day < sel.since) or (sel.until and day > sel.until)):
-            return "date"
+            return Reason.DATE.of()
         if sel.statuses is None:
             pass
         elif post.status == "inherit":
@@ -183,11 +105,11 @@ class Selector:
                 self.assumed.add(post.parent)
                 parent = "publish"
             if parent not in sel.statuses:
-                return "parent-left-out"
+                return Reason.PARENT_LEFT_OUT.of()
         elif post.status not in sel.statuses:
-            return f"status:{post.status}"
+            return Reason.STATUS.of(post.status)
         if post.password and not sel.protected:
-            return "password"
+            return Reason.PASSWORD.of()
         return None
 
     def post(self, post: Post) -> Post | None:
@@ -200,18 +122,18 @@ class Selector:
         reason = self._item_reason(post)
         if reason is not None:
             account.leave_out("items", reason)
-            account.leave_out("comments", "item-left-out", len(post.comments))
-            account.leave_out("pings", "item-left-out", len(post.pings))
+            account.leave_out("comments", Reason.ITEM_LEFT_OUT.of(), len(post.comments))
+            account.leave_out("pings", Reason.ITEM_LEFT_OUT.of(), len(post.pings))
             return None
         everything = self.selection.comments == "all"
         comments = [c for c in post.comments if everything or c.status is CommentStatus.APPROVED]
         pings = [p for p in post.pings if everything or p.status is CommentStatus.APPROVED]
         for c in post.comments:
             if not everything and c.status is not CommentStatus.APPROVED:
-                account.leave_out("comments", c.status.value)
+                account.leave_out("comments", Reason.MODERATION.of(c.status.value))
         for p in post.pings:
             if not everything and p.status is not CommentStatus.APPROVED:
-                account.leave_out("pings", p.status.value)
+                account.leave_out("pings", Reason.MODERATION.of(p.status.value))
         if not self.selection.personal_data:
             # (Nothing to do for a reader told to leave personal data out: the usual case.)
             comments = [_impersonal(c) for c in comments]

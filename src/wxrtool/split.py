@@ -20,11 +20,11 @@ from typing import TextIO
 
 from .errors import WXRError
 from .index import SiteIndex
+from .output import dir_output
 from .read import Reader, read
 from .records import Author, Post, Record, Site, Term
 from .selection import Selection
 from .source import Source, reopenable, source_name
-from .writers._output import dir_output
 from .writers.wxr import FOOTER, head_records, item_xml
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMG]i?B?|B)?\s*$", re.I)

@@ -1,24 +1,23 @@
-"""The output formats: one module each, one table of them.
+"""The output formats: one module each, declared in one table, more from plug-ins.
 
-A writer is a function ``write(records, out, options)`` that receives the records
-a :class:`~wxrtool.selection.Selector` kept, in reading order, and writes them to
-``out``: a text stream for ``file`` formats, an
-:class:`~wxrtool.writers._output.OutputDir` for ``directory`` formats.
-``FORMATS`` is the only list of valid ``--to`` choices.
+What a format is (its :class:`~wxrtool.writers.protocol.Format` declaration, the
+``write`` and ``render`` functions of its module) is in :mod:`wxrtool.writers.protocol`.
+:data:`FORMATS` holds the built-in ones; another package adds a format by declaring
+a :class:`~wxrtool.writers.protocol.Format` and naming it in its ``wxrtool.formats``
+entry points (``name = "package.module:FORMAT"``). :func:`get` and :func:`available`
+see both; plug-ins are looked up only when asked for, so a command that names a
+built-in format never scans the installed packages.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from importlib.metadata import entry_points
 from typing import Any
 
 from ..errors import WXRError
-from ..records import Record
-from ._options import WriteOptions
+from .protocol import Format
 
-WriteFunction = Callable[[Iterable[Record], Any, WriteOptions], None]
+ENTRY_POINTS = "wxrtool.formats"
 
 # Types that are site machinery, not content: left out of page-per-item formats
 # unless asked for with --type (and then accounted for as "type:...").
@@ -42,124 +41,125 @@ MACHINERY_TYPES = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Format:
-    """An output format: its ``--to`` name, a one-line summary and its writer.
-
-    ``target`` is ``file`` or ``directory``; ``needs_index`` asks for a first pass
-    over the export; ``skip_types`` are post types left out unless ``--type`` names them;
-    ``keeps`` are the kinds of record (items, comments, pings) the format can hold at all.
-    ``module`` names the writer's module, imported on first use: a command that writes
-    JSON does not pay for the Markdown, YAML and HTML libraries. ``concatenates``: the
-    output for a record stream is the output for any two halves of it, one after the
-    other, and holds no line numbers; such a format is written from byte ranges of the
-    export read in parallel (see :mod:`wxrtool.ranges`). ``renders``: the writer takes
-    its posts through :func:`._parallel.rendered`, so workers can read and render them.
-    """
-
-    name: str
-    summary: str
-    target: str
-    module: str
-    needs_index: bool = False
-    skip_types: frozenset[str] = frozenset()
-    keeps: frozenset[str] = frozenset({"items", "comments", "pings"})
-    concatenates: bool = False
-    renders: bool = False
-
-    @property
-    def write(self) -> WriteFunction:
-        """The writer, ``write(records, out, options)``."""
-        writer: WriteFunction = importlib.import_module(f"{__name__}.{self.module}").write
-        return writer
-
+_PAGES: dict[str, Any] = {"needs_index": True, "skip_types": MACHINERY_TYPES, "gives_addresses": True}
+_FOLDER = "directory"
 
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("json", "one JSON document: site, authors, terms, posts with threaded comments", "file", "json_"),
+        Format(
+            "json",
+            "one JSON document: site, authors, terms, posts with threaded comments",
+            f"{__name__}.json_",
+            extension=".json",
+        ),
         Format(
             "jsonl",
             "JSON Lines: one record per line (site, author, term, post, comment, ping)",
-            "file",
-            "jsonl",
+            f"{__name__}.jsonl",
+            extension=".jsonl",
             concatenates=True,
         ),
         Format(
             "wxr",
             "WXR 1.2 that WordPress's importer accepts, after the same filters",
-            "file",
-            "wxr",
+            f"{__name__}.wxr",
+            extension=".xml",
             needs_index=True,
         ),
         Format(
             "markdown",
             "a folder of Markdown files with YAML front matter, comments threaded at the end",
-            "directory",
-            "markdown",
-            needs_index=True,
-            renders=True,
-            skip_types=MACHINERY_TYPES,
+            f"{__name__}.markdown",
+            _FOLDER,
+            **_PAGES,
         ),
         Format(
             "hugo",
             "a Hugo site: page bundles, aliases for old permalinks, comments.json beside each post",
-            "directory",
-            "hugo",
-            needs_index=True,
-            renders=True,
-            skip_types=MACHINERY_TYPES,
+            f"{__name__}.hugo",
+            _FOLDER,
+            **_PAGES,
         ),
         Format(
             "jekyll",
             "a Jekyll site: _posts, _drafts, pages with their old permalinks, Staticman comment data",
-            "directory",
-            "jekyll",
-            needs_index=True,
-            renders=True,
-            skip_types=MACHINERY_TYPES,
+            f"{__name__}.jekyll",
+            _FOLDER,
+            **_PAGES,
         ),
         Format(
             "pelican",
             "Pelican content: Markdown with Pelican's metadata header, old URLs kept, comments at the end",
-            "directory",
-            "pelican",
-            needs_index=True,
-            renders=True,
-            skip_types=MACHINERY_TYPES,
+            f"{__name__}.pelican",
+            _FOLDER,
+            **_PAGES,
         ),
         Format(
             "ghost",
             "a Ghost 5 import document (posts, pages, tags, users), lengths within Ghost's limits",
-            "file",
-            "ghost",
-            needs_index=True,
-            renders=True,
-            skip_types=MACHINERY_TYPES,
+            f"{__name__}.ghost",
+            extension=".json",
             keeps=frozenset({"items"}),
+            **_PAGES,
         ),
         Format(
             "disqus",
             "Disqus import files (its WXR dialect), threads kept, each file under 50 MB",
-            "directory",
-            "disqus",
+            f"{__name__}.disqus",
+            _FOLDER,
             keeps=frozenset({"comments"}),
         ),
         Format(
             "remark42",
             "a remark42 backup (JSON Lines) of the comments, threads kept",
-            "file",
-            "remark42",
+            f"{__name__}.remark42",
+            extension=".jsonl",
             keeps=frozenset({"comments"}),
         ),
     )
 }
 
 
+def plugins() -> dict[str, Format]:
+    """Formats added by installed packages, each with the distribution it came from as ``origin``.
+
+    An entry point that does not load, or names no :class:`Format`, is an error naming it:
+    a broken plug-in should be seen, not skipped.
+    """
+    found: dict[str, Format] = {}
+    for point in entry_points(group=ENTRY_POINTS):
+        where = f"{point.dist.name} {point.dist.version}" if point.dist is not None else point.value
+        try:
+            declared = point.load()
+        except Exception as exc:  # a plug-in's own error, whatever it is
+            raise WXRError(
+                f"the format plug-in {point.name!r} ({where}) does not load: {type(exc).__name__}: {exc}",
+                hint=f"fix or uninstall the package that declares it ({point.value})",
+            ) from None
+        if not isinstance(declared, Format):
+            raise WXRError(
+                f"the format plug-in {point.name!r} ({where}) names {type(declared).__name__}, not a Format",
+                hint="its entry point must name a wxrtool.writers.protocol.Format",
+            )
+        if declared.name in FORMATS:
+            continue  # a built-in name is never replaced
+        found[declared.name] = Format(**{**declared.__dict__, "origin": where})
+    return found
+
+
+def available() -> dict[str, Format]:
+    """Every format: the built-in ones, then those of plug-ins."""
+    return {**FORMATS, **plugins()}
+
+
 def get(name: str) -> Format:
     """The format called ``name``; an unknown name raises an error naming the choices."""
-    try:
+    if name in FORMATS:
         return FORMATS[name]
+    formats = available()
+    try:
+        return formats[name]
     except KeyError:
-        choices = ", ".join(FORMATS)
+        choices = ", ".join(formats)
         raise WXRError(f"unknown format {name!r}", hint=f"choose one of: {choices}") from None

@@ -16,10 +16,10 @@ from urllib.parse import quote, unquote, urlsplit
 
 from ..content import Context, render_post_html
 from ..media import local_path, urls_in_html
+from ..output import OutputDir
 from ..records import Post
-from ._options import WriteOptions
-from ._output import OutputDir
-from ._paths import safe_component
+from .paths import safe_component
+from .protocol import WriteOptions, WriteResult
 
 
 def media_urls(post: Post, options: WriteOptions) -> list[str]:
@@ -34,10 +34,13 @@ def media_urls(post: Post, options: WriteOptions) -> list[str]:
     return urls
 
 
-def localize(post: Post, text: str, options: WriteOptions, out: OutputDir, folder: str, link: str) -> str:
+def localize(
+    post: Post, text: str, options: WriteOptions, out: OutputDir, folder: str, link: str, result: WriteResult
+) -> str:
     """Copy the post's downloaded media into ``folder`` (inside ``out``) and point ``text`` at it.
 
-    ``link`` is how the written file refers to ``folder`` (``""`` for beside it).
+    ``link`` is how the written file refers to ``folder`` (``""`` for beside it); what was
+    placed and what was not found are added to ``result``.
     """
     if not options.media_dir:
         return text
@@ -47,7 +50,7 @@ def localize(post: Post, text: str, options: WriteOptions, out: OutputDir, folde
         source = os.path.join(options.media_dir, local_path(url))
         # A regular file of the folder itself: not a link to one elsewhere (~/.ssh/id_rsa).
         if os.path.islink(source) or not os.path.isfile(source) or not _inside(source, media_root):
-            options.media_missing.setdefault(url, post.id)
+            result.media_missing.setdefault(url, post.id)
             continue
         name = safe_component(unquote(posixpath.basename(urlsplit(url).path)), "file")
         stem, extension = posixpath.splitext(name)
@@ -60,9 +63,9 @@ def localize(post: Post, text: str, options: WriteOptions, out: OutputDir, folde
         except (FileExistsError, IsADirectoryError, NotADirectoryError):
             # The name is another page's folder (a child page slugged like the file): the
             # link stays as it was, listed, and the conversion goes on.
-            options.media_missing.setdefault(url, post.id)
+            result.media_missing.setdefault(url, post.id)
             continue
-        options.media_copied[url] = options.media_copied.get(url, 0) + 1
+        result.media_placed[url] += 1
         # The name as a URL path: ")" "#" "%" "[" in a file name would end or bend the link.
         text = text.replace(url, f"{link}{quote(name)}")
     return text

@@ -20,11 +20,11 @@ from collections.abc import Iterable
 
 from ..content import comment_html, render_post_html
 from ..content.sanitize import clean_name, safe_url
-from ..records import Comment, Post, Record
+from ..output import OutputDir
+from ..records import Comment, Post
 from ..threads import Thread, build_threads, walk
-from ._options import WriteOptions
-from ._output import OutputDir
-from .wxr import cdata, escape, gmt
+from .protocol import Entry, WriteOptions, WriteResult
+from .xmltext import cdata, escape, gmt
 
 DISQUS_LIMIT = 50_000_000
 
@@ -109,13 +109,13 @@ def _unique_link(post_id: int, link: str, links: set[str]) -> str:
     return link
 
 
-def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> None:
+def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> WriteResult:
     """Write Disqus import files (threads with comments only) into ``out``, each under the limit."""
     number, size, current = 0, 0, None
     links: set[str] = set()
     limit = DISQUS_LIMIT - len(_DISQUS_HEAD) - len(_DISQUS_FOOT)
     try:
-        for record in records:
+        for record, _ in entries:
             if not isinstance(record, Post) or not record.comments:
                 continue
             thread = disqus_thread(record, options, _unique_link(record.id, record.link, links))
@@ -137,3 +137,4 @@ def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> N
     finally:
         if current is not None:
             current.close()
+    return WriteResult()

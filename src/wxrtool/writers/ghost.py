@@ -26,10 +26,9 @@ from typing import Any, TextIO
 
 from ..content import Context, safe_post_html
 from ..content.sanitize import safe_url, sanitize_reader_html
-from ..records import Author, Post, Record, Site, Term
-from ._options import WriteOptions
-from ._parallel import rendered
-from .markdown import plain_text
+from ..records import Author, Post, Site, Term
+from .frontmatter import plain_text
+from .protocol import Entry, WriteOptions, WriteResult
 
 VERSION = "5.0.0"
 LIMITS = {
@@ -98,28 +97,31 @@ class _Unique:
         return candidate
 
 
-def _render(post: Post, options: WriteOptions) -> str:
+def render(post: Post, options: WriteOptions) -> str:
     """The post's HTML as the blog showed it, URLs made safe (run in a worker with ``--jobs``)."""
     return safe_post_html(post.content_html, Context(post_id=post.id, attachments=options.index.attachments))
 
 
-def write(records: Iterable[Record], out: TextIO, options: WriteOptions) -> None:
+def write(entries: Iterable[Entry], out: TextIO, options: WriteOptions) -> WriteResult:
     """Write a Ghost 5 import document."""
     # One JSON document, written as the posts come: posts straight to ``out``, their
     # links to spool files, tags and users (one per term or author) kept. The bytes
     # are json.dump(document, indent=1)'s, in memory that does not grow with posts.
     spools = _Array(), _Array(), _Array()
+    result = WriteResult.for_options(options)
     try:
-        _write(records, out, options, *spools)
+        _write(entries, out, options, result, *spools)
     finally:
         for spool in spools:
             spool.out.close()  # (closing twice is harmless: copy_to() closes each)
+    return result
 
 
 def _write(
-    records: Iterable[Record],
+    entries: Iterable[Entry],
     out: TextIO,
     options: WriteOptions,
+    result: WriteResult,
     posts_tags: _Array,
     posts_authors: _Array,
     posts_meta: _Array,
@@ -162,7 +164,7 @@ def _write(
             tags[key] = tag
         return tags[key]
 
-    for record, html in rendered(records, options, _render):
+    for record, html in entries:
         if isinstance(record, Site) and record.exported is not None:
             # The export's own date, so the same input always gives the same document.
             exported_on = int(record.exported.timestamp() * 1000)
@@ -202,7 +204,7 @@ def _write(
             }
             posts.append(post)
             if status == "published":
-                options.urls[record.id] = (record.link, f"/{post['slug']}/")
+                result.moved(record.id, record.link, f"/{post['slug']}/")
             for order, ref in enumerate(r for r in record.terms if r.taxonomy in ("category", "post_tag")):
                 slug = ref.slug or index.term_slugs.get((ref.taxonomy, ref.name), "")
                 tag = tag_for(ref.taxonomy, ref.name, slug)

@@ -10,7 +10,7 @@ them with ``.Resources.Get``. ``--scaffold`` adds a minimal site that builds: a
 config allowing raw HTML (video, embeds and comment anchors are HTML in Markdown)
 and layouts that show each post with its threaded comments.
 
-Every address is handed out once per site by :class:`~wxrtool.writers._paths.Addresses`,
+Every address is handed out once per site by :class:`~wxrtool.writers.paths.Addresses`,
 in export order: a published bundle's URL first (its folder gets ``-<id>`` if the
 URL is taken), then its alias, which is left out when another page or Hugo itself
 (:func:`reserved_paths`: the home page, feeds, taxonomies, section lists) has the
@@ -29,14 +29,14 @@ import yaml
 
 from ..content import Context, post_markdown
 from ..index import SiteIndex
-from ..records import Post, Record, Site
+from ..output import OutputDir, copy_scaffold
+from ..records import Post, Site
 from . import _yaml
 from ._media import localize
-from ._options import WriteOptions
-from ._output import OutputDir, copy_scaffold
-from ._parallel import RenderedPosts
-from ._paths import SITE_FILES, Addresses, PathPlanner, address_key, safe_component, site_path
-from .markdown import _date_fields, comments_data, front_matter, metadata
+from .frontmatter import date_fields, front_matter, metadata
+from .paths import SITE_FILES, Addresses, PathPlanner, address_key, safe_component, site_path
+from .protocol import Entry, Posts, WriteOptions, WriteResult
+from .responses import comments_data
 
 _PAGE_TYPES = {"page"}
 # Addresses no item may take: the home page and what Hugo writes itself with the
@@ -54,7 +54,7 @@ def _url_path(relative: str) -> str:
 def old_path(link: str) -> str:
     """The path of an old permalink as an alias, decoded, or '' when it is the home page or a query.
 
-    Made local first (:func:`~wxrtool.writers._paths.site_path`): no ``..``, no ``//``.
+    Made local first (:func:`~wxrtool.writers.paths.site_path`): no ``..``, no ``//``.
     """
     return unquote(site_path(link))
 
@@ -78,7 +78,7 @@ def bundle_path(
     post: Post, planner: PathPlanner, index: SiteIndex, parents: set[int], addresses: Addresses | None = None
 ) -> str:
     """Where the item's bundle goes under ``content/``; with ``addresses``, only where its URL is free."""
-    fields = {"type": post.type, **_date_fields(post)}
+    fields = {"type": post.type, **date_fields(post)}
     taken = None if addresses is None else (lambda relative: not addresses.free(_url_path(relative)))
     if post.type in _PAGE_TYPES:
         ancestors = [a.slug for a in reversed(index.ancestors(post.id))]
@@ -136,7 +136,7 @@ def escape_shortcodes(markdown: str) -> str:
     return re.sub(r"\{\{(?=[<%](?!/\*))", "{\u200b{", markdown)
 
 
-def _render(post: Post, options: WriteOptions) -> tuple[str, str | None]:
+def render(post: Post, options: WriteOptions) -> tuple[str, str | None]:
     """The post's body in Markdown and its comments.json (run in a worker)."""
     context = Context(post_id=post.id, attachments=options.index.attachments)
     body = escape_shortcodes(post_markdown(post.content_html, context))
@@ -146,14 +146,15 @@ def _render(post: Post, options: WriteOptions) -> tuple[str, str | None]:
     return body, comments
 
 
-def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> None:
+def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> WriteResult:
     """Write a Hugo content tree (and, with ``scaffold``, a site around it) into ``out``."""
+    result = WriteResult.for_options(options)
     index = options.index
     parents = {info.parent for info in index.items.values() if info.parent}
     planner = PathPlanner(out.root, "content/{slug}/index.md", files=out.copied)
     addresses = Addresses(reserved_paths(index))
     taxonomies: set[str] = set()
-    posts = RenderedPosts(records, options, _render)
+    posts = Posts(entries)
     for record, (body, comments) in posts:
         # Hugo builds only what is published (the rest is a draft): only that takes an address.
         built = record.status == "publish"
@@ -164,16 +165,17 @@ def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> N
         taxonomies.update(k for k in data if k in _custom_taxonomies(record))
         text = front_matter(data) + "\n" + body.strip("\n") + "\n"
         # Media are page resources: in the bundle, linked by name.
-        text = localize(record, text, options, out, relative.rsplit("/", 1)[0], "")
+        text = localize(record, text, options, out, relative.rsplit("/", 1)[0], "", result)
         out.write_text(relative, text)
         # An old address another page holds (or Hugo's own) is not redirected here.
         alias = old_path(record.link)
         keeps = not alias or "aliases" in data or _is_own(alias, relative)
-        options.urls[record.id] = (record.link if keeps else "", _url_path(relative))
+        result.moved(record.id, record.link if keeps else "", _url_path(relative))
         if comments is not None:
             out.write_text(f"{relative.rsplit('/', 1)[0]}/comments.json", comments)
     if options.scaffold:
         write_scaffold(out, posts.site, sorted(taxonomies))
+    return result
 
 
 def _custom_taxonomies(post: Post) -> set[str]:

@@ -28,9 +28,9 @@ is) and not reserved; otherwise, always the same way (see :func:`collection_name
 
 Slugs lose the leading ``_ . # ~`` and trailing ``~`` that make Jekyll skip a
 file or folder. ``permalink`` and ``redirect_from`` come from
-:func:`~wxrtool.writers._paths.site_path`: a path on this site, never
+:func:`~wxrtool.writers.paths.site_path`: a path on this site, never
 ``//host/`` or ``..``. Each is handed out once per site by
-:class:`~wxrtool.writers._paths.Addresses` (first come, in export order), never
+:class:`~wxrtool.writers.paths.Addresses` (first come, in export order), never
 one in :data:`RESERVED_PATHS`: Jekyll only warns of a conflict and builds the
 last page at the address, so two posts with one old link, or one at
 ``/index.html``, would replace another's page. A page that loses its permalink
@@ -50,15 +50,14 @@ import yaml
 
 from ..content import Context, comment_markdown, post_markdown
 from ..content.sanitize import clean_name, safe_url
-from ..records import Comment, Ping, Post, Record, Site
+from ..output import OutputDir, copy_scaffold
+from ..records import Comment, Ping, Post, Site
 from ..threads import build_threads, walk
 from . import _yaml
 from ._media import localize
-from ._options import WriteOptions
-from ._output import OutputDir, copy_scaffold
-from ._parallel import RenderedPosts
-from ._paths import SITE_FILES, Addresses, PathPlanner, site_path
-from .markdown import _date_fields, front_matter, metadata
+from .frontmatter import date_fields, front_matter, metadata
+from .paths import SITE_FILES, Addresses, PathPlanner, site_path
+from .protocol import Entry, Posts, WriteOptions, WriteResult
 
 # Jekyll's own folders (``_layouts``...), the names ``site.<name>`` already has
 # (a collection would hide them from every layout) and its configuration's keys.
@@ -76,7 +75,7 @@ RESERVED_COLLECTIONS = frozenset({
 COLLECTION_PREFIX = "wp-"
 # Addresses no item may take: what the scaffold (its index.html is the home page),
 # Jekyll, jekyll-redirect-from (redirects.json) and the usual plugins write, and the
-# media folder. See :class:`~wxrtool.writers._paths.Addresses`.
+# media folder. See :class:`~wxrtool.writers.paths.Addresses`.
 RESERVED_PATHS = (*SITE_FILES, "/redirects.json", "/assets/*", "/tags/*", "/categories/*")
 
 
@@ -127,7 +126,7 @@ def default_address(relative: str) -> str | None:
 
 def file_path(post: Post, planner: PathPlanner, options: WriteOptions, addresses: Addresses | None = None) -> str:
     """Where an item's file goes; with ``addresses``, only where Jekyll's address for it is free."""
-    fields = {"type": post.type, **_date_fields(post)}
+    fields = {"type": post.type, **date_fields(post)}
     if post.type == "post":
         if post.status == "publish" and post.date is not None:
             return planner.path_for(fields, [post.slug], post.id, "_posts/{yyyy}-{mm}-{dd}-{slug}.md")
@@ -214,7 +213,7 @@ def comment_entry(c: Comment, key: str, parent: int | None, options: WriteOption
 Rendered = tuple[str, str, str | None, list[str], list[tuple[str, str]]]
 
 
-def _render(post: Post, options: WriteOptions) -> Rendered:
+def render(post: Post, options: WriteOptions) -> Rendered:
     """The post's front matter, body, permalink, redirects and comment and ping data files (run in a worker)."""
     # Jekyll keeps only ASCII word characters of a data folder's name, so the
     # comments are filed under the item's id, which every post has.
@@ -257,12 +256,13 @@ def _addresses(
     return permalink, [path for path in redirects if ask(path)]
 
 
-def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> None:
+def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> WriteResult:
     """Write a Jekyll source tree (and, with ``scaffold``, a site around it) into ``out``."""
+    result = WriteResult.for_options(options)
     planner = PathPlanner(out.root, "{slug}.md", files=out.copied)
     collections: set[str] = set()
     addresses = Addresses(RESERVED_PATHS)
-    posts = RenderedPosts(records, options, _render)
+    posts = Posts(entries)
     for record, (head, body, wanted, redirects, data_files) in posts:
         key = str(record.id)
         permalink, kept = _addresses(record, wanted, redirects, addresses)
@@ -285,14 +285,15 @@ def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> N
         if record.type not in ("post", "page"):
             collections.add(collection_name(record.type))
         # Jekyll copies no files out of _posts: media go to assets/, linked from the site root.
-        text = localize(record, text, options, out, f"assets/media/{record.id}", f"/assets/media/{record.id}/")
+        text = localize(record, text, options, out, f"assets/media/{record.id}", f"/assets/media/{record.id}/", result)
         out.write_text(relative, text)
         if permalink is not None:
-            options.urls[record.id] = (record.link, permalink)
+            result.moved(record.id, record.link, permalink)
         for path, content in data_files:
             out.write_text(path, content)
     if options.scaffold:
         write_scaffold(out, posts.site, sorted(collections))
+    return result
 
 
 def write_scaffold(out: OutputDir, site: Site | None, collections: list[str]) -> None:

@@ -15,10 +15,10 @@ import tempfile
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from ..records import Author, Post, Record, Site, Term
+from ..records import Author, Post, Site, Term
 from ..threads import build_threads
 from ._data import author_dict, comment_dict, ping_dict, post_dict, site_dict, term_dict
-from ._options import WriteOptions
+from .protocol import Entry, WriteOptions, WriteResult
 
 _SPOOL_IN_MEMORY = 8 << 20
 
@@ -36,7 +36,7 @@ def _array(out: TextIO, name: str, items: list[dict[str, Any]], last: bool = Fal
     out.write("\n" if last else ",\n")
 
 
-def write(records: Iterable[Record], out: TextIO, options: WriteOptions) -> None:
+def write(entries: Iterable[Entry], out: TextIO, options: WriteOptions) -> WriteResult:
     """Write ``records`` to ``out`` as one JSON document."""
     selection = options.selection
     site: dict[str, Any] | None = None
@@ -44,7 +44,7 @@ def write(records: Iterable[Record], out: TextIO, options: WriteOptions) -> None
     terms: list[dict[str, Any]] = []
     with tempfile.SpooledTemporaryFile(_SPOOL_IN_MEMORY, mode="w+", encoding="utf-8", newline="\n") as spool:
         count = 0
-        for record in records:
+        for record, _ in entries:
             if isinstance(record, Post):
                 body = post_dict(record)
                 body["comments"] = [comment_dict(t, selection) for t in build_threads(record.comments)]
@@ -64,3 +64,4 @@ def write(records: Iterable[Record], out: TextIO, options: WriteOptions) -> None
         spool.seek(0)
         shutil.copyfileobj(spool, out, 1 << 20)
         out.write("\n  ]\n}\n" if count else "]\n}\n")
+    return WriteResult()

@@ -15,10 +15,10 @@ from typing import Any, TextIO
 
 import orjson
 
-from ..records import Author, Post, Record, Site, Term
+from ..records import Author, Post, Site, Term
 from ..threads import build_threads, walk
 from ._data import author_dict, comment_dict, ping_dict, post_dict, site_dict, term_dict
-from ._options import WriteOptions
+from .protocol import Entry, WriteOptions, WriteResult
 
 # orjson: several times faster than the standard library's encoder on these records
 # (the writer's own hot spot), the same compact UTF-8 output.
@@ -40,10 +40,10 @@ def _iso(value: Any) -> str:
     raise TypeError(f"{type(value).__name__} is not JSON")
 
 
-def write(records: Iterable[Record], out: TextIO, options: WriteOptions) -> None:
+def write(entries: Iterable[Entry], out: TextIO, options: WriteOptions) -> WriteResult:
     """Write ``records`` to ``out`` as JSON Lines."""
     selection = options.selection
-    for record in records:
+    for record, _ in entries:
         if isinstance(record, Post):
             threads = build_threads(record.comments)
             body = post_dict(record)
@@ -63,3 +63,4 @@ def write(records: Iterable[Record], out: TextIO, options: WriteOptions) -> None
             out.write(_line("author", author_dict(record, selection)))
         elif isinstance(record, Term):
             out.write(_line("term", term_dict(record)))
+    return WriteResult()

@@ -14,10 +14,10 @@ dialect Pelican reads (Python-Markdown: four-space nesting, two-space breaks).
 Every header value is one line with no control characters: line breaks and other
 whitespace become a space, the rest of C0, C1, DEL and U+2028/2029 are dropped,
 so no value can start a header of its own. ``URL`` and ``Save_as`` come from
-:func:`~wxrtool.writers._paths.site_path` (no ``..``, no ``//``, inside the
+:func:`~wxrtool.writers.paths.site_path` (no ``..``, no ``//``, inside the
 site) and are used once across the site, together with the ``<slug>/`` a page
 without them is saved at, never at one of :data:`RESERVED_PATHS` (the
-:class:`~wxrtool.writers._paths.Addresses` every engine writer shares); ``Image``
+:class:`~wxrtool.writers.paths.Addresses` every engine writer shares); ``Image``
 is a URL with anything unsafe encoded.
 """
 
@@ -31,13 +31,13 @@ from datetime import UTC, datetime
 from urllib.parse import quote, unquote
 
 from ..content import Context, post_markdown
-from ..records import Post, Record
+from ..output import OutputDir
+from ..records import Post
 from ._media import localize
-from ._options import WriteOptions
-from ._output import OutputDir
-from ._parallel import RenderedPosts
-from ._paths import SITE_FILES, Addresses, PathPlanner, site_path
-from .markdown import _date_fields, metadata, plain_text, responses_markdown
+from .frontmatter import date_fields, metadata, plain_text
+from .paths import SITE_FILES, Addresses, PathPlanner, site_path
+from .protocol import Entry, Posts, WriteOptions, WriteResult
+from .responses import responses_markdown
 
 FLAVOR = "python-markdown"
 _STATUS = {"publish": "published", "private": "hidden"}
@@ -109,7 +109,7 @@ def _url_value(url: str) -> str:
 
 def file_path(post: Post, planner: PathPlanner, options: WriteOptions) -> str:
     """Where an item's file goes under ``content/``."""
-    fields = {"type": post.type, **_date_fields(post)}
+    fields = {"type": post.type, **date_fields(post)}
     if post.type == "page":
         ancestors = [a.slug for a in reversed(options.index.ancestors(post.id))]
         return planner.path_for(fields, [*ancestors, post.slug], post.id, "content/pages/{slug}.md")
@@ -195,17 +195,18 @@ def header(
     return "\n".join(lines) + "\n\n"
 
 
-def _render(post: Post, options: WriteOptions) -> tuple[str, str]:
+def render(post: Post, options: WriteOptions) -> tuple[str, str]:
     """The post's body and its Comments section, in Python-Markdown (run in a worker)."""
     context = Context(post_id=post.id, attachments=options.index.attachments)
     return post_markdown(post.content_html, context, flavor=FLAVOR), responses_markdown(post, FLAVOR)
 
 
-def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> None:
+def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> WriteResult:
     """Write Pelican content (and, with ``scaffold``, a config around it) into ``out``."""
+    result = WriteResult.for_options(options)
     planner = PathPlanner(out.root, "content/{slug}.md", files=out.copied)
     unique = _Unique()
-    posts = RenderedPosts(records, options, _render)
+    posts = Posts(entries)
     for record, (body, responses) in posts:
         relative = file_path(record, planner, options)
         exported = posts.site.exported if posts.site else None
@@ -217,13 +218,13 @@ def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> N
         # slug, unique in the site (the file's is unique only in its folder).
         # (The header's own lines, not a "Slug:" or "URL:" line a post's body may hold.)
         slug = re.search(r"^Slug: (.*)$", head, re.M).group(1)  # type: ignore[union-attr]
-        text = localize(record, text, options, out, f"content/images/{slug}", f"{{static}}/images/{slug}/")
+        text = localize(record, text, options, out, f"content/images/{slug}", f"{{static}}/images/{slug}/", result)
         out.write_text(relative, text)
         own_url = re.search(r"^URL: (.*)$", head, re.M)
         if record.status == "publish":
             # An old address another page holds (or Pelican's own) is not redirected here.
             old = record.link if own_url or not site_path(record.link) else ""
-            options.urls[record.id] = (old, "/" + (own_url.group(1) if own_url else slug).strip("/") + "/")
+            result.moved(record.id, old, "/" + (own_url.group(1) if own_url else slug).strip("/") + "/")
     site = posts.site
     if options.scaffold:
         out.mkdir("content")
@@ -234,6 +235,7 @@ def write(records: Iterable[Record], out: OutputDir, options: WriteOptions) -> N
             f"SITENAME = {_value(title)!r}\nDEFAULT_LANG = {language!r}\n"
             + re.sub(r"^# .*\n", "", SCAFFOLD_CONFIG, count=1),
         )
+    return result
 
 
 SCAFFOLD_CONFIG = """# written by wxrtool

@@ -16,9 +16,9 @@ from typing import Any, TextIO
 
 from ..content import comment_html, comment_markdown
 from ..content.sanitize import clean_name, safe_url
-from ..records import Comment, Post, Record
+from ..records import Comment, Post
 from ..threads import Thread, build_threads, walk
-from ._options import WriteOptions
+from .protocol import Entry, WriteOptions, WriteResult
 
 REMARK_SITE = "remark"
 
@@ -58,10 +58,11 @@ def remark_comment(node: Thread[Comment], post: Post, options: WriteOptions) -> 
     }
 
 
-def write(records: Iterable[Record], out: TextIO, options: WriteOptions) -> None:
+def write(entries: Iterable[Entry], out: TextIO, options: WriteOptions) -> WriteResult:
     """Write a remark42 backup (JSON Lines) of every kept comment."""
     out.write(json.dumps({"version": 1, "users": [], "posts": []}) + "\n")
-    for record in records:
+    for record, _ in entries:
         if isinstance(record, Post):
             for node, _ in walk(build_threads(record.comments)):
                 out.write(json.dumps(remark_comment(node, record, options), ensure_ascii=False) + "\n")
+    return WriteResult()

@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import TextIO
 
 from ..content.sanitize import clean_name, safe_url, sanitize_comment_html
 from ..index import SiteIndex
-from ..records import Author, Comment, CommentStatus, Meta, Ping, Post, Record, Site, Term
+from ..records import Author, Comment, CommentStatus, Meta, Ping, Post, Site, Term
 from ..selection import Selection
-from ._options import WriteOptions
+from .protocol import Entry, WriteOptions, WriteResult
+from .xmltext import cdata, escape, gmt, local
 
 NAMESPACES = (
     'xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"\n'
@@ -32,9 +32,6 @@ NAMESPACES = (
     '\txmlns:dc="http://purl.org/dc/elements/1.1/"\n'
     '\txmlns:wp="http://wordpress.org/export/1.2/"'
 )
-ZERO = "0000-00-00 00:00:00"
-# Characters XML 1.0 cannot carry at all, even in CDATA.
-_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _APPROVED = {
     CommentStatus.APPROVED: "1",
     CommentStatus.PENDING: "0",
@@ -44,35 +41,10 @@ _APPROVED = {
 }
 
 
-def cdata(text: str) -> str:
-    """``wxr_cdata()``: a CDATA section, ``]]>`` split across two of them.
-
-    >>> cdata("a ]]> b")
-    '<![CDATA[a ]]]]><![CDATA[> b]]>'
-    """
-    return "<![CDATA[" + _INVALID.sub("", text).replace("]]>", "]]]]><![CDATA[>") + "]]>"
-
-
-def escape(text: str) -> str:
-    """Text for an element or attribute without CDATA."""
-    text = _INVALID.sub("", text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-
-
 def slugify(name: str) -> str:
     """A nicename for a term reference that has none (WXR 1.0), the way WordPress makes one."""
     slug = re.sub(r"[^\w\s-]", "", name.lower(), flags=re.UNICODE)
     return re.sub(r"[\s_-]+", "-", slug).strip("-")
-
-
-def local(value: datetime | None) -> str:
-    """A date as WordPress stores it locally, or the zero date."""
-    return value.strftime("%Y-%m-%d %H:%M:%S") if value else ZERO
-
-
-def gmt(value: datetime | None) -> str:
-    """A UTC date as WordPress stores it, or the zero date."""
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S") if value else ZERO
 
 
 def header(site: Site | None) -> str:
@@ -246,14 +218,14 @@ def head_records(
     )
 
 
-def write(records: Iterable[Record], out: TextIO, options: WriteOptions) -> None:
+def write(entries: Iterable[Entry], out: TextIO, options: WriteOptions) -> WriteResult:
     """Write ``records`` as one WXR 1.2 document."""
     site: Site | None = None
     authors: list[Author] = []
     terms: list[Term] = []
     late: list[str] = []
     started = False
-    for record in records:
+    for record, _ in entries:
         if isinstance(record, Post):
             if not started:
                 out.write(head_records(site, authors, terms, options.index, options.selection))
@@ -270,3 +242,4 @@ def write(records: Iterable[Record], out: TextIO, options: WriteOptions) -> None
     if not started:
         out.write(head_records(site, authors, terms, options.index, options.selection))
     out.write("".join(late) + FOOTER)
+    return WriteResult()

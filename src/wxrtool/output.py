@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from importlib import resources
 from typing import TextIO
 
-from ..errors import OutputError
+from .errors import OutputError
 
 _BUFFER = 1 << 20
 

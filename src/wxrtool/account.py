@@ -1,0 +1,137 @@
+"""The account of a conversion: every record read was written or left out, and why.
+
+:class:`Account` counts records by kind (items, comments, pings): read, written, and
+left out by *reason*. A reason is data (:class:`Reason`): a code, and for some a
+detail (``status:draft``, ``type:attachment``, ``not-in-ghost``); each code has one
+sentence that explains it (:meth:`Reason.explain`), listed in the ``--report`` JSON.
+Besides the counts: what a format's writer reported (media placed and missing,
+redirects it could not write), what the content steps noted, and repairs made to a
+damaged export.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from .recover import Repair
+from .terminal import printable
+
+KINDS = ("items", "comments", "pings")
+
+
+class Reason(enum.Enum):
+    """Why records were left out: ``(code, whether it takes a detail, what it means)``."""
+
+    STATUS = ("status", True, "the item's status is not among those asked for (--status; publish by default)")
+    TYPE = ("type", True, "the item's post type was not asked for (--type), or the format leaves it out")
+    DATE = ("date", False, "the item is dated outside --since and --until")
+    PARENT_LEFT_OUT = ("parent-left-out", False, "an attachment that inherits the status of a parent left out")
+    PASSWORD = ("password", False, "the item is password-protected (--all keeps it, never its password)")
+    ITEM_LEFT_OUT = ("item-left-out", False, "a comment or ping of an item that was left out")
+    MODERATION = ("", True, "a comment or ping not approved (--comments all keeps it): the detail is its state")
+    NOT_IN = ("not-in", True, "the format has no place for this kind of record: the detail names the format")
+
+    def __init__(self, code: str, detailed: bool, meaning: str) -> None:
+        self.code, self.detailed, self.meaning = code, detailed, meaning
+
+    def of(self, detail: str = "") -> str:
+        """The reason as the account writes it: ``status:draft``, ``date``, ``spam``.
+
+        >>> Reason.STATUS.of("draft"), Reason.DATE.of(), Reason.MODERATION.of("spam"), Reason.NOT_IN.of("ghost")
+        ('status:draft', 'date', 'spam', 'not-in-ghost')
+        """
+        if not self.code:
+            return detail
+        if self is Reason.NOT_IN:
+            return f"{self.code}-{detail}"  # (written so since the first release)
+        return f"{self.code}:{detail}" if self.detailed else self.code
+
+    @classmethod
+    def explain(cls, written: str) -> str:
+        """The sentence for a reason as the account writes it.
+
+        >>> print(Reason.explain("status:draft"))
+        the item's status is not among those asked for (--status; publish by default)
+        """
+        for reason in cls:
+            if reason.code and (written == reason.code or written.startswith((reason.code + ":", reason.code + "-"))):
+                return reason.meaning
+        return cls.MODERATION.meaning
+
+
+@dataclass
+class Account:
+    """Counts of records read, written and left out (by reason), per kind."""
+
+    read: Counter[str] = field(default_factory=Counter)
+    written: Counter[str] = field(default_factory=Counter)
+    left_out: dict[str, Counter[str]] = field(default_factory=lambda: {k: Counter() for k in KINDS})
+    repairs: list[Repair] = field(default_factory=list)
+    media_copied: int = 0
+    media_missing: list[str] = field(default_factory=list)
+    redirects_refused: list[tuple[str, str, str]] = field(default_factory=list)  # (old, new, why)
+    # What the content steps counted: "post-as-html:<error>" (a post whose conversion
+    # failed, written as sanitized HTML), "url-dropped" (a URL that was not one to keep).
+    content: Counter[str] = field(default_factory=Counter)
+
+    def leave_out(self, kind: str, reason: str, count: int = 1) -> None:
+        """Record ``count`` records of ``kind`` left out for ``reason``."""
+        if count:
+            self.left_out[kind][reason] += count
+
+    def add(self, other: Account) -> None:
+        """Add the counts of ``other`` (an account of another stretch of the same export)."""
+        self.read.update(other.read)
+        self.written.update(other.written)
+        for kind in KINDS:
+            self.left_out[kind].update(other.left_out[kind])
+        self.content.update(other.content)
+
+    def balanced(self) -> bool:
+        """Whether every record read was either written or left out."""
+        return all(self.read[k] == self.written[k] + sum(self.left_out[k].values()) for k in KINDS)
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready form: ``{"read": ..., "written": ..., "left_out": ...}``."""
+        return {
+            "read": {k: self.read[k] for k in KINDS},
+            "written": {k: self.written[k] for k in KINDS},
+            "left_out": {k: dict(sorted(self.left_out[k].items())) for k in KINDS},
+            "media": {"placed": self.media_copied, "not_downloaded": self.media_missing},
+            "redirects_left_out": [{"old": o, "new": n, "reason": r} for o, n, r in self.redirects_refused],
+            "content": dict(sorted(self.content.items())),
+            "repairs": [{"line": r.line, "column": r.column, "kind": r.kind, "detail": r.detail} for r in self.repairs],
+            "reasons": {r: Reason.explain(r) for r in sorted({r for k in KINDS for r in self.left_out[k]})},
+        }
+
+    def summary(self) -> str:
+        """One line per kind, for people: ``items: 12 read, 10 written, 2 left out (status:draft 2)``."""
+        lines = []
+        for k in KINDS:
+            out = self.left_out[k]
+            line = f"{k}: {self.read[k]} read, {self.written[k]} written"
+            if out:
+                reasons = ", ".join(f"{r} {n}" for r, n in sorted(out.items()))
+                line += f", {sum(out.values())} left out ({reasons})"
+            lines.append(line)
+        if self.media_copied or self.media_missing:
+            lines.append(f"media: {self.media_copied} placed with their posts, {len(self.media_missing)} kept as links")
+            lines += [f"  not downloaded: {printable(url)}" for url in self.media_missing[:20]]
+            if len(self.media_missing) > 20:
+                lines.append(f"  ... and {len(self.media_missing) - 20} more (see --report)")
+        if self.redirects_refused:
+            lines.append(f"redirects: {len(self.redirects_refused)} left out of the redirect file")
+            lines += [f"  {printable(old)} -> {printable(new)}: {why}" for old, new, why in self.redirects_refused[:20]]
+            if len(self.redirects_refused) > 20:
+                lines.append(f"  ... and {len(self.redirects_refused) - 20} more (see --report)")
+        if self.content:
+            lines.append("content: " + ", ".join(f"{reason} {n}" for reason, n in sorted(self.content.items())))
+        if self.repairs:
+            kinds = Counter(r.kind for r in self.repairs)
+            lines.append(
+                f"repairs: {len(self.repairs)} (" + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) + ")"
+            )
+        return "\n".join(lines)

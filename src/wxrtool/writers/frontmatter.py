@@ -1,0 +1,97 @@
+"""Front matter: what an item's file says about it, in the vocabulary every engine starts from.
+
+:func:`metadata` gathers an item's fields (title, dates, slug, author, terms, summary,
+featured image, old permalink, chosen custom fields); each engine's writer renames or
+drops them (Hugo's ``lastmod``, Pelican's header lines). :func:`front_matter` writes
+them as a YAML block, quoted wherever YAML needs it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from ..content.sanitize import safe_url
+from ..records import Post
+from . import _yaml
+from .protocol import WriteOptions
+
+_TAG = re.compile(r"<[^>]+>")
+_STANDARD_KEYS = {
+    "title", "date", "updated", "slug", "id", "type", "status", "draft", "author", "categories",
+    "tags", "summary", "featured_image", "permalink", "sticky", "parent", "meta",
+}  # fmt: skip
+_NOT_CONTENT_TAXONOMIES = {"category", "post_tag", "nav_menu"}
+
+
+def front_matter(data: dict[str, Any]) -> str:
+    """``data`` as a YAML front matter block, quoted wherever YAML needs it.
+
+    >>> print(front_matter({"title": "- a: b #c", "tags": ["x"]}), end="")
+    ---
+    title: '- a: b #c'
+    tags:
+    - x
+    ---
+    """
+    return f"---\n{_yaml.dump(data)}---\n"
+
+
+def plain_text(fragment: str) -> str:
+    """HTML reduced to one line of text (for summaries)."""
+    return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
+
+
+def date_fields(post: Post) -> dict[str, str]:
+    """The ``{yyyy}``, ``{mm}`` and ``{dd}`` of a path template (zeros when undated)."""
+    if post.date is None:
+        return {"yyyy": "0000", "mm": "00", "dd": "00"}
+    return {"yyyy": f"{post.date.year:04d}", "mm": f"{post.date.month:02d}", "dd": f"{post.date.day:02d}"}
+
+
+def metadata(post: Post, options: WriteOptions) -> dict[str, Any]:
+    """The front matter of one item."""
+    index = options.index
+    data: dict[str, Any] = {"title": post.title}
+    if post.date is not None:
+        data["date"] = post.date
+    if post.modified is not None and post.modified != post.date:
+        data["updated"] = post.modified
+    data.update(slug=post.slug, id=post.id, type=post.type, status=post.status)
+    if post.status != "publish":
+        data["draft"] = True
+    if post.author:
+        data["author"] = index.authors.get(post.author, post.author)
+    if post.categories:
+        data["categories"] = post.categories
+    if post.tags:
+        data["tags"] = post.tags
+    for ref in post.terms:
+        if ref.taxonomy in _NOT_CONTENT_TAXONOMIES:
+            continue
+        key = ref.taxonomy if ref.taxonomy not in _STANDARD_KEYS else f"taxonomy_{ref.taxonomy}"
+        data.setdefault(key, []).append(ref.name)
+    summary = plain_text(post.excerpt_html)
+    if summary:
+        data["summary"] = summary
+    thumbnail = post.meta_value("_thumbnail_id")
+    if thumbnail and thumbnail.strip().isdigit() and int(thumbnail) in index.attachments:
+        featured = safe_url(index.attachments[int(thumbnail)].url, relative=True)
+        if featured:
+            data["featured_image"] = featured
+    permalink = safe_url(post.link, relative=True) if post.link else ""
+    if permalink:
+        data["permalink"] = permalink
+    if post.sticky:
+        data["sticky"] = True
+    if post.password:
+        data["protected"] = True
+    chosen = {}
+    for key in options.meta_keys:
+        values = [m.decoded if m.serialized and not m.broken else m.value for m in post.meta if m.key == key]
+        if values:
+            chosen[key] = values[0] if len(values) == 1 else values
+    if chosen:
+        data["meta"] = chosen
+    return data
