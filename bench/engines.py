@@ -22,7 +22,7 @@ from tests.structure import differences, structure  # noqa: E402
 
 import wxrtool  # noqa: E402
 from wxrtool.content import comment_html, render_post_html  # noqa: E402
-from wxrtool.content import markdown as md  # noqa: E402
+from wxrtool.content import tomarkdown as md  # noqa: E402
 
 
 def html2text_engine():  # type: ignore[no-untyped-def]

@@ -29,7 +29,7 @@ BUGS: list[tuple[str, str, str, str, list[str]]] = [
     ),
     (
         "path check removed",
-        "writers/_paths.py",
+        "writers/paths.py",
         'if os.path.commonpath([self.root, target]) != self.root or relative.startswith(".."):',
         "if False:",
         ["tests/test_security_paths.py"],
@@ -115,7 +115,7 @@ BUGS: list[tuple[str, str, str, str, list[str]]] = [
     ),
     (
         "pre loses every leading newline",
-        "content/markdown.py",
+        "content/tomarkdown.py",
         "inner = inner[1:]  # HTML ignores",
         'inner = inner.lstrip("\\n")  # HTML ignores',
         ["tests/test_promises.py", "tests/test_content.py"],
@@ -129,7 +129,7 @@ BUGS: list[tuple[str, str, str, str, list[str]]] = [
     ),
     (
         "file output written in place",
-        "writers/_output.py",
+        "output.py",
         'fd, temp = tempfile.mkstemp(prefix="." + os.path.basename(target) + ".", suffix=".part", dir=folder)',
         "temp = target; fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)",
         ["tests/test_promises.py"],

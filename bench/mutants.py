@@ -86,7 +86,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
         ],
     ),
     "paths": (
-        f"{PKG}/writers/_paths.py",
+        f"{PKG}/writers/paths.py",
         [
             "tests/test_redirects.py",
             "tests/test_hostile.py",

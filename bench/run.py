@@ -139,6 +139,13 @@ def main() -> None:
     )
     parser.add_argument("--out", default=str(HERE / "RESULTS.md"), help="the results file")
     parser.add_argument(
+        "--baseline",
+        default=None,
+        metavar="TREE",
+        help="also run each wxrtool task with the code of another checkout (e.g. a git worktree of an "
+        "older commit), labelled 'before', in the same rounds: a before/after in one run",
+    )
+    parser.add_argument(
         "--output-dir",
         default=str(WORK / "out"),
         help="where the converters write (emptied before each run); /dev/shm/... measures without the disk",
@@ -163,6 +170,9 @@ def main() -> None:
             (f"wxrtool --to markdown (--jobs {os.cpu_count()})", write("markdown")),
             (f"wxrtool --to hugo (--jobs {os.cpu_count()})", write("hugo")),
         ]
+        if args.baseline:
+            # The same commands with the other checkout's package first on the path.
+            tasks += [(f"{label} (before)", command) for label, command in tasks if command[:2] == wxrtool[:2]]
         if args.all_writers:
             tasks += [
                 (f"wxrtool --to {to}", write(to)) for to in writers.FORMATS if to not in ("jsonl", "markdown", "hugo")
@@ -189,7 +199,10 @@ def main() -> None:
                 shutil.rmtree(out, ignore_errors=True)
                 out.mkdir(parents=True)
                 os.sync()  # the last run's files and deletions written out: not charged to this one
-                took, peak, error = measure(command)
+                env = None
+                if label.endswith("(before)"):
+                    env = {**os.environ, "PYTHONPATH": str(Path(args.baseline) / "src")}
+                took, peak, error = measure(command, env=env)
                 if label not in best or took < best[label][0]:
                     best[label] = (took, peak, error)
                 print(

@@ -70,8 +70,8 @@ def test_report_file(tmp_path: Path) -> None:
 
 
 def test_the_report_and_summary_name_repairs_and_media() -> None:
+    from wxrtool.account import Account
     from wxrtool.recover import Repair
-    from wxrtool.selection import Account
 
     account = Account(repairs=[Repair(3, 7, "control-character", "U+0001")], media_copied=2)
     account.media_missing = [f"https://x.example/{n}.png" for n in range(21)]
@@ -81,3 +81,15 @@ def test_the_report_and_summary_name_repairs_and_media() -> None:
     assert summary.count("not downloaded:") == 20 and "... and 1 more (see --report)" in summary
     account.media_missing = account.media_missing[:20]
     assert "more (see --report)" not in account.summary()
+
+
+@pytest.mark.parametrize("to", list(writers.FORMATS))
+def test_every_reason_given_is_explained_in_the_report(to: str, tmp_path: Path) -> None:
+    """Each reason a conversion gives (statuses, types, moderation, not-in-<format>) has its sentence."""
+    for sample in SAMPLE_FILES:
+        for selection in (wxrtool.Selection(), wxrtool.Selection(comments="all", statuses=frozenset({"draft"}))):
+            out = tmp_path / f"{sample.stem}-{len(str(selection))}"
+            report = wxrtool.convert(sample, to, str(out), selection).as_dict()
+            reasons = {r for kind in report["left_out"].values() for r in kind}
+            assert set(report["reasons"]) == reasons
+            assert all(report["reasons"].values()), report["reasons"]

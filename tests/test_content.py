@@ -16,9 +16,9 @@ from wxrtool.content import (
     post_markdown,
     render_post_html,
 )
-from wxrtool.content.markdown import code_language, fence, html_to_markdown
 from wxrtool.content.render import _linked_plain_markdown, _plain
 from wxrtool.content.shortcodes import find_shortcodes, parse_atts
+from wxrtool.content.tomarkdown import code_language, fence, html_to_markdown
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from .records import CommentStatus
 from .recover import Repair
 from .terminal import printable
 
@@ -59,7 +60,8 @@ class Reason(enum.Enum):
         for reason in cls:
             if reason.code and (written == reason.code or written.startswith((reason.code + ":", reason.code + "-"))):
                 return reason.meaning
-        return cls.MODERATION.meaning
+        # A moderation state is written as it is ("spam"), with no code before it.
+        return cls.MODERATION.meaning if written in {s.value for s in CommentStatus} else ""
 
 
 @dataclass
@@ -78,12 +80,15 @@ class Account:
     content: Counter[str] = field(default_factory=Counter)
 
     def leave_out(self, kind: str, reason: str, count: int = 1) -> None:
-        """Record ``count`` records of ``kind`` left out for ``reason``."""
+        """Record ``count`` records of ``kind`` left out for ``reason`` (a :meth:`Reason.of`)."""
         if count:
             self.left_out[kind][reason] += count
 
     def add(self, other: Account) -> None:
-        """Add the counts of ``other`` (an account of another stretch of the same export)."""
+        """Add the counts of ``other`` (an account of another stretch of the same export).
+
+        Only counts: media, redirects and repairs are the whole output's, set once at the end.
+        """
         self.read.update(other.read)
         self.written.update(other.written)
         for kind in KINDS:

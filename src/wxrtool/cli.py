@@ -141,10 +141,12 @@ class _FormatName(click.ParamType[str]):
         return "[" + "|".join(writers.FORMATS) + "|...]"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        try:
-            return writers.get(value).name
-        except WXRError as exc:
-            self.fail(f"{exc.message}; {exc.hint}", param, ctx)
+        # A built-in name never looks at the plug-ins; otherwise one that does not load
+        # raises here, an error (exit 1) rather than a usage error.
+        if value not in writers.FORMATS and value not in writers.available():
+            choices = ", ".join(writers.available())
+            self.fail(f"unknown format {value!r}; choose one of: {choices}", param, ctx)
+        return str(value)
 
 
 def _statuses(values: tuple[str, ...]) -> frozenset[str] | None:
@@ -574,7 +576,10 @@ def formats_command(as_json: bool) -> None:
     Built-in formats come from wxrtool; an installed package can add one through the
     `wxrtool.formats` entry point group (see the README's "Writing a format").
     """
-    formats = writers.available()
+    ignored: list[str] = []
+    formats = {**writers.FORMATS, **writers.plugins(ignored)}
+    for note in ignored:
+        click.echo(printable(f"wxrtool: a plug-in was left out: {note}"), err=True)
     if as_json:
         rows = [
             {

@@ -118,6 +118,8 @@ class ConvertOptions:
     def write_options(self, fmt: Format, index: SiteIndex) -> WriteOptions:
         """What the format's writer is handed."""
         selection = self.selection
+        # A format's machinery types (menu items, revisions...) are left out unless --type
+        # names types: then the user chose, and gets exactly those.
         if fmt.skip_types and selection.types is None:
             selection = dataclasses.replace(selection, exclude_types=selection.exclude_types | fmt.skip_types)
         return WriteOptions(
@@ -128,6 +130,7 @@ class ConvertOptions:
             meta_keys=self.meta_keys,
             scaffold=self.scaffold,
             media_dir=self.media,
+            # Kept only for a redirect file: a million items' addresses are 100 MB.
             addresses=self.redirects is not None,
         )
 
@@ -159,7 +162,7 @@ def convert(
 def run(source: Source | Sequence[str], options: ConvertOptions, progress: Progress | None = None) -> Account:
     """The pipeline: ``source`` converted as ``options`` say; the account of every record."""
     fmt = options.format()
-    jobs = max(1, options.jobs)
+    jobs = max(1, options.jobs)  # (0 or less from a caller means "no workers", as 1 does)
     with opened(source, twice=fmt.needs_index) as export:
         plan = _cuts(export, fmt, options, jobs)
         index = _index(export, fmt, options, plan, jobs)
@@ -172,7 +175,7 @@ def run(source: Source | Sequence[str], options: ConvertOptions, progress: Progr
                 written = _write_in_ranges(export, plan, fmt, options, write_options, jobs, progress)
         if written is None:
             written = _write_streamed(export, fmt, options, write_options, jobs, progress)
-    return written.account_for(fmt)
+    return written.account_for(fmt)  # (after the input is closed: a spooled copy is gone)
 
 
 def _cuts(export: Input, fmt: Format, options: ConvertOptions, jobs: int) -> cuts.Plan | None:
@@ -232,6 +235,7 @@ def _write_streamed(
     reader = export.reader(recover=options.recover, personal_data=options.selection.personal_data)
     selector = Selector(write_options.selection)
     records = selector.apply(reader)
+    # Parts are read one after the other, each from its start: no byte count spans them.
     if progress is not None and isinstance(reader, Reader):
         records = _reporting(records, reader, export.size, progress, selector.account)
     rendering = Rendering(fmt.render, write_options, jobs)
@@ -252,6 +256,8 @@ def _write_in_ranges(
     """Stages 3 to 6 with the export read in ranges by workers; raises :class:`RangeFailed`."""
     ranges = RangedRead(plan, write_options, jobs, progress)
     rendering = Rendering(fmt.render, write_options, jobs)
+    # A format that renders is written here from the workers' entries; one that
+    # concatenates is written by the workers themselves, range by range.
     if fmt.render is not None:
         entries = rendering.entries_in_ranges(ranges)
         result, refused = _emit(fmt, options, export, lambda out: fmt.writer.write(entries, out, write_options))
@@ -264,6 +270,8 @@ def _concatenated(ranges: RangedRead, fmt: Format, options: WriteOptions, out: A
     """The ranges' texts, written by the workers, one after the other in ``out``."""
     result = WriteResult.for_options(options)
     for text, part in ranges.texts(fmt.writer.write):
+        # The texts are UTF-8 already: written to the bytes under the text layer, which
+        # must hold nothing of its own first.
         out.flush()
         out.buffer.write(text)
         result.merge(part)

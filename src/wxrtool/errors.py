@@ -61,6 +61,10 @@ class WXRError(Exception):
         return printable(text)
 
 
+class FormatError(WXRError):
+    """A format that cannot be used: an unknown name, or a plug-in that does not load."""
+
+
 class ParseError(WXRError, ValueError):
     """The input is not well-formed XML, or is truncated."""
 

@@ -3,7 +3,7 @@
 The steps follow WordPress's ``the_content`` filters: block content is parsed and
 rendered per block (:mod:`.blocks`), classic content gets ``wpautop()`` and
 ``shortcode_unautop()`` (:mod:`.autop`), then shortcodes are expanded
-(:mod:`.shortcodes`); :mod:`.render` puts them together and :mod:`.markdown`
+(:mod:`.shortcodes`); :mod:`.render` puts them together and :mod:`.tomarkdown`
 turns the result into Markdown. Comments go through the allow-list sanitizer
 first (:mod:`.sanitize`).
 

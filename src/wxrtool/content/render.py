@@ -18,9 +18,9 @@ import re
 from . import blocks
 from ._scan import sub_elements
 from .autop import shortcode_unautop, wpautop
-from .markdown import DEFAULT_ENGINE, html_to_markdown, safe_urls
 from .sanitize import make_clickable, note, sanitize_comment_html, sanitize_post_html, sanitize_reader_html
 from .shortcodes import SHORTCODES, Context, do_shortcode, protect_code_shortcodes
+from .tomarkdown import DEFAULT_ENGINE, html_to_markdown, safe_urls
 
 
 def render_post_html(content: str, context: Context | None = None) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from importlib.metadata import entry_points
 from typing import Any
 
-from ..errors import WXRError
+from ..errors import FormatError
 from .protocol import Format
 
 ENTRY_POINTS = "wxrtool.formats"
@@ -121,11 +121,12 @@ FORMATS: dict[str, Format] = {
 }
 
 
-def plugins() -> dict[str, Format]:
+def plugins(ignored: list[str] | None = None) -> dict[str, Format]:
     """Formats added by installed packages, each with the distribution it came from as ``origin``.
 
-    An entry point that does not load, or names no :class:`Format`, is an error naming it:
-    a broken plug-in should be seen, not skipped.
+    An entry point that does not load, or names no :class:`Format`, is a
+    :class:`~wxrtool.errors.FormatError` naming it: a broken plug-in should be seen, not
+    skipped. One that declares a built-in name is left out, and described in ``ignored``.
     """
     found: dict[str, Format] = {}
     for point in entry_points(group=ENTRY_POINTS):
@@ -133,17 +134,22 @@ def plugins() -> dict[str, Format]:
         try:
             declared = point.load()
         except Exception as exc:  # a plug-in's own error, whatever it is
-            raise WXRError(
+            raise FormatError(
                 f"the format plug-in {point.name!r} ({where}) does not load: {type(exc).__name__}: {exc}",
-                hint=f"fix or uninstall the package that declares it ({point.value})",
+                file=point.value,
+                hint="fix or uninstall the package that declares it",
             ) from None
         if not isinstance(declared, Format):
-            raise WXRError(
+            raise FormatError(
                 f"the format plug-in {point.name!r} ({where}) names {type(declared).__name__}, not a Format",
+                file=point.value,
                 hint="its entry point must name a wxrtool.writers.protocol.Format",
             )
         if declared.name in FORMATS:
-            continue  # a built-in name is never replaced
+            # A built-in name is never replaced: the same command must mean the same output.
+            if ignored is not None:
+                ignored.append(f"{declared.name!r} from {where}: the name of a built-in format")
+            continue
         found[declared.name] = Format(**{**declared.__dict__, "origin": where})
     return found
 
@@ -162,4 +168,4 @@ def get(name: str) -> Format:
         return formats[name]
     except KeyError:
         choices = ", ".join(formats)
-        raise WXRError(f"unknown format {name!r}", hint=f"choose one of: {choices}") from None
+        raise FormatError(f"unknown format {name!r}", hint=f"choose one of: {choices}") from None

@@ -32,7 +32,7 @@ from ..index import SiteIndex
 from ..output import OutputDir, copy_scaffold
 from ..records import Post, Site
 from . import _yaml
-from ._media import localize
+from ._placement import localize
 from .frontmatter import date_fields, front_matter, metadata
 from .paths import SITE_FILES, Addresses, PathPlanner, address_key, safe_component, site_path
 from .protocol import Entry, Posts, WriteOptions, WriteResult

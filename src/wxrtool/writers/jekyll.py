@@ -54,7 +54,7 @@ from ..output import OutputDir, copy_scaffold
 from ..records import Comment, Ping, Post, Site
 from ..threads import build_threads, walk
 from . import _yaml
-from ._media import localize
+from ._placement import localize
 from .frontmatter import date_fields, front_matter, metadata
 from .paths import SITE_FILES, Addresses, PathPlanner, site_path
 from .protocol import Entry, Posts, WriteOptions, WriteResult

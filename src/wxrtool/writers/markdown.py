@@ -21,7 +21,7 @@ from ..index import SiteIndex
 from ..output import OutputDir
 from ..records import Post
 from . import _yaml
-from ._media import localize
+from ._placement import localize
 from .frontmatter import date_fields, front_matter, metadata
 from .paths import PathPlanner
 from .protocol import Entry, Posts, WriteOptions, WriteResult

@@ -33,7 +33,7 @@ from urllib.parse import quote, unquote
 from ..content import Context, post_markdown
 from ..output import OutputDir
 from ..records import Post
-from ._media import localize
+from ._placement import localize
 from .frontmatter import date_fields, metadata, plain_text
 from .paths import SITE_FILES, Addresses, PathPlanner, site_path
 from .protocol import Entry, Posts, WriteOptions, WriteResult

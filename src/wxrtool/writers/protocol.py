@@ -47,6 +47,7 @@ class Posts:
         self.site: Site | None = None
 
     def __iter__(self) -> Iterator[tuple[Post, Any]]:
+        # The site is kept, not yielded: writers that need it read it after the posts.
         for record, rendered in self.entries:
             if isinstance(record, Post):
                 yield record, rendered
@@ -67,7 +68,7 @@ class WriteOptions:
         meta_keys: custom fields to copy into front matter.
         scaffold: engine formats also write a minimal site that builds.
         media_dir: a folder filled by ``wxrtool media --download``; its files are placed
-            with the posts that use them and the links rewritten (see ``_media.py``).
+            with the posts that use them and the links rewritten (see ``_placement.py``).
         addresses: keep each item's old and new address in the result (for ``--redirects``);
             without redirects to write nothing is kept (a million items are 100 MB).
     """
@@ -108,10 +109,11 @@ class WriteResult:
     def merge(self, other: WriteResult) -> None:
         """Add what ``other`` (the result of a later stretch of the same output) holds."""
         if self.addresses is not None and other.addresses:
+            # Later stretches win, as a later item of one export would in one writer.
             self.addresses.update(other.addresses)
         self.media_placed.update(other.media_placed)
         for url, post in other.media_missing.items():
-            self.media_missing.setdefault(url, post)
+            self.media_missing.setdefault(url, post)  # the first post that uses it, as one writer keeps
 
 
 WriteFunction = Callable[[Iterable[Entry], Any, WriteOptions], WriteResult]
@@ -167,6 +169,7 @@ class Format:
     @property
     def writer(self) -> Writer:
         """The writer's module (imported now)."""
+        # A module satisfies the protocol structurally; mypy cannot see that through import_module.
         return cast(Writer, importlib.import_module(self.module))
 
     @property
