@@ -355,3 +355,25 @@ def test_the_index_parses_ranges_without_their_bodies(monkeypatch: pytest.Monkey
         assert b"<wp:comment>" in full and b"<content:encoded>" in full
         assert b"<wp:comment>" not in light and b"<content:encoded>" not in light
         assert light.count(b"<wp:post_id>") == full.count(b"<wp:post_id>")
+
+
+@pytest.mark.usefixtures("small_ranges")
+@pytest.mark.parametrize("to", ["markdown", "hugo"])
+def test_media_are_placed_when_workers_read_the_ranges(to: str, tmp_path: Path) -> None:
+    """--media reads each post's content for the URLs it uses: a post from a range must still have it."""
+    from wxrtool.media import local_path
+
+    media = tmp_path / "media"
+    items = []
+    for n in range(1, 40):
+        url = f"http://example.com/wp-content/uploads/pic-{n}.png"
+        target = media / local_path(url)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(b"\x89PNG picture %d" % n)
+        items.append(item(n, content=f'<img src="{url}" alt="p{n}">'))
+    source = export(tmp_path / "pictures.xml", items)
+    assert cut(source)
+    accounts = [convert(source, to, str(tmp_path / f"out{jobs}"), media=str(media), jobs=jobs) for jobs in (1, 2)]
+    assert accounts[0].media_copied == 39 and not accounts[0].media_missing
+    assert accounts[1].as_dict() == accounts[0].as_dict()
+    assert tree(tmp_path / "out1") == tree(tmp_path / "out2")

@@ -33,7 +33,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from functools import partial
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from ..account import Account
 from ..errors import WXRError
@@ -42,16 +42,14 @@ from ..quirks import DateResolver
 from ..read import Reader
 from ..records import Post, Record
 from ..selection import Selection, Selector
+from ..writers.protocol import WriteFunction, WriteOptions, WriteResult, unrendered
 from .cuts import Plan, document
 from .pool import AHEAD, WORKER_DIED, WORKER_HINT, start_pool, worker_context
-
-if TYPE_CHECKING:
-    from ..writers.protocol import WriteFunction, WriteOptions, WriteResult
 
 P = TypeVar("P")
 T = TypeVar("T")
 
-Make = Callable[[Iterator[Record], "WriteOptions"], P]
+Make = Callable[[Iterator[Record], WriteOptions], P]
 """What a range's selected records become (a module-level function: workers get it by name)."""
 
 Progress = Callable[[int, "int | None", int], None]
@@ -210,13 +208,11 @@ class RangedRead:
 
     def entries(self, render: Callable[[Post, WriteOptions], T]) -> Iterator[tuple[Record, T | None]]:
         """Each record with ``render(record, options)`` if it is a post (``None`` if not), in order."""
-        for product in self._products(partial(_rendered, render)):
+        for product in self._products(partial(_render_range, render)):
             yield from product
 
 
 def _text(write: WriteFunction, records: Iterator[Record], options: WriteOptions) -> tuple[bytes, WriteResult]:
-    from ..writers.protocol import unrendered
-
     buffer = io.BytesIO()
     with io.TextIOWrapper(buffer, encoding="utf-8", newline="\n") as out:
         result = write(unrendered(records), out, options)
@@ -224,13 +220,20 @@ def _text(write: WriteFunction, records: Iterator[Record], options: WriteOptions
         return buffer.getvalue(), result
 
 
-def _rendered(
+def _render_range(
     render: Callable[[Post, WriteOptions], T], records: Iterator[Record], options: WriteOptions
 ) -> list[tuple[Record, T | None]]:
-    # A post goes back without its content and responses, which the render has used:
-    # the writers' own part (paths, front matter, files) reads only the other fields.
+    # A post goes back without its responses, which the render has used: the writers' own
+    # part (paths, front matter, files) reads only the other fields. Its content too, but
+    # with --media, which finds the media a post uses in its content.
+    keep_content = bool(options.media_dir)
     return [
-        (replace(r, content_html="", comments=(), pings=()), render(r, options)) if isinstance(r, Post) else (r, None)
+        (
+            replace(r, content_html=r.content_html if keep_content else "", comments=(), pings=()),
+            render(r, options),
+        )
+        if isinstance(r, Post)
+        else (r, None)
         for r in records
     ]
 
@@ -242,8 +245,6 @@ def _indexed(records: Iterator[Record], options: WriteOptions) -> SiteIndex:
 def index(plan: Plan, jobs: int) -> SiteIndex | None:
     """The :class:`~wxrtool.index.SiteIndex` of the whole export, its ranges indexed by
     ``jobs`` workers (every item, whatever its status); ``None`` if a range failed to parse."""
-    from ..writers.protocol import WriteOptions
-
     options = WriteOptions(selection=Selection.everything())
     whole = SiteIndex()
     try:

@@ -210,10 +210,10 @@ def comment_entry(c: Comment, key: str, parent: int | None, options: WriteOption
     return entry
 
 
-Rendered = tuple[str, str, str | None, list[str], list[tuple[str, str]]]
+_Parts = tuple[str, str, str | None, list[str], list[tuple[str, str]]]
 
 
-def render(post: Post, options: WriteOptions) -> Rendered:
+def render(post: Post, options: WriteOptions) -> _Parts:
     """The post's front matter, body, permalink, redirects and comment and ping data files (run in a worker)."""
     # Jekyll keeps only ASCII word characters of a data folder's name, so the
     # comments are filed under the item's id, which every post has.
