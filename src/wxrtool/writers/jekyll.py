@@ -210,6 +210,8 @@ def comment_entry(c: Comment, key: str, parent: int | None, options: WriteOption
     return entry
 
 
+# What render() makes of a post: its front matter and body, the permalink it asks for,
+# the old addresses to redirect, and its comments' data files (path, text).
 _Parts = tuple[str, str, str | None, list[str], list[tuple[str, str]]]
 
 
