@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -223,3 +224,25 @@ def test_stats_and_validate_never_send_the_exports_escapes_to_the_terminal(tmp_p
         for raw in ("\x1b", "\x07", "\x9b", "\u202e"):
             assert raw not in result.output, (args, raw)
     assert "Blog\\x1b]0;owned" in CliRunner().invoke(main, ["stats", "--recover", str(export)]).output
+
+
+def test_usage_errors_come_before_the_format_s_own_checks(tmp_path: Path) -> None:
+    """What the command is asked to do wrong is said first, as a usage error (exit 2)."""
+    rules = str(SAMPLES / "rules.xml")
+    batch = run("convert", KLOUT, rules, "--to", "hugo")
+    assert batch.exit_code == 2 and "2 sites need an output folder" in batch.stderr
+    redirects = run("convert", KLOUT, "--to", "disqus", "--redirects", "nginx", str(tmp_path / "r.conf"))
+    assert redirects.exit_code == 2 and "--redirects needs a format that gives posts new addresses" in redirects.stderr
+    # A folder option is refused for a file format even when it repeats the default.
+    default = run(
+        "convert", KLOUT, "--to", "json", "-o", str(tmp_path / "k.json"), "--path-template", "{type}s/{slug}.md"
+    )
+    assert default.exit_code == 2 and "--path-template applies to folder formats" in default.stderr
+    assert not (tmp_path / "k.json").exists()
+
+
+def test_the_shell_completes_format_names() -> None:
+    from wxrtool.cli import _FormatName
+
+    completed = _FormatName().shell_complete(click.Context(main), click.Option(["--to"]), "js")
+    assert [item.value for item in completed] == ["json", "jsonl"]

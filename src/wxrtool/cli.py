@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import click
+from click.shell_completion import CompletionItem
 
 from . import __version__, writers
 from .batch import convert_sites, group_inputs
@@ -139,6 +140,15 @@ class _FormatName(click.ParamType[str]):
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
         return "[" + "|".join(writers.FORMATS) + "|...]"
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[CompletionItem]:
+        try:
+            names = list(writers.available())
+        except WXRError:
+            names = list(writers.FORMATS)  # a broken plug-in must not break completion
+        return [CompletionItem(n) for n in names if n.startswith(incomplete)]
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         # A built-in name never looks at the plug-ins; otherwise one that does not load
@@ -292,17 +302,24 @@ def convert(
         recover=recover,
         jobs=jobs or _cores(),
     )
-    try:
-        options.format()
-    except OptionsError as exc:
-        raise click.UsageError(exc.message) from None
-    for name in options.unused():
-        flag = {"media": "--media", "meta_keys": "--meta"}.get(name, "--" + name.replace("_", "-"))
-        raise click.UsageError(f"{flag} applies to folder formats, not to --to {to}")
+    if writers.get(to).target != "directory":
+        # The flags as given: a folder option is refused even when it repeats the default.
+        for flag, value in (
+            ("--path-template", path_template),
+            ("--comments-file", comments_file),
+            ("--meta", meta_keys),
+            ("--scaffold", scaffold),
+            ("--media", media_dir),
+        ):
+            if value:
+                raise click.UsageError(f"{flag} applies to folder formats, not to --to {to}")
+    if redirects:
+        _check(dataclasses.replace(options, output=None))
     sites = group_inputs(list(files))
     if len(sites) > 1:
         _convert_batch(sites, options, jobs, scheduler, quiet, report_path)
         return
+    _check(options)
     parts = sites[0]
     file = parts[0]
     bar = _ProgressBar() if not quiet and sys.stderr.isatty() else None
@@ -317,6 +334,14 @@ def convert(
         where = "standard output" if output == "-" else output
         click.echo(f"wxrtool: wrote {to} to {where}", err=True)
         click.echo(account.summary(), err=True)
+
+
+def _check(options: ConvertOptions) -> None:
+    """The library's check of the options against the format, options that do not go together as a usage error."""
+    try:
+        options.format()
+    except OptionsError as exc:
+        raise click.UsageError(exc.message) from None
 
 
 def _cores() -> int:
@@ -363,6 +388,7 @@ def _convert_batch(
         raise click.UsageError("--redirects names one file: use it with one site at a time")
     if report_path:
         raise click.UsageError("--report names one file: use it with one site at a time")
+    _check(options)
     # Each site is converted in one process; --jobs says how many sites at a time.
     folder = options.output
     assert folder is not None

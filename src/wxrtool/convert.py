@@ -52,9 +52,6 @@ if TYPE_CHECKING:
 Progress = Callable[[int, "int | None", int], None]
 """Told about twice a second: (bytes read, total bytes or ``None``, items read)."""
 
-FOLDER_OPTIONS = ("path_template", "comments_file", "meta_keys", "scaffold", "media")
-
-
 class OptionsError(WXRError):
     """Options that do not go together (a folder option with a file format...)."""
 
@@ -96,24 +93,17 @@ class ConvertOptions:
     def format(self) -> Format:
         """The format asked for, once the options are checked against it: :class:`OptionsError` for
         options that do not go together, :class:`~wxrtool.errors.OutputError` for a folder format
-        without a folder."""
+        without a folder. Options that only folder formats use are ignored by the others."""
         fmt = writers.get(self.to)
-        if fmt.target == "directory" and self.output in (None, "-"):
-            raise OutputError(f"--to {self.to} writes a folder", hint="give it with -o FOLDER")
         if self.redirects and not fmt.gives_addresses:
+            choices = ", ".join(f.name for f in writers.FORMATS.values() if f.gives_addresses)
             raise OptionsError(
                 f"--redirects needs a format that gives posts new addresses, not --to {self.to}",
-                hint="choose one of: " + ", ".join(f.name for f in writers.available().values() if f.gives_addresses),
+                hint=f"built-in ones: {choices}",
             )
+        if fmt.target == "directory" and self.output in (None, "-"):
+            raise OutputError(f"--to {self.to} writes a folder", hint="give it with -o FOLDER")
         return fmt
-
-    def unused(self) -> list[str]:
-        """The folder formats' options given (not left at their default) to a file format:
-        the library ignores them, the command refuses them."""
-        if writers.get(self.to).target == "directory":
-            return []
-        defaults = {f.name: f.default for f in dataclasses.fields(self)}
-        return [name for name in FOLDER_OPTIONS if getattr(self, name) and getattr(self, name) != defaults[name]]
 
     def write_options(self, fmt: Format, index: SiteIndex) -> WriteOptions:
         """What the format's writer is handed."""
