@@ -18,6 +18,7 @@ from wxrtool.content import (
 )
 from wxrtool.content.render import _linked_plain_markdown, _plain
 from wxrtool.content.shortcodes import find_shortcodes, parse_atts
+from wxrtool.content.smilies import convert_smilies
 from wxrtool.content.tomarkdown import code_language, fence, html_to_markdown
 
 
@@ -262,8 +263,9 @@ _WORDS = st.sampled_from(
 def test_plain_comments_skip_the_round_trip_with_the_same_markdown(text: str) -> None:
     # The fast path for comments of plain words must give what the full conversion gives.
     full = html_to_markdown(comment_html(text))
-    if _plain(text):
-        assert plain_comment_markdown(text) == full
+    shown = convert_smilies(text)  # (the fast path takes the text with its smilies converted)
+    if _plain(shown):
+        assert plain_comment_markdown(shown) == full
     assert comment_markdown(text) == full
 
 
@@ -290,3 +292,24 @@ def test_a_simple_link_takes_the_fast_path() -> None:
     text = 'See <a href="https://example.com/a_b?p=1">my  site</a> too.\nBye'
     assert _linked_plain_markdown(text) == "See [my site](https://example.com/a_b?p=1) too.\\\nBye"
     assert _linked_plain_markdown('<a href="javascript:x">y</a>') is None
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("Great post :)", "Great post 🙂"),
+        ("Ha :D and ;-) and :mrgreen:", "Ha 😀 and 😉 and :mrgreen:"),
+        ("a:)b (:) :)x", "a:)b (:) :)x"),  # not alone: as written
+        ("<code>:)</code> :)", "<code>:)</code> 🙂"),
+        ("<pre>x :) y</pre>", "<pre>x :) y</pre>"),
+        ('<a title=" :) ">link</a> :P', '<a title=" :) ">link</a> 😛'),
+        ("x&nbsp;:)", "x&nbsp;🙂"),
+    ],
+)
+def test_smilies_as_wordpress_shows_them(stored: str, shown: str) -> None:
+    assert convert_smilies(stored) == shown
+
+
+def test_smilies_reach_comments_and_posts() -> None:
+    assert comment_markdown("Thanks :)") == "Thanks 🙂"
+    assert "🙂" in post_markdown("<p>Thanks :)</p>") and "🙂" not in post_markdown("<pre>x :) y</pre>")

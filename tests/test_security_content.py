@@ -248,7 +248,7 @@ def test_no_injected_script_runs_in_chromium(tmp_path: Path) -> None:
 GROWING = [
     "[gallery ", "[gallery]", "[caption ", "[code ", "[code]", "[[gallery]", "<p>[gallery]</p>",
     "<pre>", "<pre ", "<figure>", "<p><figure>", "<iframe>", "<video>", "<form>", "<style ", "<svg>",
-    "<script>", "<!--more", "<!-- wp:x {", "<a <b ", "<p><div>", "<ul><li>",
+    "<script>", "<!--more", "<!-- wp:x {", "<a <b ", "<p><div>", "<ul><li>", "< :) ", "<code> :) ",
 ]  # fmt: skip
 
 

@@ -7,6 +7,7 @@ a bug and shows only with ``--traceback``.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -23,7 +24,7 @@ from . import __version__, writers
 from .batch import convert_sites, group_inputs
 from .convert import ConvertOptions, OptionsError
 from .convert import run as run_conversion
-from .errors import WXRError, system_error
+from .errors import OutputError, WXRError, system_error
 from .output import text_output
 from .processes import Stopped, exit_status, stop_on_sigterm
 from .selection import Selection
@@ -314,7 +315,9 @@ def convert(
             if value:
                 raise click.UsageError(f"{flag} applies to folder formats, not to --to {to}")
     if redirects:
-        _check(dataclasses.replace(options, output=None))
+        # A format that gives no addresses is a usage error, said before a missing folder is.
+        with contextlib.suppress(OutputError):
+            _check(options)
     sites = group_inputs(list(files))
     if len(sites) > 1:
         _convert_batch(sites, options, jobs, scheduler, quiet, report_path)

@@ -20,6 +20,7 @@ from ._scan import sub_elements
 from .autop import shortcode_unautop, wpautop
 from .sanitize import make_clickable, note, sanitize_comment_html, sanitize_post_html, sanitize_reader_html
 from .shortcodes import SHORTCODES, Context, do_shortcode, protect_code_shortcodes
+from .smilies import convert_smilies
 from .tomarkdown import DEFAULT_ENGINE, html_to_markdown, safe_urls
 
 
@@ -33,7 +34,7 @@ def render_post_html(content: str, context: Context | None = None) -> str:
         rendered = blocks.render(blocks.parse(content))
     else:
         rendered = shortcode_unautop(wpautop(protect_code_shortcodes(content)), SHORTCODES)
-    return _unwrap_figures(do_shortcode(rendered, context))
+    return _unwrap_figures(convert_smilies(do_shortcode(rendered, context)))
 
 
 def safe_post_html(content: str, context: Context | None = None) -> str:
@@ -78,12 +79,14 @@ def _as_html(content: str, error: Exception) -> str:
 
 
 def comment_html(content: str) -> str:
-    """A comment's stored content as the blog showed it: sanitized, links made, paragraphs added."""
-    return wpautop(make_clickable(sanitize_comment_html(content)))
+    """A comment's stored content as the blog showed it: sanitized, links made, smilies, paragraphs added."""
+    return wpautop(convert_smilies(make_clickable(sanitize_comment_html(content))))
 
 
 def comment_markdown(content: str, engine: str = DEFAULT_ENGINE, flavor: str = "commonmark") -> str:
     """A comment's stored content as Markdown (its sanitized HTML should the conversion fail)."""
+    # Smilies first: the fast paths below take the text as it is then shown.
+    content = convert_smilies(content)
     try:
         return _comment_markdown(content, engine, flavor)
     except Exception as error:  # any failure: the comment is written another way
