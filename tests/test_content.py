@@ -173,7 +173,7 @@ def test_blocks_convert_per_block() -> None:
         "<!--more-->",
         '<!-- wp:latest-posts {"postsToShow":3} /-->',
         "Grouped",
-        "Raw HTML block",
+        'Raw <abbr title="HyperText">HTML</abbr> block',
         "![G one](https://example.com/g1.jpg)\n\n*First*",
         "![G two](https://example.com/g2.jpg)",
         "Unknown block keeps its HTML",
@@ -313,3 +313,22 @@ def test_smilies_as_wordpress_shows_them(stored: str, shown: str) -> None:
 def test_smilies_reach_comments_and_posts() -> None:
     assert comment_markdown("Thanks :)") == "Thanks 🙂"
     assert "🙂" in post_markdown("<p>Thanks :)</p>") and "🙂" not in post_markdown("<pre>x :) y</pre>")
+
+
+@pytest.mark.parametrize(
+    ("html", "markdown"),
+    [
+        ("<p>E = MC<sup>2</sup>, H<sub>2</sub>O</p>", "E = MC<sup>2</sup>, H<sub>2</sub>O"),
+        ('<p><abbr title="a &quot;b&quot;" onclick="x()">AB</abbr></p>', '<abbr title="a &quot;b&quot;">AB</abbr>'),
+        (
+            "<p><u>snake_case</u> <ins>new</ins> <small>*</small></p>",
+            r"<u>snake\_case</u> <ins>new</ins> <small>\*</small>",
+        ),
+        ("<p><code>x<sup>2</sup></code></p>", "`x2`"),  # a code span shows its text
+        ("<dl><dt>Term</dt><dd>Meaning</dd></dl>", "<dl>\n<dt>Term</dt>\n<dd>Meaning</dd>\n</dl>"),
+        ("<p>a<sup onmouseover=x>1</sup> WXRTOOLTAG0X</p>", "a1 WXRTOOLTAG0X"),  # spells the stand-in: as before
+    ],
+)
+def test_what_markdown_cannot_say_stays_html(html: str, markdown: str) -> None:
+    """WordPress's readers saw superscripts, abbreviations, definition lists: kept as HTML."""
+    assert post_markdown(html) == markdown

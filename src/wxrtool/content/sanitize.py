@@ -1,10 +1,10 @@
 """Comment HTML, made safe with an allow-list before any writer sees it; and URLs.
 
 Comments and pings are written by strangers. nh3 (the Rust ``ammonia`` sanitizer)
-keeps only the tags and attributes WordPress itself allows in comments
-(``$allowedtags`` in wp-includes/kses.php), plus paragraphs, line breaks, lists
-and code; links keep only http, https and mailto targets. No script, style,
-event handler or ``javascript:`` link survives.
+keeps the tags WordPress allows in comments (``$allowedtags`` in wp-includes/kses.php)
+and the structure an editor's comment may hold (headings, lists, tables, definition
+lists, superscripts: WordPress showed them); links keep only http, https and mailto
+targets. No script, style, event handler, form, embed, image or ``javascript:`` link survives.
 
 Every URL wxrtool writes goes through :func:`safe_url`: a scheme from an
 allow-list, a host that parses, and none of the characters that could end the
@@ -22,17 +22,31 @@ import nh3
 
 from ._scan import escape_stray_lt, limit_depth
 
+# WordPress shows a comment as it was stored, and what was stored was filtered when it was
+# posted, by the commenter's role: $allowedtags for visitors, anything for an editor. So
+# a comment keeps its structure as WordPress showed it (headings, tables, definition
+# lists, lists with their numbering, superscripts...), and nothing that acts or loads
+# from elsewhere: no script, style, handler, form, embed or image.
 _TAGS = {
     "a", "abbr", "acronym", "b", "blockquote", "br", "cite", "code", "del", "em", "i",
     "li", "ol", "p", "pre", "q", "s", "strike", "strong", "ul",
+    "h1", "h2", "h3", "h4", "h5", "h6", "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
+    "dl", "dt", "dd", "sup", "sub", "ins", "u", "small", "big", "tt", "kbd", "samp", "var", "mark", "hr",
+    "span", "div", "address", "dfn",
 }  # fmt: skip
 _ATTRIBUTES = {
     "a": {"href", "title"},
     "abbr": {"title"},
     "acronym": {"title"},
     "blockquote": {"cite"},
-    "del": {"datetime"},
+    "del": {"datetime", "cite"},
+    "ins": {"datetime", "cite"},
     "q": {"cite"},
+    "ol": {"start", "reversed", "type"},
+    "li": {"value"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "dfn": {"title"},
 }
 _SCHEMES = {"http", "https", "mailto"}
 # wp_allowed_protocols(): what WordPress lets an author link to in a post.

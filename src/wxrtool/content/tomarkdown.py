@@ -28,7 +28,13 @@ from .sanitize import URL_ATTRIBUTES, safe_content_url, safe_srcset, sanitize_re
 # tag of its name after it (see _scan.sub_elements: in time linear in the text).
 _PRE = re.compile(r"<(pre)\b([^>]*)>?", re.I)
 _CODE_WRAP = re.compile(r"^\s*<code\b([^>]*)>(.*)</code>\s*$", re.S | re.I)
-_KEEP_ELEMENT = re.compile(r"<(video|audio|form|iframe)\b[^>]*>?", re.I)
+_KEEP_ELEMENT = re.compile(r"<(video|audio|form|iframe|dl)\b[^>]*>?", re.I)
+# Inline elements Markdown has no form for, which WordPress's readers saw (E = MC², H₂O, an
+# abbreviation's title): kept as HTML tags around text that is converted as the rest is.
+_INLINE_TAG = re.compile(r"</?(sup|sub|abbr|ins|u|small|mark|kbd|dfn|q)\b[^<>]*>", re.I)
+_TITLE = re.compile(r"""\stitle\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.I)
+_CODE = re.compile(r"<(code)\b[^>]*>?", re.I)
+_TAG_TOKEN = re.compile(r"WXRTOOLTAG(\d+)X")
 # ([^<>]: a marker missing its "-->" is not read to the end of the text each time.)
 _KEEP_COMMENT = re.compile(r"<!--\s*more\b[^<>]*-->|<!--\s*nextpage\s*-->|<!-- wp:[a-z][^<>]* /-->", re.I)
 # A tag inside code, as an HTML parser sees one: "<" then a letter, "/", "!" or "?".
@@ -117,12 +123,20 @@ class _Kept:
 
     def __init__(self) -> None:
         self.pieces: list[str] = []
+        self.tags: list[str] = []
+
+    def tag(self, html_tag: str) -> str:
+        """A word standing for an inline tag, which the engine passes on as text."""
+        self.tags.append(html_tag)
+        return f"WXRTOOLTAG{len(self.tags) - 1}X"
 
     def hold(self, markdown: str) -> str:
         self.pieces.append(markdown)
         return f"<p>WXRTOOLKEEP{len(self.pieces) - 1}X</p>"
 
     def restore(self, text: str) -> str:
+        if self.tags:
+            text = _TAG_TOKEN.sub(lambda m: self.tags[int(m.group(1))], text)
         if not self.pieces:
             return text
 
@@ -213,6 +227,8 @@ def html_to_markdown(text: str, engine_name: str = DEFAULT_ENGINE, flavor: str =
         text = sub_elements(text, _KEEP_ELEMENT, lambda m, inner, whole: _keep(kept, sanitize_reader_html(whole)))
         if "<!--" in text:
             text = _KEEP_COMMENT.sub(lambda m: _keep(kept, m.group(0)), text)
+        if _INLINE_TAG.search(text) and "WXRTOOLTAG" not in text:
+            text = _inline_tags(text, kept)
     if _BLANK.search(text):  # (a literal-led search: much faster than the sub finding nothing)
         text = _BLANK_LINES.sub("\n", text)
     text = _ADJACENT_QUOTES.sub(lambda m: m.group(1) + kept.hold("") + m.group(3), text)
@@ -317,6 +333,34 @@ def code_spans(line: str) -> list[tuple[int, int]]:
         else:
             index += 1
     return spans
+
+
+def _inline_tags(text: str, kept: _Kept) -> str:
+    """``text`` with the inline tags of :data:`_INLINE_TAG` as words for the engine to pass on,
+    except inside ``<code>``: a code span cannot hold HTML, and shows its text as it is."""
+    if "WXRTOOLCODE" in text:
+        return text  # (it spells the stand-in itself)
+    codes: list[str] = []
+
+    def hide(m: re.Match[str], inner: str, whole: str) -> str:
+        codes.append(whole)
+        return f"WXRTOOLCODE{len(codes) - 1}X"
+
+    hidden = sub_elements(text, _CODE, hide) if "<code" in text.lower() else text
+    hidden = _INLINE_TAG.sub(lambda m: kept.tag(_clean_inline(m)), hidden)
+    return re.sub(r"WXRTOOLCODE(\d+)X", lambda m: codes[int(m.group(1))], hidden) if codes else hidden
+
+
+def _clean_inline(m: re.Match[str]) -> str:
+    """The tag of an inline element as it is kept: its name, and an ``abbr``'s or ``dfn``'s title."""
+    name = m.group(1).lower()
+    if m.group(0).startswith("</"):
+        return f"</{name}>"
+    title = _TITLE.search(m.group(0)) if name in ("abbr", "dfn") else None
+    if title is None:
+        return f"<{name}>"
+    value = html.unescape(title.group(1).strip("\"'"))
+    return f'<{name} title="{html.escape(value, quote=True)}">'
 
 
 def _keep(kept: _Kept, piece: str) -> str:

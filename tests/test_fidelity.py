@@ -1,0 +1,63 @@
+"""What WordPress showed is what wxrtool's Markdown shows, with the real WordPress as the reference.
+
+Each export is imported into WordPress 6.1 with WordPress's own importer and every published
+item rendered as WordPress shows it (bench/fidelity/); wxrtool's ``--to markdown`` is rendered
+back and compared element by element. A link, image, code block or heading WordPress showed
+must be on wxrtool's page, and every comment under the same parent; the exceptions are
+deliberate and each is named below with its reason (bench/FIDELITY.md lists them too).
+
+Needs Debian's ``wordpress``, ``mariadb-server``, ``php-cli``, ``php-mysql``, ``php-xml``,
+``php-mbstring`` and ``php-gd`` (``.ci/run`` installs them) and ../shared/tools/wordpress-importer.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import FIXTURE_FILES, ROOT, SAMPLE_FILES, fixture_cases, readable
+
+sys.path.insert(0, str(ROOT / "bench" / "fidelity"))
+from compare import DELIBERATE, compare, published, site_hosts
+from sides import wordpress_items, wxrtool_items
+from wordpress import WordPress, missing
+
+KEPT = ("links", "images", "code", "headings", "place")
+
+
+@pytest.fixture(scope="module")
+def wordpress() -> Iterator[WordPress]:
+    reason = missing()
+    if reason:
+        pytest.skip(f"no WordPress to compare with: {reason}")
+    with WordPress() as site:
+        yield site
+
+
+def lost(export: Path, site: WordPress) -> list[tuple[int, str, str, Any]]:
+    """What WordPress showed of the kept kinds that wxrtool's page lacks, less the deliberate."""
+    score = compare(
+        export.name, wordpress_items(site.site_of(export)), wxrtool_items(export), site_hosts(str(export)),
+        published(str(export)),
+    )  # fmt: skip
+    assert not score.items_missing, f"items WordPress showed and wxrtool did not write: {score.items_missing}"
+    found = []
+    for d in score.differences:
+        for kind, values in d.lost.items():
+            if kind in KEPT and (export.name, d.item, kind) not in DELIBERATE:
+                found.append((d.item, d.where, kind, values[:3]))
+    return found
+
+
+@pytest.mark.parametrize("export", SAMPLE_FILES, ids=lambda p: p.stem)
+def test_samples_keep_what_wordpress_showed(export: Path, wordpress: WordPress) -> None:
+    assert lost(export, wordpress) == []
+
+
+@pytest.mark.parametrize("export", fixture_cases([p for p in FIXTURE_FILES if readable(p)]))
+def test_fixtures_keep_what_wordpress_showed(export: Path, wordpress: WordPress) -> None:
+    assert lost(export, wordpress) == []
