@@ -332,3 +332,20 @@ def test_smilies_reach_comments_and_posts() -> None:
 def test_what_markdown_cannot_say_stays_html(html: str, markdown: str) -> None:
     """WordPress's readers saw superscripts, abbreviations, definition lists: kept as HTML."""
     assert post_markdown(html) == markdown
+
+
+@pytest.mark.parametrize(
+    ("stored", "source"),
+    [
+        ("[audio https://example.com/a.mp3]", "https://example.com/a.mp3"),
+        ("[video https://example.com/v.mp4]", "https://example.com/v.mp4"),
+        ("[audio http://example.com/a.mp3|titles=A|artists=B]", "http://example.com/a.mp3"),
+    ],
+)
+def test_wordpress_com_positional_media_keep_their_player(stored: str, source: str) -> None:
+    """WordPress.com showed a player for [audio URL]; core shows nothing: the blog's readers saw the player."""
+    assert f'<source src="{source}">' in post_markdown(stored)
+
+
+def test_a_positional_media_url_goes_through_the_url_policy() -> None:
+    assert post_markdown("[audio javascript:alert(1)]") == ""

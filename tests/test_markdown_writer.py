@@ -236,9 +236,9 @@ def _safe_component_in_full(text: str, fallback: str) -> str:
     text = unicodedata.normalize("NFC", text)
     kept = []
     for ch in text:
-        if ch in "/\\" or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp"):
+        if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp"):
             continue
-        kept.append("-" if ch in '<>:"|?*' or ch.isspace() else ch)
+        kept.append("-" if ch in '<>:"|?*/\\' or ch.isspace() else ch)
     cleaned = "".join(kept).strip("-. ").lstrip(".")
     cleaned = cleaned.encode("utf-8")[:200].decode("utf-8", "ignore").rstrip("-. ")
     stem, dot, rest = cleaned.partition(".")
@@ -257,3 +257,15 @@ def _safe_component_in_full(text: str, fallback: str) -> str:
 )
 def test_a_plain_slug_takes_the_fast_path_to_the_same_component(text: str) -> None:
     assert safe_component(text, "7") == _safe_component_in_full(text, "7")
+
+
+def test_titles_are_what_readers_saw(tmp_path: Path) -> None:
+    """WordPress prints a title as HTML: its entities shown decoded, its markup not shown."""
+    import dataclasses
+
+    from wxrtool.writers.frontmatter import metadata
+    from wxrtool.writers.protocol import WriteOptions
+
+    post = next(r for r in wxrtool.read(SAMPLES / "klout.xml") if isinstance(r, wxrtool.Post))
+    titled = dataclasses.replace(post, title="Tom &amp; Jerry &#8211; it&#8217;s <b>bold</b>")
+    assert metadata(titled, WriteOptions())["title"] == "Tom & Jerry \u2013 it\u2019s bold"

@@ -102,10 +102,29 @@ def compare(
     by type and slug.
     """
     score = ExportScore(name)
-    by_slug = {(item.type, item.slug): item for item in ours.values()}
+
+    def counterpart(wp: Item) -> Item | None:
+        # Exports can repeat an id (the importer then gives the later item a new one) or a
+        # slug: the item with this id, type and slug; else this id and type with the same
+        # title; else this type and slug; else this id and type.
+        same_id = [o for o in ours_list if (o.id, o.type) == (wp.id, wp.type)]
+        same_slug = [o for o in ours_list if (o.type, o.slug) == (wp.type, wp.slug)]
+        title = title_text(wp.title)
+        for found in (
+            [o for o in same_id if o.slug == wp.slug],
+            [o for o in same_id if title_text(o.title) == title],
+            [o for o in same_slug if title_text(o.title) == title],
+            same_slug,
+            same_id,
+        ):
+            if found:
+                return found[0]
+        return None
+
+    ours_list = list(ours.values())
     for key, wp in wordpress.items():
         item_id = key[0]
-        mine = ours.get(key) or by_slug.get((wp.type, wp.slug))
+        mine = counterpart(wp)
         if item_id not in shown and mine is None:
             continue
         score.items += 1

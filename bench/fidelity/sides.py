@@ -149,7 +149,10 @@ def wxrtool_items(export: Path, out: Path | None = None) -> dict[Key, Item]:
                 slug=str(meta.get("slug", "")),
                 source=str(path.relative_to(folder)),
             )
-            items.setdefault((item.id, item.type), item)
+            key = (item.id, item.type)
+            while key in items:  # an id repeated in the export: every item kept
+                key = (key[0], key[1] + "+")
+            items[key] = item
     return items
 
 

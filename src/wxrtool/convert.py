@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 Progress = Callable[[int, "int | None", int], None]
 """Told about twice a second: (bytes read, total bytes or ``None``, items read)."""
 
+
 class OptionsError(WXRError):
     """Options that do not go together (a folder option with a file format...)."""
 

@@ -302,6 +302,11 @@ def youtube(attrs: dict[str, str], content: str | None, context: Context) -> str
 
 def _media(tag: str, attrs: dict[str, str], extensions: tuple[str, ...]) -> str:
     sources = [attrs[k] for k in ("src", *extensions) if attrs.get(k)]
+    if not sources and attrs.get("0"):
+        # WordPress.com's positional form, [audio URL] or [audio URL|titles=...]: core
+        # WordPress shows nothing for it, but a WordPress.com blog's readers saw a player.
+        url = html.unescape(attrs["0"]).lstrip("=").split("|", 1)[0].strip()
+        sources = [url] if url.startswith(("http://", "https://", "/")) else []
     if not sources:
         return ""
     extra = f' poster="{_attr(attrs["poster"])}"' if attrs.get("poster") else ""

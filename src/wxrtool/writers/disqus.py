@@ -23,6 +23,7 @@ from ..content.sanitize import clean_name, safe_url
 from ..output import OutputDir
 from ..records import Comment, Post
 from ..threads import Thread, build_threads, walk
+from .frontmatter import shown_title
 from .protocol import Entry, WriteOptions, WriteResult
 from .xmltext import cdata, escape, gmt
 
@@ -83,7 +84,7 @@ def disqus_thread(post: Post, options: WriteOptions, link: str | None = None) ->
     comments = "".join(_disqus_comment(node, options) for node, _ in walk(build_threads(post.comments)))
     return (
         "\t<item>\n"
-        f"\t\t<title>{cdata(post.title.strip() or '(untitled)')}</title>\n"
+        f"\t\t<title>{cdata(shown_title(post.title) or '(untitled)')}</title>\n"
         f"\t\t<link>{escape(post.link if link is None else link)}</link>\n"
         f"\t\t<content:encoded>{cdata(render_post_html(post.content_html))}</content:encoded>\n"
         f"\t\t<dsq:thread_identifier>{escape(f'{post.id} {post.guid}'.strip())}</dsq:thread_identifier>\n"

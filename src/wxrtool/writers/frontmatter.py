@@ -38,6 +38,21 @@ def front_matter(data: dict[str, Any]) -> str:
     return f"---\n{_yaml.dump(data)}---\n"
 
 
+_MARKUP = re.compile(r"<[A-Za-z/!?][^<>]*>")  # what a browser reads as a tag ("a < b" is text)
+
+
+def shown_title(title: str) -> str:
+    """A title as readers saw it: WordPress prints it as HTML, so its markup is not shown
+    and its entities are (``Tom &amp; Jerry <b>now</b>`` is ``Tom & Jerry now``).
+
+    >>> shown_title("Tom &amp; Jerry &#8211; <b>bold</b>, a < b") == "Tom & Jerry \u2013 bold, a < b"
+    True
+    """
+    if "<" not in title and "&" not in title:
+        return title
+    return " ".join(html.unescape(_MARKUP.sub("", title)).split())
+
+
 def plain_text(fragment: str) -> str:
     """HTML reduced to one line of text (for summaries)."""
     return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
@@ -53,7 +68,7 @@ def date_fields(post: Post) -> dict[str, str]:
 def metadata(post: Post, options: WriteOptions) -> dict[str, Any]:
     """The front matter of one item."""
     index = options.index
-    data: dict[str, Any] = {"title": post.title}
+    data: dict[str, Any] = {"title": shown_title(post.title)}
     if post.date is not None:
         data["date"] = post.date
     if post.modified is not None and post.modified != post.date:

@@ -27,7 +27,7 @@ from typing import Any, TextIO
 from ..content import Context, safe_post_html
 from ..content.sanitize import safe_url, sanitize_reader_html
 from ..records import Author, Post, Site, Term
-from .frontmatter import plain_text
+from .frontmatter import plain_text, shown_title
 from .protocol import Entry, WriteOptions, WriteResult
 
 VERSION = "5.0.0"
@@ -186,7 +186,7 @@ def _write(
             published = iso(record.date_utc or record.date)
             post = {
                 "id": post_id,
-                "title": cut("title", record.title or "(untitled)"),
+                "title": cut("title", shown_title(record.title) or "(untitled)"),
                 "slug": post_slugs(ascii_slug(record.slug or record.title, f"post-{record.id}"), str(record.id)),
                 "html": html,
                 "feature_image": cut("feature_image", safe_url(attachment.url, relative=True)) or None

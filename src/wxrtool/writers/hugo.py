@@ -93,7 +93,7 @@ def hugo_metadata(
 ) -> dict[str, Any]:
     """Front matter in Hugo's vocabulary; with ``addresses``, an alias only at an address still free."""
     common = metadata(post, options)
-    data: dict[str, Any] = {"title": post.title}
+    data: dict[str, Any] = {"title": common["title"]}
     if "date" in common:
         data["date"] = common["date"]
     if "updated" in common:

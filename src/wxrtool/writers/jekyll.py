@@ -55,7 +55,7 @@ from ..records import Comment, Ping, Post, Site
 from ..threads import build_threads, walk
 from . import _yaml
 from ._placement import localize
-from .frontmatter import date_fields, front_matter, metadata
+from .frontmatter import date_fields, front_matter, metadata, shown_title
 from .paths import SITE_FILES, Addresses, PathPlanner, site_path
 from .protocol import Entry, Posts, WriteOptions, WriteResult
 
@@ -159,7 +159,7 @@ def _redirects(post: Post, permalink: str) -> list[str]:
 def jekyll_metadata(post: Post, key: str, options: WriteOptions) -> dict[str, Any]:
     """Front matter in Jekyll's vocabulary."""
     common = metadata(post, options)
-    data: dict[str, Any] = {"layout": "page" if post.type == "page" else "post", "title": post.title}
+    data: dict[str, Any] = {"layout": "page" if post.type == "page" else "post", "title": shown_title(post.title)}
     if "date" in common:
         data["date"] = common["date"]
     if "updated" in common:

@@ -42,7 +42,10 @@ def safe_component(text: str, fallback: str) -> str:
     """One path component made safe; ``fallback`` when nothing usable is left.
 
     >>> safe_component("../../etc/passwd", "7"), safe_component("\\u202egnp.exe", "8"), safe_component("..", "9")
-    ('etcpasswd', 'gnp.exe', '9')
+    ('etc-passwd', 'gnp.exe', '9')
+    >>> safe_component("2014/11/tracking-trainings", "1")  # as WordPress's sanitize_title() saves a slug
+    '2014-11-tracking-trainings'
+
     >>> safe_component("CON", "1"), safe_component("nul.md", "2"), safe_component("Com1.tar.gz", "3")
     ('CON-', 'nul-.md', 'Com1-.tar.gz')
     """
@@ -53,9 +56,10 @@ def safe_component(text: str, fallback: str) -> str:
     kept = []
     for ch in text:
         category = unicodedata.category(ch)
-        if ch in "/\\" or category in ("Cc", "Cf", "Zl", "Zp"):
-            continue  # separators, controls, bidi overrides, zero-width characters
-        kept.append("-" if ch in _RESERVED or ch.isspace() else ch)
+        if category in ("Cc", "Cf", "Zl", "Zp"):
+            continue  # controls, bidi overrides, zero-width characters
+        # A separator is a dash, as WordPress makes one of a "/" in a slug it saves.
+        kept.append("-" if ch in _RESERVED or ch in "/\\" or ch.isspace() else ch)
     cleaned = "".join(kept).strip("-. ").lstrip(".")
     encoded = cleaned.encode("utf-8")[:_MAX_BYTES]
     cleaned = encoded.decode("utf-8", "ignore").rstrip("-. ")

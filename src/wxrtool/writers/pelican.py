@@ -34,7 +34,7 @@ from ..content import Context, post_markdown
 from ..output import OutputDir
 from ..records import Post
 from ._placement import localize
-from .frontmatter import date_fields, metadata, plain_text
+from .frontmatter import date_fields, metadata, plain_text, shown_title
 from .paths import SITE_FILES, Addresses, PathPlanner, site_path
 from .protocol import Entry, Posts, WriteOptions, WriteResult
 from .responses import responses_markdown
@@ -155,7 +155,7 @@ def header(
 ) -> str:
     """Pelican's metadata block for one item."""
     common = metadata(post, options)
-    lines = [f"Title: {_value(post.title) or slug}"]
+    lines = [f"Title: {_value(shown_title(post.title)) or slug}"]
     if post.date is not None:
         lines.append(f"Date: {post.date.isoformat()}")
     else:

@@ -18,6 +18,7 @@ from ..content import comment_html, comment_markdown
 from ..content.sanitize import clean_name, safe_url
 from ..records import Comment, Post
 from ..threads import Thread, build_threads, walk
+from .frontmatter import shown_title
 from .protocol import Entry, WriteOptions, WriteResult
 
 REMARK_SITE = "remark"
@@ -53,7 +54,7 @@ def remark_comment(node: Thread[Comment], post: Post, options: WriteOptions) -> 
         "score": 0,
         "vote": 0,
         "time": moment.astimezone(UTC).isoformat().replace("+00:00", "Z") if moment else None,
-        "title": post.title,
+        "title": shown_title(post.title),
         "imported": True,
     }
 
