@@ -349,3 +349,10 @@ def test_wordpress_com_positional_media_keep_their_player(stored: str, source: s
 
 def test_a_positional_media_url_goes_through_the_url_policy() -> None:
     assert post_markdown("[audio javascript:alert(1)]") == ""
+
+
+def test_dollars_are_not_math_for_kramdown() -> None:
+    """kramdown (Jekyll) reads $$...$$ as math: a comment's "$$ in my bank" lost its words."""
+    assert comment_markdown("the $$ in my bank and the $$ out") == r"the \$\$ in my bank and the \$\$ out"
+    assert post_markdown("<p><code>$$</code></p>") == "`$$`"
+    assert post_markdown("<p>a $$ b</p>", flavor="python-markdown") == "a $$ b"  # Pelican: no math, no escape

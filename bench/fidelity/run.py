@@ -23,6 +23,7 @@ sys.path.insert(0, str(HERE))
 
 from compare import DELIBERATE, ExportScore, compare, published, site_hosts  # noqa: E402
 from elements import KINDS  # noqa: E402
+from engines import binary, engine_items  # noqa: E402
 from sides import wordpress_items, wxrtool_items  # noqa: E402
 from wordpress import WordPress, missing  # noqa: E402
 
@@ -50,45 +51,58 @@ def corpus(work: Path) -> dict[str, Path]:
     return found
 
 
-def measure(exports: dict[str, Path], wp: WordPress) -> list[ExportScore]:
-    scores = []
+def measure(exports: dict[str, Path], wp: WordPress) -> dict[str, list[ExportScore]]:
+    """Per side (wxrtool's Markdown, and the Hugo and Jekyll sites built from it), per export."""
+    sides: dict[str, list[ExportScore]] = {"markdown": [], "hugo": [], "jekyll": []}
     for name, path in exports.items():
         try:
             rows = wp.site_of(path)
         except RuntimeError as exc:
             print(f"{name}: WordPress could not import it: {str(exc).splitlines()[0]}", file=sys.stderr)
             continue
-        score = compare(name, wordpress_items(rows), wxrtool_items(path), site_hosts(str(path)), published(str(path)))
-        print(f"{name}: {score.items} items, text {_pct(score.share('text'))}", file=sys.stderr)
-        scores.append(score)
-    return scores
+        theirs, hosts, shown = wordpress_items(rows), site_hosts(str(path)), published(str(path))
+        sides["markdown"].append(compare(name, theirs, wxrtool_items(path), hosts, shown))
+        for engine in ("hugo", "jekyll"):
+            command = binary(engine)
+            if command is not None:
+                items = engine_items(path, engine, command)
+                sides[engine].append(compare(f"{engine}: {name}", theirs, items, hosts, shown))
+        print(f"{name}: {sides['markdown'][-1].items} items, text {_pct(sides['markdown'][-1].share('text'))}",
+              file=sys.stderr)  # fmt: skip
+    return sides
 
 
 def _pct(share: float | None) -> str:
     return "-" if share is None else f"{share:.3f}"
 
 
-def table(scores: list[ExportScore]) -> list[str]:
-    total = ExportScore("all")
+def total(scores: list[ExportScore], name: str = "all") -> ExportScore:
+    """The scores of several exports added up."""
+    whole = ExportScore(name)
     for s in scores:
-        total.items += s.items
-        total.close += s.close
-        total.found.update(s.found)
-        total.total.update(s.total)
-        total.items_missing += s.items_missing
+        whole.items += s.items
+        whole.close += s.close
+        whole.found.update(s.found)
+        whole.total.update(s.total)
+        whole.items_missing += s.items_missing
         for attr in ("titles", "comments", "pings"):
-            mine, theirs = getattr(total, attr), getattr(s, attr)
+            mine, theirs = getattr(whole, attr), getattr(s, attr)
             mine[0] += theirs[0]
             mine[1] += theirs[1]
+    return whole
+
+
+def table(scores: list[ExportScore], with_total: bool = True) -> list[str]:
+    rows = [*scores, total(scores)] if with_total else scores
     lines = [
         "| export | items | text kept | items at 0.99 | titles | "
         + " | ".join(k for k in KINDS if k != "text")
         + " | comments in place | comment text | pings |",
         "|---|---:|---:|---:|---:|" + "---:|" * (len(KINDS) - 1) + "---:|---:|---:|",
     ]
-    for s in [*scores, total]:
+    for s in rows:
         cells = [
-            f"**{s.name}**" if s is total else s.name,
+            f"**{s.name}**" if s.name in ("all", "markdown", "hugo", "jekyll") else s.name,
             str(s.items - len(s.items_missing)) + (f" ({len(s.items_missing)} missing)" if s.items_missing else ""),
             _pct(s.share("text")),
             f"{s.close}/{s.items}",
@@ -136,7 +150,8 @@ def main() -> None:
     if reason:
         sys.exit(f"no WordPress here: {reason}")
     with tempfile.TemporaryDirectory() as tmp, WordPress() as wp:
-        scores = measure(corpus(Path(tmp)), wp)
+        sides = measure(corpus(Path(tmp)), wp)
+    scores = sides["markdown"]
     text = [
         "# Fidelity against the real WordPress",
         "",
@@ -148,6 +163,15 @@ def main() -> None:
         "wxrtool's page has (found/total); text is the share of WordPress's words found in order.",
         "Typographic quotes and dashes, white space, and the site's own host in URLs are normalised",
         "(see `bench/fidelity/elements.py`). Every differing item is in `bench/fidelity/report.html`.",
+        "",
+        "## By side",
+        "",
+        "wxrtool's `--to markdown` rendered back, and the sites Hugo and Jekyll build from `--to hugo",
+        "--scaffold` and `--to jekyll --scaffold` (each item's page found through the redirect file).",
+        "",
+        *table([total(v, k) for k, v in sides.items() if v], with_total=False),
+        "",
+        "## Markdown, by export",
         "",
         *table(scores),
         "",
@@ -176,7 +200,7 @@ def main() -> None:
         "",
     ]
     Path(args.out).write_text("\n".join(text), encoding="utf-8")
-    Path(args.html).write_text(report(scores), encoding="utf-8")
+    Path(args.html).write_text(report([s for v in sides.values() for s in v]), encoding="utf-8")
     print(f"wrote {args.out} and {args.html}", file=sys.stderr)
 
 

@@ -242,6 +242,8 @@ def html_to_markdown(text: str, engine_name: str = DEFAULT_ENGINE, flavor: str =
         markdown = _unescape_needless(markdown)
     if "{" in markdown:
         markdown = escape_braces(markdown)
+    if "$$" in markdown and flavor == "commonmark":
+        markdown = escape_math(markdown)
     markdown = kept.restore(markdown)
     if _BLANKS.search(markdown):
         markdown = _collapse_blank_lines(markdown)
@@ -274,13 +276,31 @@ def escape_braces(markdown: str) -> str:
     return "\n".join(lines)
 
 
-def _escape_outside_code(line: str) -> str:
+def escape_math(markdown: str) -> str:
+    """Markdown with every ``$$`` outside code escaped: kramdown (Jekyll) reads ``$$...$$`` as
+    math and shows a comment's "the $$ in my bank account" as a formula. CommonMark engines
+    show ``\\$`` as ``$``; Python-Markdown does not (it has no math), so Pelican's flavor is left alone.
+
+    >>> print(escape_math('costs $$ and `$$`'))
+    costs \\$\\$ and `$$`
+    """
+    lines = markdown.split("\n")
+    fenced = False
+    for n, line in enumerate(lines):
+        if _FENCE_LINE.match(line):
+            fenced = not fenced
+        elif not fenced and "$$" in line:
+            lines[n] = _escape_outside_code(line, "$$", "\\$\\$")
+    return "\n".join(lines)
+
+
+def _escape_outside_code(line: str, text: str = "{", escaped: str = "\\{") -> str:
     out, at = [], 0
     for start, end in code_spans(line):
-        out.append(line[at:start].replace("{", "\\{"))
+        out.append(line[at:start].replace(text, escaped))
         out.append(line[start:end])
         at = end
-    out.append(line[at:].replace("{", "\\{"))
+    out.append(line[at:].replace(text, escaped))
     return "".join(out)
 
 

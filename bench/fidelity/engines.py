@@ -1,0 +1,97 @@
+"""Sides built by the engines: ``--to hugo --scaffold`` and ``--to jekyll --scaffold``, built by the
+real Hugo and Jekyll, each item's page read back from the built site.
+
+Each item's page is found through the redirect file wxrtool writes (``/?p=ID`` -> its new
+address; an address kept from WordPress is the old permalink's path). The scaffolds' layouts
+put the post in ``<article>`` (its title and byline first) and the comments in
+``section.comments``, each ``li.comment`` with ``p.comment-meta`` and ``div.comment-body``,
+replies in a nested list; pings in ``section.pings``.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import lxml.html
+from sides import Item, Key, Response
+
+import wxrtool
+
+BUILD = {
+    "hugo": lambda binary, site: [binary, "--quiet", "--source", str(site), "--destination", str(site / "_built")],
+    "jekyll": lambda binary, site: [binary, "build", "--quiet", "--source", str(site), "--destination",
+                                    str(site / "_built")],
+}  # fmt: skip
+
+
+def binary(engine: str) -> str | None:
+    """The engine's command, or ``None`` when it is not installed."""
+    return shutil.which(engine)
+
+
+def _inner(el: lxml.html.HtmlElement) -> str:
+    return (el.text or "") + "".join(lxml.html.tostring(child, encoding="unicode") for child in el)
+
+
+def _comments(section: lxml.html.HtmlElement | None) -> list[Response]:
+    found: list[Response] = []
+    if section is None:
+        return found
+    top = section.find("ol")
+    stack = [(li, -1) for li in reversed(top.findall("li"))] if top is not None else []
+    while stack:
+        li, parent = stack.pop()
+        meta, body = li.find("p"), li.find("div")
+        me = len(found)
+        author = meta.text_content().split(" \u00b7 ")[0] if meta is not None else ""
+        found.append(Response(parent, _inner(body) if body is not None else "", author.strip()))
+        replies = li.find("ol")
+        if replies is not None:
+            stack += [(reply, me) for reply in reversed(replies.findall("li"))]
+    return found
+
+
+def _pings(section: lxml.html.HtmlElement | None) -> list[Response]:
+    found = []
+    for li in section.iter("li") if section is not None else ():
+        link = li.find("a")
+        author = link.text_content() if link is not None else ""
+        if link is not None:
+            link.drop_tree()  # (its tail, the ping's text, stays)
+        found.append(Response(-1, _inner(li), author.strip()))
+    return found
+
+
+def engine_items(export: Path, engine: str, command: str) -> dict[Key, Item]:
+    """The published items of ``export`` as the engine's built site shows them."""
+    with tempfile.TemporaryDirectory() as tmp:
+        site, redirects = Path(tmp) / "site", Path(tmp) / "redirects.csv"
+        wxrtool.convert(export, engine, str(site), scaffold=True, redirects=("csv", str(redirects)))
+        subprocess.run(BUILD[engine](command, site), check=True, capture_output=True)
+        with redirects.open(encoding="utf-8", newline="") as f:
+            moved = {row["old"]: row["new"] for row in csv.DictReader(f)}
+        items: dict[Key, Item] = {}
+        for post in wxrtool.read(export):
+            if not isinstance(post, wxrtool.Post) or post.status != "publish":
+                continue
+            path = moved.get(f"/?p={post.id}") or urlsplit(post.link).path
+            page = site / "_built" / unquote(path).strip("/") / "index.html"
+            if not page.is_file():
+                continue
+            root = lxml.html.parse(str(page)).getroot()
+            article = root.find(".//article")
+            if article is None:
+                continue
+            for head in article.findall("h1")[:1] + article.findall("p[@class='byline']")[:1]:
+                head.drop_tree()
+            sections = {s.get("class"): s for s in root.iter("section")}
+            items[post.id, post.type] = Item(
+                post.id, post.type, post.title, _inner(article), _comments(sections.get("comments")),
+                _pings(sections.get("pings")), slug=post.slug, source=str(page.relative_to(site)),
+            )  # fmt: skip
+    return items
