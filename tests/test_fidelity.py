@@ -23,6 +23,7 @@ from .conftest import FIXTURE_FILES, ROOT, SAMPLE_FILES, fixture_cases, readable
 
 sys.path.insert(0, str(ROOT / "bench" / "fidelity"))
 from compare import DELIBERATE, compare, published, site_hosts
+from engines import engine_items
 from sides import wordpress_items, wxrtool_items
 from wordpress import WordPress, missing
 
@@ -38,12 +39,13 @@ def wordpress() -> Iterator[WordPress]:
         yield site
 
 
-def lost(export: Path, site: WordPress) -> list[tuple[int, str, str, Any]]:
-    """What WordPress showed of the kept kinds that wxrtool's page lacks, less the deliberate."""
+def lost(export: Path, site: WordPress, engine: str = "", command: str = "") -> list[tuple[int, str, str, Any]]:
+    """What WordPress showed of the kept kinds that wxrtool's page lacks, less the deliberate:
+    the Markdown rendered back, or with ``engine``, the page that engine built."""
+    ours = engine_items(export, engine, command) if engine else wxrtool_items(export)
     score = compare(
-        export.name, wordpress_items(site.site_of(export)), wxrtool_items(export), site_hosts(str(export)),
-        published(str(export)),
-    )  # fmt: skip
+        export.name, wordpress_items(site.site_of(export)), ours, site_hosts(str(export)), published(str(export))
+    )
     assert not score.items_missing, f"items WordPress showed and wxrtool did not write: {score.items_missing}"
     found = []
     for d in score.differences:
@@ -61,3 +63,13 @@ def test_samples_keep_what_wordpress_showed(export: Path, wordpress: WordPress) 
 @pytest.mark.parametrize("export", fixture_cases([p for p in FIXTURE_FILES if readable(p)]))
 def test_fixtures_keep_what_wordpress_showed(export: Path, wordpress: WordPress) -> None:
     assert lost(export, wordpress) == []
+
+
+@pytest.mark.parametrize("export", SAMPLE_FILES, ids=lambda p: p.stem)
+def test_the_hugo_site_keeps_what_wordpress_showed(export: Path, wordpress: WordPress, hugo: str) -> None:
+    assert lost(export, wordpress, "hugo", hugo) == []
+
+
+@pytest.mark.parametrize("export", SAMPLE_FILES, ids=lambda p: p.stem)
+def test_the_jekyll_site_keeps_what_wordpress_showed(export: Path, wordpress: WordPress, jekyll: str) -> None:
+    assert lost(export, wordpress, "jekyll", jekyll) == []

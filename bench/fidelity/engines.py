@@ -1,21 +1,19 @@
 """Sides built by the engines: ``--to hugo --scaffold`` and ``--to jekyll --scaffold``, built by the
 real Hugo and Jekyll, each item's page read back from the built site.
 
-Each item's page is found through the redirect file wxrtool writes (``/?p=ID`` -> its new
-address; an address kept from WordPress is the old permalink's path). The scaffolds' layouts
-put the post in ``<article>`` (its title and byline first) and the comments in
+Each item's page is the built page whose ``<article>`` carries its WordPress id
+(``data-wordpress-id``, which the scaffolds' layouts write). The layouts put the post in
+that ``<article>`` (its title and byline first) and the comments in
 ``section.comments``, each ``li.comment`` with ``p.comment-meta`` and ``div.comment-body``,
 replies in a nested list; pings in ``section.pings``.
 """
 
 from __future__ import annotations
 
-import csv
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import lxml.html
 from sides import Item, Key, Response
@@ -69,23 +67,19 @@ def _pings(section: lxml.html.HtmlElement | None) -> list[Response]:
 
 def engine_items(export: Path, engine: str, command: str) -> dict[Key, Item]:
     """The published items of ``export`` as the engine's built site shows them."""
+    posts = {p.id: p for p in wxrtool.read(export) if isinstance(p, wxrtool.Post) and p.status == "publish"}
     with tempfile.TemporaryDirectory() as tmp:
-        site, redirects = Path(tmp) / "site", Path(tmp) / "redirects.csv"
-        wxrtool.convert(export, engine, str(site), scaffold=True, redirects=("csv", str(redirects)))
+        site = Path(tmp) / "site"
+        wxrtool.convert(export, engine, str(site), scaffold=True)
         subprocess.run(BUILD[engine](command, site), check=True, capture_output=True)
-        with redirects.open(encoding="utf-8", newline="") as f:
-            moved = {row["old"]: row["new"] for row in csv.DictReader(f)}
         items: dict[Key, Item] = {}
-        for post in wxrtool.read(export):
-            if not isinstance(post, wxrtool.Post) or post.status != "publish":
-                continue
-            path = moved.get(f"/?p={post.id}") or urlsplit(post.link).path
-            page = site / "_built" / unquote(path).strip("/") / "index.html"
-            if not page.is_file():
-                continue
+        for page in sorted(p for p in (site / "_built").rglob("*.html") if p.is_file()):
             root = lxml.html.parse(str(page)).getroot()
-            article = root.find(".//article")
-            if article is None:
+            article = root.find(".//article[@data-wordpress-id]") if root is not None else None
+            if article is None or not article.get("data-wordpress-id", "").isdigit():
+                continue  # a list, a redirect (an alias), the home page
+            post = posts.get(int(article.get("data-wordpress-id", "")))
+            if post is None or (post.id, post.type) in items:
                 continue
             for head in article.findall("h1")[:1] + article.findall("p[@class='byline']")[:1]:
                 head.drop_tree()
