@@ -15,16 +15,15 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+import corpus
+
 import wxrtool
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT.parent / "shared" / "fixtures"
-GENERATOR = ROOT.parent / "shared" / "bench" / "make_wxr.py"
 GOLDEN = ROOT / "tests" / "golden" / "digests.json"
 GENERATED_SIZE = "3MB"  # over two of the smallest byte ranges, so that jsonl is read in ranges
 
@@ -42,31 +41,12 @@ def digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def exports(work: Path) -> dict[str, Path]:
-    """The exports to convert, by a stable name: samples, readable fixtures, one generated."""
-    found = {f"samples/{p.name}": p for p in sorted((ROOT / "samples").glob("*.xml"))}
-    if FIXTURES.is_dir():
-        for path in sorted(FIXTURES.glob("*/*.xml")):
-            try:
-                sum(1 for _ in wxrtool.read(path))
-            except wxrtool.WXRError:
-                continue  # an export that does not read has no output to compare
-            found[f"fixtures/{path.relative_to(FIXTURES)}"] = path
-    if GENERATOR.is_file():
-        generated = work / "generated.xml"
-        subprocess.run(
-            [sys.executable, str(GENERATOR), "--size", GENERATED_SIZE, "--out", str(generated), "-q"], check=True
-        )
-        found["generated/3MB.xml"] = generated
-    return found
-
-
 def digests(formats: list[str] | None = None) -> dict[str, str]:
     """``{"<export> <format> jobs=<n>": sha256}`` for every export, format and job count."""
     result: dict[str, str] = {}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        for name, path in exports(work).items():
+        for name, path in corpus.exports(work, "generated/3MB.xml", "--size", GENERATED_SIZE).items():
             for fmt in formats or list(wxrtool.writers.FORMATS):
                 for jobs in (1, 2):
                     out = work / f"out-{fmt}-{jobs}"

@@ -13,42 +13,21 @@ from __future__ import annotations
 
 import argparse
 import html
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+sys.path[:0] = [str(HERE), str(HERE.parent)]
 
+import corpus  # noqa: E402
 from compare import DELIBERATE, ExportScore, compare, published, site_hosts  # noqa: E402
 from elements import KINDS  # noqa: E402
 from engines import binary, engine_items  # noqa: E402
 from sides import wordpress_items, wxrtool_items  # noqa: E402
 from wordpress import WordPress, missing  # noqa: E402
 
-import wxrtool  # noqa: E402
-
 ROOT = HERE.parents[1]
-FIXTURES = ROOT.parent / "shared" / "fixtures"
-GENERATOR = ROOT.parent / "shared" / "bench" / "make_wxr.py"
-
-
-def corpus(work: Path) -> dict[str, Path]:
-    """The exports compared, by name: samples, readable fixtures, a generated slice."""
-    found = {f"samples/{p.name}": p for p in sorted((ROOT / "samples").glob("*.xml"))}
-    if FIXTURES.is_dir():
-        for path in sorted(FIXTURES.glob("*/*.xml")):
-            try:
-                sum(1 for _ in wxrtool.read(path))
-            except wxrtool.WXRError:
-                continue
-            found[f"fixtures/{path.relative_to(FIXTURES)}"] = path
-    if GENERATOR.is_file():
-        generated = work / "generated.xml"
-        subprocess.run([sys.executable, str(GENERATOR), "--posts", "60", "--out", str(generated), "-q"], check=True)
-        found["generated (60 posts)"] = generated
-    return found
 
 
 def measure(exports: dict[str, Path], wp: WordPress) -> dict[str, list[ExportScore]]:
@@ -150,7 +129,7 @@ def main() -> None:
     if reason:
         sys.exit(f"no WordPress here: {reason}")
     with tempfile.TemporaryDirectory() as tmp, WordPress() as wp:
-        sides = measure(corpus(Path(tmp)), wp)
+        sides = measure(corpus.exports(Path(tmp), "generated (60 posts)", "--posts", "60"), wp)
     scores = sides["markdown"]
     text = [
         "# Fidelity against the real WordPress",

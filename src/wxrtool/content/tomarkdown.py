@@ -266,14 +266,7 @@ def escape_braces(markdown: str) -> str:
     >>> print(escape_braces('x{: onclick="y"} and `{code}`'))
     x\\{: onclick="y"} and `{code}`
     """
-    lines = markdown.split("\n")
-    fenced = False
-    for n, line in enumerate(lines):
-        if _FENCE_LINE.match(line):
-            fenced = not fenced
-        elif not fenced and "{" in line:
-            lines[n] = _escape_outside_code(line) if "`" in line else line.replace("{", "\\{")
-    return "\n".join(lines)
+    return _escape_outside_code(markdown, "{", "\\{")
 
 
 def escape_math(markdown: str) -> str:
@@ -284,17 +277,22 @@ def escape_math(markdown: str) -> str:
     >>> print(escape_math('costs $$ and `$$`'))
     costs \\$\\$ and `$$`
     """
+    return _escape_outside_code(markdown, "$$", "\\$\\$")
+
+
+def _escape_outside_code(markdown: str, text: str, escaped: str) -> str:
+    """``markdown`` with ``text`` made ``escaped`` everywhere but in fenced code blocks and code spans."""
     lines = markdown.split("\n")
     fenced = False
     for n, line in enumerate(lines):
         if _FENCE_LINE.match(line):
             fenced = not fenced
-        elif not fenced and "$$" in line:
-            lines[n] = _escape_outside_code(line, "$$", "\\$\\$")
+        elif not fenced and text in line:
+            lines[n] = _outside_code_spans(line, text, escaped) if "`" in line else line.replace(text, escaped)
     return "\n".join(lines)
 
 
-def _escape_outside_code(line: str, text: str = "{", escaped: str = "\\{") -> str:
+def _outside_code_spans(line: str, text: str, escaped: str) -> str:
     out, at = [], 0
     for start, end in code_spans(line):
         out.append(line[at:start].replace(text, escaped))
