@@ -356,3 +356,15 @@ def test_dollars_are_not_math_for_kramdown() -> None:
     assert comment_markdown("the $$ in my bank and the $$ out") == r"the \$\$ in my bank and the \$\$ out"
     assert post_markdown("<p><code>$$</code></p>") == "`$$`"
     assert post_markdown("<p>a $$ b</p>", flavor="python-markdown") == "a $$ b"  # Pelican: no math, no escape
+
+
+def test_comments_keep_their_structure_and_nothing_that_acts() -> None:
+    """WordPress showed an editor's comment as stored: headings, numbered lists, tables, sup."""
+    shown = comment_html(
+        '<h2 onclick="x()">Notes</h2><ol start="8"><li>eight</li></ol>'
+        "<table><tr><td>cell</td></tr></table>E=mc<sup>2</sup>"
+        '<img src="https://tracker.example/p.gif"><script>bad()</script><form><input></form>'
+    )
+    assert "<h2>Notes</h2>" in shown and '<ol start="8">' in shown and "<td>cell</td>" in shown
+    assert "<sup>2</sup>" in shown
+    assert "onclick" not in shown and "<img" not in shown and "script" not in shown and "<form" not in shown
