@@ -31,6 +31,7 @@ KINDS = (
 )  # fmt: skip
 
 _SPACE = re.compile(r"\s+")
+_DASHES = re.compile(r"-{2,}")  # wptexturize: "---" an em dash, "--" an en dash
 _TYPOGRAPHY = str.maketrans(
     {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2032": "'", "\u2033": '"',
      "\u2013": "-", "\u2014": "-", "\u2026": "...", "\u00a0": " ", "\u00d7": "x"}
@@ -42,7 +43,7 @@ _BLOCKS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "pr
 def text_of(fragment: str) -> str:
     """Text as a reader compares it: entities decoded, typography folded, white space collapsed."""
     text = unicodedata.normalize("NFC", html.unescape(fragment)).translate(_TYPOGRAPHY)
-    return _SPACE.sub(" ", text.replace("--", "-")).strip()
+    return _SPACE.sub(" ", _DASHES.sub("-", text)).strip()
 
 
 _UPLOAD = re.compile(
@@ -129,6 +130,10 @@ def elements(fragment: str, hosts: frozenset[str] = frozenset()) -> Elements:
     root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     for hidden in list(root.iter("script", "style", "noscript")):
         hidden.drop_tree()  # not shown to readers
+    for foot in list(root.iter("tfoot")):
+        table = foot.getparent()
+        foot.tail = None
+        table.append(foot)  # a browser shows a table's footer at its end, wherever the source has it
     found.words = _visible_text(root).split()
     for el in root.iter():
         tag = el.tag if isinstance(el.tag, str) else ""
@@ -163,9 +168,47 @@ def elements(fragment: str, hosts: frozenset[str] = frozenset()) -> Elements:
             found.quotes.append(_visible_text(el))
         elif tag in ("sup", "sub"):
             found.supsub.append((tag, _visible_text(el)))
-        elif tag == "br" and not any(a.tag == "pre" for a in el.iterancestors()):
-            found.breaks.append("br")  # (one in <pre> is a newline of the code, compared there)
+    found.breaks = ["br"] * _shown_breaks(root)
     return found
+
+
+_REPLACED = {"img", "iframe", "video", "audio", "object", "embed", "svg"}  # shown like text
+
+
+def _shown_breaks(root: lxml.html.HtmlElement) -> int:
+    """The ``<br>`` that show as a line break: text on both sides of it in the same block.
+
+    One at the start or end of a block (``Cell #5<br></td>``, a paragraph's last line)
+    only adds space, and Markdown has no form for it; one in ``<pre>`` is a newline of
+    the code, compared there. One pass over the tree in document order.
+    """
+    shown = 0
+    text_before = False  # text since the last block boundary
+    pending = 0  # breaks after that text, waiting for text in the same block
+    stack: list[tuple[lxml.html.HtmlElement, bool]] = [(root, False)]
+    while stack:
+        node, leaving = stack.pop()
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if leaving:
+            if tag in _BLOCKS and tag != "br":
+                text_before, pending = False, 0
+            if (node.tail or "").strip():
+                shown, text_before, pending = shown + pending, True, 0
+            continue
+        if tag == "pre":
+            text_before, pending = False, 0
+            if (node.tail or "").strip():
+                text_before = True
+            continue
+        if tag == "br":
+            pending += text_before
+        elif tag in _BLOCKS:
+            text_before, pending = False, 0
+        if ((node.text or "").strip() and tag != "br") or tag in _REPLACED:
+            shown, text_before, pending = shown + pending, True, 0
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(node))
+    return shown
 
 
 def kept(reference: Elements, other: Elements) -> dict[str, tuple[int, int]]:
