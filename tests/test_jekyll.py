@@ -98,6 +98,24 @@ def test_files_and_staticman_data(tmp_path: Path) -> None:
     assert set(by_id["510"]) >= {"_id", "_parent", "name", "url", "message", "date"}
 
 
+def test_a_published_post_without_a_date_is_built(jekyll: str, tmp_path: Path) -> None:
+    # WordPress shows it (the importer dates it when it is imported); Jekyll builds nothing in _drafts.
+    export = (SAMPLES / "wxr-1.0.xml").read_text(encoding="utf-8")
+    for dated in ("<pubDate>Sat, 09 Jan 2010 15:20:00 +0000</pubDate>", "<wp:post_date>2010-01-09 15:20:00</wp:post_date>",
+                  "<wp:post_date_gmt>2010-01-09 15:20:00</wp:post_date_gmt>"):  # fmt: skip
+        assert dated in export
+        export = export.replace(dated, "")
+    source = tmp_path / "export.xml"
+    source.write_text(export, encoding="utf-8")
+    wxrtool.convert(source, "jekyll", str(tmp_path / "s"), scaffold=True)
+    posts = sorted((tmp_path / "s" / "_posts").glob("*.md"))
+    undated = [p for p in posts if front(p)["wordpress"].get("date_missing")]
+    assert [p.name for p in undated] == ["2010-03-14-curlews-on-the-mudflats.md"]  # the export's date
+    assert not (tmp_path / "s" / "_drafts").exists()
+    page = build(jekyll, tmp_path / "s") / "2010" / "01" / "curlews-on-the-mudflats" / "index.html"
+    assert "Low tide at four," in page.read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("path", fixture_cases(p for p in FIXTURE_FILES if readable(p)))
 def test_fixtures_build(jekyll: str, path: Path, tmp_path: Path) -> None:
     account = wxrtool.convert(path, "jekyll", str(tmp_path / "s"), wxrtool.Selection.everything(), scaffold=True)

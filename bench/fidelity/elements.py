@@ -130,6 +130,12 @@ def elements(fragment: str, hosts: frozenset[str] = frozenset()) -> Elements:
     root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     for hidden in list(root.iter("script", "style", "noscript")):
         hidden.drop_tree()  # not shown to readers
+    for player in list(root.iter("audio", "video", "object", "iframe")):
+        # The fallback inside a player is shown only by browsers without one. (libxml2 does
+        # not know <source> is empty and nests the fallback in it: each is made again.)
+        sources = [dict(el.attrib) for el in player.iter("source", "track", "param")]
+        player.text = None
+        player[:] = [lxml.html.Element("source", attrib) for attrib in sources]
     for foot in list(root.iter("tfoot")):
         table = foot.getparent()
         foot.tail = None

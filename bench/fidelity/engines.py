@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 import lxml.html
-from sides import Item, Key, Response
+from sides import Item, Key, Response, title_text
 
 import wxrtool
 
@@ -67,24 +67,35 @@ def _pings(section: lxml.html.HtmlElement | None) -> list[Response]:
 
 def engine_items(export: Path, engine: str, command: str) -> dict[Key, Item]:
     """The published items of ``export`` as the engine's built site shows them."""
-    posts = {p.id: p for p in wxrtool.read(export) if isinstance(p, wxrtool.Post) and p.status == "publish"}
+    posts: dict[int, list[wxrtool.Post]] = {}  # (an export can repeat an id: told apart by title)
+    for p in wxrtool.read(export):
+        if isinstance(p, wxrtool.Post) and p.status == "publish":
+            posts.setdefault(p.id, []).append(p)
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
         wxrtool.convert(export, engine, str(site), scaffold=True)
         subprocess.run(BUILD[engine](command, site), check=True, capture_output=True)
         items: dict[Key, Item] = {}
+        taken: set[int] = set()
         for page in sorted(p for p in (site / "_built").rglob("*.html") if p.is_file()):
             root = lxml.html.parse(str(page)).getroot()
             article = root.find(".//article[@data-wordpress-id]") if root is not None else None
             if article is None or not article.get("data-wordpress-id", "").isdigit():
                 continue  # a list, a redirect (an alias), the home page
-            post = posts.get(int(article.get("data-wordpress-id", "")))
-            if post is None or (post.id, post.type) in items:
+            heading = article.find("h1")
+            shown = title_text(heading.text_content()) if heading is not None else ""
+            candidates = posts.get(int(article.get("data-wordpress-id", "")), [])
+            post = next((p for p in candidates if title_text(p.title) == shown), None)
+            if post is None or id(post) in taken:
                 continue
+            taken.add(id(post))
             for head in article.findall("h1")[:1] + article.findall("p[@class='byline']")[:1]:
                 head.drop_tree()
             sections = {s.get("class"): s for s in root.iter("section")}
-            items[post.id, post.type] = Item(
+            key = (post.id, post.type)
+            while key in items:  # an id repeated in the export: every item kept
+                key = (key[0], key[1] + "+")
+            items[key] = Item(
                 post.id, post.type, post.title, _inner(article), _comments(sections.get("comments")),
                 _pings(sections.get("pings")), slug=post.slug, source=str(page.relative_to(site)),
             )  # fmt: skip

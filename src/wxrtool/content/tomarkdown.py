@@ -251,10 +251,16 @@ def html_to_markdown(text: str, engine_name: str = DEFAULT_ENGINE, flavor: str =
 
 
 # Escapes that only matter at the start of a line (list items, headings, setext
-# underlines) or before something entity-like; elsewhere they only make the text
-# harder to read, so they go. Code spans are left alone.
-_NEEDLESS = re.compile(r"\\([-+=#])|\\&(?![A-Za-z0-9#]+;)")
-_LINE_START = re.compile(r"^[ \t>]*\S?")
+# underlines, quotes, "1." and "1)" list markers), before something entity-like or
+# tag-like, or around emphasis; elsewhere they only make the text harder to read
+# (``HTML5\.``, ``snake\_case``, ``a \< b``), so they go. Code spans are left alone.
+# An underscore between letters or digits opens and closes nothing in CommonMark,
+# kramdown or Python-Markdown; "<" opens raw HTML or an autolink only before a letter,
+# "/", "!" or "?".
+_NEEDLESS = re.compile(r"\\([-+=#.)>])|\\&(?![A-Za-z0-9#]+;)|(?<=[^\W_])\\(_)(?=[^\W_])|\\(<)(?![A-Za-z/!?])")
+# A line's containers (quote markers, list markers, nested) and its first character, or a
+# "1\." that is not a list item: the escape there is kept.
+_LINE_START = re.compile(r"^(?:[ \t]*(?:>|(?:[-+*]|\d{1,9}[.)])(?=[ \t])))*[ \t]*(?:\d{1,9}\\[.)]|\S?)")
 _FENCE_LINE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
 
 
@@ -425,7 +431,7 @@ def _safe_attribute(m: re.Match[str]) -> str:
 
 
 def _unescape(text: str) -> str:
-    return _NEEDLESS.sub(lambda e: e.group(1) or "&", text)
+    return _NEEDLESS.sub(lambda e: e.group(0)[1:], text)
 
 
 def _unescape_needless(markdown: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 from ..content.sanitize import safe_url
@@ -58,11 +59,23 @@ def plain_text(fragment: str) -> str:
     return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
 
 
-def date_fields(post: Post) -> dict[str, str]:
-    """The ``{yyyy}``, ``{mm}`` and ``{dd}`` of a path template (zeros when undated)."""
-    if post.date is None:
+def date_fields(post: Post, date: datetime | None = None) -> dict[str, str]:
+    """The ``{yyyy}``, ``{mm}`` and ``{dd}`` of a path template (zeros when undated); ``date``
+    instead of the item's own."""
+    date = date or post.date
+    if date is None:
         return {"yyyy": "0000", "mm": "00", "dd": "00"}
-    return {"yyyy": f"{post.date.year:04d}", "mm": f"{post.date.month:02d}", "dd": f"{post.date.day:02d}"}
+    return {"yyyy": f"{date.year:04d}", "mm": f"{date.month:02d}", "dd": f"{date.day:02d}"}
+
+
+def stand_in_date(post: Post, exported: datetime | None = None) -> datetime:
+    """The date an engine that needs one (Pelican, Jekyll's ``_posts``) gives an item: its own,
+    else the nearest true one: when it was last modified, when the site was exported, the epoch.
+
+    WordPress itself shows an undated published post dated when it was imported; an engine
+    that drops undated posts (Jekyll puts them in ``_drafts``, Pelican refuses them) would lose it.
+    """
+    return post.date or post.modified or exported or datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def metadata(post: Post, options: WriteOptions) -> dict[str, Any]:

@@ -43,7 +43,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 import yaml
@@ -55,7 +55,7 @@ from ..records import Comment, Ping, Post, Site
 from ..threads import build_threads, walk
 from . import _yaml
 from ._placement import localize
-from .frontmatter import date_fields, front_matter, metadata, shown_title
+from .frontmatter import date_fields, front_matter, metadata, shown_title, stand_in_date
 from .paths import SITE_FILES, Addresses, PathPlanner, site_path
 from .protocol import Entry, Posts, WriteOptions, WriteResult
 
@@ -105,7 +105,7 @@ def _shown(slug: str) -> str:
 
 def _built(post: Post) -> bool:
     """Whether Jekyll builds the item: all but the drafts (``_drafts/`` is built only with ``--drafts``)."""
-    return post.type != "post" or (post.status == "publish" and post.date is not None)
+    return post.type != "post" or post.status == "publish"
 
 
 def default_address(relative: str) -> str | None:
@@ -124,11 +124,22 @@ def default_address(relative: str) -> str | None:
     return f"/{stem}.html"
 
 
-def file_path(post: Post, planner: PathPlanner, options: WriteOptions, addresses: Addresses | None = None) -> str:
-    """Where an item's file goes; with ``addresses``, only where Jekyll's address for it is free."""
+def file_path(
+    post: Post,
+    planner: PathPlanner,
+    options: WriteOptions,
+    addresses: Addresses | None = None,
+    exported: datetime | None = None,
+) -> str:
+    """Where an item's file goes; with ``addresses``, only where Jekyll's address for it is free.
+
+    A published post without a date goes to ``_posts`` too, under :func:`stand_in_date`
+    (``exported``: when the site was exported): in ``_drafts`` Jekyll would not build it.
+    """
     fields = {"type": post.type, **date_fields(post)}
     if post.type == "post":
-        if post.status == "publish" and post.date is not None:
+        if post.status == "publish":
+            fields.update(date_fields(post, stand_in_date(post, exported)))
             return planner.path_for(fields, [post.slug], post.id, "_posts/{yyyy}-{mm}-{dd}-{slug}.md")
         return planner.path_for(fields, [_shown(post.slug)], post.id, "_drafts/{slug}.md")
 
@@ -183,6 +194,8 @@ def jekyll_metadata(post: Post, key: str, options: WriteOptions) -> dict[str, An
     data["render_with_liquid"] = False
     data["comments_key"] = key
     data["wordpress"] = {"id": post.id, "type": post.type, "status": post.status, "slug": post.slug}
+    if post.date is None:
+        data["wordpress"]["date_missing"] = True  # dated by its file's name: see file_path
     return data
 
 
@@ -278,7 +291,8 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
             else:
                 data.pop("redirect_from", None)
             head = front_matter(data)
-        relative = file_path(record, planner, options, None if permalink else addresses)
+        exported = posts.site.exported if posts.site else None
+        relative = file_path(record, planner, options, None if permalink else addresses, exported)
         if permalink is None and _built(record):
             default = default_address(relative)
             if default is not None:

@@ -27,14 +27,14 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import quote, unquote
 
 from ..content import Context, post_markdown
 from ..output import OutputDir
 from ..records import Post
 from ._placement import localize
-from .frontmatter import date_fields, metadata, plain_text, shown_title
+from .frontmatter import date_fields, metadata, plain_text, shown_title, stand_in_date
 from .paths import SITE_FILES, Addresses, PathPlanner, site_path
 from .protocol import Entry, Posts, WriteOptions, WriteResult
 from .responses import responses_markdown
@@ -161,7 +161,7 @@ def header(
     else:
         # Pelican refuses an article with no date; the nearest true one is used
         # and the item says that it had none.
-        stand_in = post.modified or exported or datetime(1970, 1, 1, tzinfo=UTC)
+        stand_in = stand_in_date(post, exported)
         lines += [f"Date: {stand_in.isoformat()}", "Wp_date_missing: true"]
     if post.modified is not None:
         lines.append(f"Modified: {post.modified.isoformat()}")
