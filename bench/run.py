@@ -25,7 +25,6 @@ without that noise.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import re
@@ -34,6 +33,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from installers import node_peer, peer_version, pelican_peer
 
 from wxrtool import writers
 
@@ -85,48 +86,6 @@ def export_of(size: str) -> Path:
     if not path.exists():
         subprocess.run([sys.executable, str(GENERATOR), "--size", size, "--out", str(path), "-q"], check=True)
     return path
-
-
-def pelican_peer() -> list[str] | None:
-    venv = WORK / "pelican-venv"
-    if not (venv / "bin" / "pelican-import").exists():
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "pelican", "beautifulsoup4", "lxml"], check=True)
-    if not shutil.which("pandoc"):
-        subprocess.run(["apt-get", "install", "-y", "-qq", "pandoc"], check=False, capture_output=True)
-    if not shutil.which("pandoc"):
-        return None
-    return [str(venv / "bin" / "pelican-import"), "--wpfile", "-m", "markdown", "-o"]
-
-
-def node_peer() -> list[str] | None:
-    """wordpress-export-to-markdown's command, images off and no write delay.
-
-    Its 3.x takes ``--save-images none --write-delay 0``; the 2.x that a registry may
-    hold instead has neither flag, only ``--save-*-images false`` and a 25 ms pause
-    per file in ``src/settings.js``, set to 0 here in the copy the script installs.
-    """
-    folder = WORK / "node"
-    package = folder / "node_modules" / "wordpress-export-to-markdown"
-    binary = folder / "node_modules" / ".bin" / "wordpress-export-to-markdown"
-    if not binary.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            ["npm", "install", "--silent", "--prefix", str(folder), "wordpress-export-to-markdown"], check=False
-        )
-    if not binary.exists():
-        return None
-    version = json.loads((package / "package.json").read_text())["version"]
-    if int(version.split(".")[0]) >= 3:
-        return [str(binary), "--save-images", "none", "--write-delay", "0", "--wizard", "false"]
-    settings = package / "src" / "settings.js"
-    settings.write_text(re.sub(r"(markdown_file_write_delay = )\d+", r"\g<1>0", settings.read_text()))
-    return [str(binary), "--save-attached-images", "false", "--save-scraped-images", "false", "--wizard", "false"]
-
-
-def peer_version(command: list[str]) -> str:
-    proc = subprocess.run([*command[:1], "--version"], capture_output=True, text=True, check=False)
-    return (proc.stdout.strip() or proc.stderr.strip()).splitlines()[-1:][0] if proc.returncode == 0 else "?"
 
 
 def main() -> None:

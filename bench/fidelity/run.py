@@ -5,13 +5,16 @@
 Each export is imported into a real WordPress (:mod:`wordpress`) and every published
 item rendered as WordPress shows it; wxrtool's ``--to markdown`` of the same export is
 rendered back (:mod:`sides`); the two are compared element by element (:mod:`elements`,
-:mod:`compare`). ``report.html`` shows every item that differs, side by side, with what
-wxrtool's page lacks.
+:mod:`compare`). The Hugo and Jekyll sites built from wxrtool's output (:mod:`engines`) and
+two peers, wordpress-export-to-markdown and Pelican's ``pelican-import`` (:mod:`peers`), go
+through the same comparison. ``report.html`` shows every item that differs, side by side,
+with what wxrtool's page lacks.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import html
 import sys
 import tempfile
@@ -24,15 +27,33 @@ import corpus  # noqa: E402
 from compare import DELIBERATE, ExportScore, compare, published, site_hosts  # noqa: E402
 from elements import KINDS  # noqa: E402
 from engines import binary, engine_items  # noqa: E402
+from peers import PEERS, Peer, install, peer_items  # noqa: E402
 from sides import wordpress_items, wxrtool_items  # noqa: E402
 from wordpress import WordPress, missing  # noqa: E402
 
 ROOT = HERE.parents[1]
 
 
-def measure(exports: dict[str, Path], wp: WordPress) -> dict[str, list[ExportScore]]:
-    """Per side (wxrtool's Markdown, and the Hugo and Jekyll sites built from it), per export."""
-    sides: dict[str, list[ExportScore]] = {"markdown": [], "hugo": [], "jekyll": []}
+def installed_peers() -> dict[str, Peer]:
+    """The peers that could be installed here; each that could not is named, with why, on stderr."""
+    found = {}
+    for name in PEERS:
+        try:
+            found[name] = install(name)
+        except RuntimeError as exc:
+            print(f"{name}: skipped, {exc}", file=sys.stderr)
+    return found
+
+
+def measure(
+    exports: dict[str, Path], wp: WordPress, peers: dict[str, Peer] | None = None
+) -> dict[str, list[ExportScore]]:
+    """Per side (wxrtool's Markdown, the Hugo and Jekyll sites built from it, the peers), per export.
+
+    ``peers``: those to run (by default, every one that installs).
+    """
+    peers = installed_peers() if peers is None else peers
+    sides: dict[str, list[ExportScore]] = {"markdown": [], "hugo": [], "jekyll": [], **{name: [] for name in PEERS}}
     for name, path in exports.items():
         try:
             rows = wp.site_of(path)
@@ -46,6 +67,8 @@ def measure(exports: dict[str, Path], wp: WordPress) -> dict[str, list[ExportSco
             if command is not None:
                 items = engine_items(path, engine, command)
                 sides[engine].append(compare(f"{engine}: {name}", theirs, items, hosts, shown))
+        for peer in peers.values():
+            sides[peer.name].append(compare(f"{peer.name}: {name}", theirs, peer_items(path, peer), hosts, shown))
         print(f"{name}: {sides['markdown'][-1].items} items, text {_pct(sides['markdown'][-1].share('text'))}",
               file=sys.stderr)  # fmt: skip
     return sides
@@ -81,7 +104,7 @@ def table(scores: list[ExportScore], with_total: bool = True) -> list[str]:
     ]
     for s in rows:
         cells = [
-            f"**{s.name}**" if s.name in ("all", "markdown", "hugo", "jekyll") else s.name,
+            f"**{s.name}**" if s.name in ("all", "markdown", "hugo", "jekyll", *PEERS) else s.name,
             str(s.items - len(s.items_missing)) + (f" ({len(s.items_missing)} missing)" if s.items_missing else ""),
             _pct(s.share("text")),
             f"{s.close}/{s.items}",
@@ -120,6 +143,49 @@ def report(scores: list[ExportScore]) -> str:
     return "\n".join(parts) + "\n"
 
 
+def _peers_intro(peers: dict[str, Peer]) -> list[str]:
+    """What the peers are, which versions, and how they were run."""
+    lines = [
+        "The peers go through the same comparison: wordpress-export-to-markdown (npm) and Pelican's",
+        "`pelican-import` (PyPI), installed by `bench/installers.py` as `bench/run.py --peers` installs",
+        "them. Each file they write is matched back to the export's item by its slug (then its title),",
+        "and its body rendered with the same markdown-it-py as wxrtool's.",
+        "",
+    ]
+    node, pelican = peers.get(PEERS[0]), peers.get(PEERS[1])
+    if node:
+        lines += [
+            f"- wordpress-export-to-markdown {node.version}: `wordpress-export-to-markdown {' '.join(node.command[1:])}",
+            "  --input EXPORT --output OUT` (images off; pages and custom post types included). It writes",
+            "  every item but drafts and trashed ones, as Markdown (Turndown) under a YAML front matter.",
+        ]
+    if pelican:
+        lines += [
+            f"- `pelican-import` {pelican.version}: `pelican-import --wpfile -m markdown -o OUT EXPORT`.",
+            "  It writes published items and drafts of every type, as pandoc's GitHub Markdown under",
+            "  Pelican's `Title:`, `Slug:`... header.",
+        ]
+    lines += [f"- Not run here: {name}." for name in PEERS if name not in peers]
+    return [
+        *lines,
+        "",
+        "Neither peer writes comments or pings: every one WordPress showed counts as missing. Both stop",
+        "at an item lacking a field they expect (`wp:status`, `wp:post_type`, a category's `domain`...):",
+        "wordpress-export-to-markdown then writes nothing, pelican-import only the items before it.",
+    ]
+
+
+def _peers_by_export(sides: dict[str, list[ExportScore]], peers: dict[str, Peer]) -> list[str]:
+    """A table per peer, export by export (in the same order as wxrtool's)."""
+    if not peers:
+        return []
+    lines = ["## Peers, by export", ""]
+    for name in peers:
+        shown = [dataclasses.replace(s, name=s.name.removeprefix(f"{name}: ")) for s in sides[name]]
+        lines += [f"### {name}", "", *table(shown), ""]
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default=str(ROOT / "bench" / "FIDELITY.md"))
@@ -128,8 +194,9 @@ def main() -> None:
     reason = missing()
     if reason:
         sys.exit(f"no WordPress here: {reason}")
+    peers = installed_peers()
     with tempfile.TemporaryDirectory() as tmp, WordPress() as wp:
-        sides = measure(corpus.exports(Path(tmp), "generated (60 posts)", "--posts", "60"), wp)
+        sides = measure(corpus.exports(Path(tmp), "generated (60 posts)", "--posts", "60"), wp, peers)
     scores = sides["markdown"]
     text = [
         "# Fidelity against the real WordPress",
@@ -141,12 +208,16 @@ def main() -> None:
         "(CommonMark, raw HTML, tables, strikethrough). Each cell counts WordPress's elements that",
         "wxrtool's page has (found/total); text is the share of WordPress's words found in order.",
         "Typographic quotes and dashes, white space, and the site's own host in URLs are normalised",
-        "(see `bench/fidelity/elements.py`). Every differing item is in `bench/fidelity/report.html`.",
+        "(see `bench/fidelity/elements.py`). Every item where wxrtool's pages differ is in",
+        "`bench/fidelity/report.html`.",
+        "",
+        *_peers_intro(peers),
         "",
         "## By side",
         "",
-        "wxrtool's `--to markdown` rendered back, and the sites Hugo and Jekyll build from `--to hugo",
-        "--scaffold` and `--to jekyll --scaffold` (each item's page found through the redirect file).",
+        "wxrtool's `--to markdown` rendered back, the sites Hugo and Jekyll build from `--to hugo",
+        "--scaffold` and `--to jekyll --scaffold` (each item's page found through the redirect file),",
+        "and the peers, over the same exports in the same run.",
         "",
         *table([total(v, k) for k, v in sides.items() if v], with_total=False),
         "",
@@ -154,6 +225,7 @@ def main() -> None:
         "",
         *table(scores),
         "",
+        *_peers_by_export(sides, peers),
         "## Deliberate differences",
         "",
         "Where wxrtool's page differs from WordPress's on purpose; `tests/test_fidelity.py` fails on any",
@@ -179,7 +251,8 @@ def main() -> None:
         "",
     ]
     Path(args.out).write_text("\n".join(text), encoding="utf-8")
-    Path(args.html).write_text(report([s for v in sides.values() for s in v]), encoding="utf-8")
+    mine = [s for side, v in sides.items() if side not in PEERS for s in v]  # (the peers' would drown them)
+    Path(args.html).write_text(report(mine), encoding="utf-8")
     print(f"wrote {args.out} and {args.html}", file=sys.stderr)
 
 

@@ -156,6 +156,15 @@ def wxrtool_items(export: Path, out: Path | None = None) -> dict[Key, Item]:
     return items
 
 
+def render_markdown(text: str) -> str:
+    """Markdown rendered to HTML as every Markdown side here is (see the module's docstring).
+
+    >>> render_markdown("*a*")
+    '<p><em>a</em></p>\\n'
+    """
+    return _MARKDOWN.render(text)
+
+
 _TAGS = re.compile(r"<[^>]+>")
 
 
