@@ -86,6 +86,17 @@ def test_literal_characters_stay_literal(text: str, container: str) -> None:
     assert rendered.replace("\n", "") == source.format(escaped)
 
 
+def test_what_a_reader_did_not_see_is_not_written() -> None:
+    # A link around a line break only: its address would show as text, glued to the next word.
+    assert post_markdown('<a href="http://x.test/round22.png">\n</a>After it') == "After it"
+    # The File block's link and download button: two links, not one word.
+    block = (
+        '<div class="wp-block-file"><a href="/doc.pdf">doc</a><a href="/doc.pdf" '
+        'class="wp-block-file__button wp-element-button" download>Download</a></div>'
+    )
+    assert post_markdown(block) == "[doc](/doc.pdf) [Download](/doc.pdf)"
+
+
 def test_escapes_only_where_markdown_would_read_markup() -> None:
     # Every backslash here is visible to someone who edits the Markdown, and none was needed.
     text = "HTML5. 1,000. snake_case $10. a &lt; b U+0301) x &gt; y"
@@ -342,6 +353,11 @@ def test_smilies_reach_comments_and_posts() -> None:
         ("<p><code>x<sup>2</sup></code></p>", "`x2`"),  # a code span shows its text
         ("<dl><dt>Term</dt><dd>Meaning</dd></dl>", "<dl>\n<dt>Term</dt>\n<dd>Meaning</dd>\n</dl>"),
         ("<p>a<sup onmouseover=x>1</sup> WXRTOOLTAG0X</p>", "a1 WXRTOOLTAG0X"),  # spells the stand-in: as before
+        ("<blockquote><p>Quoted</p><cite>Someone</cite></blockquote>", "> Quoted\n>\n> <cite>Someone</cite>"),
+        (
+            '<ol reversed start="3" onclick="x()"><li>c<ol><li>n</li></ol></li><li>b</li></ol><ol><li>up</li></ol>',
+            '<ol reversed="" start="3">\n<li>c\n<ol>\n<li>n</li>\n</ol>\n</li>\n<li>b</li>\n</ol>\n\n1. up',
+        ),
     ],
 )
 def test_what_markdown_cannot_say_stays_html(html: str, markdown: str) -> None:

@@ -249,6 +249,8 @@ GROWING = [
     "[gallery ", "[gallery]", "[caption ", "[code ", "[code]", "[[gallery]", "<p>[gallery]</p>",
     "<pre>", "<pre ", "<figure>", "<p><figure>", "<iframe>", "<video>", "<form>", "<style ", "<svg>",
     "<script>", "<!--more", "<!-- wp:x {", "<a <b ", "<p><div>", "<ul><li>", "< :) ", "<code> :) ",
+    "<ol reversed><li>", "<ol reversed><li>x</li></ol>", "<a href=x>\n<br>", "</a><a class=wp-block-file__button>",
+    "<cite>", "a_b ", "1\\. ",
 ]  # fmt: skip
 
 
@@ -279,6 +281,7 @@ NESTED = {
     "div": ("<div>", "</div>"),
     "blockquote": ("<blockquote>", "</blockquote>"),
     "list": ("<ul><li>", "</li></ul>"),
+    "reversed-list": ("<ol reversed><li>", "</li></ol>"),
     "span": ("<span>", "</span>"),
     "paragraph-blocks": ("<!-- wp:paragraph -->", "<!-- /wp:paragraph -->"),
     "group-blocks": ('<!-- wp:group {"layout":{"type":"constrained"}} --><div class="wp-block-group">', "</div><!-- /wp:group -->"),

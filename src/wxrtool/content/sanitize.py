@@ -146,6 +146,7 @@ _EMBED_ATTRIBUTES = {
     "textarea": {"name", "rows", "cols", "placeholder"},
     "img": {"srcset", "sizes", "loading", "title"},
     "a": {"title", "target", "rel"},
+    "ol": {"start", "reversed", "type"},  # (a list counting down is kept as HTML: Markdown has no form)
 }
 _READER_CLEANER = nh3.Cleaner(
     tags=set(nh3.ALLOWED_TAGS) | set(_EMBED_ATTRIBUTES) | {"fieldset", "legend", "picture", "cite"},

@@ -31,7 +31,19 @@ _CODE_WRAP = re.compile(r"^\s*<code\b([^>]*)>(.*)</code>\s*$", re.S | re.I)
 _KEEP_ELEMENT = re.compile(r"<(video|audio|form|iframe|dl)\b[^>]*>?", re.I)
 # Inline elements Markdown has no form for, which WordPress's readers saw (E = MC², H₂O, an
 # abbreviation's title): kept as HTML tags around text that is converted as the rest is.
-_INLINE_TAG = re.compile(r"</?(sup|sub|abbr|ins|u|small|mark|kbd|dfn|q)\b[^<>]*>", re.I)
+_INLINE_TAG = re.compile(r"</?(sup|sub|abbr|ins|u|small|mark|kbd|dfn|q|cite)\b[^<>]*>", re.I)
+# A list counting down (<ol reversed>): Markdown numbers up, so it is kept as HTML, read
+# to its own end tag (lists nest).
+_REVERSED_LIST = re.compile(r"<ol\b[^<>]*\sreversed\b[^<>]*>", re.I)
+_LIST_TAG = re.compile(r"<(/?)ol\b[^<>]*>", re.I)
+# A link around nothing a reader sees (white space, line breaks): the engine would show its
+# address as its text, glued to the next word.
+_EMPTY_LINK = re.compile(r"<a\b[^<>]*>((?:\s|<br\s*/?>)*)</a\s*>", re.I)
+_LINK_OPEN = re.compile(r"<a\b", re.I)
+_LINK_TAG = re.compile(r"<(/?)a\b[^<>]*>?", re.I)
+# The File block's download button follows its link with nothing between: WordPress's
+# style shows a button; in Markdown the two links would read as one word.
+_FILE_BUTTON = re.compile(r"(</a\s*>)(<a\b[^<>]*\bwp-block-file__button\b)", re.I)
 _TITLE = re.compile(r"""\stitle\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.I)
 _CODE = re.compile(r"<(code)\b[^>]*>?", re.I)
 _TAG_TOKEN = re.compile(r"WXRTOOLTAG(\d+)X")
@@ -221,12 +233,20 @@ def html_to_markdown(text: str, engine_name: str = DEFAULT_ENGINE, flavor: str =
     kept = _Kept()
     if "<" in text:
         text = sub_elements(text, _PRE, lambda m, inner, whole: kept.hold(pre_to_fence(m.group(2), inner)))
-        text = limit_depth(escape_stray_lt(text))
+        text = escape_stray_lt(text)
+        if len(_LINK_OPEN.findall(text)) > text.count("</a") + text.count("</A"):
+            text = close_links(text)
+        text = limit_depth(text)
         text = safe_urls(text)
         # Raw HTML in Markdown ends at a blank line, so kept HTML has none.
         text = sub_elements(text, _KEEP_ELEMENT, lambda m, inner, whole: _keep(kept, sanitize_reader_html(whole)))
         if "<!--" in text:
             text = _KEEP_COMMENT.sub(lambda m: _keep(kept, m.group(0)), text)
+        if "reversed" in text:
+            text = _keep_reversed_lists(text, kept)
+        if "</a" in text or "</A" in text:
+            text = _EMPTY_LINK.sub(r"\1", text)
+            text = _FILE_BUTTON.sub(r"\1 \2", text)
         if _INLINE_TAG.search(text) and "WXRTOOLTAG" not in text:
             text = _inline_tags(text, kept)
     if _BLANK.search(text):  # (a literal-led search: much faster than the sub finding nothing)
@@ -385,6 +405,48 @@ def _clean_inline(m: re.Match[str]) -> str:
         return f"<{name}>"
     value = html.unescape(title.group(1).strip("\"'"))
     return f'<{name} title="{html.escape(value, quote=True)}">'
+
+
+def close_links(text: str) -> str:
+    """HTML with each link closed before the next one opens, as an HTML parser closes it.
+
+    (A link cannot hold another. Left open, links make the engine's time grow with the
+    square of their number.)
+
+    >>> close_links('<a href="/1">one <a href="/2">two</a> <A>three')
+    '<a href="/1">one </a><a href="/2">two</a> <A>three'
+    """
+    out: list[str] = []
+    done = 0
+    open_link = False
+    for tag in _LINK_TAG.finditer(text):
+        if tag.group(1):
+            open_link = False
+        elif open_link:
+            out += [text[done : tag.start()], "</a>"]
+            done = tag.start()
+        else:
+            open_link = True
+    return "".join(out) + text[done:] if out else text
+
+
+def _keep_reversed_lists(text: str, kept: _Kept) -> str:
+    """Each ``<ol reversed>`` (with the lists inside it) kept as sanitized HTML; one pass."""
+    out: list[str] = []
+    done = 0
+    for start in _REVERSED_LIST.finditer(text):
+        if start.start() < done:
+            continue  # inside a list already kept
+        depth = 0
+        for tag in _LIST_TAG.finditer(text, start.start()):
+            depth += -1 if tag.group(1) else 1
+            if depth == 0:
+                out += [text[done : start.start()], _keep(kept, sanitize_reader_html(text[start.start() : tag.end()]))]
+                done = tag.end()
+                break
+        else:
+            break  # never closed: left to the engine, as a browser would close it at the end
+    return "".join(out) + text[done:] if out else text
 
 
 def _keep(kept: _Kept, piece: str) -> str:
