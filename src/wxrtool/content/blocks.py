@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Union
 
+from .shortcodes import Context, embed_html
+
 _TOKEN = re.compile(
     r"<!--\s+(?P<closer>/)?wp:(?P<namespace>[a-z][a-z0-9_-]*/)?(?P<name>[a-z][a-z0-9_-]*)\s+"
     r"(?P<attrs>\{(?:(?:[^}]+|\}+(?=\})|(?!\}\s+/?-->).)*+)?\}\s+)?(?P<void>/)?-->",
@@ -156,18 +158,19 @@ def _comment(block: Block) -> str:
     return f"<!-- wp:{short}{attrs} /-->"
 
 
-def _embed(block: Block) -> str:
+def _embed(block: Block, context: Context) -> str:
     url = str(block.attrs.get("url", "")).strip()
     if not url:
         m = re.search(r'wp-block-embed__wrapper">\s*(\S+?)\s*</div>', block.inner_html)
         url = html.unescape(m.group(1)) if m else ""
     caption = re.search(r"<figcaption[^>]*>(.*?)</figcaption>", block.inner_html, re.S)
-    link = f'<p><a href="{html.escape(url, quote=True)}">{html.escape(url)}</a></p>' if url else ""
-    return link + (f"<p><em>{caption.group(1)}</em></p>" if caption else "")
+    return embed_html(url, context) + (f"<p><em>{caption.group(1)}</em></p>" if caption else "")
 
 
-def render(blocks: list[Block]) -> str:
-    """The HTML WordPress would show for ``blocks``, with static stand-ins for server-rendered ones."""
+def render(blocks: list[Block], context: Context | None = None) -> str:
+    """The HTML WordPress would show for ``blocks``, with static stand-ins for server-rendered ones
+    (an embed as :func:`.shortcodes.embed_html` shows it, in ``context``)."""
+    context = context or Context()
     out: list[str] = []
     # Depth first without recursion (blocks nest without limit): a block's parts
     # are pushed in reverse, so they come off the stack in order.
@@ -177,7 +180,7 @@ def render(blocks: list[Block]) -> str:
         if isinstance(part, str):
             out.append(part)
             continue
-        whole = _render_whole(part)
+        whole = _render_whole(part, context)
         if whole is not None:
             out.append(whole)
         else:
@@ -185,7 +188,7 @@ def render(blocks: list[Block]) -> str:
     return "".join(out)
 
 
-def _render_whole(block: Block) -> str | None:
+def _render_whole(block: Block, context: Context) -> str | None:
     # A block rendered as one piece, or None for one that is its inner parts in order.
     name = block.name
     if name == "core/more":
@@ -193,7 +196,7 @@ def _render_whole(block: Block) -> str | None:
     if name == "core/nextpage":
         return "\n<!--nextpage-->\n"
     if name is not None and (name == "core/embed" or name.startswith("core-embed/")):
-        return _embed(block)
+        return _embed(block, context)
     if block.void and not block.inner:
         # A dynamic block (latest posts, a form...) saved nothing: say where it was.
         return "\n" + _comment(block) + "\n"

@@ -1,6 +1,7 @@
 """WordPress's stored HTML to the page it showed, and to Markdown: the steps of
-:mod:`wxrtool.content` put together. Comments are sanitised, then get
-``make_clickable()`` and ``wpautop()`` as on the blog.
+:mod:`wxrtool.content` put together. Classic posts get ``autoembed()`` (:mod:`.autoembed`),
+``wpautop()`` and shortcodes; comments are sanitised, then get ``make_clickable()`` and
+``wpautop()`` as on the blog (WordPress embeds nothing in a comment).
 
 >>> print(post_markdown("Hello *you*\\n\\n[code lang=python]\\nif a < b:\\n    pass\\n[/code]"))
 Hello \\*you\\*
@@ -17,6 +18,7 @@ import re
 
 from . import blocks
 from ._scan import sub_elements
+from .autoembed import autoembed
 from .autop import shortcode_unautop, wpautop
 from .sanitize import make_clickable, note, sanitize_comment_html, sanitize_post_html, sanitize_reader_html
 from .shortcodes import SHORTCODES, Context, do_shortcode, protect_code_shortcodes
@@ -31,9 +33,10 @@ def render_post_html(content: str, context: Context | None = None) -> str:
     """
     context = context or Context()
     if blocks.has_blocks(content):
-        rendered = blocks.render(blocks.parse(content))
+        rendered = blocks.render(blocks.parse(content), context)
     else:
-        rendered = shortcode_unautop(wpautop(protect_code_shortcodes(content)), SHORTCODES)
+        rendered = protect_code_shortcodes(content)
+        rendered = shortcode_unautop(wpautop(autoembed(rendered, context)), SHORTCODES)
     return _unwrap_figures(convert_smilies(do_shortcode(rendered, context)))
 
 

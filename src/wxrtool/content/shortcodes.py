@@ -6,17 +6,22 @@ WordPress builds in ``get_shortcode_regex()`` and its attributes are read as
 HTML WordPress (or the plugin that owns it) would show; a shortcode with no
 handler stays in the text exactly as written, and :func:`find_shortcodes`
 lets ``stats`` list it.
+
+Embeds are shown one way, by :func:`embed_html`, however WordPress made them: the
+``[embed]`` shortcode, Jetpack's ``[youtube]``, embed blocks and a URL alone on its line.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import secrets
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..index import Attachment
+from .embeds import EngineEmbed, find_embed, media_player
 
 _ATTRS = re.compile(
     r"""([\w-]+)\s*=\s*"([^"]*)"(?:\s|$)"""
@@ -32,15 +37,67 @@ _ANY = re.compile(r"\[(\[?)([A-Za-z][\w-]*)(?![\w-])[^\]\[]*\]")
 
 @dataclass
 class Context:
-    """What handlers can look up: the post being converted and the site's attachments."""
+    """What handlers can look up: the post being converted and the site's attachments.
+
+    ``engine_embed``, when set, gives a writer's own markup for an embed (Hugo's
+    ``{{< youtube ID >}}``) or ``None`` for the link every other engine gets
+    (:func:`embed_html`). That markup is not HTML and must not be converted: it is
+    held here behind a word the Markdown engine passes on (:meth:`hold`), and the
+    writer puts it back into the finished Markdown (:meth:`put_back`). The word has
+    a random part drawn per context, so text from the export cannot spell it.
+    """
 
     post_id: int = 0
     attachments: dict[int, Attachment] = field(default_factory=dict)
+    engine_embed: EngineEmbed | None = None
+    _held: list[tuple[str, str]] = field(default_factory=list, init=False, repr=False)
+    _token: str = field(default_factory=lambda: f"WXRTOOLEMBED{secrets.token_hex(8)}N", init=False, repr=False)
 
     def children(self, post_id: int) -> list[Attachment]:
         """Attachments whose parent is ``post_id``, as WordPress orders a default gallery."""
         found = [a for a in self.attachments.values() if a.parent == post_id]
         return sorted(found, key=lambda a: (a.menu_order, a.id))
+
+    def hold(self, markup: str, fallback: str) -> str:
+        """A word standing for ``markup`` until :meth:`put_back`; ``fallback`` (Markdown)
+        takes its place where the word is not a block of its own (in code, a table, a link)."""
+        self._held.append((markup, fallback))
+        return f"{self._token}{len(self._held) - 1}X"
+
+    def put_back(self, markdown: str) -> str:
+        """``markdown`` with each word from :meth:`hold` replaced: alone on its line (inside
+        quotes or list items too) and outside fenced code by its markup, anywhere else by its fallback.
+
+        >>> context = Context()
+        >>> context.put_back("> " + context.hold("{{< x >}}", "<https://x.com/>"))
+        '> {{< x >}}'
+        """
+        if not self._held or self._token not in markdown:
+            return markdown
+        token = re.compile(re.escape(self._token) + r"(\d+)X")
+        # (after the containers a line can be in: quote markers and list item markers)
+        alone = re.compile(r"((?:[ \t]*(?:>|[-+*][ \t]|\d{1,9}[.)][ \t]))*[ \t]*)" + token.pattern + r"[ \t]*")
+        lines = markdown.split("\n")
+        fence = ""
+        for n, line in enumerate(lines):
+            opening = _FENCE.match(line)
+            if opening and (not fence or (opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence))):
+                fence = "" if fence else opening.group(1)
+                continue
+            if self._token not in line:
+                continue
+            m = None if fence else alone.fullmatch(line)
+            if m is not None and int(m.group(2)) < len(self._held):
+                lines[n] = m.group(1) + self._held[int(m.group(2))][0]
+            else:
+                lines[n] = token.sub(lambda t: self._fallback(int(t.group(1)), t.group(0)), line)
+        return "\n".join(lines)
+
+    def _fallback(self, index: int, word: str) -> str:
+        return self._held[index][1] if index < len(self._held) else word
+
+
+_FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
 
 
 Handler = Callable[[dict[str, str], "str | None", Context], str]
@@ -282,22 +339,49 @@ def gallery(attrs: dict[str, str], content: str | None, context: Context) -> str
     return '<div class="gallery">' + "".join(figures) + "</div>"
 
 
-def _link(url: str) -> str:
+def embed_html(url: str, context: Context) -> str:
+    """How an embed is shown, for every way WordPress makes one: the ``[embed]`` shortcode,
+    Jetpack's ``[youtube]``, embed blocks and a URL alone on its line (:func:`.render.autoembed`).
+
+    WordPress asked the provider for a player (``WP_Embed::shortcode()`` in
+    wp-includes/class-wp-embed.php); a static copy cannot, so an embed is the writer's own
+    (``context.engine_embed``: Hugo's shortcodes), or else a paragraph that says what was
+    there, then the link. A URL of an audio or video file is a player, as WordPress shows
+    it; any other URL is a link to itself (``maybe_make_link()``).
+
+    >>> print(embed_html("https://wordpress.tv/a/", Context()))
+    <p>WordPress.tv video: <a href="https://wordpress.tv/a/">https://wordpress.tv/a/</a></p>
+    """
     url = url.strip()
+    if not url:
+        return ""
+    player = media_player(url)
+    if player:
+        return _media(player, {"src": url}, ())
+    found = find_embed(url)
+    if found is None:
+        return _link(url)
+    markup = context.engine_embed(found) if context.engine_embed is not None and found.provider else None
+    if markup:
+        return f"<p>{context.hold(markup, f'{found.label}: <{found.url}>')}</p>"
+    return f'<p>{html.escape(found.label)}: <a href="{_attr(url)}">{html.escape(url)}</a></p>'
+
+
+def _link(url: str) -> str:
     return f'<p><a href="{_attr(url)}">{html.escape(url)}</a></p>' if url else ""
 
 
 @register("embed")
 def embed(attrs: dict[str, str], content: str | None, context: Context) -> str:
-    """``[embed]URL[/embed]``: WordPress asks the provider (oEmbed); a static copy keeps the link."""
-    return _link(html.unescape(content or attrs.get("src", "")))
+    """``[embed]URL[/embed]``: WordPress asks the provider (oEmbed); here :func:`embed_html`."""
+    return embed_html(html.unescape(content or attrs.get("src", "")), context)
 
 
 @register("youtube")
 def youtube(attrs: dict[str, str], content: str | None, context: Context) -> str:
     """Jetpack's ``[youtube URL]`` and ``[youtube=URL]``."""
     url = attrs.get("0", "") or content or attrs.get("url", "")
-    return _link(html.unescape(url.lstrip("=")))
+    return embed_html(html.unescape(url.lstrip("=")), context)
 
 
 def _media(tag: str, attrs: dict[str, str], extensions: tuple[str, ...]) -> str:

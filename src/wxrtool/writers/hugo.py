@@ -10,6 +10,11 @@ them with ``.Resources.Get``. ``--scaffold`` adds a minimal site that builds: a
 config allowing raw HTML (video, embeds and comment anchors are HTML in Markdown)
 and layouts that show each post with its threaded comments.
 
+An embed WordPress showed as a YouTube or Vimeo player or a post on X is Hugo's own
+shortcode (:func:`hugo_embed`), any other a link that says what it was. Hugo's ``x``
+shortcode asks X for the post when the site is built: offline, or for a deleted post,
+it warns (``shortcode-x-getremote``) and shows nothing.
+
 Every address is handed out once per site by :class:`~wxrtool.writers.paths.Addresses`,
 in export order: a published bundle's URL first (its folder gets ``-<id>`` if the
 URL is taken), then its alias, which is left out when another page or Hugo itself
@@ -28,6 +33,7 @@ from urllib.parse import unquote
 import yaml
 
 from ..content import Context, post_markdown
+from ..content.embeds import VIMEO_ID, X_ID, X_USER, YOUTUBE_ID, Embed
 from ..index import SiteIndex
 from ..output import OutputDir, copy_scaffold
 from ..records import Post, Site
@@ -136,10 +142,32 @@ def escape_shortcodes(markdown: str) -> str:
     return re.sub(r"\{\{(?=[<%](?!/\*))", "{\u200b{", markdown)
 
 
+def hugo_embed(embed: Embed) -> str | None:
+    """Hugo's own shortcode for a YouTube video, a Vimeo video or a post on X, else ``None``.
+
+    Only ids and user names of the strict forms of :mod:`.content.embeds` get
+    here, and each is checked again: nothing from the export reaches a parameter.
+
+    >>> hugo_embed(Embed("https://x.com/a/status/1", "Post on X (Twitter)", "x", "1", "a"))
+    '{{< x user="a" id="1" >}}'
+    """
+    if embed.provider == "youtube" and YOUTUBE_ID.fullmatch(embed.id):
+        return "{{< youtube " + embed.id + " >}}"
+    if embed.provider == "vimeo" and VIMEO_ID.fullmatch(embed.id):
+        return "{{< vimeo " + embed.id + " >}}"
+    if embed.provider == "x" and X_USER.fullmatch(embed.user) and X_ID.fullmatch(embed.id):
+        return '{{< x user="' + embed.user + '" id="' + embed.id + '" >}}'
+    return None
+
+
 def render(post: Post, options: WriteOptions) -> tuple[str, str | None]:
-    """The post's body in Markdown and its comments.json (run in a worker)."""
-    context = Context(post_id=post.id, attachments=options.index.attachments)
-    body = escape_shortcodes(post_markdown(post.content_html, context))
+    """The post's body in Markdown and its comments.json (run in a worker).
+
+    Embeds Hugo has a shortcode for are held through the conversion and put back
+    after :func:`escape_shortcodes`, which still neutralises every shortcode the export wrote.
+    """
+    context = Context(post_id=post.id, attachments=options.index.attachments, engine_embed=hugo_embed)
+    body = context.put_back(escape_shortcodes(post_markdown(post.content_html, context)))
     comments = None
     if post.comments or post.pings:
         comments = json.dumps(comments_data(post, options), ensure_ascii=False, indent=2) + "\n"
