@@ -95,6 +95,17 @@ def test_what_a_reader_did_not_see_is_not_written() -> None:
         'class="wp-block-file__button wp-element-button" download>Download</a></div>'
     )
     assert post_markdown(block) == "[doc](/doc.pdf) [Download](/doc.pdf)"
+    # A break at the end of a block shows nothing; in Markdown it would be a stray backslash.
+    assert post_markdown("<blockquote><p>q</p><cite>Someone<br></cite></blockquote>") == (
+        "> q\n>\n> <cite>Someone</cite>"
+    )
+    assert post_markdown("<p>a<br><strong>b<br></strong>c</p>") == "a\\\n**b**\\\nc"  # (not at the end: kept)
+
+
+def test_a_table_ends_before_what_follows() -> None:
+    # kramdown (Jekyll) reads a quote right after a table's last row as more of it.
+    markdown = post_markdown("<table><tr><th>a</th></tr><tr><td>b</td></tr></table><blockquote><p>q</p></blockquote>")
+    assert markdown == "| a |\n| --- |\n| b |\n\n> q"
 
 
 def test_escapes_only_where_markdown_would_read_markup() -> None:
@@ -258,8 +269,8 @@ def test_media_shortcodes_keep_html() -> None:
     assert post_markdown('[audio mp3="https://example.com/a.mp3"]') == (
         '<audio controls=""><source src="https://example.com/a.mp3"></audio>'
     )
-    assert post_markdown("[embed]https://vimeo.com/1[/embed]") == "<https://vimeo.com/1>"
-    assert post_markdown("[youtube=https://youtu.be/x]") == "<https://youtu.be/x>"
+    assert post_markdown("[embed]https://vimeo.com/1[/embed]") == "Vimeo video: <https://vimeo.com/1>"
+    assert post_markdown("[youtube=https://youtu.be/x]") == "YouTube video: <https://youtu.be/x>"
 
 
 def test_code_shortcode_survives_wpautop() -> None:

@@ -23,7 +23,7 @@ import pytest
 from .conftest import FIXTURE_FILES, ROOT, SAMPLE_FILES, fixture_cases, readable
 
 sys.path.insert(0, str(ROOT / "bench" / "fidelity"))
-from compare import DELIBERATE, compare, published, site_hosts
+from compare import DELIBERATE, attachment_slugs, compare, published, site_hosts
 from engines import engine_items
 from sides import wordpress_items, wxrtool_items
 from wordpress import WordPress, missing
@@ -44,8 +44,9 @@ def lost(export: Path, site: WordPress, engine: str = "", command: str = "") -> 
     """What WordPress showed of the kept kinds that wxrtool's page lacks, less the deliberate:
     the Markdown rendered back, or with ``engine``, the page that engine built."""
     ours = engine_items(export, engine, command) if engine else wxrtool_items(export)
+    rows, where = site.site_of(export), str(export)
     score = compare(
-        export.name, wordpress_items(site.site_of(export)), ours, site_hosts(str(export)), published(str(export))
+        export.name, wordpress_items(rows), ours, site_hosts(where), published(where), attachment_slugs(where)
     )
     assert not score.items_missing, f"items WordPress showed and wxrtool did not write: {score.items_missing}"
     text = score.share_less_deliberate("text")
@@ -68,11 +69,17 @@ def test_fixtures_keep_what_wordpress_showed(export: Path, wordpress: WordPress)
     assert lost(export, wordpress) == []
 
 
-@pytest.mark.parametrize("export", SAMPLE_FILES, ids=lambda p: p.stem)
+EVERY_EXPORT = [
+    *(pytest.param(p, id=p.stem) for p in SAMPLE_FILES),
+    *fixture_cases([p for p in FIXTURE_FILES if readable(p)]),
+]
+
+
+@pytest.mark.parametrize("export", EVERY_EXPORT)
 def test_the_hugo_site_keeps_what_wordpress_showed(export: Path, wordpress: WordPress, hugo: str) -> None:
     assert lost(export, wordpress, "hugo", hugo) == []
 
 
-@pytest.mark.parametrize("export", SAMPLE_FILES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("export", EVERY_EXPORT)
 def test_the_jekyll_site_keeps_what_wordpress_showed(export: Path, wordpress: WordPress, jekyll: str) -> None:
     assert lost(export, wordpress, "jekyll", jekyll) == []

@@ -31,6 +31,7 @@ KINDS = (
 )  # fmt: skip
 
 _SPACE = re.compile(r"\s+")
+_BUTTON = re.compile(r"\bwp-(?:element-button|block-file__button|block-button__link)\b")  # shown apart
 _DASHES = re.compile(r"-{2,}")  # wptexturize: "---" an em dash, "--" an en dash
 _TYPOGRAPHY = str.maketrans(
     {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2032": "'", "\u2033": '"',
@@ -84,12 +85,13 @@ def _visible_text(el: lxml.html.HtmlElement) -> str:
         if not isinstance(node.tag, str) or node.tag in ("script", "style"):
             pieces.append(node.tail or "")
             return
-        if node.tag in _BLOCKS:
+        apart = node.tag in _BLOCKS or _BUTTON.search(node.get("class") or "")
+        if apart:
             pieces.append(" ")
         pieces.append(node.text or "")
         for child in node:
             walk(child)
-        if node.tag in _BLOCKS:
+        if apart:
             pieces.append(" ")
         if node is not el:
             pieces.append(node.tail or "")

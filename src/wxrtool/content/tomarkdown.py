@@ -41,6 +41,15 @@ _LIST_TAG = re.compile(r"<(/?)ol\b[^<>]*>", re.I)
 _EMPTY_LINK = re.compile(r"<a\b[^<>]*>((?:\s|<br\s*/?>)*)</a\s*>", re.I)
 _LINK_OPEN = re.compile(r"<a\b", re.I)
 _LINK_TAG = re.compile(r"<(/?)a\b[^<>]*>?", re.I)
+# Line breaks at the end of a block show nothing (a browser does not start a line it
+# would leave empty), but in Markdown a hard break before "</cite>" or a cell's end is a
+# stray backslash. Every run of breaks is matched once (its end tag optional), so a
+# thousand breaks are one match, not a thousand tries.
+_BREAK_RUN = re.compile(
+    r"(?:<br\s*/?>\s*)++((?:</(?:cite|a|em|strong|b|i|span|small)\s*>\s*)*+"
+    r"</(?:p|li|td|th|dd|dt|h[1-6]|figcaption|blockquote|div)\s*>)?",
+    re.I,
+)
 # The File block's download button follows its link with nothing between: WordPress's
 # style shows a button; in Markdown the two links would read as one word.
 _FILE_BUTTON = re.compile(r"(</a\s*>)(<a\b[^<>]*\bwp-block-file__button\b)", re.I)
@@ -72,6 +81,9 @@ _ADJACENT_QUOTES = re.compile(r"(</blockquote\s*>)(\s*)(<blockquote\b)", re.I)
 # A list that ends where a paragraph starts needs a blank line (inside a quote,
 # "> "), or the paragraph continues the last item; engines forget it.
 _LIST_END = re.compile(r"(</(?:ul|ol)\s*>)(?!\s*</(?:li|ul|ol)\b)", re.I)
+# The same after a table: kramdown (Jekyll) reads a quote or list right after a table's last
+# row as more of it, and the whole table as a paragraph of pipes.
+_TABLE_END = re.compile(r"(</table\s*>)(?!\s*</(?:li|td|th)\b)", re.I)
 # Python-Markdown (Pelican, MkDocs) wants a blank line before a quote, list or
 # table that follows a paragraph; CommonMark does not mind one.
 _BLOCK_AFTER_P = re.compile(r"(</p\s*>\s*)(<(?:blockquote|ul|ol|table)\b)", re.I)
@@ -244,6 +256,8 @@ def html_to_markdown(text: str, engine_name: str = DEFAULT_ENGINE, flavor: str =
             text = _KEEP_COMMENT.sub(lambda m: _keep(kept, m.group(0)), text)
         if "reversed" in text:
             text = _keep_reversed_lists(text, kept)
+        if "<br" in text or "<BR" in text:
+            text = _BREAK_RUN.sub(lambda m: m.group(1) if m.group(1) else m.group(0), text)
         if "</a" in text or "</A" in text:
             text = _EMPTY_LINK.sub(r"\1", text)
             text = _FILE_BUTTON.sub(r"\1 \2", text)
@@ -253,6 +267,8 @@ def html_to_markdown(text: str, engine_name: str = DEFAULT_ENGINE, flavor: str =
         text = _BLANK_LINES.sub("\n", text)
     text = _ADJACENT_QUOTES.sub(lambda m: m.group(1) + kept.hold("") + m.group(3), text)
     text = _LIST_END.sub(lambda m: m.group(1) + kept.hold(""), text)
+    if "</table" in text or "</TABLE" in text:
+        text = _TABLE_END.sub(lambda m: m.group(1) + kept.hold(""), text)
     text = _BLOCK_AFTER_P.sub(lambda m: m.group(1) + kept.hold("") + m.group(2), text)
     if "<figure" in text or "<FIGURE" in text:
         text = sub_elements(text, _FIGURE, _figure)
