@@ -117,6 +117,39 @@ def test_safe_url_keeps_ordinary_urls() -> None:
     assert safe_url("https://example.com/a b") == "https://example.com/a%20b"
 
 
+def test_protocol_relative_urls_are_http_links() -> None:
+    # //host/path takes the page's scheme: an http(s) link, kept wherever one is.
+    for url in ("//wordpressfoundation.org/", "//cdn.example/a.png?w=300#top", "//user@example.org:8080/x"):
+        assert safe_url(url) == safe_url(url, relative=True) == safe_content_url(url) == url
+        assert f'href="{url}"' in sanitize_comment_html(f'<p>See <a href="{url}">this</a>.</p>')
+    assert safe_url('//a.example/x y"z') == "//a.example/x%20y%22z"
+    for url in ("//", "///etc/passwd", "//<script>/", "//a b.example/", "//[::1/", "//x.example:port/"):
+        assert safe_url(url) == "", url
+    assert safe_url("//x.example/", {"mailto"}) == ""  # only where http(s) is allowed
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "wxr", "markdown", "hugo", "jekyll", "pelican", "disqus"])
+def test_a_commenters_protocol_relative_link_is_kept(fmt: str, tmp_path: Path) -> None:
+    source = tmp_path / "x.xml"
+    source.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"'
+        ' xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>T</title>'
+        "<wp:wxr_version>1.2</wp:wxr_version><item><title>Post</title><link>https://example.com/p/</link>"
+        "<wp:post_id>1</wp:post_id><wp:post_name>p</wp:post_name><wp:status>publish</wp:status>"
+        "<wp:post_type>post</wp:post_type><wp:post_date>2020-01-01 10:00:00</wp:post_date>"
+        "<content:encoded>Hello</content:encoded><wp:comment><wp:comment_id>1</wp:comment_id>"
+        "<wp:comment_author>WF</wp:comment_author>"
+        "<wp:comment_author_url>//wordpressfoundation.org/</wp:comment_author_url>"
+        "<wp:comment_date>2020-01-02 10:00:00</wp:comment_date><wp:comment_content>hi</wp:comment_content>"
+        "<wp:comment_approved>1</wp:comment_approved></wp:comment></item></channel></rss>",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    wxrtool.convert(source, fmt, str(out))
+    written = "".join(f.read_text(encoding="utf-8") for f in ([out] if out.is_file() else out.rglob("*.*")))
+    assert "//wordpressfoundation.org/" in written
+
+
 def test_dropped_urls_are_noted() -> None:
     take_notes()
     safe_url("javascript:alert(1)")
@@ -250,7 +283,7 @@ GROWING = [
     "<pre>", "<pre ", "<figure>", "<p><figure>", "<iframe>", "<video>", "<form>", "<style ", "<svg>",
     "<script>", "<!--more", "<!-- wp:x {", "<a <b ", "<p><div>", "<ul><li>", "< :) ", "<code> :) ",
     "<ol reversed><li>", "<ol reversed><li>x</li></ol>", "<a href=x>\n<br>", "</a><a class=wp-block-file__button>",
-    "<cite>", "a_b ", "1\\. ",
+    "<cite>", "a_b ", "1\\. ", "<br></em>", "<br>", "</table>", "<table><tr><td>x</td></tr></table>",
 ]  # fmt: skip
 
 

@@ -73,7 +73,7 @@ class SiteIndex:
                             url=record.attachment_url or record.guid,
                             title=record.title,
                             alt=record.meta_value("_wp_attachment_image_alt") or "",
-                            caption=record.excerpt_html,
+                            caption=record.excerpt_html.strip(),  # (stored padded by some exporters)
                             parent=record.parent,
                             menu_order=record.menu_order,
                         ),

@@ -490,7 +490,7 @@ class Reader:
                 if name not in f:
                     f[name] = text(child)
             elif name == "excerpt:encoded":
-                excerpt = text(child)
+                excerpt = self._raw(child)  # (as the full read: a caption as stored)
             elif name == "wp:postmeta":
                 meta_elems.append(child)
         kind = intern(f.get("wp:post_type") or "post")
@@ -537,8 +537,8 @@ class Reader:
                     comment_elems.append(child)
             elif name == "category":
                 terms.append(self._term_ref(child))
-            else:  # content and excerpt: the last counts
-                f[name] = text(child)
+            else:  # content and excerpt: the last counts, as WordPress stores it (no trimming)
+                f[name] = self._raw(child)
         post_id = quirks.parse_int(f.get("wp:post_id"))
         modified_pair = (f.get("wp:post_modified", ""), f.get("wp:post_modified_gmt", ""))
         hint = quirks.DateResolver.offset_of(*modified_pair)
@@ -604,8 +604,10 @@ class Reader:
             if name == "wp:commentmeta":
                 if personal:
                     meta.append(self._meta(child))
-            elif name == "wp:comment_content" or name not in f:  # the first of a field counts, the last content
-                f[name] = text(child)  # the content too: padded by WordPress like the rest
+            elif name == "wp:comment_content":
+                f[name] = self._raw(child)  # the last content counts, as WordPress stores it
+            elif name not in f:  # the first of a field counts
+                f[name] = text(child)
         date, date_utc, _ = self._dates.resolve(f.get("wp:comment_date", ""), f.get("wp:comment_date_gmt", ""))
         kind = quirks.comment_kind(f.get("wp:comment_type"))
         common: dict[str, Any] = dict(

@@ -4,6 +4,9 @@
  *
  *     php wp.php install            create the tables and the admin user
  *     php wp.php import FILE.xml    import an export with WordPress's own importer
+ *     php wp.php import-with-authors FILE.xml
+ *                                   the same, each author of the export made a user, as an
+ *                                   administrator who picks "create a new user" for each does
  *     php wp.php render OUT.json    every published post and page, and its approved comments,
  *                                   as WordPress shows them to a reader
  *
@@ -100,7 +103,7 @@ function install_site() {
     echo "installed\n";
 }
 
-function import_file($file) {
+function import_file($file, $create_authors = false) {
     define('WP_LOAD_IMPORTERS', true);
     require_once ABSPATH . 'wp-admin/includes/admin.php';
     require_once rtrim(getenv('WXRTOOL_WP_IMPORTER'), '/') . '/wordpress-importer.php';
@@ -109,6 +112,13 @@ function import_file($file) {
     add_filter('http_request_host_is_external', '__return_true');
     $importer = new WP_Import();
     $importer->fetch_attachments = true;
+    if ($create_authors) {
+        // The form the importer's second step posts: every author listed, none mapped to an
+        // existing user, so each is created (WXR 1.1 and later; a 1.0 export's go to the admin).
+        add_action('import_start', function () use ($importer) {
+            $_POST['imported_authors'] = array_map('strval', array_keys($importer->authors));
+        });
+    }
     ob_start();
     $importer->import($file);
     $log = ob_get_clean();
@@ -170,9 +180,11 @@ if ($command === 'install') {
     install_site();
 } elseif ($command === 'import') {
     import_file($argv[2]);
+} elseif ($command === 'import-with-authors') {
+    import_file($argv[2], true);
 } elseif ($command === 'render') {
     render_site($argv[2]);
 } else {
-    fwrite(STDERR, "usage: php wp.php install | import FILE | render OUT.json\n");
+    fwrite(STDERR, "usage: php wp.php install | import FILE | import-with-authors FILE | render OUT.json\n");
     exit(2);
 }

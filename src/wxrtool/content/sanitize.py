@@ -265,7 +265,8 @@ def safe_url(url: str, schemes: frozenset[str] | set[str] = _SCHEMES, relative: 
     """``url`` made safe to write anywhere, or ``""`` when it is not a URL to keep.
 
     It keeps a scheme of ``schemes`` (http, https and mailto by default), or no
-    scheme when ``relative``; an http(s) URL must have a host that parses. Spaces,
+    scheme when ``relative``; an http(s) URL must have a host that parses, and so
+    must a protocol-relative one (``//host/path``), which is an http(s) URL. Spaces,
     controls, quotes, backticks, ``<`` and ``>`` are percent-encoded. Dropped URLs
     are noted as ``url-dropped``.
 
@@ -273,6 +274,8 @@ def safe_url(url: str, schemes: frozenset[str] | set[str] = _SCHEMES, relative: 
     ('https://example.com/a%20b', '', '')
     >>> safe_url("https://x/<script>'"), safe_url("/about/", relative=True), safe_url("http://[::1")
     ('https://x/%3Cscript%3E%27', '/about/', '')
+    >>> safe_url("//wordpressfoundation.org/"), safe_url("///etc/passwd"), safe_url("//x.org/", {"mailto"})
+    ('//wordpressfoundation.org/', '', '')
     """
     url = url.strip(_AROUND)
     if not url:
@@ -284,7 +287,9 @@ def safe_url(url: str, schemes: frozenset[str] | set[str] = _SCHEMES, relative: 
         url = _TAB_OR_NEWLINE.sub("", url)
     scheme = _SCHEME.match(url)
     if scheme is None:
-        ok = relative and _parses(url)
+        # A protocol-relative URL (//host/path) is an http(s) URL: the page's own scheme.
+        web = url.startswith("//") and not schemes.isdisjoint(("http", "https"))
+        ok = (relative and _parses(url)) or (web and _parses(url, needs_host=True))
     else:
         name = scheme.group(1).lower()
         ok = name in schemes and _parses(url, name in ("http", "https"))

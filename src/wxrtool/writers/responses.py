@@ -40,7 +40,7 @@ def _who(name: str, url: str) -> str:
 @functools.lru_cache(maxsize=4096)  # regulars comment again and again
 def _named_link(name: str, url: str) -> str:
     name = inline_text(html.unescape(clean_name(name))) or "Anonymous"  # stored with entities, shown decoded
-    if not url.startswith(("http://", "https://")):
+    if not url.startswith(("http://", "https://", "//")):  # (//host/: an http(s) link)
         return name
     target = f"<{url}>" if any(c in url for c in " ()<>") else url
     return f"[{name}]({target})"

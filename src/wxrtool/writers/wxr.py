@@ -5,10 +5,15 @@ header, every author, category, tag and term, then one ``<item>`` per post with
 its meta and comments, text in CDATA sections split around ``]]>``. It never has
 a DOCTYPE; every ``dc:creator`` names a declared author (an author the original
 export forgot is declared from the login); every category reference carries its
-nicename. Comments are sanitised here too, as in every writer (WordPress's own
-comment tags survive; commenters' links only with http, https or mailto). This is
-the one format that writes post passwords: a protected post
+nicename. This is the one format that writes post passwords: a protected post
 re-imported without its password would be public.
+
+WXR is WordPress's own format, and WordPress filters what it imports by its own rules
+(a commenter's name and link through kses and ``sanitize_url()``), so content, excerpts,
+comments and commenters' names and links are written as they were read (after ``--recover``'s
+repairs, if any), not sanitised as the other writers do: importing this file stores
+what importing the original stores (tests/test_wxr_in_wordpress.py compares the two
+databases of a real WordPress).
 """
 
 from __future__ import annotations
@@ -18,7 +23,6 @@ from collections.abc import Iterable
 from email.utils import format_datetime
 from typing import TextIO
 
-from ..content.sanitize import clean_name, safe_url, sanitize_comment_html
 from ..index import SiteIndex
 from ..records import Author, Comment, CommentStatus, Meta, Ping, Post, Site, Term
 from ..selection import Selection
@@ -140,13 +144,13 @@ def comment_xml(c: Comment | Ping, personal_data: bool = True) -> str:
     return (
         "\t\t<wp:comment>\n"
         f"\t\t\t<wp:comment_id>{c.id}</wp:comment_id>\n"
-        f"\t\t\t<wp:comment_author>{cdata(clean_name(c.author))}</wp:comment_author>\n"
+        f"\t\t\t<wp:comment_author>{cdata(c.author)}</wp:comment_author>\n"
         f"\t\t\t<wp:comment_author_email>{cdata(email)}</wp:comment_author_email>\n"
-        f"\t\t\t<wp:comment_author_url>{escape(safe_url(c.author_url))}</wp:comment_author_url>\n"
+        f"\t\t\t<wp:comment_author_url>{escape(c.author_url)}</wp:comment_author_url>\n"
         f"\t\t\t<wp:comment_author_IP>{cdata(ip)}</wp:comment_author_IP>\n"
         f"\t\t\t<wp:comment_date>{cdata(local(c.date))}</wp:comment_date>\n"
         f"\t\t\t<wp:comment_date_gmt>{cdata(gmt(c.date_utc))}</wp:comment_date_gmt>\n"
-        f"\t\t\t<wp:comment_content>{cdata(sanitize_comment_html(c.content_html))}</wp:comment_content>\n"
+        f"\t\t\t<wp:comment_content>{cdata(c.content_html)}</wp:comment_content>\n"
         f"\t\t\t<wp:comment_approved>{cdata(_APPROVED[c.status])}</wp:comment_approved>\n"
         f"\t\t\t<wp:comment_type>{cdata(kind)}</wp:comment_type>\n"
         f"\t\t\t<wp:comment_parent>{c.parent}</wp:comment_parent>\n"
@@ -169,6 +173,9 @@ def item_xml(post: Post, index: SiteIndex, personal_data: bool = True) -> str:
     attachment = (
         f"\t\t<wp:attachment_url>{cdata(post.attachment_url)}</wp:attachment_url>\n" if post.attachment_url else ""
     )
+    # An item without a date gets none, as in the export: the importer dates it at the import, and
+    # files an attachment under that month (a zero date would file it under uploads/0000/00/).
+    date = local(post.date) if post.date else ""
     return (
         "\t<item>\n"
         f"\t\t<title>{cdata(post.title)}</title>\n"
@@ -180,7 +187,7 @@ def item_xml(post: Post, index: SiteIndex, personal_data: bool = True) -> str:
         f"\t\t<content:encoded>{cdata(post.content_html)}</content:encoded>\n"
         f"\t\t<excerpt:encoded>{cdata(post.excerpt_html)}</excerpt:encoded>\n"
         f"\t\t<wp:post_id>{post.id}</wp:post_id>\n"
-        f"\t\t<wp:post_date>{cdata(local(post.date))}</wp:post_date>\n"
+        f"\t\t<wp:post_date>{cdata(date)}</wp:post_date>\n"
         f"\t\t<wp:post_date_gmt>{cdata(gmt(post.date_utc))}</wp:post_date_gmt>\n"
         f"\t\t<wp:post_modified>{cdata(local(post.modified))}</wp:post_modified>\n"
         f"\t\t<wp:post_modified_gmt>{cdata(gmt(post.modified_utc))}</wp:post_modified_gmt>\n"
