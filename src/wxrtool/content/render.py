@@ -88,23 +88,24 @@ def comment_html(content: str) -> str:
 
 def comment_markdown(content: str, engine: str = DEFAULT_ENGINE, flavor: str = "commonmark") -> str:
     """A comment's stored content as Markdown (its sanitized HTML should the conversion fail)."""
-    # Smilies first: the fast paths below take the text as it is then shown.
-    content = convert_smilies(content)
     try:
         return _comment_markdown(content, engine, flavor)
     except Exception as error:  # any failure: the comment is written another way
-        return _as_html(content, error)
+        return _as_html(convert_smilies(content), error)
 
 
 def _comment_markdown(content: str, engine: str, flavor: str) -> str:
     if engine == DEFAULT_ENGINE and flavor == "commonmark":
-        if _plain(content):
-            return plain_comment_markdown(content)
-        if "<a " in content:
-            linked = _linked_plain_markdown(content)
+        # The fast paths take the text as it is shown, smilies converted: on plain words and
+        # simple links the sanitizer changes nothing, so converting first is converting after.
+        shown = convert_smilies(content)
+        if _plain(shown):
+            return plain_comment_markdown(shown)
+        if "<a " in shown:
+            linked = _linked_plain_markdown(shown)
             if linked is not None:
                 return linked
-    return html_to_markdown(comment_html(content), engine, flavor)
+    return html_to_markdown(comment_html(content), engine, flavor)  # (smilies after sanitizing, as WordPress)
 
 
 # A link as commenters' links come: a plain http(s) address and a label of plain words.

@@ -275,7 +275,7 @@ def html_to_markdown(text: str, engine_name: str = DEFAULT_ENGINE, flavor: str =
     text = _EMPHASIZED_IMAGE.sub(r"\2", text)
     markdown = engine(engine_name, flavor)(text)
     if "\\" in markdown:
-        markdown = _unescape_needless(markdown)
+        markdown = _unescape_needless(markdown, flavor)
     if "{" in markdown:
         markdown = escape_braces(markdown)
     if "$$" in markdown and flavor == "commonmark":
@@ -296,6 +296,10 @@ def html_to_markdown(text: str, engine_name: str = DEFAULT_ENGINE, flavor: str =
 _NEEDLESS = re.compile(r"\\([-+=#.)>])|\\&(?![A-Za-z0-9#]+;)|(?<=[^\W_])\\(_)(?=[^\W_])|\\(<)(?![A-Za-z/!?])")
 # A line's containers (quote markers, list markers, nested) and its first character, or a
 # "1\." that is not a list item: the escape there is kept.
+# (Python-Markdown: the same but ">", see _unescape_needless.)
+_NEEDLESS_PYTHON_MARKDOWN = re.compile(
+    r"\\([-+=#.)])|\\&(?![A-Za-z0-9#]+;)|(?<=[^\W_])\\(_)(?=[^\W_])|\\(<)(?![A-Za-z/!?])"
+)
 _LINE_START = re.compile(r"^(?:[ \t]*(?:>|(?:[-+*]|\d{1,9}[.)])(?=[ \t])))*[ \t]*(?:\d{1,9}\\[.)]|\S?)")
 _FENCE_LINE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
 
@@ -508,11 +512,15 @@ def _safe_attribute(m: re.Match[str]) -> str:
     return f'{m.group(1)}{m.group(2)}="{html.escape(url)}"'
 
 
-def _unescape(text: str) -> str:
-    return _NEEDLESS.sub(lambda e: e.group(0)[1:], text)
+def _unescape(text: str, needless: re.Pattern[str] = _NEEDLESS) -> str:
+    return needless.sub(lambda e: e.group(0)[1:], text)
 
 
-def _unescape_needless(markdown: str) -> str:
+def _unescape_needless(markdown: str, flavor: str = "commonmark") -> str:
+    # Python-Markdown cannot escape "<" ("\<" is a backslash, then a tag): there the escaped
+    # ">" is what keeps "\<img onerror=...\>" from being a tag, so it stays.
+    needless = _NEEDLESS_PYTHON_MARKDOWN if flavor == "python-markdown" else _NEEDLESS
+
     def line_fix(line: str) -> str:
         if "\\" not in line:
             return line
@@ -522,9 +530,9 @@ def _unescape_needless(markdown: str) -> str:
             head += 1  # keep the escape of the line's first character
         body, pieces, last = line[head:], [line[:head]], 0
         for code_start, code_end in code_spans(body):
-            pieces += [_unescape(body[last:code_start]), body[code_start:code_end]]
+            pieces += [_unescape(body[last:code_start], needless), body[code_start:code_end]]
             last = code_end
-        pieces.append(_unescape(body[last:]))
+        pieces.append(_unescape(body[last:], needless))
         return "".join(pieces)
 
     return "\n".join(line_fix(line) for line in markdown.split("\n"))
