@@ -99,6 +99,9 @@ def test_what_a_reader_did_not_see_is_not_written() -> None:
     assert post_markdown("<blockquote><p>q</p><cite>Someone<br></cite></blockquote>") == (
         "> q\n>\n> <cite>Someone</cite>"
     )
+    assert post_markdown("<blockquote><p><br>q</p><cite><br><em>Someone</em></cite></blockquote>") == (
+        "> q\n>\n> <cite>*Someone*</cite>"
+    )
     assert post_markdown("<p>a<br><strong>b<br></strong>c</p>") == "a\\\n**b**\\\nc"  # (not at the end: kept)
 
 
@@ -251,12 +254,14 @@ def test_caption_gallery_and_escaped_shortcodes() -> None:
         attachments={
             4: Attachment(4, "https://example.com/4.jpg", alt="four", caption="Four", parent=10, menu_order=2),
             3: Attachment(3, "https://example.com/3.jpg", alt="three", parent=10, menu_order=1),
+            5: Attachment(5, "https://example.com/5.jpg", title="IMG_5", parent=10, menu_order=3),
         },
     )
     markdown = post_markdown(
         '[gallery]\n\n[[gallery]] stays\n\n[caption width="5"]<img src="x.png" alt="x" /> Cap[/caption]', context
     )
     assert markdown.index("3.jpg") < markdown.index("4.jpg")
+    assert "![](https://example.com/5.jpg)" in markdown  # no alt text: none shown (never the title)
     assert "*Four*" in markdown
     assert "\\[gallery\\] stays" in markdown
     assert "![x](x.png)\n\n*Cap*" in markdown

@@ -283,7 +283,7 @@ GROWING = [
     "<pre>", "<pre ", "<figure>", "<p><figure>", "<iframe>", "<video>", "<form>", "<style ", "<svg>",
     "<script>", "<!--more", "<!-- wp:x {", "<a <b ", "<p><div>", "<ul><li>", "< :) ", "<code> :) ",
     "<ol reversed><li>", "<ol reversed><li>x</li></ol>", "<a href=x>\n<br>", "</a><a class=wp-block-file__button>",
-    "<cite>", "a_b ", "1\\. ", "<br></em>", "<br>", "</table>", "<table><tr><td>x</td></tr></table>",
+    "<cite>", "a_b ", "1\\. ", "<br></em>", "<br>", "<p><em><br>", "</p><cite><br>", "</table>", "<table><tr><td>x</td></tr></table>",
 ]  # fmt: skip
 
 

@@ -331,9 +331,8 @@ def gallery(attrs: dict[str, str], content: str | None, context: Context) -> str
     else:
         parent = int(attrs["id"]) if attrs.get("id", "").isdigit() else context.post_id
         items, missing = context.children(parent), []
-    figures = [
-        _figure(f'<img src="{_attr(a.url)}" alt="{_attr(a.alt or a.title)}" />', html.escape(a.caption)) for a in items
-    ]
+    # The alt text only, as wp_get_attachment_image() in WordPress 6.1 (never the title).
+    figures = [_figure(f'<img src="{_attr(a.url)}" alt="{_attr(a.alt)}" />', html.escape(a.caption)) for a in items]
     # An id that names no attachment in the export is kept visibly, not dropped.
     figures += [f"<p>[gallery image {i} is not in the export]</p>" for i in missing]
     return '<div class="gallery">' + "".join(figures) + "</div>"

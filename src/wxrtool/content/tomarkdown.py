@@ -50,6 +50,14 @@ _BREAK_RUN = re.compile(
     r"</(?:p|li|td|th|dd|dt|h[1-6]|figcaption|blockquote|div)\s*>)?",
     re.I,
 )
+# The same at a block's start (after its start tag, or after a block that ended, and any
+# inline start tags): Markdown has no form for an empty first line, and kramdown shows the
+# backslash of "<cite>\" (a quote's citation after a <br>).
+_LEADING_BREAKS = re.compile(
+    r"((?:<(?:p|li|td|th|dd|dt|h[1-6]|figcaption|blockquote|div)\b[^<>]*>|</(?:p|h[1-6]|ul|ol|table|blockquote|div)\s*>)"
+    r"\s*(?:<(?:cite|a|em|strong|b|i|span|small)\b[^<>]*>\s*)*+)(?:<br\s*/?>\s*)++",
+    re.I,
+)
 # The File block's download button follows its link with nothing between: WordPress's
 # style shows a button; in Markdown the two links would read as one word.
 _FILE_BUTTON = re.compile(r"(</a\s*>)(<a\b[^<>]*\bwp-block-file__button\b)", re.I)
@@ -258,6 +266,7 @@ def html_to_markdown(text: str, engine_name: str = DEFAULT_ENGINE, flavor: str =
             text = _keep_reversed_lists(text, kept)
         if "<br" in text or "<BR" in text:
             text = _BREAK_RUN.sub(lambda m: m.group(1) if m.group(1) else m.group(0), text)
+            text = _LEADING_BREAKS.sub(r"\1", text)
         if "</a" in text or "</A" in text:
             text = _EMPTY_LINK.sub(r"\1", text)
             text = _FILE_BUTTON.sub(r"\1 \2", text)
