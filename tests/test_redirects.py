@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 import wxrtool
 from wxrtool.cli import main
-from wxrtool.redirects import render
+from wxrtool.redirects import render, render_checked
 
 from .conftest import SAMPLES
 
@@ -27,13 +27,57 @@ def test_every_published_item_has_a_redirect(fmt: str, tmp_path: Path) -> None:
 
 def test_styles() -> None:
     urls = {7: ("https://example.org/2020/01/caf%c3%a9/", "/posts/cafe/"), 8: ("https://example.org/?p=8", "/b/")}
-    # nginx compares the request as sent, percent-encoded; Apache compares it decoded.
-    assert '"/2020/01/caf%C3%A9/" "/posts/cafe/";' in render("nginx", urls)
+    # nginx and Apache compare the path decoded; nginx keeps the query for a path rule.
+    nginx = render("nginx", urls)
+    assert '    "/2020/01/café/" "/posts/cafe/$is_args$args";' in nginx.splitlines()
+    assert '    "p=8" "/b/";' in nginx.splitlines() and '    "/" $wxrtool_redirect_query;' in nginx.splitlines()
     apache = render("apache", urls)
     assert 'RewriteRule "^/2020/01/café/$" "/posts/cafe/" [R=301,L,NE]' in apache
     assert "RewriteCond %{QUERY_STRING} ^p=8$" in apache
     assert "/  p=8  /b/  301" in render("netlify", urls)
     assert render("csv", urls).splitlines()[0] == "old,new"
+
+
+@pytest.mark.parametrize(
+    ("link", "key"),
+    [
+        ("https://x.org/caf%c3%a9/", "/café/"),
+        ("https://x.org/a;b/$c/", "/a;b/$c/"),
+        ("https://x.org/%7Eu/", "/~u/"),
+        ("https://x.org/a%2Fb/", "/a/b/"),
+        ("https://x.org/x/a%2F..%2Fy", "/x/y"),
+        ("https://x.org/q%22%5C/", '/q\\"\\\\/'),
+        ("https://x.org/t%09%0D%0A/", "/t\\t\\r\\n/"),
+    ],
+)
+def test_nginx_keys_are_what_uri_holds(link: str, key: str) -> None:
+    # $uri: decoded (an encoded "/" too), dot segments resolved, quoted for nginx's parser.
+    assert f'    "{key}" "/n/$is_args$args";' in render("nginx", {1: (link, "/n/")}).splitlines()
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://x.org/a%00b/",  # nginx answers 400
+        "https://x.org/a%1Bb/",  # a terminal escape in the file
+        "https://x.org/a%C2%9Bb/",  # C1: CSI
+        "https://x.org/a%FF/",  # not UTF-8: the file is text
+        "https://x.org/a%2F..%2F..%2Fb/",  # above the root: 400
+        "https://x.org/a%2F..%2F",  # "/", the home page
+    ],
+)
+def test_nginx_refuses_what_no_request_reaches(link: str) -> None:
+    done = render_checked("nginx", {1: (link, "/n/")})
+    assert [(r.old, r.reason) for r in done.refused] == [(link, "old address cannot be written for nginx")]
+    assert "/n/$is_args$args" not in done.text
+
+
+def test_nginx_folds_ascii_case_only() -> None:
+    # nginx's map lowercases A-Z only: /É/ and /é/ are two keys, /A/ and /a/ one.
+    done = render_checked("nginx", {1: ("https://x.org/%C3%89/", "/1/"), 2: ("https://x.org/%C3%A9/", "/2/")})
+    assert done.refused == ()
+    done = render_checked("nginx", {1: ("https://x.org/A/", "/1/"), 2: ("https://x.org/a/", "/2/")})
+    assert [r.reason for r in done.refused] == ["old address is the same to nginx as another"]
 
 
 def test_formats_without_new_addresses_refuse(tmp_path: Path) -> None:

@@ -1,13 +1,29 @@
-"""--redirects files loaded by real nginx and Apache, every hostile case requested over HTTP.
+"""--redirects files loaded by real nginx and Apache, every old address requested over HTTP.
 
-Each server runs from a throwaway folder on a free loopback port, with a minimal
-configuration that includes the generated file. Every old address must answer a plain
-301 to exactly its new address, or (when it was refused) not redirect at all; the rest of
-the site must be untouched. Skipped, with the reason, where a server or module is missing.
+One nginx and one Apache serve the whole module, each from a throwaway folder on a free
+loopback port, with a minimal configuration that includes the generated files:
+
+- the hostile cases (tests/hostile/redirects/, see tests/redirect_cases.py), rendered as
+  one file and served as the default site: every old address must answer a plain 301 to
+  exactly its new address, or (when it was refused) not redirect at all; the rest of the
+  site must be untouched;
+- every sample, every readable fixture, every readable hostile export and an export of the
+  hostile cases' links, converted to Hugo, Jekyll and Pelican with ``--redirects`` as a
+  user would (``wxrtool.convert``, once per style): each file in a virtual server of its
+  own (by Host name), asked for every old address its CSV lists, in each spelling clients
+  send (see :func:`spellings`). An nginx file is included as written but for its
+  variables' names (``$wxrtool_`` becomes ``$wxrtool7_``: one ``http`` block holds every
+  site's maps), and the server block is the line its own comment gives.
+
+Netlify has no server to start: its files are read back by Netlify's documented syntax and
+must hold exactly the CSV's redirects (how Netlify compares an encoded request path is not
+documented, so no request is simulated). Skipped, with the reason, where a server or module
+is missing.
 """
 
 from __future__ import annotations
 
+import csv
 import grp
 import http.client
 import os
@@ -22,11 +38,14 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote_to_bytes, urlsplit
 
 import pytest
 
-from wxrtool.redirects import render
+import wxrtool
+from wxrtool.redirects import old_path, render
 
+from .conftest import FIXTURE_FILES, ROOT, SAMPLE_FILES, readable
 from .redirect_cases import Case, expected_answers, load, urls
 
 CASES = load()
@@ -41,12 +60,27 @@ APACHE_NEEDS = {
     "dir_module": "mod_dir.so",
 }
 JPEG = b"\xff\xd8\xff\xe0 not really a jpeg"
+FORMATS = ("hugo", "jekyll", "pelican")
+HOSTILE_EXPORTS = sorted((ROOT / "tests" / "hostile").glob("*.xml"))
 
 
 @dataclass
 class Site:
     port: int
     folder: Path
+    host: str = "127.0.0.1"  # the Host header: the name of a virtual server
+
+
+@dataclass
+class Export:
+    """One export converted to one format: its redirect files by style and what they hold."""
+
+    name: str  # e.g. "samples/klout.xml"
+    fmt: str
+    host: str
+    files: dict[str, Path]
+    rules: list[tuple[str, str]]  # (old, new) as the CSV lists them
+    refused: dict[str, set[str]]  # by style, the old paths left out (listed in the account)
 
 
 @pytest.fixture(scope="module")
@@ -113,8 +147,51 @@ def checked(command: list[str]) -> None:
     assert result.returncode == 0, f"{' '.join(command)}:\n{result.stdout}{result.stderr}"
 
 
+def cases_export(path: Path) -> Path:
+    """The hostile cases' old links as the ``<link>`` of posts in an export (those XML can hold)."""
+    items = [
+        f"<item><title>{case.name}</title><link><![CDATA[{case.link}]]></link>"
+        f"<wp:post_id>{case.id}</wp:post_id><wp:post_date>2024-01-02 10:00:00</wp:post_date>"
+        f"<wp:post_date_gmt>2024-01-02 10:00:00</wp:post_date_gmt><wp:post_name>{case.name}</wp:post_name>"
+        "<wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>"
+        for case in CASES
+        if not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f]|]]>", case.link)
+    ]
+    path.write_text(
+        '<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><wp:wxr_version>1.2</wp:wxr_version>'
+        + "\n".join(items)
+        + "</channel></rss>\n",
+        encoding="utf-8",
+    )
+    return path
+
+
 @pytest.fixture(scope="module")
-def nginx(folder: Path) -> Iterator[Site]:
+def exports(folder: Path) -> list[Export]:
+    """Every sample, readable fixture and readable hostile export, and the hostile cases' links
+    as an export, converted to each format once per redirect style (about 12 s on two cores)."""
+    (folder / "sites").mkdir()
+    paths = [*SAMPLE_FILES, *(p for p in [*FIXTURE_FILES, *HOSTILE_EXPORTS] if readable(p))]
+    paths.append(cases_export(folder / "sites" / "hostile-redirect-cases.xml"))
+    found = []
+    for fmt in FORMATS:
+        for number, path in enumerate(paths):
+            host, files, refused = f"{fmt}{number}.test", {}, {}
+            for style in ("nginx", "apache", "netlify", "csv"):
+                files[style] = folder / "sites" / f"{host}.{style}"
+                account = wxrtool.convert(
+                    path, fmt, str(folder / "out" / host / style), redirects=(style, str(files[style]))
+                )
+                refused[style] = {old_path(link) or "" for link, _, _ in account.redirects_refused}
+            rows = list(csv.reader(files["csv"].read_text(encoding="utf-8").splitlines()))
+            assert rows[0] == ["old", "new"]
+            name = str(path.relative_to(path.parents[1]))
+            found.append(Export(name, fmt, host, files, [(old, new) for old, new in rows[1:]], refused))
+    return found
+
+
+@pytest.fixture(scope="module")
+def nginx(folder: Path, request: pytest.FixtureRequest) -> Iterator[Site]:
     binary = shutil.which("nginx", path=SBIN)
     if binary is None:
         pytest.skip("nginx is not installed (Debian: apt-get install nginx)")
@@ -122,11 +199,26 @@ def nginx(folder: Path) -> Iterator[Site]:
     left_out = [m for m in ("http_map_module", "http_rewrite_module") if f"--without-{m}" in built]
     if left_out:
         pytest.skip(f"this nginx is built without {', '.join(left_out)}, which the redirect file needs")
+    exports: list[Export] = request.getfixturevalue("exports")
+    port, temp, user = free_port(), folder / "nginx-temp", ""
+    listen = f"127.0.0.1:{port}"
     rules = render("nginx", urls(CASES))
     (folder / "nginx-redirects.conf").write_text(rules, encoding="utf-8")
-    # The file says which hash bucket its longest address needs: follow its advice.
-    advice = re.findall(r"^# and in the http block: (map_hash_bucket_size \d+;)$", rules, re.MULTILINE)
-    port, temp, user = free_port(), folder / "nginx-temp", ""
+    includes = [f"include {folder}/nginx-redirects.conf;"]
+    servers = [nginx_server(folder, f"{listen} default_server", "127.0.0.1", rules)]
+    texts = [rules]
+    for number, export in enumerate(exports):
+        text = export.files["nginx"].read_text(encoding="utf-8")
+        # Only the variables are renamed: no key in these exports holds "$wxrtool_".
+        assert text.count("$wxrtool_") == 5, export.name
+        text = text.replace("$wxrtool_", f"$wxrtool{number}_")
+        export.files["nginx"].write_text(text, encoding="utf-8")
+        includes.append(f"include {export.files['nginx']};")
+        servers.append(nginx_server(folder, listen, export.host, text))
+        texts.append(text)
+    # The files say which hash bucket their longest address needs: follow the largest advice.
+    advice = re.compile(r"^# and in the http block: map_hash_bucket_size (\d+);$", re.MULTILINE)
+    bucket = max((int(size) for text in texts for size in advice.findall(text)), default=0)
     temp.mkdir()
     if os.geteuid() == 0:
         user = "user {} {};".format(*unprivileged())
@@ -143,16 +235,10 @@ http {{
     uwsgi_temp_path {temp}/uwsgi; scgi_temp_path {temp}/scgi;
     types {{ text/html html; image/jpeg jpg; }}
     default_type application/octet-stream;
-    {" ".join(advice)}
-    include {folder}/nginx-redirects.conf;
-    server {{
-        listen 127.0.0.1:{port};
-        root {folder}/www;
-        absolute_redirect off;
-        if ($wxrtool_redirect) {{ return 301 $wxrtool_redirect; }}
-    }}
-}}
-""",
+    {f"map_hash_bucket_size {bucket};" if bucket else ""}
+"""
+        + "\n".join([*includes, *servers, "}"])
+        + "\n",
         encoding="utf-8",
     )
     command = [binary, "-p", str(folder), "-e", str(folder / "nginx-error.log"), "-c", str(folder / "nginx.conf")]
@@ -160,8 +246,21 @@ http {{
     yield from (Site(port, folder) for _ in serve([*command, "-g", "daemon off;"], port, folder / "nginx-error.log"))
 
 
+def nginx_server(folder: Path, listen: str, host: str, rules: str) -> str:
+    """A server block for ``host`` that does what the redirect file's own comment says."""
+    usage = re.findall(r"^#   (if \(\$wxrtool\d*_redirect\) \{ return 301 \$wxrtool\d*_redirect; \})$", rules, re.M)
+    assert len(usage) == 1, rules[:300]
+    return f"""server {{
+    listen {listen};
+    server_name {host};
+    root {folder}/www;
+    absolute_redirect off;
+    {usage[0]}
+}}"""
+
+
 @pytest.fixture(scope="module")
-def apache(folder: Path) -> Iterator[Site]:
+def apache(folder: Path, request: pytest.FixtureRequest) -> Iterator[Site]:
     binary = shutil.which("apache2", path=SBIN) or shutil.which("httpd", path=SBIN)
     if binary is None:
         pytest.skip("apache2 is not installed (Debian: apt-get install apache2)")
@@ -169,6 +268,7 @@ def apache(folder: Path) -> Iterator[Site]:
     missing = [file for file in APACHE_NEEDS.values() if not (APACHE_MODULES / file).exists()]
     if mpm is None or missing:
         pytest.skip(f"Apache modules missing from {APACHE_MODULES}: {', '.join(missing) or 'an mpm'}")
+    exports: list[Export] = request.getfixturevalue("exports")
     (folder / "apache-redirects.conf").write_text(render("apache", urls(CASES)), encoding="utf-8")
     (folder / "mime.types").write_text("", encoding="utf-8")  # types below, not the system's list
     port = free_port()
@@ -177,6 +277,12 @@ def apache(folder: Path) -> Iterator[Site]:
     modules = {f"mpm_{mpm}_module": f"mod_mpm_{mpm}.so", **APACHE_NEEDS}
     load = "\n".join(f"LoadModule {name} {APACHE_MODULES / file}" for name, file in modules.items())
     user = "User {}\nGroup {}".format(*unprivileged()) if os.geteuid() == 0 else ""
+    # The first virtual server answers any other name: the hostile cases' file is there.
+    hosts = [("127.0.0.1", folder / "apache-redirects.conf")] + [(e.host, e.files["apache"]) for e in exports]
+    virtual = "\n".join(
+        f"<VirtualHost 127.0.0.1:{port}>\n    ServerName {host}\n    Include {file}\n</VirtualHost>"
+        for host, file in hosts
+    )
     (folder / "apache.conf").write_text(
         f"""
 ServerRoot {folder}
@@ -199,7 +305,7 @@ AddType image/jpeg .jpg
 <Directory {folder}/www>
     Require all granted
 </Directory>
-Include {folder}/apache-redirects.conf
+{virtual}
 """,
         encoding="utf-8",
     )
@@ -212,7 +318,8 @@ def get(site: Site, target: str) -> tuple[int, str | None, str, bytes]:
     """Status, Location (made local), Content-Type and body of one request, redirects not followed."""
     connection = http.client.HTTPConnection("127.0.0.1", site.port, timeout=10)
     try:
-        connection.putrequest("GET", target, skip_accept_encoding=True)
+        connection.putrequest("GET", target, skip_host=True, skip_accept_encoding=True)
+        connection.putheader("Host", site.host)
         connection.endheaders()
         response = connection.getresponse()
         body = response.read()
@@ -220,7 +327,10 @@ def get(site: Site, target: str) -> tuple[int, str | None, str, bytes]:
         connection.close()
     location = response.getheader("Location")
     if location is not None:
-        location = location.removeprefix(f"http://127.0.0.1:{site.port}")
+        # Apache writes the address whole (http://name:port/path): local if on this site.
+        parts = urlsplit(location)
+        if parts.scheme == "http" and parts.hostname == site.host and parts.port in (None, site.port):
+            location = location[len(f"http://{parts.netloc}") :]
     return response.status, location, response.getheader("Content-Type", ""), body
 
 
@@ -274,3 +384,91 @@ def test_a_link_without_slash_does_not_take_its_folder(server: str, request: pyt
     site: Site = request.getfixturevalue(server)
     assert len(FOLDER) == 4 and any(case.request == "/posts" for case in FOLDER)
     assert wrong_answers(site, server, FOLDER) == []
+
+
+BY_NAME = {case.name: case for case in CASES}
+
+
+@pytest.mark.parametrize("server", ["nginx", "apache"])
+def test_a_path_redirect_keeps_the_query_a_p_link_only_its_own(server: str, request: pytest.FixtureRequest) -> None:
+    site: Site = request.getfixturevalue(server)
+    plain = BY_NAME["plain"]
+    query = "utm_source=x&q=a%20b&replytocom=5"
+    assert get(site, f"{plain.request}?{query}")[:2] == (301, f"{plain.to[server]}?{query}")
+    status, location, _, _ = get(site, f"/?p={plain.id}&x=1")
+    assert (status, location) == (200, None)
+
+
+# Bytes a browser percent-encodes in a path (WHATWG URL's path percent-encode set: controls,
+# space, '"', "#", "<", ">", "?", "`", "{", "}" and non-ASCII), and those that must stay
+# encoded to name the same path: "%", a "/" inside a segment, and "\" (a "/" to browsers).
+_BROWSER_ENCODES = frozenset(range(0x21)) | frozenset(b'"#<>?`{}%/\\') | frozenset(range(0x7F, 0x100))
+
+
+def spellings(old: str) -> list[str]:
+    """``old`` as clients send it, each spelling once.
+
+    As the CSV writes it (uppercase ``%XX``: browsers' form for a typed or pasted address),
+    with lowercase hex (WordPress's own links: ``caf%c3%a9``), and as a browser sends a link
+    to the decoded path (``;``, ``$``, ``:``, ``*``, ``'`` as they are).
+
+    >>> spellings("/caf%C3%A9/a%3Bb%2Fc/")
+    ['/caf%C3%A9/a%3Bb%2Fc/', '/caf%c3%a9/a%3bb%2fc/', '/caf%C3%A9/a;b%2Fc/']
+    """
+    lower = re.sub(r"%[0-9A-F]{2}", lambda found: found[0].lower(), old)
+    browser = "/".join(
+        "".join(f"%{byte:02X}" if byte in _BROWSER_ENCODES else chr(byte) for byte in unquote_to_bytes(segment))
+        for segment in old.split("/")
+    )
+    return list(dict.fromkeys([old, lower, browser]))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("server", ["nginx", "apache"])
+def test_every_old_address_of_every_export_redirects(
+    server: str, fmt: str, exports: list[Export], request: pytest.FixtureRequest
+) -> None:
+    site: Site = request.getfixturevalue(server)
+    wrong, asked = [], 0
+    for export in (export for export in exports if export.fmt == fmt):
+        here = Site(site.port, site.folder, export.host)
+        news = {new for _, new in export.rules}
+        for old, new in export.rules:
+            for target in [old] if old.startswith("/?p=") else spellings(old):
+                asked += 1
+                status, location, _, _ = get(here, target)
+                if old in export.refused[server]:
+                    # Left out of this server's file (and listed in the account): it must not
+                    # redirect, unless to the address of the rule the server finds the same.
+                    if location is not None and location not in news:
+                        wrong.append(f"{export.name}: {target[:80]}: {status} to {location}, left out")
+                elif (status, location) != (301, new):
+                    wrong.append(f"{export.name}: {target[:80]}: {status} to {location}, expected 301 to {new}")
+    assert asked > sum(len(export.rules) for export in exports if export.fmt == fmt) > 50
+    assert wrong == []
+
+
+# Netlify's documented _redirects syntax: "from [query params] to [status][!] [conditions]",
+# fields apart by white space; paths "url-encoded"; "*" a splat and ":name" a placeholder.
+_NETLIFY_PATH = re.compile(r"/[A-Za-z0-9\-._~!'()+,=@&/%]*")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_netlify_files_read_back_as_exactly_the_csv(fmt: str, exports: list[Export]) -> None:
+    # No Netlify server to ask: the file must say, read as Netlify documents it, exactly the
+    # CSV's redirects, one rule each (Netlify applies the first that matches).
+    for export in (export for export in exports if export.fmt == fmt):
+        found = []
+        for line in export.files["netlify"].read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            source, *rest = line.split()
+            params = []
+            while rest and "=" in rest[0] and not rest[0].startswith("/"):
+                params.append(rest.pop(0))
+            assert len(rest) == 2 and rest[1] == "301", line  # a plain 301, no "!", no conditions
+            assert _NETLIFY_PATH.fullmatch(source) and _NETLIFY_PATH.fullmatch(rest[0]), line
+            assert not any(part.startswith(":") for part in source.split("/")), line
+            assert all(re.fullmatch(r"p=\d+", param) for param in params) and (not params or source == "/"), line
+            found.append((source + ("?" + "&".join(params) if params else ""), rest[0]))
+        assert sorted(found) == sorted(export.rules), export.name

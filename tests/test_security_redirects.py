@@ -63,7 +63,13 @@ def test_csv_reads_back_the_exact_pairs() -> None:
     assert text.isascii() and "\r" not in text
 
 
-_NGINX_RULE = re.compile(r'    "(/[^"\\$\s{};#]*)" "(/[^"\\$\s{};#]*)";')
+# A quoted nginx string: no raw quote, backslash or control character, only the escapes
+# nginx's parser reads (\\ \" \t \r \n). Keys are decoded paths, so "$", ";", "{" may appear.
+_NGINX_STRING = r'"((?:[^"\\\x00-\x1f\x7f-\x9f]|\\[\\"trn])*)"'
+# A new address: percent-encoded, so the only "$" are the variables the file adds.
+_NGINX_NEW = r'"(/[^"\\$\s{};#]*)'
+_NGINX_QUERY = re.compile(r'    "p=(\d+)" ' + _NGINX_NEW + '";')
+_NGINX_PATH = re.compile("    " + _NGINX_STRING + " " + _NGINX_NEW + r'\$is_args\$args";')
 # A new address in a RewriteRule: encoded, every "%" escaped (else "%1" is a back-reference).
 _APACHE_NEW = r'"(/(?:[^"\\$\s%{};#]|\\%[0-9A-F]{2})*)'
 # An old path: "^/...$" with every regex metacharacter after a backslash, a quote as \x22, no
@@ -82,13 +88,22 @@ _APACHE = [
 
 
 def test_nginx_lines_are_only_map_entries() -> None:
-    lines = render("nginx", URLS).splitlines()
-    start = lines.index("map $request_uri $wxrtool_redirect {")
-    assert all(line.startswith("# ") for line in lines[:start]) and lines[-1] == "}"
-    entries = lines[start + 1 : -1]
-    assert entries and all(_NGINX_RULE.fullmatch(line) for line in entries), [
-        line for line in entries if not _NGINX_RULE.fullmatch(line)
-    ]
+    # "\n" only: str.splitlines would also cut at U+2028 and U+0085, which a key may hold.
+    lines = render("nginx", URLS).removesuffix("\n").split("\n")
+    queries = lines.index("map $args $wxrtool_redirect_query {")
+    paths = lines.index("map $uri $wxrtool_redirect {")
+    assert all(line.startswith("# ") for line in lines[:queries]), lines[:queries]
+    assert lines[paths - 1] == "}" and lines[paths + 1] == '    "/" $wxrtool_redirect_query;' and lines[-1] == "}"
+    bad = [line for line in lines[queries + 1 : paths - 1] if not _NGINX_QUERY.fullmatch(line)]
+    bad += [line for line in lines[paths + 2 : -1] if not _NGINX_PATH.fullmatch(line)]
+    assert bad == []
+    found = {(f"/?p={m[1]}", m[2]) for line in lines[queries + 1 : paths - 1] if (m := _NGINX_QUERY.fullmatch(line))}
+    keys = [m[1] for line in lines[paths + 2 : -1] if (m := _NGINX_PATH.fullmatch(line))]
+    assert found == {(old, new) for old, new in expected_rules(CASES, "nginx") if old.startswith("/?p=")}
+    # One key for each case nginx answers with its own rule, none the same to nginx (its
+    # strings ignore ASCII case); the others are answered by a twin's rule, or not at all.
+    own = [case for case in CASES if case.to["nginx"] is not None and case.to["nginx"] == case.to["csv"]]
+    assert len(keys) == len({key.encode().lower() for key in keys}) == len(own)
 
 
 def test_apache_lines_are_only_redirects() -> None:

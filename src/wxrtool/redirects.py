@@ -1,11 +1,21 @@
 """``--redirects``: every old permalink (and ``/?p=ID``) mapped to its new address.
 
-Written for nginx (a ``map`` on ``$request_uri``, which includes the query), Apache
-(mod_rewrite: one ``RewriteRule`` per old path, matching that path exactly, and a
-``RewriteCond`` on the query for each ``?p=`` link), Netlify (``_redirects``, query
-parameters matched) or as CSV. Every rule matches one address, never the addresses
-under it. Only items a writer gave a new address appear; an old address equal to the
-new one needs no redirect.
+Written for nginx, Apache (mod_rewrite: one ``RewriteRule`` per old path, matching that
+path exactly, and a ``RewriteCond`` on the query for each ``?p=`` link), Netlify
+(``_redirects``, query parameters matched) or as CSV. Every rule matches one address,
+never the addresses under it. Only items a writer gave a new address appear; an old
+address equal to the new one needs no redirect.
+
+Each server is given the address in the form it compares. Apache matches a
+``RewriteRule`` against the decoded path and ``%{QUERY_STRING}`` as sent. nginx writes
+two ``map`` blocks: one on ``$uri``, the path nginx has decoded and normalised (``%XX``
+decoded, ``.``/``..`` resolved, ``//`` merged), and one on ``$args`` for ``/?p=ID``,
+which the first consults for ``/``. A map on ``$request_uri`` would compare the request
+as the client wrote it, and clients write one path many ways: ``%c3%a9`` (WordPress's
+own links) or ``%C3%A9``, ``;`` or ``%3B``, ``~`` or ``%7E``, with a query or without;
+each spelling would need its own key. nginx's map compares strings ignoring ASCII case,
+so two old paths differing only in case are one to it. A path rule passes the request's
+query on (``$is_args$args``), as Apache and Netlify do; a ``?p=`` rule drops it.
 
 Old links come from the export and new addresses from the writers: neither is trusted.
 Each value is made safe for its format here, where it is written: an old path becomes
@@ -31,12 +41,17 @@ MAX_PATH = 2048
 
 # Bytes a path segment keeps as they are; everything else is written %XX (uppercase, as
 # browsers send it). Left out on purpose though URLs allow them: ":" and "*" (Netlify
-# placeholders and splats), "$" (nginx variables, Apache ${defines}), ";" (directive ends).
+# placeholders and splats), "$" (variables in nginx's and Apache's new addresses), ";".
 _SAFE = frozenset((string.ascii_letters + string.digits + "-._~!'()+,=@&").encode("ascii"))
 _CONTROL = frozenset(range(0x20)) | {0x7F}
 # Characters a decoded path (Apache's) cannot hold on a config line: C0 and C1 controls, DEL,
 # and the Unicode line and paragraph separators.
 _UNWRITABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# What nginx's $uri keys may not hold: NUL (nginx answers 400) and the controls, DEL and C1,
+# that would reach a terminal showing the file. Tab, CR and LF are written \t, \r, \n.
+_NGINX_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_NGINX_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 # PCRE's metacharacters outside a character class.
 _REGEX_SPECIAL = re.compile(r"[\\^$.|?*+()\[\]{}]")
 
@@ -137,8 +152,9 @@ def render_checked(style: str, urls: dict[int, tuple[str, str]]) -> Rendered:
     """The redirect rules in ``style`` and the redirects left out of them (:class:`Refusal`).
 
     A redirect is left out when its new address is not a local path, its old address
-    cannot be written in ``style`` (Apache compares decoded paths, so a control character
-    cannot be matched), two old addresses are the same to the server, or it would loop.
+    cannot be written in ``style`` (Apache and nginx compare decoded paths, so a control
+    character cannot be matched; nor can a path nginx refuses, such as one with an encoded
+    NUL), two old addresses are the same to the server, or it would loop.
 
     >>> done = render_checked("csv", {1: ("https://x.org/a/", "//evil.example/"), 2: ("/b/", "/c/")})
     >>> done.text.splitlines(), [r.reason for r in done.refused]
@@ -183,8 +199,16 @@ def _pairs(urls: dict[int, tuple[str, str]]) -> tuple[list[tuple[str, str, str]]
 
 
 def _key(style: str, old: str) -> str | None:
-    """``old`` as ``style``'s server compares it, or ``None`` if it cannot be written there."""
-    if style != "apache" or old.startswith("/?p="):
+    """``old`` as ``style``'s server compares it, or ``None`` if it cannot be written there.
+
+    A ``/?p=ID`` link's key is its query (``?p=ID``): servers compare it apart from paths,
+    and no path key starts with ``?``.
+    """
+    if old.startswith("/?p="):
+        return old[1:]
+    if style == "nginx":
+        return _nginx_uri(old)
+    if style != "apache":
         return old
     # Apache compares the decoded path: write it decoded, which is only safe for text
     # without control characters, "${" (expanded as a define) or an encoded "/" (refused).
@@ -198,9 +222,40 @@ def _key(style: str, old: str) -> str | None:
     return path
 
 
+def _nginx_uri(old: str) -> str | None:
+    """``old`` as nginx's ``$uri`` holds it, or ``None`` if no request can give it that value.
+
+    nginx decodes the whole path, an encoded ``/`` included, then resolves ``.`` and
+    ``..`` and merges slashes: ``/a%2F..%2Fb/`` is ``/b/``. Not writable: bytes that are
+    not UTF-8 (the file is text), :data:`_NGINX_UNWRITABLE`, a path above the root or
+    ``/`` itself (nginx answers 400 for the first; the second is the home page).
+
+    >>> _nginx_uri("/caf%C3%A9/a%3Bb/"), _nginx_uri("/a%2Fb"), _nginx_uri("/a%2F..%2F..%2Fb")
+    ('/café/a;b/', '/a/b', None)
+    """
+    segments = unquote_to_bytes(old).split(b"/")[1:]
+    kept: list[bytes] = []
+    for segment in segments:
+        if segment == b"..":
+            if not kept:
+                return None
+            kept.pop()
+        elif segment not in (b"", b"."):
+            kept.append(segment)
+    if not kept:
+        return None
+    trailing = segments[-1] in (b"", b".", b"..")
+    try:
+        path = "/" + "/".join(part.decode("utf-8") for part in kept) + ("/" if trailing else "")
+    except UnicodeDecodeError:
+        return None
+    return None if _NGINX_UNWRITABLE.search(path) else path
+
+
 def _fold(style: str, path: str) -> str:
-    # nginx's map matches strings without regard to case; Netlify is treated the same way.
-    return path.lower() if style in ("nginx", "netlify") else path
+    # nginx's map matches strings ignoring ASCII case (it lowercases A-Z, no other letter);
+    # Netlify, whose paths are written percent-encoded, is treated the same way.
+    return path.translate(_ASCII_LOWER) if style in ("nginx", "netlify") else path
 
 
 def _loops(style: str, rules: list[tuple[str, str, str]]) -> set[str]:
@@ -239,15 +294,7 @@ def _text(style: str, rules: list[tuple[str, str]]) -> str:
         return buffer.getvalue()
     lines: list[str] = []
     if style == "nginx":
-        lines.append("# include inside the http block; then in the server block:")
-        lines.append("#   if ($wxrtool_redirect) { return 301 $wxrtool_redirect; }")
-        bucket = _bucket(max((len(old) for old, _ in rules), default=0))
-        if bucket > 64:
-            # nginx refuses a map key longer than a hash bucket (64 bytes by default).
-            lines.append(f"# and in the http block: map_hash_bucket_size {bucket};")
-        lines.append("map $request_uri $wxrtool_redirect {")
-        lines += [f'    "{_quote(old)}" "{_quote(new)}";' for old, new in rules]
-        lines.append("}")
+        lines += _nginx_lines(rules)
     elif style == "apache":
         lines.append("RewriteEngine On")
         # mod_rewrite, not mod_alias: Redirect matches every path under the old one, and
@@ -269,12 +316,36 @@ def _text(style: str, rules: list[tuple[str, str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _nginx_lines(rules: list[tuple[str, str]]) -> list[str]:
+    """Two maps: ``/?p=ID`` by ``$args``, and every old path by ``$uri`` (``/`` asks the first)."""
+    queries = [(old[2:], new) for old, new in rules if old.startswith("/?p=")]
+    paths = [(_nginx_uri(old) or "", new) for old, new in rules if not old.startswith("/?p=")]
+    lines = [
+        "# include inside the http block; then in the server block, before any rewrite:",
+        "#   if ($wxrtool_redirect) { return 301 $wxrtool_redirect; }",
+    ]
+    bucket = _bucket(max((len(key.encode("utf-8")) for key, _ in queries + paths), default=0))
+    if bucket > 64:
+        # nginx refuses a map key longer than a hash bucket (64 bytes by default).
+        lines.append(f"# and in the http block: map_hash_bucket_size {bucket};")
+    lines.append("map $args $wxrtool_redirect_query {")
+    lines += [f"    {_nginx_string(query)} {_nginx_string(new)};" for query, new in queries]
+    lines.append("}")
+    lines.append("map $uri $wxrtool_redirect {")
+    lines.append('    "/" $wxrtool_redirect_query;')
+    # New addresses are percent-encoded: no "$" in them but the variables written here.
+    lines += [f"    {_nginx_string(key)} {_nginx_string(new + '$is_args$args')};" for key, new in paths]
+    lines.append("}")
+    return lines
+
+
+def _nginx_string(value: str) -> str:
+    """``value`` quoted for nginx's configuration parser, which reads these five escapes."""
+    return '"' + value.translate(_NGINX_ESCAPES) + '"'
+
+
 def _encode(segment: bytes) -> str:
     return "".join(chr(byte) if byte in _SAFE else f"%{byte:02X}" for byte in segment)
-
-
-def _quote(path: str) -> str:
-    return path.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def _pattern(path: str) -> str:
