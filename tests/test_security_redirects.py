@@ -102,7 +102,11 @@ def test_nginx_lines_are_only_map_entries() -> None:
     assert found == {(old, new) for old, new in expected_rules(CASES, "nginx") if old.startswith("/?p=")}
     # One key for each case nginx answers with its own rule, none the same to nginx (its
     # strings ignore ASCII case); the others are answered by a twin's rule, or not at all.
-    own = [case for case in CASES if case.to["nginx"] is not None and case.to["nginx"] == case.to["csv"]]
+    own = [
+        case
+        for case in CASES
+        if case.to["nginx"] is not None and case.to["nginx"] == case.to["csv"] and "?" not in case.request
+    ]
     assert len(keys) == len({key.encode().lower() for key in keys}) == len(own)
 
 
@@ -238,8 +242,8 @@ def test_convert_counts_the_redirects_it_leaves_out(tmp_path: Path) -> None:
     conf = tmp_path / "redirects.conf"
     account = wxrtool.convert(export, "jekyll", str(tmp_path / "site"), redirects=("apache", str(conf)))
     assert [(old, why) for old, _, why in account.redirects_refused] == [
-        ("https://x.org/a%0AAddType application/x-httpd-php .jpg/", "old address cannot be written for apache")
-    ]
+        ("/a%0AAddType%20application/x-httpd-php%20.jpg/", "old address cannot be written for apache")
+    ]  # (the old address as wxrtool.oldurls gives it: canonical, percent-encoded)
     assert account.as_dict()["redirects_left_out"][0]["reason"] == "old address cannot be written for apache"
     assert "redirects: 1 left out" in account.summary()
     assert "AddType" not in conf.read_text().replace("/aAddType", "")

@@ -572,6 +572,87 @@ def media_command(
         raise SystemExit(1)
 
 
+@main.command("check-urls", epilog=EXAMPLES)
+@click.argument("file", metavar="EXPORT")
+@click.argument("site", metavar="SITE")
+@click.option(
+    "--redirects",
+    "redirect_file",
+    default=None,
+    metavar="FILE",
+    help="Apply this redirect map (wxrtool's --redirects netlify or csv) when serving a folder.",
+)
+@click.option(
+    "--kinds",
+    default="items,archives,feeds",
+    show_default=True,
+    metavar="KIND[,KIND]",
+    help="Which old addresses to ask for: items (permalinks, ?p=ID, old slugs), archives, feeds.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print every address and where it landed as JSON.")
+@click.option("--recover", is_flag=True, help="Repair a damaged export as it is read.")
+@_max_item_size
+@click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")
+def check_urls_command(
+    file: str, site: str, redirect_file: str | None, kinds: str, as_json: bool, recover: bool, quiet: bool
+) -> None:
+    """Ask the new site for every old address of EXPORT and say where each lands.
+
+    SITE is a built site's folder (Hugo's public/, Jekyll's _site/, Pelican's output/),
+    served on a loopback port while the check runs, or the base URL of a running server.
+    Each address is found (200), redirected (to where), or missing; an item's address
+    must reach that item's page. Exit status 1 when any address is missing.
+    """
+    from contextlib import nullcontext
+
+    from .oldurls import GROUPS, old_addresses
+    from .read import Reader
+    from .urlcheck import Check, RedirectRules, StaticSite, check_all, decoded, summary
+
+    wanted = {k.strip() for k in kinds.split(",") if k.strip()}
+    unknown = wanted - set(GROUPS)
+    if unknown or not wanted:
+        raise click.UsageError(f"--kinds: choose from {', '.join(GROUPS)} (not {', '.join(sorted(unknown)) or 'none'})")
+    chosen = {kind for group in wanted for kind in GROUPS[group]}
+    addresses = [a for a in old_addresses(Reader(file, recover=recover)) if a.kind in chosen]
+    is_url = site.startswith(("http://", "https://"))
+    if is_url and redirect_file:
+        raise click.UsageError("--redirects applies to a folder SITE; a running server applies its own")
+    if not is_url and not os.path.isdir(site):
+        raise click.UsageError(f"{site}: no such folder (SITE is a built site's folder or an http(s) address)")
+    rules = RedirectRules.read(redirect_file) if redirect_file else None
+    show = not quiet and sys.stderr.isatty()
+    done = 0
+
+    def progress(result: Check) -> None:
+        nonlocal done
+        done += 1
+        if show:
+            click.echo(f"\rchecking {done}/{len(addresses)}\x1b[K", err=True, nl=False)
+
+    with nullcontext(site) if is_url else StaticSite(site, rules) as served:
+        base = served if isinstance(served, str) else served.url
+        results = check_all(addresses, base, progress)
+    if show:
+        click.echo("\r\x1b[K", err=True, nl=False)
+    if as_json:
+        document = {"site": site, "summary": summary(results), "addresses": [r.to_json() for r in results]}
+        click.echo(json_safe(json.dumps(document, ensure_ascii=False, indent=2)))
+    if not quiet:
+        for result in results:
+            if not result.ok:
+                where = f" (at {printable(decoded(result.final))})" if result.final != result.address.url else ""
+                click.echo(
+                    f"  {result.outcome}: {printable(decoded(result.address.url))} [{result.address.kind}]{where}:"
+                    f" {printable(result.reason)}",
+                    err=True,
+                )
+        counts = summary(results)
+        click.echo("wxrtool: " + ", ".join(f"{n} {outcome}" for outcome, n in counts.items()), err=True)
+    if any(not r.ok for r in results):
+        raise SystemExit(1)
+
+
 @main.command("split", epilog=EXAMPLES)
 @click.argument("file", metavar="FILE")
 @click.option("--max-size", required=True, metavar="SIZE", help="Largest part, e.g. 10MB (1000s) or 8MiB (1024s).")

@@ -154,7 +154,7 @@ def run(source: Source | Sequence[str], options: ConvertOptions, progress: Progr
     """The pipeline: ``source`` converted as ``options`` say; the account of every record."""
     fmt = options.format()
     jobs = max(1, options.jobs)  # (0 or less from a caller means "no workers", as 1 does)
-    with opened(source, twice=fmt.needs_index) as export:
+    with opened(source, twice=fmt.needs_index or options.redirects is not None) as export:
         plan = _cuts(export, fmt, options, jobs)
         index = _index(export, fmt, options, plan, jobs)
         write_options = options.write_options(fmt, index)
@@ -281,10 +281,23 @@ def _emit(
                 raise OutputError(f"--to {fmt.name} writes a folder", hint="give it with -o FOLDER")
             with dir_output(options.output, force=options.force, inputs=export.files) as folder:
                 result = write(folder)
-                return result, write_redirects(result.addresses or {})
+                return result, write_redirects(result.addresses or {}, _item_addresses(export, options, result))
         with text_output(options.output) as stream:
             result = write(stream)
-            return result, write_redirects(result.addresses or {})
+            return result, write_redirects(result.addresses or {}, _item_addresses(export, options, result))
+
+
+def _item_addresses(export: Input, options: ConvertOptions, result: WriteResult) -> list[tuple[str, str]]:
+    """Every old address of each item given a new one (:mod:`wxrtool.oldurls`: its permalink,
+    ``?p=ID`` or ``?page_id=ID`` where the blog is, its old slugs), with that new address.
+    The export is read again for it, only when redirects are asked for."""
+    if options.redirects is None or not result.addresses:
+        return []
+    from .oldurls import ITEM_KINDS, old_addresses
+
+    moved = result.addresses
+    reader = export.reader(recover=options.recover)
+    return [(a.url, moved[a.item][1]) for a in old_addresses(reader) if a.kind in ITEM_KINDS and a.item in moved]
 
 
 def _reporting(
@@ -303,19 +316,19 @@ def _reporting(
 @contextlib.contextmanager
 def _redirect_file(
     redirects: tuple[str, str] | None,
-) -> Iterator[Callable[[dict[int, tuple[str, str]]], tuple[Refusal, ...]]]:
+) -> Iterator[Callable[[dict[int, tuple[str, str]], list[tuple[str, str]]], tuple[Refusal, ...]]]:
     """A function that writes the redirect rules (nothing without ``redirects``) and returns
     those it left out; the file is put in place when the block ends."""
     if redirects is None:
-        yield lambda urls: ()
+        yield lambda urls, others: ()
         return
     from .redirects import render_checked
 
     style, path = redirects
     with text_output(path) as stream:
 
-        def write(urls: dict[int, tuple[str, str]]) -> tuple[Refusal, ...]:
-            rendered = render_checked(style, urls)
+        def write(urls: dict[int, tuple[str, str]], others: list[tuple[str, str]]) -> tuple[Refusal, ...]:
+            rendered = render_checked(style, urls, others)
             stream.write(rendered.text)
             return rendered.refused
 

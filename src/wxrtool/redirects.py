@@ -1,4 +1,5 @@
-"""``--redirects``: every old permalink (and ``/?p=ID``) mapped to its new address.
+"""``--redirects``: every old address of an item (its permalink, ``/?p=ID``, ``/?page_id=ID``,
+its old slugs: :mod:`wxrtool.oldurls`) mapped to its new address.
 
 Written for nginx, Apache (mod_rewrite: one ``RewriteRule`` per old path, matching that
 path exactly, and a ``RewriteCond`` on the query for each ``?p=`` link), Netlify
@@ -15,7 +16,9 @@ as the client wrote it, and clients write one path many ways: ``%c3%a9`` (WordPr
 own links) or ``%C3%A9``, ``;`` or ``%3B``, ``~`` or ``%7E``, with a query or without;
 each spelling would need its own key. nginx's map compares strings ignoring ASCII case,
 so two old paths differing only in case are one to it. A path rule passes the request's
-query on (``$is_args$args``), as Apache and Netlify do; a ``?p=`` rule drops it.
+query on (``$is_args$args``), as Apache and Netlify do; a ``?p=`` rule drops it. An old
+address with a query (``/?p=ID``, ``/?page_id=ID``, ``/blog/?p=ID`` for a blog in a folder)
+is one ``name=value`` pair of plain characters (:data:`_QUERY`), matched exactly.
 
 Old links come from the export and new addresses from the writers: neither is trusted.
 Each value is made safe for its format here, where it is written: an old path becomes
@@ -30,6 +33,7 @@ import csv
 import io
 import re
 import string
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes, urlsplit
 
@@ -52,6 +56,9 @@ _UNWRITABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _NGINX_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _NGINX_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+# The query of an old address: one name=value pair as WordPress's own links have them
+# (?p=12, ?page_id=3, ?cat=4, ?tag=caf%C3%A9), nothing a server would read otherwise.
+_QUERY = re.compile(r"[a-z_]{1,32}=[A-Za-z0-9._~%-]{1,200}")
 # PCRE's metacharacters outside a character class.
 _REGEX_SPECIAL = re.compile(r"[\\^$.|?*+()\[\]{}]")
 
@@ -129,27 +136,31 @@ def target_path(new: str) -> str | None:
     return result if len(result) <= MAX_PATH else None
 
 
-def pairs(urls: dict[int, tuple[str, str]]) -> list[tuple[str, str]]:
+def pairs(urls: dict[int, tuple[str, str]], others: Iterable[tuple[str, str]] = ()) -> list[tuple[str, str]]:
     """``(old, new)`` path pairs: each old permalink's path and ``/?p=ID``, sorted, no duplicates.
 
     Both sides canonical and percent-encoded; pairs whose new address is not a local path
     are left out (:func:`render_checked` lists them).
     """
-    return [(old, new) for old, new, _ in _pairs(urls)[0]]
+    return [(old, new) for old, new, _ in _pairs(urls, others)[0]]
 
 
-def render(style: str, urls: dict[int, tuple[str, str]]) -> str:
+def render(style: str, urls: dict[int, tuple[str, str]], others: Iterable[tuple[str, str]] = ()) -> str:
     """The redirect rules in ``style`` (one of :data:`STYLES`).
 
     >>> print(render("netlify", {7: ("https://x.org/2020/01/a/", "/posts/a/")}), end="")
     /2020/01/a/  /posts/a/  301
     /  p=7  /posts/a/  301
     """
-    return render_checked(style, urls).text
+    return render_checked(style, urls, others).text
 
 
-def render_checked(style: str, urls: dict[int, tuple[str, str]]) -> Rendered:
+def render_checked(style: str, urls: dict[int, tuple[str, str]], others: Iterable[tuple[str, str]] = ()) -> Rendered:
     """The redirect rules in ``style`` and the redirects left out of them (:class:`Refusal`).
+
+    ``urls``: item id -> (old permalink, new address), and ``/?p=ID`` for each; or with
+    ``others``, the old addresses (path and query, as :mod:`wxrtool.oldurls` gives them:
+    ``/?p=ID`` where the blog is, ``?page_id=``, old slugs) with their new address.
 
     A redirect is left out when its new address is not a local path, its old address
     cannot be written in ``style`` (Apache and nginx compare decoded paths, so a control
@@ -162,7 +173,7 @@ def render_checked(style: str, urls: dict[int, tuple[str, str]]) -> Rendered:
     """
     if style not in STYLES:
         raise ValueError(f"unknown redirect style {style!r}")
-    rules, refused = _pairs(urls)
+    rules, refused = _pairs(urls, others)
     written: list[tuple[str, str, str]] = []
     taken: set[str] = set()
     for old, new, given in rules:
@@ -180,32 +191,60 @@ def render_checked(style: str, urls: dict[int, tuple[str, str]]) -> Rendered:
     return Rendered(_text(style, kept), tuple(refused))
 
 
-def _pairs(urls: dict[int, tuple[str, str]]) -> tuple[list[tuple[str, str, str]], list[Refusal]]:
+def _pairs(
+    urls: dict[int, tuple[str, str]], others: Iterable[tuple[str, str]] = ()
+) -> tuple[list[tuple[str, str, str]], list[Refusal]]:
     """``(old, new, old as given)`` triples, sorted, and the refusals so far."""
     found: dict[str, tuple[str, str]] = {}
     refused: list[Refusal] = []
-    for item_id, (link, given_new) in sorted(urls.items()):
+    others = list(others)  # (given, the item addresses come from them: urls only say what they are)
+    for item_id, (link, given_new) in [] if others else sorted(urls.items()):
         new = target_path(given_new)
         if new is None:
             refused.append(Refusal(link, given_new, "new address is not a local path"))
             continue
-        old = old_path(link) if link else ""
+        try:
+            query = urlsplit(link).query if link else ""
+        except ValueError:
+            query = ""
+        old = (_old_address(f"{urlsplit(link).path}?{query}") if query else old_path(link)) if link else ""
         if old is None:
             refused.append(Refusal(link, given_new, "old address is not a path"))
         elif old and old != new:
             found.setdefault(old, (new, link))
         found.setdefault(f"/?p={int(item_id)}", (new, f"/?p={int(item_id)}"))
+    for given, given_new in others:
+        new = target_path(given_new)
+        old = _old_address(given)
+        if new is None:
+            refused.append(Refusal(given, given_new, "new address is not a local path"))
+        elif old is None:
+            refused.append(Refusal(given, given_new, "old address is not a path"))
+        elif old and old != new:
+            found.setdefault(old, (new, given))
     return [(old, new, given) for old, (new, given) in sorted(found.items())], refused
+
+
+def _old_address(given: str) -> str | None:
+    """An old address with or without a query, canonical: ``None`` if it cannot be one."""
+    path, mark, query = given.partition("?")
+    old = old_path(path)
+    if not mark:
+        return old
+    if old is None or not _QUERY.fullmatch(query):
+        return None
+    return f"{old or '/'}?{query}"
 
 
 def _key(style: str, old: str) -> str | None:
     """``old`` as ``style``'s server compares it, or ``None`` if it cannot be written there.
 
-    A ``/?p=ID`` link's key is its query (``?p=ID``): servers compare it apart from paths,
-    and no path key starts with ``?``.
+    An address with a query (``/?p=ID``) is its own key (for nginx, its query): no path key
+    holds a ``?``.
     """
-    if old.startswith("/?p="):
-        return old[1:]
+    if "?" in old:
+        # (nginx's map on $args sees only the query: the same query at two paths is one key)
+        return "?" + old.partition("?")[2] if style == "nginx" else old
     if style == "nginx":
         return _nginx_uri(old)
     if style != "apache":
@@ -301,25 +340,31 @@ def _text(style: str, rules: list[tuple[str, str]]) -> str:
         # RedirectMatch encodes the new address's "%" again. NE: the address is already
         # encoded. A path rule keeps the request's query, a ?p= rule drops it ("?").
         for old, new in rules:
-            if old.startswith("/?p="):
-                lines.append(f"RewriteCond %{{QUERY_STRING}} ^p={old[4:]}$")
-                lines.append(f'RewriteRule ^/?$ "{_substitution(new)}?" [R=301,L,NE]')
+            if "?" in old:
+                path, _, query = old.partition("?")
+                lines.append(f"RewriteCond %{{QUERY_STRING}} ^{_REGEX_SPECIAL.sub(_escaped, query)}$")
+                where = "^/?$" if path == "/" else f'"^{_pattern(_key(style, path) or path)}$"'
+                lines.append(f'RewriteRule {where} "{_substitution(new)}?" [R=301,L,NE]')
             else:
                 pattern = _pattern(_key(style, old) or "")
                 lines.append(f'RewriteRule "^{pattern}$" "{_substitution(new)}" [R=301,L,NE]')
     else:
         for old, new in rules:
-            if old.startswith("/?p="):
-                lines.append(f"/  p={old[4:]}  {new}  301")
+            if "?" in old:
+                path, _, query = old.partition("?")
+                lines.append(f"{path}  {query}  {new}  301")
             else:
                 lines.append(f"{old}  {new}  301")
     return "\n".join(lines) + "\n"
 
 
 def _nginx_lines(rules: list[tuple[str, str]]) -> list[str]:
-    """Two maps: ``/?p=ID`` by ``$args``, and every old path by ``$uri`` (``/`` asks the first)."""
-    queries = [(old[2:], new) for old, new in rules if old.startswith("/?p=")]
-    paths = [(_nginx_uri(old) or "", new) for old, new in rules if not old.startswith("/?p=")]
+    """Two maps: addresses with a query by ``$args``, and every old path by ``$uri`` (the
+    paths those queries are asked at, ``/`` always, ask the first)."""
+    queries = [(old.partition("?")[2], new) for old, new in rules if "?" in old]
+    paths = [(_nginx_uri(old) or "", new) for old, new in rules if "?" not in old]
+    taken = {key.translate(_ASCII_LOWER) for key, _ in paths}
+    asked = sorted({"/"} | {_nginx_uri(old.partition("?")[0]) or "/" for old, _ in rules if "?" in old})
     lines = [
         "# include inside the http block; then in the server block, before any rewrite:",
         "#   if ($wxrtool_redirect) { return 301 $wxrtool_redirect; }",
@@ -332,7 +377,7 @@ def _nginx_lines(rules: list[tuple[str, str]]) -> list[str]:
     lines += [f"    {_nginx_string(query)} {_nginx_string(new)};" for query, new in queries]
     lines.append("}")
     lines.append("map $uri $wxrtool_redirect {")
-    lines.append('    "/" $wxrtool_redirect_query;')
+    lines += [f"    {_nginx_string(path)} $wxrtool_redirect_query;" for path in asked if path not in taken]
     # New addresses are percent-encoded: no "$" in them but the variables written here.
     lines += [f"    {_nginx_string(key)} {_nginx_string(new + '$is_args$args')};" for key, new in paths]
     lines.append("}")
@@ -359,6 +404,10 @@ def _pattern(path: str) -> str:
     /a\.b\(1\)/\x22x\x22\\
     """
     return _REGEX_SPECIAL.sub(lambda found: "\\" + found.group(), path).replace('"', "\\x22")
+
+
+def _escaped(found: re.Match[str]) -> str:
+    return "\\" + found.group()
 
 
 def _substitution(new: str) -> str:

@@ -1,0 +1,216 @@
+"""Every address the old site answered, as its export implies them.
+
+A reader, a search engine or another site may still ask for any of them after the move:
+
+- each published item at its permalink (``<link>``), at ``/?p=ID`` (``?page_id=`` for a
+  page), and at each old slug WordPress kept (``_wp_old_slug``, which WordPress itself
+  redirects);
+- each attachment page (``?attachment_id=ID`` and its ``<link>``);
+- the archives WordPress made: each category (with its parents' slugs in the path), tag and
+  custom taxonomy term that has a published post, each author, each year, month and day with
+  a post, the home page's further pages (``/page/N/``);
+- the feeds (``/feed/``, ``/comments/feed/``, each category's and tag's) and the search page.
+
+Archive addresses follow WordPress's defaults (``/category/``, ``/tag/``, ``/author/``,
+ten posts a page): an export does not carry the site's permalink settings, only the items'
+links, which tell pretty permalinks (``/2020/01/slug/``) from plain ones (``/?p=12``),
+where archives are ``/?cat=ID``, ``/?tag=slug``, ``/?author=ID``, ``/?m=YYYYMM``...
+
+Every path is canonical and percent-encoded as a browser sends it
+(:func:`wxrtool.redirects.old_path`); the export's text never reaches a URL unencoded.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+
+from .read import read
+from .records import Author, Post, Site, Term
+from .redirects import old_path
+from .selection import Selector
+
+ITEM_KINDS = ("item", "item-id", "old-slug")
+"""Addresses of an item: it must be found at its own page."""
+ARCHIVE_KINDS = ("attachment", "category", "tag", "taxonomy", "author", "date", "page", "search")
+FEED_KINDS = ("feed",)
+GROUPS = {"items": ITEM_KINDS, "archives": ARCHIVE_KINDS, "feeds": FEED_KINDS}
+"""``--kinds`` names: which addresses ``check-urls`` asks for."""
+
+# Post types WordPress keeps for itself: no page of theirs was shown to readers.
+NOT_SHOWN = frozenset(
+    {"nav_menu_item", "revision", "wp_block", "wp_template", "wp_template_part", "wp_global_styles",
+     "wp_navigation", "custom_css", "customize_changeset", "oembed_cache", "user_request"}
+)  # fmt: skip
+POSTS_PER_PAGE = 10  # WordPress's default ("Blog pages show at most")
+
+
+@dataclass(frozen=True)
+class OldAddress:
+    """One address of the old site: ``url`` is its path and query, as a browser sends it."""
+
+    url: str
+    kind: str
+    item: int | None = None  # the item it must lead to (item kinds)
+    label: str = ""  # what it is, for people: a title, a category's name
+
+
+def old_addresses(source: str | os.PathLike[str] | Iterable[object]) -> list[OldAddress]:
+    """The old site's addresses for ``source`` (an export's path, or its records), each once,
+    items first, then archives and feeds; only what a visitor could see (published items)."""
+    records = read(source) if isinstance(source, (str, os.PathLike)) else source
+    site: Site | None = None
+    authors: dict[str, Author] = {}
+    terms: dict[tuple[str, str], Term] = {}
+    posts: list[Post] = []
+    for record in Selector().apply(records):  # type: ignore[arg-type]
+        if isinstance(record, Site):
+            site = record
+        elif isinstance(record, Author):
+            authors[record.login] = record
+        elif isinstance(record, Term):
+            terms[record.taxonomy, record.slug] = record
+        elif isinstance(record, Post) and record.status == "publish" and record.type not in NOT_SHOWN:
+            posts.append(record)
+    found: dict[str, OldAddress] = {}
+
+    def add(url: str | None, kind: str, item: int | None = None, label: str = "") -> None:
+        if url is not None and url not in found:
+            found[url] = OldAddress(url, kind, item, label)
+
+    base = _base(site)
+    plain = _plain_permalinks(posts)
+    for post in posts:
+        if post.type == "attachment":
+            continue
+        add(_path_of(post.link, base), "item", post.id, post.title)
+        key = "page_id" if post.type == "page" else "p"
+        add(f"{base}/?{key}={post.id}", "item-id", post.id, post.title)
+    for post in posts:  # (after every item's own address: an old slug never takes another's)
+        if not plain and post.link and post.type != "attachment":
+            for old in (m.value.strip() for m in post.meta if m.key == "_wp_old_slug"):
+                if old and old != post.slug and f"/{post.slug}/" in post.link:
+                    add(_path_of(post.link.replace(f"/{post.slug}/", f"/{old}/", 1), base), "old-slug", post.id)
+    for post in posts:
+        if post.type == "attachment":
+            add(f"{base}/?attachment_id={post.id}", "attachment", post.id, post.title)
+            add(_path_of(post.link, base), "attachment", post.id, post.title)
+    for address in _archives(posts, terms, authors, base, plain):
+        add(address.url, address.kind, None, address.label)
+    return list(found.values())
+
+
+def _base(site: Site | None) -> str:
+    # A blog under a folder (https://example.com/blog/) has every address under it.
+    link = (site.base_blog_url or site.link) if site else ""
+    try:
+        path = urlsplit(link or "").path
+    except ValueError:
+        return ""
+    return (old_path(path) or "").rstrip("/") if path.strip("/") else ""
+
+
+def _plain_permalinks(posts: list[Post]) -> bool:
+    links = [p.link for p in posts if p.type == "post" and p.link]
+    plain = sum(1 for link in links if "?p=" in link)
+    return bool(links) and plain * 2 > len(links)
+
+
+def _path_of(link: str | None, base: str) -> str | None:
+    """The path and query of one of the site's own links (``None`` for no link or another site's)."""
+    if not link:
+        return None
+    try:
+        parts = urlsplit(link)
+    except ValueError:
+        return None
+    path = old_path(link)
+    if path is None:
+        return None
+    query = f"?{quote(parts.query, safe='=&')}" if parts.query else ""
+    return (path or base + "/") + query
+
+
+def _segment(slug: str) -> str:
+    return quote(slug, safe="-._~")
+
+
+def _archives(
+    posts: list[Post], terms: dict[tuple[str, str], Term], authors: dict[str, Author], base: str, plain: bool
+) -> Iterator[OldAddress]:
+    shown = [p for p in posts if p.type == "post"]
+    used: dict[tuple[str, str], str] = {}  # (taxonomy, slug) -> name, for terms with a published post
+    for post in shown:
+        for ref in post.terms:
+            if ref.taxonomy in ("category", "post_tag") or (ref.taxonomy, ref.slug) in terms:
+                used.setdefault((ref.taxonomy, ref.slug), ref.name)
+    yield OldAddress(f"{base}/?feed=rss2" if plain else f"{base}/feed/", "feed", label="the site's feed")
+    yield OldAddress(
+        f"{base}/?feed=comments-rss2" if plain else f"{base}/comments/feed/", "feed", label="the comments' feed"
+    )
+    yield OldAddress(f"{base}/?s=wordpress", "search", label="a search")
+    for page in range(2, math.ceil(len(shown) / POSTS_PER_PAGE) + 1):
+        yield OldAddress(f"{base}/?paged={page}" if plain else f"{base}/page/{page}/", "page", label=f"page {page}")
+    for (taxonomy, slug), name in sorted(used.items()):
+        if taxonomy in ("nav_menu", "post_format", "link_category"):
+            continue
+        term = terms.get((taxonomy, slug))
+        if plain:
+            if taxonomy == "category" and term is not None and term.id:
+                yield OldAddress(f"{base}/?cat={term.id}", "category", label=name)
+            elif taxonomy == "post_tag":
+                yield OldAddress(f"{base}/?tag={_segment(slug)}", "tag", label=name)
+            elif taxonomy != "category":
+                yield OldAddress(f"{base}/?{_segment(taxonomy)}={_segment(slug)}", "taxonomy", label=name)
+            continue
+        if taxonomy == "category":
+            path = "/".join(_segment(s) for s in _ancestry(terms, slug))
+            yield OldAddress(f"{base}/category/{path}/", "category", label=name)
+            yield OldAddress(f"{base}/category/{path}/feed/", "feed", label=f"{name}: feed")
+        elif taxonomy == "post_tag":
+            yield OldAddress(f"{base}/tag/{_segment(slug)}/", "tag", label=name)
+            yield OldAddress(f"{base}/tag/{_segment(slug)}/feed/", "feed", label=f"{name}: feed")
+        else:
+            yield OldAddress(f"{base}/{_segment(taxonomy)}/{_segment(slug)}/", "taxonomy", label=name)
+    logins = sorted({p.author for p in shown if p.author})
+    for login in logins:
+        author = authors.get(login)
+        if plain:
+            if author is not None and author.id:
+                yield OldAddress(f"{base}/?author={author.id}", "author", label=login)
+        else:
+            # WordPress's user_nicename: the login made a slug (sanitize_title of the login).
+            yield OldAddress(f"{base}/author/{_segment(_nicename(login))}/", "author", label=login)
+    days = sorted({p.date.date() for p in shown if p.date is not None})
+    for kind_of, fmt_pretty, fmt_plain in (
+        ("year", "{y:04d}/", "{y:04d}"),
+        ("month", "{y:04d}/{m:02d}/", "{y:04d}{m:02d}"),
+        ("day", "{y:04d}/{m:02d}/{d:02d}/", "{y:04d}{m:02d}{d:02d}"),
+    ):
+        seen: set[str] = set()
+        for day in days:
+            values = {"y": day.year, "m": day.month, "d": day.day}
+            url = f"{base}/?m={fmt_plain.format(**values)}" if plain else f"{base}/{fmt_pretty.format(**values)}"
+            if url not in seen:
+                seen.add(url)
+                yield OldAddress(url, "date", label=f"{kind_of} {url.rsplit('=', 1)[-1].strip('/')}")
+
+
+def _ancestry(terms: dict[tuple[str, str], Term], slug: str) -> list[str]:
+    # The category's slug after its parents' (WordPress's category URLs), stopping at a cycle.
+    chain = [slug]
+    seen = {slug}
+    term = terms.get(("category", slug))
+    while term is not None and term.parent and term.parent not in seen:
+        chain.append(term.parent)
+        seen.add(term.parent)
+        term = terms.get(("category", term.parent))
+    return list(reversed(chain))
+
+
+def _nicename(login: str) -> str:
+    return re.sub(r"[^a-z0-9_.@-]+", "-", login.lower()).strip("-") or login.lower()

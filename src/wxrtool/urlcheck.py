@@ -1,0 +1,298 @@
+"""``wxrtool check-urls``: ask the new site for every old address and say where each lands.
+
+The site is a built folder (Hugo's ``public/``, Jekyll's ``_site/``, Pelican's ``output/``)
+served here on a loopback port (:class:`StaticSite`), with the redirect map wxrtool wrote
+(``--redirects netlify`` or ``csv``) applied as a host would apply it; or the base URL
+of a running server (nginx or Apache with wxrtool's redirect file included).
+
+Each old address (:mod:`.oldurls`) is asked for as a browser asks, following redirects:
+HTTP ones and the HTML refreshes that Hugo's aliases and Jekyll's ``redirect_from`` pages
+are. It is **found** when it answers 200 at once, **redirected** when it gets there after
+redirects, and **missing** otherwise (404, an error, a loop, a redirect to another host).
+An item's address must reach that item's page: a page that names other WordPress items
+(``data-wordpress-id``, which the scaffolds put on every article) and not this one is
+the **wrong page**, counted as missing; so is ``/?p=12`` answered at once with a page that
+names no item (a static server ignores the query and shows its home page).
+"""
+
+from __future__ import annotations
+
+import csv
+import http.client
+import http.server
+import io
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+from .oldurls import OldAddress
+
+MAX_HOPS = 10
+MAX_PAGE = 4 * 1024 * 1024  # bytes of a page read to find its identity and refresh
+_REFRESH = re.compile(
+    rb"""<meta\s[^>]*http-equiv\s*=\s*["']?refresh["']?[^>]*content\s*=\s*["']\s*\d*\s*;?\s*url\s*=\s*([^"'>]+)""",
+    re.I,
+)
+_REFRESH_REVERSED = re.compile(
+    rb"""<meta\s[^>]*content\s*=\s*["']\s*\d*\s*;?\s*url\s*=\s*([^"'>]+)["'][^>]*http-equiv\s*=\s*["']?refresh""", re.I
+)
+_WORDPRESS_ID = re.compile(rb"""data-wordpress-id\s*=\s*["']?(\d+)""")
+
+OUTCOMES = ("found", "redirected", "wrong page", "missing")
+
+
+@dataclass(frozen=True)
+class Check:
+    """Where one old address landed: ``outcome`` (see :data:`OUTCOMES`), the last answer's
+    status, the address it ended at and every address on the way."""
+
+    address: OldAddress
+    outcome: str
+    status: int
+    final: str
+    hops: tuple[str, ...] = ()
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome in ("found", "redirected")
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "url": self.address.url,
+            "kind": self.address.kind,
+            "item": self.address.item,
+            "outcome": self.outcome,
+            "status": self.status,
+            "final": self.final,
+            "hops": list(self.hops),
+            "reason": self.reason,
+        }
+
+
+def check_all(
+    addresses: Iterable[OldAddress], base_url: str, progress: Callable[[Check], None] | None = None
+) -> list[Check]:
+    """Each address asked for at ``base_url`` (``http://127.0.0.1:8000``), in order."""
+    client = _Client(base_url)
+    try:
+        results = []
+        for address in addresses:
+            result = client.check(address)
+            results.append(result)
+            if progress is not None:
+                progress(result)
+        return results
+    finally:
+        client.close()
+
+
+class _Client:
+    """Requests to one origin over one kept-alive connection (a new one when it drops)."""
+
+    def __init__(self, base_url: str) -> None:
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"not an http(s) address: {base_url!r}")
+        self.scheme, self.netloc = parts.scheme, parts.netloc
+        self.prefix = parts.path.rstrip("/")
+        self.connection: http.client.HTTPConnection | None = None
+
+    def _connect(self) -> http.client.HTTPConnection:
+        if self.connection is None:
+            kind = http.client.HTTPSConnection if self.scheme == "https" else http.client.HTTPConnection
+            self.connection = kind(self.netloc, timeout=30)
+        return self.connection
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+    def get(self, target: str) -> tuple[int, str, bytes]:
+        """Status, Location header and the first :data:`MAX_PAGE` bytes of ``target``'s answer."""
+        for attempt in (1, 2):
+            connection = self._connect()
+            try:
+                connection.request("GET", target, headers={"User-Agent": "wxrtool check-urls", "Accept": "*/*"})
+                response = connection.getresponse()
+                body = response.read(MAX_PAGE)
+                if not response.isclosed():
+                    response.read()  # (the rest, so the connection can be used again)
+                return response.status, response.getheader("Location") or "", body
+            except (http.client.HTTPException, OSError):
+                self.close()
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def check(self, address: OldAddress) -> Check:
+        origin = f"{self.scheme}://{self.netloc}"
+        target = self.prefix + address.url
+        hops: list[str] = []
+        seen: set[str] = set()
+        while True:
+            if target in seen or len(hops) > MAX_HOPS:
+                return Check(address, "missing", 0, target, tuple(hops), "a redirect loop")
+            seen.add(target)
+            try:
+                status, location, body = self.get(target)
+            except (http.client.HTTPException, OSError) as error:
+                return Check(address, "missing", 0, target, tuple(hops), f"no answer: {error}")
+            refresh = _refresh(body) if status == 200 else None
+            step = location if status in (301, 302, 303, 307, 308) and location else refresh
+            if step:
+                hops.append(target)
+                url = urljoin(origin + target, step.strip())
+                parts = urlsplit(url)
+                if f"{parts.scheme}://{parts.netloc}" != origin:
+                    return Check(address, "missing", status, url, tuple(hops), "redirected to another site")
+                target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+                continue
+            if status != 200:
+                return Check(address, "missing", status, target, tuple(hops), f"HTTP {status}")
+            if address.item is not None:
+                ids = {int(m.group(1)) for m in _WORDPRESS_ID.finditer(body)}
+                if ids and ids != {address.item}:
+                    shown = ", ".join(map(str, sorted(ids)[:5]))
+                    return Check(address, "wrong page", status, target, tuple(hops), f"a page of item {shown}")
+                if not ids and not hops and "?" in address.url and urlsplit(address.url).path.endswith("/"):
+                    # "/?p=12" answered as it is: a static host ignores the query and shows
+                    # its home page (only WordPress itself knew the query).
+                    return Check(address, "wrong page", status, target, tuple(hops), "the query was ignored")
+            return Check(address, "redirected" if hops else "found", status, target, tuple(hops))
+
+
+def _refresh(body: bytes) -> str | None:
+    """The address of an HTML refresh in a short page (an alias page), else ``None``."""
+    if len(body) > 16 * 1024:
+        return None  # a real page, not an alias
+    m = _REFRESH.search(body) or _REFRESH_REVERSED.search(body)
+    if m is None:
+        return None
+    return m.group(1).decode("utf-8", "replace").strip().strip("'\"")
+
+
+# -- A built folder on a loopback port ------------------------------------------------
+
+
+@dataclass
+class RedirectRules:
+    """A redirect map wxrtool wrote (Netlify ``_redirects`` or CSV), as a host applies it:
+    exact paths, and for ``/?p=ID`` the path with its query."""
+
+    paths: dict[str, str] = field(default_factory=dict)
+    queries: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, path: str | Path) -> RedirectRules:
+        text = Path(path).read_text(encoding="utf-8")
+        rules = cls()
+        if text.startswith("old,new"):
+            for row in csv.DictReader(io.StringIO(text)):
+                old, new = row.get("old") or "", row.get("new") or ""
+                old_path, _, query = old.partition("?")
+                if query:
+                    rules.queries[old_path, query] = new
+                else:
+                    rules.paths[old_path] = new
+            return rules
+        for line in text.splitlines():
+            words = line.split()
+            if not words or words[0].startswith("#"):
+                continue
+            if len(words) == 4 and "=" in words[1]:  # /  p=12  /new/  301
+                rules.queries[words[0], words[1]] = words[2]
+            elif len(words) >= 2:
+                rules.paths[words[0]] = words[1]
+        return rules
+
+    def target(self, path: str, query: str) -> str | None:
+        """Where ``path`` (as sent, percent-encoded) with ``query`` is redirected, or ``None``."""
+        if query and (path, query) in self.queries:
+            return self.queries[path, query]
+        encoded = _canonical(path)
+        return self.paths.get(encoded)
+
+
+def _canonical(path: str) -> str:
+    # As wxrtool writes old paths: uppercase %XX (a client may send lowercase).
+    return re.sub(r"%[0-9a-f]{2}", lambda m: m.group(0).upper(), path)
+
+
+class StaticSite:
+    """``folder`` served on 127.0.0.1 (a free port) while the ``with`` block runs, each path
+    looked up as a static host does (``/a/`` is ``/a/index.html``, ``/a`` a redirect to
+    ``/a/`` when it is a folder, else ``/a.html``), after ``rules``."""
+
+    def __init__(self, folder: str | Path, rules: RedirectRules | None = None) -> None:
+        self.folder = Path(folder).resolve()
+        if not self.folder.is_dir():
+            raise FileNotFoundError(f"{folder}: not a folder")
+        self.rules = rules or RedirectRules()
+        self.server: http.server.ThreadingHTTPServer | None = None
+        self.thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self) -> StaticSite:
+        site = self
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def __init__(self, *args: object, **kwargs: object) -> None:
+                super().__init__(*args, directory=str(site.folder), **kwargs)  # type: ignore[arg-type]
+
+            def do_GET(self) -> None:
+                path, _, query = self.path.partition("?")
+                new = site.rules.target(path, query)
+                if new is not None:
+                    self.send_response(301)
+                    self.send_header("Location", new)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                # "/about" from "about.html" when there is no "about" (GitHub Pages, Netlify and
+                # Cloudflare Pages serve Jekyll's extensionless permalinks so).
+                local = Path(self.translate_path(path))
+                if not path.endswith("/") and not local.exists() and local.with_name(local.name + ".html").is_file():
+                    self.path = path + ".html" + (f"?{query}" if query else "")
+                super().do_GET()
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, name="wxrtool-static-site", daemon=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+        if self.thread is not None:
+            self.thread.join(5)
+
+
+def summary(results: list[Check]) -> dict[str, int]:
+    """How many of each outcome."""
+    counts = dict.fromkeys(OUTCOMES, 0)
+    for result in results:
+        counts[result.outcome] += 1
+    return counts
+
+
+def missing_first(results: list[Check]) -> Iterator[Check]:
+    """The results that are not found or redirected, in order."""
+    return (r for r in results if not r.ok)
+
+
+def decoded(url: str) -> str:
+    """An address as people read it (percent-encoding decoded), for messages."""
+    return unquote(url, errors="replace")

@@ -1,0 +1,195 @@
+"""``wxrtool check-urls``: every old address of an export asked of the built site.
+
+The samples and every readable fixture are converted, built by the real Hugo, Jekyll and
+Pelican, served on a loopback port with the redirect map wxrtool wrote, and every old
+address of every published item must reach that item's page (``data-wordpress-id`` on the
+scaffolds' articles). The old addresses themselves (:mod:`wxrtool.oldurls`) and the checker's
+rules (redirects, HTML refreshes, loops, other hosts, ignored queries) are tested on their own.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import wxrtool
+from wxrtool.cli import main
+from wxrtool.oldurls import ITEM_KINDS, OldAddress, old_addresses
+from wxrtool.urlcheck import RedirectRules, StaticSite, check_all, summary
+
+from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES, fixture_cases, readable
+
+EVERY_EXPORT = [
+    *(pytest.param(p, id=p.stem) for p in SAMPLE_FILES),
+    *fixture_cases([p for p in FIXTURE_FILES if readable(p)]),
+]
+
+
+# -- The old addresses ----------------------------------------------------------------
+
+
+def test_old_addresses_of_a_site() -> None:
+    found = {(a.url, a.kind, a.item) for a in old_addresses(SAMPLES / "drafts-and-pages.xml")}
+    assert found == {
+        ("/2024/01/rye-sourdough/", "item", 101),
+        ("/?p=101", "item-id", 101),
+        ("/about/", "item", 2),
+        ("/?page_id=2", "item-id", 2),
+        ("/about/contact/", "item", 3),
+        ("/?page_id=3", "item-id", 3),
+        ("/recipe/knackebrod/", "item", 120),
+        ("/?p=120", "item-id", 120),
+        ("/feed/", "feed", None),
+        ("/comments/feed/", "feed", None),
+        ("/?s=wordpress", "search", None),
+        ("/category/baking/bread/", "category", None),  # (a category's path has its parents')
+        ("/category/baking/bread/feed/", "feed", None),
+        ("/tag/rye/", "tag", None),
+        ("/tag/rye/feed/", "feed", None),
+        ("/author/anna/", "author", None),
+        ("/2024/", "date", None),
+        ("/2024/01/", "date", None),
+        ("/2024/01/13/", "date", None),
+    }  # (drafts, the private post, the menu item: no reader saw them)
+
+
+def test_old_slugs_and_non_ascii_addresses() -> None:
+    klout = [a for a in old_addresses(SAMPLES / "klout.xml") if a.kind == "old-slug"]
+    assert [(a.url, a.item) for a in klout] == [("/deleting-klout/", 2033)]
+    urls = [a.url for a in old_addresses(SAMPLES / "unicode.xml")]
+    assert all(u.isascii() and " " not in u for u in urls)  # percent-encoded as browsers send them
+    assert any("%E6%97%A5" in u for u in urls)
+
+
+def test_hostile_slugs_stay_inside_one_encoded_path(tmp_path: Path) -> None:
+    text = (SAMPLES / "drafts-and-pages.xml").read_text(encoding="utf-8")
+    text = text.replace("<wp:category_nicename><![CDATA[bread]]>", '<wp:category_nicename><![CDATA[../x y\n"<b>]]>')
+    text = text.replace('nicename="bread"', 'nicename="../x y&#10;&quot;&lt;b&gt;"')
+    source = tmp_path / "x.xml"
+    source.write_text(text, encoding="utf-8")
+    urls = [a.url for a in old_addresses(source)]
+    assert all(u.isascii() and not any(c in u for c in ' "<>\n') for u in urls), urls
+    assert "/category/baking/..%2Fx%20y%0A%22%3Cb%3E/" in urls
+
+
+# -- The checker ------------------------------------------------------------------------
+
+
+def _site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    for path, text in {
+        "a/index.html": '<article data-wordpress-id="1">A</article>',
+        "b/index.html": '<article data-wordpress-id="2">B</article>',
+        "alias/index.html": '<html><head><meta http-equiv="refresh" content="0; url=/a/"></head></html>',
+        "about.html": '<article data-wordpress-id="1">A</article>',
+        "away/index.html": '<meta http-equiv="refresh" content="0; url=https://elsewhere.example/">',
+        "index.html": "<p>home</p>",
+    }.items():
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_text(text, encoding="utf-8")
+    return site
+
+
+def test_where_each_address_lands(tmp_path: Path) -> None:
+    rules = tmp_path / "_redirects"
+    rules.write_text("/old/  /a/  301\n/loop/  /loop2/  301\n/loop2/  /loop/  301\n/  p=2  /b/  301\n")
+    addresses = [
+        OldAddress("/a/", "item", 1),
+        OldAddress("/old/", "old-slug", 1),
+        OldAddress("/alias/", "item", 1),
+        OldAddress("/b/", "item", 1),  # another item's page
+        OldAddress("/?p=2", "item-id", 2),
+        OldAddress("/?p=3", "item-id", 3),  # the home page: the query was ignored
+        OldAddress("/loop/", "item", 1),
+        OldAddress("/away/", "category"),
+        OldAddress("/nowhere/", "tag"),
+        OldAddress("/a", "item", 1),  # a folder without its slash
+        OldAddress("/about", "item", 1),  # a Jekyll page at "/about": about.html
+    ]
+    with StaticSite(_site(tmp_path), RedirectRules.read(rules)) as site:
+        results = check_all(addresses, site.url)
+    assert [(r.outcome, r.final) for r in results] == [
+        ("found", "/a/"),
+        ("redirected", "/a/"),
+        ("redirected", "/a/"),
+        ("wrong page", "/b/"),
+        ("redirected", "/b/"),
+        ("wrong page", "/?p=3"),
+        ("missing", "/loop/"),
+        ("missing", "https://elsewhere.example/"),
+        ("missing", "/nowhere/"),
+        ("redirected", "/a/"),
+        ("found", "/about"),
+    ]
+    assert summary(results) == {"found": 2, "redirected": 4, "wrong page": 2, "missing": 3}
+
+
+def test_the_command(tmp_path: Path) -> None:
+    site = tmp_path / "s"
+    wxrtool.convert(SAMPLES / "klout.xml", "markdown", str(site))
+    runner = CliRunner()
+    result = runner.invoke(main, ["check-urls", str(SAMPLES / "klout.xml"), str(site), "--json", "--kinds", "items"])
+    assert result.exit_code == 1  # Markdown files are not a site: every address is missing
+    document = json.loads(result.stdout)
+    assert document["summary"]["missing"] + document["summary"]["wrong page"] == 3
+    assert {a["kind"] for a in document["addresses"]} == {"item", "item-id", "old-slug"}
+    usage = runner.invoke(main, ["check-urls", str(SAMPLES / "klout.xml"), str(site), "--kinds", "pages"])
+    assert usage.exit_code == 2 and "--kinds" in usage.stderr
+    usage = runner.invoke(main, ["check-urls", str(SAMPLES / "klout.xml"), str(tmp_path / "none")])
+    assert usage.exit_code == 2 and "no such folder" in usage.stderr
+
+
+# -- Built sites: every item's old addresses reach its page ----------------------------
+
+
+def _items_reach_their_pages(export: Path, built: Path, redirects: Path) -> None:
+    addresses = [a for a in old_addresses(export) if a.kind in ITEM_KINDS]
+    with StaticSite(built, RedirectRules.read(redirects)) as site:
+        results = check_all(addresses, site.url)
+    assert [(r.address.url, r.outcome, r.final, r.reason) for r in results if not r.ok] == []
+
+
+@pytest.mark.parametrize("export", EVERY_EXPORT)
+def test_the_hugo_site_answers_every_old_address(export: Path, hugo: str, tmp_path: Path) -> None:
+    site, redirects = tmp_path / "site", tmp_path / "redirects.csv"
+    wxrtool.convert(export, "hugo", str(site), scaffold=True, redirects=("csv", str(redirects)))
+    subprocess.run([hugo, "--quiet", "--source", str(site), "--destination", str(site / "public")], check=True)
+    _items_reach_their_pages(export, site / "public", redirects)
+
+
+@pytest.mark.parametrize("export", EVERY_EXPORT)
+def test_the_jekyll_site_answers_every_old_address(export: Path, jekyll: str, tmp_path: Path) -> None:
+    site, redirects = tmp_path / "site", tmp_path / "redirects.csv"
+    wxrtool.convert(export, "jekyll", str(site), scaffold=True, redirects=("csv", str(redirects)))
+    subprocess.run(
+        [jekyll, "build", "--source", str(site), "--destination", str(site / "_site")], check=True, capture_output=True
+    )
+    _items_reach_their_pages(export, site / "_site", redirects)
+
+
+@pytest.mark.parametrize("export", [pytest.param(p, id=p.stem) for p in SAMPLE_FILES])
+def test_the_pelican_site_answers_every_old_address(export: Path, pelican: str, tmp_path: Path) -> None:
+    site, redirects = tmp_path / "site", tmp_path / "_redirects"
+    wxrtool.convert(export, "pelican", str(site), scaffold=True, redirects=("netlify", str(redirects)))
+    subprocess.run(
+        [pelican, "content", "-s", "pelicanconf.py", "-o", "output"], cwd=site, check=True, capture_output=True
+    )
+    _items_reach_their_pages(export, site / "output", redirects)
+
+
+def test_the_command_on_a_built_site(hugo: str, tmp_path: Path) -> None:
+    site, redirects = tmp_path / "site", tmp_path / "_redirects"
+    wxrtool.convert(SAMPLES / "drafts-and-pages.xml", "hugo", str(site), scaffold=True,
+                    redirects=("netlify", str(redirects)))  # fmt: skip
+    subprocess.run([hugo, "--quiet", "--source", str(site), "--destination", str(site / "public")], check=True)
+    args = [sys.executable, "-m", "wxrtool", "check-urls", str(SAMPLES / "drafts-and-pages.xml"), str(site / "public")]
+    done = subprocess.run([*args, "--redirects", str(redirects), "--kinds", "items"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "0 wrong page, 0 missing" in done.stderr
+    without = subprocess.run([*args, "--kinds", "items"], capture_output=True, text=True)
+    assert without.returncode == 1 and "wrong page: /?p=101" in without.stderr
