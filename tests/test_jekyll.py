@@ -174,3 +174,44 @@ def test_old_links_become_local_permalinks_and_redirects(tmp_path: Path) -> None
     assert permalinks[3] == "/output-evil/" and permalinks[4] == "/output-evil-2/"
     rows = list(csv.reader(redirects.read_text(encoding="utf-8").splitlines()))[1:]
     assert rows and all(new.startswith("/") and not new.startswith("//") and "\\" not in new for _old, new in rows)
+
+
+def shown_comments(page: Path) -> list[tuple[str, str]]:
+    """``(anchor id, text)`` of each comment and ping on a built page, in order."""
+    document = lxml.html.parse(str(page)).getroot()
+    return [
+        (li.get("id"), " ".join(li.text_content().split()))
+        for li in document.xpath('//li[@class="comment" or starts-with(@class, "ping ")]')
+    ]
+
+
+def test_comments_sharing_an_id_are_two_files_and_both_shown(jekyll: str, tmp_path: Path) -> None:
+    # rules.xml, item 10: two comments numbered 700 (a botched merge), and a reply to the first.
+    site = tmp_path / "s"
+    wxrtool.convert(SAMPLES / "rules.xml", "jekyll", str(site), scaffold=True)
+    files = sorted(p.name for p in (site / "_data" / "comments" / "10").glob("*.yml"))
+    assert files == [
+        "comment-20240301010000-0000000700.yml",
+        "comment-20240301020000-0000000700-2.yml",
+        "comment-20240301030000-0000000701.yml",
+    ]
+    shown = shown_comments(build(jekyll, site) / "2024" / "03" / "Same-Name" / "index.html")
+    assert [anchor for anchor, _ in shown] == ["comment-700", "comment-701", "comment-700-2"]
+    assert "The first comment numbered 700." in shown[0][1] and "reuses id 700" in shown[2][1]
+
+
+def test_items_sharing_an_id_keep_their_own_comments(jekyll: str, tmp_path: Path) -> None:
+    # Two items numbered 10, each with a comment 700 written at the same second, and two pings
+    # sharing an id and a time: one data file each (they replaced one another), each shown once.
+    site = tmp_path / "s"
+    account = wxrtool.convert(Path(__file__).parent / "data" / "duplicate-ids.xml", "jekyll", str(site), scaffold=True)
+    assert account.written["comments"] == 2 and account.written["pings"] == 2
+    data = site / "_data"
+    assert len(list(data.rglob("comment-*.yml"))) == 2 and len(list(data.rglob("ping-*.yml"))) == 2
+    built = build(jekyll, site)
+    first = shown_comments(built / "2024" / "01" / "first" / "index.html")
+    second = shown_comments(built / "2024" / "01" / "second" / "index.html")
+    assert [text.endswith("On the first copy.") for anchor, text in first if anchor == "comment-700"] == [True]
+    assert [text.endswith("On the second copy.") for _, text in second] == [True]
+    # (Same time, same id: in no order, as in WordPress, which sorts by both.)
+    assert sorted(anchor for anchor, _ in first if anchor.startswith("comment-800")) == ["comment-800", "comment-800-2"]

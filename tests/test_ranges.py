@@ -280,7 +280,7 @@ def test_the_index_from_ranges_is_the_index_of_one_pass(source: Path) -> None:
     whole = SiteIndex.build(read(source))
     merged = ranges.index(plan, 2)
     assert merged is not None
-    for name in ("authors", "attachments", "items", "term_slugs"):
+    for name in ("authors", "attachments", "items", "term_slugs", "terms"):
         assert list(getattr(merged, name).items()) == list(getattr(whole, name).items())
     assert merged.creators == whole.creators
 

@@ -17,7 +17,16 @@ import wxrtool
 from wxrtool.cli import main
 from wxrtool.errors import OutputError
 from wxrtool.writers.jekyll import RESERVED_COLLECTIONS, collection_name
-from wxrtool.writers.paths import SITE_FILES, Addresses, PathPlanner, address_key, safe_component, site_path
+from wxrtool.writers.paths import (
+    SITE_FILES,
+    Addresses,
+    PathPlanner,
+    address_key,
+    safe_component,
+    shown_component,
+    site_path,
+    term_slug,
+)
 
 from .conftest import SAMPLES, front
 
@@ -121,6 +130,29 @@ def test_the_last_check_keeps_every_path_inside(template: str, tmp_path: Path) -
     planner = PathPlanner(str(tmp_path))
     with pytest.raises(OutputError, match="leaves the output folder"):
         planner.path_for({"type": "post"}, ["x"], 1, template)
+
+
+def test_a_path_no_suffix_frees_is_an_error_not_a_hang(tmp_path: Path) -> None:
+    # A page whose folder's every address is reserved (tags/, assets/) hung the writers.
+    planner = PathPlanner(str(tmp_path))
+    with pytest.raises(OutputError, match="no free path for item 7"):
+        planner.path_for({"type": "page"}, ["tags", "x"], 7, "{slug}.md", taken=lambda relative: True)
+
+
+@given(st.text(max_size=30))
+def test_a_shown_name_is_one_an_engine_reads(text: str) -> None:
+    # Jekyll skips a name starting with "_ . # ~" or ending with "~"; making "-_x" safe left "_x".
+    name = shown_component(text, "7", "_.#~")
+    assert name == safe_component(name, "7") and name
+    assert not name.startswith(("_", ".", "#", "~")) and not name.endswith("~")
+
+
+@given(st.text(max_size=30))
+def test_a_term_slug_is_one_plain_segment(text: str) -> None:
+    # A category's slug names a folder (Hugo's term pages) and a segment of category_paths.
+    slug = term_slug(text, "category")
+    assert slug == safe_component(slug, "category") and "/" not in slug and "\\" not in slug
+    assert slug.strip(".") and slug == slug.lower() and not slug.startswith("-")
 
 
 @pytest.mark.parametrize("post_type", sorted(RESERVED_COLLECTIONS))

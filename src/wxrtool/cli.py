@@ -210,10 +210,31 @@ def _statuses(values: tuple[str, ...]) -> frozenset[str] | None:
 @click.option(
     "--redirects",
     nargs=2,
-    type=(click.Choice(["nginx", "apache", "netlify", "csv"]), str),
+    type=(click.Choice(["nginx", "apache", "netlify", "csv", "disqus"]), str),
     default=None,
     metavar="STYLE FILE",
-    help="Also write redirects from every old permalink (and /?p=ID) to the new address.",
+    help="Also write redirects from every old permalink (and /?p=ID) to the new address "
+    "(disqus: the CSV of Disqus's URL mapper, with --base-url).",
+)
+@click.option(
+    "--base-url",
+    default=None,
+    metavar="URL",
+    help="The new site's address (https://example.org[/path]), where a format needs absolute addresses: "
+    "scaffold configuration, comment threads, --redirects disqus.",
+)
+@click.option(
+    "--url-map",
+    default=None,
+    metavar="FILE",
+    help="disqus, remark42: key each thread by its post's new address, from this CSV "
+    "(as --redirects csv writes it), under --base-url.",
+)
+@click.option(
+    "--remark42-site",
+    default=None,
+    metavar="NAME",
+    help="remark42: the site id (its SITE) the comments belong to. Default: remark.",
 )
 @click.option(
     "--media",
@@ -257,6 +278,9 @@ def convert(
     force: bool,
     scaffold: bool,
     redirects: tuple[str, str] | None,
+    base_url: str | None,
+    url_map: str | None,
+    remark42_site: str | None,
     media_dir: str | None,
     recover: bool,
     report_path: str | None,
@@ -300,6 +324,9 @@ def convert(
         redirects=redirects,
         recover=recover,
         jobs=jobs or _cores(),
+        base_url=base_url,
+        url_map=url_map,
+        remark42_site=remark42_site,
     )
     if writers.get(to).target != "directory":
         # The flags as given: a folder option is refused even when it repeats the default.
@@ -312,8 +339,8 @@ def convert(
         ):
             if value:
                 raise click.UsageError(f"{flag} applies to folder formats, not to --to {to}")
-    if redirects:
-        # A format that gives no addresses is a usage error, said before a missing folder is.
+    if redirects or base_url is not None or url_map is not None or remark42_site is not None:
+        # Options that do not go together are a usage error, said before a missing folder is.
         with contextlib.suppress(OutputError):
             _check(options)
     sites = group_inputs(list(files))
@@ -387,6 +414,8 @@ def _convert_batch(
         raise click.UsageError(f"{len(sites)} sites need an output folder: -o FOLDER")
     if options.redirects:
         raise click.UsageError("--redirects names one file: use it with one site at a time")
+    if options.url_map:
+        raise click.UsageError("--url-map holds one site's addresses: use it with one site at a time")
     if report_path:
         raise click.UsageError("--report names one file: use it with one site at a time")
     _check(options)

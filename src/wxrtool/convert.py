@@ -21,12 +21,15 @@ The output is the same, byte for byte, however it was made.
 from __future__ import annotations
 
 import contextlib
+import csv
 import dataclasses
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
 
 from . import writers
 from .account import Account, Reason
@@ -43,7 +46,7 @@ from .rendering import Rendering
 from .selection import Selection, Selector
 from .source import Source
 from .writers.paths import DEFAULT_TEMPLATE
-from .writers.protocol import Format, WriteOptions, WriteResult
+from .writers.protocol import Format, UrlMap, WriteOptions, WriteResult, url_map_key
 
 if TYPE_CHECKING:
     from .recover import Repair
@@ -55,6 +58,77 @@ Progress = Callable[[int, "int | None", int], None]
 
 class OptionsError(WXRError):
     """Options that do not go together (a folder option with a file format...)."""
+
+
+class UrlMapError(WXRError, ValueError):
+    """A ``--url-map`` file that is not the CSV ``--redirects csv`` writes."""
+
+
+#: The formats that key comment threads by address, and so take ``url_map``.
+THREAD_FORMATS = ("disqus", "remark42")
+
+# A host name (ASCII: an IDN in its xn-- form), an IPv4 or a bracketed IPv6 address.
+_HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?|\[[0-9a-f:.]+\]")
+# A base URL's path: plain segments, percent-encoded bytes; nothing a config file, a shell,
+# an HTML attribute or a Disqus CSV would read otherwise (no quotes, spaces, "$", ",", ";").
+_BASE_PATH = re.compile(r"(?:/(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})*)*")
+# remark42's site ids: what its own check of a site id allows (backend/app/rest/api/rest.go,
+# validEmailAuth: [a-zA-Z\d\s_.-]{1,64}) without whitespace, first a letter or a digit (the id
+# is a file name in remark42's store, and SITE is split on commas).
+_REMARK42_SITE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def check_base_url(url: str) -> str:
+    """``url``, the new site's address, in the form writers use: ``scheme://host[:port][/path]``,
+    lowercase scheme and host, no trailing slash; :class:`OptionsError` if it is not one.
+
+    http or https, a host, a path of plain segments; no user, query, fragment, space, quote or
+    control character (an international host in its ``xn--`` form).
+
+    >>> check_base_url("HTTPS://Example.org/blog/"), check_base_url("http://127.0.0.1:8080")
+    ('https://example.org/blog', 'http://127.0.0.1:8080')
+    >>> try:
+    ...     check_base_url("javascript:alert(1)")
+    ... except OptionsError as error:
+    ...     print(error.message)
+    --base-url 'javascript:alert(1)': not http:// or https:// with a host
+    """
+    why = _base_url_problem(url)
+    if why is not None:
+        raise OptionsError(
+            f"--base-url {url!r}: {why}", hint="for example https://example.org or https://example.org/blog"
+        )
+    parts = urlsplit(url)
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{parts.path.rstrip('/')}"
+
+
+def _base_url_problem(url: str) -> str | None:
+    if not url.isascii() or not url.isprintable() or any(c in url for c in " \"'<>\\`{}|^"):
+        return "only plain ASCII: no space, quote or control character (a host in its xn-- form)"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return "not a URL"
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return "not http:// or https:// with a host"
+    if parts.query or parts.fragment or "?" in url or "#" in url:
+        return "a base URL has no query or fragment"
+    host = parts.netloc.lower()
+    if port is not None:
+        host = host.rsplit(":", 1)[0]
+    if "@" in host:
+        return "no user name or password"
+    if not _HOST.fullmatch(host) or port == 0:
+        return "not a host name and port"
+    segments = parts.path.split("/")[1:-1]  # (a trailing slash is no segment)
+    if (
+        not _BASE_PATH.fullmatch(parts.path)
+        or any(unquote(s) in ("", ".", "..") for s in segments)
+        or not unquote(parts.path).isprintable()
+    ):
+        return "its path may hold letters, digits, '-._~' and %XX, in segments that are not empty, . or .."
+    return None
 
 
 @dataclass(frozen=True)
@@ -73,9 +147,18 @@ class ConvertOptions:
         force: replace an output folder wxrtool wrote before.
         redirects: ``(style, path)``: also write redirect rules from every old permalink to
             its new address (see :mod:`wxrtool.redirects`), for formats that give new addresses.
+            ``("disqus", path)`` is Disqus's URL mapper CSV (absolute addresses: needs ``base_url``).
         recover: repair a damaged export as it is read (see :mod:`wxrtool.recover`); the
             repairs are listed in the account.
         jobs: worker processes; the files are the same, byte for byte, as with 1.
+        base_url: the new site's address (:func:`check_base_url`), where a format needs
+            absolute addresses: the engines' scaffold configuration, comment threads, the
+            Disqus URL map.
+        url_map: a CSV of old and new addresses (as ``redirects=("csv", ...)`` writes it):
+            the comment formats (:data:`THREAD_FORMATS`) key each thread by its item's new
+            address under ``base_url``; threads it does not have keep their old link and are
+            counted in the account (``content: thread-not-in-url-map``).
+        remark42_site: remark42's site id (its ``SITE``; default ``remark``), for ``remark42``.
     """
 
     to: str
@@ -90,6 +173,9 @@ class ConvertOptions:
     redirects: tuple[str, str] | None = None
     recover: bool = False
     jobs: int = 1
+    base_url: str | None = None
+    url_map: str | None = None
+    remark42_site: str | None = None
 
     def format(self) -> Format:
         """The format asked for, once the options are checked against it: :class:`OptionsError` for
@@ -102,9 +188,32 @@ class ConvertOptions:
                 f"--redirects needs a format that gives posts new addresses, not --to {self.to}",
                 hint=f"built-in ones: {choices}",
             )
+        if self.base_url is not None:
+            check_base_url(self.base_url)
+        if self.redirects and self.redirects[0] == "disqus" and self.base_url is None:
+            raise OptionsError("--redirects disqus writes absolute addresses: give the new site's with --base-url URL")
+        if self.url_map is not None and fmt.name not in THREAD_FORMATS:
+            raise OptionsError(
+                f"--url-map applies to the comment formats ({', '.join(THREAD_FORMATS)}), not to --to {self.to}"
+            )
+        if self.url_map is not None and self.base_url is None:
+            raise OptionsError("--url-map needs --base-url URL: threads are keyed by the new site's absolute addresses")
+        if self.remark42_site is not None:
+            if fmt.name != "remark42":
+                raise OptionsError(f"--remark42-site applies to --to remark42, not to --to {self.to}")
+            if not _REMARK42_SITE.fullmatch(self.remark42_site):
+                raise OptionsError(
+                    f"--remark42-site {self.remark42_site!r}: a site id is 1 to 64 letters, digits, '.', '_' or '-',"
+                    " first a letter or a digit"
+                )
         if fmt.target == "directory" and self.output in (None, "-"):
             raise OutputError(f"--to {self.to} writes a folder", hint="give it with -o FOLDER")
         return fmt
+
+    @property
+    def site_url(self) -> str | None:
+        """``base_url`` as writers use it (:func:`check_base_url`), or ``None``."""
+        return None if self.base_url is None else check_base_url(self.base_url)
 
     def write_options(self, fmt: Format, index: SiteIndex) -> WriteOptions:
         """What the format's writer is handed."""
@@ -123,7 +232,54 @@ class ConvertOptions:
             media_dir=self.media,
             # Kept only for a redirect file: a million items' addresses are 100 MB.
             addresses=self.redirects is not None,
+            base_url=self.site_url,
+            url_map=read_url_map(self.url_map, self.site_url or "") if self.url_map is not None else None,
+            remark42_site=self.remark42_site,
         )
+
+
+# An item's address by its id, where the blog is: /?p=12, /blog/?page_id=3.
+_ITEM_ID = re.compile(r"/(?:.*/)?\?(?:p|page_id)=([0-9]{1,18})")
+
+
+def read_url_map(path: str, base_url: str) -> UrlMap:
+    """The URL map in the file ``path`` (the CSV ``--redirects csv`` writes: a line ``old,new``,
+    then an old address and its new local path a line), with ``base_url`` before each new path.
+
+    Each old address is made canonical as the redirect files write them; a file that is not
+    such a CSV, or a new address that is not a local path, is a :class:`UrlMapError` naming
+    the line.
+    """
+    from .redirects import target_path
+
+    paths: dict[str, str] = {}
+    ids: dict[int, str] = {}
+    # (utf-8-sig: a spreadsheet that saved the file may have put a byte order mark first)
+    with open(path, encoding="utf-8-sig", newline="") as stream:
+        rows = csv.reader(stream, strict=True)
+        try:
+            if next(rows, None) != ["old", "new"]:
+                hint = "give it the file `wxrtool convert ... --redirects csv FILE` wrote"
+                raise UrlMapError("not a URL map: its first line is not 'old,new'", file=path, line=1, hint=hint)
+            for row in rows:
+                if not row:
+                    continue
+                if len(row) != 2:
+                    raise UrlMapError(f"{len(row)} values, not 2 (old,new)", file=path, line=rows.line_num)
+                old, new = row
+                key = url_map_key(old) if old.startswith("/") and not old.startswith("//") else None
+                target = target_path(new)
+                if key is None:
+                    raise UrlMapError(f"old address is not a path: {old!r}", file=path, line=rows.line_num)
+                if target is None:
+                    raise UrlMapError(f"new address is not a local path: {new!r}", file=path, line=rows.line_num)
+                paths.setdefault(key, target)
+                item = _ITEM_ID.fullmatch(key)
+                if item is not None:
+                    ids.setdefault(int(item.group(1)), target)
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise UrlMapError(f"not a URL map: {exc}", file=path, line=rows.line_num or None) from None
+    return UrlMap(base_url, paths, ids)
 
 
 def convert(
@@ -206,6 +362,7 @@ class _Written:
         account.media_copied = len(self.result.media_placed)
         account.media_missing = sorted(self.result.media_missing)
         account.content.update(self.notes)
+        account.content.update(self.result.notes)
         for kind in ("items", "comments", "pings"):
             if kind not in fmt.keeps and account.written[kind]:
                 # The format has no place for this kind of record: say so, not "written".
@@ -275,7 +432,7 @@ def _emit(
     """``write`` into the output, then the redirect file; the result, and the redirects left out."""
     # The redirect file is written before the output is put in place and put in place
     # after it: a failure of either leaves both as they were.
-    with _redirect_file(options.redirects) as write_redirects:
+    with _redirect_file(options.redirects, options.site_url) as write_redirects:
         if fmt.target == "directory":
             if options.output is None:
                 raise OutputError(f"--to {fmt.name} writes a folder", hint="give it with -o FOLDER")
@@ -289,15 +446,20 @@ def _emit(
 
 def _item_addresses(export: Input, options: ConvertOptions, result: WriteResult) -> list[tuple[str, str]]:
     """Every old address of each item given a new one (:mod:`wxrtool.oldurls`: its permalink,
-    ``?p=ID`` or ``?page_id=ID`` where the blog is, its old slugs), with that new address.
-    The export is read again for it, only when redirects are asked for."""
-    if options.redirects is None or not result.addresses:
-        return []
+    ``?p=ID`` or ``?page_id=ID`` where the blog is, its old slugs), with that new address;
+    then the archives, feeds and attachment pages, each to the closest new page
+    (:mod:`wxrtool.archives`). The export is read again for it, only when redirects are asked for."""
+    from .redirects import STYLES
+
+    if options.redirects is None or options.redirects[0] not in STYLES:
+        return []  # (a Disqus URL map has the items' own permalinks)
+    from .archives import archive_redirects
     from .oldurls import ITEM_KINDS, old_addresses
 
-    moved = result.addresses
-    reader = export.reader(recover=options.recover)
-    return [(a.url, moved[a.item][1]) for a in old_addresses(reader) if a.kind in ITEM_KINDS and a.item in moved]
+    moved = result.addresses or {}
+    addresses = old_addresses(export.reader(recover=options.recover))
+    items = [(a.url, moved[a.item][1]) for a in addresses if a.kind in ITEM_KINDS and a.item in moved]
+    return items + archive_redirects(options.to, [a for a in addresses if a.kind not in ITEM_KINDS], moved)
 
 
 def _reporting(
@@ -316,6 +478,7 @@ def _reporting(
 @contextlib.contextmanager
 def _redirect_file(
     redirects: tuple[str, str] | None,
+    base_url: str | None = None,
 ) -> Iterator[Callable[[dict[int, tuple[str, str]], list[tuple[str, str]]], tuple[Refusal, ...]]]:
     """A function that writes the redirect rules (nothing without ``redirects``) and returns
     those it left out; the file is put in place when the block ends."""
@@ -328,7 +491,7 @@ def _redirect_file(
     with text_output(path) as stream:
 
         def write(urls: dict[int, tuple[str, str]], others: list[tuple[str, str]]) -> tuple[Refusal, ...]:
-            rendered = render_checked(style, urls, others)
+            rendered = render_checked(style, urls, others, base_url=base_url or "")
             stream.write(rendered.text)
             return rendered.refused
 

@@ -9,6 +9,7 @@ again to convert. Memory grows with the number of items, not with their content.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -41,15 +42,31 @@ class ItemInfo:
     status: str
 
 
+@pickled_by_fields
+@dataclass(frozen=True, slots=True)
+class TermInfo:
+    """A term's name and its parent's slug (``''`` at the top), as the export declares them."""
+
+    name: str
+    parent: str = ""
+
+
+#: What joins a category's name to its parents' in a label (:meth:`SiteIndex.term_label`).
+LABEL_SEPARATOR = " / "
+
+
 @dataclass
 class SiteIndex:
-    """Authors' display names, attachments and every item's place, by id."""
+    """Authors' display names, attachments and every item's place, by id; the terms, by slug."""
 
     authors: dict[str, str] = field(default_factory=dict)
     attachments: dict[int, Attachment] = field(default_factory=dict)
     items: dict[int, ItemInfo] = field(default_factory=dict)
     creators: set[str] = field(default_factory=set)
     term_slugs: dict[tuple[str, str], str] = field(default_factory=dict)
+    terms: dict[tuple[str, str], TermInfo] = field(default_factory=dict)
+    # (taxonomy, name folded) of the names two terms share: made when first asked.
+    _shared: set[tuple[str, str]] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def build(cls, records: Iterable[Record]) -> SiteIndex:
@@ -82,6 +99,7 @@ class SiteIndex:
                 index.authors.setdefault(record.login, record.display_name or record.login)
             elif isinstance(record, Term):
                 index.term_slugs.setdefault((record.taxonomy, record.name), record.slug)
+                index.terms.setdefault((record.taxonomy, record.slug), TermInfo(record.name, record.parent))
         return index
 
     def merge(self, later: SiteIndex) -> None:
@@ -90,7 +108,9 @@ class SiteIndex:
         _keep_first(self.attachments, later.attachments)
         _keep_first(self.items, later.items)
         _keep_first(self.term_slugs, later.term_slugs)
+        _keep_first(self.terms, later.terms)
         self.creators |= later.creators
+        self._shared = None
 
     def ancestors(self, item_id: int) -> list[ItemInfo]:
         """The chain of parents of the same type, nearest first; stops at a cycle or a gap."""
@@ -105,6 +125,42 @@ class SiteIndex:
             chain.append(parent)
             info = parent
         return chain
+
+    def term_path(self, taxonomy: str, slug: str) -> list[str]:
+        """The slugs from the top of ``slug``'s hierarchy down to ``slug``; stops at a cycle or a gap.
+
+        >>> index = SiteIndex(terms={("category", "bar"): TermInfo("Bar"),
+        ...                          ("category", "foo-bar"): TermInfo("Foo", "bar")})
+        >>> index.term_path("category", "foo-bar"), index.term_path("category", "undeclared")
+        (['bar', 'foo-bar'], ['undeclared'])
+        """
+        path = [slug]
+        info = self.terms.get((taxonomy, slug))
+        while info is not None and info.parent and info.parent not in path:
+            path.append(info.parent)
+            info = self.terms.get((taxonomy, info.parent))
+        return path[::-1]
+
+    def term_label(self, taxonomy: str, slug: str, name: str) -> str:
+        """How to tell the term apart where only names count: its name, or, when another
+        term of the taxonomy has that name too, its ancestors' names and its own (``Bar / Foo``).
+
+        Names are compared without case, as engines that make a page per name do.
+
+        >>> index = SiteIndex(terms={("category", "foo"): TermInfo("Foo"), ("category", "bar"): TermInfo("Bar"),
+        ...                          ("category", "foo-bar"): TermInfo("Foo", "bar")})
+        >>> [index.term_label("category", slug, "Foo") for slug in ("foo", "foo-bar")]
+        ['Foo', 'Bar / Foo']
+        >>> index.term_label("category", "bar", "Bar")
+        'Bar'
+        """
+        if self._shared is None:
+            counts = Counter((key[0], info.name.casefold()) for key, info in self.terms.items())
+            self._shared = {key for key, count in counts.items() if count > 1}
+        if (taxonomy, name.casefold()) not in self._shared or (taxonomy, slug) not in self.terms:
+            return name
+        path = self.term_path(taxonomy, slug)
+        return LABEL_SEPARATOR.join(self.terms[taxonomy, s].name if (taxonomy, s) in self.terms else s for s in path)
 
 
 K = TypeVar("K")

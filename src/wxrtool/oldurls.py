@@ -26,8 +26,8 @@ import math
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from urllib.parse import quote, urlsplit
+from dataclasses import dataclass, replace
+from urllib.parse import quote, unquote, urlsplit
 
 from .read import read
 from .records import Author, Post, Site, Term
@@ -55,8 +55,9 @@ class OldAddress:
 
     url: str
     kind: str
-    item: int | None = None  # the item it must lead to (item kinds)
+    item: int | None = None  # the item it must lead to (item kinds), or an attachment's parent
     label: str = ""  # what it is, for people: a title, a category's name
+    about: tuple[str, ...] = ()  # what an archive shows: ("category", slug), ("date", "2024", "01")...
 
 
 def old_addresses(source: str | os.PathLike[str] | Iterable[object]) -> list[OldAddress]:
@@ -79,6 +80,7 @@ def old_addresses(source: str | os.PathLike[str] | Iterable[object]) -> list[Old
     found: dict[str, OldAddress] = {}
 
     def add(url: str | None, kind: str, item: int | None = None, label: str = "") -> None:
+        url = _canonical(url) if url is not None else None
         if url is not None and url not in found:
             found[url] = OldAddress(url, kind, item, label)
 
@@ -96,11 +98,14 @@ def old_addresses(source: str | os.PathLike[str] | Iterable[object]) -> list[Old
                 if old and old != post.slug and f"/{post.slug}/" in post.link:
                     add(_path_of(post.link.replace(f"/{post.slug}/", f"/{old}/", 1), base), "old-slug", post.id)
     for post in posts:
-        if post.type == "attachment":
-            add(f"{base}/?attachment_id={post.id}", "attachment", post.id, post.title)
-            add(_path_of(post.link, base), "attachment", post.id, post.title)
+        if post.type == "attachment":  # (to lead to the post it belongs to, if any)
+            parent = post.parent or None
+            add(f"{base}/?attachment_id={post.id}", "attachment", parent, post.title)
+            add(_path_of(post.link, base), "attachment", parent, post.title)
     for address in _archives(posts, terms, authors, base, plain):
-        add(address.url, address.kind, None, address.label)
+        url = _canonical(address.url)
+        if url is not None:
+            found.setdefault(url, replace(address, url=url))
     return list(found.values())
 
 
@@ -136,7 +141,17 @@ def _path_of(link: str | None, base: str) -> str | None:
 
 
 def _segment(slug: str) -> str:
-    return quote(slug, safe="-._~")
+    # WordPress stores a non-ASCII slug percent-encoded (sanitize_title): decoded first, so
+    # that it is encoded once, as a browser sends it.
+    return quote(unquote(slug), safe="-._~")
+
+
+def _canonical(url: str) -> str | None:
+    """``url``'s path as :func:`wxrtool.redirects.old_path` writes it (the form redirect
+    files hold), its query as it is; ``None`` when the path cannot be one."""
+    path, mark, query = url.partition("?")
+    canonical = old_path(path)
+    return None if canonical is None else (canonical or "/") + mark + query
 
 
 def _archives(
@@ -144,47 +159,64 @@ def _archives(
 ) -> Iterator[OldAddress]:
     shown = [p for p in posts if p.type == "post"]
     used: dict[tuple[str, str], str] = {}  # (taxonomy, slug) -> name, for terms with a published post
+    primary = {c for p in shown for c in [next((r.slug for r in p.terms if r.taxonomy == "category"), None)] if c}
     for post in shown:
         for ref in post.terms:
             if ref.taxonomy in ("category", "post_tag") or (ref.taxonomy, ref.slug) in terms:
                 used.setdefault((ref.taxonomy, ref.slug), ref.name)
-    yield OldAddress(f"{base}/?feed=rss2" if plain else f"{base}/feed/", "feed", label="the site's feed")
     yield OldAddress(
-        f"{base}/?feed=comments-rss2" if plain else f"{base}/comments/feed/", "feed", label="the comments' feed"
+        f"{base}/?feed=rss2" if plain else f"{base}/feed/", "feed", label="the site's feed", about=("feed",)
     )
-    yield OldAddress(f"{base}/?s=wordpress", "search", label="a search")
+    yield OldAddress(
+        f"{base}/?feed=comments-rss2" if plain else f"{base}/comments/feed/",
+        "feed",
+        label="the comments' feed",
+        about=("feed", "comments"),
+    )
+    yield OldAddress(f"{base}/?s=wordpress", "search", label="a search", about=("search",))
     for page in range(2, math.ceil(len(shown) / POSTS_PER_PAGE) + 1):
-        yield OldAddress(f"{base}/?paged={page}" if plain else f"{base}/page/{page}/", "page", label=f"page {page}")
+        url = f"{base}/?paged={page}" if plain else f"{base}/page/{page}/"
+        yield OldAddress(url, "page", label=f"page {page}", about=("page", str(page)))
     for (taxonomy, slug), name in sorted(used.items()):
         if taxonomy in ("nav_menu", "post_format", "link_category"):
             continue
         term = terms.get((taxonomy, slug))
         if plain:
             if taxonomy == "category" and term is not None and term.id:
-                yield OldAddress(f"{base}/?cat={term.id}", "category", label=name)
+                yield OldAddress(f"{base}/?cat={term.id}", "category", label=name, about=(taxonomy, slug))
             elif taxonomy == "post_tag":
-                yield OldAddress(f"{base}/?tag={_segment(slug)}", "tag", label=name)
+                yield OldAddress(f"{base}/?tag={_segment(slug)}", "tag", label=name, about=(taxonomy, slug))
             elif taxonomy != "category":
-                yield OldAddress(f"{base}/?{_segment(taxonomy)}={_segment(slug)}", "taxonomy", label=name)
+                url = f"{base}/?{_segment(taxonomy)}={_segment(slug)}"
+                yield OldAddress(url, "taxonomy", label=name, about=(taxonomy, slug))
             continue
         if taxonomy == "category":
             path = "/".join(_segment(s) for s in _ancestry(terms, slug))
-            yield OldAddress(f"{base}/category/{path}/", "category", label=name)
-            yield OldAddress(f"{base}/category/{path}/feed/", "feed", label=f"{name}: feed")
+            # (a post's first category is its primary one: engines with one category a post use it)
+            about = (taxonomy, slug, "primary") if slug in primary else (taxonomy, slug)
+            yield OldAddress(f"{base}/category/{path}/", "category", label=name, about=about)
+            yield OldAddress(
+                f"{base}/category/{path}/feed/", "feed", label=f"{name}: feed", about=("feed", taxonomy, slug)
+            )
         elif taxonomy == "post_tag":
-            yield OldAddress(f"{base}/tag/{_segment(slug)}/", "tag", label=name)
-            yield OldAddress(f"{base}/tag/{_segment(slug)}/feed/", "feed", label=f"{name}: feed")
+            yield OldAddress(f"{base}/tag/{_segment(slug)}/", "tag", label=name, about=(taxonomy, slug))
+            yield OldAddress(
+                f"{base}/tag/{_segment(slug)}/feed/", "feed", label=f"{name}: feed", about=("feed", taxonomy, slug)
+            )
         else:
-            yield OldAddress(f"{base}/{_segment(taxonomy)}/{_segment(slug)}/", "taxonomy", label=name)
+            url = f"{base}/{_segment(taxonomy)}/{_segment(slug)}/"
+            yield OldAddress(url, "taxonomy", label=name, about=(taxonomy, slug))
     logins = sorted({p.author for p in shown if p.author})
     for login in logins:
         author = authors.get(login)
+        display = (author.display_name if author is not None else "") or login  # (as the engines name authors)
         if plain:
             if author is not None and author.id:
-                yield OldAddress(f"{base}/?author={author.id}", "author", label=login)
+                yield OldAddress(f"{base}/?author={author.id}", "author", label=display, about=("author", login))
         else:
             # WordPress's user_nicename: the login made a slug (sanitize_title of the login).
-            yield OldAddress(f"{base}/author/{_segment(_nicename(login))}/", "author", label=login)
+            url = f"{base}/author/{_segment(_nicename(login))}/"
+            yield OldAddress(url, "author", label=display, about=("author", login))
     days = sorted({p.date.date() for p in shown if p.date is not None})
     for kind_of, fmt_pretty, fmt_plain in (
         ("year", "{y:04d}/", "{y:04d}"),
@@ -197,7 +229,10 @@ def _archives(
             url = f"{base}/?m={fmt_plain.format(**values)}" if plain else f"{base}/{fmt_pretty.format(**values)}"
             if url not in seen:
                 seen.add(url)
-                yield OldAddress(url, "date", label=f"{kind_of} {url.rsplit('=', 1)[-1].strip('/')}")
+                parts = (f"{day.year:04d}", f"{day.month:02d}", f"{day.day:02d}")[
+                    : ("year", "month", "day").index(kind_of) + 1
+                ]
+                yield OldAddress(url, "date", label=f"{kind_of} {'-'.join(parts)}", about=("date", *parts))
 
 
 def _ancestry(terms: dict[tuple[str, str], Term], slug: str) -> list[str]:

@@ -7,6 +7,12 @@ path exactly, and a ``RewriteCond`` on the query for each ``?p=`` link), Netlify
 never the addresses under it. Only items a writer gave a new address appear; an old
 address equal to the new one needs no redirect.
 
+``disqus`` is not for a server: it is the CSV of Disqus's URL mapper (its admin's
+Migration Tools), which moves each existing thread from its old page to its new one. A
+line per thread, no header: the item's permalink, absolute as the export has it (what
+WordPress's Disqus plugin gave Disqus as the page's URL), and its new address under the
+new site's base URL.
+
 Each server is given the address in the form it compares. Apache matches a
 ``RewriteRule`` against the decoded path and ``%{QUERY_STRING}`` as sent. nginx writes
 two ``map`` blocks: one on ``$uri``, the path nginx has decoded and normalised (``%XX``
@@ -35,9 +41,12 @@ import re
 import string
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import unquote_to_bytes, urlsplit
+from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 STYLES = ("nginx", "apache", "netlify", "csv")
+#: Not rules a host applies but a comment system's map of its threads' addresses, absolute
+#: on both sides: :func:`render_checked` needs the new site's ``base_url`` for them.
+URL_MAPS = ("disqus",)
 
 #: Longest path written, percent-encoded. Servers refuse longer request lines anyway
 #: (nginx's and Apache's defaults are 8 KB) and nginx needs a hash bucket that fits.
@@ -59,6 +68,9 @@ _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 # The query of an old address: one name=value pair as WordPress's own links have them
 # (?p=12, ?page_id=3, ?cat=4, ?tag=caf%C3%A9), nothing a server would read otherwise.
 _QUERY = re.compile(r"[a-z_]{1,32}=[A-Za-z0-9._~%-]{1,200}")
+# What a Disqus URL map line cannot hold (C0 and C1 controls, spaces and quotes); a base URL.
+_NOT_IN_CELL = re.compile("[\x00-\x20\x7f-\x9f\u2028\u2029\"',\\\\]")
+_BASE_URL = re.compile(r"https?://[!#-&(-+\--~]+")
 # PCRE's metacharacters outside a character class.
 _REGEX_SPECIAL = re.compile(r"[\\^$.|?*+()\[\]{}]")
 
@@ -146,7 +158,7 @@ def pairs(urls: dict[int, tuple[str, str]], others: Iterable[tuple[str, str]] = 
 
 
 def render(style: str, urls: dict[int, tuple[str, str]], others: Iterable[tuple[str, str]] = ()) -> str:
-    """The redirect rules in ``style`` (one of :data:`STYLES`).
+    """The redirect rules in ``style`` (one of :data:`STYLES` or :data:`URL_MAPS`).
 
     >>> print(render("netlify", {7: ("https://x.org/2020/01/a/", "/posts/a/")}), end="")
     /2020/01/a/  /posts/a/  301
@@ -155,12 +167,16 @@ def render(style: str, urls: dict[int, tuple[str, str]], others: Iterable[tuple[
     return render_checked(style, urls, others).text
 
 
-def render_checked(style: str, urls: dict[int, tuple[str, str]], others: Iterable[tuple[str, str]] = ()) -> Rendered:
+def render_checked(
+    style: str, urls: dict[int, tuple[str, str]], others: Iterable[tuple[str, str]] = (), *, base_url: str = ""
+) -> Rendered:
     """The redirect rules in ``style`` and the redirects left out of them (:class:`Refusal`).
 
     ``urls``: item id -> (old permalink, new address), and ``/?p=ID`` for each; or with
     ``others``, the old addresses (path and query, as :mod:`wxrtool.oldurls` gives them:
     ``/?p=ID`` where the blog is, ``?page_id=``, old slugs) with their new address.
+    ``disqus`` takes the permalinks of ``urls`` only (threads are at those), and needs
+    ``base_url``, the new site's address (:func:`wxrtool.convert.check_base_url`).
 
     A redirect is left out when its new address is not a local path, its old address
     cannot be written in ``style`` (Apache and nginx compare decoded paths, so a control
@@ -171,6 +187,8 @@ def render_checked(style: str, urls: dict[int, tuple[str, str]], others: Iterabl
     >>> done.text.splitlines(), [r.reason for r in done.refused]
     (['old,new', '/?p=2,/c/', '/b/,/c/'], ['new address is not a local path'])
     """
+    if style == "disqus":
+        return _disqus(urls, base_url)
     if style not in STYLES:
         raise ValueError(f"unknown redirect style {style!r}")
     rules, refused = _pairs(urls, others)
@@ -223,6 +241,52 @@ def _pairs(
         elif old and old != new:
             found.setdefault(old, (new, given))
     return [(old, new, given) for old, (new, given) in sorted(found.items())], refused
+
+
+def _disqus(urls: dict[int, tuple[str, str]], base_url: str) -> Rendered:
+    """Disqus's URL mapper CSV: ``old URL,new URL`` a line, both absolute, sorted by the old.
+
+    >>> print(_disqus({7: ("http://x.org/2020/01/a/", "/posts/a/")}, "https://y.org").text, end="")
+    http://x.org/2020/01/a/,https://y.org/posts/a/
+    """
+    if not _BASE_URL.fullmatch(base_url):
+        raise ValueError(f"the disqus style needs the new site's base URL (http or https), not {base_url!r}")
+    rows: dict[str, str] = {}
+    refused: list[Refusal] = []
+    for _, (link, given_new) in sorted(urls.items()):
+        if not link:
+            continue  # (the writer gave this item no old address of its own)
+        new, old = target_path(given_new), _absolute(link)
+        if new is None:
+            refused.append(Refusal(link, given_new, "new address is not a local path"))
+        elif old is None:
+            refused.append(Refusal(link, given_new, "old address is not an absolute http(s) URL"))
+        elif old in rows:
+            refused.append(Refusal(link, given_new, "old address is the same to disqus as another"))
+        elif old != base_url + new:
+            rows[old] = base_url + new
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows([_cell(old), _cell(new)] for old, new in sorted(rows.items()))
+    return Rendered(buffer.getvalue(), tuple(refused))
+
+
+def _absolute(link: str) -> str | None:
+    """An old permalink as the browser sent it to Disqus (other characters than ASCII
+    percent-encoded, no fragment), or ``None`` if it is not an http(s) URL with a host or
+    holds what a CSV line cannot (spaces, controls, quotes, commas).
+
+    >>> _absolute("http://x.org/caf\u00e9/#c"), _absolute("/a/"), _absolute("http://x.org/a,b/")
+    ('http://x.org/caf%C3%A9/', None, None)
+    """
+    link = link.partition("#")[0]
+    if _NOT_IN_CELL.search(link):
+        return None
+    link = quote(link, safe="".join(map(chr, range(0x21, 0x7F))))
+    try:
+        parts = urlsplit(link)
+    except ValueError:
+        return None
+    return link if parts.scheme.lower() in ("http", "https") and parts.hostname else None
 
 
 def _old_address(given: str) -> str | None:

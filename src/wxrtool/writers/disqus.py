@@ -12,6 +12,14 @@ only with ``--personal-data``; without them Disqus shows the comments as guests'
 Comment ids are numbers in Disqus's format (and in isso, which imports it). The later
 comments of an id the export repeats (thread keys ``700-2``, ``700-3``...) are numbered
 ``N x 10**15 + 700`` for ``700-N+1``: beyond any comment id a WordPress site gives out.
+
+A thread is at its post's old permalink unless ``--url-map`` gives the post a new address
+(:class:`~wxrtool.writers.protocol.UrlMap`): then its link and its identifier are the new
+absolute address, which a page of the new site sends as ``disqus_config``'s ``page.url``
+(and Jekyll's minima theme as ``page.identifier`` too). isso's importer of this format (its
+WordPress one, ``isso/migrate.py``) keys each thread by the path and query of ``<link>``,
+which is what isso's client asks for: the new path. A thread the map does not have keeps
+its old link and identifier and is counted (``thread-not-in-url-map``).
 """
 
 from __future__ import annotations
@@ -24,7 +32,7 @@ from ..output import OutputDir
 from ..records import Comment, Post
 from ..threads import Thread, build_threads, walk
 from .frontmatter import shown_title
-from .protocol import Entry, WriteOptions, WriteResult
+from .protocol import Entry, WriteOptions, WriteResult, thread_link
 from .xmltext import cdata, escape, gmt
 
 DISQUS_LIMIT = 50_000_000
@@ -75,19 +83,22 @@ def _disqus_comment(node: Thread[Comment], options: WriteOptions) -> str:
     )
 
 
-def disqus_thread(post: Post, options: WriteOptions, link: str | None = None) -> str:
-    """One Disqus thread (an ``<item>``) with all of a post's comments, at ``link`` (its own by default).
+def disqus_thread(post: Post, options: WriteOptions, link: str | None = None, identifier: str | None = None) -> str:
+    """One Disqus thread (an ``<item>``) with all of a post's comments, at ``link`` (its own by
+    default), known by ``identifier`` (by default ``"<id> <guid>"``, as WordPress's Disqus plugin).
 
     An importer skips a thread without a title (isso does, and its comments are lost): an
     untitled post is "(untitled)", as in Ghost.
     """
     comments = "".join(_disqus_comment(node, options) for node, _ in walk(build_threads(post.comments)))
+    if identifier is None:
+        identifier = f"{post.id} {post.guid}".strip()
     return (
         "\t<item>\n"
         f"\t\t<title>{cdata(shown_title(post.title) or '(untitled)')}</title>\n"
         f"\t\t<link>{escape(post.link if link is None else link)}</link>\n"
         f"\t\t<content:encoded>{cdata(render_post_html(post.content_html))}</content:encoded>\n"
-        f"\t\t<dsq:thread_identifier>{escape(f'{post.id} {post.guid}'.strip())}</dsq:thread_identifier>\n"
+        f"\t\t<dsq:thread_identifier>{escape(identifier)}</dsq:thread_identifier>\n"
         f"\t\t<wp:post_date_gmt>{gmt(post.date_utc or post.date)}</wp:post_date_gmt>\n"
         f"\t\t<wp:comment_status>{'closed' if post.comment_status == 'closed' else 'open'}</wp:comment_status>\n"
         f"{comments}"
@@ -113,13 +124,16 @@ def _unique_link(post_id: int, link: str, links: set[str]) -> str:
 def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> WriteResult:
     """Write Disqus import files (threads with comments only) into ``out``, each under the limit."""
     number, size, current = 0, 0, None
+    result = WriteResult()
     links: set[str] = set()
     limit = DISQUS_LIMIT - len(_DISQUS_HEAD) - len(_DISQUS_FOOT)
     try:
         for record, _ in entries:
             if not isinstance(record, Post) or not record.comments:
                 continue
-            thread = disqus_thread(record, options, _unique_link(record.id, record.link, links))
+            new = thread_link(record, options, result)
+            link = _unique_link(record.id, new or record.link, links)
+            thread = disqus_thread(record, options, link, link if new else None)
             length = len(thread.encode("utf-8"))
             if current is None or (size and size + length > limit):
                 if current is not None:
@@ -138,4 +152,4 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
     finally:
         if current is not None:
             current.close()
-    return WriteResult()
+    return result

@@ -1,7 +1,8 @@
 """Front matter: what an item's file says about it, in the vocabulary every engine starts from.
 
 :func:`metadata` gathers an item's fields (title, dates, slug, author, terms, summary,
-featured image, old permalink, chosen custom fields); each engine's writer renames or
+featured image, old permalink, chosen custom fields; ``category_paths`` beside the
+categories' names, which two categories may share); each engine's writer renames or
 drops them (Hugo's ``lastmod``, Pelican's header lines). :func:`front_matter` writes
 them as a YAML block, quoted wherever YAML needs it.
 """
@@ -14,14 +15,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..content.sanitize import safe_url
-from ..records import Post
+from ..index import SiteIndex
+from ..records import Post, TermRef
 from . import _yaml
+from .paths import term_slug
 from .protocol import WriteOptions
 
 _TAG = re.compile(r"<[^>]+>")
 _STANDARD_KEYS = {
     "title", "date", "updated", "slug", "id", "type", "status", "draft", "author", "categories",
-    "tags", "summary", "featured_image", "permalink", "sticky", "parent", "meta",
+    "category_paths", "tags", "summary", "featured_image", "permalink", "sticky", "parent", "meta",
 }  # fmt: skip
 _NOT_CONTENT_TAXONOMIES = {"category", "post_tag", "nav_menu"}
 
@@ -78,6 +81,39 @@ def stand_in_date(post: Post, exported: datetime | None = None) -> datetime:
     return post.date or post.modified or exported or datetime(1970, 1, 1, tzinfo=UTC)
 
 
+def category_refs(post: Post, index: SiteIndex) -> list[tuple[TermRef, str]]:
+    """The item's categories, each with its slug (looked up by name when the export gave none: WXR 1.0)."""
+    return [
+        (ref, ref.slug or index.term_slugs.get(("category", ref.name), ""))
+        for ref in post.terms
+        if ref.taxonomy == "category"
+    ]
+
+
+def category_path(slug: str, name: str, index: SiteIndex) -> str:
+    """A category's place in its hierarchy: its ancestors' slugs and its own, joined by ``/``,
+    as in its WordPress address (``/category/bar/foo/``); each made a plain segment by
+    :func:`~wxrtool.writers.paths.term_slug`, so no ``..``, no ``/`` of a slug's own.
+
+    >>> from wxrtool.index import TermInfo
+    >>> index = SiteIndex(terms={("category", "bar"): TermInfo("Bar"), ("category", "foo-bar"): TermInfo("Foo", "bar")})
+    >>> category_path("foo-bar", "Foo", index), category_path("", "Not Declared", index)
+    ('bar/foo-bar', 'not-declared')
+    >>> category_path("../x", "X", index)
+    'x'
+    """
+    if not slug:
+        return term_slug(name, "category")
+    return "/".join(term_slug(s, term_slug(name, "category")) for s in index.term_path("category", slug))
+
+
+def category_labels(post: Post, index: SiteIndex) -> list[str]:
+    """The item's categories as an engine that knows them by name must have them: each one's
+    name, or, for a name two categories share, the names of its path (``Bar / Foo``)."""
+    refs = category_refs(post, index)
+    return [index.term_label("category", slug, ref.name) if slug else ref.name for ref, slug in refs]
+
+
 def metadata(post: Post, options: WriteOptions) -> dict[str, Any]:
     """The front matter of one item."""
     index = options.index
@@ -93,6 +129,8 @@ def metadata(post: Post, options: WriteOptions) -> dict[str, Any]:
         data["author"] = index.authors.get(post.author, post.author)
     if post.categories:
         data["categories"] = post.categories
+        # Names are not unique ("Foo" and "Bar > Foo"): where each category sits tells them apart.
+        data["category_paths"] = [category_path(slug, ref.name, index) for ref, slug in category_refs(post, index)]
     if post.tags:
         data["tags"] = post.tags
     for ref in post.terms:

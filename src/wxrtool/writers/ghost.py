@@ -6,7 +6,9 @@ importer turns it into its editor format); statuses map to Ghost's (published,
 draft, scheduled); slugs are ASCII as Ghost makes them; every field is cut to the
 length Ghost's schema allows (title 255, slug 191, excerpt 300, tag name 191,
 tag description 500, alt text 191...), and each cut is reported on the post in
-``posts_meta.frontmatter`` so nothing is shortened silently. Ids are stable
+``posts_meta.frontmatter`` so nothing is shortened silently. Categories and tags
+are Ghost tags, one per slug: two categories named alike are two tags, each name
+shown with its parents' (``Bar / Foo``). Ids are stable
 24-character hex strings derived from WordPress ids. Ghost has no comments
 import, so comments and pings are accounted as not written.
 """
@@ -152,8 +154,12 @@ def _write(
         return users[login]
 
     def tag_for(taxonomy: str, name: str, slug: str, description: str = "") -> dict[str, Any]:
+        # A tag per slug: two categories named alike ("Foo", "Bar > Foo") are two tags, the
+        # name of each shown with its parents' (Bar / Foo); Ghost's tags have no parents.
         key = (taxonomy, slug or name)
         if key not in tags:
+            if taxonomy == "category" and slug:
+                name = index.term_label(taxonomy, slug, name)
             clean = name.lstrip(",").strip() or slug or "tag"
             tag = {
                 "id": ghost_id("tag", key),

@@ -6,9 +6,13 @@ pages), other post types to ``content/<type>/<slug>/``. The front matter uses
 Hugo's own keys (``lastmod``, ``draft``, ``aliases``, ``images``, ``summary``);
 ``aliases`` makes Hugo write a redirect at each old permalink. Comments and pings
 go to ``comments.json`` in the bundle, the thread kept, where a template can read
-them with ``.Resources.Get``. ``--scaffold`` adds a minimal site that builds: a
-config allowing raw HTML (video, embeds and comment anchors are HTML in Markdown)
-and layouts that show each post with its threaded comments.
+them with ``.Resources.Get``. Categories are terms by slug, each with a term page
+(``content/categories/<slug>/_index.md``) titled with its name: two categories named
+``Foo`` (one under ``Bar``) are two pages, ``Foo`` and ``Bar / Foo``. A folder name
+Hugo would skip (starting with ``.`` or ``#``, ending with ``~``) loses those characters.
+``--scaffold`` adds a minimal site that builds: a config allowing raw HTML (video,
+embeds and comment anchors are HTML in Markdown) and layouts that show each post
+with its threaded comments.
 
 An embed WordPress showed as a YouTube or Vimeo player or a post on X is Hugo's own
 shortcode (:func:`hugo_embed`), any other a link that says what it was. Hugo's ``x``
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import unquote
@@ -39,8 +44,18 @@ from ..output import OutputDir, copy_scaffold
 from ..records import Post, Site
 from . import _yaml
 from ._placement import localize
-from .frontmatter import date_fields, front_matter, metadata
-from .paths import SITE_FILES, Addresses, PathPlanner, address_key, safe_component, site_path
+from .frontmatter import category_path, category_refs, date_fields, front_matter, metadata
+from .paths import (
+    SITE_FILES,
+    Addresses,
+    PathPlanner,
+    address_key,
+    safe_component,
+    shown_component,
+    site_path,
+    term_slug,
+    url_path,
+)
 from .protocol import Entry, Posts, WriteOptions, WriteResult
 from .responses import comments_data
 
@@ -69,7 +84,7 @@ def reserved_paths(index: SiteIndex) -> list[str]:
     """:data:`RESERVED_PATHS` and, for this export, each custom type's section list and each taxonomy's pages."""
     reserved = list(RESERVED_PATHS)
     for post_type in sorted({info.type for info in index.items.values()} - {"post", "page", "attachment"}):
-        section = safe_component(post_type, "type")
+        section = _shown(post_type, "type")
         reserved += [f"/{section}/", f"/{section}/index.xml"]
     for taxonomy in sorted({taxonomy for taxonomy, _ in index.term_slugs} - {"category", "post_tag", "nav_menu"}):
         reserved.append(f"/{safe_component(taxonomy, 'taxonomy')}/*")
@@ -86,12 +101,38 @@ def bundle_path(
     """Where the item's bundle goes under ``content/``; with ``addresses``, only where its URL is free."""
     fields = {"type": post.type, **date_fields(post)}
     taken = None if addresses is None else (lambda relative: not addresses.free(_url_path(relative)))
+    fallback = str(post.id)
     if post.type in _PAGE_TYPES:
-        ancestors = [a.slug for a in reversed(index.ancestors(post.id))]
+        parts = [_shown(a.slug, fallback) for a in reversed(index.ancestors(post.id))]
+        if parts:
+            parts[0] = _section(parts[0], addresses)
         name = "_index.md" if post.id in parents else "index.md"
-        return planner.path_for(fields, [*ancestors, post.slug], post.id, "content/{slug}/" + name, taken)
+        slugs = [*parts, _shown(post.slug, fallback)]
+        return planner.path_for(fields, slugs, post.id, "content/{slug}/" + name, taken)
+    if post.type != "post":
+        fields["type"] = _section(_shown(post.type, "type"), addresses)
     folder = "posts" if post.type == "post" else "{type}"
-    return planner.path_for(fields, [post.slug], post.id, f"content/{folder}/{{slug}}/index.md", taken)
+    return planner.path_for(
+        fields, [_shown(post.slug, fallback)], post.id, f"content/{folder}/{{slug}}/index.md", taken
+    )
+
+
+def _shown(slug: str, fallback: str) -> str:
+    # Hugo skips a file or folder whose name starts with "." or "#" or ends with "~":
+    # the page would be lost (its alias keeps its old address). And Hugo's URL of a page
+    # drops from its path what its Sanitize does not keep (an emoji, a symbol): the folder
+    # is named without them, so that its URL is its name.
+    kept = "".join(c for c in slug if c in _URL_KEEPS or unicodedata.category(c)[0] in "LNM")
+    return shown_component(kept, fallback, ".#")
+
+
+_URL_KEEPS = frozenset("._-%#+~ ")  # Hugo's paths.Sanitize: these, and letters, digits and marks
+
+
+def _section(name: str, addresses: Addresses | None) -> str:
+    """A top folder of ``content/``, with ``wp-`` in front when Hugo has every address in it
+    (``tags/``, a taxonomy's): no other name for the bundle would make its URL free."""
+    return f"wp-{name}" if addresses is not None and addresses.reserves_all_under(f"/{name}/") else name
 
 
 def hugo_metadata(
@@ -112,7 +153,9 @@ def hugo_metadata(
     ask = None if addresses is None else addresses.claim if post.status == "publish" else addresses.free
     if alias and not _is_own(alias, relative) and (ask is None or ask(alias)):
         data["aliases"] = [alias]
-    for key in ("categories", "tags", "summary", "author"):
+    if "categories" in common:
+        data["categories"] = category_terms(post, options.index)
+    for key in ("tags", "summary", "author"):
         if key in common:
             data[key] = common[key]
     if "featured_image" in common:
@@ -122,6 +165,32 @@ def hugo_metadata(
     data.update({k: v for k, v in common.items() if k not in skip})
     data["wordpress"] = {"id": post.id, "type": post.type, "status": post.status, "permalink": post.link}
     return data
+
+
+def category_terms(post: Post, index: SiteIndex) -> list[str]:
+    """The item's categories as Hugo terms: by slug, which WordPress keeps unique, not by
+    name, which two categories may share (``Foo`` and ``Bar > Foo``: one Hugo page).
+
+    Each is made a plain segment (:func:`~wxrtool.writers.paths.term_slug`), what Hugo
+    keeps as it is in the term's URL and :func:`write_terms` names its folder by.
+    """
+    terms = (term_slug(slug or ref.name, "category") for ref, slug in category_refs(post, index))
+    return list(dict.fromkeys(terms))
+
+
+def write_terms(out: OutputDir, categories: dict[str, tuple[str, str]], index: SiteIndex) -> None:
+    """Each category's term page (``content/categories/<slug>/_index.md``): its name as the
+    title (with its parents' when another category has it too: ``Bar / Foo``), and where it
+    sits in WordPress's hierarchy (``wordpress_term``: slug, parent, path)."""
+    for term, (slug, name) in categories.items():
+        data: dict[str, Any] = {"title": index.term_label("category", slug, name) if slug else name}
+        info = index.terms.get(("category", slug))
+        place: dict[str, Any] = {"taxonomy": "category", "slug": slug or term}
+        if info is not None and info.parent:
+            place["parent"] = info.parent
+        place["path"] = category_path(slug, name, index)
+        data["wordpress_term"] = place
+        out.write_text(f"content/categories/{term}/_index.md", front_matter(data))
 
 
 # Hugo reads {{< name >}} and {{% name %}} anywhere in content, code blocks included;
@@ -182,10 +251,15 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
     planner = PathPlanner(out.root, "content/{slug}/index.md", files=out.copied)
     addresses = Addresses(reserved_paths(index))
     taxonomies: set[str] = set()
+    # The categories of the pages Hugo builds, by term: the first slug and name seen.
+    categories: dict[str, tuple[str, str]] = {}
     posts = Posts(entries)
     for record, (body, comments) in posts:
         # Hugo builds only what is published (the rest is a draft): only that takes an address.
         built = record.status == "publish"
+        if built:
+            for ref, slug in category_refs(record, index):
+                categories.setdefault(term_slug(slug or ref.name, "category"), (slug, ref.name))
         relative = bundle_path(record, planner, index, parents, addresses if built else None)
         if built:
             addresses.claim(_url_path(relative))
@@ -198,11 +272,12 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
         # An old address another page holds (or Hugo's own) is not redirected here.
         alias = old_path(record.link)
         keeps = not alias or "aliases" in data or _is_own(alias, relative)
-        result.moved(record.id, record.link if keeps else "", _url_path(relative))
+        result.moved(record.id, record.link if keeps else "", url_path(_url_path(relative)))
         if comments is not None:
             out.write_text(f"{relative.rsplit('/', 1)[0]}/comments.json", comments)
+    write_terms(out, categories, index)
     if options.scaffold:
-        write_scaffold(out, posts.site, sorted(taxonomies))
+        write_scaffold(out, posts.site, sorted(taxonomies), options.base_url)
     return result
 
 
@@ -213,10 +288,11 @@ def _custom_taxonomies(post: Post) -> set[str]:
 CONFIG_KEYS = ("baseURL", "title", "locale", "markup", "taxonomies")
 
 
-def write_scaffold(out: OutputDir, site: Site | None, taxonomies: list[str]) -> None:
-    """A minimal Hugo site that builds the converted content and shows comment threads."""
+def write_scaffold(out: OutputDir, site: Site | None, taxonomies: list[str], base_url: str | None = None) -> None:
+    """A minimal Hugo site that builds the converted content and shows comment threads;
+    ``base_url`` (``--base-url``) is its ``baseURL``, for absolute permalinks."""
     config: dict[str, Any] = {
-        "baseURL": "/",
+        "baseURL": f"{base_url}/" if base_url else "/",
         "title": site.title if site and site.title else "Converted from WordPress",
         "locale": (site.language if site and site.language else "en").lower(),
         # Raw HTML in the Markdown (media, embeds, comment anchors) must reach the page.

@@ -4,11 +4,17 @@ Published posts go to ``_posts`` under their local date, everything else of type
 post to ``_drafts``; pages keep their parents' slugs as folders, other post types
 go to a collection folder ``_<type>/``. Each keeps its old URL: ``permalink`` is
 the old permalink's path, and ``redirect_from`` (jekyll-redirect-from) lists the
-paths of the slugs WordPress itself still redirects (``_wp_old_slug``). Liquid is
-switched off per file (``render_with_liquid: false``), so ``{{`` and ``{%`` in a
-post show as written. Comments become one data file each,
-``_data/comments/<post id>/comment-<time>-<id>.yml`` with ``_id``, ``_parent``, name,
-url, message and date, the format Staticman writes; pings go to ``_data/pings``.
+paths of the slugs WordPress itself still redirects (``_wp_old_slug``). A post whose
+old link has no path (``/?p=12``: a site without pretty permalinks) is at
+``/yyyy/mm/dd/<slug>/`` (:func:`dated_permalink`), not at Jekyll's default, which is
+made of its categories. Liquid is switched off per file (``render_with_liquid:
+false``), so ``{{`` and ``{%`` in a post show as written. Comments become one data
+file each, ``_data/comments/<key>/comment-<time>-<comment key>.yml`` with ``_id``,
+``_parent``, name, url, message and date, the format Staticman writes; pings go to
+``_data/pings``. The keys are the ids, ``-2``, ``-3``... added for a later item or
+comment with the same id, so no two share a file. ``categories`` are the names
+(``site.categories`` is by name), a name two categories share shown with its parents'
+(``Bar / Foo``); ``category_paths`` keep WordPress's hierarchy.
 ``--scaffold`` adds a ``_config.yml`` and layouts that show the threads.
 
 A post type names a collection, so it must not name one of Jekyll's own folders
@@ -27,21 +33,26 @@ is) and not reserved; otherwise, always the same way (see :func:`collection_name
   types share a collection.
 
 Slugs lose the leading ``_ . # ~`` and trailing ``~`` that make Jekyll skip a
-file or folder. ``permalink`` and ``redirect_from`` come from
-:func:`~wxrtool.writers.paths.site_path`: a path on this site, never
-``//host/`` or ``..``. Each is handed out once per site by
+file or folder (:func:`shown_name`; the address, from ``permalink``, keeps them), and
+a page's name at the top of the site gets ``wp-`` in front when Jekyll excludes it
+(``vendors``: its default ``exclude`` compares the start of names), or when it is
+the folder of a page at Jekyll's own address in a reserved folder (``assets/``).
+``permalink`` and ``redirect_from`` come from :func:`~wxrtool.writers.paths.site_path`:
+a path on this site, never ``//host/`` or ``..``. Each is handed out once per site by
 :class:`~wxrtool.writers.paths.Addresses` (first come, in export order), never
 one in :data:`RESERVED_PATHS`: Jekyll only warns of a conflict and builds the
 last page at the address, so two posts with one old link, or one at
-``/index.html``, would replace another's page. A page that loses its permalink
-is at Jekyll's own address for it (and its redirects go with the permalink); a
-page's or collection item's file moves (``-<id>``) if that address is taken.
+``/index.html``, would replace another's page. A post that loses its permalink
+gets a dated one; a page that loses it is at Jekyll's own address for it (and its
+redirects go with the permalink); a page's or collection item's file moves
+(``-<id>``) if that address is taken.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -55,8 +66,8 @@ from ..records import Comment, Ping, Post, Site
 from ..threads import build_threads, walk
 from . import _yaml
 from ._placement import localize
-from .frontmatter import date_fields, front_matter, metadata, shown_title, stand_in_date
-from .paths import SITE_FILES, Addresses, PathPlanner, site_path
+from .frontmatter import category_labels, date_fields, front_matter, metadata, shown_title, stand_in_date
+from .paths import SITE_FILES, Addresses, PathPlanner, safe_component, shown_component, site_path, url_path
 from .protocol import Entry, Posts, WriteOptions, WriteResult
 
 # Jekyll's own folders (``_layouts``...), the names ``site.<name>`` already has
@@ -77,6 +88,10 @@ COLLECTION_PREFIX = "wp-"
 # Jekyll, jekyll-redirect-from (redirects.json) and the usual plugins write, and the
 # media folder. See :class:`~wxrtool.writers.paths.Addresses`.
 RESERVED_PATHS = (*SITE_FILES, "/redirects.json", "/assets/*", "/tags/*", "/categories/*")
+# Jekyll leaves out a file or folder at the top of the site whose name starts with one of
+# its default `exclude` entries (it compares with `start_with?`: "vendors.md" is "vendor"),
+# the scaffold's ("vendor") included.
+_EXCLUDED_AT_TOP = ("gemfiles", "Gemfile", "node_modules", "vendor")
 
 
 def collection_name(post_type: str) -> str:
@@ -96,11 +111,26 @@ def collection_name(post_type: str) -> str:
     return name
 
 
-def _shown(slug: str) -> str:
-    # Jekyll skips a file or folder whose name starts with "_", ".", "#" or "~" (outside
-    # its own folders) or ends with "~"; a page named so would be lost, and "_layouts"
-    # as a parent page's slug would put its children among the layouts.
-    return slug.lstrip("_.#~").rstrip("~")
+def shown_name(slug: str, fallback: str) -> str:
+    """A slug as a file or folder name Jekyll reads: without the leading ``_ . # ~`` and trailing
+    ``~`` that make it skip one (a page named so would be lost, and ``_layouts`` as a parent
+    page's slug would put its children among the layouts), and safe.
+
+    >>> [shown_name(s, "7") for s in ("_drafts", "-_x", "#x~")]
+    ['drafts', 'x', 'x']
+    """
+    return shown_component(slug, fallback, "_.#~")
+
+
+def _at_top(name: str, folder: bool, addresses: Addresses | None) -> str:
+    """The name of a page's file or folder at the top of the site: ``wp-`` in front of one
+    Jekyll excludes and, with ``addresses``, of a folder whose every address is reserved
+    (``assets/``): no other name for the page's file would make its address free."""
+    if name.startswith(_EXCLUDED_AT_TOP) or (
+        folder and addresses is not None and addresses.reserves_all_under(f"/{name}/")
+    ):
+        return COLLECTION_PREFIX + name
+    return name
 
 
 def _built(post: Post) -> bool:
@@ -137,21 +167,46 @@ def file_path(
     (``exported``: when the site was exported): in ``_drafts`` Jekyll would not build it.
     """
     fields = {"type": post.type, **date_fields(post)}
+    fallback = str(post.id)
     if post.type == "post":
         if post.status == "publish":
+            # (The date comes first in the name: the slug may start with anything.)
             fields.update(date_fields(post, stand_in_date(post, exported)))
             return planner.path_for(fields, [post.slug], post.id, "_posts/{yyyy}-{mm}-{dd}-{slug}.md")
-        return planner.path_for(fields, [_shown(post.slug)], post.id, "_drafts/{slug}.md")
+        return planner.path_for(fields, [shown_name(post.slug, fallback)], post.id, "_drafts/{slug}.md")
 
     def taken(relative: str) -> bool:
         address = default_address(relative)
         return addresses is not None and address is not None and not addresses.free(address)
 
     if post.type == "page":
-        ancestors = [_shown(a.slug) for a in reversed(options.index.ancestors(post.id))]
-        return planner.path_for(fields, [*ancestors, _shown(post.slug)], post.id, "{slug}.md", taken)
+        parts = [shown_name(a.slug, fallback) for a in reversed(options.index.ancestors(post.id))]
+        parts.append(shown_name(post.slug, fallback))
+        parts[0] = _at_top(parts[0], len(parts) > 1, addresses)
+        return planner.path_for(fields, parts, post.id, "{slug}.md", taken)
     fields["type"] = collection_name(post.type)
-    return planner.path_for(fields, [_shown(post.slug)], post.id, "_{type}/{slug}.md", taken)
+    return planner.path_for(fields, [shown_name(post.slug, fallback)], post.id, "_{type}/{slug}.md", taken)
+
+
+def dated_permalink(post: Post, addresses: Addresses, exported: datetime | None = None) -> str:
+    """A post's address when its old link gives none of its own: ``/yyyy/mm/dd/<slug>/``.
+
+    Its old link is ``/?p=N`` (a site without pretty permalinks), or its path is another
+    item's. Jekyll's default would be made of the post's categories
+    (``/alpha/beta/2011/01/18/x.html``), and change with them; this is WordPress's own
+    "Day and name" structure, dated as the file in ``_posts`` (:func:`stand_in_date`).
+    A built post claims it; ``-<id>`` is added while it is another's. A draft takes
+    one that is free and claims none (see :func:`_addresses`).
+    """
+    fields = date_fields(post, stand_in_date(post, exported))
+    slug = safe_component(post.slug, str(post.id)).replace("%", "%25")  # a "%" of the slug's own
+    base = site_path(f"/{fields['yyyy']}/{fields['mm']}/{fields['dd']}/{slug}")
+    ask = addresses.claim if _built(post) else addresses.free
+    candidate, n = base + "/", 1
+    while not ask(candidate):
+        candidate = f"{base}-{post.id}/" if n == 1 else f"{base}-{post.id}-{n}/"
+        n += 1
+    return candidate
 
 
 def _redirects(post: Post, permalink: str) -> list[str]:
@@ -167,21 +222,28 @@ def _redirects(post: Post, permalink: str) -> list[str]:
     return paths
 
 
-def jekyll_metadata(post: Post, key: str, options: WriteOptions) -> dict[str, Any]:
-    """Front matter in Jekyll's vocabulary."""
+def jekyll_metadata(
+    post: Post, key: str, options: WriteOptions, address: tuple[str | None, list[str]] | None = None
+) -> dict[str, Any]:
+    """Front matter in Jekyll's vocabulary; ``address``: the permalink and redirects it has,
+    when not those of its old link (:func:`_redirects`)."""
     common = metadata(post, options)
     data: dict[str, Any] = {"layout": "page" if post.type == "page" else "post", "title": shown_title(post.title)}
     if "date" in common:
         data["date"] = common["date"]
     if "updated" in common:
         data["last_modified_at"] = common["updated"]
-    permalink = site_path(post.link)
-    if permalink:
-        data["permalink"] = permalink
-        redirects = _redirects(post, permalink)
-        if redirects:
-            data["redirect_from"] = redirects
-    for name in ("categories", "tags", "author"):
+    if address is None:
+        permalink = site_path(post.link)
+        address = (permalink or None), _redirects(post, permalink)
+    if address[0]:
+        data["permalink"] = address[0]
+        if address[1]:
+            data["redirect_from"] = address[1]
+    if "categories" in common:
+        # site.categories is by name: two categories named alike stay two (Bar / Foo).
+        data["categories"] = category_labels(post, options.index)
+    for name in ("tags", "author"):
         if name in common:
             data[name] = common[name]
     if "summary" in common:
@@ -208,6 +270,30 @@ def _data_file(entry: dict[str, Any]) -> str:
     return _yaml.dump(entry)
 
 
+def _file_key(item_id: int, key: str) -> str:
+    """A key as it names a data file: the id zero-padded, so that files sort by id, and the
+    key's suffix (``-2``: a later comment with the same id), so that no two share a file.
+
+    >>> _file_key(700, "700"), _file_key(700, "700-2"), _file_key(-5, "-5")
+    ('0000000700', '0000000700-2', '-000000005')
+    """
+    return f"{item_id:010d}{key.removeprefix(str(item_id))}"
+
+
+def _keys(ids: Iterable[int]) -> list[str]:
+    """Keys unique among ``ids`` as :mod:`~wxrtool.threads` makes them: the id, then ``<id>-2``...
+
+    >>> _keys([4, 7, 4, 4])
+    ['4', '7', '4-2', '4-3']
+    """
+    seen: Counter[int] = Counter()
+    keys = []
+    for item_id in ids:
+        seen[item_id] += 1
+        keys.append(str(item_id) if seen[item_id] == 1 else f"{item_id}-{seen[item_id]}")
+    return keys
+
+
 def comment_entry(c: Comment, key: str, parent: int | None, options: WriteOptions) -> dict[str, Any]:
     """One comment as Staticman stores it under its thread key (``_parent`` is '' at the top level)."""
     entry: dict[str, Any] = {
@@ -224,14 +310,15 @@ def comment_entry(c: Comment, key: str, parent: int | None, options: WriteOption
 
 
 # What render() makes of a post: its front matter and body, the permalink it asks for,
-# the old addresses to redirect, and its comments' data files (path, text).
-_Parts = tuple[str, str, str | None, list[str], list[tuple[str, str]]]
+# the old addresses to redirect, and its comments' data files (folder under _data, the
+# file's name, text): the thread's own folder is named in write(), which sees every item.
+_Parts = tuple[str, str, str | None, list[str], list[tuple[str, str, str]]]
 
 
 def render(post: Post, options: WriteOptions) -> _Parts:
     """The post's front matter, body, permalink, redirects and comment and ping data files (run in a worker)."""
-    # Jekyll keeps only ASCII word characters of a data folder's name, so the
-    # comments are filed under the item's id, which every post has.
+    # Jekyll keeps only ASCII word characters (and "-") of a data folder's name, so
+    # the comments are filed under the item's id, which every post has.
     key = str(post.id)
     context = Context(post_id=post.id, attachments=options.index.attachments)
     data = jekyll_metadata(post, key, options)
@@ -241,19 +328,18 @@ def render(post: Post, options: WriteOptions) -> _Parts:
     for node, path in walk(build_threads(post.comments)):
         c = node.comment
         entry = comment_entry(c, node.key, path[-1] if path else None, options)
-        # Zero-padded so the files sort by id; a later duplicate's suffix ("-2") follows.
-        name = f"comment-{_stamp(c)}-{c.id:010d}{node.key.removeprefix(str(c.id))}.yml"
-        files.append((f"_data/comments/{key}/{name}", _data_file(entry)))
-    for ping in post.pings:
+        # Named by its key: two comments with one id (a botched merge) are two files.
+        files.append(("comments", f"comment-{_stamp(c)}-{_file_key(c.id, node.key)}.yml", _data_file(entry)))
+    for ping, ping_key in zip(post.pings, _keys(p.id for p in post.pings), strict=True):
         entry = {
-            "_id": str(ping.id),
+            "_id": ping_key,
             "type": ping.type.value,
             "name": clean_name(ping.author),
             "url": safe_url(ping.author_url),
             "message": comment_markdown(ping.content_html),
             "date": ping.date,
         }
-        files.append((f"_data/pings/{key}/ping-{_stamp(ping)}-{ping.id:010d}.yml", _data_file(entry)))
+        files.append(("pings", f"ping-{_stamp(ping)}-{_file_key(ping.id, ping_key)}.yml", _data_file(entry)))
     return head, body, data.get("permalink"), data.get("redirect_from", []), files
 
 
@@ -278,45 +364,56 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
     collections: set[str] = set()
     addresses = Addresses(RESERVED_PATHS)
     posts = Posts(entries)
+    seen: Counter[int] = Counter()
     for record, (head, body, wanted, redirects, data_files) in posts:
-        key = str(record.id)
+        # Its comments' folder and thread key: the id, or "<id>-2" for a later item with
+        # the same id (a botched merge), whose comments would replace the first's.
+        seen[record.id] += 1
+        key = str(record.id) if seen[record.id] == 1 else f"{record.id}-{seen[record.id]}"
         permalink, kept = _addresses(record, wanted, redirects, addresses)
-        if (permalink, kept) != (wanted, redirects):
-            # Another item, or Jekyll, has the old address: this one is at Jekyll's own.
-            data = jekyll_metadata(record, key, options)
-            if permalink is None:
-                del data["permalink"]
-            if kept:
-                data["redirect_from"] = kept
-            else:
-                data.pop("redirect_from", None)
-            head = front_matter(data)
         exported = posts.site.exported if posts.site else None
         relative = file_path(record, planner, options, None if permalink else addresses, exported)
-        if permalink is None and _built(record):
+        default = None
+        if permalink is None and record.type == "post":
+            # No old address of its own: a dated one, not Jekyll's default made of its categories.
+            permalink = dated_permalink(record, addresses, exported)
+        elif permalink is None and _built(record):
+            # Another item, or Jekyll, has the old address: this one is at Jekyll's own.
             default = default_address(relative)
             if default is not None:
                 addresses.claim(default)
+        if (permalink, kept, key) != (wanted, redirects, str(record.id)):
+            head = front_matter(jekyll_metadata(record, key, options, (permalink, kept)))
         text = head + body
         if record.type not in ("post", "page"):
             collections.add(collection_name(record.type))
         # Jekyll copies no files out of _posts: media go to assets/, linked from the site root.
-        text = localize(record, text, options, out, f"assets/media/{record.id}", f"/assets/media/{record.id}/", result)
+        text = localize(record, text, options, out, f"assets/media/{key}", f"/assets/media/{key}/", result)
         out.write_text(relative, text)
-        if permalink is not None:
-            result.moved(record.id, record.link, permalink)
-        for path, content in data_files:
-            out.write_text(path, content)
+        # Its old address redirects here only if it is its own, not another item's.
+        old = record.link if wanted is None or permalink == wanted else ""
+        if permalink is not None or default is not None:
+            result.moved(record.id, old, permalink or url_path(default or ""))
+        for folder, name, content in data_files:
+            out.write_text(f"_data/{folder}/{key}/{name}", content)
     if options.scaffold:
-        write_scaffold(out, posts.site, sorted(collections))
+        write_scaffold(out, posts.site, sorted(collections), options.base_url)
     return result
 
 
-def write_scaffold(out: OutputDir, site: Site | None, collections: list[str]) -> None:
-    """A minimal Jekyll site: config (with jekyll-redirect-from) and layouts showing threads."""
+def write_scaffold(out: OutputDir, site: Site | None, collections: list[str], base_url: str | None = None) -> None:
+    """A minimal Jekyll site: config (with jekyll-redirect-from) and layouts showing threads;
+    ``base_url`` (``--base-url``) is its ``url`` (and ``baseurl``), for absolute addresses."""
+    address: dict[str, str] = {}
+    if base_url:
+        # Jekyll's url is the scheme and host; a site in a folder has the folder in baseurl.
+        scheme, _, rest = base_url.partition("://")
+        host, slash, folder = rest.partition("/")
+        address = {"url": f"{scheme}://{host}", **({"baseurl": f"/{folder}"} if slash else {})}
     config: dict[str, Any] = {
         "title": site.title if site and site.title else "Converted from WordPress",
         "lang": site.language if site and site.language else "en",
+        **address,
         "markdown": "kramdown",
         "kramdown": {"input": "GFM", "hard_wrap": False},
         "plugins": ["jekyll-redirect-from"],

@@ -23,7 +23,7 @@ from ..records import Post
 from . import _yaml
 from ._placement import localize
 from .frontmatter import date_fields, front_matter, metadata
-from .paths import PathPlanner
+from .paths import PathPlanner, url_path
 from .protocol import Entry, Posts, WriteOptions, WriteResult
 from .responses import comments_data, responses_markdown
 
@@ -81,7 +81,7 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
         # A post's media go in a folder named like it, beside it.
         text = localize(record, text, options, out, stem, os.path.basename(stem) + "/", result)
         out.write_text(relative, text)
-        result.moved(record.id, record.link, "/" + stem.removesuffix("/index") + "/")
+        result.moved(record.id, record.link, url_path("/" + stem.removesuffix("/index") + "/"))
         if sidecar is not None:
             out.write_text(f"{stem}.comments.{options.comments_file}", sidecar)
     return result

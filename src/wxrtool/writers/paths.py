@@ -31,6 +31,7 @@ from ..errors import OutputError
 DEFAULT_TEMPLATE = "{type}s/{slug}.md"
 FIELDS = ("type", "slug", "id", "yyyy", "mm", "dd")
 _MAX_BYTES = 200
+_MAX_TRIES = 1000  # suffixes tried for one item's path; a few are ever needed
 _RESERVED = set('<>:"|?*')
 _PLAIN = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?")  # ASCII, no dot, dash or space at the ends
 # Windows opens a device, not a file, for these names, whatever the case or extension.
@@ -64,6 +65,42 @@ def safe_component(text: str, fallback: str) -> str:
     encoded = cleaned.encode("utf-8")[:_MAX_BYTES]
     cleaned = encoded.decode("utf-8", "ignore").rstrip("-. ")
     return _not_a_device(cleaned) if cleaned else fallback
+
+
+def shown_component(text: str, fallback: str, leading: str, trailing: str = "~") -> str:
+    """:func:`safe_component` of ``text`` without the ``leading`` and ``trailing`` characters
+    that make an engine skip a file or folder (Jekyll: ``_ . # ~`` and ``~``; Hugo: ``. #``
+    and ``~``). Both steps are taken until neither changes the name: making ``-_x`` safe
+    drops its ``-`` and leaves ``_x``.
+
+    >>> [shown_component(s, "7", "_.#~") for s in ("_drafts", "-_x", "~backup~", "x~-", "\u200b_y", "___")]
+    ['drafts', 'x', 'backup', 'x', 'y', '7']
+    """
+    name = text
+    while True:
+        shown = safe_component(name.lstrip(leading).rstrip(trailing), fallback)
+        if shown == name:
+            return shown
+        name = shown
+
+
+_NOT_IN_A_TERM = re.compile(r"[^\w-]+")  # \w: letters and digits of every script, and "_"
+
+
+def term_slug(slug: str, fallback: str) -> str:
+    """A term's slug as a folder name and a URL segment that engines keep as they are.
+
+    NFC, lower case, letters, digits, ``_`` and ``-`` only (any other run is one ``-``),
+    no ``-`` at the ends, then :func:`safe_component`. WordPress's own slugs are made
+    of these already and pass unchanged; ``fallback`` when nothing is left.
+
+    >>> term_slug("foo-bar", "x"), term_slug("../../etc/passwd", "x"), term_slug("Caf\u00e9 Cr\u00e8me", "x")
+    ('foo-bar', 'etc-passwd', 'café-crème')
+    >>> term_slug("...", "7"), term_slug("con", "7")
+    ('7', 'con-')
+    """
+    text = _NOT_IN_A_TERM.sub("-", unicodedata.normalize("NFC", slug).lower())
+    return safe_component(re.sub("-{2,}", "-", text).strip("-"), fallback)
 
 
 def _not_a_device(name: str) -> str:
@@ -126,6 +163,9 @@ class PathPlanner:
             or (taken is not None and taken(relative))
             or (self.files and self._under_a_file(relative))
         ):
+            if n > _MAX_TRIES:
+                # ``taken`` refuses what no suffix changes (the folder's address): a bug, not a hang.
+                raise OutputError(f"no free path for item {item_id} (last tried {relative!r})")
             suffix = f"-{item_id}" if n == 1 else f"-{item_id}-{n}"
             relative = self._render(template, fields, [*safe[:-1], safe[-1] + suffix], item_id)
             n += 1
@@ -214,6 +254,17 @@ def site_path(link: str) -> str:
     return "/" + _URL_UNSAFE.sub(lambda m: quote(m.group()), "/".join(segments)) + trailing
 
 
+def url_path(path: str) -> str:
+    """A page's path made of file names as the URL path it is served at: a ``%`` of a name's
+    own escaped, so that it is not read as the start of an escape (other characters a URL
+    must encode are encoded where the path is written, by :mod:`wxrtool.redirects`).
+
+    >>> url_path("/posts/100%41/"), url_path("/posts/café/")
+    ('/posts/100%2541/', '/posts/café/')
+    """
+    return path.replace("%", "%25")
+
+
 #: Addresses every site keeps for itself, whatever the engine: the home page, feeds,
 #: the sitemap, the "not found" page, robots.txt. Each writer adds its engine's own.
 SITE_FILES = (
@@ -269,6 +320,17 @@ class Addresses:
         if key in self.reserved or key in self.taken:
             return False
         return not any((key + "/").startswith(tree) for tree in self.trees)
+
+    def reserves_all_under(self, path: str) -> bool:
+        """Whether every address under ``path`` is reserved (``/assets/`` of ``/assets/*``):
+        a page in that folder is not free, whatever its own name.
+
+        >>> trees, pages = Addresses(["/assets/*"]), Addresses(["/assets/"])
+        >>> trees.reserves_all_under("/Assets/"), pages.reserves_all_under("/assets/")
+        (True, False)
+        """
+        key = address_key(path) + "/"
+        return any(key.startswith(tree) for tree in self.trees)
 
     def claim(self, path: str) -> bool:
         """Hand ``path`` out: ``True`` if it was free, and from now on it is not."""

@@ -6,9 +6,12 @@ keeping their parents' slugs as folders, other post types to
 ``images`` or ``wp-...``, folders Pelican or this writer use). The header is the ``Key: value`` block Pelican's Markdown
 reader takes (Title, Date, Modified, Slug, Category, Tags, Authors, Summary,
 Status); ``URL`` and ``Save_as`` put each page at its old permalink. Pelican has
-one category per article: the first is ``Category``, the others are kept in
-``Wp_categories``. Comments follow the post as nested lists, in the Markdown
-dialect Pelican reads (Python-Markdown: four-space nesting, two-space breaks).
+one category per article, known by its name: the first is ``Category``, the others
+are kept in ``Wp_categories``; a name two categories share is written with its
+parents' (``Bar / Foo``), and ``Wp_category_paths`` keeps each one's place in
+WordPress's hierarchy (``bar/foo``). Comments follow the post as nested lists, in
+the Markdown dialect Pelican reads (Python-Markdown: four-space nesting, two-space
+breaks).
 ``--scaffold`` adds a ``pelicanconf.py`` that builds with the default theme.
 
 Every header value is one line with no control characters: line breaks and other
@@ -34,8 +37,8 @@ from ..content import Context, post_markdown
 from ..output import OutputDir
 from ..records import Post
 from ._placement import localize
-from .frontmatter import date_fields, metadata, plain_text, shown_title, stand_in_date
-from .paths import SITE_FILES, Addresses, PathPlanner, site_path
+from .frontmatter import category_labels, date_fields, metadata, plain_text, shown_title, stand_in_date
+from .paths import SITE_FILES, Addresses, PathPlanner, site_path, url_path
 from .protocol import Entry, Posts, WriteOptions, WriteResult
 from .responses import responses_markdown
 
@@ -172,11 +175,14 @@ def header(
     own_url = unique.path(path)
     saved_at_slug = not own_url and post.status in _STATUS
     lines.append(f"Slug: {unique.slug(slug, post.id, saved_at_slug)}")
-    categories = common.get("categories", [])
+    # Pelican knows a category by its name (its page is the name's slug): two named alike
+    # are told apart by their parents' names (Bar / Foo); the paths keep WordPress's tree.
+    categories = category_labels(post, options.index) if "categories" in common else []
     if categories:
         lines.append(f"Category: {_value(categories[0])}")
         if len(categories) > 1:
             lines.append("Wp_categories: " + ", ".join(_value(c) for c in categories))
+        lines.append("Wp_category_paths: " + ", ".join(_value(path) for path in common["category_paths"]))
     if common.get("tags"):
         lines.append("Tags: " + ", ".join(_list_item(t) for t in common["tags"]))
     if common.get("author"):
@@ -224,7 +230,8 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
         if record.status == "publish":
             # An old address another page holds (or Pelican's own) is not redirected here.
             old = record.link if own_url or not site_path(record.link) else ""
-            result.moved(record.id, old, "/" + (own_url.group(1) if own_url else slug).strip("/") + "/")
+            new = own_url.group(1).strip("/") if own_url else url_path(slug)  # (URL: is encoded already)
+            result.moved(record.id, old, f"/{new}/")
     site = posts.site
     if options.scaffold:
         out.mkdir("content")
@@ -235,6 +242,10 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
             f"SITENAME = {_value(title)!r}\nDEFAULT_LANG = {language!r}\n"
             + re.sub(r"^# .*\n", "", SCAFFOLD_CONFIG, count=1),
         )
+        if options.base_url:
+            # As pelican-quickstart splits them: pelicanconf.py builds a preview that works
+            # anywhere (relative links), publishconf.py the site at its address.
+            out.write_text("publishconf.py", PUBLISH_CONFIG + f"SITEURL = {options.base_url!r}\n")
     return result
 
 
@@ -259,8 +270,21 @@ TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 DEFAULT_PAGINATION = False
+# Category, tag and author pages named in their own script (言葉, not yan-ye), as WordPress
+# named them; wxrtool.archives redirects the old archives there.
+SLUGIFY_USE_UNICODE = True
 ARTICLE_URL = "{slug}/"
 ARTICLE_SAVE_AS = "{slug}/index.html"
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
+"""
+
+PUBLISH_CONFIG = """# written by wxrtool: `pelican content -s publishconf.py` builds the site for its address
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pelicanconf import *  # noqa: E402, F403
+
+RELATIVE_URLS = False
 """

@@ -3,7 +3,13 @@
 JSON Lines: a first line ``{"version": 1, "users": [], "posts": []}``, then one
 comment per line with ``id``, ``pid`` (the parent's id), ``text`` (HTML),
 ``orig`` (Markdown), ``user``, ``locator`` (site and page URL), ``time`` and
-``title``, marked ``imported``. The site id is remark42's default, ``remark``.
+``title``, marked ``imported``. The site id is remark42's default, ``remark``, unless
+``--remark42-site`` names another (the ``SITE`` the server runs with).
+
+``locator.url`` is the page remark42's widget asks about (``remark_config.url``, by default
+the page's address without its fragment): the post's old permalink, or with ``--url-map``
+its new absolute address (:class:`~wxrtool.writers.protocol.UrlMap`); a post the map does
+not have keeps its old one and is counted (``thread-not-in-url-map``).
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from ..content.sanitize import clean_name, safe_url
 from ..records import Comment, Post
 from ..threads import Thread, build_threads, walk
 from .frontmatter import shown_title
-from .protocol import Entry, WriteOptions, WriteResult
+from .protocol import Entry, WriteOptions, WriteResult, thread_link
 
 REMARK_SITE = "remark"
 
@@ -39,8 +45,8 @@ def _remark_user(c: Comment, options: WriteOptions) -> dict[str, Any]:
     }
 
 
-def remark_comment(node: Thread[Comment], post: Post, options: WriteOptions) -> dict[str, Any]:
-    """One comment as remark42's backup holds it."""
+def remark_comment(node: Thread[Comment], post: Post, options: WriteOptions, url: str | None = None) -> dict[str, Any]:
+    """One comment as remark42's backup holds it, on the page at ``url`` (the post's link by default)."""
     c = node.comment
     moment = c.date_utc or c.date
     parent = "" if node.promoted is not None or not c.parent else _remark_id(c.parent)
@@ -50,7 +56,7 @@ def remark_comment(node: Thread[Comment], post: Post, options: WriteOptions) -> 
         "text": comment_html(c.content_html),
         "orig": comment_markdown(c.content_html),
         "user": _remark_user(c, options),
-        "locator": {"site": REMARK_SITE, "url": safe_url(post.link)},
+        "locator": {"site": options.remark42_site or REMARK_SITE, "url": safe_url(post.link if url is None else url)},
         "score": 0,
         "vote": 0,
         "time": moment.astimezone(UTC).isoformat().replace("+00:00", "Z") if moment else None,
@@ -61,9 +67,11 @@ def remark_comment(node: Thread[Comment], post: Post, options: WriteOptions) -> 
 
 def write(entries: Iterable[Entry], out: TextIO, options: WriteOptions) -> WriteResult:
     """Write a remark42 backup (JSON Lines) of every kept comment."""
+    result = WriteResult()
     out.write(json.dumps({"version": 1, "users": [], "posts": []}) + "\n")
     for record, _ in entries:
-        if isinstance(record, Post):
+        if isinstance(record, Post) and record.comments:
+            url = thread_link(record, options, result)
             for node, _ in walk(build_threads(record.comments)):
-                out.write(json.dumps(remark_comment(node, record, options), ensure_ascii=False) + "\n")
-    return WriteResult()
+                out.write(json.dumps(remark_comment(node, record, options, url), ensure_ascii=False) + "\n")
+    return result

@@ -1,0 +1,138 @@
+"""The closest new page for each old archive, feed and search address, per engine.
+
+WordPress made pages wxrtool does not write: category, tag, taxonomy, author and date
+archives, the home page's further pages, feeds, search results, attachment pages. The old
+site's addresses of them (:mod:`wxrtool.oldurls`) are redirected to what the new site has
+in their place (``--redirects``; the README has the table):
+
+===================  ===========================  ==========================  =========================
+old address          Hugo                         Jekyll                      Pelican
+===================  ===========================  ==========================  =========================
+category             ``/categories/<slug>/``      ``/``                       ``/category/<name>.html`` [1]_
+tag                  ``/tags/<name>/``            ``/``                       ``/tag/<name>.html``
+custom taxonomy      ``/<taxonomy>/<name>/``      ``/``                       ``/``
+author               ``/``                        ``/``                       ``/author/<name>.html``
+year, month, day     ``/posts/``                  ``/``                       ``/archives.html``
+feed                 ``/index.xml``               ``/``                       ``/``
+category, tag feed   the term's ``index.xml``     ``/``                       ``/``
+``/page/N/``         ``/``                        ``/``                       ``/``
+search               ``/``                        ``/``                       ``/``
+attachment page      its post's new address       its post's new address      its post's new address
+===================  ===========================  ==========================  =========================
+
+.. [1] A post's first category; another is on ``/categories.html`` (Pelican gives an article one).
+
+Jekyll's scaffold makes no archive pages and Pelican's preview no feeds: the home page is
+the closest there is. Names become path segments as each engine makes them (Hugo's
+``urlize``, Pelican's ``slugify``), so the redirect lands where the engine put the page.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+from .oldurls import OldAddress
+from .writers.paths import term_slug
+
+Target = Callable[[OldAddress], "str | None"]
+
+
+def hugo_urlize(name: str) -> str:
+    """A term's name as Hugo makes it a path segment (``urlize``): letters, digits and marks
+    of every script and ``. _ - % # + ~`` kept, a space a ``-``, anything else dropped, lower
+    case (Hugo's ``disablePathToLower`` is off). Runs of ``-`` stay: Hugo keeps them.
+
+    >>> hugo_urlize("Arzt & Pfusch"), hugo_urlize("WordPress.tv"), hugo_urlize("Größe 💫")
+    ('arzt--pfusch', 'wordpress.tv', 'größe-')
+    """
+    kept = []
+    for char in name:
+        if char == " ":
+            kept.append("-")
+        elif char in "._-%#+~" or unicodedata.category(char)[0] in "LNM":
+            kept.append(char)
+    return "".join(kept).lower()
+
+
+def _hugo(address: OldAddress) -> str | None:
+    about = address.about
+    if not about:
+        return None
+    if about[0] == "category":
+        return f"/categories/{term_slug(about[1], 'category')}/"
+    if about[0] == "post_tag":
+        return f"/tags/{hugo_urlize(address.label)}/"
+    if about[0] == "feed":
+        if len(about) == 3 and about[1] == "category":
+            return f"/categories/{term_slug(about[2], 'category')}/index.xml"
+        if len(about) == 3:
+            return f"/tags/{hugo_urlize(_name(address))}/index.xml"
+        return "/index.xml"
+    if about[0] == "date":
+        return "/posts/"
+    if about[0] in ("author", "page", "search"):
+        return "/"
+    return f"/{term_slug(about[0], 'taxonomy')}/{hugo_urlize(address.label)}/"
+
+
+def _jekyll(address: OldAddress) -> str | None:
+    return "/" if address.about else None
+
+
+def _pelican(address: OldAddress) -> str | None:
+    about = address.about
+    if not about:
+        return None
+    if about[0] == "category":
+        # Pelican gives an article one category, its first: only those have a page.
+        return f"/category/{_pelican_slug(address.label)}.html" if "primary" in about else "/categories.html"
+    if about[0] == "post_tag":
+        return f"/tag/{_pelican_slug(address.label)}.html"
+    if about[0] == "author":
+        return f"/author/{_pelican_slug(address.label)}.html"
+    if about[0] == "date":
+        return "/archives.html"
+    return "/"
+
+
+def _name(address: OldAddress) -> str:
+    # A term feed's label is "<name>: feed".
+    return address.label.rsplit(": feed", 1)[0]
+
+
+def _pelican_slug(name: str) -> str:
+    """Pelican's ``slugify`` as the scaffold sets it (``SLUGIFY_USE_UNICODE``: letters of every
+    script kept, as WordPress keeps them): NFKC, word characters, white space and ``-`` kept,
+    runs of white space and ``-`` one ``-``, lower case.
+
+    >>> _pelican_slug("Social Networking"), _pelican_slug("言葉"), _pelican_slug("Bar / Foo")
+    ('social-networking', '言葉', 'bar-foo')
+    """
+    text = re.sub(r"[^\w\s-]", "", unicodedata.normalize("NFKC", name)).strip()
+    return re.sub(r"[-\s]+", "-", text).lower()
+
+
+TARGETS: dict[str, Target] = {"hugo": _hugo, "jekyll": _jekyll, "pelican": _pelican}
+"""Per format: the new page for an old archive address (``None``: none)."""
+
+
+def archive_redirects(
+    fmt: str, addresses: list[OldAddress], moved: dict[int, tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """``(old address, new page)`` for each archive, feed and attachment address of
+    ``addresses`` that format ``fmt`` has a page for; ``moved``: each item's new address."""
+    target = TARGETS.get(fmt)
+    if target is None:
+        return []
+    pairs = []
+    for address in addresses:
+        if address.kind == "attachment":
+            if address.item is not None and address.item in moved:
+                pairs.append((address.url, moved[address.item][1]))
+            continue
+        new = target(address)
+        if new is not None:
+            pairs.append((address.url, new))
+    return pairs
