@@ -24,10 +24,11 @@ from click.testing import CliRunner
 
 import wxrtool
 from wxrtool.cli import main
-from wxrtool.convert import ConvertOptions, OptionsError, UrlMapError, check_base_url, read_url_map
+from wxrtool.convert import ConvertOptions
+from wxrtool.errors import OptionsError
+from wxrtool.newsite import UrlMap, UrlMapError, check_base_url, read_url_map, url_map_key
 from wxrtool.redirects import render_checked
 from wxrtool.threads import build_threads, walk
-from wxrtool.writers.protocol import UrlMap, url_map_key
 
 from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES, readable
 

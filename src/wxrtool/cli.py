@@ -22,9 +22,9 @@ from click.shell_completion import CompletionItem
 
 from . import __version__, writers
 from .batch import convert_sites, group_inputs
-from .convert import ConvertOptions, OptionsError
+from .convert import ConvertOptions
 from .convert import run as run_conversion
-from .errors import OutputError, WXRError, system_error
+from .errors import OptionsError, OutputError, WXRError, system_error
 from .output import text_output
 from .processes import Stopped, exit_status, stop_on_sigterm
 from .selection import Selection

@@ -21,7 +21,6 @@ The output is the same, byte for byte, however it was made.
 from __future__ import annotations
 
 import contextlib
-import csv
 import dataclasses
 import re
 import time
@@ -29,13 +28,13 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urlsplit
 
 from . import writers
 from .account import Account, Reason
-from .errors import OutputError, WXRError
+from .errors import OptionsError, OutputError
 from .index import SiteIndex
 from .inputs import Input, opened
+from .newsite import check_base_url, read_url_map
 from .output import dir_output, text_output
 from .parallel import cuts
 from .parallel.ranges import RangedRead, RangeFailed
@@ -46,7 +45,7 @@ from .rendering import Rendering
 from .selection import Selection, Selector
 from .source import Source
 from .writers.paths import DEFAULT_TEMPLATE
-from .writers.protocol import Format, UrlMap, WriteOptions, WriteResult, url_map_key
+from .writers.protocol import Format, WriteOptions, WriteResult
 
 if TYPE_CHECKING:
     from .recover import Repair
@@ -56,79 +55,13 @@ Progress = Callable[[int, "int | None", int], None]
 """Told about twice a second: (bytes read, total bytes or ``None``, items read)."""
 
 
-class OptionsError(WXRError):
-    """Options that do not go together (a folder option with a file format...)."""
-
-
-class UrlMapError(WXRError, ValueError):
-    """A ``--url-map`` file that is not the CSV ``--redirects csv`` writes."""
-
-
 #: The formats that key comment threads by address, and so take ``url_map``.
 THREAD_FORMATS = ("disqus", "remark42")
 
-# A host name (ASCII: an IDN in its xn-- form), an IPv4 or a bracketed IPv6 address.
-_HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?|\[[0-9a-f:.]+\]")
-# A base URL's path: plain segments, percent-encoded bytes; nothing a config file, a shell,
-# an HTML attribute or a Disqus CSV would read otherwise (no quotes, spaces, "$", ",", ";").
-_BASE_PATH = re.compile(r"(?:/(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})*)*")
 # remark42's site ids: what its own check of a site id allows (backend/app/rest/api/rest.go,
 # validEmailAuth: [a-zA-Z\d\s_.-]{1,64}) without whitespace, first a letter or a digit (the id
 # is a file name in remark42's store, and SITE is split on commas).
 _REMARK42_SITE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-
-
-def check_base_url(url: str) -> str:
-    """``url``, the new site's address, in the form writers use: ``scheme://host[:port][/path]``,
-    lowercase scheme and host, no trailing slash; :class:`OptionsError` if it is not one.
-
-    http or https, a host, a path of plain segments; no user, query, fragment, space, quote or
-    control character (an international host in its ``xn--`` form).
-
-    >>> check_base_url("HTTPS://Example.org/blog/"), check_base_url("http://127.0.0.1:8080")
-    ('https://example.org/blog', 'http://127.0.0.1:8080')
-    >>> try:
-    ...     check_base_url("javascript:alert(1)")
-    ... except OptionsError as error:
-    ...     print(error.message)
-    --base-url 'javascript:alert(1)': not http:// or https:// with a host
-    """
-    why = _base_url_problem(url)
-    if why is not None:
-        raise OptionsError(
-            f"--base-url {url!r}: {why}", hint="for example https://example.org or https://example.org/blog"
-        )
-    parts = urlsplit(url)
-    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{parts.path.rstrip('/')}"
-
-
-def _base_url_problem(url: str) -> str | None:
-    if not url.isascii() or not url.isprintable() or any(c in url for c in " \"'<>\\`{}|^"):
-        return "only plain ASCII: no space, quote or control character (a host in its xn-- form)"
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return "not a URL"
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return "not http:// or https:// with a host"
-    if parts.query or parts.fragment or "?" in url or "#" in url:
-        return "a base URL has no query or fragment"
-    host = parts.netloc.lower()
-    if port is not None:
-        host = host.rsplit(":", 1)[0]
-    if "@" in host:
-        return "no user name or password"
-    if not _HOST.fullmatch(host) or port == 0:
-        return "not a host name and port"
-    segments = parts.path.split("/")[1:-1]  # (a trailing slash is no segment)
-    if (
-        not _BASE_PATH.fullmatch(parts.path)
-        or any(unquote(s) in ("", ".", "..") for s in segments)
-        or not unquote(parts.path).isprintable()
-    ):
-        return "its path may hold letters, digits, '-._~' and %XX, in segments that are not empty, . or .."
-    return None
 
 
 @dataclass(frozen=True)
@@ -236,50 +169,6 @@ class ConvertOptions:
             url_map=read_url_map(self.url_map, self.site_url or "") if self.url_map is not None else None,
             remark42_site=self.remark42_site,
         )
-
-
-# An item's address by its id, where the blog is: /?p=12, /blog/?page_id=3.
-_ITEM_ID = re.compile(r"/(?:.*/)?\?(?:p|page_id)=([0-9]{1,18})")
-
-
-def read_url_map(path: str, base_url: str) -> UrlMap:
-    """The URL map in the file ``path`` (the CSV ``--redirects csv`` writes: a line ``old,new``,
-    then an old address and its new local path a line), with ``base_url`` before each new path.
-
-    Each old address is made canonical as the redirect files write them; a file that is not
-    such a CSV, or a new address that is not a local path, is a :class:`UrlMapError` naming
-    the line.
-    """
-    from .redirects import target_path
-
-    paths: dict[str, str] = {}
-    ids: dict[int, str] = {}
-    # (utf-8-sig: a spreadsheet that saved the file may have put a byte order mark first)
-    with open(path, encoding="utf-8-sig", newline="") as stream:
-        rows = csv.reader(stream, strict=True)
-        try:
-            if next(rows, None) != ["old", "new"]:
-                hint = "give it the file `wxrtool convert ... --redirects csv FILE` wrote"
-                raise UrlMapError("not a URL map: its first line is not 'old,new'", file=path, line=1, hint=hint)
-            for row in rows:
-                if not row:
-                    continue
-                if len(row) != 2:
-                    raise UrlMapError(f"{len(row)} values, not 2 (old,new)", file=path, line=rows.line_num)
-                old, new = row
-                key = url_map_key(old) if old.startswith("/") and not old.startswith("//") else None
-                target = target_path(new)
-                if key is None:
-                    raise UrlMapError(f"old address is not a path: {old!r}", file=path, line=rows.line_num)
-                if target is None:
-                    raise UrlMapError(f"new address is not a local path: {new!r}", file=path, line=rows.line_num)
-                paths.setdefault(key, target)
-                item = _ITEM_ID.fullmatch(key)
-                if item is not None:
-                    ids.setdefault(int(item.group(1)), target)
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise UrlMapError(f"not a URL map: {exc}", file=path, line=rows.line_num or None) from None
-    return UrlMap(base_url, paths, ids)
 
 
 def convert(

@@ -61,6 +61,10 @@ class WXRError(Exception):
         return printable(text)
 
 
+class OptionsError(WXRError):
+    """Options that do not go together (a folder option with a file format...)."""
+
+
 class FormatError(WXRError):
     """A format that cannot be used: an unknown name, or a plug-in that does not load."""
 

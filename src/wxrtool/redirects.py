@@ -176,7 +176,7 @@ def render_checked(
     ``others``, the old addresses (path and query, as :mod:`wxrtool.oldurls` gives them:
     ``/?p=ID`` where the blog is, ``?page_id=``, old slugs) with their new address.
     ``disqus`` takes the permalinks of ``urls`` only (threads are at those), and needs
-    ``base_url``, the new site's address (:func:`wxrtool.convert.check_base_url`).
+    ``base_url``, the new site's address (:func:`wxrtool.newsite.check_base_url`).
 
     A redirect is left out when its new address is not a local path, its old address
     cannot be written in ``style`` (Apache and nginx compare decoded paths, so a control

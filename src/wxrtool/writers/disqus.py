@@ -14,7 +14,7 @@ comments of an id the export repeats (thread keys ``700-2``, ``700-3``...) are n
 ``N x 10**15 + 700`` for ``700-N+1``: beyond any comment id a WordPress site gives out.
 
 A thread is at its post's old permalink unless ``--url-map`` gives the post a new address
-(:class:`~wxrtool.writers.protocol.UrlMap`): then its link and its identifier are the new
+(:class:`~wxrtool.newsite.UrlMap`): then its link and its identifier are the new
 absolute address, which a page of the new site sends as ``disqus_config``'s ``page.url``
 (and Jekyll's minima theme as ``page.identifier`` too). isso's importer of this format (its
 WordPress one, ``isso/migrate.py``) keys each thread by the path and query of ``<link>``,
@@ -32,7 +32,8 @@ from ..output import OutputDir
 from ..records import Comment, Post
 from ..threads import Thread, build_threads, walk
 from .frontmatter import shown_title
-from .protocol import Entry, WriteOptions, WriteResult, thread_link
+from .protocol import Entry, WriteOptions, WriteResult
+from .responses import thread_link
 from .xmltext import cdata, escape, gmt
 
 DISQUS_LIMIT = 50_000_000

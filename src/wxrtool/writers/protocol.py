@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import importlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol, cast
-from urllib.parse import quote, urlsplit
 
 from ..index import SiteIndex
+from ..newsite import UrlMap
 from ..records import Post, Record, Site
-from ..redirects import old_path
 from ..selection import Selection
 from .paths import DEFAULT_TEMPLATE
 
@@ -55,63 +54,6 @@ class Posts:
                 yield record, rendered
             elif isinstance(record, Site):
                 self.site = record
-
-
-@dataclass(frozen=True)
-class UrlMap:
-    """Each item's new address, as a ``--url-map`` file (the CSV ``--redirects csv`` writes)
-    gives it, for the comment formats, which key a thread by its page's address.
-
-    Parameters:
-        base_url: the new site's address (``https://example.org`` or ``.../blog``, no
-            trailing slash), put before every new path.
-        paths: old address (canonical path, and its query: ``/2011/11/a/``, ``/?p=12``)
-            -> new local path (``/posts/a/``).
-        ids: item id -> new local path, from the ``?p=ID`` and ``?page_id=ID`` rows.
-    """
-
-    base_url: str
-    paths: Mapping[str, str] = field(default_factory=dict)
-    ids: Mapping[int, str] = field(default_factory=dict)
-
-    def new_link(self, post: Post) -> str | None:
-        """``post``'s new absolute address, or ``None`` if the map does not have it.
-
-        By id first: ``?p=ID`` is the item's alone, where two items of an export can share a
-        permalink; then by permalink, except an attachment's: its old page leads to another
-        item's (its parent's), whose thread is not its own.
-
-        >>> from types import SimpleNamespace as Item
-        >>> urls = UrlMap("https://new.example", {"/2011/11/a/": "/posts/a/"}, {12: "/posts/b/"})
-        >>> [urls.new_link(Item(id=i, type="post", link="http://old.example/2011/11/a/")) for i in (3, 12)]
-        ['https://new.example/posts/a/', 'https://new.example/posts/b/']
-        >>> print(urls.new_link(Item(id=4, type="attachment", link="http://old.example/2011/11/a/")))
-        None
-        """
-        new = self.ids.get(post.id)
-        if new is None and post.link and post.type != "attachment":
-            key = url_map_key(post.link)
-            new = self.paths.get(key) if key else None
-        return None if new is None else self.base_url + new
-
-
-def url_map_key(address: str) -> str | None:
-    """An old address (a link, or a path with its query) as a URL map's ``old`` column holds
-    it: the canonical path (:func:`wxrtool.redirects.old_path`) and the query; ``None`` for
-    the home page or what cannot be a path.
-
-    >>> url_map_key("http://x.org/2011/caf%c3%a9/"), url_map_key("http://x.org/?p=12"), url_map_key("/")
-    ('/2011/caf%C3%A9/', '/?p=12', None)
-    """
-    try:
-        query = urlsplit(address).query
-    except ValueError:
-        return None
-    path = old_path(address)
-    if path is None:
-        return None
-    # (quoted as wxrtool.oldurls writes an old address's query; "%" kept: a map's is quoted)
-    return f"{path or '/'}?{quote(query, safe='=&%')}" if query else path or None
 
 
 @dataclass(frozen=True)
@@ -186,17 +128,6 @@ class WriteResult:
         self.notes.update(other.notes)
         for url, post in other.media_missing.items():
             self.media_missing.setdefault(url, post)  # the first post that uses it, as one writer keeps
-
-
-def thread_link(post: Post, options: WriteOptions, result: WriteResult) -> str | None:
-    """The new absolute address of ``post``'s comment thread, from ``options.url_map``: ``None``
-    without a map, or when the map does not have the post (counted in ``result.notes``)."""
-    if options.url_map is None:
-        return None
-    new = options.url_map.new_link(post)
-    if new is None:
-        result.notes["thread-not-in-url-map"] += 1
-    return new
 
 
 WriteFunction = Callable[[Iterable[Entry], Any, WriteOptions], WriteResult]

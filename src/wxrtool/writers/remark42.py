@@ -8,7 +8,7 @@ comment per line with ``id``, ``pid`` (the parent's id), ``text`` (HTML),
 
 ``locator.url`` is the page remark42's widget asks about (``remark_config.url``, by default
 the page's address without its fragment): the post's old permalink, or with ``--url-map``
-its new absolute address (:class:`~wxrtool.writers.protocol.UrlMap`); a post the map does
+its new absolute address (:class:`~wxrtool.newsite.UrlMap`); a post the map does
 not have keeps its old one and is counted (``thread-not-in-url-map``).
 """
 
@@ -25,7 +25,8 @@ from ..content.sanitize import clean_name, safe_url
 from ..records import Comment, Post
 from ..threads import Thread, build_threads, walk
 from .frontmatter import shown_title
-from .protocol import Entry, WriteOptions, WriteResult, thread_link
+from .protocol import Entry, WriteOptions, WriteResult
+from .responses import thread_link
 
 REMARK_SITE = "remark"
 

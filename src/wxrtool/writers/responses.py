@@ -18,7 +18,7 @@ from ..content.sanitize import clean_name, inline_text, safe_url
 from ..records import Comment, CommentStatus, Ping, Post
 from ..threads import Thread, build_threads, walk
 from ._data import comment_dict, ping_dict
-from .protocol import WriteOptions
+from .protocol import WriteOptions, WriteResult
 
 
 def _indent(text: str, prefix: str) -> str:
@@ -104,3 +104,14 @@ def comments_data(post: Post, options: WriteOptions) -> dict[str, Any]:
         "comments": [_tree(t, options) for t in build_threads(post.comments)],
         "pings": pings,
     }
+
+
+def thread_link(post: Post, options: WriteOptions, result: WriteResult) -> str | None:
+    """The new absolute address of ``post``'s comment thread, from ``options.url_map``: ``None``
+    without a map, or when the map does not have the post (counted in ``result.notes``)."""
+    if options.url_map is None:
+        return None
+    new = options.url_map.new_link(post)
+    if new is None:
+        result.notes["thread-not-in-url-map"] += 1
+    return new
