@@ -194,3 +194,24 @@ def test_the_command_on_a_built_site(hugo: str, tmp_path: Path) -> None:
     assert "0 wrong page, 0 missing" in done.stderr
     without = subprocess.run([*args, "--kinds", "items"], capture_output=True, text=True)
     assert without.returncode == 1 and "wrong page: /?p=101" in without.stderr
+
+
+@pytest.mark.parametrize("export", [pytest.param(p, id=p.stem) for p in SAMPLE_FILES])
+def test_hugo_keeps_wordpress_urls_when_asked(export: Path, hugo: str, tmp_path: Path) -> None:
+    site, redirects = tmp_path / "site", tmp_path / "redirects.csv"
+    wxrtool.convert(export, "hugo", str(site), scaffold=True, keep_urls=True, redirects=("csv", str(redirects)))
+    subprocess.run([hugo, "--quiet", "--source", str(site), "--destination", str(site / "public")], check=True)
+    permalinks = [a for a in old_addresses(export) if a.kind == "item"]
+    with StaticSite(site / "public", RedirectRules.read(redirects)) as served:
+        results = check_all(permalinks, served.url)
+    # Each page at its old address itself, not redirected there; but rules.xml's second post,
+    # whose old address differs from the first's only in case: Hugo's own address, redirected.
+    moved = [(r.address.url, r.outcome, r.final) for r in results if r.outcome != "found"]
+    twin = [("/2024/03/same-name/", "redirected", "/posts/same-name-11/")]
+    assert moved == (twin if export.stem == "rules" else [])
+    assert all(r.ok for r in results)
+
+
+def test_keep_urls_is_for_hugo(tmp_path: Path) -> None:
+    with pytest.raises(wxrtool.errors.OptionsError, match="--keep-urls applies to --to hugo"):
+        wxrtool.convert(SAMPLES / "klout.xml", "jekyll", str(tmp_path / "s"), keep_urls=True)

@@ -231,6 +231,11 @@ def _statuses(values: tuple[str, ...]) -> frozenset[str] | None:
     "(as --redirects csv writes it), under --base-url.",
 )
 @click.option(
+    "--keep-urls",
+    is_flag=True,
+    help="hugo: each published page at its WordPress address (url:), not Hugo's with an alias.",
+)
+@click.option(
     "--remark42-site",
     default=None,
     metavar="NAME",
@@ -281,6 +286,7 @@ def convert(
     base_url: str | None,
     url_map: str | None,
     remark42_site: str | None,
+    keep_urls: bool,
     media_dir: str | None,
     recover: bool,
     report_path: str | None,
@@ -327,6 +333,7 @@ def convert(
         base_url=base_url,
         url_map=url_map,
         remark42_site=remark42_site,
+        keep_urls=keep_urls,
     )
     if writers.get(to).target != "directory":
         # The flags as given: a folder option is refused even when it repeats the default.
@@ -339,7 +346,7 @@ def convert(
         ):
             if value:
                 raise click.UsageError(f"{flag} applies to folder formats, not to --to {to}")
-    if redirects or base_url is not None or url_map is not None or remark42_site is not None:
+    if redirects or base_url is not None or url_map is not None or remark42_site is not None or keep_urls:
         # Options that do not go together are a usage error, said before a missing folder is.
         with contextlib.suppress(OutputError):
             _check(options)

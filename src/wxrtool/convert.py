@@ -92,6 +92,8 @@ class ConvertOptions:
             address under ``base_url``; threads it does not have keep their old link and are
             counted in the account (``content: thread-not-in-url-map``).
         remark42_site: remark42's site id (its ``SITE``; default ``remark``), for ``remark42``.
+        keep_urls: ``hugo``: each published page at its WordPress address (``url:``), not at
+            Hugo's with an alias from the old one (Jekyll and Pelican keep it already).
     """
 
     to: str
@@ -109,6 +111,7 @@ class ConvertOptions:
     base_url: str | None = None
     url_map: str | None = None
     remark42_site: str | None = None
+    keep_urls: bool = False
 
     def format(self) -> Format:
         """The format asked for, once the options are checked against it: :class:`OptionsError` for
@@ -139,6 +142,11 @@ class ConvertOptions:
                     f"--remark42-site {self.remark42_site!r}: a site id is 1 to 64 letters, digits, '.', '_' or '-',"
                     " first a letter or a digit"
                 )
+        if self.keep_urls and fmt.name != "hugo":
+            raise OptionsError(
+                f"--keep-urls applies to --to hugo (jekyll and pelican keep WordPress's addresses already), "
+                f"not to --to {self.to}"
+            )
         if fmt.target == "directory" and self.output in (None, "-"):
             raise OutputError(f"--to {self.to} writes a folder", hint="give it with -o FOLDER")
         return fmt
@@ -168,6 +176,7 @@ class ConvertOptions:
             base_url=self.site_url,
             url_map=read_url_map(self.url_map, self.site_url or "") if self.url_map is not None else None,
             remark42_site=self.remark42_site,
+            keep_urls=self.keep_urls,
         )
 
 

@@ -152,7 +152,11 @@ def hugo_metadata(
     # A published page claims the address; a draft (not built) keeps it only while free.
     ask = None if addresses is None else addresses.claim if post.status == "publish" else addresses.free
     if alias and not _is_own(alias, relative) and (ask is None or ask(alias)):
-        data["aliases"] = [alias]
+        if options.keep_urls and post.status == "publish":
+            # (Hugo takes url: as a path it writes as given: decoded, as WordPress showed it)
+            data["url"] = unquote(alias)
+        else:
+            data["aliases"] = [alias]
     if "categories" in common:
         data["categories"] = category_terms(post, options.index)
     for key in ("tags", "summary", "author"):
@@ -271,8 +275,11 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
         out.write_text(relative, text)
         # An old address another page holds (or Hugo's own) is not redirected here.
         alias = old_path(record.link)
-        keeps = not alias or "aliases" in data or _is_own(alias, relative)
-        result.moved(record.id, record.link if keeps else "", url_path(_url_path(relative)))
+        if "url" in data:  # (--keep-urls: the page is at its old address)
+            result.moved(record.id, record.link, alias or "/")
+        else:
+            keeps = not alias or "aliases" in data or _is_own(alias, relative)
+            result.moved(record.id, record.link if keeps else "", url_path(_url_path(relative)))
         if comments is not None:
             out.write_text(f"{relative.rsplit('/', 1)[0]}/comments.json", comments)
     write_terms(out, categories, index)

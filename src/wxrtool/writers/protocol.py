@@ -78,6 +78,7 @@ class WriteOptions:
         url_map: the comment formats key each thread by its item's new address from it
             (:class:`UrlMap`); threads it does not have keep their old link and are counted.
         remark42_site: remark42's site id (``SITE``); ``None`` for its default, ``remark``.
+        keep_urls: each published page at its old address rather than the engine's (Hugo).
     """
 
     selection: Selection = field(default_factory=Selection)
@@ -91,6 +92,7 @@ class WriteOptions:
     base_url: str | None = None
     url_map: UrlMap | None = None
     remark42_site: str | None = None
+    keep_urls: bool = False
 
 
 @dataclass
