@@ -44,6 +44,8 @@ def test_old_addresses_of_a_site() -> None:
         ("/?page_id=3", "item-id", 3),
         ("/recipe/knackebrod/", "item", 120),
         ("/?p=120", "item-id", 120),
+        ("/2024/01/rye-sourdough/rye-loaf/", "attachment", 101),  # (an attachment's page: to its post)
+        ("/?attachment_id=102", "attachment", 101),
         ("/feed/", "feed", None),
         ("/comments/feed/", "feed", None),
         ("/?s=wordpress", "search", None),
@@ -87,6 +89,8 @@ def _site(tmp_path: Path) -> Path:
         "b/index.html": '<article data-wordpress-id="2">B</article>',
         "alias/index.html": '<html><head><meta http-equiv="refresh" content="0; url=/a/"></head></html>',
         "about.html": '<article data-wordpress-id="1">A</article>',
+        "quoted/index.html": """<meta content="0; url='/a/'" http-equiv="refresh">""",
+        "empty/.keep": "",  # a folder without an index page: no page (no listing)
         "away/index.html": '<meta http-equiv="refresh" content="0; url=https://elsewhere.example/">',
         "index.html": "<p>home</p>",
     }.items():
@@ -97,10 +101,13 @@ def _site(tmp_path: Path) -> Path:
 
 def test_where_each_address_lands(tmp_path: Path) -> None:
     rules = tmp_path / "_redirects"
-    rules.write_text("/old/  /a/  301\n/loop/  /loop2/  301\n/loop2/  /loop/  301\n/  p=2  /b/  301\n")
+    rules.write_text(
+        "/old/  /a/  301\n/  tag=caf%C3%A9  /a/  301\n/loop/  /loop2/  301\n/loop2/  /loop/  301\n/  p=2  /b/  301\n"
+    )
     addresses = [
         OldAddress("/a/", "item", 1),
         OldAddress("/old/", "old-slug", 1),
+        OldAddress("/?tag=caf%c3%a9", "tag"),  # (WordPress's links write %XX in lower case)
         OldAddress("/alias/", "item", 1),
         OldAddress("/b/", "item", 1),  # another item's page
         OldAddress("/?p=2", "item-id", 2),
@@ -110,11 +117,15 @@ def test_where_each_address_lands(tmp_path: Path) -> None:
         OldAddress("/nowhere/", "tag"),
         OldAddress("/a", "item", 1),  # a folder without its slash
         OldAddress("/about", "item", 1),  # a Jekyll page at "/about": about.html
+        OldAddress("/quoted/", "item", 1),  # a refresh with its address quoted, attributes reversed
+        OldAddress("/empty/", "date"),
+        OldAddress("/old/?utm_source=x", "category"),  # (the path's rule, whatever the query)
     ]
     with StaticSite(_site(tmp_path), RedirectRules.read(rules)) as site:
         results = check_all(addresses, site.url)
     assert [(r.outcome, r.final) for r in results] == [
         ("found", "/a/"),
+        ("redirected", "/a/"),
         ("redirected", "/a/"),
         ("redirected", "/a/"),
         ("wrong page", "/b/"),
@@ -125,8 +136,11 @@ def test_where_each_address_lands(tmp_path: Path) -> None:
         ("missing", "/nowhere/"),
         ("redirected", "/a/"),
         ("found", "/about"),
+        ("redirected", "/a/"),
+        ("missing", "/empty/"),
+        ("redirected", "/a/"),
     ]
-    assert summary(results) == {"found": 2, "redirected": 4, "wrong page": 2, "missing": 3}
+    assert summary(results) == {"found": 2, "redirected": 7, "wrong page": 2, "missing": 4}
 
 
 def test_the_command(tmp_path: Path) -> None:

@@ -82,7 +82,7 @@ _APACHE_PATH = re.compile(
 _APACHE = [
     re.compile(r"RewriteEngine On"),
     _APACHE_PATH,
-    re.compile(r"RewriteCond %\{QUERY_STRING\} \^p=\d+\$"),
+    re.compile(r"RewriteCond %\{QUERY_STRING\} \^p=\d+\$ \[NC\]"),
     re.compile(r"RewriteRule \^/\?\$ " + _APACHE_NEW + r'\?" \[R=301,L,NE\]'),
 ]
 

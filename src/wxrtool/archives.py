@@ -40,20 +40,23 @@ Target = Callable[[OldAddress], "str | None"]
 
 
 def hugo_urlize(name: str) -> str:
-    """A term's name as Hugo makes it a path segment (``urlize``): letters, digits and marks
-    of every script and ``. _ - % # + ~`` kept, a space a ``-``, anything else dropped, lower
-    case (Hugo's ``disablePathToLower`` is off). Runs of ``-`` stay: Hugo keeps them.
+    """A term's name as Hugo 0.168 makes it a path (``urlize``): letters, digits and marks
+    of every script and ``. / _ - # + ~`` kept, a space a ``-``, anything else dropped
+    (``%`` too), lower case (Hugo's ``disablePathToLower`` is off). Runs of ``-`` stay.
 
-    >>> hugo_urlize("Arzt & Pfusch"), hugo_urlize("WordPress.tv"), hugo_urlize("Größe 💫")
-    ('arzt--pfusch', 'wordpress.tv', 'größe-')
+    >>> hugo_urlize("Arzt & Pfusch"), hugo_urlize("WordPress.tv"), hugo_urlize("Größe 💫 100%")
+    ('arzt--pfusch', 'wordpress.tv', 'größe--100')
+    >>> hugo_urlize("a/b"), hugo_urlize("İstanbul")
+    ('a/b', 'istanbul')
     """
     kept = []
     for char in name:
         if char == " ":
             kept.append("-")
-        elif char in "._-%#+~" or unicodedata.category(char)[0] in "LNM":
-            kept.append(char)
-    return "".join(kept).lower()
+        elif char in "./_-#+~" or unicodedata.category(char)[0] in "LNM":
+            # (Go lowercases one letter at a time: "İ" is "i", where Python's "i̇" adds a mark)
+            kept.append("i" if char == "İ" else char.lower())
+    return "".join(kept)
 
 
 def _hugo(address: OldAddress) -> str | None:
@@ -129,8 +132,9 @@ def archive_redirects(
     pairs = []
     for address in addresses:
         if address.kind == "attachment":
-            if address.item is not None and address.item in moved:
-                pairs.append((address.url, moved[address.item][1]))
+            # Its post's new page; one without a post: the home page, the closest there is.
+            parent = moved.get(address.item) if address.item is not None else None
+            pairs.append((address.url, parent[1] if parent else "/"))
             continue
         new = target(address)
         if new is not None:

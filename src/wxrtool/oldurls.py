@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from urllib.parse import quote, unquote, urlsplit
@@ -75,7 +76,7 @@ def old_addresses(source: str | os.PathLike[str] | Iterable[object]) -> list[Old
             authors[record.login] = record
         elif isinstance(record, Term):
             terms[record.taxonomy, record.slug] = record
-        elif isinstance(record, Post) and record.status == "publish" and record.type not in NOT_SHOWN:
+        elif isinstance(record, Post) and record.type not in NOT_SHOWN and _shown(record):
             posts.append(record)
     found: dict[str, OldAddress] = {}
 
@@ -96,10 +97,12 @@ def old_addresses(source: str | os.PathLike[str] | Iterable[object]) -> list[Old
         if not plain and post.link and post.type != "attachment":
             for old in (m.value.strip() for m in post.meta if m.key == "_wp_old_slug"):
                 if old and old != post.slug and f"/{post.slug}/" in post.link:
-                    add(_path_of(post.link.replace(f"/{post.slug}/", f"/{old}/", 1), base), "old-slug", post.id)
+                    head, _, tail = post.link.rpartition(f"/{post.slug}/")  # (the slug is the last segment)
+                    add(_path_of(f"{head}/{old}/{tail}", base), "old-slug", post.id)
+    published = {p.id for p in posts if p.type != "attachment"}
     for post in posts:
-        if post.type == "attachment":  # (to lead to the post it belongs to, if any)
-            parent = post.parent or None
+        if post.type == "attachment" and (not post.parent or post.parent in published):
+            parent = post.parent or None  # (to lead to the post it belongs to, if any)
             add(f"{base}/?attachment_id={post.id}", "attachment", parent, post.title)
             add(_path_of(post.link, base), "attachment", parent, post.title)
     for address in _archives(posts, terms, authors, base, plain):
@@ -107,6 +110,11 @@ def old_addresses(source: str | os.PathLike[str] | Iterable[object]) -> list[Old
         if url is not None:
             found.setdefault(url, replace(address, url=url))
     return list(found.values())
+
+
+def _shown(post: Post) -> bool:
+    # Published; an attachment's status is "inherit": its page was shown with its post's.
+    return post.status == "publish" or (post.type == "attachment" and post.status == "inherit")
 
 
 def _base(site: Site | None) -> str:
@@ -126,7 +134,8 @@ def _plain_permalinks(posts: list[Post]) -> bool:
 
 
 def _path_of(link: str | None, base: str) -> str | None:
-    """The path and query of one of the site's own links (``None`` for no link or another site's)."""
+    """The path and query of a link (``None`` for no link, or one that cannot be a path);
+    the export's links are the site's own, whatever host they name (a site moved hosts)."""
     if not link:
         return None
     try:
@@ -136,8 +145,18 @@ def _path_of(link: str | None, base: str) -> str | None:
     path = old_path(link)
     if path is None:
         return None
-    query = f"?{quote(parts.query, safe='=&')}" if parts.query else ""
+    query = f"?{query_of(parts.query)}" if parts.query else ""
     return (path or base + "/") + query
+
+
+def query_of(query: str) -> str:
+    """A query as redirect files and URL maps hold it: characters a URL keeps as they are,
+    any other byte (and an escape already there, upper-cased) as ``%XX``.
+
+    >>> query_of("tag=caf%c3%a9"), query_of("tag=café"), query_of("p=12&x=a b")
+    ('tag=caf%C3%A9', 'tag=caf%C3%A9', 'p=12&x=a%20b')
+    """
+    return quote(unquote(query), safe="=&-._~")
 
 
 def _segment(slug: str) -> str:
@@ -248,4 +267,14 @@ def _ancestry(terms: dict[tuple[str, str], Term], slug: str) -> list[str]:
 
 
 def _nicename(login: str) -> str:
-    return re.sub(r"[^a-z0-9_.@-]+", "-", login.lower()).strip("-") or login.lower()
+    """A login as WordPress makes its ``user_nicename`` (``sanitize_title``): accents
+    removed, lower case, ``.`` a ``-``, white space a ``-``, anything but letters, digits,
+    ``_`` and ``-`` dropped, runs of ``-`` one.
+
+    >>> _nicename("hermione@example.com"), _nicename("José María"), _nicename("a..b")
+    ('hermioneexample-com', 'jose-maria', 'a-b')
+    """
+    text = "".join(c for c in unicodedata.normalize("NFKD", login) if not unicodedata.combining(c)).lower()
+    text = re.sub(r"[.\s]+", "-", text)
+    text = "".join(c for c in text if c.isalnum() or c in "_-")
+    return re.sub("-{2,}", "-", text).strip("-") or login.lower()

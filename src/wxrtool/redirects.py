@@ -39,7 +39,7 @@ import csv
 import io
 import re
 import string
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import quote, unquote_to_bytes, urlsplit
 
@@ -212,28 +212,13 @@ def render_checked(
 def _pairs(
     urls: dict[int, tuple[str, str]], others: Iterable[tuple[str, str]] = ()
 ) -> tuple[list[tuple[str, str, str]], list[Refusal]]:
-    """``(old, new, old as given)`` triples, sorted, and the refusals so far."""
+    """``(old, new, old as given)`` triples, sorted, and the refusals so far: from ``others``
+    when given (every old address of each item), else from ``urls`` (each permalink and ``/?p=ID``)."""
+    others = list(others)
     found: dict[str, tuple[str, str]] = {}
     refused: list[Refusal] = []
-    others = list(others)  # (given, the item addresses come from them: urls only say what they are)
-    for item_id, (link, given_new) in [] if others else sorted(urls.items()):
+    for given, given_new, old in _others(others) if others else _permalinks(urls):
         new = target_path(given_new)
-        if new is None:
-            refused.append(Refusal(link, given_new, "new address is not a local path"))
-            continue
-        try:
-            query = urlsplit(link).query if link else ""
-        except ValueError:
-            query = ""
-        old = (_old_address(f"{urlsplit(link).path}?{query}") if query else old_path(link)) if link else ""
-        if old is None:
-            refused.append(Refusal(link, given_new, "old address is not a path"))
-        elif old and old != new:
-            found.setdefault(old, (new, link))
-        found.setdefault(f"/?p={int(item_id)}", (new, f"/?p={int(item_id)}"))
-    for given, given_new in others:
-        new = target_path(given_new)
-        old = _old_address(given)
         if new is None:
             refused.append(Refusal(given, given_new, "new address is not a local path"))
         elif old is None:
@@ -241,6 +226,23 @@ def _pairs(
         elif old and old != new:
             found.setdefault(old, (new, given))
     return [(old, new, given) for old, (new, given) in sorted(found.items())], refused
+
+
+def _permalinks(urls: dict[int, tuple[str, str]]) -> Iterator[tuple[str, str, str | None]]:
+    """``(given, new, old canonical)`` for each item's permalink and its ``/?p=ID``."""
+    for item_id, (link, new) in sorted(urls.items()):
+        try:
+            query = urlsplit(link).query if link else ""
+        except ValueError:
+            query = ""
+        yield link, new, (_old_address(f"{urlsplit(link).path}?{query}") if query else old_path(link)) if link else ""
+        if target_path(new) is not None:
+            yield f"/?p={int(item_id)}", new, f"/?p={int(item_id)}"
+
+
+def _others(others: list[tuple[str, str]]) -> Iterator[tuple[str, str, str | None]]:
+    for given, new in others:
+        yield given, new, _old_address(given)
 
 
 def _disqus(urls: dict[int, tuple[str, str]], base_url: str) -> Rendered:
@@ -406,7 +408,8 @@ def _text(style: str, rules: list[tuple[str, str]]) -> str:
         for old, new in rules:
             if "?" in old:
                 path, _, query = old.partition("?")
-                lines.append(f"RewriteCond %{{QUERY_STRING}} ^{_REGEX_SPECIAL.sub(_escaped, query)}$")
+                # [NC]: WordPress's own links write %XX in lower case, the file in upper
+                lines.append(f"RewriteCond %{{QUERY_STRING}} ^{_REGEX_SPECIAL.sub(_escaped, query)}$ [NC]")
                 where = "^/?$" if path == "/" else f'"^{_pattern(_key(style, path) or path)}$"'
                 lines.append(f'RewriteRule {where} "{_substitution(new)}?" [R=301,L,NE]')
             else:

@@ -21,24 +21,24 @@ import csv
 import http.client
 import http.server
 import io
+import os
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from .oldurls import OldAddress
+from .oldurls import OldAddress, query_of
+from .redirects import old_path
 
 MAX_HOPS = 10
 MAX_PAGE = 4 * 1024 * 1024  # bytes of a page read to find its identity and refresh
-_REFRESH = re.compile(
-    rb"""<meta\s[^>]*http-equiv\s*=\s*["']?refresh["']?[^>]*content\s*=\s*["']\s*\d*\s*;?\s*url\s*=\s*([^"'>]+)""",
-    re.I,
-)
-_REFRESH_REVERSED = re.compile(
-    rb"""<meta\s[^>]*content\s*=\s*["']\s*\d*\s*;?\s*url\s*=\s*([^"'>]+)["'][^>]*http-equiv\s*=\s*["']?refresh""", re.I
-)
+# A <meta> tag (at most 1 KB, no "<" inside: read once, never backtracked over), then in it the
+# refresh and its address, the address quoted or not.
+_META = re.compile(rb"<meta\s[^<>]{0,1024}>", re.I)
+_IS_REFRESH = re.compile(rb"""http-equiv\s*=\s*["']?refresh""", re.I)
+_REFRESH_URL = re.compile(rb"""content\s*=\s*["']?\s*\d*\s*;?\s*url\s*=\s*['"]?([^"'>\s]+)""", re.I)
 _WORDPRESS_ID = re.compile(rb"""data-wordpress-id\s*=\s*["']?(\d+)""")
 
 OUTCOMES = ("found", "redirected", "wrong page", "missing")
@@ -121,10 +121,14 @@ class _Client:
                 response = connection.getresponse()
                 body = response.read(MAX_PAGE)
                 if not response.isclosed():
-                    response.read()  # (the rest, so the connection can be used again)
+                    # More than a page: the connection is dropped, not read to its end.
+                    self.close()
                 return response.status, response.getheader("Location") or "", body
-            except (http.client.HTTPException, OSError):
+            except TimeoutError:
                 self.close()
+                raise  # (a server that does not answer is not asked again)
+            except (http.client.HTTPException, OSError):
+                self.close()  # (a kept-alive connection the server closed: once more, on a new one)
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
@@ -146,7 +150,8 @@ class _Client:
             step = location if status in (301, 302, 303, 307, 308) and location else refresh
             if step:
                 hops.append(target)
-                url = urljoin(origin + target, step.strip())
+                # (a browser reads "\\" in an address as "/": "/\\host/" is another site)
+                url = urljoin(origin + target, step.strip().replace("\\", "/"))
                 parts = urlsplit(url)
                 if f"{parts.scheme}://{parts.netloc}" != origin:
                     return Check(address, "missing", status, url, tuple(hops), "redirected to another site")
@@ -170,10 +175,11 @@ def _refresh(body: bytes) -> str | None:
     """The address of an HTML refresh in a short page (an alias page), else ``None``."""
     if len(body) > 16 * 1024:
         return None  # a real page, not an alias
-    m = _REFRESH.search(body) or _REFRESH_REVERSED.search(body)
-    if m is None:
-        return None
-    return m.group(1).decode("utf-8", "replace").strip().strip("'\"")
+    for tag in _META.finditer(body):
+        if _IS_REFRESH.search(tag.group()):
+            m = _REFRESH_URL.search(tag.group())
+            return m.group(1).decode("utf-8", "replace") if m else None
+    return None
 
 
 # -- A built folder on a loopback port ------------------------------------------------
@@ -194,33 +200,37 @@ class RedirectRules:
         if text.startswith("old,new"):
             for row in csv.DictReader(io.StringIO(text)):
                 old, new = row.get("old") or "", row.get("new") or ""
-                old_path, _, query = old.partition("?")
-                if query:
-                    rules.queries[old_path, query] = new
-                else:
-                    rules.paths[old_path] = new
+                path, _, query = old.partition("?")
+                rules.add(path, query, new)
             return rules
         for line in text.splitlines():
             words = line.split()
             if not words or words[0].startswith("#"):
                 continue
             if len(words) == 4 and "=" in words[1]:  # /  p=12  /new/  301
-                rules.queries[words[0], words[1]] = words[2]
+                rules.add(words[0], words[1], words[2])
             elif len(words) >= 2:
-                rules.paths[words[0]] = words[1]
+                rules.add(words[0], "", words[1])
         return rules
 
+    def add(self, path: str, query: str, new: str) -> None:
+        found = old_path(path)
+        canonical = path if found is None else found or "/"
+        if query:
+            self.queries.setdefault((canonical, query_of(query)), new)
+        else:
+            self.paths.setdefault(canonical, new)
+
     def target(self, path: str, query: str) -> str | None:
-        """Where ``path`` (as sent, percent-encoded) with ``query`` is redirected, or ``None``."""
-        if query and (path, query) in self.queries:
-            return self.queries[path, query]
-        encoded = _canonical(path)
-        return self.paths.get(encoded)
-
-
-def _canonical(path: str) -> str:
-    # As wxrtool writes old paths: uppercase %XX (a client may send lowercase).
-    return re.sub(r"%[0-9a-f]{2}", lambda m: m.group(0).upper(), path)
+        """Where ``path`` with ``query`` (as sent) is redirected, or ``None``: both compared in
+        the canonical form wxrtool writes (a client may send ``%c3`` or ``;`` for ``%3B``)."""
+        canonical = old_path(path)
+        if canonical is None:
+            return None
+        canonical = canonical or "/"
+        if query and (canonical, query_of(query)) in self.queries:
+            return self.queries[canonical, query_of(query)]
+        return self.paths.get(canonical)  # (a path's rule whatever the query, as hosts apply it)
 
 
 class StaticSite:
@@ -264,6 +274,10 @@ class StaticSite:
                     self.path = path + ".html" + (f"?{query}" if query else "")
                 super().do_GET()
 
+            def list_directory(self, path: str | os.PathLike[str]) -> None:
+                # A folder without an index page is no page: 404, as nginx (403) and Netlify do.
+                self.send_error(404)
+
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
@@ -286,11 +300,6 @@ def summary(results: list[Check]) -> dict[str, int]:
     for result in results:
         counts[result.outcome] += 1
     return counts
-
-
-def missing_first(results: list[Check]) -> Iterator[Check]:
-    """The results that are not found or redirected, in order."""
-    return (r for r in results if not r.ok)
 
 
 def decoded(url: str) -> str:
