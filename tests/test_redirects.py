@@ -93,3 +93,31 @@ def test_formats_without_new_addresses_refuse(tmp_path: Path) -> None:
         main, ["convert", str(SAMPLES / "klout.xml"), "--to", "json", "--redirects", "nginx", str(tmp_path / "r")]
     )
     assert result.exit_code == 2 and "--redirects needs a format" in result.stderr
+
+
+def test_a_long_chain_of_redirects_takes_time_in_proportion() -> None:
+    # Each rule leads to the next (/p0/ -> /p1/ -> ...): loops are looked for in one walk,
+    # not by following every rule to its end (that was quadratic: 4,000 rules took 30 s).
+    import time
+
+    def seconds(n: int) -> float:
+        urls = {i: (f"https://x.org/p{i}/", f"/p{i + 1}/") for i in range(n)}
+        best = float("inf")
+        for _ in range(2):
+            started = time.perf_counter()
+            render("csv", urls)
+            best = min(best, time.perf_counter() - started)
+        return best
+
+    small, large = seconds(2_000), seconds(8_000)
+    assert large < 8 * max(small, 0.002), (small, large)
+
+
+def test_loops_are_left_out_and_what_leads_into_them_kept() -> None:
+    urls = {1: ("https://x.org/a/", "/b/"), 2: ("https://x.org/b/", "/a/"), 3: ("https://x.org/c/", "/a/")}
+    done = render_checked("csv", urls)
+    assert sorted((r.old, r.reason) for r in done.refused) == [
+        ("https://x.org/a/", "redirect loop"),
+        ("https://x.org/b/", "redirect loop"),
+    ]
+    assert "/c/,/a/" in done.text.splitlines()

@@ -370,7 +370,6 @@ def _loops(style: str, rules: list[tuple[str, str, str]]) -> set[str]:
     a redirect is looking its new address up.
     """
     keys = {_fold(style, k): old for old, _, _ in rules if (k := _key(style, old)) is not None}
-    target = {old: new for old, new, _ in rules}
 
     def matching(path: str) -> str | None:
         """The old path whose rule the server applies to a request for ``path``."""
@@ -378,15 +377,22 @@ def _loops(style: str, rules: list[tuple[str, str, str]]) -> set[str]:
         return None if key is None else keys.get(_fold(style, key))
 
     # Only a rule that comes back to itself loops: one that leads into a loop of others
-    # is fine once those are left out.
+    # is fine once those are left out. Each rule leads to at most one other, so the rules
+    # on a cycle are found in one walk over them all (each rule stepped from once).
+    after = {old: matching(new) for old, new, _ in rules}
     looping: set[str] = set()
-    for old, new, _ in rules:
-        used, step = {old}, matching(new)
-        while step is not None and step not in used:
-            used.add(step)
-            step = matching(target[step])
-        if step == old:
-            looping.add(old)
+    done: set[str] = set()
+    for start in after:
+        path: list[str] = []
+        on_path: dict[str, int] = {}
+        step: str | None = start
+        while step is not None and step not in done and step not in on_path:
+            on_path[step] = len(path)
+            path.append(step)
+            step = after.get(step)
+        if step is not None and step in on_path:
+            looping.update(path[on_path[step] :])
+        done.update(path)
     return looping
 
 
