@@ -14,10 +14,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from .errors import OptionsError, WXRError
-from .redirects import old_path
+from .oldurls import canonical_address
 
 if TYPE_CHECKING:
     from .records import Post
@@ -127,21 +127,14 @@ class UrlMap:
 
 def url_map_key(address: str) -> str | None:
     """An old address (a link, or a path with its query) as a URL map's ``old`` column holds
-    it: the canonical path (:func:`wxrtool.redirects.old_path`) and the query; ``None`` for
-    the home page or what cannot be a path.
+    it (:func:`wxrtool.oldurls.canonical_address`, the form ``--redirects csv`` writes);
+    ``None`` for the home page or what cannot be a path.
 
-    >>> url_map_key("http://x.org/2011/caf%c3%a9/"), url_map_key("http://x.org/?p=12"), url_map_key("/")
-    ('/2011/caf%C3%A9/', '/?p=12', None)
+    >>> url_map_key("http://x.org/2011/caf%c3%a9/"), url_map_key("http://x.org/?tag=caf%c3%a9"), url_map_key("/")
+    ('/2011/caf%C3%A9/', '/?tag=caf%C3%A9', None)
     """
-    try:
-        query = urlsplit(address).query
-    except ValueError:
-        return None
-    path = old_path(address)
-    if path is None:
-        return None
-    # (quoted as wxrtool.oldurls writes an old address's query; "%" kept: a map's is quoted)
-    return f"{path or '/'}?{quote(query, safe='=&%')}" if query else path or None
+    key = canonical_address(address)
+    return None if key == "/" else key
 
 
 # An item's address by its id, where the blog is: /?p=12, /blog/?page_id=3.

@@ -81,7 +81,7 @@ def old_addresses(source: str | os.PathLike[str] | Iterable[object]) -> list[Old
     found: dict[str, OldAddress] = {}
 
     def add(url: str | None, kind: str, item: int | None = None, label: str = "") -> None:
-        url = _canonical(url) if url is not None else None
+        # (``url`` canonical already: a link's by _path_of, or made of canonical parts)
         if url is not None and url not in found:
             found[url] = OldAddress(url, kind, item, label)
 
@@ -106,7 +106,7 @@ def old_addresses(source: str | os.PathLike[str] | Iterable[object]) -> list[Old
             add(f"{base}/?attachment_id={post.id}", "attachment", parent, post.title)
             add(_path_of(post.link, base), "attachment", parent, post.title)
     for address in _archives(posts, terms, authors, base, plain):
-        url = _canonical(address.url)
+        url = canonical_address(address.url)
         if url is not None:
             found.setdefault(url, replace(address, url=url))
     return list(found.values())
@@ -134,19 +134,13 @@ def _plain_permalinks(posts: list[Post]) -> bool:
 
 
 def _path_of(link: str | None, base: str) -> str | None:
-    """The path and query of a link (``None`` for no link, or one that cannot be a path);
-    the export's links are the site's own, whatever host they name (a site moved hosts)."""
-    if not link:
-        return None
-    try:
-        parts = urlsplit(link)
-    except ValueError:
-        return None
-    path = old_path(link)
-    if path is None:
-        return None
-    query = f"?{query_of(parts.query)}" if parts.query else ""
-    return (path or base + "/") + query
+    """A link's path and query (:func:`canonical_address`), the home page's under ``base``
+    (``None`` for no link, or one that cannot be a path); the export's links are the site's
+    own, whatever host they name (a site moved hosts)."""
+    address = canonical_address(link) if link else None
+    if address is not None and base and (address == "/" or address.startswith("/?")):
+        return base + address
+    return address
 
 
 def query_of(query: str) -> str:
@@ -165,12 +159,22 @@ def _segment(slug: str) -> str:
     return quote(unquote(slug), safe="-._~")
 
 
-def _canonical(url: str) -> str | None:
-    """``url``'s path as :func:`wxrtool.redirects.old_path` writes it (the form redirect
-    files hold), its query as it is; ``None`` when the path cannot be one."""
-    path, mark, query = url.partition("?")
-    canonical = old_path(path)
-    return None if canonical is None else (canonical or "/") + mark + query
+def canonical_address(address: str) -> str | None:
+    """An address (a link, or a path with its query) in the one form redirect files, URL maps
+    and ``check-urls`` hold it: its path as :func:`wxrtool.redirects.old_path` writes it, its
+    query as :func:`query_of` does; ``None`` when it cannot be a path.
+
+    >>> canonical_address("http://x.org/2011/caf%c3%a9/?tag=caf%c3%a9"), canonical_address("https://x.org")
+    ('/2011/caf%C3%A9/?tag=caf%C3%A9', '/')
+    """
+    try:
+        query = urlsplit(address).query
+    except ValueError:
+        return None
+    path = old_path(address)
+    if path is None:
+        return None
+    return (path or "/") + (f"?{query_of(query)}" if query else "")
 
 
 def _archives(
