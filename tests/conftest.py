@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ import yaml
 import wxrtool
 
 ROOT = Path(__file__).resolve().parents[1]
+FIDELITY = ROOT / "bench" / "fidelity"  # the fidelity comparison's modules (tests import them)
 SAMPLES = ROOT / "samples"
 GOLDEN = ROOT / "tests" / "golden"
 FIXTURES = ROOT.parent / "shared" / "fixtures"
@@ -160,6 +161,21 @@ def isso() -> str:
 @pytest.fixture(scope="session")
 def jekyll() -> str:
     return jekyll_with_redirects()
+
+
+@pytest.fixture(scope="session")
+def wordpress() -> Iterator[Any]:
+    """A real WordPress (bench/fidelity/wordpress.py: Debian's wordpress, MariaDB in a temporary
+    folder), started once for the tests that compare with it, stopped at the end."""
+    if str(FIDELITY) not in sys.path:
+        sys.path.insert(0, str(FIDELITY))
+    from wordpress import WordPress, missing
+
+    reason = missing()
+    if reason:
+        pytest.skip(f"no real WordPress here: {reason}")
+    with WordPress() as site:
+        yield site
 
 
 def jekyll_with_redirects() -> str:

@@ -14,30 +14,20 @@ Needs Debian's ``wordpress``, ``mariadb-server``, ``php-cli``, ``php-mysql``, ``
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .conftest import FIXTURE_FILES, ROOT, SAMPLE_FILES, fixture_cases, readable
+from .conftest import FIDELITY, FIXTURE_FILES, SAMPLE_FILES, fixture_cases, readable
 
-sys.path.insert(0, str(ROOT / "bench" / "fidelity"))
+sys.path.insert(0, str(FIDELITY))
 from compare import DELIBERATE, attachment_slugs, compare, published, site_hosts
 from engines import engine_items
 from sides import wordpress_items, wxrtool_items
-from wordpress import WordPress, missing
+from wordpress import WordPress
 
 KEPT = ("links", "images", "code", "headings", "place")
-
-
-@pytest.fixture(scope="module")
-def wordpress() -> Iterator[WordPress]:
-    reason = missing()
-    if reason:
-        pytest.skip(f"no WordPress to compare with: {reason}")
-    with WordPress() as site:
-        yield site
 
 
 def lost(export: Path, site: WordPress, engine: str = "", command: str = "") -> list[tuple[int, str, str, Any]]:

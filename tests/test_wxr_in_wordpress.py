@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -26,10 +26,10 @@ import pytest
 
 import wxrtool
 
-from .conftest import FIXTURE_FILES, ROOT, SAMPLE_FILES, fixture_cases, readable
+from .conftest import FIDELITY, FIXTURE_FILES, SAMPLE_FILES, fixture_cases, readable
 
-sys.path.insert(0, str(ROOT / "bench" / "fidelity"))
-from wordpress import WordPress, missing
+sys.path.insert(0, str(FIDELITY))
+from wordpress import WordPress
 
 ABSENT = object()  # a key one side does not have
 UPLOADS = "http://wordpress.test/wp-content/uploads/"
@@ -192,15 +192,6 @@ EXCEPTIONS = [
 def unexplained(export: Path, found: list[Difference]) -> list[str]:
     """The differences no exception explains, as readable lines."""
     return [str(d) for d in found if not any(e.applies(export.name, d, found) for e in EXCEPTIONS)]
-
-
-@pytest.fixture(scope="module")
-def wordpress() -> Iterator[WordPress]:
-    reason = missing()
-    if reason:
-        pytest.skip(f"no WordPress to import into: {reason}")
-    with WordPress() as site:
-        yield site
 
 
 def imports_alike(export: Path, site: WordPress, folder: Path) -> list[str]:

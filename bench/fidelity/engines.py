@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 import lxml.html
-from sides import Item, Key, Response, title_text
+from sides import Item, Key, Response, keep, title_text
 
 import wxrtool
 
@@ -92,11 +92,8 @@ def engine_items(export: Path, engine: str, command: str) -> dict[Key, Item]:
             for head in article.findall("h1")[:1] + article.findall("p[@class='byline']")[:1]:
                 head.drop_tree()
             sections = {s.get("class"): s for s in root.iter("section")}
-            key = (post.id, post.type)
-            while key in items:  # an id repeated in the export: every item kept
-                key = (key[0], key[1] + "+")
-            items[key] = Item(
+            keep(items, Item(
                 post.id, post.type, post.title, _inner(article), _comments(sections.get("comments")),
                 _pings(sections.get("pings")), slug=post.slug, source=str(page.relative_to(site)),
-            )  # fmt: skip
+            ))  # fmt: skip
     return items

@@ -25,7 +25,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import yaml
-from sides import Item, Key, render_markdown, title_text
+from sides import Item, Key, keep, render_markdown, title_text
 
 import wxrtool
 
@@ -158,8 +158,5 @@ def peer_items(export: Path, peer: Peer) -> dict[Key, Item]:
             post = posts[at]
             item = Item(post.id, post.type, title, render_markdown(body), slug=post.slug,
                         source=str(path.relative_to(folder)))  # fmt: skip
-            key = (item.id, item.type)
-            while key in items:  # an id repeated in the export: every item kept
-                key = (key[0], key[1] + "+")
-            items[key] = item
+            keep(items, item)
     return items

@@ -57,6 +57,15 @@ Key = tuple[int, str]
 """An item's id and post type: exports can repeat an id (the importer then gives the later item a new one)."""
 
 
+def keep(items: dict[Key, Item], item: Item) -> None:
+    """``item`` in ``items`` under its id and type, or, an id repeated in the export, under
+    its type with ``+`` after it (``post+``): every item kept."""
+    key = (item.id, item.type)
+    while key in items:
+        key = (key[0], key[1] + "+")
+    items[key] = item
+
+
 def wordpress_items(rows: list[dict[str, Any]]) -> dict[Key, Item]:
     """WordPress's rendering (``wordpress.WordPress.site_of``) as items."""
     items = {}
@@ -149,10 +158,7 @@ def wxrtool_items(export: Path, out: Path | None = None) -> dict[Key, Item]:
                 slug=str(meta.get("slug", "")),
                 source=str(path.relative_to(folder)),
             )
-            key = (item.id, item.type)
-            while key in items:  # an id repeated in the export: every item kept
-                key = (key[0], key[1] + "+")
-            items[key] = item
+            keep(items, item)
     return items
 
 

@@ -34,6 +34,7 @@ import unicodedata
 from collections.abc import Callable
 
 from .oldurls import OldAddress
+from .writers.hugo import hugo_keeps
 from .writers.paths import term_slug
 
 Target = Callable[[OldAddress], "str | None"]
@@ -53,7 +54,7 @@ def hugo_urlize(name: str) -> str:
     for char in name:
         if char == " ":
             kept.append("-")
-        elif char in "./_-#+~" or unicodedata.category(char)[0] in "LNM":
+        elif char == "/" or hugo_keeps(char):
             # (Go lowercases one letter at a time: "İ" is "i", where Python's "i̇" adds a mark)
             kept.append("i" if char == "İ" else char.lower())
     return "".join(kept)

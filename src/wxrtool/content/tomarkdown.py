@@ -302,13 +302,11 @@ def html_to_markdown(text: str, engine_name: str = DEFAULT_ENGINE, flavor: str =
 # An underscore between letters or digits opens and closes nothing in CommonMark,
 # kramdown or Python-Markdown; "<" opens raw HTML or an autolink only before a letter,
 # "/", "!" or "?".
-_NEEDLESS = re.compile(r"\\([-+=#.)>])|\\&(?![A-Za-z0-9#]+;)|(?<=[^\W_])\\(_)(?=[^\W_])|\\(<)(?![A-Za-z/!?])")
+_NEEDLESS_FORM = r"\\([{}])|\\&(?![A-Za-z0-9#]+;)|(?<=[^\W_])\\(_)(?=[^\W_])|\\(<)(?![A-Za-z/!?])"
+_NEEDLESS = re.compile(_NEEDLESS_FORM.format("-+=#.)>"))
+_NEEDLESS_PYTHON_MARKDOWN = re.compile(_NEEDLESS_FORM.format("-+=#.)"))  # (">" stays: see _unescape_needless)
 # A line's containers (quote markers, list markers, nested) and its first character, or a
 # "1\." that is not a list item: the escape there is kept.
-# (Python-Markdown: the same but ">", see _unescape_needless.)
-_NEEDLESS_PYTHON_MARKDOWN = re.compile(
-    r"\\([-+=#.)])|\\&(?![A-Za-z0-9#]+;)|(?<=[^\W_])\\(_)(?=[^\W_])|\\(<)(?![A-Za-z/!?])"
-)
 _LINE_START = re.compile(r"^(?:[ \t]*(?:>|(?:[-+*]|\d{1,9}[.)])(?=[ \t])))*[ \t]*(?:\d{1,9}\\[.)]|\S?)")
 _FENCE_LINE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
 

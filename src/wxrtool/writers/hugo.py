@@ -122,11 +122,19 @@ def _shown(slug: str, fallback: str) -> str:
     # the page would be lost (its alias keeps its old address). And Hugo's URL of a page
     # drops from its path what its Sanitize does not keep (an emoji, a symbol): the folder
     # is named without them, so that its URL is its name.
-    kept = "".join(c for c in slug if c in _URL_KEEPS or unicodedata.category(c)[0] in "LNM")
+    # ("%" and spaces are left for safe_component and url_path to write as a URL needs.)
+    kept = "".join(c for c in slug if c in "% " or hugo_keeps(c))
     return shown_component(kept, fallback, ".#")
 
 
-_URL_KEEPS = frozenset("._-%#+~ ")  # Hugo's paths.Sanitize: these, and letters, digits and marks
+def hugo_keeps(char: str) -> bool:
+    """Whether Hugo keeps ``char`` in a page's path or a term's (its ``paths.Sanitize``):
+    letters, digits and marks of every script, and ``. _ - # + ~``.
+
+    >>> [c for c in "a.é1 💫&_" if hugo_keeps(c)]
+    ['a', '.', 'é', '1', '_']
+    """
+    return char in "._-#+~" or unicodedata.category(char)[0] in "LNM"
 
 
 def _section(name: str, addresses: Addresses | None) -> str:
