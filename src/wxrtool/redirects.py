@@ -232,10 +232,16 @@ def _permalinks(urls: dict[int, tuple[str, str]]) -> Iterator[tuple[str, str, st
     """``(given, new, old canonical)`` for each item's permalink and its ``/?p=ID``."""
     for item_id, (link, new) in sorted(urls.items()):
         try:
-            query = urlsplit(link).query if link else ""
+            parts = urlsplit(link)
         except ValueError:
-            query = ""
-        yield link, new, (_old_address(f"{urlsplit(link).path}?{query}") if query else old_path(link)) if link else ""
+            parts = None
+        if not link:
+            old: str | None = ""
+        elif parts is not None and parts.query:
+            old = _old_address(f"{parts.path}?{parts.query}")  # (a permalink with a query: /?p=5)
+        else:
+            old = old_path(link)
+        yield link, new, old
         if target_path(new) is not None:
             yield f"/?p={int(item_id)}", new, f"/?p={int(item_id)}"
 
