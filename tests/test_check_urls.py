@@ -9,17 +9,21 @@ rules (redirects, HTML refreshes, loops, other hosts, ignored queries) are teste
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
 
 import wxrtool
 from wxrtool.cli import main
-from wxrtool.oldurls import OldAddress, old_addresses
+from wxrtool.oldurls import ITEM_KINDS, OldAddress, canonical_address, old_addresses
 from wxrtool.urlcheck import RedirectRules, StaticSite, check_all, summary
 
 from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES, fixture_cases, readable
@@ -162,11 +166,38 @@ def test_the_command(tmp_path: Path) -> None:
 
 
 def _items_reach_their_pages(export: Path, built: Path, redirects: Path) -> None:
-    # Every old address: the items' at their pages, archives and feeds somewhere (wxrtool.archives).
+    # Every old address: the items' at their pages, archives and feeds somewhere (wxrtool.archives);
+    # and every link of the built site to a page of its own leads to one (links between items).
     addresses = old_addresses(export)
+    hrefs = links_in(built)
+    links = [OldAddress(url, "link") for url in sorted(h for h in hrefs if h.startswith("/") and h[1:2] != "/")]
     with StaticSite(built, RedirectRules.read(redirects)) as site:
-        results = check_all(addresses, site.url)
+        results = check_all(addresses + links, site.url)
     assert [(r.address.url, r.outcome, r.final, r.reason) for r in results if not r.ok] == []
+    assert links_to_old_items(export, hrefs) == []
+
+
+_HREF = re.compile(r"""<a\s[^<>]*?href=["']?([^"'\s>]+)""")
+
+
+def links_in(built: Path) -> set[str]:
+    """Every address the built site's pages link to, without its fragment."""
+    found: set[str] = set()
+    for page in (p for p in built.rglob("*.html") if p.is_file()):
+        for href in _HREF.findall(page.read_text(encoding="utf-8", errors="replace")):
+            found.add(html.unescape(href).partition("#")[0])
+    return found
+
+
+def links_to_old_items(export: Path, hrefs: Iterable[str]) -> list[str]:
+    """The links that still name a published item of ``export`` at its old address (on its old
+    host, or as a path from the root), as :mod:`wxrtool.oldurls` lists them."""
+    site = next(r for r in wxrtool.read(export) if isinstance(r, wxrtool.Site))
+    hosts = {urlsplit(u).hostname for u in (site.link, site.base_blog_url) if u}
+    hosts |= {f"www.{h}" for h in hosts if h}
+    old = {a.url for a in old_addresses(export) if a.kind in ITEM_KINDS}
+    old_site = [h for h in hrefs if urlsplit(h).hostname in hosts and canonical_address(h) in old]
+    return sorted([h for h in hrefs if "wxrtool.invalid" in h] + old_site)
 
 
 @pytest.mark.parametrize("export", EVERY_EXPORT)

@@ -75,6 +75,10 @@ class Account:
     media_copied: int = 0
     media_missing: list[str] = field(default_factory=list)
     redirects_refused: list[tuple[str, str, str]] = field(default_factory=list)  # (old, new, why)
+    # Links between items (wxrtool.itemlinks): pointed at the new addresses, and kept as they
+    # were because the output does not have the item they name: (file, link).
+    links_rewritten: int = 0
+    links_kept: list[tuple[str, str]] = field(default_factory=list)
     # What the content steps counted: "post-as-html:<error>" (a post whose conversion
     # failed, written as sanitized HTML), "url-dropped" (a URL that was not one to keep).
     content: Counter[str] = field(default_factory=Counter)
@@ -107,6 +111,10 @@ class Account:
             "left_out": {k: dict(sorted(self.left_out[k].items())) for k in KINDS},
             "media": {"placed": self.media_copied, "not_downloaded": self.media_missing},
             "redirects_left_out": [{"old": o, "new": n, "reason": r} for o, n, r in self.redirects_refused],
+            "links": {
+                "rewritten": self.links_rewritten,
+                "to_items_left_out": [{"file": f, "link": link} for f, link in self.links_kept],
+            },
             "content": dict(sorted(self.content.items())),
             "repairs": [{"line": r.line, "column": r.column, "kind": r.kind, "detail": r.detail} for r in self.repairs],
             "reasons": {r: Reason.explain(r) for r in sorted({r for k in KINDS for r in self.left_out[k]})},
@@ -132,6 +140,14 @@ class Account:
             lines += [f"  {printable(old)} -> {printable(new)}: {why}" for old, new, why in self.redirects_refused[:20]]
             if len(self.redirects_refused) > 20:
                 lines.append(f"  ... and {len(self.redirects_refused) - 20} more (see --report)")
+        if self.links_rewritten or self.links_kept:
+            lines.append(
+                f"links between items: {self.links_rewritten} pointed at their new addresses, "
+                f"{len(self.links_kept)} to items left out kept as they were"
+            )
+            lines += [f"  {printable(f)}: {printable(link)}" for f, link in self.links_kept[:20]]
+            if len(self.links_kept) > 20:
+                lines.append(f"  ... and {len(self.links_kept) - 20} more (see --report)")
         if self.content:
             lines.append("content: " + ", ".join(f"{reason} {n}" for reason, n in sorted(self.content.items())))
         if self.repairs:

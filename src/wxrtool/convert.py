@@ -34,6 +34,7 @@ from .account import Account, Reason
 from .errors import OptionsError, OutputError
 from .index import SiteIndex
 from .inputs import Input, opened
+from .itemlinks import Filled, ItemLinks, fill
 from .newsite import check_base_url, read_url_map
 from .output import dir_output, text_output
 from .parallel import cuts
@@ -163,6 +164,9 @@ class ConvertOptions:
         # names types: then the user chose, and gets exactly those.
         if fmt.skip_types and selection.types is None:
             selection = dataclasses.replace(selection, exclude_types=selection.exclude_types | fmt.skip_types)
+        # Links between items are pointed at their new addresses where items get one in a folder
+        # (the files are filled in once written: see wxrtool.itemlinks).
+        links = ItemLinks(index) if fmt.gives_addresses and fmt.target == "directory" else None
         return WriteOptions(
             selection=selection,
             index=index,
@@ -171,12 +175,13 @@ class ConvertOptions:
             meta_keys=self.meta_keys,
             scaffold=self.scaffold,
             media_dir=self.media,
-            # Kept only for a redirect file: a million items' addresses are 100 MB.
-            addresses=self.redirects is not None,
+            # Kept only for a redirect file or links: a million items' addresses are 100 MB.
+            addresses=self.redirects is not None or links is not None,
             base_url=self.site_url,
             url_map=read_url_map(self.url_map, self.site_url or "") if self.url_map is not None else None,
             remark42_site=self.remark42_site,
             keep_urls=self.keep_urls,
+            links=links,
         )
 
 
@@ -248,19 +253,21 @@ class _Written:
     """What the write stage leaves for the account."""
 
     account: Account
-    result: WriteResult
-    refused: tuple[Refusal, ...]
+    emitted: _Emitted
     notes: Counter[str]
     repairs: list[Repair]
 
     def account_for(self, fmt: Format) -> Account:
         account = self.account
-        account.redirects_refused = [(r.old, r.new, r.reason) for r in self.refused]
+        account.redirects_refused = [(r.old, r.new, r.reason) for r in self.emitted.refused]
+        account.links_rewritten = self.emitted.links.rewritten
+        account.links_kept = self.emitted.links.kept
         account.repairs = self.repairs
-        account.media_copied = len(self.result.media_placed)
-        account.media_missing = sorted(self.result.media_missing)
+        result = self.emitted.result
+        account.media_copied = len(result.media_placed)
+        account.media_missing = sorted(result.media_missing)
         account.content.update(self.notes)
-        account.content.update(self.result.notes)
+        account.content.update(result.notes)
         for kind in ("items", "comments", "pings"):
             if kind not in fmt.keeps and account.written[kind]:
                 # The format has no place for this kind of record: say so, not "written".
@@ -286,8 +293,8 @@ def _write_streamed(
         records = _reporting(records, reader, export.size, progress, selector.account)
     rendering = Rendering(fmt.render, write_options, jobs)
     entries = rendering.entries(records)
-    result, refused = _emit(fmt, options, export, lambda out: fmt.writer.write(entries, out, write_options))
-    return _Written(selector.account, result, refused, rendering.notes, reader.repairs)
+    emitted = _emit(fmt, options, export, lambda out: fmt.writer.write(entries, out, write_options), write_options)
+    return _Written(selector.account, emitted, rendering.notes, reader.repairs)
 
 
 def _write_in_ranges(
@@ -306,10 +313,10 @@ def _write_in_ranges(
     # concatenates is written by the workers themselves, range by range.
     if fmt.render is not None:
         entries = rendering.entries_in_ranges(ranges)
-        result, refused = _emit(fmt, options, export, lambda out: fmt.writer.write(entries, out, write_options))
+        emitted = _emit(fmt, options, export, lambda out: fmt.writer.write(entries, out, write_options), write_options)
     else:
-        result, refused = _emit(fmt, options, export, lambda out: _concatenated(ranges, fmt, write_options, out))
-    return _Written(ranges.outcome.account, result, refused, rendering.notes, [])
+        emitted = _emit(fmt, options, export, lambda out: _concatenated(ranges, fmt, write_options, out), write_options)
+    return _Written(ranges.outcome.account, emitted, rendering.notes, [])
 
 
 def _concatenated(ranges: RangedRead, fmt: Format, options: WriteOptions, out: Any) -> WriteResult:
@@ -324,22 +331,40 @@ def _concatenated(ranges: RangedRead, fmt: Format, options: WriteOptions, out: A
     return result
 
 
+@dataclass
+class _Emitted:
+    """What the write stage did: the writer's result, the redirects left out, the links filled."""
+
+    result: WriteResult
+    refused: tuple[Refusal, ...]
+    links: Filled
+
+
 def _emit(
-    fmt: Format, options: ConvertOptions, export: Input, write: Callable[[Any], WriteResult]
-) -> tuple[WriteResult, tuple[Refusal, ...]]:
-    """``write`` into the output, then the redirect file; the result, and the redirects left out."""
+    fmt: Format,
+    options: ConvertOptions,
+    export: Input,
+    write: Callable[[Any], WriteResult],
+    write_options: WriteOptions,
+) -> _Emitted:
+    """``write`` into the output, the links between items filled in, then the redirect file."""
     # The redirect file is written before the output is put in place and put in place
     # after it: a failure of either leaves both as they were.
+    links = write_options.links
     with _redirect_file(options.redirects, options.site_url) as write_redirects:
         if fmt.target == "directory":
             if options.output is None:
                 raise OutputError(f"--to {fmt.name} writes a folder", hint="give it with -o FOLDER")
             with dir_output(options.output, force=options.force, inputs=export.files) as folder:
+                folder.marker = links.prefix if links is not None else None
                 result = write(folder)
-                return result, write_redirects(result.addresses or {}, _item_addresses(export, options, result))
+                filled = fill(folder, links, result.addresses or {}, options.site_url) if links else Filled()
+                refused = write_redirects(result.addresses or {}, _item_addresses(export, options, result))
+                return _Emitted(result, refused, filled)
         with text_output(options.output) as stream:
             result = write(stream)
-            return result, write_redirects(result.addresses or {}, _item_addresses(export, options, result))
+            refused = write_redirects(result.addresses or {}, _item_addresses(export, options, result))
+            return _Emitted(result, refused, Filled())
 
 
 def _item_addresses(export: Input, options: ConvertOptions, result: WriteResult) -> list[tuple[str, str]]:

@@ -13,8 +13,10 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
+from urllib.parse import urlsplit
 
-from .records import Author, Post, Record, Term, pickled_by_fields
+from .oldurls import blog_base, canonical_address, old_slug_links
+from .records import Author, Post, Record, Site, Term, pickled_by_fields
 
 
 @pickled_by_fields
@@ -57,7 +59,9 @@ LABEL_SEPARATOR = " / "
 
 @dataclass
 class SiteIndex:
-    """Authors' display names, attachments and every item's place, by id; the terms, by slug."""
+    """Authors' display names, attachments and every item's place, by id; the terms, by slug;
+    where the old site was and each item's old addresses (for links between items:
+    :mod:`wxrtool.itemlinks`)."""
 
     authors: dict[str, str] = field(default_factory=dict)
     attachments: dict[int, Attachment] = field(default_factory=dict)
@@ -65,6 +69,11 @@ class SiteIndex:
     creators: set[str] = field(default_factory=set)
     term_slugs: dict[tuple[str, str], str] = field(default_factory=dict)
     terms: dict[tuple[str, str], TermInfo] = field(default_factory=dict)
+    # The old site's hosts (lower case, without "www."), its blog's folder ('' at the root), and
+    # each item's permalink and old-slug addresses (canonical: oldurls.canonical_address) -> its id.
+    hosts: set[str] = field(default_factory=set)
+    blog: str = ""
+    addresses: dict[str, int] = field(default_factory=dict)
     # (taxonomy, name folded) of the names two terms share: made when first asked.
     _shared: set[tuple[str, str]] | None = field(default=None, repr=False, compare=False)
 
@@ -82,6 +91,8 @@ class SiteIndex:
             if isinstance(record, Post):
                 index.creators.add(record.author)
                 index.items.setdefault(record.id, ItemInfo(record.type, record.slug, record.parent, record.status))
+                if record.link:
+                    index._add_addresses(record)
                 if record.type == "attachment":
                     index.attachments.setdefault(
                         record.id,
@@ -95,12 +106,25 @@ class SiteIndex:
                             menu_order=record.menu_order,
                         ),
                     )
+            elif isinstance(record, Site):
+                index.blog = blog_base(record)
+                links = (record.link, record.base_blog_url)  # (not base_site_url: WordPress.com names itself)
+                index.hosts.update(host for host in map(site_host, links) if host)
             elif isinstance(record, Author):
                 index.authors.setdefault(record.login, record.display_name or record.login)
             elif isinstance(record, Term):
                 index.term_slugs.setdefault((record.taxonomy, record.name), record.slug)
                 index.terms.setdefault((record.taxonomy, record.slug), TermInfo(record.name, record.parent))
         return index
+
+    def _add_addresses(self, post: Post) -> None:
+        host = site_host(post.link)
+        if host:
+            self.hosts.add(host)  # (a site that moved hosts: its items' links name the old one)
+        for link in (post.link, *old_slug_links(post)):
+            address = canonical_address(link)
+            if address is not None and address != "/":
+                self.addresses.setdefault(address, post.id)
 
     def merge(self, later: SiteIndex) -> None:
         """Add the index of a later stretch of the same export (the first of each name or id stays)."""
@@ -110,6 +134,9 @@ class SiteIndex:
         _keep_first(self.term_slugs, later.term_slugs)
         _keep_first(self.terms, later.terms)
         self.creators |= later.creators
+        self.hosts |= later.hosts
+        self.blog = self.blog or later.blog
+        _keep_first(self.addresses, later.addresses)
         self._shared = None
 
     def ancestors(self, item_id: int) -> list[ItemInfo]:
@@ -161,6 +188,16 @@ class SiteIndex:
             return name
         path = self.term_path(taxonomy, slug)
         return LABEL_SEPARATOR.join(self.terms[taxonomy, s].name if (taxonomy, s) in self.terms else s for s in path)
+
+
+def site_host(link: str) -> str:
+    """The host a link names, as the site's own are compared: lower case, without ``www.``
+    and port ('' for none)."""
+    try:
+        host = urlsplit(link).hostname or ""
+    except ValueError:
+        return ""
+    return host.removeprefix("www.")
 
 
 K = TypeVar("K")

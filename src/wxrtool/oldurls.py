@@ -85,7 +85,7 @@ def old_addresses(source: str | os.PathLike[str] | Iterable[object]) -> list[Old
         if url is not None and url not in found:
             found[url] = OldAddress(url, kind, item, label)
 
-    base = _base(site)
+    base = blog_base(site)
     plain = _plain_permalinks(posts)
     for post in posts:
         if post.type == "attachment":
@@ -94,11 +94,9 @@ def old_addresses(source: str | os.PathLike[str] | Iterable[object]) -> list[Old
         key = "page_id" if post.type == "page" else "p"
         add(f"{base}/?{key}={post.id}", "item-id", post.id, post.title)
     for post in posts:  # (after every item's own address: an old slug never takes another's)
-        if not plain and post.link and post.type != "attachment":
-            for old in (m.value.strip() for m in post.meta if m.key == "_wp_old_slug"):
-                if old and old != post.slug and f"/{post.slug}/" in post.link:
-                    head, _, tail = post.link.rpartition(f"/{post.slug}/")  # (the slug is the last segment)
-                    add(_path_of(f"{head}/{old}/{tail}", base), "old-slug", post.id)
+        if not plain and post.type != "attachment":
+            for link in old_slug_links(post):
+                add(_path_of(link, base), "old-slug", post.id)
     published = {p.id for p in posts if p.type != "attachment"}
     for post in posts:
         if post.type == "attachment" and (not post.parent or post.parent in published):
@@ -112,13 +110,25 @@ def old_addresses(source: str | os.PathLike[str] | Iterable[object]) -> list[Old
     return list(found.values())
 
 
+def old_slug_links(post: Post) -> Iterator[str]:
+    """The item's permalink with each old slug WordPress kept (``_wp_old_slug``) in place of its
+    slug, the last segment of the link: the addresses WordPress redirects to it."""
+    if not post.link or f"/{post.slug}/" not in post.link:
+        return
+    for old in (m.value.strip() for m in post.meta if m.key == "_wp_old_slug"):
+        if old and old != post.slug:
+            head, _, tail = post.link.rpartition(f"/{post.slug}/")
+            yield f"{head}/{old}/{tail}"
+
+
 def _shown(post: Post) -> bool:
     # Published; an attachment's status is "inherit": its page was shown with its post's.
     return post.status == "publish" or (post.type == "attachment" and post.status == "inherit")
 
 
-def _base(site: Site | None) -> str:
-    # A blog under a folder (https://example.com/blog/) has every address under it.
+def blog_base(site: Site | None) -> str:
+    """The path of a blog under a folder (``https://example.com/blog/``: ``/blog``), '' at the
+    root: the home page and its ``?p=ID`` addresses are there."""
     link = (site.base_blog_url or site.link) if site else ""
     try:
         path = urlsplit(link or "").path

@@ -102,6 +102,9 @@ class OutputDir:
         self._folder = ""  # the last folder made: files come grouped by folder
         self.files: list[str] = []  # every file written, relative: the manifest
         self.copied: set[str] = set()  # files copied in (media), lowercase: no page's folder
+        # Text files holding ``marker`` (links to fill in: see wxrtool.itemlinks), when set.
+        self.marker: str | None = None
+        self.marked: list[str] = []
 
     def _make_folder_of(self, path: str) -> None:
         folder = os.path.dirname(path)
@@ -116,6 +119,8 @@ class OutputDir:
         with open(path, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
         self.files.append(relative)
+        if self.marker is not None and self.marker in text:
+            self.marked.append(relative)
 
     def copy_file(self, source: str, relative: str) -> None:
         """Copy the file ``source`` to ``relative`` inside the folder."""

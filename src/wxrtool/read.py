@@ -45,8 +45,11 @@ _ITEM_SPECIAL = frozenset({"wp:postmeta", "wp:comment", "category", "content:enc
 # What an index pass reads of an item (see Reader's ``light``).
 _LIGHT_FIELDS = frozenset(
     {"wp:post_id", "wp:post_type", "wp:status", "title", "wp:post_name", "guid", "dc:creator",
-     "wp:post_parent", "wp:menu_order", "wp:attachment_url"}
+     "wp:post_parent", "wp:menu_order", "wp:attachment_url", "link"}
 )  # fmt: skip
+# The meta an index pass keeps of an item that is not an attachment: its old slugs, for links
+# to its old addresses (an attachment's meta is kept whole: its alt text, its sizes).
+_LIGHT_META = "_wp_old_slug"
 
 # Characters WordPress pads values with; not str.strip()'s set, which would also
 # eat a leading no-break space that is part of the content.
@@ -478,6 +481,11 @@ class Reader:
 
     # -- items ------------------------------------------------------------
 
+    def _light_meta(self, elems: list[Any], kind: str) -> tuple[Meta, ...]:
+        if kind == "attachment":
+            return tuple(self._meta(m) for m in elems)
+        return tuple(m for m in map(self._meta, elems) if m.key == _LIGHT_META)
+
     def _item_light(self, elem: Any) -> Post:
         names = self._names
         text = self._text
@@ -502,7 +510,7 @@ class Reader:
             title=f.get("title", ""),
             slug=quirks.decode_slug(slug_raw),
             slug_raw=slug_raw,
-            link="",
+            link=f.get("link", ""),
             guid=f.get("guid", ""),
             date=None,
             date_utc=None,
@@ -514,7 +522,7 @@ class Reader:
             parent=quirks.parse_int(f.get("wp:post_parent")),
             menu_order=quirks.parse_int(f.get("wp:menu_order")),
             attachment_url=f.get("wp:attachment_url", ""),
-            meta=tuple(self._meta(m) for m in meta_elems) if kind == "attachment" else (),
+            meta=self._light_meta(meta_elems, kind),
             line=elem.sourceline,
         )
 

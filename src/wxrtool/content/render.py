@@ -23,7 +23,7 @@ from .autop import shortcode_unautop, wpautop
 from .sanitize import make_clickable, note, sanitize_comment_html, sanitize_post_html, sanitize_reader_html
 from .shortcodes import SHORTCODES, Context, do_shortcode, protect_code_shortcodes
 from .smilies import convert_smilies
-from .tomarkdown import DEFAULT_ENGINE, html_to_markdown, safe_urls
+from .tomarkdown import DEFAULT_ENGINE, Relink, html_to_markdown, relink, safe_urls
 
 
 def render_post_html(content: str, context: Context | None = None) -> str:
@@ -48,7 +48,11 @@ def safe_post_html(content: str, context: Context | None = None) -> str:
     >>> safe_post_html('<a href="javascript:alert(1)" onclick="x()">a</a>').strip()
     '<p><a>a</a></p>'
     """
-    return sanitize_reader_html(safe_urls(render_post_html(content, context)))
+    return sanitize_reader_html(safe_urls(_relinked(render_post_html(content, context), context)))
+
+
+def _relinked(page: str, context: Context | None) -> str:
+    return relink(page, context.links) if context is not None and context.links is not None else page
 
 
 _FIGURE_IN_P = re.compile(r"<p>\s*<(figure|div)\b")  # to the first end tag after it (_scan.sub_elements)
@@ -70,7 +74,7 @@ def post_markdown(
     one post never stops the others.
     """
     try:
-        return html_to_markdown(render_post_html(content, context), engine, flavor)
+        return html_to_markdown(_relinked(render_post_html(content, context), context), engine, flavor)
     except Exception as error:  # any failure: the post is written another way
         return _as_html(content, error)
 
@@ -81,20 +85,25 @@ def _as_html(content: str, error: Exception) -> str:
     return re.sub(r"\n\s*\n", "\n", sanitize_post_html(content)).strip()
 
 
-def comment_html(content: str) -> str:
-    """A comment's stored content as the blog showed it: sanitized, links made, smilies, paragraphs added."""
-    return wpautop(convert_smilies(make_clickable(sanitize_comment_html(content))))
+def comment_html(content: str, links: Relink | None = None) -> str:
+    """A comment's stored content as the blog showed it: sanitized, links made, smilies, paragraphs
+    added; with ``links``, links to other items of the export at their new addresses."""
+    shown = wpautop(convert_smilies(make_clickable(sanitize_comment_html(content))))
+    return relink(shown, links) if links is not None else shown
 
 
-def comment_markdown(content: str, engine: str = DEFAULT_ENGINE, flavor: str = "commonmark") -> str:
-    """A comment's stored content as Markdown (its sanitized HTML should the conversion fail)."""
+def comment_markdown(
+    content: str, engine: str = DEFAULT_ENGINE, flavor: str = "commonmark", links: Relink | None = None
+) -> str:
+    """A comment's stored content as Markdown (its sanitized HTML should the conversion fail);
+    ``links``: as :func:`comment_html`."""
     try:
-        return _comment_markdown(content, engine, flavor)
+        return _comment_markdown(content, engine, flavor, links)
     except Exception as error:  # any failure: the comment is written another way
         return _as_html(convert_smilies(content), error)
 
 
-def _comment_markdown(content: str, engine: str, flavor: str) -> str:
+def _comment_markdown(content: str, engine: str, flavor: str, links: Relink | None) -> str:
     if engine == DEFAULT_ENGINE and flavor == "commonmark":
         # The fast paths take the text as it is shown, smilies converted: on plain words and
         # simple links the sanitizer changes nothing, so converting first is converting after.
@@ -102,10 +111,11 @@ def _comment_markdown(content: str, engine: str, flavor: str) -> str:
         if _plain(shown):
             return plain_comment_markdown(shown)
         if "<a " in shown:
-            linked = _linked_plain_markdown(shown)
+            linked = _linked_plain_markdown(relink(shown, links) if links is not None else shown)
             if linked is not None:
                 return linked
-    return html_to_markdown(comment_html(content), engine, flavor)  # (smilies after sanitizing, as WordPress)
+    # (smilies after sanitizing, as WordPress)
+    return html_to_markdown(comment_html(content, links), engine, flavor)
 
 
 # A link as commenters' links come: a plain http(s) address and a label of plain words.

@@ -18,10 +18,13 @@ import re
 import secrets
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..index import Attachment
 from .embeds import EngineEmbed, find_embed, media_player
+
+if TYPE_CHECKING:
+    from .tomarkdown import Relink
 
 _ATTRS = re.compile(
     r"""([\w-]+)\s*=\s*"([^"]*)"(?:\s|$)"""
@@ -45,11 +48,15 @@ class Context:
     held here behind a word the Markdown engine passes on (:meth:`hold`), and the
     writer puts it back into the finished Markdown (:meth:`put_back`). The word has
     a random part drawn per context, so text from the export cannot spell it.
+
+    ``links``, when set, gives the new address of a link to another item of the export
+    (:func:`.tomarkdown.relink`).
     """
 
     post_id: int = 0
     attachments: dict[int, Attachment] = field(default_factory=dict)
     engine_embed: EngineEmbed | None = None
+    links: Relink | None = None
     _held: list[tuple[str, str]] = field(default_factory=list, init=False, repr=False)
     _token: str = field(default_factory=lambda: f"WXRTOOLEMBED{secrets.token_hex(8)}N", init=False, repr=False)
 

@@ -493,6 +493,39 @@ def safe_urls(text: str) -> str:
     return _START_TAG.sub(_safe_tag, text) if "=" in text else text
 
 
+Relink = Callable[[str], "str | None"]
+"""A link's address -> the address to write instead, or ``None`` to keep it (see :func:`relink`)."""
+
+_ANCHOR_START = re.compile(r"<a\s", re.I)
+
+
+def relink(text: str, new_address: Relink) -> str:
+    """HTML with each link's ``href`` that ``new_address`` answers for replaced by its answer
+    (links to other items of the export: :mod:`wxrtool.itemlinks`); the rest as it was.
+
+    Attributes are read one after another as a parser reads them, so an ``href=`` inside
+    another attribute's value is not taken for the link's.
+
+    >>> relink('<a title="href=x" href="/old/">a</a> <a href="/other/">b</a>', {"/old/": "/new/"}.get)
+    '<a title="href=x" href="/new/">a</a> <a href="/other/">b</a>'
+    """
+    if not _ANCHOR_START.search(text):
+        return text
+
+    def attribute(m: re.Match[str]) -> str:
+        raw = m.group(4)
+        if m.group(2).lower() != "href" or (raw[:1] in "\"'" and (len(raw) < 2 or raw[-1] != raw[0])):
+            return m.group(0)
+        new = new_address(html.unescape(raw[1:-1] if raw[:1] in "\"'" else raw).strip())
+        return m.group(0) if new is None else f'{m.group(1)}{m.group(2)}{m.group(3)}"{html.escape(new)}"'
+
+    def tag(m: re.Match[str]) -> str:
+        found = m.group(0)
+        return _ATTRIBUTE.sub(attribute, found) if _ANCHOR_START.match(found) else found
+
+    return _START_TAG.sub(tag, text)
+
+
 def _safe_tag(m: re.Match[str]) -> str:
     tag = m.group(0)
     if "=" not in tag:

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from ..content import Context, safe_post_html
+from ..content import safe_post_html
 from ..content.sanitize import safe_url, sanitize_reader_html
 from ..records import Author, Post, Site, Term
 from .frontmatter import plain_text, shown_title
@@ -101,7 +101,7 @@ class _Unique:
 
 def render(post: Post, options: WriteOptions) -> str:
     """The post's HTML as the blog showed it, URLs made safe (run in a worker with ``--jobs``)."""
-    return safe_post_html(post.content_html, Context(post_id=post.id, attachments=options.index.attachments))
+    return safe_post_html(post.content_html, options.context(post))
 
 
 def write(entries: Iterable[Entry], out: TextIO, options: WriteOptions) -> WriteResult:

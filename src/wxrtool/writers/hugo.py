@@ -37,7 +37,7 @@ from urllib.parse import unquote
 
 import yaml
 
-from ..content import Context, post_markdown
+from ..content import post_markdown
 from ..content.embeds import VIMEO_ID, X_ID, X_USER, YOUTUBE_ID, Embed
 from ..index import SiteIndex
 from ..output import OutputDir, copy_scaffold
@@ -247,7 +247,7 @@ def render(post: Post, options: WriteOptions) -> tuple[str, str | None]:
     Embeds Hugo has a shortcode for are held through the conversion and put back
     after :func:`escape_shortcodes`, which still neutralises every shortcode the export wrote.
     """
-    context = Context(post_id=post.id, attachments=options.index.attachments, engine_embed=hugo_embed)
+    context = options.context(post, hugo_embed)
     body = context.put_back(escape_shortcodes(post_markdown(post.content_html, context)))
     comments = None
     if post.comments or post.pings:

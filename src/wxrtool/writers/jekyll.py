@@ -59,7 +59,7 @@ from typing import Any
 
 import yaml
 
-from ..content import Context, comment_markdown, post_markdown
+from ..content import comment_markdown, post_markdown
 from ..content.sanitize import clean_name, safe_url
 from ..output import OutputDir, copy_scaffold
 from ..records import Comment, Ping, Post, Site
@@ -301,7 +301,7 @@ def comment_entry(c: Comment, key: str, parent: int | None, options: WriteOption
         "_parent": str(parent) if parent else "",
         "name": clean_name(c.author),
         "url": safe_url(c.author_url),
-        "message": comment_markdown(c.content_html),
+        "message": comment_markdown(c.content_html, links=options.relink),
         "date": c.date,
     }
     if options.selection.personal_data:
@@ -320,7 +320,7 @@ def render(post: Post, options: WriteOptions) -> _Parts:
     # Jekyll keeps only ASCII word characters (and "-") of a data folder's name, so
     # the comments are filed under the item's id, which every post has.
     key = str(post.id)
-    context = Context(post_id=post.id, attachments=options.index.attachments)
+    context = options.context(post)
     data = jekyll_metadata(post, key, options)
     head = front_matter(data)
     body = "\n" + post_markdown(post.content_html, context).strip("\n") + "\n"
@@ -336,7 +336,7 @@ def render(post: Post, options: WriteOptions) -> _Parts:
             "type": ping.type.value,
             "name": clean_name(ping.author),
             "url": safe_url(ping.author_url),
-            "message": comment_markdown(ping.content_html),
+            "message": comment_markdown(ping.content_html, links=options.relink),
             "date": ping.date,
         }
         files.append(("pings", f"ping-{_stamp(ping)}-{_file_key(ping.id, ping_key)}.yml", _data_file(entry)))

@@ -16,7 +16,7 @@ import json
 import os
 from collections.abc import Iterable
 
-from ..content import Context, post_markdown
+from ..content import post_markdown
 from ..index import SiteIndex
 from ..output import OutputDir
 from ..records import Post
@@ -58,10 +58,9 @@ def _sidecar(post: Post, options: WriteOptions) -> str:
 
 def document(post: Post, options: WriteOptions) -> str:
     """The whole Markdown file of one item."""
-    context = Context(post_id=post.id, attachments=options.index.attachments)
-    parts = [front_matter(metadata(post, options)), post_markdown(post.content_html, context)]
+    parts = [front_matter(metadata(post, options)), post_markdown(post.content_html, options.context(post))]
     if not options.comments_file:
-        parts.append(responses_markdown(post))
+        parts.append(responses_markdown(post, links=options.relink))
     return "\n\n".join(part.strip("\n") for part in parts if part).replace("---\n\n\n", "---\n\n") + "\n"
 
 

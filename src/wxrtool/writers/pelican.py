@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from urllib.parse import quote, unquote
 
-from ..content import Context, post_markdown
+from ..content import post_markdown
 from ..output import OutputDir
 from ..records import Post
 from ._placement import localize
@@ -203,8 +203,8 @@ def header(
 
 def render(post: Post, options: WriteOptions) -> tuple[str, str]:
     """The post's body and its Comments section, in Python-Markdown (run in a worker)."""
-    context = Context(post_id=post.id, attachments=options.index.attachments)
-    return post_markdown(post.content_html, context, flavor=FLAVOR), responses_markdown(post, FLAVOR)
+    body = post_markdown(post.content_html, options.context(post), flavor=FLAVOR)
+    return body, responses_markdown(post, FLAVOR, options.relink)
 
 
 def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> WriteResult:

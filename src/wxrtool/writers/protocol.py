@@ -21,13 +21,19 @@ import importlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from ..index import SiteIndex
 from ..newsite import UrlMap
 from ..records import Post, Record, Site
 from ..selection import Selection
 from .paths import DEFAULT_TEMPLATE
+
+if TYPE_CHECKING:
+    from ..content import Context
+    from ..content.embeds import EngineEmbed
+    from ..content.tomarkdown import Relink
+    from ..itemlinks import ItemLinks
 
 Entry = tuple[Record, Any]
 """A record, and what the format's ``render`` made of it if it is a post (``None`` otherwise)."""
@@ -79,6 +85,8 @@ class WriteOptions:
             (:class:`UrlMap`); threads it does not have keep their old link and are counted.
         remark42_site: remark42's site id (``SITE``); ``None`` for its default, ``remark``.
         keep_urls: each published page at its old address rather than the engine's (Hugo).
+        links: links between items found as posts render, for the pipeline to point at the
+            items' new addresses once written (:mod:`wxrtool.itemlinks`); ``None``: kept as they are.
     """
 
     selection: Selection = field(default_factory=Selection)
@@ -93,6 +101,20 @@ class WriteOptions:
     url_map: UrlMap | None = None
     remark42_site: str | None = None
     keep_urls: bool = False
+    links: ItemLinks | None = None
+
+    @property
+    def relink(self) -> Relink | None:
+        """What content steps take for links to other items (``Context.links``), or ``None``."""
+        return self.links.stand_in if self.links is not None else None
+
+    def context(self, post: Post, engine_embed: EngineEmbed | None = None) -> Context:
+        """What a post's content is rendered with: its id, the site's attachments, the links."""
+        from ..content import Context
+
+        return Context(
+            post_id=post.id, attachments=self.index.attachments, engine_embed=engine_embed, links=self.relink
+        )
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import html
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..content import comment_html, comment_markdown
 from ..content.sanitize import clean_name, inline_text, safe_url
@@ -19,6 +19,9 @@ from ..records import Comment, CommentStatus, Ping, Post
 from ..threads import Thread, build_threads, walk
 from ._data import comment_dict, ping_dict
 from .protocol import WriteOptions, WriteResult
+
+if TYPE_CHECKING:
+    from ..content.tomarkdown import Relink
 
 
 def _indent(text: str, prefix: str) -> str:
@@ -46,47 +49,47 @@ def _named_link(name: str, url: str) -> str:
     return f"[{name}]({target})"
 
 
-def _comments(threads: list[Thread[Comment]], permalink: str, flavor: str = "commonmark") -> str:
+def _comments(threads: list[Thread[Comment]], flavor: str, links: Relink | None) -> str:
     """The threads as nested list items: each comment a head line, then its text and
     its replies indented one level further (built line by line, each line indented once)."""
     pad = "    " if flavor == "python-markdown" else "  "
     lines: list[str] = []
-    permalink = safe_url(permalink, relative=True) if permalink else ""
     for node, above in walk(threads):
         c = node.comment
         indent = pad * len(above)
         when = _when(c.date)
-        stamp = f"[{when}]({permalink}#comment-{node.key})" if permalink else when
+        stamp = f"[{when}](#comment-{node.key})"  # (on this page: the anchor above)
         head = f'{indent}- <a id="comment-{node.key}"></a>**{_who(c.author, c.author_url)}** · {stamp}'
         if c.status != CommentStatus.APPROVED:
             head += f" ({c.status.value})"
         if lines:
             lines.append("")
-        lines += [head, "", _indent(comment_markdown(c.content_html, flavor=flavor), indent + pad)]
+        lines += [head, "", _indent(comment_markdown(c.content_html, flavor=flavor, links=links), indent + pad)]
     return "\n".join(lines)
 
 
-def _ping(ping: Ping, flavor: str = "commonmark") -> str:
+def _ping(ping: Ping, flavor: str, links: Relink | None) -> str:
     head = f"- **{_who(ping.author, ping.author_url)}** · {ping.type.value} · {_when(ping.date)}"
-    body = comment_markdown(ping.content_html, flavor=flavor)
+    body = comment_markdown(ping.content_html, flavor=flavor, links=links)
     pad = "    " if flavor == "python-markdown" else "  "
     return head + ("\n\n" + _indent(body, pad) if body else "")
 
 
-def responses_markdown(post: Post, flavor: str = "commonmark") -> str:
-    """The Comments and Pingbacks sections of a post ('' when it has neither)."""
+def responses_markdown(post: Post, flavor: str = "commonmark", links: Relink | None = None) -> str:
+    """The Comments and Pingbacks sections of a post ('' when it has neither); ``links``: links
+    to other items of the export at their new addresses (:attr:`WriteOptions.relink`)."""
     sections = []
     threads = build_threads(post.comments)
     if threads:
-        sections.append("## Comments\n\n" + _comments(threads, post.link, flavor))
+        sections.append("## Comments\n\n" + _comments(threads, flavor, links))
     if post.pings:
-        sections.append("## Pingbacks and trackbacks\n\n" + "\n\n".join(_ping(p, flavor) for p in post.pings))
+        sections.append("## Pingbacks and trackbacks\n\n" + "\n\n".join(_ping(p, flavor, links) for p in post.pings))
     return "\n\n".join(sections)
 
 
 def _tree(node: Thread[Comment], options: WriteOptions) -> dict[str, Any]:
     data = comment_dict(node, options.selection, nested=False)
-    data["html"] = comment_html(node.comment.content_html)
+    data["html"] = comment_html(node.comment.content_html, options.relink)
     data["replies"] = [_tree(reply, options) for reply in node.replies]
     return data
 
@@ -97,7 +100,7 @@ def comments_data(post: Post, options: WriteOptions) -> dict[str, Any]:
     pings = []
     for ping in post.pings:
         data = ping_dict(ping, options.selection)
-        data["html"] = comment_html(ping.content_html)
+        data["html"] = comment_html(ping.content_html, options.relink)
         pings.append(data)
     return {
         "post_id": post.id,

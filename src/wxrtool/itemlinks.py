@@ -1,0 +1,198 @@
+"""Links between the items of one export, pointed at the items' new addresses.
+
+A post links to another as its author knew it: by its permalink (with or without the
+domain, ``http`` or ``https``, with or without ``www.``), ``?p=ID``, ``?page_id=ID``,
+``?attachment_id=ID``, an old slug WordPress kept (``_wp_old_slug``), or the same slug
+under another date form (``/2011/05/slug/`` on a site that moved to ``/slug/``, which
+WordPress's ``redirect_guess_404_permalink()`` answers), with a fragment or not
+(``#comment-12``). On the new site that link must lead to the item's new page; but an
+item's new address is made by the writer when it writes the item, after every post's
+content was rendered (in worker processes, in any order). So it takes two steps:
+
+1. **found**, as content is rendered: each ``<a href>`` naming an item of the export
+   (:meth:`ItemLinks.stand_in`, through :func:`wxrtool.content.tomarkdown.relink`)
+   becomes a stand-in address holding the item's id and the link as it was; the Markdown
+   converter and the writers carry it as they carry any address;
+2. **filled**, once the writer has written everything (:func:`fill`): in each file
+   holding a stand-in, it becomes the item's new address (absolute under ``--base-url``),
+   the link's fragment kept. A link to an item the output does not have (a draft, a type
+   left out) becomes what it was, and is listed in the account. An attachment page the
+   output does not have leads to the post it belongs to, as its redirect does.
+
+The stand-in names a host that cannot exist (``.invalid``) and a random part drawn per
+run, so an export cannot spell one; it is made of letters, digits, ``/``, ``:`` and
+``.`` only, which Markdown, YAML, JSON and HTML all write as they are.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import secrets
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
+
+from .index import SiteIndex
+from .oldurls import NOT_SHOWN, canonical_address
+from .output import OutputDir
+
+# The query names of WordPress's plain addresses of one item.
+_ID_QUERIES = ("p", "page_id", "attachment_id")
+# What a link keeps as it is when it is written back (what it was); every other character is
+# percent-encoded: it then reads the same in a Markdown link, a YAML or JSON string, an
+# HTML attribute.
+_KEPT_IN_LINK = "/:?#@!$&+,;=%~"
+_AMBIGUOUS = -1
+
+
+class ItemLinks:
+    """The items of the export a link can name, from the site's :class:`SiteIndex`, and the
+    stand-ins that hold a link's place until :func:`fill`."""
+
+    def __init__(self, index: SiteIndex, run: str | None = None) -> None:
+        self.index = index
+        self.prefix = f"https://wxrtool.invalid/{run or secrets.token_hex(8)}/"
+        self._slugs: dict[str, int] | None = None  # made when a link first needs a guess
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"index": self.index, "prefix": self.prefix, "_slugs": None}  # (workers make their own guesses)
+
+    def stand_in(self, href: str) -> str | None:
+        """The stand-in for a link to an item of the export; ``None`` for any other link."""
+        item = self.item(href)
+        if item is None:
+            return None
+        return f"{self.prefix}{item}/{href.encode('utf-8', 'replace').hex()}/"
+
+    def item(self, href: str) -> int | None:
+        """The id of the item of the export that ``href`` names, or ``None``.
+
+        >>> from wxrtool.index import ItemInfo
+        >>> index = SiteIndex(hosts={"example.org"}, addresses={"/2020/01/hello/": 7},
+        ...                   items={7: ItemInfo("post", "hello", 0, "publish")})
+        >>> links = ItemLinks(index)
+        >>> [links.item(h) for h in ("https://www.example.org/2020/01/hello/#comment-3", "/?p=7",
+        ...                          "http://example.org/2019/03/hello", "https://elsewhere.org/2020/01/hello/")]
+        [7, 7, 7, None]
+        """
+        try:
+            parts = urlsplit(href.strip())
+            host = (parts.hostname or "").removeprefix("www.")
+        except ValueError:
+            return None
+        if parts.scheme.lower() not in ("", "http", "https"):
+            return None
+        if parts.netloc:
+            if host not in self.index.hosts:
+                return None
+        elif not parts.path.startswith("/"):
+            return None  # relative to the page it is on, or a fragment only
+        path = parts.path or "/"
+        if parts.query:
+            item = self._by_id(path, parts.query)
+            if item is not None:
+                return item
+        for candidate in _forms(path, parts.query):
+            address = canonical_address(candidate)
+            if address is not None and address in self.index.addresses:
+                return self.index.addresses[address]
+        return self._guessed(path)
+
+    def _by_id(self, path: str, query: str) -> int | None:
+        home = self.index.blog
+        if path.rstrip("/") not in ("", home, f"{home}/index.php", "/index.php"):
+            return None
+        for name, value in parse_qsl(query):
+            if name in _ID_QUERIES and value.isdigit() and int(value) in self.index.items:
+                return int(value)
+        return None
+
+    def _guessed(self, path: str) -> int | None:
+        """The item whose slug ends a date-form path (``/2011/05/slug/``, ``/slug/``), if one
+        item has it (or one published item among several)."""
+        segments = [s for s in path.split("/") if s]
+        home = [s for s in self.index.blog.split("/") if s]
+        if segments[: len(home)] == home:
+            segments = segments[len(home) :]
+        if segments[:1] == ["index.php"]:
+            segments = segments[1:]
+        if not segments or len(segments) > 4 or segments[-1].isdigit():
+            return None
+        if not all(s.isdigit() for s in segments[:-1]):
+            return None
+        if self._slugs is None:
+            self._slugs = _slugs(self.index)
+        item = self._slugs.get(unquote(segments[-1]), _AMBIGUOUS)
+        return None if item == _AMBIGUOUS else item
+
+
+def _forms(path: str, query: str) -> list[str]:
+    # The link as it is, without its query (?replytocom=5), with or without its last "/", and
+    # without WordPress's "/index.php/" (PATH_INFO permalinks).
+    paths = [path, path[:-1] if path.endswith("/") else path + "/"]
+    if path.startswith("/index.php/"):
+        paths += [p.removeprefix("/index.php") for p in paths]
+    forms = [f"{p}?{query}" for p in paths] if query else []
+    return forms + paths
+
+
+def _slugs(index: SiteIndex) -> dict[str, int]:
+    found: dict[str, int] = {}
+    published: dict[str, int] = {}
+    for item_id, info in index.items.items():
+        if info.type == "attachment" or info.type in NOT_SHOWN or not info.slug:
+            continue
+        found[info.slug] = _AMBIGUOUS if info.slug in found else item_id
+        if info.status == "publish":
+            published[info.slug] = _AMBIGUOUS if info.slug in published else item_id
+    return {slug: published.get(slug, item) for slug, item in found.items()}
+
+
+@dataclass
+class Filled:
+    """What :func:`fill` did: links pointed at new addresses, and those kept as they were
+    because the output does not have the item they name: ``(file, link)``."""
+
+    rewritten: int = 0
+    kept: list[tuple[str, str]] = field(default_factory=list)
+
+
+def fill(
+    out: OutputDir,
+    links: ItemLinks,
+    addresses: dict[int, tuple[str, str]],
+    base_url: str | None = None,
+) -> Filled:
+    """Replace the stand-ins in the files of ``out`` that hold one (:attr:`OutputDir.marked`):
+    each by its item's new address from ``addresses`` (a writer's
+    :attr:`~wxrtool.writers.protocol.WriteResult.addresses`), under ``base_url`` if given."""
+    filled = Filled()
+    stand_in = re.compile(re.escape(links.prefix) + r"(\d+)/([0-9a-f]*)/")
+    attachments = links.index.attachments
+    site = (base_url or "").rstrip("/")
+
+    def new_address(m: re.Match[str], relative: str) -> str:
+        item, link = int(m.group(1)), bytes.fromhex(m.group(2)).decode("utf-8", "replace")
+        fragment = urlsplit(link).fragment
+        if item not in addresses and item in attachments and attachments[item].parent in addresses:
+            item, fragment = attachments[item].parent, ""  # an attachment page: its post's
+        if item not in addresses or not addresses[item][1]:
+            filled.kept.append((relative, link))
+            return _written(link)
+        filled.rewritten += 1
+        return site + _written(addresses[item][1]) + (f"#{_written(unquote(fragment))}" if fragment else "")
+
+    for relative in out.marked:
+        path = os.path.join(out.root, relative)
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        with open(path, "w", encoding="utf-8", newline="\n") as f:
+            f.write(stand_in.sub(functools.partial(new_address, relative=relative), text))
+    return filled
+
+
+def _written(link: str) -> str:
+    """A link as it is written back: every character but those of :data:`_KEPT_IN_LINK`,
+    letters, digits and ``-._~`` percent-encoded (``%`` is kept: the link's own escapes)."""
+    return quote(link.strip(), safe=_KEPT_IN_LINK)
