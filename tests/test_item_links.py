@@ -260,3 +260,8 @@ def test_no_link_to_a_published_item_keeps_its_old_address(export: Path, tmp_pat
                 found.append((path.name, href))
     assert found == []
     assert account.links_rewritten >= (14 if export == LINKS else 0)
+
+
+def test_a_link_spelled_inside_another_attribute_is_text() -> None:
+    page = '<img alt="<a href=/x>"><a title="href=/x" href=/x>y</a>'
+    assert relink(page, {"/x": "/new"}.get) == '<img alt="<a href=/x>"><a title="href=/x" href="/new">y</a>'

@@ -74,6 +74,7 @@ class SiteIndex:
     hosts: set[str] = field(default_factory=set)
     blog: str = ""
     addresses: dict[str, int] = field(default_factory=dict)
+    _origins: set[str] = field(default_factory=set, repr=False, compare=False)  # links' "scheme://host"
     # (taxonomy, name folded) of the names two terms share: made when first asked.
     _shared: set[tuple[str, str]] | None = field(default=None, repr=False, compare=False)
 
@@ -118,9 +119,14 @@ class SiteIndex:
         return index
 
     def _add_addresses(self, post: Post) -> None:
-        host = site_host(post.link)
-        if host:
-            self.hosts.add(host)  # (a site that moved hosts: its items' links name the old one)
+        # (A site that moved hosts: its items' links name the old one. Links share their first
+        # part, scheme and host, and the host is taken from each such part once.)
+        origin = post.link[: post.link.find("/", 8)]
+        if origin not in self._origins:
+            self._origins.add(origin)
+            host = site_host(post.link)
+            if host:
+                self.hosts.add(host)
         for link in (post.link, *old_slug_links(post)):
             address = canonical_address(link)
             if address is not None and address != "/":

@@ -44,6 +44,7 @@ _ID_QUERIES = ("p", "page_id", "attachment_id")
 # HTML attribute.
 _KEPT_IN_LINK = "/:?#@!$&+,;=%~"
 _AMBIGUOUS = -1
+_OTHER_SITE = re.compile(r"\s*https?://(?:www\.)?([A-Za-z0-9.-]+)[/:?#]", re.I)
 
 
 class ItemLinks:
@@ -76,6 +77,9 @@ class ItemLinks:
         ...                          "http://example.org/2019/03/hello", "https://elsewhere.org/2020/01/hello/")]
         [7, 7, 7, None]
         """
+        other = _OTHER_SITE.match(href)
+        if other is not None and other.group(1).lower() not in self.index.hosts:
+            return None  # (most links: a quick look at the host, before taking the link apart)
         try:
             parts = urlsplit(href.strip())
             host = (parts.hostname or "").removeprefix("www.")

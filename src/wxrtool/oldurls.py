@@ -32,7 +32,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from .read import read
 from .records import Author, Post, Site, Term
-from .redirects import old_path
+from .redirects import MAX_PATH, old_path
 from .selection import Selector
 
 ITEM_KINDS = ("item", "item-id", "old-slug")
@@ -169,6 +169,11 @@ def _segment(slug: str) -> str:
     return quote(unquote(slug), safe="-._~")
 
 
+# A link whose path needs nothing done: ASCII letters, digits and "-._~" in segments that are
+# neither empty nor dot segments, no query or fragment.
+_PLAIN_LINK = re.compile(r"(?:https?://[A-Za-z0-9.-]+(?::[0-9]+)?)?((?:/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*/?)")
+
+
 def canonical_address(address: str) -> str | None:
     """An address (a link, or a path with its query) in the one form redirect files, URL maps
     and ``check-urls`` hold it: its path as :func:`wxrtool.redirects.old_path` writes it, its
@@ -177,6 +182,9 @@ def canonical_address(address: str) -> str | None:
     >>> canonical_address("http://x.org/2011/caf%c3%a9/?tag=caf%c3%a9"), canonical_address("https://x.org")
     ('/2011/caf%C3%A9/?tag=caf%C3%A9', '/')
     """
+    plain = _PLAIN_LINK.fullmatch(address)
+    if plain is not None and len(plain.group(1)) <= MAX_PATH:
+        return plain.group(1) or "/"  # (most links: what old_path() would make of them, at once)
     try:
         query = urlsplit(address).query
     except ValueError:

@@ -484,7 +484,13 @@ class Reader:
     def _light_meta(self, elems: list[Any], kind: str) -> tuple[Meta, ...]:
         if kind == "attachment":
             return tuple(self._meta(m) for m in elems)
-        return tuple(m for m in map(self._meta, elems) if m.key == _LIGHT_META)
+        return tuple(self._meta(m) for m in elems if self._meta_key(m) == _LIGHT_META)
+
+    def _meta_key(self, elem: Any) -> str:
+        for child in elem:
+            if self._names[child.tag] == "wp:meta_key":
+                return self._text(child)
+        return ""
 
     def _item_light(self, elem: Any) -> Post:
         names = self._names

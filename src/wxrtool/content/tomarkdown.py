@@ -520,6 +520,7 @@ def relink(text: str, new_address: Relink) -> str:
         return m.group(0) if new is None else f'{m.group(1)}{m.group(2)}{m.group(3)}"{html.escape(new)}"'
 
     def tag(m: re.Match[str]) -> str:
+        # (Every start tag is read, not only links': "<a href>" inside another's attribute is text.)
         found = m.group(0)
         return _ATTRIBUTE.sub(attribute, found) if _ANCHOR_START.match(found) else found
 
