@@ -7,7 +7,10 @@ format writes, what is kept and listed, and exports that try to abuse the stand-
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -265,3 +268,24 @@ def test_no_link_to_a_published_item_keeps_its_old_address(export: Path, tmp_pat
 def test_a_link_spelled_inside_another_attribute_is_text() -> None:
     page = '<img alt="<a href=/x>"><a title="href=/x" href=/x>y</a>'
     assert relink(page, {"/x": "/new"}.get) == '<img alt="<a href=/x>"><a title="href=/x" href="/new">y</a>'
+
+
+def test_ghost_links_to_the_new_addresses(tmp_path: Path) -> None:
+    out = tmp_path / "ghost.json"
+    account = wxrtool.convert(LINKS, "ghost", str(out), base_url="https://new.example.org")
+    posts = {p["slug"]: p["html"] for p in json.loads(out.read_text(encoding="utf-8"))["data"]["posts"]}
+    assert '<a href="https://new.example.org/swifts-return/#comment-21">Tom counted them</a>' in posts["start-here"]
+    assert '<a href="https://new.example.org/about/">About</a>' in posts["helpers"]
+    assert account.links_kept == [("ghost.json", DRAFT)] and account.links_rewritten == 12
+    assert not list(tmp_path.glob(".*"))  # no file left beside it
+
+
+def test_standard_output_is_written_with_the_links_as_they_were() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "wxrtool", "convert", str(LINKS), "--to", "ghost", "-o", "-", "-q"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "wxrtool.invalid" not in done.stdout
+    assert 'href=\\"http://www.fieldnotes.example.net/2024/03/swifts-return/#comment-21\\"' in done.stdout

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
 import re
 import time
 from collections import Counter
@@ -34,7 +35,7 @@ from .account import Account, Reason
 from .errors import OptionsError, OutputError
 from .index import SiteIndex
 from .inputs import Input, opened
-from .itemlinks import Filled, ItemLinks, fill
+from .itemlinks import Filled, ItemLinks, fill, fill_file
 from .newsite import check_base_url, read_url_map
 from .output import dir_output, text_output
 from .parallel import cuts
@@ -166,7 +167,8 @@ class ConvertOptions:
             selection = dataclasses.replace(selection, exclude_types=selection.exclude_types | fmt.skip_types)
         # Links between items are pointed at their new addresses where items get one in a folder
         # (the files are filled in once written: see wxrtool.itemlinks).
-        links = ItemLinks(index) if fmt.gives_addresses and fmt.target == "directory" else None
+        # (Not on standard output: what is written there cannot be taken back and filled in.)
+        links = ItemLinks(index) if fmt.gives_addresses and self.output not in (None, "-") else None
         return WriteOptions(
             selection=selection,
             index=index,
@@ -361,10 +363,20 @@ def _emit(
                 filled = fill(folder, links, result.addresses or {}, options.site_url) if links else Filled()
                 refused = write_redirects(result.addresses or {}, _item_addresses(export, options, result))
                 return _Emitted(result, refused, filled)
-        with text_output(options.output) as stream:
-            result = write(stream)
+        written: list[WriteResult] = []
+        filled = Filled()
+
+        def finish(path: str) -> None:  # (the file written, before it is put in place)
+            nonlocal filled
+            if links is not None:
+                name = os.path.basename(options.output or "")
+                filled = fill_file(path, name, links, written[0].addresses or {}, options.site_url)
+
+        with text_output(options.output, finish) as stream:
+            written.append(write(stream))
+            result = written[0]
             refused = write_redirects(result.addresses or {}, _item_addresses(export, options, result))
-            return _Emitted(result, refused, Filled())
+        return _Emitted(result, refused, filled)
 
 
 def _item_addresses(export: Input, options: ConvertOptions, result: WriteResult) -> list[tuple[str, str]]:

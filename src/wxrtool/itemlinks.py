@@ -30,6 +30,7 @@ import functools
 import os
 import re
 import secrets
+import tempfile
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
@@ -162,6 +163,32 @@ class Filled:
     kept: list[tuple[str, str]] = field(default_factory=list)
 
 
+class _Filler:
+    """Stand-ins replaced in text, and what was done counted in :attr:`filled`."""
+
+    def __init__(self, links: ItemLinks, addresses: dict[int, tuple[str, str]], base_url: str | None) -> None:
+        self.stand_in = re.compile(re.escape(links.prefix) + r"(\d+)/([0-9a-f]*)/")
+        self.attachments = links.index.attachments
+        self.addresses = addresses
+        self.site = (base_url or "").rstrip("/")
+        self.filled = Filled()
+
+    def text(self, text: str, where: str) -> str:
+        return self.stand_in.sub(functools.partial(self._new_address, where=where), text)
+
+    def _new_address(self, m: re.Match[str], where: str) -> str:
+        addresses, attachments = self.addresses, self.attachments
+        item, link = int(m.group(1)), bytes.fromhex(m.group(2)).decode("utf-8", "replace")
+        fragment = urlsplit(link).fragment
+        if item not in addresses and item in attachments and attachments[item].parent in addresses:
+            item, fragment = attachments[item].parent, ""  # an attachment page: its post's
+        if item not in addresses or not addresses[item][1]:
+            self.filled.kept.append((where, link))
+            return _written(link)
+        self.filled.rewritten += 1
+        return self.site + _written(addresses[item][1]) + (f"#{_written(unquote(fragment))}" if fragment else "")
+
+
 def fill(
     out: OutputDir,
     links: ItemLinks,
@@ -171,29 +198,40 @@ def fill(
     """Replace the stand-ins in the files of ``out`` that hold one (:attr:`OutputDir.marked`):
     each by its item's new address from ``addresses`` (a writer's
     :attr:`~wxrtool.writers.protocol.WriteResult.addresses`), under ``base_url`` if given."""
-    filled = Filled()
-    stand_in = re.compile(re.escape(links.prefix) + r"(\d+)/([0-9a-f]*)/")
-    attachments = links.index.attachments
-    site = (base_url or "").rstrip("/")
-
-    def new_address(m: re.Match[str], relative: str) -> str:
-        item, link = int(m.group(1)), bytes.fromhex(m.group(2)).decode("utf-8", "replace")
-        fragment = urlsplit(link).fragment
-        if item not in addresses and item in attachments and attachments[item].parent in addresses:
-            item, fragment = attachments[item].parent, ""  # an attachment page: its post's
-        if item not in addresses or not addresses[item][1]:
-            filled.kept.append((relative, link))
-            return _written(link)
-        filled.rewritten += 1
-        return site + _written(addresses[item][1]) + (f"#{_written(unquote(fragment))}" if fragment else "")
-
+    filler = _Filler(links, addresses, base_url)
     for relative in out.marked:
         path = os.path.join(out.root, relative)
         with open(path, encoding="utf-8") as f:
             text = f.read()
         with open(path, "w", encoding="utf-8", newline="\n") as f:
-            f.write(stand_in.sub(functools.partial(new_address, relative=relative), text))
-    return filled
+            f.write(filler.text(text, relative))
+    return filler.filled
+
+
+def fill_file(
+    path: str,
+    name: str,
+    links: ItemLinks,
+    addresses: dict[int, tuple[str, str]],
+    base_url: str | None = None,
+) -> Filled:
+    """:func:`fill` for one file written whole (Ghost's document), read and written back line
+    by line (a stand-in is never cut by a line end); ``name``: the file, as the account names it."""
+    filler = _Filler(links, addresses, base_url)
+    folder = os.path.dirname(path)
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", newline="\n", dir=folder, prefix=".links.", delete=False
+    ) as filled:
+        try:
+            with open(path, encoding="utf-8", newline="\n") as written:
+                for line in written:
+                    filled.write(filler.text(line, name) if links.prefix in line else line)
+        except BaseException:
+            filled.close()
+            os.unlink(filled.name)
+            raise
+    os.replace(filled.name, path)
+    return filler.filled
 
 
 def _written(link: str) -> str:

@@ -14,7 +14,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from typing import TextIO
 
@@ -30,8 +30,10 @@ def _umask() -> int:
 
 
 @contextlib.contextmanager
-def text_output(path: str | None) -> Iterator[TextIO]:
-    """A UTF-8 text stream for ``path`` (``None`` or ``-``: standard output)."""
+def text_output(path: str | None, finish: Callable[[str], None] | None = None) -> Iterator[TextIO]:
+    """A UTF-8 text stream for ``path`` (``None`` or ``-``: standard output); ``finish``, if
+    given, is called with the written file's path, closed, before it is put in place (not
+    for standard output)."""
     if path is None or path == "-":
         stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n", write_through=False)
         try:
@@ -53,6 +55,8 @@ def text_output(path: str | None) -> Iterator[TextIO]:
     try:
         with open(fd, "w", encoding="utf-8", newline="\n", buffering=_BUFFER) as stream:
             yield stream
+        if finish is not None:
+            finish(temp)
         os.chmod(temp, 0o666 & ~_umask())
         os.replace(temp, target)
     except BaseException:
