@@ -9,8 +9,11 @@ rules (redirects, HTML refreshes, loops, other hosts, ignored queries) are teste
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
+import os
+import pty
 import re
 import subprocess
 import sys
@@ -160,6 +163,29 @@ def test_the_command(tmp_path: Path) -> None:
     assert usage.exit_code == 2 and "--kinds" in usage.stderr
     usage = runner.invoke(main, ["check-urls", str(SAMPLES / "klout.xml"), str(tmp_path / "none")])
     assert usage.exit_code == 2 and "no such folder" in usage.stderr
+
+
+def test_a_bar_on_a_terminal(tmp_path: Path) -> None:
+    site = tmp_path / "s"
+    wxrtool.convert(SAMPLES / "klout.xml", "markdown", str(site))
+    command = [sys.executable, "-m", "wxrtool", "check-urls", str(SAMPLES / "klout.xml"), str(site)]
+    for quiet in ([], ["-q"]):
+        leader, follower = pty.openpty()
+        try:
+            done = subprocess.run([*command, *quiet], stderr=follower, stdout=subprocess.PIPE, timeout=60)
+            os.close(follower)
+            shown = b""
+            with contextlib.suppress(OSError):  # (read to the end: EIO once the follower is closed)
+                while chunk := os.read(leader, 65536):
+                    shown += chunk
+        finally:
+            os.close(leader)
+        assert done.returncode == 1
+        if quiet:
+            assert shown == b""
+        else:
+            assert b"[########################] 100% 24/24 addresses, 24 not found" in shown
+            assert b"missing" in shown
 
 
 # -- Built sites: every item's old addresses reach its page ----------------------------

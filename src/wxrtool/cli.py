@@ -385,6 +385,11 @@ def _cores() -> int:
     return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
 
 
+def _bar(share: float, width: int = 24) -> str:
+    """``[######      ]  50%``: a share of the work done, drawn."""
+    return f"[{'#' * int(min(share, 1.0) * width):<{width}}] {min(share, 1.0):4.0%}"
+
+
 class _ProgressBar:
     """One line on a terminal's stderr: share of the file read, speed, items per second, time left."""
 
@@ -399,8 +404,7 @@ class _ProgressBar:
         if total:
             share = min(done / total, 1.0)
             left = (total - done) / (done / elapsed) if done else 0
-            width = 24
-            line = f"[{'#' * int(share * width):<{width}}] {share:4.0%} {line}, {left:,.0f} s left"
+            line = f"{_bar(share)} {line}, {left:,.0f} s left"
         click.echo(f"\r{line}\x1b[K", err=True, nl=False)
         self.shown = True
 
@@ -658,13 +662,18 @@ def check_urls_command(
         raise click.UsageError(f"{site}: no such folder (SITE is a built site's folder or an http(s) address)")
     rules = RedirectRules.read(redirect_file) if redirect_file else None
     show = not quiet and sys.stderr.isatty()
-    done = 0
+    done = not_ok = 0
+    shown = 0.0
 
     def progress(result: Check) -> None:
-        nonlocal done
+        # A bar on a terminal, drawn at most ten times a second (and for the last address).
+        nonlocal done, not_ok, shown
         done += 1
-        if show:
-            click.echo(f"\rchecking {done}/{len(addresses)}\x1b[K", err=True, nl=False)
+        not_ok += not result.ok
+        if show and (time.monotonic() - shown >= 0.1 or done == len(addresses)):
+            shown = time.monotonic()
+            line = f"{_bar(done / max(len(addresses), 1))} {done}/{len(addresses)} addresses, {not_ok} not found"
+            click.echo(f"\r{line}\x1b[K", err=True, nl=False)
 
     with nullcontext(site) if is_url else StaticSite(site, rules) as served:
         base = served if isinstance(served, str) else served.url
