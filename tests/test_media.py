@@ -179,8 +179,8 @@ def test_downloads_fetch_skip_fail_and_resume(site: Path, server: str, tmp_path:
     assert (tmp_path / "media" / local_path(outcomes["flaky.png"].url)).read_bytes() == PNG
     assert outcomes["error500.png"].status == "fetched"
     assert (
-        outcomes["elsewhere.pdf"].status == "skipped"
-        and "not one of the site's hosts" in outcomes["elsewhere.pdf"].reason
+        outcomes["elsewhere.pdf"].status == "failed"  # a refusal: --host allows it
+        and "not one of the site's hosts (--host " in outcomes["elsewhere.pdf"].reason
     )
     again = {o.url.rsplit("/", 1)[1]: o for o in download_all(found.items, str(tmp_path / "media"), policy)}
     assert again["a.png"].status == "skipped" and again["a.png"].reason == "already downloaded"
@@ -203,11 +203,12 @@ def test_media_command_outputs(site: Path, server: str, tmp_path: Path) -> None:
     media = tmp_path / "media"
     failing = runner.invoke(main, ["media", str(site), "--download", str(media), "--allow-private", "--timeout", "0.5"])
     assert failing.exit_code == 1
-    assert "6 fetched, 1 skipped, 3 failed" in failing.stderr
+    assert "6 fetched, 0 skipped, 4 failed" in failing.stderr
     failed = sorted(
         line.split(": ", 2)[1] for line in failing.stderr.splitlines() if line.strip().startswith("failed:")
     )
-    assert failed == [f"{server}/wp-content/uploads/{name}" for name in ("away.png", "missing.png", "slow.png")]
+    uploads = [f"{server}/wp-content/uploads/{name}" for name in ("away.png", "missing.png", "slow.png")]
+    assert failed == [*uploads, "http://other.example/elsewhere.pdf"]
     assert (media / local_path(f"{server}/wp-content/uploads/ok/a.png")).read_bytes() == PNG
 
 

@@ -394,7 +394,7 @@ def test_control_characters_from_the_export_are_shown_not_sent(tmp_path: Path) -
     account = runner.invoke(main, ["media", str(tmp_path / "export.xml"), "--download", str(tmp_path / "m"), "-q"])
     assert "\u009b" not in account.stderr and "\u202e" not in account.stderr
     noisy = runner.invoke(main, ["media", str(tmp_path / "export.xml"), "--download", str(tmp_path / "m")])
-    assert "skipped: http://other.example/\\u202egnp.exe.png" in noisy.stderr
+    assert "failed: http://other.example/\\u202egnp.exe.png" in noisy.stderr
     for output in (listing.stdout, as_json.stdout, noisy.stderr):
         assert not any(0x80 <= ord(ch) <= 0x9F or ch in "\u202e\x1b" for ch in output)
 

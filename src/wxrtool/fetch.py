@@ -106,7 +106,7 @@ class Refused(Exception):
 
 
 class OffSite(Refused):
-    """A URL on none of the allowed hosts (or not http): left alone, not a failure."""
+    """A URL that is not http(s) (``data:``, ``ftp:``): nothing to download, not a failure."""
 
 
 class _Status(Exception):
@@ -158,9 +158,10 @@ class Target:
 def pin(url: str, policy: FetchPolicy, resolved: dict[str, tuple[str, ...]] | None = None) -> Target:
     """Parse and check ``url``; resolve its host once (``resolved`` caches it for the download).
 
-    Raises :class:`OffSite` for a URL on none of ``policy.hosts``, :class:`Refused`
-    for one the policy forbids (user information, a host that does not resolve,
-    or resolves to any address that is not public unless ``allow_private``).
+    Raises :class:`OffSite` for a URL that is not http(s), :class:`Refused` for one the
+    policy forbids (a host not among ``policy.hosts``, user information, a host that does
+    not resolve, or resolves to any address that is not public unless ``allow_private``),
+    its reason naming the option that would allow it where there is one.
 
     >>> policy = FetchPolicy(hosts={"media.example"}, resolve=lambda host, port: ["93.184.216.34"])
     >>> target = pin("https://media.example/a b.jpg?w=1", policy)
@@ -176,7 +177,8 @@ def pin(url: str, policy: FetchPolicy, resolved: dict[str, tuple[str, ...]] | No
     if not host:
         raise Refused(f"no host in {url}")
     if host not in policy.hosts:
-        raise OffSite(f"{host} is not one of the site's hosts (add it with --host)")
+        # A refusal, as a private address is: the file is not downloaded, and the user says.
+        raise Refused(f"{host} is not one of the site's hosts (--host {host} downloads from it)")
     try:
         port = parts.port or _PORTS[parts.scheme]
     except ValueError:
