@@ -24,17 +24,10 @@ is missing.
 from __future__ import annotations
 
 import csv
-import grp
 import http.client
-import os
-import pwd
 import re
 import shutil
-import signal
-import socket
-import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,18 +40,18 @@ from wxrtool.redirects import old_path, render
 
 from .conftest import FIXTURE_FILES, ROOT, SAMPLE_FILES, readable
 from .redirect_cases import Case, expected_answers, load, urls
+from .servers import (
+    apache_binary,
+    apache_load,
+    apache_user,
+    checked,
+    free_port,
+    nginx_binary,
+    nginx_user,
+    serve,
+)
 
 CASES = load()
-SBIN = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/usr/local/sbin"])
-APACHE_MODULES = Path("/usr/lib/apache2/modules")
-# What the Apache configuration below loads, by module name and file.
-APACHE_NEEDS = {
-    "authz_core_module": "mod_authz_core.so",
-    "alias_module": "mod_alias.so",
-    "rewrite_module": "mod_rewrite.so",
-    "mime_module": "mod_mime.so",
-    "dir_module": "mod_dir.so",
-}
 JPEG = b"\xff\xd8\xff\xe0 not really a jpeg"
 FORMATS = ("hugo", "jekyll", "pelican")
 HOSTILE_EXPORTS = sorted((ROOT / "tests" / "hostile").glob("*.xml"))
@@ -95,56 +88,6 @@ def folder() -> Iterator[Path]:
         file.chmod(0o644)
     yield path
     shutil.rmtree(path, ignore_errors=True)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def unprivileged() -> tuple[str, str]:
-    """The user and group workers run as when the tests run as root."""
-    try:
-        user = pwd.getpwnam("nobody")
-        return user.pw_name, grp.getgrgid(user.pw_gid).gr_name
-    except KeyError:
-        pytest.skip("running as root, and there is no user 'nobody' (or its group) for the servers' workers")
-
-
-def serve(command: list[str], port: int, log: Path) -> Iterator[None]:
-    """Run a server in the foreground until the test module is done with it."""
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            if process.poll() is not None:
-                errors = process.stderr.read().decode() if process.stderr else ""
-                pytest.fail(f"{command[0]} stopped: {errors}{log.read_text() if log.exists() else ''}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"{command[0]} did not listen on {port}")
-                time.sleep(0.1)
-        yield
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stderr:
-            process.stderr.close()
-
-
-def checked(command: list[str]) -> None:
-    """Run a server's configuration test; fail with its words if it refuses the file."""
-    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, f"{' '.join(command)}:\n{result.stdout}{result.stderr}"
 
 
 def cases_export(path: Path) -> Path:
@@ -195,15 +138,9 @@ def exports(folder: Path) -> list[Export]:
 
 @pytest.fixture(scope="module")
 def nginx(folder: Path, request: pytest.FixtureRequest) -> Iterator[Site]:
-    binary = shutil.which("nginx", path=SBIN)
-    if binary is None:
-        pytest.skip("nginx is not installed (Debian: apt-get install nginx)")
-    built = subprocess.run([binary, "-V"], capture_output=True, text=True, timeout=60).stderr
-    left_out = [m for m in ("http_map_module", "http_rewrite_module") if f"--without-{m}" in built]
-    if left_out:
-        pytest.skip(f"this nginx is built without {', '.join(left_out)}, which the redirect file needs")
+    binary = nginx_binary()
     exports: list[Export] = request.getfixturevalue("exports")
-    port, temp, user = free_port(), folder / "nginx-temp", ""
+    port, temp = free_port(), folder / "nginx-temp"
     listen = f"127.0.0.1:{port}"
     rules = render("nginx", urls(CASES))
     (folder / "nginx-redirects.conf").write_text(rules, encoding="utf-8")
@@ -225,8 +162,7 @@ def nginx(folder: Path, request: pytest.FixtureRequest) -> Iterator[Site]:
     advice = re.compile(r"^# and in the http block: map_hash_bucket_size (\d+);$", re.MULTILINE)
     bucket = max((int(size) for text in texts for size in advice.findall(text)), default=0)
     temp.mkdir()
-    if os.geteuid() == 0:
-        user = "user {} {};".format(*unprivileged())
+    user = nginx_user()
     (folder / "nginx.conf").write_text(
         f"""
 {user}
@@ -266,22 +202,15 @@ def nginx_server(folder: Path, listen: str, host: str, rules: str) -> str:
 
 @pytest.fixture(scope="module")
 def apache(folder: Path, request: pytest.FixtureRequest) -> Iterator[Site]:
-    binary = shutil.which("apache2", path=SBIN) or shutil.which("httpd", path=SBIN)
-    if binary is None:
-        pytest.skip("apache2 is not installed (Debian: apt-get install apache2)")
-    mpm = next((m for m in ("event", "worker", "prefork") if (APACHE_MODULES / f"mod_mpm_{m}.so").exists()), None)
-    missing = [file for file in APACHE_NEEDS.values() if not (APACHE_MODULES / file).exists()]
-    if mpm is None or missing:
-        pytest.skip(f"Apache modules missing from {APACHE_MODULES}: {', '.join(missing) or 'an mpm'}")
+    binary, mpm = apache_binary()
     exports: list[Export] = request.getfixturevalue("exports")
     (folder / "apache-redirects.conf").write_text(render("apache", urls(CASES)), encoding="utf-8")
     (folder / "mime.types").write_text("", encoding="utf-8")  # types below, not the system's list
     port = free_port()
     run = folder / "apache-run"
     run.mkdir(mode=0o755)
-    modules = {f"mpm_{mpm}_module": f"mod_mpm_{mpm}.so", **APACHE_NEEDS}
-    load = "\n".join(f"LoadModule {name} {APACHE_MODULES / file}" for name, file in modules.items())
-    user = "User {}\nGroup {}".format(*unprivileged()) if os.geteuid() == 0 else ""
+    load = apache_load(mpm)
+    user = apache_user()
     # The first virtual server answers any other name: the hostile cases' file is there.
     hosts = [("127.0.0.1", folder / "apache-redirects.conf")] + [(e.host, e.files["apache"]) for e in exports]
     virtual = "\n".join(
