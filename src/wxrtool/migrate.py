@@ -1,0 +1,225 @@
+"""``wxrtool migrate``: the whole move in one call, each step one that also runs on its own.
+
+1. **validate** the export (:mod:`wxrtool.validate`): errors stop the move, warnings are reported;
+2. **media**: each file the export uses taken from a folder the user has (``media_from``:
+   :mod:`wxrtool.localmedia`), the rest downloaded from the old site by the rules of
+   ``wxrtool media --download`` (:mod:`wxrtool.fetch`), unless ``media="none"``;
+3. **convert** with the engine's scaffold, the media placed with their posts, links between items
+   pointed at their new addresses (:func:`wxrtool.convert.run`);
+4. **redirects** from every old address, in each server's language (:mod:`wxrtool.redirects`);
+5. **check** the result where the engine is installed here: the site built into a temporary
+   folder, served on a loopback port with the redirects, every old address asked for
+   (:mod:`wxrtool.urlcheck`);
+6. **report**: what moved, what was left out and why, problems, media, redirects, the check and
+   the next steps, as one self-contained HTML page (:mod:`wxrtool.migrationpage`).
+
+Everything goes into one folder, put in place whole at the end (a failure leaves nothing
+half-written): the site itself (Hugo, Jekyll, Pelican, Markdown) or the import file (Ghost:
+``ghost-import.json``), and :data:`EXTRAS`, a folder every engine leaves out of the built site,
+with the report and the redirect files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+
+from . import writers
+from .convert import ConvertOptions, run
+from .errors import OutputError
+from .fetch import FetchPolicy, Outcome, download_all
+from .localmedia import LocalMedia
+from .migration import (
+    EXTRAS,
+    IMPORT_FILE,
+    REDIRECT_FILES,
+    TARGETS,
+    MigrateOptions,
+    Migration,
+    MigrationStopped,
+    command_line,
+)
+from .migrationpage import report_page
+from .output import MANIFEST, OutputDir, dir_output
+from .redirects import render_checked
+from .validate import validate
+
+Say = Callable[[str], None]
+"""Told what each step is doing, a line at a time (the command prints it on a terminal)."""
+
+__all__ = [
+    "EXTRAS",
+    "IMPORT_FILE",
+    "REDIRECT_FILES",
+    "TARGETS",
+    "MigrateOptions",
+    "Migration",
+    "MigrationStopped",
+    "command_line",
+    "migrate",
+]
+
+
+def migrate(export: str, options: MigrateOptions, say: Say | None = None) -> Migration:
+    """Move the blog in ``export`` as ``options`` say; what was done. Raises
+    :class:`MigrationStopped` when validation finds errors (nothing is written then)."""
+    options = options.checked()
+    tell = say or (lambda line: None)
+    done = Migration(export, options)
+    tell("validating the export")
+    done.problems = validate(export, recover=options.recover)
+    if done.errors:
+        done.stopped = f"{len(done.errors)} errors in the export"
+        raise MigrationStopped(done)
+    with (
+        tempfile.TemporaryDirectory(prefix="wxrtool-migrate-") as work,
+        dir_output(options.output, force=options.force, inputs=[export]) as folder,
+    ):
+        media_dir = _media(export, options, work, done, tell)
+        tell(f"converting to {options.to}")
+        csv_path = os.path.join(work, "redirects.csv")
+        convert_options = ConvertOptions(
+            to=options.to,
+            output=_site_output(folder, options.to),
+            selection=options.selection,
+            scaffold=options.to in ("hugo", "jekyll", "pelican"),
+            media=media_dir,
+            redirects=("csv", csv_path),
+            recover=options.recover,
+            jobs=options.jobs,
+            base_url=options.base_url,
+            keep_urls=options.keep_urls,
+        )
+        done.account = run(export, convert_options)
+        _adopt(folder, options.to)
+        extras = os.path.join(folder.root, EXTRAS)
+        if os.path.exists(extras):
+            raise OutputError(f"the output already holds {EXTRAS}/, the report's folder", file=options.output)
+        tell("writing the redirects")
+        pairs = _redirect_pairs(csv_path)
+        for style, name in REDIRECT_FILES.items():
+            rendered = render_checked(style, {}, pairs)
+            folder.write_text(f"{EXTRAS}/{name}", rendered.text)
+            done.redirects[name] = len(pairs) - len(rendered.refused)
+            done.redirects_left_out[name] = [(r.old, r.reason) for r in rendered.refused]
+        shutil.copyfile(csv_path, os.path.join(extras, "redirects.csv"))
+        folder.files.append(f"{EXTRAS}/redirects.csv")
+        done.redirects["redirects.csv"] = len(pairs)
+        done.redirects_left_out["redirects.csv"] = [(old, why) for old, _new, why in done.account.redirects_refused]
+        if options.check:
+            _check(export, options, folder.root, work, done, tell)
+        else:
+            done.check_note = "not asked for (--no-check)"
+        folder.write_text(f"{EXTRAS}/report.html", report_page(done))
+        folder.write_text(f"{EXTRAS}/account.json", json.dumps(done.account.as_dict(), indent=2) + "\n")
+    return done
+
+
+def _site_output(folder: OutputDir, to: str) -> str:
+    # A folder format writes its own folder where the migration's is (put in place with it);
+    # a file format writes its file into it.
+    return folder.root if writers.get(to).target == "directory" else os.path.join(folder.root, IMPORT_FILE)
+
+
+def _adopt(folder: OutputDir, to: str) -> None:
+    """Count what the conversion wrote as the migration's own files (for the manifest)."""
+    if writers.get(to).target != "directory":
+        folder.files.append(IMPORT_FILE)
+        return
+    with open(os.path.join(folder.root, MANIFEST), encoding="utf-8") as f:
+        folder.files.extend(json.load(f)["files"])
+    folder.copied.update(name.lower() for name in folder.files)
+
+
+def _media(export: str, options: MigrateOptions, work: str, done: Migration, tell: Say) -> str | None:
+    """The media folder for ``convert --media`` (``None``: links kept as they are)."""
+    if options.media == "none" and options.media_from is None:
+        return None
+    from .media import inventory
+
+    found = inventory(export, recover=options.recover)
+    folder = os.path.join(work, "media")
+    os.makedirs(folder)
+    urls = list(found.items)
+    if options.media_from is not None:
+        tell(f"taking media from {options.media_from}")
+        local = LocalMedia(options.media_from).place(urls, folder)
+        done.media = [o for o in local if o.status == "fetched"]
+        urls = [o.url for o in local if o.status != "fetched"]
+    if options.media == "download" and urls:
+        tell(f"downloading {len(urls)} media files")
+        policy = FetchPolicy(
+            hosts=found.site_hosts | {h.lower() for h in options.media_hosts}, allow_private=options.allow_private
+        )
+        done.media += download_all(urls, folder, policy)
+    else:
+        done.media += [Outcome(url, "skipped", "", "not downloaded (--media none)") for url in urls]
+    return folder
+
+
+def _redirect_pairs(csv_path: str) -> list[tuple[str, str]]:
+    import csv
+
+    with open(csv_path, encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    return [(old, new) for old, new in rows[1:]]
+
+
+# How each engine builds a site into a folder, without writing into the site's own.
+_BUILDS: dict[str, Callable[[str, str], list[str]]] = {
+    "hugo": lambda site, out: ["hugo", "--quiet", "--source", site, "--destination", out],
+    "jekyll": lambda site, out: ["jekyll", "build", "--disable-disk-cache", "--source", site, "--destination", out],
+    "pelican": lambda site, out: ["pelican", os.path.join(site, "content"), "-s", "pelicanconf.py", "-o", out],
+}
+
+
+def _check(export: str, options: MigrateOptions, site: str, work: str, done: Migration, tell: Say) -> None:
+    """Build the site into ``work`` and ask it for every old address (:mod:`wxrtool.urlcheck`)."""
+    build = _BUILDS.get(options.to)
+    if build is None:
+        done.check_note = f"{options.to} is not built here: check it once imported (wxrtool check-urls EXPORT URL)"
+        return
+    command = build(site, os.path.join(work, "built"))
+    if shutil.which(command[0]) is None:
+        done.check_note = f"{command[0]} is not installed here, so the site was not built and checked"
+        return
+    tell(f"building the site with {command[0]} to check every old address")
+    environment = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}  # (pelicanconf.py: no __pycache__ in the site)
+    before = _paths(site)
+    try:
+        built = subprocess.run(command, cwd=site, capture_output=True, text=True, env=environment, timeout=3600)
+    finally:
+        _remove_new(site, before)
+    if built.returncode != 0:
+        last = (built.stderr or built.stdout).strip().splitlines()[-3:]
+        done.check_note = f"{command[0]} could not build the site: " + " / ".join(last)
+        return
+    from .oldurls import old_addresses
+    from .urlcheck import RedirectRules, StaticSite, check_all
+
+    # (The CSV: every redirect; a server that cannot tell two old addresses apart, such as
+    # Netlify's, which ignores case, has one fewer, listed in the report.)
+    rules = RedirectRules.read(os.path.join(site, EXTRAS, "redirects.csv"))
+    with StaticSite(os.path.join(work, "built"), rules) as served:
+        done.checks = check_all(old_addresses(export), served.url)
+    done.check_note = f"built with {command[0]}, served with the redirects in {EXTRAS}/redirects.csv"
+
+
+def _paths(site: str) -> set[str]:
+    found: set[str] = set()
+    for root, folders, names in os.walk(site):
+        found.update(os.path.join(root, name) for name in folders + names)
+    return found
+
+
+def _remove_new(site: str, before: set[str]) -> None:
+    """Remove what appeared in ``site`` since ``before`` (what an engine leaves: a lock file, a cache)."""
+    for path in sorted(_paths(site) - before, key=len, reverse=True):  # (a folder's files before it)
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+        elif os.path.lexists(path):
+            os.unlink(path)
