@@ -278,3 +278,28 @@ def test_the_report_as_a_browser_shows_it(hugo: str, tmp_path: Path) -> None:
     assert "Migration of hostile.xml to Hugo" in words
     assert "What moved" in words and "Old addresses" in words and "0 missing" in words
     assert "Next steps" in words and "hugo server" in words
+
+
+def test_convert_takes_media_from_a_folder_or_downloads_them(media_server: str, tmp_path: Path) -> None:
+    uploads = tmp_path / "uploads" / "2024" / "03"
+    uploads.mkdir(parents=True)
+    (uploads / "swifts.jpg").write_bytes(b"\xff\xd8 mine")
+    command = [sys.executable, "-m", "wxrtool", "convert", str(LINKS), "--to", "hugo"]
+    done = subprocess.run(
+        [*command, "-o", str(tmp_path / "a"), "--media-from", str(tmp_path / "uploads")], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "a/content/posts/swifts-return/swifts.jpg").read_bytes() == b"\xff\xd8 mine"
+    assert "media: 1 fetched, 0 failed, 1 skipped" in done.stderr  # (no medium size in the folder, no download)
+    # --media download: by media --download's rules, so a loopback site is refused, said, and the rest written.
+    text = LINKS.read_text(encoding="utf-8").replace("https://fieldnotes.example.net", f"http://{media_server}")
+    (tmp_path / "local.xml").write_text(text, encoding="utf-8")
+    command[4] = str(tmp_path / "local.xml")
+    done = subprocess.run([*command, "-o", str(tmp_path / "b"), "--media", "download"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "media: 0 fetched, 2 failed" in done.stderr and "not a public address (--allow-private" in done.stderr
+    assert (tmp_path / "b/content/posts/swifts-return/index.md").is_file()
+    usage = subprocess.run(
+        [*command, "-o", str(tmp_path / "c"), "--media-from", str(tmp_path / "none")], capture_output=True, text=True
+    )
+    assert usage.returncode == 2 and "no such folder" in usage.stderr

@@ -245,8 +245,15 @@ def _statuses(values: tuple[str, ...]) -> frozenset[str] | None:
     "--media",
     "media_dir",
     default=None,
+    metavar="DIR|download",
+    help="Folder formats: place media downloaded by `wxrtool media --download DIR` with their posts; "
+    "`download`: fetch what the posts use now, by media --download's rules.",
+)
+@click.option(
+    "--media-from",
+    default=None,
     metavar="DIR",
-    help="Folder formats: place media downloaded by `wxrtool media --download DIR` with their posts.",
+    help="Folder formats: take media from this folder first (a copy of wp-content/uploads, a media archive).",
 )
 @click.option("--recover", is_flag=True, help="Repair a damaged export as it is read, listing every repair.")
 @_max_item_size
@@ -288,6 +295,7 @@ def convert(
     remark42_site: str | None,
     keep_urls: bool,
     media_dir: str | None,
+    media_from: str | None,
     recover: bool,
     report_path: str | None,
     jobs: int | None,
@@ -343,6 +351,7 @@ def convert(
             ("--meta", meta_keys),
             ("--scaffold", scaffold),
             ("--media", media_dir),
+            ("--media-from", media_from),
         ):
             if value:
                 raise click.UsageError(f"{flag} applies to folder formats, not to --to {to}")
@@ -351,16 +360,24 @@ def convert(
         with contextlib.suppress(OutputError):
             _check(options)
     sites = group_inputs(list(files))
+    fetching = media_dir == "download" or media_from is not None
     if len(sites) > 1:
+        if fetching:
+            raise click.UsageError("--media download and --media-from take one export at a time")
         _convert_batch(sites, options, jobs, scheduler, quiet, report_path)
         return
     _check(options)
     parts = sites[0]
     file = parts[0]
-    bar = _ProgressBar() if not quiet and sys.stderr.isatty() else None
-    account = run_conversion(parts if len(parts) > 1 else file, options, progress=bar)
-    if bar is not None:
-        bar.done()
+    with contextlib.ExitStack() as stack:
+        if fetching:
+            options = dataclasses.replace(
+                options, media=_gather_media(file, media_dir, media_from, options, quiet, stack)
+            )
+        bar = _ProgressBar() if not quiet and sys.stderr.isatty() else None
+        account = run_conversion(parts if len(parts) > 1 else file, options, progress=bar)
+        if bar is not None:
+            bar.done()
     if report_path:
         with text_output(report_path) as stream:
             json.dump({"input": file, "format": to, "output": output, **account.as_dict()}, stream, indent=2)
@@ -369,6 +386,32 @@ def convert(
         where = "standard output" if output == "-" else output
         click.echo(f"wxrtool: wrote {to} to {where}", err=True)
         click.echo(account.summary(), err=True)
+
+
+def _gather_media(
+    file: str, media: str | None, media_from: str | None, options: ConvertOptions, quiet: bool, stack: Any
+) -> str:
+    """A temporary media folder for ``--media download`` or ``--media-from`` (removed when
+    ``stack`` closes), filled now; what failed is said on stderr (and listed in the account)."""
+    import tempfile
+
+    from .mediafolder import MediaSources, fill
+
+    if media_from is not None and not os.path.isdir(media_from):
+        raise click.UsageError(f"--media-from {media_from}: no such folder")
+    folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="wxrtool-media-"))
+    sources = MediaSources(local=media_from, download=media == "download")
+    say = None if quiet else (lambda line: click.echo(f"wxrtool: {line}", err=True))
+    outcomes = fill(file, folder, sources, recover=options.recover, say=say)
+    if not quiet and outcomes:
+        counts = Counter(o.status for o in outcomes)
+        click.echo(
+            f"media: {counts['fetched']} fetched, {counts['failed']} failed, {counts['skipped']} skipped", err=True
+        )
+        for outcome in outcomes:
+            if outcome.status == "failed":
+                click.echo(f"  failed: {printable(outcome.url)}: {printable(outcome.reason)}", err=True)
+    return str(folder)
 
 
 def _check(options: ConvertOptions) -> None:

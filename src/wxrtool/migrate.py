@@ -31,8 +31,8 @@ from collections.abc import Callable
 from . import writers
 from .convert import ConvertOptions, run
 from .errors import OutputError
-from .fetch import FetchPolicy, Outcome, download_all
-from .localmedia import LocalMedia
+from .mediafolder import MediaSources
+from .mediafolder import fill as fill_media
 from .migration import (
     EXTRAS,
     IMPORT_FILE,
@@ -139,25 +139,10 @@ def _media(export: str, options: MigrateOptions, work: str, done: Migration, tel
     """The media folder for ``convert --media`` (``None``: links kept as they are)."""
     if options.media == "none" and options.media_from is None:
         return None
-    from .media import inventory
-
-    found = inventory(export, recover=options.recover)
     folder = os.path.join(work, "media")
     os.makedirs(folder)
-    urls = list(found.items)
-    if options.media_from is not None:
-        tell(f"taking media from {options.media_from}")
-        local = LocalMedia(options.media_from).place(urls, folder)
-        done.media = [o for o in local if o.status == "fetched"]
-        urls = [o.url for o in local if o.status != "fetched"]
-    if options.media == "download" and urls:
-        tell(f"downloading {len(urls)} media files")
-        policy = FetchPolicy(
-            hosts=found.site_hosts | {h.lower() for h in options.media_hosts}, allow_private=options.allow_private
-        )
-        done.media += download_all(urls, folder, policy)
-    else:
-        done.media += [Outcome(url, "skipped", "", "not downloaded (--media none)") for url in urls]
+    sources = MediaSources(options.media_from, options.media == "download", options.media_hosts, options.allow_private)
+    done.media = fill_media(export, folder, sources, recover=options.recover, say=tell)
     return folder
 
 
