@@ -20,7 +20,7 @@ import yaml
 
 import wxrtool
 from wxrtool.content.tomarkdown import relink
-from wxrtool.index import SiteIndex, site_host
+from wxrtool.index import ItemInfo, SiteIndex, site_host
 from wxrtool.itemlinks import ItemLinks
 from wxrtool.oldurls import ITEM_KINDS, canonical_address, old_addresses
 
@@ -28,6 +28,7 @@ from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES, fixture_cases, reada
 
 LINKS = SAMPLES / "links-between-posts.xml"
 DRAFT = "https://fieldnotes.example.net/2024/03/nest-box-repairs/"
+PHOTO = "https://fieldnotes.example.net/wp-content/uploads/2024/03/swifts.jpg"
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +110,7 @@ def test_links_lead_to_the_new_addresses(fmt: str, page: str, swifts: str, tmp_p
     assert f"[the first name of that post]({swifts})" in text  # an old slug
     assert f"[its short link]({swifts})" in text
     assert f"[the form before the permalinks changed]({swifts})" in text
-    assert f"[The swift photo]({swifts})" in text  # no attachment pages here: its post's
+    assert f"[The swift photo]({PHOTO})" in text  # no attachment pages here: the file itself
     assert f"[Nest box repairs]({DRAFT})" in text  # a draft: kept, and listed
     assert "(https://www.rspb.org.uk/birds-and-wildlife/swift)" in text
     assert not any("wxrtool.invalid" in t for t in files.values())
@@ -224,7 +225,7 @@ def test_a_hostile_link_in_a_comment_data_file_stays_in_its_string(tmp_path: Pat
         if name.startswith("_data/comments") and "allotments" in text
     ]
     assert len(data) == 1 and data[0]["_id"] == "20"
-    assert "[your about page](https://fieldnotes.example.net/?p=12&a=%27:%20x%0A_id:%201%20#)" in data[0]["message"]
+    assert "[your about page](https://fieldnotes.example.net/?p=12&amp;a=%27:%20x%0A_id:%201%20#)" in data[0]["message"]
 
 
 def test_relinking_takes_time_in_proportion_to_the_text() -> None:
@@ -289,3 +290,109 @@ def test_standard_output_is_written_with_the_links_as_they_were() -> None:
     )
     assert "wxrtool.invalid" not in done.stdout
     assert 'href=\\"http://www.fieldnotes.example.net/2024/03/swifts-return/#comment-21\\"' in done.stdout
+
+
+# -- What an adversarial review found ---------------------------------------------------------
+
+
+def test_a_blog_in_a_folder_owns_only_that_folder() -> None:
+    index = SiteIndex(
+        hosts={"example.com"},
+        blog="/blog",
+        addresses={"/blog/2024/03/hello/": 11},
+        items={11: ItemInfo("post", "hello", 0, "publish")},
+    )
+    links = ItemLinks(index)
+    assert [links.item(h) for h in ("/blog/2024/03/hello/", "/blog/2019/hello/", "/blog/?p=11")] == [11, 11, 11]
+    # The rest of the site is not the blog's: a company page, a root ?p=, a date form outside it.
+    assert [links.item(h) for h in ("https://example.com/hello/", "/?p=11", "/2024/03/hello/")] == [None] * 3
+
+
+def _variant(tmp_path: Path, name: str, *pairs: tuple[str, str]) -> Path:
+    text = LINKS.read_text(encoding="utf-8")
+    for old, new in pairs:
+        assert old in text, old
+        text = text.replace(old, new)
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_link_to_an_id_two_items_share_is_kept_and_listed(tmp_path: Path) -> None:
+    source = _variant(tmp_path, "dup.xml", ("<wp:post_id>21</wp:post_id>", "<wp:post_id>11</wp:post_id>"))
+    account = wxrtool.convert(source, "markdown", str(tmp_path / "out"))
+    text = (tmp_path / "out/posts/start-here.md").read_text(encoding="utf-8")
+    assert "[swifts came back](https://fieldnotes.example.net/2024/03/swifts-return/)" in text
+    assert ("posts/start-here.md", "https://fieldnotes.example.net/2024/03/swifts-return/") in account.links_kept
+
+
+def test_a_self_pingback_links_to_the_new_page(tmp_path: Path) -> None:
+    ping = (
+        "<wp:comment><wp:comment_id>40</wp:comment_id><wp:comment_author><![CDATA[Field Notes]]></wp:comment_author>"
+        "<wp:comment_author_url>https://fieldnotes.example.net/2024/03/start-here/</wp:comment_author_url>"
+        "<wp:comment_date>2024-03-21 21:10:00</wp:comment_date><wp:comment_date_gmt>2024-03-21 21:10:00"
+        "</wp:comment_date_gmt><wp:comment_content><![CDATA[[...] see the swifts [...]]]></wp:comment_content>"
+        "<wp:comment_approved>1</wp:comment_approved><wp:comment_type>pingback</wp:comment_type>"
+        "<wp:comment_parent>0</wp:comment_parent></wp:comment>\n\t</item>"
+    )
+    source = _variant(tmp_path, "ping.xml", ("</wp:comment>\n\t</item>", "</wp:comment>\n" + ping))
+    wxrtool.convert(source, "markdown", str(tmp_path / "md"))
+    assert "**[Field Notes](/posts/start-here/)**" in (tmp_path / "md/posts/swifts-return.md").read_text("utf-8")
+    wxrtool.convert(source, "jekyll", str(tmp_path / "jekyll"))
+    pings = list((tmp_path / "jekyll/_data/pings").rglob("*.yml"))
+    assert yaml.safe_load(pings[0].read_text(encoding="utf-8"))["url"] == "/2024/03/start-here/"
+    wxrtool.convert(source, "hugo", str(tmp_path / "hugo"))
+    data = json.loads((tmp_path / "hugo/content/posts/swifts-return/comments.json").read_text(encoding="utf-8"))
+    assert data["pings"][0]["author_url"] == "/posts/start-here/"
+
+
+def test_an_old_slug_of_a_post_with_a_non_ascii_slug(tmp_path: Path) -> None:
+    source = _variant(
+        tmp_path,
+        "uni.xml",
+        ("<link>https://fieldnotes.example.net/2024/03/swifts-return/</link>",
+         "<link>https://fieldnotes.example.net/2024/03/martinet%c3%a9s/</link>"),
+        ("<wp:post_name><![CDATA[swifts-return]]>", "<wp:post_name><![CDATA[martinet%c3%a9s]]>"),
+    )  # fmt: skip
+    links = ItemLinks(SiteIndex.build(wxrtool.read(source)))
+    assert links.item("/2024/03/swifts-are-back/") == 11  # its old slug, beside the encoded one
+
+
+def test_filling_links_keeps_the_file_as_it_was_written_elsewhere(tmp_path: Path) -> None:
+    source = _variant(tmp_path, "cr.xml", ("Three over the church", "<pre>one&#13;two&#13;&#10;three</pre>Three"))
+    wxrtool.convert(source, "markdown", str(tmp_path / "out"))
+    assert "one\rtwo\r\nthree" in (tmp_path / "out/posts/swifts-return.md").read_bytes().decode("utf-8")
+
+
+def test_entities_and_escapes_of_a_link_are_read_once(tmp_path: Path) -> None:
+    source = _variant(
+        tmp_path,
+        "amp.xml",
+        (f'href="{DRAFT}"', 'href="/?p=12&amp;x=&amp;quot;"'),
+        ('href="/2024/03/swifts-are-back/"', 'href="/2024/03/swifts-are-back/#%25%32%32"'),
+    )
+    wxrtool.convert(source, "markdown", str(tmp_path / "out"))
+    text = (tmp_path / "out/posts/start-here.md").read_text(encoding="utf-8")
+    tokens = markdown_it.MarkdownIt("commonmark").parseInline(text)[0].children or []
+    hrefs = [t.attrs["href"] for t in tokens if t.type == "link_open"]
+    assert "/?p=12&x=&quot;" in hrefs  # (as the HTML said: the entity is text)
+    assert "/posts/swifts-return/#%25%32%32" in hrefs
+
+
+def test_a_draft_hugo_does_not_build_is_not_linked_to(tmp_path: Path) -> None:
+    account = wxrtool.convert(LINKS, "hugo", str(tmp_path / "out"), wxrtool.Selection(statuses=None))
+    assert ("content/posts/start-here/index.md", DRAFT) in account.links_kept
+
+
+def test_a_site_that_moved_hosts_is_known_by_its_items_first_addresses(tmp_path: Path) -> None:
+    source = _variant(
+        tmp_path,
+        "moved.xml",
+        ('<guid isPermaLink="false">https://fieldnotes.example.net/?p=10</guid>',
+         '<guid isPermaLink="false">http://maeve.oldblog.example/?p=10</guid>'),
+    )  # fmt: skip
+    links = ItemLinks(SiteIndex.build(wxrtool.read(source)))
+    assert links.item("http://maeve.oldblog.example/2024/03/swifts-return/") == 11
+    # An attachment's guid is its file's address, often on another host: not the site's.
+    assert links.item("https://fieldnotes.example.net/2024/03/swifts-return/") == 11
+    assert "fieldnotes.example.net" in links.index.hosts and len(links.index.hosts) == 2

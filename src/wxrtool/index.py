@@ -9,6 +9,7 @@ again to convert. Memory grows with the number of items, not with their content.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -74,6 +75,7 @@ class SiteIndex:
     hosts: set[str] = field(default_factory=set)
     blog: str = ""
     addresses: dict[str, int] = field(default_factory=dict)
+    shared_ids: set[int] = field(default_factory=set)  # ids two items of the export have
     _origins: set[str] = field(default_factory=set, repr=False, compare=False)  # links' "scheme://host"
     # (taxonomy, name folded) of the names two terms share: made when first asked.
     _shared: set[tuple[str, str]] | None = field(default=None, repr=False, compare=False)
@@ -91,9 +93,10 @@ class SiteIndex:
         for record in records:
             if isinstance(record, Post):
                 index.creators.add(record.author)
+                if record.id in index.items:
+                    index.shared_ids.add(record.id)
                 index.items.setdefault(record.id, ItemInfo(record.type, record.slug, record.parent, record.status))
-                if record.link:
-                    index._add_addresses(record)
+                index._add_addresses(record)
                 if record.type == "attachment":
                     index.attachments.setdefault(
                         record.id,
@@ -119,14 +122,21 @@ class SiteIndex:
         return index
 
     def _add_addresses(self, post: Post) -> None:
-        # (A site that moved hosts: its items' links name the old one. Links share their first
-        # part, scheme and host, and the host is taken from each such part once.)
-        origin = post.link[: post.link.find("/", 8)]
+        # The site's hosts are its header's, and those of the items' first addresses, their guids
+        # (http://host/?p=12): a site that moved hosts has its old one there, which its older posts
+        # link to. Not the items' links: a plugin may point one at another site (Page Links To).
+        # (Guids share their first part, scheme and host; each such part is looked at once.)
+        guid = post.guid
+        end = guid.find("/", 8)
+        origin = guid if end < 0 else guid[:end]
         if origin not in self._origins:
             self._origins.add(origin)
-            host = site_host(post.link)
-            if host:
-                self.hosts.add(host)
+            if _ITEM_GUID.match(guid):
+                host = site_host(guid)
+                if host:
+                    self.hosts.add(host)
+        if not post.link:
+            return
         for link in (post.link, *old_slug_links(post)):
             address = canonical_address(link)
             if address is not None and address != "/":
@@ -134,6 +144,7 @@ class SiteIndex:
 
     def merge(self, later: SiteIndex) -> None:
         """Add the index of a later stretch of the same export (the first of each name or id stays)."""
+        self.shared_ids |= later.shared_ids | (self.items.keys() & later.items.keys())  # (before they are merged)
         _keep_first(self.authors, later.authors)
         _keep_first(self.attachments, later.attachments)
         _keep_first(self.items, later.items)
@@ -205,6 +216,9 @@ def site_host(link: str) -> str:
         return ""
     return host.removeprefix("www.")
 
+
+# The guid WordPress gives an item when it is made: its first address, on the site's host then.
+_ITEM_GUID = re.compile(r"https?://[^/?#]+/(?:[^?#]*/)?(?:index\.php)?\?(?:p|page_id)=\d+$")
 
 K = TypeVar("K")
 V = TypeVar("V")

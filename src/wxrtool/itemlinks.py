@@ -105,8 +105,8 @@ class ItemLinks:
         return self._guessed(path)
 
     def _by_id(self, path: str, query: str) -> int | None:
-        home = self.index.blog
-        if path.rstrip("/") not in ("", home, f"{home}/index.php", "/index.php"):
+        home = self.index.blog  # ('' at the root; a blog in a folder answers ?p= there only)
+        if path.rstrip("/") not in (home, f"{home}/index.php"):
             return None
         for name, value in parse_qsl(query):
             if name in _ID_QUERIES and value.isdigit() and int(value) in self.index.items:
@@ -118,8 +118,9 @@ class ItemLinks:
         item has it (or one published item among several)."""
         segments = [s for s in path.split("/") if s]
         home = [s for s in self.index.blog.split("/") if s]
-        if segments[: len(home)] == home:
-            segments = segments[len(home) :]
+        if segments[: len(home)] != home:
+            return None  # outside the blog's folder: another part of the site, not a post
+        segments = segments[len(home) :]
         if segments[:1] == ["index.php"]:
             segments = segments[1:]
         if not segments or len(segments) > 4 or segments[-1].isdigit():
@@ -169,6 +170,7 @@ class _Filler:
     def __init__(self, links: ItemLinks, addresses: dict[int, tuple[str, str]], base_url: str | None) -> None:
         self.stand_in = re.compile(re.escape(links.prefix) + r"(\d+)/([0-9a-f]*)/")
         self.attachments = links.index.attachments
+        self.shared = links.index.shared_ids
         self.addresses = addresses
         self.site = (base_url or "").rstrip("/")
         self.filled = Filled()
@@ -180,13 +182,19 @@ class _Filler:
         addresses, attachments = self.addresses, self.attachments
         item, link = int(m.group(1)), bytes.fromhex(m.group(2)).decode("utf-8", "replace")
         fragment = urlsplit(link).fragment
-        if item not in addresses and item in attachments and attachments[item].parent in addresses:
-            item, fragment = attachments[item].parent, ""  # an attachment page: its post's
+        if item in self.shared:
+            self.filled.kept.append((where, link))  # (two items with that id: which one is meant is unknown)
+            return _written(link)
+        if item not in addresses and item in attachments:
+            # An attachment page the output has not (an image linked to its page, as WordPress's
+            # editor offers): the file itself, which is what a reader clicking it wants to see.
+            self.filled.rewritten += 1
+            return _written(attachments[item].url)
         if item not in addresses or not addresses[item][1]:
             self.filled.kept.append((where, link))
             return _written(link)
         self.filled.rewritten += 1
-        return self.site + _written(addresses[item][1]) + (f"#{_written(unquote(fragment))}" if fragment else "")
+        return self.site + _written(addresses[item][1]) + (f"#{_written(fragment)}" if fragment else "")
 
 
 def fill(
@@ -201,9 +209,9 @@ def fill(
     filler = _Filler(links, addresses, base_url)
     for relative in out.marked:
         path = os.path.join(out.root, relative)
-        with open(path, encoding="utf-8") as f:
+        with open(path, encoding="utf-8", newline="") as f:  # (line ends as written: a "\r" in code stays)
             text = f.read()
-        with open(path, "w", encoding="utf-8", newline="\n") as f:
+        with open(path, "w", encoding="utf-8", newline="") as f:
             f.write(filler.text(text, relative))
     return filler.filled
 
@@ -236,5 +244,10 @@ def fill_file(
 
 def _written(link: str) -> str:
     """A link as it is written back: every character but those of :data:`_KEPT_IN_LINK`,
-    letters, digits and ``-._~`` percent-encoded (``%`` is kept: the link's own escapes)."""
-    return quote(link.strip(), safe=_KEPT_IN_LINK)
+    letters, digits and ``-._~`` percent-encoded (``%`` is kept: the link's own escapes), and
+    ``&`` as ``&amp;``: Markdown and HTML, where every link lands, read entities in addresses.
+
+    >>> _written('/?p=12&x=&quot;"')
+    '/?p=12&amp;x=&amp;quot;%22'
+    """
+    return quote(link.strip(), safe=_KEPT_IN_LINK).replace("&", "&amp;")

@@ -113,11 +113,16 @@ def old_addresses(source: str | os.PathLike[str] | Iterable[object]) -> list[Old
 def old_slug_links(post: Post) -> Iterator[str]:
     """The item's permalink with each old slug WordPress kept (``_wp_old_slug``) in place of its
     slug, the last segment of the link: the addresses WordPress redirects to it."""
-    if not post.link or f"/{post.slug}/" not in post.link:
+    # The slug as the link spells it: as stored (a non-ASCII one percent-encoded, in lower
+    # case), decoded, or encoded as a browser does.
+    spelled = next(
+        (s for s in (post.slug_raw, post.slug, quote(post.slug, safe="")) if s and f"/{s}/" in post.link), None
+    )
+    if not post.link or spelled is None:
         return
     for old in (m.value.strip() for m in post.meta if m.key == "_wp_old_slug"):
-        if old and old != post.slug:
-            head, _, tail = post.link.rpartition(f"/{post.slug}/")
+        if old and old not in (post.slug, post.slug_raw):
+            head, _, tail = post.link.rpartition(f"/{spelled}/")
             yield f"{head}/{old}/{tail}"
 
 

@@ -283,7 +283,9 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
         out.write_text(relative, text)
         # An old address another page holds (or Hugo's own) is not redirected here.
         alias = old_path(record.link)
-        if "url" in data:  # (--keep-urls: the page is at its old address)
+        if data.get("draft"):
+            pass  # Hugo builds no page for a draft: no address to redirect or link to
+        elif "url" in data:  # (--keep-urls: the page is at its old address)
             result.moved(record.id, record.link, alias or "/")
         else:
             keeps = not alias or "aliases" in data or _is_own(alias, relative)

@@ -69,6 +69,7 @@ from ._placement import localize
 from .frontmatter import category_labels, date_fields, front_matter, metadata, shown_title, stand_in_date
 from .paths import SITE_FILES, Addresses, PathPlanner, safe_component, shown_component, site_path, url_path
 from .protocol import Entry, Posts, WriteOptions, WriteResult
+from .responses import own_link
 
 # Jekyll's own folders (``_layouts``...), the names ``site.<name>`` already has
 # (a collection would hide them from every layout) and its configuration's keys.
@@ -300,7 +301,7 @@ def comment_entry(c: Comment, key: str, parent: int | None, options: WriteOption
         "_id": key,
         "_parent": str(parent) if parent else "",
         "name": clean_name(c.author),
-        "url": safe_url(c.author_url),
+        "url": own_link(safe_url(c.author_url), options.relink),
         "message": comment_markdown(c.content_html, links=options.relink),
         "date": c.date,
     }
@@ -335,7 +336,7 @@ def render(post: Post, options: WriteOptions) -> _Parts:
             "_id": ping_key,
             "type": ping.type.value,
             "name": clean_name(ping.author),
-            "url": safe_url(ping.author_url),
+            "url": own_link(safe_url(ping.author_url), options.relink),
             "message": comment_markdown(ping.content_html, links=options.relink),
             "date": ping.date,
         }

@@ -35,6 +35,12 @@ def _when(value: datetime | None) -> str:
     return f"{value.year:04d}-{value.month:02d}-{value.day:02d} {value.hour:02d}:{value.minute:02d}"
 
 
+def own_link(url: str, links: Relink | None) -> str:
+    """A commenter's link as written: a link to an item of the export (a self-pingback's
+    source, the author's own post) at its new address (``links``: :attr:`WriteOptions.relink`)."""
+    return (links(url) if links is not None and url else None) or url
+
+
 def _who(name: str, url: str) -> str:
     # (safe_url() outside the cache: it counts each URL it drops.)
     return _named_link(name, safe_url(url) if url else "")
@@ -59,7 +65,7 @@ def _comments(threads: list[Thread[Comment]], flavor: str, links: Relink | None)
         indent = pad * len(above)
         when = _when(c.date)
         stamp = f"[{when}](#comment-{node.key})"  # (on this page: the anchor above)
-        head = f'{indent}- <a id="comment-{node.key}"></a>**{_who(c.author, c.author_url)}** · {stamp}'
+        head = f'{indent}- <a id="comment-{node.key}"></a>**{_who(c.author, own_link(c.author_url, links))}** · {stamp}'
         if c.status != CommentStatus.APPROVED:
             head += f" ({c.status.value})"
         if lines:
@@ -69,7 +75,7 @@ def _comments(threads: list[Thread[Comment]], flavor: str, links: Relink | None)
 
 
 def _ping(ping: Ping, flavor: str, links: Relink | None) -> str:
-    head = f"- **{_who(ping.author, ping.author_url)}** · {ping.type.value} · {_when(ping.date)}"
+    head = f"- **{_who(ping.author, own_link(ping.author_url, links))}** · {ping.type.value} · {_when(ping.date)}"
     body = comment_markdown(ping.content_html, flavor=flavor, links=links)
     pad = "    " if flavor == "python-markdown" else "  "
     return head + ("\n\n" + _indent(body, pad) if body else "")
@@ -90,6 +96,7 @@ def responses_markdown(post: Post, flavor: str = "commonmark", links: Relink | N
 def _tree(node: Thread[Comment], options: WriteOptions) -> dict[str, Any]:
     data = comment_dict(node, options.selection, nested=False)
     data["html"] = comment_html(node.comment.content_html, options.relink)
+    data["author_url"] = own_link(data["author_url"], options.relink)
     data["replies"] = [_tree(reply, options) for reply in node.replies]
     return data
 
@@ -101,6 +108,7 @@ def comments_data(post: Post, options: WriteOptions) -> dict[str, Any]:
     for ping in post.pings:
         data = ping_dict(ping, options.selection)
         data["html"] = comment_html(ping.content_html, options.relink)
+        data["author_url"] = own_link(data["author_url"], options.relink)
         pings.append(data)
     return {
         "post_id": post.id,
