@@ -205,6 +205,19 @@ def _statuses(values: tuple[str, ...]) -> frozenset[str] | None:
     metavar="KEY",
     help="Folder formats: copy this custom field into front matter. Repeatable.",
 )
+@click.option(
+    "--front-matter",
+    "front_matter_fields",
+    default=None,
+    metavar="FIELD[:NAME],...",
+    help="markdown, hugo, jekyll: only these front matter fields, each renamed if NAME follows "
+    "(title,date:created,tags:keywords); what the engine needs to place a page is kept.",
+)
+@click.option(
+    "--date-format", default=None, metavar="FORMAT", help="Front matter dates in this strftime format, or 'date'."
+)
+@click.option("--timezone", default=None, metavar="ZONE", help="Front matter dates in this time zone (Europe/Paris).")
+@click.option("--seo", is_flag=True, help="Yoast, Rank Math and All in One SEO fields as description and seo.")
 @click.option("--force", is_flag=True, help="Replace an output folder that is not empty.")
 @click.option("--scaffold", is_flag=True, help="Engine formats (hugo...): also write a minimal site that builds.")
 @click.option(
@@ -287,6 +300,10 @@ def convert(
     path_template: str | None,
     comments_file: str | None,
     meta_keys: tuple[str, ...],
+    front_matter_fields: str | None,
+    date_format: str | None,
+    timezone: str | None,
+    seo: bool,
     force: bool,
     scaffold: bool,
     redirects: tuple[str, str] | None,
@@ -342,6 +359,7 @@ def convert(
         url_map=url_map,
         remark42_site=remark42_site,
         keep_urls=keep_urls,
+        front_matter=_front_matter(front_matter_fields, date_format, timezone, seo),
     )
     if writers.get(to).target != "directory":
         # The flags as given: a folder option is refused even when it repeats the default.
@@ -355,7 +373,14 @@ def convert(
         ):
             if value:
                 raise click.UsageError(f"{flag} applies to folder formats, not to --to {to}")
-    if redirects or base_url is not None or url_map is not None or remark42_site is not None or keep_urls:
+    if (
+        redirects
+        or base_url is not None
+        or url_map is not None
+        or remark42_site is not None
+        or keep_urls
+        or (options.front_matter is not None)
+    ):
         # Options that do not go together are a usage error, said before a missing folder is.
         with contextlib.suppress(OutputError):
             _check(options)
@@ -412,6 +437,18 @@ def _gather_media(
             if outcome.status == "failed":
                 click.echo(f"  failed: {printable(outcome.url)}: {printable(outcome.reason)}", err=True)
     return str(folder)
+
+
+def _front_matter(fields: str | None, date_format: str | None, timezone: str | None, seo: bool) -> Any:
+    """The front matter choice of the command's flags (``None``: none given); bad ones, a usage error."""
+    if fields is None and date_format is None and timezone is None and not seo:
+        return None
+    from .writers.fmchoice import FrontMatterChoice
+
+    try:
+        return FrontMatterChoice.parse(fields, date_format, timezone, seo)
+    except OptionsError as exc:
+        raise click.UsageError(exc.message) from None
 
 
 def _check(options: ConvertOptions) -> None:

@@ -46,6 +46,7 @@ from .records import Record
 from .rendering import Rendering
 from .selection import Selection, Selector
 from .source import Source
+from .writers.fmchoice import KEPT, FrontMatterChoice
 from .writers.paths import DEFAULT_TEMPLATE
 from .writers.protocol import Format, WriteOptions, WriteResult
 
@@ -96,6 +97,8 @@ class ConvertOptions:
         remark42_site: remark42's site id (its ``SITE``; default ``remark``), for ``remark42``.
         keep_urls: ``hugo``: each published page at its WordPress address (``url:``), not at
             Hugo's with an alias from the old one (Jekyll and Pelican keep it already).
+        front_matter: fields, dates and SEO fields of the front matter
+            (:class:`~wxrtool.writers.fmchoice.FrontMatterChoice`), for markdown, hugo and jekyll.
     """
 
     to: str
@@ -114,6 +117,7 @@ class ConvertOptions:
     url_map: str | None = None
     remark42_site: str | None = None
     keep_urls: bool = False
+    front_matter: FrontMatterChoice | None = None
 
     def format(self) -> Format:
         """The format asked for, once the options are checked against it: :class:`OptionsError` for
@@ -148,6 +152,10 @@ class ConvertOptions:
             raise OptionsError(
                 f"--keep-urls applies to --to hugo (jekyll and pelican keep WordPress's addresses already), "
                 f"not to --to {self.to}"
+            )
+        if self.front_matter is not None and fmt.name not in KEPT:
+            raise OptionsError(
+                f"--front-matter, --date-format, --timezone and --seo apply to {', '.join(KEPT)}, not to --to {self.to}"
             )
         if fmt.target == "directory" and self.output in (None, "-"):
             raise OutputError(f"--to {self.to} writes a folder", hint="give it with -o FOLDER")
@@ -184,6 +192,7 @@ class ConvertOptions:
             remark42_site=self.remark42_site,
             keep_urls=self.keep_urls,
             links=links,
+            front_matter=self.front_matter,
         )
 
 

@@ -277,7 +277,7 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
             addresses.claim(_url_path(relative))
         data = hugo_metadata(record, relative, planner, options, addresses)
         taxonomies.update(k for k in data if k in _custom_taxonomies(record))
-        text = front_matter(data) + "\n" + body.strip("\n") + "\n"
+        text = front_matter(options.shaped(data, record, "hugo")) + "\n" + body.strip("\n") + "\n"
         # Media are page resources: in the bundle, linked by name.
         text = localize(record, text, options, out, relative.rsplit("/", 1)[0], "", result)
         out.write_text(relative, text)

@@ -323,7 +323,7 @@ def render(post: Post, options: WriteOptions) -> _Parts:
     key = str(post.id)
     context = options.context(post)
     data = jekyll_metadata(post, key, options)
-    head = front_matter(data)
+    head = front_matter(options.shaped(data, post, "jekyll"))
     body = "\n" + post_markdown(post.content_html, context).strip("\n") + "\n"
     files = []
     for node, path in walk(build_threads(post.comments)):
@@ -384,7 +384,9 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
             if default is not None:
                 addresses.claim(default)
         if (permalink, kept, key) != (wanted, redirects, str(record.id)):
-            head = front_matter(jekyll_metadata(record, key, options, (permalink, kept)))
+            head = front_matter(
+                options.shaped(jekyll_metadata(record, key, options, (permalink, kept)), record, "jekyll")
+            )
         text = head + body
         if record.type not in ("post", "page"):
             collections.add(collection_name(record.type))

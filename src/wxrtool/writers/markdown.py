@@ -58,7 +58,10 @@ def _sidecar(post: Post, options: WriteOptions) -> str:
 
 def document(post: Post, options: WriteOptions) -> str:
     """The whole Markdown file of one item."""
-    parts = [front_matter(metadata(post, options)), post_markdown(post.content_html, options.context(post))]
+    parts = [
+        front_matter(options.shaped(metadata(post, options), post, "markdown")),
+        post_markdown(post.content_html, options.context(post)),
+    ]
     if not options.comments_file:
         parts.append(responses_markdown(post, links=options.relink))
     return "\n\n".join(part.strip("\n") for part in parts if part).replace("---\n\n\n", "---\n\n") + "\n"

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from ..content.embeds import EngineEmbed
     from ..content.tomarkdown import Relink
     from ..itemlinks import ItemLinks
+    from .fmchoice import FrontMatterChoice
 
 Entry = tuple[Record, Any]
 """A record, and what the format's ``render`` made of it if it is a post (``None`` otherwise)."""
@@ -87,6 +88,8 @@ class WriteOptions:
         keep_urls: each published page at its old address rather than the engine's (Hugo).
         links: links between items found as posts render, for the pipeline to point at the
             items' new addresses once written (:mod:`wxrtool.itemlinks`); ``None``: kept as they are.
+        front_matter: the fields, dates and SEO fields the user chose (:mod:`.fmchoice`);
+            ``None``: every field, as the writer makes them.
     """
 
     selection: Selection = field(default_factory=Selection)
@@ -102,6 +105,11 @@ class WriteOptions:
     remark42_site: str | None = None
     keep_urls: bool = False
     links: ItemLinks | None = None
+    front_matter: FrontMatterChoice | None = None
+
+    def shaped(self, data: dict[str, Any], post: Post, engine: str) -> dict[str, Any]:
+        """A writer's front matter for ``post`` as the user chose it (:attr:`front_matter`)."""
+        return data if self.front_matter is None else self.front_matter.shape(data, post, engine)
 
     @property
     def relink(self) -> Relink | None:
