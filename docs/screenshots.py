@@ -39,8 +39,8 @@ def main() -> None:
         shoot(site / "_wxrtool-migration" / "report.html", HERE / "migration-report.png", 1250)
         validated = Path(work) / "validate.html"
         fixtures = HERE.parent.parent / "shared" / "fixtures" / "WordPress__wordpress-importer"
-        theme = fixtures / "theme-unit-test-data.xml"
-        source = theme if theme.is_file() else SAMPLE
+        theme = fixtures / "a11y-unit-test-data.xml"  # (WordPress's theme test data: problems to show)
+        source = theme if theme.is_file() else SAMPLE.with_name("drafts-and-pages.xml")
         subprocess.run([sys.executable, "-m", "wxrtool", "validate", str(source), "--html", str(validated)])
         if validated.is_file():
             shoot(validated, HERE / "validate.png", 1250)

@@ -11,7 +11,6 @@ import pty
 import re
 import select
 import shlex
-import shutil
 import subprocess
 import sys
 import threading
@@ -25,6 +24,7 @@ import wxrtool
 from wxrtool.migrate import EXTRAS, IMPORT_FILE, MigrateOptions, MigrationStopped, migrate
 from wxrtool.output import MANIFEST
 
+from .browser import rendered
 from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES, fixture_cases, readable
 
 EVERY_EXPORT = [
@@ -228,32 +228,6 @@ def test_the_wizard_asks_and_prints_the_command_that_does_the_same(hugo: str, tm
     )
     assert done.returncode == 0, done.stderr
     assert _files(site) == first
-
-
-def _chromium() -> str:
-    binary = shutil.which("chromium") or shutil.which("chromium-browser")
-    if binary is None:
-        pytest.skip("chromium is not installed (Debian: apt-get install chromium)")
-    return binary
-
-
-# What Chromium logs about a page: a console message (a script's error), a load that failed.
-_PAGE_TROUBLE = re.compile(r"CONSOLE|net::ERR_|Failed to load|Refused to")
-
-
-def rendered(page: Path, tmp_path: Path) -> tuple[str, bytes, str]:
-    """What headless Chromium shows of ``page``: its text (the DOM after loading), a screenshot,
-    and what it logged (console messages and failed loads)."""
-    chromium = _chromium()
-    common = [chromium, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp_path / 'profile'}"]
-    common += ["--enable-logging=stderr", "--v=0", "--window-size=1100,1600"]
-    shot = tmp_path / "shot.png"
-    taken = subprocess.run(
-        [*common, f"--screenshot={shot}", page.as_uri()], capture_output=True, text=True, timeout=120
-    )
-    dom = subprocess.run([*common, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
-    log = "\n".join(line for line in (taken.stderr + dom.stderr).splitlines() if _PAGE_TROUBLE.search(line))
-    return re.sub(r"<[^>]+>", " ", dom.stdout), shot.read_bytes(), log
 
 
 def test_the_report_as_a_browser_shows_it(hugo: str, tmp_path: Path) -> None:

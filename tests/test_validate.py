@@ -56,7 +56,7 @@ COMMENT = (
 )
 THUMBNAIL = "<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>{id}</wp:meta_value></wp:postmeta>"
 DATE = "2020-01-01 00:00:00"
-ANN = "<wp:author><wp:author_login>ann</wp:author_login></wp:author>"
+ANN = "<wp:author><wp:author_id>1</wp:author_id><wp:author_login>ann</wp:author_login></wp:author>"
 # The checks that need the whole file (what comes later, what was seen before).
 WHOLE_FILE_CODES = {
     "duplicate-post-id",

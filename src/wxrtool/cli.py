@@ -562,7 +562,6 @@ def validate_command(files: tuple[str, ...], as_json: bool, html_path: str | Non
 
     Exit status 0 when no file has an error (warnings are fine), 1 when one has.
     """
-    from .report import render as render_report
     from .validate import as_json as validation_json
     from .validate import validate as validate_export
 
@@ -583,13 +582,14 @@ def validate_command(files: tuple[str, ...], as_json: bool, html_path: str | Non
         )
     if html_path:
         from . import stats
+        from .report import render_all
 
-        pages = []
+        sections = []
         for name, problems in results.items():
             fatal = any(p.severity == "error" and p.post_id is None for p in problems)
-            pages.append(render_report(name, problems, None if fatal else stats.collect(name, recover=recover)))
+            sections.append((name, problems, None if fatal else stats.collect(name, recover=recover)))
         with text_output(html_path) as stream:
-            stream.write("\n".join(pages))
+            stream.write(render_all(sections))  # (one page, a section per export)
     if any(p.severity == "error" for problems in results.values() for p in problems):
         raise SystemExit(1)
 

@@ -35,6 +35,11 @@ class _Range:
         }
 
 
+def _month(value: datetime) -> str:
+    """``YYYY-MM``, the year in four digits (``strftime`` writes the year 1 as ``1``)."""
+    return f"{value.year:04d}-{value.month:02d}"
+
+
 def _nested(counts: dict[str, Counter[str]]) -> dict[str, dict[str, int]]:
     return {k: dict(sorted(v.items())) for k, v in sorted(counts.items())}
 
@@ -66,10 +71,10 @@ def collect(source: Source, *, recover: bool = False) -> dict[str, Any]:
         if isinstance(record, Post):
             items[record.type][record.status] += 1
             if record.date is not None and record.type not in ("attachment", "nav_menu_item", "revision"):
-                months[record.date.strftime("%Y-%m")]["items"] += 1
+                months[_month(record.date)]["items"] += 1
             for comment in record.comments:
                 if comment.date is not None:
-                    months[comment.date.strftime("%Y-%m")]["comments"] += 1
+                    months[_month(comment.date)]["comments"] += 1
             content = record.content_html
             if "[" in content:
                 shortcodes.update(find_shortcodes(content))

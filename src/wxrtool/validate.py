@@ -3,22 +3,29 @@
 One streaming pass reads the export as the converter would and keeps a few
 numbers per item and comment (ids, GUIDs, slugs, parents), so whole-file
 problems (duplicates, parents that are missing or on another post) are found
-at the end without holding the content. Each :class:`Problem` has a severity
+at the end without holding the content. What the records no longer show (a
+meta element without its key, a date in a form WordPress does not write, an
+author without an id) is looked for in each element as it is read
+(:class:`_Reader`). Each :class:`Problem` has a severity
 (``error``: the export is damaged or unsafe; ``warning``: data WordPress or a
 migration will trip on; ``info``), a stable code, where it is and what to do.
 """
 
 from __future__ import annotations
 
+import contextlib
+import email.utils
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from typing import Any
 
+from . import quirks
 from .errors import NotWXRError, ParseError, UnsafeXMLError, WXRError
 from .read import Reader
-from .records import Author, Comment, Ping, Post, Site
+from .records import Author, Comment, Ping, Post, Term
 from .source import Source, source_name
 from .threads import Promotion, build_threads, walk
 
@@ -130,6 +137,200 @@ def looks_like_mojibake(text: str) -> bool:
     return bool(len(_MOJIBAKE.findall(text)) >= 2)
 
 
+# WordPress writes every date in this one form, local or GMT (or zeros: no date).
+_WP_DATE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
+_ITEM_DATES = ("wp:post_date", "wp:post_date_gmt", "wp:post_modified", "wp:post_modified_gmt")
+_COMMENT_DATES = ("wp:comment_date", "wp:comment_date_gmt")
+_META_PARTS = ("wp:meta_key", "wp:meta_value")
+
+
+def _as_written(text: str) -> datetime | None:
+    """The moment a date's text states, with the offset it states if any (the reader drops it)."""
+    with contextlib.suppress(ValueError):
+        return datetime.fromisoformat(text)
+    with contextlib.suppress(TypeError, ValueError, IndexError):
+        return email.utils.parsedate_to_datetime(text)
+    from dateutil import parser as dateutil_parser  # rarely needed: imported then
+
+    try:
+        return dateutil_parser.parse(text)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _wp_form(value: datetime) -> str:
+    # (isoformat, not strftime: strftime writes the year 1 as "1", not "0001".)
+    return value.replace(tzinfo=None, microsecond=0).isoformat(sep=" ")
+
+
+def date_problem(field: str, text: str) -> tuple[str, str] | None:
+    """What is wrong with the text of a date element, as ``(message, hint)``; ``None`` if nothing.
+
+    Parameters:
+        field: the element, ``wp:post_date``, ``wp:comment_date_gmt``...
+        text: its text as exported.
+
+    >>> date_problem("wp:post_date", "2024-03-21 19:45:00") is None
+    True
+    >>> date_problem("wp:post_date", "Thu, 21 Mar 2024 19:45:00 +0000")[1]
+    "write it as '2024-03-21 19:45:00': WordPress's importer refuses an item whose date has another form"
+    """
+    text = text.strip()
+    if not text or text.startswith(quirks.ZERO_DATE[:10]):
+        return None
+    read = quirks.parse_wp_date(text)
+    if read is not None and _WP_DATE.fullmatch(text):
+        return None
+    gmt = field.endswith("_gmt")
+    stated = _as_written(text) if read is not None else None
+    if read is None or stated is None:
+        shape = "is not a real date" if _WP_DATE.fullmatch(text) else "is not a date WordPress writes"
+        message = f"<{field}> {text!r} {shape}; wxrtool cannot read it and leaves the date out"
+        suggestion = "YYYY-MM-DD HH:MM:SS" + (" (UTC)" if gmt else " (the site's local time)")
+    else:
+        offset = stated.strftime("%z") if stated.tzinfo is not None else ""
+        message = (
+            f"<{field}> {text!r} is not in WordPress's form YYYY-MM-DD HH:MM:SS; wxrtool reads it as"
+            f" {_wp_form(read)}" + (f", without its offset {offset}" if offset else "")
+        )
+        if gmt and stated.tzinfo is not None:
+            with contextlib.suppress(OverflowError):  # the year 1 or 9999 pushed past the calendar's end
+                stated = stated.astimezone(UTC)
+        suggestion = repr(_wp_form(stated))
+    if field == "wp:post_date":
+        hint = f"write it as {suggestion}: WordPress's importer refuses an item whose date has another form"
+    else:
+        hint = f"write it as {suggestion}, the form WordPress writes"
+    return message, hint
+
+
+def _shown(name: str) -> str:
+    """An element's name in a message: ``<wp:meta_key>``, or its local name and namespace."""
+    if name.startswith("{"):
+        uri, local = name[1:].split("}", 1)
+        return f"<{local}> in {uri}"
+    return f"<{name}>"
+
+
+def _preview(text: str, size: int = 40) -> str:
+    return repr(text if len(text) <= size else text[:size] + "…")
+
+
+class _Reader(Reader):
+    """The reader, also looking in each element for what its record cannot show.
+
+    A record holds what was read, not how it was written: a meta whose key element is
+    misspelled is a meta with an empty key, a date in a form WordPress never writes is a
+    date or none. Each item, author and term is looked at here, before the reader clears
+    its elements; what is found waits in ``found`` until the validator takes it, with the
+    record it belongs to (the header's, with the site record).
+    """
+
+    def __init__(self, source: Source, report: Callable[..., Problem], *, recover: bool) -> None:
+        super().__init__(source, recover=recover)
+        self._report = report
+        self.found: list[Problem] = []
+
+    def take(self) -> list[Problem]:
+        """The problems found since the last call."""
+        found, self.found = self.found, []
+        return found
+
+    def _author(self, elem: Any) -> Author:
+        author = super()._author(elem)
+        if author.id is None:
+            written = None
+            for child in elem:  # (the last one counts, as for the reader)
+                if self._names[child.tag] == "wp:author_id":
+                    written = self._text(child)
+            state = "has no <wp:author_id>" if written is None else f"has <wp:author_id> {written!r}, not a user id"
+            self.found.append(
+                self._report(
+                    "warning",
+                    "author-without-id",
+                    f"author {author.login!r} {state}",
+                    "WordPress's importer then loses the link from this author's comments and edits to the new"
+                    " user, and wxrtool writes the id as 0 (null in JSON); add the user's id on the old site",
+                    line=author.line,
+                )
+            )
+        return author
+
+    def _term(self, elem: Any, name: str) -> Term:
+        term = super()._term(elem, name)
+        owner = f"{term.taxonomy} {term.slug or term.name!r}: "
+        for child in elem:
+            if self._names[child.tag] == "wp:termmeta":
+                self._check_meta(child, owner, {})
+        return term
+
+    def _item(self, elem: Any) -> Post:
+        post = super()._item(elem)
+        names = self._names
+        where: dict[str, Any] = {"post_id": post.id}
+        dates: set[str] = set()
+        for child in elem:  # (one pass over the item and one over each comment)
+            name = names[child.tag]
+            if name == "wp:postmeta":
+                self._check_meta(child, "", where)
+            elif name == "wp:comment":
+                self._check_comment(child, where)
+            elif name in _ITEM_DATES and name not in dates:  # (the first of a field counts, as for the reader)
+                dates.add(name)
+                self._check_date(child, name, where)
+        return post
+
+    def _check_comment(self, elem: Any, where: dict[str, Any]) -> None:
+        names = self._names
+        comment_id = None
+        dates: dict[str, Any] = {}
+        metas = []
+        for child in elem:
+            name = names[child.tag]
+            if name == "wp:commentmeta":
+                metas.append(child)
+            elif name in _COMMENT_DATES:
+                dates.setdefault(name, child)
+            elif name == "wp:comment_id" and comment_id is None:
+                comment_id = self._text(child)
+        at = {**where, "comment_id": quirks.parse_int(comment_id)}
+        for name, child in dates.items():
+            self._check_date(child, name, at)
+        for meta in metas:
+            self._check_meta(meta, "", at)
+
+    def _check_date(self, elem: Any, name: str, where: dict[str, Any]) -> None:
+        found = date_problem(name, self._text(elem))
+        if found:
+            self.found.append(self._report("warning", "malformed-date", *found, line=elem.sourceline, **where))
+
+    def _check_meta(self, elem: Any, owner: str, where: dict[str, Any]) -> None:
+        key = value = None
+        for child in elem:  # (the last key and value count, as for the reader)
+            name = self._names[child.tag]
+            if name == "wp:meta_key":
+                key = child
+            elif name == "wp:meta_value":
+                value = child
+        if key is not None and value is not None and self._text(key):
+            return
+        others = [_shown(self._names[c.tag]) for c in elem if self._names[c.tag] not in _META_PARTS]
+        said = f"{owner}{_shown(self._names[elem.tag])}"
+        holds = f" (it holds {', '.join(others)})" if others else ""
+        if key is None or not self._text(key):
+            text = self._raw(value) if value is not None else ""
+            state = "has no <wp:meta_key>" if key is None else "has an empty <wp:meta_key>"
+            fix = "name the element <wp:meta_key>" if key is None else "give it its key"
+            code = "meta-without-key"
+            message = f"{said} {state}{holds}; its value {_preview(text)} is read under an empty key"
+            hint = f"WordPress's importer skips a meta without a key: {fix}, or remove the meta"
+        else:
+            code = "meta-without-value"
+            message = f"{said} {self._text(key)!r} has no <wp:meta_value>{holds}; it is read as empty"
+            hint = "name the value's element <wp:meta_value>, or the value is lost"
+        self.found.append(self._report("warning", code, message, hint, line=elem.sourceline, **where))
+
+
 @dataclass
 class _Seen:
     post_ids: Counter[int]
@@ -157,17 +358,17 @@ class Validator:
         seen = _Seen(Counter(), {}, {}, {}, {}, {}, [], [], [], [])
         authors: set[str] = set()
         declared_authors = False
-        reader = Reader(self.source, recover=self.recover)
+        reader = _Reader(self.source, self._problem, recover=self.recover)
         try:
             for record in reader:
+                yield from reader.take()
                 if isinstance(record, Post):
                     yield from self._item(record, seen)
                 elif isinstance(record, Author):
                     declared_authors = True
                     authors.add(record.login)
-                elif isinstance(record, Site):
-                    continue
         except WXRError as exc:
+            # (What was found in records the reader never delivered goes with them.)
             yield parse_problem(exc, self.name)
         for repair in reader.repairs:
             severity = "warning" if repair.kind in ("invalid-utf8", "invalid-reference", "unreadable-rest") else "info"
@@ -263,8 +464,28 @@ class Validator:
         yield from self._responses(post, seen)
 
     def _responses(self, post: Post, seen: _Seen) -> Iterator[Problem]:
-        responses: list[Comment | Ping] = [*post.comments, *post.pings]
+        # In export order; comments keep theirs among themselves, which is how threads name copies.
+        responses: list[Comment | Ping] = sorted([*post.comments, *post.pings], key=lambda r: r.line or 0)
+        here: dict[int, Comment | Ping] = {}
+        copies: Counter[int] = Counter()
         for c in responses:
+            if isinstance(c, Comment):
+                copies[c.id] += 1
+            first = here.setdefault(c.id, c)
+            if first is not c:
+                # Threads name the later copy of a comment 700-2, 700-3... (see wxrtool.threads).
+                kept = "wxrtool keeps every one"
+                if isinstance(c, Comment) and copies[c.id] > 1:
+                    kept += f", attaches replies to the first and names this one {c.id}-{copies[c.id]}"
+                yield self._problem(
+                    "warning",
+                    "duplicate-comment-id",
+                    f"comment id {c.id} is used again on this post (first at line {first.line})",
+                    f"WordPress's importer keeps only the last of them; {kept}; give this one an unused id",
+                    line=c.line,
+                    post_id=post.id,
+                    comment_id=c.id,
+                )
             if c.id in seen.comment_post and seen.comment_post[c.id] != post.id:
                 yield self._problem(
                     "warning",
