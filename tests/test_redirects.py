@@ -84,7 +84,12 @@ def test_nginx_folds_ascii_case_only() -> None:
     # nginx's map lowercases A-Z only: /É/ and /é/ are two keys, /A/ and /a/ one.
     done = render_checked("nginx", {1: ("https://x.org/%C3%89/", "/1/"), 2: ("https://x.org/%C3%A9/", "/2/")})
     assert done.refused == ()
+    # /A/ and /a/ are one to its exact keys: each becomes a case-sensitive regular expression.
     done = render_checked("nginx", {1: ("https://x.org/A/", "/1/"), 2: ("https://x.org/a/", "/2/")})
+    assert done.refused == ()
+    assert '    "~^/A/$" "/1/$is_args$args";' in done.text and '    "~^/a/$" "/2/$is_args$args";' in done.text
+    # Two old paths that are one $uri (nginx decodes %2F, then resolves "..") are still one too many.
+    done = render_checked("nginx", {1: ("https://x.org/b/", "/1/"), 2: ("https://x.org/a%2F..%2Fb/", "/2/")})
     assert [r.reason for r in done.refused] == ["old address is the same to nginx as another"]
 
 

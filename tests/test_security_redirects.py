@@ -100,14 +100,20 @@ def test_nginx_lines_are_only_map_entries() -> None:
     found = {(f"/?p={m[1]}", m[2]) for line in lines[queries + 1 : paths - 1] if (m := _NGINX_QUERY.fullmatch(line))}
     keys = [m[1] for line in lines[paths + 2 : -1] if (m := _NGINX_PATH.fullmatch(line))]
     assert found == {(old, new) for old, new in expected_rules(CASES, "nginx") if old.startswith("/?p=")}
-    # One key for each case nginx answers with its own rule, none the same to nginx (its
-    # strings ignore ASCII case); the others are answered by a twin's rule, or not at all.
+    # One key for each case nginx answers with its own rule: an exact one, none the same to
+    # nginx (its strings ignore ASCII case), or, for paths that differ only in case, a
+    # case-sensitive regular expression; the others are answered by a twin's rule, or not at all.
     own = [
         case
         for case in CASES
         if case.to["nginx"] is not None and case.to["nginx"] == case.to["csv"] and "?" not in case.request
     ]
-    assert len(keys) == len({key.encode().lower() for key in keys}) == len(own)
+    exact = [key for key in keys if not key.startswith("~")]
+    cased = [key for key in keys if key.startswith("~^") and key.endswith("$")]
+    assert len(exact) == len({key.encode().lower() for key in exact}) and len(exact) + len(cased) == len(own)
+    assert {key.encode().lower() for key in exact}.isdisjoint(
+        {k[2:-1].replace("\\", "").encode().lower() for k in cased}
+    )
 
 
 def test_apache_lines_are_only_redirects() -> None:

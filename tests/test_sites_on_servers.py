@@ -73,20 +73,10 @@ from .servers import (
 FIXTURES_READ = [p for p in FIXTURE_FILES if readable(p)]
 EVERY_EXPORT = [*(pytest.param(p, id=p.stem) for p in SAMPLE_FILES), *fixture_cases(FIXTURES_READ)]
 SAMPLES_ONLY = [pytest.param(p, id=p.stem) for p in SAMPLE_FILES]
-# rules.xml's posts 10 and 11 were at /2024/03/Same-Name/ and /2024/03/same-name/. nginx's map
-# compares ASCII case-insensitively, so the nginx file keeps only the first path's rule and
-# leaves out the second (listed in the account's redirects_refused, as the README says); nginx
-# then answers /2024/03/same-name/ with the first's rule: 301 to /posts/same-name/, post 10's
-# page, not /posts/same-name-11/. (Apache compares case: the Jekyll site passes; so does the
-# Hugo site with the CSV map in tests/test_check_urls.py.)
-NGINX_CASE = pytest.mark.xfail(
-    strict=True,
-    reason="nginx maps ignore case: /2024/03/same-name/ (post 11) answers 301 to /posts/same-name/ (post 10's page)",
-)
-HUGO_EXPORTS = [
-    pytest.param(*case.values, id=case.id, marks=[*case.marks, NGINX_CASE]) if case.id == "rules" else case
-    for case in EVERY_EXPORT
-]
+# rules.xml's posts 10 and 11 were at /2024/03/Same-Name/ and /2024/03/same-name/: nginx's map
+# compares its exact keys ignoring ASCII case, so the nginx file writes both as case-sensitive
+# regular expressions, and each reaches its own page.
+HUGO_EXPORTS = EVERY_EXPORT
 # What each engine builds from, how, and which server serves it with which redirect file.
 OUTPUT = {"hugo": "public", "jekyll": "_site", "pelican": "output"}
 STYLE = {"hugo": "nginx", "jekyll": "apache", "pelican": "nginx"}

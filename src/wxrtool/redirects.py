@@ -39,6 +39,7 @@ import csv
 import io
 import re
 import string
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import quote, quote_from_bytes, unquote_to_bytes, urlsplit
@@ -197,12 +198,15 @@ def render_checked(
     taken: set[str] = set()
     for old, new, given in rules:
         key = _key(style, old)
+        # nginx tells paths that differ only in case apart with case-sensitive regular expressions
+        # (_nginx_lines); its queries, and Netlify, cannot.
+        folded = key if style == "nginx" and key is not None and not key.startswith("?") else _fold(style, key or "")
         if key is None:
             refused.append(Refusal(given, new, f"old address cannot be written for {style}"))
-        elif _fold(style, key) in taken:
+        elif folded in taken:
             refused.append(Refusal(given, new, f"old address is the same to {style} as another"))
         else:
-            taken.add(_fold(style, key))
+            taken.add(folded)
             written.append((old, new, given))
     looping = _loops(style, written)
     refused += [Refusal(given, new, "redirect loop") for old, new, given in written if old in looping]
@@ -444,6 +448,14 @@ def _nginx_lines(rules: list[tuple[str, str]]) -> list[str]:
     queries = [(old.partition("?")[2], new) for old, new in rules if "?" in old]
     paths = [(_nginx_uri(old) or "", new) for old, new in rules if "?" not in old]
     taken = {key.translate(_ASCII_LOWER) for key, _ in paths}
+    # Paths that differ only in ASCII case are one to the map's exact keys, which nginx compares
+    # ignoring case: each of them is a case-sensitive regular expression instead (tried after
+    # every exact key, in the order written).
+    twins = Counter(key.translate(_ASCII_LOWER) for key, _ in paths)
+    exact = [(key, new) for key, new in paths if twins[key.translate(_ASCII_LOWER)] == 1]
+    cased = [
+        (f"~^{_REGEX_SPECIAL.sub(_escaped, key)}$", new) for key, new in paths if twins[key.translate(_ASCII_LOWER)] > 1
+    ]
     asked = sorted({"/"} | {_nginx_uri(old.partition("?")[0]) or "/" for old, _ in rules if "?" in old})
     lines = [
         "# include inside the http block; then in the server block, before any rewrite:",
@@ -459,7 +471,7 @@ def _nginx_lines(rules: list[tuple[str, str]]) -> list[str]:
     lines.append("map $uri $wxrtool_redirect {")
     lines += [f"    {_nginx_string(path)} $wxrtool_redirect_query;" for path in asked if path not in taken]
     # New addresses are percent-encoded: no "$" in them but the variables written here.
-    lines += [f"    {_nginx_string(key)} {_nginx_string(new + '$is_args$args')};" for key, new in paths]
+    lines += [f"    {_nginx_string(key)} {_nginx_string(new + '$is_args$args')};" for key, new in exact + cased]
     lines.append("}")
     return lines
 
