@@ -34,6 +34,12 @@ DELIBERATE = {
     "the blog's readers saw a code block, which is what wxrtool writes",
     ("wordpress_export_example.xml", 17, "paragraphs"): "`[sourcecode]` (see the text)",
     ("wordpress_export_example.xml", 17, "breaks"): "`[sourcecode]` (see the text)",
+    ("footnotes.xml", 50, "text"): "WordPress 6.3's footnotes: the reference WordPress (Debian's 6.1) shows "
+    "neither the block's list nor the notes; the blog's readers saw them, which is what wxrtool writes",
+    ("footnotes.xml", 50, "links"): "WordPress 6.3's footnotes (see the text): a reference is a Markdown "
+    "footnote, which the engines link to their own list",
+    ("footnotes.xml", 51, "text"): "`[ref]` and `[efn_note]` are plugins' shortcodes (Simple Footnotes, Easy "
+    "Footnotes): core WordPress without them shows the shortcodes as text, the blog's readers saw footnotes",
 }
 
 

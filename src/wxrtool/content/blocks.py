@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Union
 
+from .footnotes import block_html
 from .shortcodes import Context, embed_html
 
 _TOKEN = re.compile(
@@ -195,6 +196,8 @@ def _render_whole(block: Block, context: Context) -> str | None:
         return "\n<!--more-->\n"
     if name == "core/nextpage":
         return "\n<!--nextpage-->\n"
+    if name == "core/footnotes":
+        return block_html(context)
     if name is not None and (name == "core/embed" or name.startswith("core-embed/")):
         return _embed(block, context)
     if block.void and not block.inner:

@@ -20,6 +20,7 @@ from . import blocks
 from ._scan import sub_elements
 from .autoembed import autoembed
 from .autop import shortcode_unautop, wpautop
+from .footnotes import hold_references, notes_as_html, put_notes
 from .sanitize import make_clickable, note, sanitize_comment_html, sanitize_post_html, sanitize_reader_html
 from .shortcodes import SHORTCODES, Context, do_shortcode, protect_code_shortcodes
 from .smilies import convert_smilies
@@ -48,7 +49,9 @@ def safe_post_html(content: str, context: Context | None = None) -> str:
     >>> safe_post_html('<a href="javascript:alert(1)" onclick="x()">a</a>').strip()
     '<p><a>a</a></p>'
     """
-    return sanitize_reader_html(safe_urls(_relinked(render_post_html(content, context), context)))
+    context = context or Context()
+    page = notes_as_html(render_post_html(content, context), context)
+    return sanitize_reader_html(safe_urls(_relinked(page, context)))
 
 
 def _relinked(page: str, context: Context | None) -> str:
@@ -73,8 +76,11 @@ def post_markdown(
     carries HTML), noted as ``post-as-html:<error>`` (see :func:`.sanitize.take_notes`):
     one post never stops the others.
     """
+    context = context or Context()
     try:
-        return html_to_markdown(_relinked(render_post_html(content, context), context), engine, flavor)
+        page = hold_references(render_post_html(content, context), context)
+        markdown = html_to_markdown(_relinked(page, context), engine, flavor)
+        return put_notes(markdown, context, lambda note: html_to_markdown(_relinked(note, context), engine, flavor))
     except Exception as error:  # any failure: the post is written another way
         return _as_html(content, error)
 

@@ -57,8 +57,31 @@ class Context:
     attachments: dict[int, Attachment] = field(default_factory=dict)
     engine_embed: EngineEmbed | None = None
     links: Relink | None = None
+    footnote_meta: str = ""  # the post's "footnotes" meta (WordPress 6.3's footnotes: .footnotes)
+    _notes: list[tuple[str, str]] = field(default_factory=list, init=False, repr=False)
     _held: list[tuple[str, str]] = field(default_factory=list, init=False, repr=False)
     _token: str = field(default_factory=lambda: f"WXRTOOLEMBED{secrets.token_hex(8)}N", init=False, repr=False)
+
+    def mark(self, name: str) -> str:
+        """An HTML comment naming ``name`` that text from the export cannot spell."""
+        return f"<!--{self._token}{name}-->"
+
+    def note(self, content: str, key: str) -> str:
+        """A word standing for a reference to the footnote ``content`` (HTML) until
+        :func:`.footnotes.put_notes`; the same ``key`` twice is the same note."""
+        for index, (_, known) in enumerate(self._notes):
+            if known == key:
+                return self.note_word(index)
+        self._notes.append((content, key))
+        return self.note_word(len(self._notes) - 1)
+
+    def note_word(self, index: int) -> str:
+        return f"{self._token}F{index}X"
+
+    @property
+    def notes(self) -> list[tuple[str, str]]:
+        """The footnotes referred to so far: ``(content, key)``, numbered from 1 in this order."""
+        return list(self._notes)
 
     def children(self, post_id: int) -> list[Attachment]:
         """Attachments whose parent is ``post_id``, as WordPress orders a default gallery."""
@@ -313,6 +336,15 @@ def _attr(value: str) -> str:
 def _figure(image_html: str, caption: str) -> str:
     caption_html = f"<figcaption>{caption}</figcaption>" if caption else ""
     return f"<figure>{image_html}{caption_html}</figure>"
+
+
+@register("ref", "footnote", "efn_note")
+def footnote(attrs: dict[str, str], content: str | None, context: Context) -> str:
+    """``[ref]note[/ref]`` (Simple Footnotes), ``[footnote]`` and ``[efn_note]`` (Easy Footnotes):
+    a footnote written where it is referred to (see :mod:`.footnotes`)."""
+    if not content or not content.strip():
+        return ""
+    return context.note(content.strip(), f"shortcode-{len(context.notes)}")
 
 
 @register("caption", "wp_caption")

@@ -121,7 +121,11 @@ class WriteOptions:
         from ..content import Context
 
         return Context(
-            post_id=post.id, attachments=self.index.attachments, engine_embed=engine_embed, links=self.relink
+            post_id=post.id,
+            attachments=self.index.attachments,
+            engine_embed=engine_embed,
+            links=self.relink,
+            footnote_meta=post.meta_value("footnotes") or "",
         )
 
 
