@@ -22,7 +22,7 @@ import pytest
 from .conftest import FIDELITY, FIXTURE_FILES, SAMPLE_FILES, fixture_cases, readable
 
 sys.path.insert(0, str(FIDELITY))
-from compare import DELIBERATE, attachment_slugs, compare, published, site_hosts
+from compare import DELIBERATE, attachment_slugs, compare, item_links, published, site_hosts
 from engines import engine_items
 from sides import wordpress_items, wxrtool_items
 from wordpress import WordPress
@@ -36,7 +36,13 @@ def lost(export: Path, site: WordPress, engine: str = "", command: str = "") -> 
     ours = engine_items(export, engine, command) if engine else wxrtool_items(export)
     rows, where = site.site_of(export), str(export)
     score = compare(
-        export.name, wordpress_items(rows), ours, site_hosts(where), published(where), attachment_slugs(where)
+        export.name,
+        wordpress_items(rows),
+        ours,
+        site_hosts(where),
+        published(where),
+        attachment_slugs(where),
+        item_links(where),
     )
     assert not score.items_missing, f"items WordPress showed and wxrtool did not write: {score.items_missing}"
     text = score.share_less_deliberate("text")

@@ -8,16 +8,21 @@ item that differs, what it lost (for the side-by-side page).
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
-from elements import KINDS, Elements, elements, kept, missing
+from elements import KINDS, Elements, elements, kept, missing, url_of
 from sides import Item, Key, title_text
 
 import wxrtool
 from wxrtool.content.embeds import wordpress_embeds
+from wxrtool.index import SiteIndex
+from wxrtool.itemlinks import ItemLinks
 
 # (export file name, item id, kind): why wxrtool's page differs from WordPress's, on purpose.
 DELIBERATE = {
@@ -133,6 +138,37 @@ def published(export: str) -> set[int]:
     return {r.id for r in wxrtool.read(export) if isinstance(r, wxrtool.Post) and r.status == "publish"}
 
 
+def item_links(export: str) -> Callable[[str], str | None]:
+    """What a link names, for links between items (wxrtool points them at the items' new
+    addresses): ``item:ID`` for an item, by its old address (WordPress's page, and the engines
+    that keep it) or by the slug its new one ends with (a unique one); an attachment's page as
+    its file (where wxrtool's link leads when the new site has no such page); ``None`` for the rest."""
+    index = SiteIndex.build(wxrtool.read(export))
+    resolver = ItemLinks(index)
+    shown = [(item_id, info.slug) for item_id, info in index.items.items() if info.type != "attachment"]
+    counts = Counter(slug for _, slug in shown)
+    by_slug = {slug: item_id for item_id, slug in shown if counts[slug] == 1}
+
+    def name_of(url: str) -> str | None:
+        path = "/" + url if url.startswith("?") else url
+        item = resolver.item(path)
+        if item is None and path.startswith("/"):
+            item = by_slug.get(unquote(path.rstrip("/").rsplit("/", 1)[-1]))
+        if item is None:
+            return None
+        if item in index.attachments:
+            return url_of(index.attachments[item].url, frozenset())
+        return f"item:{item}"
+
+    return name_of
+
+
+def _links_named(found: Elements, name_of: Callable[[str], str | None] | None) -> Elements:
+    if name_of is None or not found.links:
+        return found
+    return dataclasses.replace(found, links=[(name_of(url) or url, text) for url, text in found.links])
+
+
 def compare(
     name: str,
     wordpress: dict[Key, Item],
@@ -140,13 +176,16 @@ def compare(
     hosts: frozenset[str],
     shown: set[int],
     attachments: frozenset[str] = frozenset(),
+    links: Callable[[str], str | None] | None = None,
 ) -> ExportScore:
     """How much of each WordPress item's page ``ours`` keeps (items published in the export only).
 
     Items are matched by id and type; one the importer gave a new id (its id was taken)
     by type and slug. A picture's link to its attachment page (``attachments``: their
     slugs) is a deliberate difference: the new site has no attachment pages, and wxrtool
-    shows each picture itself (issue 16 redirects the old pages to the files).
+    shows each picture itself (issue 16 redirects the old pages to the files). A link to
+    another item is compared by the item it names (``links``: :func:`item_links`), as wxrtool
+    writes it at the item's new address.
     """
     score = ExportScore(name)
     file_name = name.rsplit("/", 1)[-1]  # DELIBERATE's key
@@ -186,7 +225,8 @@ def compare(
         score.titles[1] += 1
         if not same_title:
             score.differences.append(Difference(item_id, "title", {"title": [wp.title]}, wp.title, mine.title))
-        theirs, got = elements(wp.html, hosts), elements(mine.html, hosts)
+        theirs = _links_named(elements(wp.html, hosts), links)
+        got = _links_named(elements(mine.html, hosts), links)
         counts = kept(theirs, got)
         for kind, (found, total) in counts.items():
             score.add(kind, found, total)
@@ -215,8 +255,8 @@ def compare(
             if text_found < text_total:
                 lost["text"] = [f"{text_total - text_found} of {text_total} words"]
             score.differences.append(Difference(item_id, "content", lost, wp.html, mine.html))
-        _responses(score, "comments", wp.comments, mine.comments, hosts, item_id)
-        _responses(score, "pings", wp.pings, mine.pings, hosts, item_id)
+        _responses(score, "comments", wp.comments, mine.comments, hosts, item_id, links)
+        _responses(score, "pings", wp.pings, mine.pings, hosts, item_id, links)
     return score
 
 
@@ -225,7 +265,13 @@ def _identity(response: Any, hosts: frozenset[str]) -> tuple[str, str]:
 
 
 def _responses(
-    score: ExportScore, kind: str, theirs: list[Any], mine: list[Any], hosts: frozenset[str], item: int
+    score: ExportScore,
+    kind: str,
+    theirs: list[Any],
+    mine: list[Any],
+    hosts: frozenset[str],
+    item: int,
+    links: Callable[[str], str | None] | None = None,
 ) -> None:
     """Each of WordPress's responses found among ours (same author, same words, first unused),
     then in place: under the same parent, or, for a reply WordPress showed at the top level
@@ -263,7 +309,8 @@ def _responses(
             continue
         tally[0] += 1
         score.orphans += wp.orphan
-        reference, got = elements(wp.html, hosts), elements(other.html, hosts)
+        reference = _links_named(elements(wp.html, hosts), links)
+        got = _links_named(elements(other.html, hosts), links)
         counts = kept(reference, got)
         for element, (found, total) in counts.items():
             score.add(f"{kind}.{element}", found, total)

@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 import corpus  # noqa: E402
-from compare import DELIBERATE, ExportScore, attachment_slugs, compare, published, site_hosts  # noqa: E402
+from compare import DELIBERATE, ExportScore, attachment_slugs, compare, item_links, published, site_hosts  # noqa: E402
 from elements import KINDS  # noqa: E402
 from engines import binary, engine_items  # noqa: E402
 from peers import PEERS, Peer, install, peer_items  # noqa: E402
@@ -62,15 +62,16 @@ def measure(
             continue
         theirs, hosts, shown = wordpress_items(rows), site_hosts(str(path)), published(str(path))
         pages = attachment_slugs(str(path))
-        sides["markdown"].append(compare(name, theirs, wxrtool_items(path), hosts, shown, pages))
+        named = item_links(str(path))
+        sides["markdown"].append(compare(name, theirs, wxrtool_items(path), hosts, shown, pages, named))
         for engine in ("hugo", "jekyll"):
             command = binary(engine)
             if command is not None:
                 items = engine_items(path, engine, command)
-                sides[engine].append(compare(f"{engine}: {name}", theirs, items, hosts, shown, pages))
+                sides[engine].append(compare(f"{engine}: {name}", theirs, items, hosts, shown, pages, named))
         for peer in peers.values():
             sides[peer.name].append(
-                compare(f"{peer.name}: {name}", theirs, peer_items(path, peer), hosts, shown, pages)
+                compare(f"{peer.name}: {name}", theirs, peer_items(path, peer), hosts, shown, pages, named)
             )
         print(f"{name}: {sides['markdown'][-1].items} items, text {_pct(sides['markdown'][-1].share('text'))}",
               file=sys.stderr)  # fmt: skip

@@ -145,7 +145,7 @@ class Account:
                 f"links between items: {self.links_rewritten} pointed at their new addresses, "
                 f"{len(self.links_kept)} to items left out kept as they were"
             )
-            lines += [f"  {printable(f)}: {printable(link)}" for f, link in self.links_kept[:20]]
+            lines += [f"  {printable(f) + ': ' if f else ''}{printable(link)}" for f, link in self.links_kept[:20]]
             if len(self.links_kept) > 20:
                 lines.append(f"  ... and {len(self.links_kept) - 20} more (see --report)")
         if self.content:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import os
 import re
 import time
 from collections import Counter
@@ -377,9 +376,8 @@ def _emit(
 
         def finish(path: str) -> None:  # (the file written, before it is put in place)
             nonlocal filled
-            if links is not None:
-                name = os.path.basename(options.output or "")
-                filled = fill_file(path, name, links, written[0].addresses or {}, options.site_url)
+            if links is not None:  # ('' for where a link is: in the output, whatever its name)
+                filled = fill_file(path, "", links, written[0].addresses or {}, options.site_url)
 
         with text_output(options.output, finish) as stream:
             written.append(write(stream))
