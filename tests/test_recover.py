@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import time
+from pathlib import Path
 
 import lxml.etree
 import pytest
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 import wxrtool
 from wxrtool.recover import RepairingStream
 
-from .conftest import FIXTURES, needs_fixtures
+from .conftest import FIXTURE_FILES, FIXTURES, SAMPLE_FILES, fixture_cases, needs_fixtures, readable
 
 HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n<rss xmlns:wp="http://wordpress.org/export/1.2/" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><wp:wxr_version>1.2</wp:wxr_version>\n'
 
@@ -120,12 +121,13 @@ def test_filter_output_is_valid_utf8_xml() -> None:
     # A control character, a raw ampersand, a stray "]]", a byte that is not UTF-8 inside
     # the post, and half a character cut off at the very end of the file.
     data = export_bytes(["\x02 & ]] ok \udcc3!"]) + b"\xc3"
-    out = RepairingStream(io.BytesIO(data)).read()
+    stream = RepairingStream(io.BytesIO(data))
+    out = stream.read()
     text = out.decode("utf-8")
-    # What follows the root is passed on for the reader to list as unreadable; up to it, XML.
-    end = text.rindex("</rss>") + len("</rss>")
-    assert text[end:] == "\n\ufffd"
-    document = out[: len(text[:end].encode("utf-8"))]
+    # What follows the root is left out, and listed; up to it, XML.
+    assert text.endswith("</rss>")
+    assert stream.repairs[-1].kind == "output-after-xml" and stream.repairs[-1].line == 5
+    document = out
     root = lxml.etree.fromstring(document, lxml.etree.XMLParser(resolve_entities=False))
     wp = "{http://wordpress.org/export/1.2/}"
     assert root.tag == "rss" and root.findtext(f"channel/{wp}wxr_version") == "1.2"
@@ -190,3 +192,159 @@ def test_repairs_are_listed_up_to_a_bound_and_counted_past_it() -> None:
     assert posts[0].title.count("&") == floods  # every one repaired, and kept
     assert len(reader.repairs) == MAX_LISTED_REPAIRS + 1
     assert reader.repairs[-1].detail == "and 500 more repairs of this kind, not listed one by one"
+
+
+# -- What PHP and plugins print into an export ----------------------------------------
+
+# Each: the damage, where it goes in a clean export, the repair listed and where (line, column).
+WARNING = (
+    "<br />\n<b>Warning</b>:  Cannot modify header information - headers already sent by (output started at"
+    " /var/www/wp-content/plugins/seo/seo.php:12) in <b>/var/www/wp-includes/pluggable.php</b> on line <b>1296</b><br />\n"
+)
+PRINTED = {
+    "php-warning": (WARNING, "start", "a PHP warning ('<br /> <b>Warning</b>: Cannot modify header", (1, 1)),
+    # A real user's export: a plugin's generator tag where WordPress writes a comment.
+    "meta-generator": (
+        '<meta name="generator" content="WordPress 4.9.8" />\n',
+        "before-rss",
+        'a <meta> element (\'<meta name="generator" content="WordPress 4.9.8" />\')',
+        (2, 1),
+    ),
+    "blank-lines": ("\n\n\n", "start", "3 blank lines", (1, 1)),
+    "bom-after-a-line": ("\n\ufeff", "start", "a byte order mark (U+FEFF) and a blank line", (1, 1)),
+    "notice-after": (
+        "<br />\n<b>Notice</b>:  Undefined index: page in <b>/var/www/wp-content/themes/t/functions.php</b>"
+        " on line <b>7</b><br />\n",
+        "end",
+        "a PHP notice ('<br /> <b>Notice</b>: Undefined index: page",
+        (6, 1),
+    ),
+}
+
+
+def printed_into(where: str, junk: str) -> bytes:
+    clean = export_bytes(["<p>one</p>", "<p>two</p>"]).decode("utf-8")
+    if where == "start":
+        return (junk + clean).encode("utf-8")
+    if where == "before-rss":
+        return clean.replace("<rss ", junk + "<rss ", 1).encode("utf-8")
+    return (clean + junk).encode("utf-8")
+
+
+@pytest.mark.parametrize("case", PRINTED)
+def test_output_printed_into_an_export_is_removed_and_listed(case: str) -> None:
+    junk, where, said, (line, column) = PRINTED[case]
+    data = printed_into(where, junk)
+    with pytest.raises(wxrtool.ParseError, match="--recover") as info:
+        list(wxrtool.read(io.BytesIO(data)))
+    assert "not well-formed XML" not in str(info.value)
+    posts, reader = recovered(data)
+    clean = [
+        r for r in wxrtool.read(io.BytesIO(export_bytes(["<p>one</p>", "<p>two</p>"]))) if isinstance(r, wxrtool.Post)
+    ]
+    assert [p.content_html for p in posts] == [p.content_html for p in clean]
+    # Every line keeps its number: records and repairs point into the file as it is.
+    lines = data.decode("utf-8").split("\n")
+    assert [p.line for p in posts] == [n for n, text in enumerate(lines, 1) if text.startswith("<item>")]
+    kind = "output-after-xml" if where == "end" else "output-before-xml"
+    assert [(r.kind, r.line, r.column) for r in reader.repairs] == [(kind, line, column)]
+    assert said in reader.repairs[0].detail
+
+
+def test_a_second_export_after_the_first_is_listed_as_not_read() -> None:
+    data = export_bytes(["one"]) + export_bytes(["two"])
+    posts, reader = recovered(data)
+    assert [p.content_html for p in posts] == ["one"]
+    assert [r.kind for r in reader.repairs] == ["unreadable-rest"] and "two exports" in reader.repairs[0].detail
+
+
+def test_comments_after_the_root_are_no_repair() -> None:
+    data = export_bytes(["one"]) + b"<!-- Performance optimized by W3 Total Cache -->\n\n"
+    posts, reader = recovered(data)
+    assert [p.content_html for p in posts] == ["one"] and reader.repairs == []
+
+
+def test_a_declaration_after_a_comment_is_moved_to_the_start() -> None:
+    data = b"<!-- cached -->\n" + export_bytes(["one"])
+    with pytest.raises(wxrtool.ParseError, match="--recover moves there"):
+        list(wxrtool.read(io.BytesIO(data)))
+    posts, reader = recovered(data)
+    assert [p.line for p in posts] == [4]
+    assert [(r.kind, r.line, r.column) for r in reader.repairs] == [("misplaced-declaration", 2, 1)]
+
+
+# -- Only real repairs -----------------------------------------------------------------
+
+
+INTACT = [
+    *(pytest.param(p, id=p.name) for p in SAMPLE_FILES),
+    *fixture_cases([p for p in FIXTURE_FILES if readable(p)]),
+]
+
+
+@pytest.mark.parametrize("path", INTACT)
+def test_an_intact_export_reads_the_same_with_no_repair(path: Path) -> None:
+    """Issue 17: an intact export read with --recover got "3 undeclared-prefix repairs" from
+    prefixes in CDATA; and a CDATA section holding the text "<![CDATA[" lost the rest of the file."""
+    reader = wxrtool.Reader(path, recover=True)
+    assert list(reader) == list(wxrtool.read(path)) and reader.repairs == []
+
+
+@pytest.mark.parametrize("encoding", ["ISO-8859-1", "windows-1252"])
+def test_an_export_in_another_encoding_needs_no_repair(encoding: str) -> None:
+    """The filter reads UTF-8: a byte past ASCII in Latin-1 was "not UTF-8", and the repaired
+    text came out as mojibake ("Cafï¿½") under a declaration that still said Latin-1."""
+    text = HEAD.replace('encoding="UTF-8"', f'encoding="{encoding}"') + (
+        "<item><wp:post_id>1</wp:post_id><title>Café \u2013 crème</title></item></channel></rss>"
+    )
+    data = text.encode("cp1252")
+    plain = [r for r in wxrtool.read(io.BytesIO(data)) if isinstance(r, wxrtool.Post)]
+    posts, reader = recovered(data)
+    assert posts == plain and reader.repairs == []
+    assert posts[0].title == ("Café \x96 crème" if encoding == "ISO-8859-1" else "Café \u2013 crème")
+
+
+def test_prefixes_inside_cdata_are_text() -> None:
+    content = '<fb:like href="x"></fb:like> og:title <atom:link rel="self"/> <media:content url="y"/> <georss:point/>'
+    data = export_bytes([content])
+    posts, reader = recovered(data)
+    assert posts[0].content_html == content and reader.repairs == []
+    used = data.replace(b"<title>", b'<atom:link href="z"/><title>')
+    posts, reader = recovered(used)
+    assert [(r.kind, r.detail[:5]) for r in reader.repairs] == [("undeclared-prefix", "atom:")]
+
+
+def test_a_prefix_declared_where_it_is_used_is_no_repair() -> None:
+    data = export_bytes(["x"]).replace(
+        b"<title>", b'<media:content xmlns:media="http://search.yahoo.com/mrss/"/><title>'
+    )
+    _, reader = recovered(data)
+    assert reader.repairs == []
+
+
+@pytest.mark.parametrize(
+    ("content", "end"),
+    [
+        ("Start a section with <![CDATA[ and end it with ]]]]><![CDATA[>.", "]]]]>"),  # as WordPress 3.1+ writes it
+        ("Start a section with <![CDATA[ in XML.", "]]></content"),  # the text alone, then its element's end
+        ("<![CDATA[ one <![CDATA[ two ]]]]><![CDATA[> three", "]]]]>"),
+    ],
+    ids=["split", "unclosed", "twice"],
+)
+@pytest.mark.parametrize("shift", [None, 0, 1, 5, 9])
+def test_cdata_markers_as_text_are_no_nesting(content: str, end: str, shift: int | None) -> None:
+    # The shifts put the end of the section's first "]]>" at the filter's first 64 KiB chunk's
+    # end, or just before it, so that what says what it ends is in the next chunk.
+    pad = 0
+    if shift is not None:
+        at = export_bytes([content, "after"]).index(end.encode()) + end.index("]]>") + 3
+        pad = (1 << 16) - at - shift
+    data = export_bytes([content, "after"], pad)
+    plain = [r for r in wxrtool.read(io.BytesIO(data)) if isinstance(r, wxrtool.Post)]
+    posts, reader = recovered(data)
+    assert posts == plain and len(posts) == 2 and reader.repairs == []
+    stream = RepairingStream(io.BytesIO(data))  # (the filter alone: its chunks start at the file's)
+    root = lxml.etree.fromstring(stream.read())
+    texts = [e.text for e in root.iter("{http://purl.org/rss/1.0/modules/content/}encoded")]
+    assert texts == [p.content_html for p in plain]
+    assert stream.repairs == []

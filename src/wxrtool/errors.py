@@ -82,7 +82,17 @@ class ItemTooLargeError(WXRError, ValueError):
 
 
 class NotWXRError(WXRError, ValueError):
-    """Well-formed XML, but not a WordPress export."""
+    """Not a WordPress export: another program's XML, an RSS or Atom feed, an HTML page, an
+    empty file, a zip archive of something else, or an export in a WXR version not read."""
+
+
+class EmptyInputError(NotWXRError, ParseError):
+    """Nothing to read: an empty file, or one of blank space only (no export, and no XML)."""
+
+
+class ArchiveError(WXRError, ValueError):
+    """A zip archive that cannot be read safely: damaged, encrypted, compressed in a way whose
+    memory cannot be bounded, or past the limits on its files (a zip bomb)."""
 
 
 class OutputError(WXRError, OSError):

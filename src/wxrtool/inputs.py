@@ -1,7 +1,8 @@
 """The export to convert, opened once: what it is, and what can be done with it.
 
-An export comes as a path, standard input (``-``), an open binary stream, or the
-parts of a split export. :func:`opened` looks at it once and gives an :class:`Input`
+An export comes as a path, standard input (``-``), an open binary stream, the
+parts of a split export, or a zip archive of parts (read by the reader, see
+:func:`wxrtool.source.open_zip`). :func:`opened` looks at it once and gives an :class:`Input`
 whose fields say what the later stages may do: read it twice (a stream is spooled to
 a temporary file first when they must), cut it into byte ranges for worker processes
 (a plain file on disk), show progress against its size (an uncompressed file).
@@ -17,7 +18,8 @@ from dataclasses import dataclass
 from .read import PartsReader, Reader
 from .source import Source, reopenable, source_name
 
-_COMPRESSED = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ")  # gzip, bzip2, xz
+# gzip, bzip2, xz, and a zip archive (its first file, or the end of an empty one)
+_NOT_PLAIN = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"PK\x03\x04", b"PK\x05\x06")
 
 
 @dataclass(frozen=True)
@@ -51,11 +53,12 @@ def _is_path(source: Source) -> bool:
 
 
 def _plain_file(path: str) -> bool:
-    """Whether ``path`` is a file on disk holding uncompressed bytes."""
+    """Whether ``path`` is a file on disk holding uncompressed bytes (not an archive either):
+    what workers may cut into byte ranges, and progress be shown against."""
     if not os.path.isfile(path):
         return False
     with open(path, "rb") as f:
-        return not f.read(6).startswith(_COMPRESSED)
+        return not f.read(6).startswith(_NOT_PLAIN)
 
 
 @contextlib.contextmanager

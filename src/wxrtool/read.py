@@ -21,7 +21,7 @@ libxml2's usual 256 levels, which ``huge_tree`` would let through, is refused he
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from sys import intern
 from typing import Any
 
@@ -31,10 +31,12 @@ from . import quirks
 from .errors import ItemTooLargeError, NotWXRError, ParseError, UnsafeXMLError, WXRError
 from .records import Author, Comment, Meta, Ping, PingType, Post, Record, Site, Term, TermRef
 from .recover import Repair, map_back
-from .source import DEFAULT_MAX_ITEM_SIZE, ParserInput, Source, open_source, source_name
+from .source import DEFAULT_MAX_ITEM_SIZE, ParserInput, Source, open_source, open_zip, source_name
 
 _WP_NS = re.compile(r"^https?://wordpress\.org/export/\d+\.\d+/$")
 _EXCERPT_NS = re.compile(r"^https?://wordpress\.org/export/\d+\.\d+/excerpt/$")
+# The proposed WXR 1.3's namespace (no version in it) and its version attribute on <rss>.
+_WXR13_NS = re.compile(r"^https?://wordpress\.org/export/?$")
 _KNOWN_NS = {
     "http://purl.org/rss/1.0/modules/content/": "content:",
     "http://purl.org/dc/elements/1.1/": "dc:",
@@ -186,6 +188,21 @@ class Reader:
         return self._stream.consumed if self._stream is not None else 0
 
     def __iter__(self) -> Iterator[Record]:
+        archive = open_zip(self.source, self.name)
+        if archive is not None:
+            # A zip archive (WordPress.com's export download): its XML files, read as one site.
+            with archive:
+                yield from read_parts(
+                    archive.parts,
+                    recover=self.recover,
+                    repairs=self.repairs,
+                    light=self.light,
+                    personal_data=self.personal_data,
+                    comments=self.comments,
+                    dates=self._dates,
+                    max_item_size=self.max_item_size,
+                )
+            return
         with open_source(self.source, self.name, recover=self.recover, limit=self.max_item_size) as stream:
             self._stream = stream
             try:
@@ -215,12 +232,23 @@ class Reader:
                         yield from self._salvage_header()
                     self.repairs.append(Repair(line or 0, column or 0, "unreadable-rest", f"stopped here: {message}"))
                     return
+                if message.startswith("Extra content at the end of the document") and self.site is not None:
+                    raise ParseError(
+                        "something follows the end of the export (its </rss>); --recover reads the export"
+                        " without it and lists what it left out",
+                        file=self.name,
+                        line=line,
+                        column=column,
+                        hint="PHP or a plugin printed it after WordPress wrote the export",
+                    ) from None
                 raise ParseError(
                     f"not well-formed XML: {message}",
                     file=self.name,
                     line=line,
                     column=column,
-                    hint="the export is damaged there; --recover repairs what it can and lists every repair",
+                    hint="the export is damaged there, before anything that could be kept"
+                    if self.recover
+                    else "the export is damaged there; --recover repairs what it can and lists every repair",
                 ) from None
             except (OSError, EOFError) as exc:
                 if self.recover and self.site is not None:
@@ -361,6 +389,16 @@ class Reader:
                 line=elem.sourceline,
                 hint="export the site from WordPress with Tools > Export",
             )
+        # The proposed WXR 1.3 says its version on <rss> and names its elements in a namespace
+        # without one: read as 1.2, every item would come out empty.
+        version = next((v for k, v in root.attrib.items() if _local(k) == "version" and _WXR13_NS.match(_uri(k))), None)
+        if version is not None or any(_WXR13_NS.match(uri) for uri in root.nsmap.values()):
+            raise NotWXRError(
+                f"a WXR {version or '1.3'} export, which this version does not read (wxrtool reads WXR 1.0 to 1.2)",
+                file=self.name,
+                line=root.sourceline,
+                hint="export the site again with WordPress's own exporter (Tools > Export), which writes WXR 1.2",
+            )
 
     def _check_depth(self, elem: Any) -> None:
         deep = _TOO_DEEP(elem)
@@ -377,6 +415,18 @@ class Reader:
     def _site_record(self, channel: Any) -> Site:
         fields = self._header_fields
         version = fields.get("wp:wxr_version", "")
+        wordpress = any(name.startswith("wp:") for name in fields) or any(
+            _WP_NS.match(uri) for uri in channel.nsmap.values()
+        )
+        if not version and not wordpress:
+            # Nothing of WordPress's export in it: a feed, most likely the site's own /feed/.
+            raise NotWXRError(
+                "an RSS feed (such as a site's /feed/ address), not a WordPress export: a feed holds only"
+                " the latest posts, without pages, comments or settings",
+                file=self.name,
+                line=channel.sourceline,
+                hint="get the export in WordPress admin: Tools > Export > Download Export File",
+            )
         if not version or not quirks.valid_wxr_version(version):
             found = f"<wp:wxr_version> is {version!r}" if version else "there is no <wp:wxr_version>"
             raise NotWXRError(
@@ -666,6 +716,10 @@ def _local(tag: Any) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else "?"
 
 
+def _uri(tag: str) -> str:
+    return tag[1:].split("}", 1)[0] if tag.startswith("{") else ""
+
+
 def read(
     source: Source, name: str | None = None, *, recover: bool = False, max_item_size: int | None = None
 ) -> Iterator[Record]:
@@ -715,24 +769,36 @@ class PartsReader:
 
 
 def read_parts(
-    parts: list[str],
+    parts: Sequence[Source],
     *,
     recover: bool = False,
     repairs: list[Repair] | None = None,
     light: bool = False,
     personal_data: bool = True,
+    comments: bool = True,
+    dates: quirks.DateResolver | None = None,
+    max_item_size: int | None = None,
 ) -> Iterator[Record]:
     """Read the parts of one split export as one export.
 
     The first part's site header is the site's; authors (by login) and terms (by
-    taxonomy and slug) that later parts repeat are read once.
+    taxonomy and slug) that later parts repeat are read once. The keywords are
+    :class:`Reader`'s, for every part.
     """
     authors: set[str] = set()
     terms: set[tuple[str, str]] = set()
     have_site = False
-    dates = quirks.DateResolver()
+    dates = dates if dates is not None else quirks.DateResolver()
     for part in parts:
-        reader = Reader(part, recover=recover, dates=dates, light=light, personal_data=personal_data)
+        reader = Reader(
+            part,
+            recover=recover,
+            dates=dates,
+            light=light,
+            personal_data=personal_data,
+            comments=comments,
+            max_item_size=max_item_size,
+        )
         for record in reader:
             if isinstance(record, Site):
                 if have_site:

@@ -1,14 +1,19 @@
-"""Opening an export: a path, a binary file object or ``-``; compressed or not.
+"""Opening an export: a path, a binary file object or ``-``; compressed or not; a zip archive.
 
 Compression is recognised by its magic bytes, never by the file name, so a
-``.xml`` that is really gzip (as some hosts serve it) still reads.
+``.xml`` that is really gzip (as some hosts serve it) still reads. A zip archive
+(WordPress.com's export download) is opened by :func:`open_zip`: its XML files are
+the parts of one site, each inflated as it is read, within limits set before any is.
 
 What the parser reads passes through :class:`ParserInput`, which refuses a DOCTYPE
 before the parser could see it and stops a read that goes on for more than the item
 size limit without the reader seeing an item end (see :mod:`wxrtool.read`). Both
 work on ASCII bytes, so a document in UTF-16 or UTF-32 is handed on as UTF-8
 (:class:`_Transcoded`), and one in any other encoding that is not ASCII-compatible
-is refused.
+is refused. Its first chunk is looked at whole: a file that is not an export (an
+HTML page, a feed, another program's XML, nothing at all) is called what it is, and
+what PHP or a plugin printed into an export before its XML is called that, with
+``--recover``'s repair of it (:func:`wxrtool.recover.read_prolog`).
 """
 
 from __future__ import annotations
@@ -22,12 +27,23 @@ import lzma
 import os
 import re
 import shutil
+import struct
 import sys
 import tempfile
+import zipfile
+import zlib
 from collections.abc import Iterator
-from typing import Any, BinaryIO, Protocol, Union
+from typing import IO, Any, BinaryIO, Protocol, Union, cast
 
-from .errors import ItemTooLargeError, ParseError, UnsafeXMLError, WXRError
+from .errors import (
+    ArchiveError,
+    EmptyInputError,
+    ItemTooLargeError,
+    NotWXRError,
+    ParseError,
+    UnsafeXMLError,
+    WXRError,
+)
 
 Source = Union[str, "os.PathLike[str]", BinaryIO]
 """What :func:`wxrtool.read` accepts: a path, ``"-"`` for stdin, or a binary file object."""
@@ -66,6 +82,19 @@ _MARKUP = "<!DOCTYPE ENTITY []>?-&;#x\"'/\n"
 _PROBE = b"+ADw-~{<!-->~}"
 # The markers of a declaration that only a DTD may hold.
 _DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY")
+_BLANK = b" \t\r\n"
+
+# What to do with a file that is no export, by what it turned out to be.
+_GET_AN_EXPORT = "get the export in WordPress admin: Tools > Export > Download Export File"
+_HTML_PAGE = (
+    "an HTML page, not a WordPress export",
+    "a web page was saved instead of the export, perhaps a login or error page; " + _GET_AN_EXPORT,
+)
+_ATOM_FEED = (
+    "an Atom feed, not a WordPress export: a feed holds only the latest posts, without pages, comments or settings",
+    _GET_AN_EXPORT,
+)
+_PRINTED = "PHP or a plugin printed it into the export as WordPress wrote it"
 
 
 class _Readable(Protocol):
@@ -164,6 +193,19 @@ def _encoding(head: bytes, name: str) -> tuple[str, int] | None:
     return None
 
 
+def _declared(head: bytes) -> str | None:
+    """The codec an XML declaration names when it is not UTF-8 (or ASCII, which UTF-8 reads),
+    ``None`` otherwise (:func:`_encoding` has refused those the checks cannot read)."""
+    declared = None if head.startswith(codecs.BOM_UTF8) else _DECLARED.match(head)
+    if declared is None:
+        return None
+    try:
+        codec = codecs.lookup(declared.group(1).decode("ascii", "replace")).name
+    except (LookupError, ValueError):
+        return None
+    return None if codec in ("utf-8", "ascii") else codec
+
+
 class _Transcoded(io.RawIOBase):
     """A UTF-16 or UTF-32 document as UTF-8, its XML declaration changed to say so."""
 
@@ -234,12 +276,24 @@ class ParserInput(io.RawIOBase):
     Reading a chunk costs a comparison and a few assignments past the prolog.
     """
 
-    def __init__(self, raw: _Readable, name: str, limit: int, *, prefix: bytes = b"", repaired: Any = None) -> None:
+    def __init__(
+        self,
+        raw: _Readable,
+        name: str,
+        limit: int,
+        *,
+        prefix: bytes = b"",
+        repaired: Any = None,
+        compressed: str | None = None,
+    ) -> None:
         self._raw = raw
         self._prefix = prefix  # read from raw already
         self._name = name
         self.limit = limit
         self.repaired = repaired  # the recovery filter, if any
+        self._compressed = compressed  # "gzip", "bz2", "xz" or None
+        self._first = True
+        self._blank = True  # nothing but white space (and byte order marks) read so far
         self.consumed = 0
         self.mark = 0
         self._latest = self._previous = b""
@@ -258,8 +312,16 @@ class ParserInput(io.RawIOBase):
             data, self._prefix = self._prefix[:size], self._prefix[size:]
         else:
             data = self._raw.read(size)
+        if self._first:
+            self._first = False
+            if len(data) < size and not self._prefix:
+                data += _head(self._raw, size - len(data))  # the whole first chunk, not just the head
+            self._check_start(data)
         self.consumed += len(data)
         if self._prolog:
+            if not data and self._blank:
+                raise self._empty()
+            self._blank = self._blank and not data.replace(codecs.BOM_UTF8, b"").strip(_BLANK)
             self._scan_prolog(data, self.consumed - len(data))
         self._previous, self._latest = self._latest, data
         if self.consumed - self.mark > self.limit:
@@ -270,6 +332,69 @@ class ParserInput(io.RawIOBase):
         data = self.read(len(buffer))
         buffer[: len(data)] = data
         return len(data)
+
+    def _check_start(self, data: bytes) -> None:
+        """Say what the document is, from its first chunk, when that shows it is no export, or an
+        export with something printed into it before its XML (which the parser would call
+        "Extra content at the end of the document", or worse)."""
+        from .recover import describe_output, read_prolog
+
+        text = data.decode("utf-8", "replace")
+        prolog = read_prolog(text)
+        if prolog.doctype is not None:
+            if prolog.doctype.lower() == "html":
+                raise self._not_export(_HTML_PAGE, text, prolog.doctype_at)
+            return  # refused as a DOCTYPE where the prolog is read
+        first = prolog.first
+        if first.lower() == "html":
+            raise self._not_export(_HTML_PAGE, text, prolog.first_at)
+        declared_later = prolog.declaration is not None and prolog.declaration[0] > prolog.first_at >= 0
+        if prolog.root >= 0 or declared_later:
+            # An export (or what is left of one) after something printed before it.
+            if prolog.strays:
+                stray = prolog.strays[0]
+                what = f"{describe_output(stray.text)} {stray.where}"
+                if self.repaired is None:
+                    message, hint = f"{what}, which --recover removes", _PRINTED
+                else:
+                    message = what
+                    hint = "such output is removed only when the export's <rss> starts in its first megabyte"
+                raise ParseError(message, file=self._name, line=stray.line, column=stray.column, hint=hint)
+            if prolog.misplaced and prolog.declaration is not None:
+                start = prolog.declaration[0]
+                line, column = text.count("\n", 0, start) + 1, start - text.rfind("\n", 0, start)
+                also = "" if self.repaired is not None else ", which --recover moves there"
+                raise ParseError(
+                    f"the XML declaration is not at the start of the file{also}",
+                    file=self._name,
+                    line=line,
+                    column=column,
+                    hint="something before it (a comment?) was written there after the export",
+                )
+            return
+        if not first:
+            return  # nothing like an element: the parser says what it is
+        if first == "feed":
+            raise self._not_export(_ATOM_FEED, text, prolog.first_at)
+        other = (
+            f"not a WordPress export: the root element is <{first}> (expected <rss><channel>)",
+            "another program's or plugin's export? wxrtool reads the one WordPress writes in Tools > Export",
+        )
+        raise self._not_export(other, text, prolog.first_at)
+
+    def _not_export(self, what: tuple[str, str], text: str, at: int) -> NotWXRError:
+        line, column = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+        return NotWXRError(what[0], file=self._name, line=line, column=column, hint=what[1])
+
+    def _empty(self) -> EmptyInputError:
+        what = "the file is empty" if self.consumed == 0 else "the file holds only blank space"
+        if self._compressed:
+            what += f" once decompressed ({self._compressed})"
+        return EmptyInputError(
+            f"{what}: there is no export in it",
+            file=self._name,
+            hint="the export was not written or downloaded whole; " + _GET_AN_EXPORT,
+        )
 
     def declared_lately(self) -> bool:
         """Whether a ``<!DOCTYPE`` or ``<!ENTITY`` is in the last two chunks read."""
@@ -317,6 +442,240 @@ class ParserInput(io.RawIOBase):
 
 
 DEFAULT_MAX_ITEM_SIZE = 64_000_000
+
+
+# -- zip archives ------------------------------------------------------------------
+
+# A zip archive's first bytes: a file's header, or an empty archive's end record.
+_ZIP = (b"PK\x03\x04", b"PK\x05\x06")
+#: The most files a zip archive may list. WordPress.com's export download holds an XML file
+#: or a few; zipfile would hold a list of a million in memory before anything is read.
+MAX_ZIP_FILES = 1000
+_MAX_ZIP_DIRECTORY = 1 << 20  # the list's bytes (a thousand entries with long names take 300 KB)
+#: How many times its compressed size an XML file in a zip may inflate to. Exports compress
+#: 5 to 20 times (measured on every sample and fixture); deflate can reach 1,000.
+MAX_INFLATION = 100
+_INFLATION_FLOOR = 16_000_000  # a file smaller than this may inflate any number of times
+_XML_FILE = re.compile(r"\.xml(?:\.(?:gz|bz2|xz))?$", re.IGNORECASE)
+# Files a zip made on a Mac carries beside the real ones (resource forks named like them).
+_MAC_EXTRAS = re.compile(r"(?:^|/)(?:__MACOSX/|\._)")
+# A zip of XML files that is a document, not an export: Office Open XML, OpenDocument, EPUB.
+_DOCUMENTS = ("[Content_Types].xml", "META-INF/manifest.xml", "mimetype")
+_UNZIP_IT = "if you trust it, unzip it and give wxrtool the XML file inside"
+
+
+class ZipPart(io.RawIOBase):
+    """One XML file of a zip archive, inflated as it is read: what :func:`open_source` reads
+    for it (opened at the first read; its damage is an :class:`~wxrtool.errors.ArchiveError`)."""
+
+    def __init__(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
+        self._archive = archive
+        self._info = info
+        self.name = name
+        self._stream: IO[bytes] | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        if self.closed:
+            return b""
+        try:
+            if self._stream is None:
+                self._stream = self._archive.open(self._info)
+            # zipfile inflates at most what is asked, never past the size the archive declares.
+            return self._stream.read(_CHUNK if size is None or size < 0 else size)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, ValueError) as exc:
+            raise ArchiveError(
+                f"cannot inflate this file of the zip archive: {exc}",
+                file=self.name,
+                hint="the zip is damaged or incomplete; download it again",
+            ) from None
+
+    def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+        super().close()
+
+
+class ZipExport:
+    """A zip archive that holds an export, as WordPress.com's export download does.
+
+    ``parts``: its XML files (in any folder) in name order, numbers compared as numbers
+    (``site.2.xml`` before ``site.10.xml``), each named ``archive.zip/its/name.xml`` in
+    messages; :func:`wxrtool.read.read_parts` reads them as one site. Other files are left
+    alone. A context manager: the archive is closed when the block ends.
+    """
+
+    def __init__(self, archive: zipfile.ZipFile, parts: list[ZipPart]) -> None:
+        self._archive = archive
+        self._zip_parts = parts
+        # What the reader reads: a ZipPart reads as a binary file does.
+        self.parts: list[Source] = [cast(BinaryIO, part) for part in parts]
+        self.closing = contextlib.ExitStack()  # the file opened for it (a caller's stream stays open)
+
+    def __enter__(self) -> ZipExport:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close every part, the archive, and the file opened for it."""
+        for part in self._zip_parts:
+            part.close()
+        self._archive.close()
+        self.closing.close()
+
+
+def _zip_here(source: Source, name: str) -> WXRError:
+    """The error for a zip archive where an XML document was expected."""
+    if isinstance(source, ZipPart):
+        message = "a zip archive inside the zip archive, which wxrtool does not open"
+        return ArchiveError(message, file=name, hint=_UNZIP_IT)
+    message = "a zip archive read from a pipe, which wxrtool cannot open (a zip lists its files at its end)"
+    return ArchiveError(message, file=name, hint="give the zip file's path")
+
+
+def _seekable(stream: Any) -> bool:
+    try:
+        return bool(stream.seekable())
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def _directory_size(fp: IO[bytes], name: str) -> tuple[int, int]:
+    """How many files a zip archive lists and how many bytes the list takes, read from its end
+    records: zipfile would read the whole list into memory first."""
+    fp.seek(0, os.SEEK_END)
+    size = fp.tell()
+    tail_size = min(size, 22 + 0xFFFF + 20)  # the end record, its comment, the zip64 locator
+    fp.seek(size - tail_size)
+    tail = fp.read(tail_size)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < 22:
+        message = "a zip archive without its end (its list of files)"
+        raise ArchiveError(message, file=name, hint="is the download complete?")
+    *_, entries, directory, offset, _comment = struct.unpack("<4s4H2LH", tail[at : at + 22])
+    if (entries == 0xFFFF or directory == 0xFFFFFFFF or offset == 0xFFFFFFFF) and at >= 20:
+        locator = tail[at - 20 : at]
+        if locator.startswith(b"PK\x06\x07"):  # zip64: the real numbers are in its own end record
+            fp.seek(struct.unpack("<4sLQL", locator)[2])
+            record = fp.read(56)
+            if len(record) == 56 and record.startswith(b"PK\x06\x06"):
+                *_, entries, directory, offset = struct.unpack("<4sQ2H2L4Q", record)
+    return entries, directory
+
+
+def _natural(name: str) -> list[Any]:
+    return [int(piece) if piece.isdigit() else piece.lower() for piece in re.split(r"(\d+)", name)]
+
+
+def open_zip(source: Source, name: str | None = None) -> ZipExport | None:
+    """``source`` opened as a zip archive of XML files; ``None`` when it is not a zip archive.
+
+    Before any file is inflated: at most :data:`MAX_ZIP_FILES` files listed, each XML file
+    stored or deflated (compression whose memory zipfile cannot bound is refused), not
+    encrypted, and declaring at most :data:`MAX_INFLATION` times its compressed size (zipfile
+    never inflates past what a file declares). Member names are only ever shown, never used
+    as paths. Raises :class:`~wxrtool.errors.NotWXRError` for a zip without an XML file (or a
+    document such as a .docx), :class:`~wxrtool.errors.ArchiveError` for the rest.
+
+    Standard input and streams that cannot seek are not looked at (``None``): a zip is read
+    from its end; :func:`open_source` says so when it meets one there.
+    """
+    name = name or source_name(source)
+    with contextlib.ExitStack() as stack:
+        if isinstance(source, (str, os.PathLike)):
+            if os.fspath(source) == "-":
+                return None
+            try:
+                fp: IO[bytes] = stack.enter_context(open(source, "rb"))
+            except OSError:
+                return None  # open_source says what the system said
+        elif _seekable(source):
+            fp = source
+        else:
+            return None
+        at = fp.tell()
+        magic = fp.read(4)
+        fp.seek(at)
+        if not magic.startswith(_ZIP):
+            return None
+        export = _zip_export(fp, name)
+        export.closing = stack.pop_all()
+        return export
+    return None  # (not reached: mypy cannot tell that an ExitStack swallows no exception)
+
+
+def _zip_export(fp: IO[bytes], name: str) -> ZipExport:
+    entries, directory = _directory_size(fp, name)
+    if entries > MAX_ZIP_FILES or directory > _MAX_ZIP_DIRECTORY:
+        message = (
+            f"the zip archive lists {entries} files in {directory} bytes; an export's lists a few"
+            f" (wxrtool opens one of at most {MAX_ZIP_FILES} files)"
+        )
+        raise ArchiveError(message, file=name, hint=_UNZIP_IT)
+    try:
+        archive = zipfile.ZipFile(fp)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        raise ArchiveError(f"a damaged zip archive: {exc}", file=name, hint="download it again") from None
+    try:
+        infos = archive.infolist()
+        if len(infos) > MAX_ZIP_FILES:  # (the end record may say fewer than the list holds)
+            message = f"the zip archive lists {len(infos)} files; an export's lists a few"
+            raise ArchiveError(message, file=name, hint=_UNZIP_IT)
+        names = {info.filename for info in infos}
+        if any(document in names for document in _DOCUMENTS):
+            message = "a document (Word, Excel, OpenDocument or EPUB: a zip of XML files), not a WordPress export"
+            raise NotWXRError(message, file=name, hint=_GET_AN_EXPORT)
+        files = [i for i in infos if not i.is_dir() and not _MAC_EXTRAS.search(i.filename)]
+        xml = [i for i in files if _XML_FILE.search(i.filename)]
+        if not xml:
+            listed = ", ".join(i.filename for i in files[:3]) + (", ..." if len(files) > 3 else "")
+            held = f"{len(files)} files, none of them XML: {listed}" if files else "it is empty"
+            raise NotWXRError(
+                f"a zip archive that holds no export ({held})",
+                file=name,
+                hint="WordPress.com's export download is a zip of .xml files: give that, or the export's .xml"
+                " file; " + _GET_AN_EXPORT,
+            )
+        for info in xml:
+            _check_member(info, name)
+        xml.sort(key=lambda i: _natural(i.filename))
+        parts = [ZipPart(archive, info, f"{name}/{info.filename}") for info in xml]
+    except BaseException:
+        archive.close()
+        raise
+    return ZipExport(archive, parts)
+
+
+def _check_member(info: zipfile.ZipInfo, name: str) -> None:
+    """Refuse an XML file of a zip archive whose inflating could not be bounded or read."""
+    where = f"{name}/{info.filename}"
+    if info.flag_bits & 0x1:
+        message = "the XML file in the zip archive is encrypted"
+        raise ArchiveError(message, file=where, hint=_UNZIP_IT + " with its password")
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        # zipfile inflates bzip2 and lzma a block at a time, not as asked: a few KB can become gigabytes.
+        message = (
+            f"the XML file in the zip archive is compressed with method {info.compress_type}, which wxrtool"
+            " does not inflate (the memory that takes cannot be bounded; exports are zipped with deflate)"
+        )
+        raise ArchiveError(message, file=where, hint=_UNZIP_IT)
+    if info.file_size > _INFLATION_FLOOR and info.file_size > MAX_INFLATION * info.compress_size:
+        times = info.file_size // max(info.compress_size, 1)
+        message = (
+            f"the XML file in the zip archive would inflate from {info.compress_size} to {info.file_size}"
+            f" bytes, {times} times: a zip bomb? (exports inflate 5 to 20 times; at most {MAX_INFLATION} is read)"
+        )
+        raise ArchiveError(message, file=where, hint=_UNZIP_IT)
 
 
 @contextlib.contextmanager
@@ -367,6 +726,8 @@ def open_source(
         # The parser reads ``head`` and then the rest of ``stream``: as few layers of
         # Python between it and the file as can be.
         head = _head(raw, _HEAD_BYTES)
+        if head.startswith(_ZIP):
+            raise _zip_here(source, name)
         kind = next((k for m, k in _MAGIC if head.startswith(m)), None)
         stream: _Readable = raw
         if kind is not None:
@@ -390,6 +751,12 @@ def open_source(
         if recover:
             from .recover import RepairingStream
 
+            declared = None if wide is not None else _declared(head)
+            if declared is not None:
+                # The filter reads UTF-8: a document declared in another encoding is handed to
+                # it as UTF-8, its declaration changed to say so (else every byte past ASCII
+                # would be "repaired", and the parser would read the filter's UTF-8 as Latin-1).
+                stream, head = _Transcoded(_Prefixed(head, stream), declared, 0, name), b""
             stream = repaired = RepairingStream(_Prefixed(head, stream), name)
             head = b""
-        yield ParserInput(stream, name, limit, prefix=head, repaired=repaired)
+        yield ParserInput(stream, name, limit, prefix=head, repaired=repaired, compressed=kind)
