@@ -63,7 +63,7 @@ def test_every_export_moves_to_an_engine_and_every_old_address_answers(
 
 
 @pytest.mark.parametrize("to", ["ghost", "markdown"])
-@pytest.mark.parametrize("export", [pytest.param(p, id=p.stem) for p in SAMPLE_FILES])
+@pytest.mark.parametrize("export", EVERY_EXPORT)
 def test_formats_not_built_here_are_written_with_their_report(export: Path, to: str, tmp_path: Path) -> None:
     site = tmp_path / "site"
     done = migrate(str(export), MigrateOptions(to, str(site), media="none"))
