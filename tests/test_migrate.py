@@ -70,7 +70,8 @@ def test_formats_not_built_here_are_written_with_their_report(export: Path, to: 
     assert done.checks == [] and "not built here" in done.check_note
     assert (site / EXTRAS / "report.html").is_file()
     if to == "ghost":
-        assert json.loads((site / IMPORT_FILE).read_text(encoding="utf-8"))["data"]["posts"]
+        posts = json.loads((site / IMPORT_FILE).read_text(encoding="utf-8"))["data"]["posts"]
+        assert done.account is not None and len(posts) == done.account.written["items"]
     _listed(site)
 
 
