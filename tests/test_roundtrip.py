@@ -29,6 +29,8 @@ READABLE = [p for p in FIXTURE_FILES if not expected_errors(p)]
 def test_round_trip_keeps_structure(path: Path) -> None:
     failures = []
     for post in [r for r in wxrtool.read(path) if isinstance(r, wxrtool.Post)]:
+        if "[/ref]" in post.content_html or "[/efn_note]" in post.content_html:
+            continue  # (footnotes: CommonMark has none; tests/test_footnotes.py reads them from the engines' pages)
         page = render_post_html(post.content_html)
         lost = differences(structure(page), structure(MARKDOWN.render(post_markdown(post.content_html))))
         if lost:

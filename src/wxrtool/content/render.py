@@ -30,9 +30,15 @@ from .tomarkdown import DEFAULT_ENGINE, Relink, html_to_markdown, relink, safe_u
 def render_post_html(content: str, context: Context | None = None) -> str:
     """The HTML WordPress shows for a post's stored ``content``.
 
-    ``wpautop()`` runs only on content without blocks, as WordPress does.
+    ``wpautop()`` runs only on content without blocks, as WordPress does; footnotes written by
+    a plugin's shortcodes are numbered references and a list at the end, as the plugin shows them.
     """
     context = context or Context()
+    return notes_as_html(_page(content, context), context)
+
+
+def _page(content: str, context: Context) -> str:
+    # The page with a plugin's footnotes as words (see .footnotes), for the Markdown to number.
     if blocks.has_blocks(content):
         rendered = blocks.render(blocks.parse(content), context)
     else:
@@ -50,8 +56,7 @@ def safe_post_html(content: str, context: Context | None = None) -> str:
     '<p><a>a</a></p>'
     """
     context = context or Context()
-    page = notes_as_html(render_post_html(content, context), context)
-    return sanitize_reader_html(safe_urls(_relinked(page, context)))
+    return sanitize_reader_html(safe_urls(_relinked(render_post_html(content, context), context)))
 
 
 def _relinked(page: str, context: Context | None) -> str:
@@ -78,7 +83,7 @@ def post_markdown(
     """
     context = context or Context()
     try:
-        page = hold_references(render_post_html(content, context), context)
+        page = hold_references(_page(content, context), context)
         markdown = html_to_markdown(_relinked(page, context), engine, flavor)
         return put_notes(markdown, context, lambda note: html_to_markdown(_relinked(note, context), engine, flavor))
     except Exception as error:  # any failure: the post is written another way
