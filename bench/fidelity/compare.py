@@ -166,7 +166,15 @@ def item_links(export: str) -> Callable[[str], str | None]:
 def _links_named(found: Elements, name_of: Callable[[str], str | None] | None) -> Elements:
     if name_of is None or not found.links:
         return found
-    return dataclasses.replace(found, links=[(name_of(url) or url, text) for url, text in found.links])
+    # (A picture linked to its attachment page, no text, is the deliberate difference compare()
+    # describes: left as it is for that rule.)
+    named = [(url, text, name_of(url)) for url, text in found.links]
+    return dataclasses.replace(
+        found,
+        links=[
+            (url if not name or (not text and name.startswith("file:")) else name, text) for url, text, name in named
+        ],
+    )
 
 
 def compare(
