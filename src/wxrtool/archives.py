@@ -34,8 +34,7 @@ import unicodedata
 from collections.abc import Callable
 
 from .oldurls import OldAddress
-from .writers.hugo import hugo_keeps
-from .writers.paths import term_slug
+from .writers.paths import hugo_keeps, term_slug
 
 Target = Callable[[OldAddress], "str | None"]
 

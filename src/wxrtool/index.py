@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 from urllib.parse import urlsplit
 
+from .menus import MenuEntry, entry_of
 from .oldurls import blog_base, canonical_address, old_slug_links
 from .records import Author, Post, Record, Site, Term, pickled_by_fields
 
@@ -76,6 +77,9 @@ class SiteIndex:
     blog: str = ""
     addresses: dict[str, int] = field(default_factory=dict)
     shared_ids: set[int] = field(default_factory=set)  # ids two items of the export have
+    # The navigation menus' entries (wxrtool.menus), and each term's (taxonomy, slug) by its id.
+    menu_entries: list[MenuEntry] = field(default_factory=list)
+    term_ids: dict[int, tuple[str, str]] = field(default_factory=dict)
     _origins: set[str] = field(default_factory=set, repr=False, compare=False)  # links' "scheme://host"
     # (taxonomy, name folded) of the names two terms share: made when first asked.
     _shared: set[tuple[str, str]] | None = field(default=None, repr=False, compare=False)
@@ -97,6 +101,10 @@ class SiteIndex:
                     index.shared_ids.add(record.id)
                 index.items.setdefault(record.id, ItemInfo(record.type, record.slug, record.parent, record.status))
                 index._add_addresses(record)
+                if record.type == "nav_menu_item":
+                    entry = entry_of(record)
+                    if entry is not None:
+                        index.menu_entries.append(entry)
                 if record.type == "attachment":
                     index.attachments.setdefault(
                         record.id,
@@ -119,6 +127,8 @@ class SiteIndex:
             elif isinstance(record, Term):
                 index.term_slugs.setdefault((record.taxonomy, record.name), record.slug)
                 index.terms.setdefault((record.taxonomy, record.slug), TermInfo(record.name, record.parent))
+                if record.id:
+                    index.term_ids.setdefault(record.id, (record.taxonomy, record.slug))
         return index
 
     def _add_addresses(self, post: Post) -> None:
@@ -154,6 +164,8 @@ class SiteIndex:
         self.hosts |= later.hosts
         self.blog = self.blog or later.blog
         _keep_first(self.addresses, later.addresses)
+        _keep_first(self.term_ids, later.term_ids)
+        self.menu_entries += later.menu_entries
         self._shared = None
 
     def ancestors(self, item_id: int) -> list[ItemInfo]:

@@ -532,7 +532,7 @@ class Reader:
     # -- items ------------------------------------------------------------
 
     def _light_meta(self, elems: list[Any], kind: str) -> tuple[Meta, ...]:
-        if kind == "attachment":
+        if kind in ("attachment", "nav_menu_item"):  # (an attachment's sizes and alt; a menu item's target)
             return tuple(self._meta(m) for m in elems)
         return tuple(self._meta(m) for m in elems if self._meta_key(m) == _LIGHT_META)
 
@@ -548,6 +548,7 @@ class Reader:
         f: dict[str, str] = {}
         excerpt = ""
         meta_elems = []
+        term_elems = []
         for child in elem:
             name = names[child.tag]
             if name in _LIGHT_FIELDS:
@@ -557,7 +558,11 @@ class Reader:
                 excerpt = self._raw(child)  # (as the full read: a caption as stored)
             elif name == "wp:postmeta":
                 meta_elems.append(child)
+            elif name == "category":
+                term_elems.append(child)
         kind = intern(f.get("wp:post_type") or "post")
+        # (a menu item's menu is a term of it: kept for menu items only)
+        terms = tuple(self._term_ref(t) for t in term_elems) if kind == "nav_menu_item" else ()
         slug_raw = f.get("wp:post_name", "")
         return Post(
             id=quirks.parse_int(f.get("wp:post_id")),
@@ -578,6 +583,7 @@ class Reader:
             parent=quirks.parse_int(f.get("wp:post_parent")),
             menu_order=quirks.parse_int(f.get("wp:menu_order")),
             attachment_url=f.get("wp:attachment_url", ""),
+            terms=terms,
             meta=self._light_meta(meta_elems, kind),
             line=elem.sourceline,
         )

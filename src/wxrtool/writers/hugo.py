@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import unquote
@@ -40,16 +39,18 @@ import yaml
 from ..content import post_markdown
 from ..content.embeds import VIMEO_ID, X_ID, X_USER, YOUTUBE_ID, Embed
 from ..index import SiteIndex
+from ..menus import TitlesSeen, hugo_menus, new_site_menus
 from ..output import OutputDir, copy_scaffold
 from ..records import Post, Site
 from . import _yaml
 from ._placement import localize
-from .frontmatter import category_path, category_refs, date_fields, front_matter, metadata
+from .frontmatter import category_path, category_refs, date_fields, front_matter, metadata, shown_title
 from .paths import (
     SITE_FILES,
     Addresses,
     PathPlanner,
     address_key,
+    hugo_keeps,
     safe_component,
     shown_component,
     site_path,
@@ -125,16 +126,6 @@ def _shown(slug: str, fallback: str) -> str:
     # ("%" and spaces are left for safe_component and url_path to write as a URL needs.)
     kept = "".join(c for c in slug if c in "% " or hugo_keeps(c))
     return shown_component(kept, fallback, ".#")
-
-
-def hugo_keeps(char: str) -> bool:
-    """Whether Hugo keeps ``char`` in a page's path or a term's (its ``paths.Sanitize``):
-    letters, digits and marks of every script, and ``. _ - # + ~``.
-
-    >>> [c for c in "a.é1 💫&_" if hugo_keeps(c)]
-    ['a', '.', 'é', '1', '_']
-    """
-    return char in "._-#+~" or unicodedata.category(char)[0] in "LNM"
 
 
 def _section(name: str, addresses: Addresses | None) -> str:
@@ -258,6 +249,7 @@ def render(post: Post, options: WriteOptions) -> tuple[str, str | None]:
 def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> WriteResult:
     """Write a Hugo content tree (and, with ``scaffold``, a site around it) into ``out``."""
     result = WriteResult.for_options(options)
+    seen = TitlesSeen(options.index.menu_entries)
     index = options.index
     parents = {info.parent for info in index.items.values() if info.parent}
     planner = PathPlanner(out.root, "content/{slug}/index.md", files=out.copied)
@@ -267,6 +259,7 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
     categories: dict[str, tuple[str, str]] = {}
     posts = Posts(entries)
     for record, (body, comments) in posts:
+        seen.see(record.id, shown_title(record.title))
         # Hugo builds only what is published (the rest is a draft): only that takes an address.
         built = record.status == "publish"
         if built:
@@ -293,6 +286,10 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
         if comments is not None:
             out.write_text(f"{relative.rsplit('/', 1)[0]}/comments.json", comments)
     write_terms(out, categories, index)
+    menus = new_site_menus(index, result.addresses or {}, seen.titles, "hugo", options.base_url, options.links)
+    if menus:  # (Hugo reads config/_default/ beside hugo.yaml, and beside a site's own configuration)
+        text = yaml.dump(hugo_menus(menus), Dumper=_yaml.Dumper, sort_keys=False, allow_unicode=True)
+        out.write_text("config/_default/menus.yaml", text)
     if options.scaffold:
         write_scaffold(out, posts.site, sorted(taxonomies), options.base_url)
     return result

@@ -61,6 +61,7 @@ import yaml
 
 from ..content import comment_markdown, post_markdown
 from ..content.sanitize import clean_name, safe_url
+from ..menus import TitlesSeen, as_data, new_site_menus
 from ..output import OutputDir, copy_scaffold
 from ..records import Comment, Ping, Post, Site
 from ..threads import build_threads, walk
@@ -361,12 +362,14 @@ def _addresses(
 def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> WriteResult:
     """Write a Jekyll source tree (and, with ``scaffold``, a site around it) into ``out``."""
     result = WriteResult.for_options(options)
+    menu_titles = TitlesSeen(options.index.menu_entries)
     planner = PathPlanner(out.root, "{slug}.md", files=out.copied)
     collections: set[str] = set()
     addresses = Addresses(RESERVED_PATHS)
     posts = Posts(entries)
     seen: Counter[int] = Counter()
     for record, (head, body, wanted, redirects, data_files) in posts:
+        menu_titles.see(record.id, shown_title(record.title))
         # Its comments' folder and thread key: the id, or "<id>-2" for a later item with
         # the same id (a botched merge), whose comments would replace the first's.
         seen[record.id] += 1
@@ -399,6 +402,12 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
             result.moved(record.id, old, permalink or url_path(default or ""))
         for folder, name, content in data_files:
             out.write_text(f"_data/{folder}/{key}/{name}", content)
+    index = options.index
+    menus = new_site_menus(index, result.addresses or {}, menu_titles.titles, "jekyll", options.base_url, options.links)
+    if menus:
+        out.write_text(
+            "_data/menus.yml", yaml.dump(as_data(menus), Dumper=_yaml.Dumper, sort_keys=False, allow_unicode=True)
+        )
     if options.scaffold:
         write_scaffold(out, posts.site, sorted(collections), options.base_url)
     return result

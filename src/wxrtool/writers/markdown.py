@@ -18,14 +18,17 @@ from collections.abc import Iterable
 
 from ..content import post_markdown
 from ..index import SiteIndex
+from ..menus import TitlesSeen, as_data, new_site_menus
 from ..output import OutputDir
 from ..records import Post
 from . import _yaml
 from ._placement import localize
-from .frontmatter import date_fields, front_matter, metadata
+from .frontmatter import date_fields, front_matter, metadata, shown_title
 from .paths import PathPlanner, url_path
 from .protocol import Entry, Posts, WriteOptions, WriteResult
 from .responses import comments_data, responses_markdown
+
+MENUS_FILE = "menus.json"
 
 
 def item_path(post: Post, planner: PathPlanner, index: SiteIndex, sidecar: str = "") -> str:
@@ -77,7 +80,9 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
     """Write one Markdown file per item into the folder ``out``."""
     result = WriteResult.for_options(options)
     planner = PathPlanner(out.root, options.path_template, files=out.copied)
+    menu_titles = TitlesSeen(options.index.menu_entries)
     for record, (text, sidecar) in Posts(entries):
+        menu_titles.see(record.id, shown_title(record.title))
         relative = item_path(record, planner, options.index, options.comments_file or "")
         stem = os.path.splitext(relative)[0]
         # A post's media go in a folder named like it, beside it.
@@ -86,4 +91,8 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
         result.moved(record.id, record.link, url_path("/" + stem.removesuffix("/index") + "/"))
         if sidecar is not None:
             out.write_text(f"{stem}.comments.{options.comments_file}", sidecar)
+    menus = new_site_menus(options.index, result.addresses or {}, menu_titles.titles, "markdown", options.base_url,
+                           options.links)  # fmt: skip
+    if menus:  # (the site's navigation, as data: an engine of the user's own makes it a menu)
+        out.write_text(MENUS_FILE, json.dumps(as_data(menus), ensure_ascii=False, indent=2) + "\n")
     return result

@@ -338,3 +338,13 @@ class Addresses:
             return False
         self.taken.add(address_key(path))
         return True
+
+
+def hugo_keeps(char: str) -> bool:
+    """Whether Hugo keeps ``char`` in a page's path or a term's (its ``paths.Sanitize``):
+    letters, digits and marks of every script, and ``. _ - # + ~``.
+
+    >>> [c for c in "a.é1 💫&_" if hugo_keeps(c)]
+    ['a', '.', 'é', '1', '_']
+    """
+    return char in "._-#+~" or unicodedata.category(char)[0] in "LNM"
