@@ -135,6 +135,7 @@ def test_what_cannot_be_chosen_is_said(tmp_path: Path) -> None:
         (["--to", "hugo", "--timezone", "Mars/Olympus"], "not a time zone"),
         (["--to", "hugo", "--date-format", "YYYY"], "a strftime format"),
         (["--to", "pelican", "--seo"], "apply to hugo, jekyll, markdown, not to --to pelican"),
+        (["--to", "jekyll", "--front-matter", "title:permalink"], "'permalink' is what jekyll places the page by"),
     ]:
         done = subprocess.run([*base, *extra], capture_output=True, text=True)
         assert done.returncode == 2 and words in done.stderr, (extra, done.stderr)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -84,3 +85,13 @@ def test_front_matter_takes_the_quick_way() -> None:
     quick = _yaml._quick(data)
     assert quick is not None
     assert quick == pyyaml(data)
+
+
+@pytest.mark.parametrize("text", ["1e3", "1E3", "12e-3", "0o17", "0x1F", ".5", "-2.", ".inf", ".NaN", "+7"])
+def test_text_a_yaml_1_2_reader_would_take_for_a_number_is_quoted(text: str) -> None:
+    # Hugo's, Eleventy's and Astro's readers follow YAML 1.2, PyYAML 1.1: "1e3" is text to the
+    # second and 1000 to the first, so a title "1e3" would show as "1000". Both ways quote it.
+    quick = _yaml.dump({"title": text, "tags": [text]})
+    assert quick == f"title: '{text}'\ntags:\n- '{text}'\n"
+    assert yaml.dump({"title": text}, Dumper=_yaml.Dumper, sort_keys=False) == f"title: '{text}'\n"
+    assert yaml.safe_load(quick) == {"title": text, "tags": [text]}

@@ -156,6 +156,12 @@ class ConvertOptions:
             raise OptionsError(
                 f"--front-matter, --date-format, --timezone and --seo apply to {', '.join(KEPT)}, not to --to {self.to}"
             )
+        for name, shown in (self.front_matter.fields or ()) if self.front_matter is not None else ():
+            if shown != name and shown in KEPT[fmt.name]:
+                raise OptionsError(
+                    f"--front-matter {name}:{shown}: {shown!r} is what {fmt.name} places the page by; "
+                    "choose another name"
+                )
         if fmt.target == "directory" and self.output in (None, "-"):
             raise OutputError(f"--to {self.to} writes a folder", hint="give it with -o FOLDER")
         return fmt

@@ -34,9 +34,16 @@ def _timestamp(dumper: yaml.SafeDumper, value: datetime) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat())
 
 
+# What a YAML 1.2 reader (Hugo's, Eleventy's js-yaml, Astro's) takes for a number or null
+# where PyYAML, which reads YAML 1.1, sees text: "1e3", "0o17", ".5e-3". Such text is quoted.
+_NUMBER_TO_YAML_12 = re.compile(
+    r"[-+]?(?:0o[0-7]+|0x[0-9a-fA-F]+|(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))"
+)
+
+
 def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     # Multi-line text (a comment's message) as a literal block, as people write it.
-    style = "|" if "\n" in value else None
+    style = "|" if "\n" in value else "'" if _NUMBER_TO_YAML_12.fullmatch(value) else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
@@ -95,7 +102,7 @@ def _plain_allowed(value: str) -> bool:
         return False
     if ": " in value or value.endswith(":") or " #" in value:
         return False
-    return _implicit_tag(value) == _STR
+    return _implicit_tag(value) == _STR and not _NUMBER_TO_YAML_12.fullmatch(value)
 
 
 # The resolver looks only at the patterns filed under a scalar's first character: text
