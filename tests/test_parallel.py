@@ -33,7 +33,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.mark.parametrize("to", ["markdown", "hugo", "jekyll", "pelican"])
+@pytest.mark.parametrize("to", ["markdown", "hugo", "jekyll", "pelican", "eleventy"])
 @pytest.mark.parametrize("sample", ["klout.xml", "drafts-and-pages.xml", "unicode.xml"])
 def test_workers_write_the_same_files_as_one_process(
     to: str, sample: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -46,7 +46,7 @@ def test_workers_write_the_same_files_as_one_process(
     assert one.as_dict() == two.as_dict()
 
 
-@pytest.mark.parametrize("to", ["markdown", "hugo", "jekyll", "pelican"])
+@pytest.mark.parametrize("to", ["markdown", "hugo", "jekyll", "pelican", "eleventy"])
 def test_a_generated_export_is_the_same_with_workers(to: str, generated: Path, tmp_path: Path) -> None:
     convert(generated, to, str(tmp_path / "one"), jobs=1)
     convert(generated, to, str(tmp_path / "three"), jobs=3)

@@ -117,7 +117,13 @@ def _pelican_slug(name: str) -> str:
     return re.sub(r"[-\s]+", "-", text).lower()
 
 
-TARGETS: dict[str, Target] = {"hugo": _hugo, "jekyll": _jekyll, "pelican": _pelican}
+def _eleventy(address: OldAddress) -> str | None:
+    from .writers.eleventy import archive_page  # (the writer imports this module's neighbours)
+
+    return archive_page(address)
+
+
+TARGETS: dict[str, Target] = {"hugo": _hugo, "jekyll": _jekyll, "pelican": _pelican, "eleventy": _eleventy}
 """Per format: the new page for an old archive address (``None``: none)."""
 
 

@@ -104,6 +104,13 @@ FORMATS: dict[str, Format] = {
             **_PAGES,
         ),
         Format(
+            "eleventy",
+            "an Eleventy site: items at their old permalinks, comments as data files, collections of the terms",
+            f"{__name__}.eleventy",
+            _FOLDER,
+            **_PAGES,
+        ),
+        Format(
             "disqus",
             "Disqus import files (its WXR dialect), threads kept, each file under 50 MB",
             f"{__name__}.disqus",
