@@ -5,11 +5,13 @@ from __future__ import annotations
 import dataclasses
 import random
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wxrtool import Comment, CommentStatus, Promotion, build_threads, walk
+from wxrtool.threads import MAX_DEPTH
 
 BASE = datetime(2020, 1, 1, tzinfo=UTC)
 
@@ -64,11 +66,42 @@ def test_self_parent_and_cycle() -> None:
     assert threads[1].replies[0].comment.id == 3
 
 
-def test_deep_chain_has_no_recursion_limit() -> None:
+def test_a_deep_chain_hangs_at_the_deepest_depth() -> None:
+    # Built without recursion, and nested no deeper than MAX_DEPTH: the rest hang beside the
+    # reply at that depth, in order, under their nearest ancestor above it (as WordPress shows
+    # replies deeper than its setting), each keeping its parent and saying why.
     chain = [comment(i, i - 1, i) for i in range(1, 5001)]
     random.Random(4).shuffle(chain)
     nodes = list(walk(build_threads(chain)))
-    assert len(nodes) == 5000 and nodes[-1][0].depth == 4999
+    assert len(nodes) == 5000 and max(node.depth for node, _ in nodes) == MAX_DEPTH
+    holder = nodes[MAX_DEPTH - 1][0]
+    assert [r.comment.id for r in holder.replies] == list(range(MAX_DEPTH + 1, 5001))
+    assert {r.promoted for r in holder.replies[1:]} == {Promotion.TOO_DEEP} and holder.replies[0].promoted is None
+    assert all(r.comment.parent == r.comment.id - 1 for r in holder.replies)
+
+
+def test_no_writer_nests_without_bound(tmp_path: Path) -> None:
+    # A 1,500-deep chain of replies (a hostile export): every format writes it without
+    # recursing on its depth (Python's limit is about 1,000).
+    import wxrtool
+
+    from .conftest import SAMPLES
+
+    text = (SAMPLES / "klout.xml").read_text(encoding="utf-8")
+    head, tail = text[: text.index("<wp:comment>")], text[text.rindex("</wp:comment>") + len("</wp:comment>") :]
+    replies = "".join(
+        f"<wp:comment><wp:comment_id>{n}</wp:comment_id><wp:comment_author>a{n}</wp:comment_author>"
+        "<wp:comment_date>2011-11-16 09:52:00</wp:comment_date><wp:comment_date_gmt>2011-11-16 15:52:00"
+        f"</wp:comment_date_gmt><wp:comment_content>reply {n}</wp:comment_content><wp:comment_approved>1"
+        f"</wp:comment_approved><wp:comment_type>comment</wp:comment_type><wp:comment_parent>{n - 1}"
+        "</wp:comment_parent></wp:comment>"
+        for n in range(1, 1501)
+    )
+    deep = tmp_path / "deep.xml"
+    deep.write_text(head + replies + tail, encoding="utf-8")
+    for fmt in wxrtool.writers.FORMATS:
+        account = wxrtool.convert(deep, fmt, str(tmp_path / fmt))
+        assert account.balanced(), fmt
 
 
 comment_lists = st.lists(

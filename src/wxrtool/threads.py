@@ -11,6 +11,10 @@ The policy, which every writer shares:
 - Parent cycles are broken at their earliest member (by the sibling order),
   which becomes top level; the rest of the cycle hangs below it.
 - Duplicate ids: replies attach to the first comment with that id.
+- Depth: a reply deeper than :data:`MAX_DEPTH` hangs at that depth, under its nearest
+  ancestor above it, as WordPress shows replies deeper than its thread depth setting (the
+  export does not carry it; WordPress lets a site choose at most 10). It keeps its ``parent``;
+  its ``promoted`` says ``too-deep``. No writer then nests without bound.
 - Keys: every comment has a ``key`` unique within the post, which writers use
   wherever they name a comment (anchors, data files, ids in other systems). The
   first comment with an id (in the order given: the export's) keys as the id,
@@ -39,6 +43,11 @@ class Promotion(enum.StrEnum):
     MISSING_PARENT = "missing-parent"
     SELF_PARENT = "self-parent"
     CYCLE = "cycle"
+    TOO_DEEP = "too-deep"
+
+
+MAX_DEPTH = 100
+"""The deepest a reply is nested (the top level is 0): deeper ones hang at this depth."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,13 +135,29 @@ def build_threads(comments: Iterable[C]) -> list[Thread[C]]:
     for siblings in children:
         siblings.sort(key=keys.__getitem__)
 
-    # Depths top-down, then nodes bottom-up: no recursion, so any depth works.
+    # Depths top-down, then nodes bottom-up: no recursion, so any depth works. A node at the
+    # deepest depth hands its replies to its parent: they hang beside it, at that depth.
     depth = [0] * count
+    above: list[int | None] = [None] * count  # each node's parent in the tree built
     order: list[int] = list(roots)
+    flattened: set[int] = set()
     for index in order:
+        if depth[index] >= MAX_DEPTH and children[index]:
+            holder = above[index]
+            assert holder is not None  # (only the top level has none, and it is at depth 0)
+            for child in children[index]:
+                promoted[child] = Promotion.TOO_DEEP
+                depth[child], above[child] = depth[index], holder
+                order.append(child)
+            children[holder] += children[index]
+            children[index] = []
+            flattened.add(holder)
         for child in children[index]:
             depth[child] = depth[index] + 1
+            above[child] = index
             order.append(child)
+    for holder in flattened:
+        children[holder].sort(key=keys.__getitem__)
     built: list[Thread[C] | None] = [None] * count
     for index in reversed(order):
         replies = tuple(built[child] for child in children[index])
