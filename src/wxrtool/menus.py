@@ -28,6 +28,7 @@ from .records import Post, pickled_by_fields
 if TYPE_CHECKING:
     from .index import SiteIndex
     from .itemlinks import ItemLinks
+    from .oldurls import OldAddress
 
 
 @pickled_by_fields
@@ -207,18 +208,17 @@ def new_site_menus(
     index: SiteIndex,
     addresses: dict[int, tuple[str, str]],
     titles: dict[int, str],
-    engine: str,
+    archive: Callable[[OldAddress], str | None] | None,
     base_url: str | None = None,
     links: ItemLinks | None = None,
 ) -> list[Menu]:
     """The index's menus at the addresses a writer gave the items (``addresses``: its
-    :attr:`WriteResult.addresses`; ``titles``: the titles of :func:`targets` it wrote) for
-    ``engine`` (its archive pages: :mod:`wxrtool.archives`), absolute under ``base_url``."""
-    from .archives import TARGETS
+    :attr:`WriteResult.addresses`; ``titles``: the titles of :func:`targets` it wrote), a
+    term's archive at ``archive``'s page (the engine's: :data:`wxrtool.archives.TARGETS`; none:
+    ''), absolute under ``base_url``."""
     from .oldurls import OldAddress
 
     site = (base_url or "").rstrip("/")
-    archive = TARGETS.get(engine)
 
     def term(entry: MenuEntry) -> tuple[str, str, str]:
         taxonomy, slug = index.term_ids.get(entry.object_id, ("", ""))

@@ -36,6 +36,7 @@ from urllib.parse import unquote
 
 import yaml
 
+from ..archives import TARGETS
 from ..content import post_markdown
 from ..content.embeds import VIMEO_ID, X_ID, X_USER, YOUTUBE_ID, Embed
 from ..index import SiteIndex
@@ -286,7 +287,7 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
         if comments is not None:
             out.write_text(f"{relative.rsplit('/', 1)[0]}/comments.json", comments)
     write_terms(out, categories, index)
-    menus = new_site_menus(index, result.addresses or {}, seen.titles, "hugo", options.base_url, options.links)
+    menus = new_site_menus(index, result.addresses or {}, seen.titles, TARGETS["hugo"], options.base_url, options.links)
     if menus:  # (Hugo reads config/_default/ beside hugo.yaml, and beside a site's own configuration)
         text = yaml.dump(hugo_menus(menus), Dumper=_yaml.Dumper, sort_keys=False, allow_unicode=True)
         out.write_text("config/_default/menus.yaml", text)

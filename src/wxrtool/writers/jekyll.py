@@ -59,6 +59,7 @@ from typing import Any
 
 import yaml
 
+from ..archives import TARGETS
 from ..content import comment_markdown, post_markdown
 from ..content.sanitize import clean_name, safe_url
 from ..menus import TitlesSeen, as_data, new_site_menus
@@ -403,7 +404,9 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
         for folder, name, content in data_files:
             out.write_text(f"_data/{folder}/{key}/{name}", content)
     index = options.index
-    menus = new_site_menus(index, result.addresses or {}, menu_titles.titles, "jekyll", options.base_url, options.links)
+    menus = new_site_menus(
+        index, result.addresses or {}, menu_titles.titles, TARGETS["jekyll"], options.base_url, options.links
+    )
     if menus:
         out.write_text(
             "_data/menus.yml", yaml.dump(as_data(menus), Dumper=_yaml.Dumper, sort_keys=False, allow_unicode=True)

@@ -91,7 +91,7 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
         result.moved(record.id, record.link, url_path("/" + stem.removesuffix("/index") + "/"))
         if sidecar is not None:
             out.write_text(f"{stem}.comments.{options.comments_file}", sidecar)
-    menus = new_site_menus(options.index, result.addresses or {}, menu_titles.titles, "markdown", options.base_url,
+    menus = new_site_menus(options.index, result.addresses or {}, menu_titles.titles, None, options.base_url,
                            options.links)  # fmt: skip
     if menus:  # (the site's navigation, as data: an engine of the user's own makes it a menu)
         out.write_text(MENUS_FILE, json.dumps(as_data(menus), ensure_ascii=False, indent=2) + "\n")
