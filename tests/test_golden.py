@@ -83,7 +83,7 @@ def test_jsonl_and_json_agree(sample: Path, tmp_path: Path) -> None:
     assert tree_rows == line_rows
 
 
-ENGINE_FORMATS = ["wxr", "hugo", "jekyll", "pelican", "eleventy", "ghost", "disqus", "remark42"]
+ENGINE_FORMATS = ["wxr", "hugo", "jekyll", "pelican", "astro", "eleventy", "ghost", "disqus", "remark42"]
 
 
 def files_of(path: Path) -> dict[str, bytes]:

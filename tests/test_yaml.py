@@ -95,3 +95,12 @@ def test_text_a_yaml_1_2_reader_would_take_for_a_number_is_quoted(text: str) -> 
     assert quick == f"title: '{text}'\ntags:\n- '{text}'\n"
     assert yaml.dump({"title": text}, Dumper=_yaml.Dumper, sort_keys=False) == f"title: '{text}'\n"
     assert yaml.safe_load(quick) == {"title": text, "tags": [text]}
+
+
+@pytest.mark.parametrize("text", ["a\u2028b", "a\u2029b", "a\x85b", "line\u2028\nnext"])
+def test_unicode_line_breaks_are_escaped(text: str) -> None:
+    # A YAML 1.2 reader (js-yaml: Eleventy's, Astro's) reads U+2028 inside single quotes as a
+    # break in the text; escaped in double quotes every reader reads the character back.
+    written = _yaml.dump({"title": text})
+    assert not any(ch in written for ch in "\x85\u2028\u2029") and written.startswith('title: "')
+    assert yaml.safe_load(written) == {"title": text}

@@ -123,7 +123,14 @@ def _eleventy(address: OldAddress) -> str | None:
     return archive_page(address)
 
 
-TARGETS: dict[str, Target] = {"hugo": _hugo, "jekyll": _jekyll, "pelican": _pelican, "eleventy": _eleventy}
+# (Astro's scaffold has no archive pages: its list page, as Jekyll's home page.)
+TARGETS: dict[str, Target] = {
+    "hugo": _hugo,
+    "jekyll": _jekyll,
+    "pelican": _pelican,
+    "eleventy": _eleventy,
+    "astro": _jekyll,
+}
 """Per format: the new page for an old archive address (``None``: none)."""
 
 

@@ -96,6 +96,13 @@ FORMATS: dict[str, Format] = {
             **_PAGES,
         ),
         Format(
+            "astro",
+            "an Astro 5 content collection: items at their old addresses, comments as a data collection",
+            f"{__name__}.astro",
+            _FOLDER,
+            **_PAGES,
+        ),
+        Format(
             "ghost",
             "a Ghost 5 import document (posts, pages, tags, users), lengths within Ghost's limits",
             f"{__name__}.ghost",

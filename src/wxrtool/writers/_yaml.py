@@ -41,9 +41,17 @@ _NUMBER_TO_YAML_12 = re.compile(
 )
 
 
+_YAML_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
 def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     # Multi-line text (a comment's message) as a literal block, as people write it.
-    style = "|" if "\n" in value else "'" if _NUMBER_TO_YAML_12.fullmatch(value) else None
+    # U+0085, U+2028, U+2029 are line breaks to YAML: js-yaml (Eleventy's, Astro's) reads one
+    # inside single quotes as more text; in double quotes PyYAML writes them escaped (\N \L \P).
+    if _YAML_BREAKS.search(value):
+        style: str | None = '"'
+    else:
+        style = "|" if "\n" in value else "'" if _NUMBER_TO_YAML_12.fullmatch(value) else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
