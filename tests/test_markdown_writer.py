@@ -152,11 +152,23 @@ def test_bad_templates_refused(template: str, message: str, tmp_path: Path) -> N
     assert not (tmp_path / "s").exists()  # refused before anything is written
 
 
+def test_no_item_takes_the_name_of_the_sites_data(tmp_path: Path) -> None:
+    text = KLOUT.read_text(encoding="utf-8").replace(
+        "<wp:post_name><![CDATA[why-i-deleted-my-klout-profile]]>", "<wp:post_name><![CDATA[authors.json]]>"
+    )
+    assert "[authors.json]" in text
+    (tmp_path / "x.xml").write_text(text, encoding="utf-8")
+    wxrtool.convert(tmp_path / "x.xml", "markdown", str(tmp_path / "s"), path_template="{slug}")
+    written = tree(tmp_path / "s")
+    assert json.loads(written["authors.json"])["Jeff Turner"]["login"] == "jeff"  # (the data, not the post)
+    assert [name for name in written if "Klout" in written[name]] == ["authors.json-2033"]  # (the post, renamed)
+
+
 def test_template_without_extension_is_taken_as_written(tmp_path: Path) -> None:
     wxrtool.convert(KLOUT, "markdown", str(tmp_path / "s"), path_template="{slug}")
     written = tree(tmp_path / "s")
     written.pop(MANIFEST)
-    assert list(written) == ["why-i-deleted-my-klout-profile"]
+    assert list(written) == ["authors.json", "why-i-deleted-my-klout-profile"]
     assert split(written["why-i-deleted-my-klout-profile"])[0]["title"] == "Why I Deleted My Klout Profile"
 
 

@@ -58,6 +58,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote, unquote
 
+from ..authors import author_data
 from ..content import post_markdown
 from ..errors import OutputError
 from ..index import SiteIndex
@@ -335,6 +336,9 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
         text = localize(record, text, options, out, f"{MEDIA}/{key}", f"/{MEDIA}/{key}/", result)
         out.write_text(file_path(record, planner, options.index), text)
     out.write_text(".eleventyignore", "".join(f"{path}\n" for path in IGNORED))
+    authors = author_data(posts.authors, posts.wrote, options.selection.personal_data)
+    if authors:  # (the "authors" global data, keyed by the name the posts' front matter gives)
+        out.write_text("_data/authors.json", json.dumps(authors, ensure_ascii=False, indent=2) + "\n")
     if options.scaffold:
         write_scaffold(out, posts.site, options.base_url)
     return result

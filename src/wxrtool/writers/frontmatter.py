@@ -14,6 +14,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+from ..authors import co_authors
 from ..content.sanitize import safe_url
 from ..index import SiteIndex
 from ..records import Post, TermRef
@@ -26,7 +27,7 @@ _STANDARD_KEYS = {
     "title", "date", "updated", "slug", "id", "type", "status", "draft", "author", "categories",
     "category_paths", "tags", "summary", "featured_image", "permalink", "sticky", "parent", "meta",
 }  # fmt: skip
-_NOT_CONTENT_TAXONOMIES = {"category", "post_tag", "nav_menu"}
+_NOT_CONTENT_TAXONOMIES = {"category", "post_tag", "nav_menu", "author"}  # (author: co-authors, below)
 
 
 def front_matter(data: dict[str, Any]) -> str:
@@ -127,6 +128,9 @@ def metadata(post: Post, options: WriteOptions) -> dict[str, Any]:
         data["draft"] = True
     if post.author:
         data["author"] = index.authors.get(post.author, post.author)
+    co = co_authors(post)
+    if co:
+        data["authors"] = co  # (Co-Authors Plus: every author of the post)
     if post.categories:
         data["categories"] = post.categories
         # Names are not unique ("Foo" and "Bar > Foo"): where each category sits tells them apart.

@@ -37,6 +37,7 @@ from urllib.parse import unquote
 import yaml
 
 from ..archives import TARGETS
+from ..authors import author_data
 from ..content import post_markdown
 from ..content.embeds import VIMEO_ID, X_ID, X_USER, YOUTUBE_ID, Embed
 from ..index import SiteIndex
@@ -291,6 +292,11 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
     if menus:  # (Hugo reads config/_default/ beside hugo.yaml, and beside a site's own configuration)
         text = yaml.dump(hugo_menus(menus), Dumper=_yaml.Dumper, sort_keys=False, allow_unicode=True)
         out.write_text("config/_default/menus.yaml", text)
+    authors = author_data(posts.authors, posts.wrote, options.selection.personal_data)
+    if authors:  # (site.Data.authors, keyed by the name the posts' front matter gives)
+        out.write_text(
+            "data/authors.yaml", yaml.dump(authors, Dumper=_yaml.Dumper, sort_keys=False, allow_unicode=True)
+        )
     if options.scaffold:
         write_scaffold(out, posts.site, sorted(taxonomies), options.base_url)
     return result

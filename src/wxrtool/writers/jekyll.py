@@ -60,6 +60,7 @@ from typing import Any
 import yaml
 
 from ..archives import TARGETS
+from ..authors import author_data
 from ..content import comment_markdown, post_markdown
 from ..content.sanitize import clean_name, safe_url
 from ..menus import TitlesSeen, as_data, new_site_menus
@@ -410,6 +411,11 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
     if menus:
         out.write_text(
             "_data/menus.yml", yaml.dump(as_data(menus), Dumper=_yaml.Dumper, sort_keys=False, allow_unicode=True)
+        )
+    authors = author_data(posts.authors, posts.wrote, options.selection.personal_data)
+    if authors:  # (site.data.authors[page.author], as jekyll-seo-tag reads it)
+        out.write_text(
+            "_data/authors.yml", yaml.dump(authors, Dumper=_yaml.Dumper, sort_keys=False, allow_unicode=True)
         )
     if options.scaffold:
         write_scaffold(out, posts.site, sorted(collections), options.base_url)

@@ -16,6 +16,7 @@ import json
 import os
 from collections.abc import Iterable
 
+from ..authors import author_data
 from ..content import post_markdown
 from ..index import SiteIndex
 from ..menus import TitlesSeen, as_data, new_site_menus
@@ -29,6 +30,7 @@ from .protocol import Entry, Posts, WriteOptions, WriteResult
 from .responses import comments_data, responses_markdown
 
 MENUS_FILE = "menus.json"
+AUTHORS_FILE = "authors.json"
 
 
 def item_path(post: Post, planner: PathPlanner, index: SiteIndex, sidecar: str = "") -> str:
@@ -80,8 +82,10 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
     """Write one Markdown file per item into the folder ``out``."""
     result = WriteResult.for_options(options)
     planner = PathPlanner(out.root, options.path_template, files=out.copied)
+    planner.taken.update({MENUS_FILE, AUTHORS_FILE})  # (the site's data: no item's file takes their names)
     menu_titles = TitlesSeen(options.index.menu_entries)
-    for record, (text, sidecar) in Posts(entries):
+    posts = Posts(entries)
+    for record, (text, sidecar) in posts:
         menu_titles.see(record.id, shown_title(record.title))
         relative = item_path(record, planner, options.index, options.comments_file or "")
         stem = os.path.splitext(relative)[0]
@@ -95,4 +99,7 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
                            options.links)  # fmt: skip
     if menus:  # (the site's navigation, as data: an engine of the user's own makes it a menu)
         out.write_text(MENUS_FILE, json.dumps(as_data(menus), ensure_ascii=False, indent=2) + "\n")
+    authors = author_data(posts.authors, posts.wrote, options.selection.personal_data)
+    if authors:
+        out.write_text(AUTHORS_FILE, json.dumps(authors, ensure_ascii=False, indent=2) + "\n")
     return result

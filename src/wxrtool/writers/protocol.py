@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from ..index import SiteIndex
 from ..newsite import UrlMap
-from ..records import Post, Record, Site
+from ..records import Author, Post, Record, Site
 from ..selection import Selection
 from .paths import DEFAULT_TEMPLATE
 
@@ -53,14 +53,19 @@ class Posts:
     def __init__(self, entries: Iterable[Entry]) -> None:
         self.entries = entries
         self.site: Site | None = None
+        self.authors: list[Author] = []  # (the header's, read before the posts)
+        self.wrote: set[str] = set()  # the logins of the posts' authors
 
     def __iter__(self) -> Iterator[tuple[Post, Any]]:
-        # The site is kept, not yielded: writers that need it read it after the posts.
+        # The site and authors are kept, not yielded: writers that need them read them after the posts.
         for record, rendered in self.entries:
             if isinstance(record, Post):
+                self.wrote.add(record.author)
                 yield record, rendered
             elif isinstance(record, Site):
                 self.site = record
+            elif isinstance(record, Author):
+                self.authors.append(record)
 
 
 @dataclass(frozen=True)
