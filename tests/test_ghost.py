@@ -8,8 +8,10 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from click.testing import CliRunner
 
 import wxrtool
+from wxrtool.cli import main
 
 from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES, fixture_cases, readable
 
@@ -73,3 +75,42 @@ def test_statuses_slugs_and_cuts(tmp_path: Path) -> None:
     wxrtool.convert(SAMPLES / "drafts-and-pages.xml", "ghost", str(drafts), wxrtool.Selection(statuses=None))
     statuses = Counter(p["status"] for p in json.loads(drafts.read_text())["data"]["posts"])
     assert statuses == Counter({"draft": 4, "published": 4, "scheduled": 1})  # private, pending, trash: drafts
+
+
+def _ghost(tmp_path: Path, name: str, **options: object) -> tuple[dict, wxrtool.Account]:  # type: ignore[type-arg]
+    out = tmp_path / f"{name}.json"
+    account = wxrtool.convert(SAMPLES / "drafts-and-pages.xml", "ghost", str(out), **options)
+    document = json.loads(out.read_text(encoding="utf-8"))
+    check(document)
+    return document, account
+
+
+def test_custom_post_types_and_taxonomies(tmp_path: Path) -> None:
+    # drafts-and-pages.xml has a "recipe" (Knäckebröd) in the custom taxonomy "cuisine" (Nordic).
+    def recipe(document: dict) -> dict | None:  # type: ignore[type-arg]
+        return next((p for p in document["data"]["posts"] if p["title"].startswith("Kn")), None)
+
+    def tags_of(document: dict, post: dict) -> list[str]:  # type: ignore[type-arg]
+        names = {t["id"]: t["name"] for t in document["data"]["tags"]}
+        return [names[r["tag_id"]] for r in document["data"]["posts_tags"] if r["post_id"] == post["id"]]
+
+    default, _ = _ghost(tmp_path, "default")
+    post = recipe(default)
+    assert post is not None and post["type"] == "post"
+    assert tags_of(default, post) == ["Nordic"]  # (a custom taxonomy's term is a tag too)
+    tagged, _ = _ghost(tmp_path, "tag", ghost_types="tag")
+    post = recipe(tagged)
+    assert post is not None and tags_of(tagged, post) == ["Nordic", "#recipe"]  # (internal: hidden by Ghost)
+    paged, _ = _ghost(tmp_path, "page", ghost_types="page")
+    post = recipe(paged)
+    assert post is not None and post["type"] == "page"
+    skipped, account = _ghost(tmp_path, "skip", ghost_types="skip")
+    assert recipe(skipped) is None and account.left_out["items"]["type:recipe"] == 1 and account.balanced()
+
+
+def test_ghost_types_is_for_ghost(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["convert", str(SAMPLES / "klout.xml"), "--to", "hugo", "-o", str(tmp_path / "x"), "--ghost-types", "page"],
+    )
+    assert result.exit_code == 2 and "--ghost-types applies to --to ghost" in result.stderr

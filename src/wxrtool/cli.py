@@ -218,6 +218,13 @@ def _statuses(values: tuple[str, ...]) -> frozenset[str] | None:
 )
 @click.option("--timezone", default=None, metavar="ZONE", help="Front matter dates in this time zone (Europe/Paris).")
 @click.option("--seo", is_flag=True, help="Yoast, Rank Math and All in One SEO fields as description and seo.")
+@click.option(
+    "--ghost-types",
+    type=click.Choice(["post", "tag", "page", "skip"]),
+    default="post",
+    show_default=True,
+    help="ghost: a custom post type's items as posts, posts with an internal tag #<type>, pages, or left out.",
+)
 @click.option("--force", is_flag=True, help="Replace an output folder that is not empty.")
 @click.option("--scaffold", is_flag=True, help="Engine formats (hugo...): also write a minimal site that builds.")
 @click.option(
@@ -304,6 +311,7 @@ def convert(
     date_format: str | None,
     timezone: str | None,
     seo: bool,
+    ghost_types: str,
     force: bool,
     scaffold: bool,
     redirects: tuple[str, str] | None,
@@ -360,6 +368,7 @@ def convert(
         remark42_site=remark42_site,
         keep_urls=keep_urls,
         front_matter=_front_matter(front_matter_fields, date_format, timezone, seo),
+        ghost_types=ghost_types,
     )
     if writers.get(to).target != "directory":
         # The flags as given: a folder option is refused even when it repeats the default.
@@ -380,6 +389,7 @@ def convert(
         or remark42_site is not None
         or keep_urls
         or (options.front_matter is not None)
+        or ghost_types != "post"
     ):
         # Options that do not go together are a usage error, said before a missing folder is.
         with contextlib.suppress(OutputError):

@@ -57,6 +57,9 @@ Progress = Callable[[int, "int | None", int], None]
 """Told about twice a second: (bytes read, total bytes or ``None``, items read)."""
 
 
+#: What ``--ghost-types`` may say of a custom post type's items.
+GHOST_TYPES = ("post", "tag", "page", "skip")
+
 #: The formats that key comment threads by address, and so take ``url_map``.
 THREAD_FORMATS = ("disqus", "remark42")
 
@@ -98,6 +101,8 @@ class ConvertOptions:
             Hugo's with an alias from the old one (Jekyll and Pelican keep it already).
         front_matter: fields, dates and SEO fields of the front matter
             (:class:`~wxrtool.writers.fmchoice.FrontMatterChoice`), for markdown, hugo and jekyll.
+        ghost_types: ``ghost``: a custom post type's items as ``post`` (the default), as posts
+            with an internal tag ``#<type>`` (``tag``), as ``page``, or left out (``skip``).
     """
 
     to: str
@@ -117,6 +122,7 @@ class ConvertOptions:
     remark42_site: str | None = None
     keep_urls: bool = False
     front_matter: FrontMatterChoice | None = None
+    ghost_types: str = "post"
 
     def format(self) -> Format:
         """The format asked for, once the options are checked against it: :class:`OptionsError` for
@@ -162,6 +168,10 @@ class ConvertOptions:
                     f"--front-matter {name}:{shown}: {shown!r} is what {fmt.name} places the page by; "
                     "choose another name"
                 )
+        if self.ghost_types != "post" and fmt.name != "ghost":
+            raise OptionsError(f"--ghost-types applies to --to ghost, not to --to {self.to}")
+        if self.ghost_types not in GHOST_TYPES:
+            raise OptionsError(f"--ghost-types {self.ghost_types}: choose one of {', '.join(GHOST_TYPES)}")
         if fmt.target == "directory" and self.output in (None, "-"):
             raise OutputError(f"--to {self.to} writes a folder", hint="give it with -o FOLDER")
         return fmt
@@ -178,6 +188,9 @@ class ConvertOptions:
         # names types: then the user chose, and gets exactly those.
         if fmt.skip_types and selection.types is None:
             selection = dataclasses.replace(selection, exclude_types=selection.exclude_types | fmt.skip_types)
+        if self.ghost_types == "skip" and selection.types is None:
+            custom = {info.type for info in index.items.values()} - {"post", "page", "attachment"}
+            selection = dataclasses.replace(selection, exclude_types=selection.exclude_types | custom)
         # Links between items are pointed at their new addresses where items get one in a folder
         # (the files are filled in once written: see wxrtool.itemlinks).
         # (Not on standard output: what is written there cannot be taken back and filled in.)
@@ -198,6 +211,7 @@ class ConvertOptions:
             keep_urls=self.keep_urls,
             links=links,
             front_matter=self.front_matter,
+            ghost_types=self.ghost_types,
         )
 
 

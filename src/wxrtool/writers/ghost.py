@@ -46,6 +46,8 @@ LIMITS = {
     "feature_image_alt": 191,
 }
 _STATUS = {"publish": "published", "future": "scheduled"}
+# Taxonomies that are no post's topic: menus, formats, the links manager's, Co-Authors Plus's.
+_NOT_TAGS = frozenset({"nav_menu", "post_format", "link_category", "author"})
 
 
 def ghost_id(kind: str, key: object) -> str:
@@ -176,12 +178,13 @@ def _write(
             exported_on = int(record.exported.timestamp() * 1000)
         elif isinstance(record, Author):
             user_for(record.login, record)
-        elif isinstance(record, Term) and record.taxonomy in ("category", "post_tag"):
+        elif isinstance(record, Term) and record.taxonomy not in _NOT_TAGS:
             tag_for(record.taxonomy, record.name, record.slug, record.description)
         elif isinstance(record, Post):
             if not posts.count:
                 out.write(_HEAD % exported_on)
             cut = _Cutter()
+            custom = record.type not in ("post", "page")
             # Exports can repeat an id (hand-edited files, merged sites); each item gets its own.
             seen_posts[record.id] += 1
             key = record.id if seen_posts[record.id] == 1 else f"{record.id}#{seen_posts[record.id]}"
@@ -198,7 +201,7 @@ def _write(
                 "feature_image": cut("feature_image", safe_url(attachment.url, relative=True)) or None
                 if attachment
                 else None,
-                "type": "page" if record.type == "page" else "post",
+                "type": "page" if record.type == "page" or (custom and options.ghost_types == "page") else "post",
                 "status": status,
                 "visibility": "public",
                 "featured": record.sticky,
@@ -211,9 +214,15 @@ def _write(
             posts.append(post)
             if status == "published":
                 result.moved(record.id, record.link, f"/{post['slug']}/")
-            for order, ref in enumerate(r for r in record.terms if r.taxonomy in ("category", "post_tag")):
-                slug = ref.slug or index.term_slugs.get((ref.taxonomy, ref.name), "")
-                tag = tag_for(ref.taxonomy, ref.name, slug)
+            tagged = [
+                tag_for(ref.taxonomy, ref.name, ref.slug or index.term_slugs.get((ref.taxonomy, ref.name), ""))
+                for ref in record.terms
+                if ref.taxonomy not in _NOT_TAGS
+            ]
+            if custom and options.ghost_types == "tag":
+                # An internal tag (Ghost hides those starting with "#"): routes and themes can tell the type.
+                tagged.append(tag_for("wp-type", f"#{record.type}", f"hash-{record.type}"))
+            for order, tag in enumerate(tagged):
                 link_id = ghost_id("post_tag", (key, order))
                 posts_tags.append({"id": link_id, "post_id": post_id, "tag_id": tag["id"], "sort_order": order})
             author_id = user_for(record.author)["id"]

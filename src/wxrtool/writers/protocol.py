@@ -95,6 +95,8 @@ class WriteOptions:
             items' new addresses once written (:mod:`wxrtool.itemlinks`); ``None``: kept as they are.
         front_matter: the fields, dates and SEO fields the user chose (:mod:`.fmchoice`);
             ``None``: every field, as the writer makes them.
+        ghost_types: what Ghost gets of a custom post type's items: ``post`` (as posts),
+            ``tag`` (posts with an internal tag ``#<type>``), ``page`` (left out: ``skip``, by the selection).
     """
 
     selection: Selection = field(default_factory=Selection)
@@ -111,6 +113,7 @@ class WriteOptions:
     keep_urls: bool = False
     links: ItemLinks | None = None
     front_matter: FrontMatterChoice | None = None
+    ghost_types: str = "post"
 
     def shaped(self, data: dict[str, Any], post: Post, engine: str) -> dict[str, Any]:
         """A writer's front matter for ``post`` as the user chose it (:attr:`front_matter`)."""
