@@ -1,0 +1,89 @@
+"""The README's table of what each format holds is true: each cell checked against the
+format's declaration or what converting a sample writes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import wxrtool
+from wxrtool import writers
+
+from .conftest import ROOT, SAMPLES
+
+_ROW = re.compile(r"^\| `([a-z0-9]+)` \| (.+) \|$")
+
+
+def _table() -> dict[str, dict[str, str]]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("What each format holds", 1)[1].split("\n\n", 2)[1]
+    lines = block.splitlines()
+    head = [cell.strip().strip("`").split(" ")[0] for cell in lines[0].strip("|").split("|")][1:]
+    rows = {}
+    for line in lines[2:]:
+        m = _ROW.match(line)
+        assert m, line
+        cells = [c.strip() for c in m.group(2).split("|")]
+        rows[m.group(1)] = dict(zip(head, cells, strict=True))
+    return rows
+
+
+TABLE = _table()
+
+
+def test_every_format_has_a_row() -> None:
+    assert set(TABLE) == set(writers.FORMATS)
+
+
+def _written(tmp_path: Path, fmt: str, sample: str, **options: object) -> tuple[str, list[str]]:
+    out = tmp_path / fmt
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    wxrtool.convert(SAMPLES / sample, fmt, str(out), **options)
+    files = [out] if out.is_file() else [p for p in out.rglob("*") if p.is_file()]
+    names = [str(p.relative_to(out)) for p in files] if out.is_dir() else [out.name]
+    return "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in files), names
+
+
+@pytest.mark.parametrize("fmt", sorted(TABLE))
+def test_declared_kinds(fmt: str) -> None:
+    row, declared = TABLE[fmt], writers.get(fmt)
+    assert (row["posts,"] == "yes") == ("items" in declared.keeps)
+    assert (row["comments"] == "yes") == ("comments" in declared.keeps)
+    assert (row["pings"] == "yes") == ("pings" in declared.keeps)
+    assert (row["redirects"] == "yes") == declared.gives_addresses
+
+
+@pytest.mark.parametrize("fmt", sorted(TABLE))
+def test_what_the_samples_become(fmt: str, tmp_path: Path) -> None:
+    row = TABLE[fmt]
+    # Menus: "RHS on slugs" is only a menu entry's title.
+    text, names = _written(tmp_path / "menus", fmt, "menus.xml")
+    assert ("RHS on slugs" in text) == (row["menus"] != "no"), row["menus"]
+    if row["menus"] in ("data", "shown"):
+        assert any("menus" in name for name in names)
+    # Authors: a data file, Ghost's staff, or the records as read.
+    text, names = _written(tmp_path / "authors", fmt, "drafts-and-pages.xml")
+    has_file = any(Path(name).stem == "authors" for name in names)
+    assert has_file == (row["authors"] == "data"), names
+    if row["authors"] in ("as read", "staff"):
+        assert "Anna Weber" in text
+    # Custom types: drafts-and-pages.xml's published "recipe".
+    assert ("Knäckebröd" in text) == (row["custom"] != "no"), row["custom"]
+    # Footnotes: a note's words, as a Markdown footnote where the format is Markdown.
+    text, _ = _written(tmp_path / "notes", fmt, "footnotes.xml")
+    assert ("Hedenstr" in text) == (row["footnotes"] != "no")
+    if row["footnotes"] == "yes" and fmt != "ghost":
+        assert "[^1]: " in text
+
+
+@pytest.mark.parametrize("fmt", sorted(f for f, row in TABLE.items() if row["media"] == "placed"))
+def test_media_placed(fmt: str, tmp_path: Path) -> None:
+    media = tmp_path / "media" / "fieldnotes.example.net" / "wp-content" / "uploads" / "2024" / "03"
+    media.mkdir(parents=True)
+    (media / "swifts.jpg").write_bytes(b"\xff\xd8 jpeg")
+    account = wxrtool.convert(
+        SAMPLES / "links-between-posts.xml", fmt, str(tmp_path / "out"), media=str(tmp_path / "media")
+    )
+    assert account.media_copied == 1
