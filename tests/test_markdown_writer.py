@@ -281,3 +281,22 @@ def test_titles_are_what_readers_saw(tmp_path: Path) -> None:
     post = next(r for r in wxrtool.read(SAMPLES / "klout.xml") if isinstance(r, wxrtool.Post))
     titled = dataclasses.replace(post, title="Tom &amp; Jerry &#8211; it&#8217;s <b>bold</b>")
     assert metadata(titled, WriteOptions())["title"] == "Tom & Jerry \u2013 it\u2019s bold"
+
+
+def test_every_public_custom_field_typed(tmp_path: Path) -> None:
+    # ACF and other plugins keep fields as text: numbers, booleans and PHP arrays come out typed;
+    # "--meta '*'" takes every field but WordPress's private ones ("_..."), in order.
+    text = KLOUT.read_text(encoding="utf-8")
+    fields = {"rating": "4", "price": "3.50", "code": "007", "featured": "true",
+              "colours": 'a:2:{i:0;s:3:"red";i:1;s:4:"blue";}', "_edit_lock": "1700000000:1"}  # fmt: skip
+    rows = "".join(
+        f"<wp:postmeta><wp:meta_key><![CDATA[{k}]]></wp:meta_key><wp:meta_value><![CDATA[{v}]]></wp:meta_value>"
+        "</wp:postmeta>"
+        for k, v in fields.items()
+    )
+    anchor = "<wp:post_id>2033</wp:post_id>"
+    assert anchor in text
+    (tmp_path / "x.xml").write_text(text.replace(anchor, anchor + rows), encoding="utf-8")
+    wxrtool.convert(tmp_path / "x.xml", "markdown", str(tmp_path / "s"), meta_keys=("*",))
+    front = split(tree(tmp_path / "s")["posts/why-i-deleted-my-klout-profile.md"])[0]
+    assert front["meta"] == {"rating": 4, "price": 3.5, "code": "007", "featured": True, "colours": ["red", "blue"]}

@@ -203,7 +203,8 @@ def _statuses(values: tuple[str, ...]) -> frozenset[str] | None:
     "meta_keys",
     multiple=True,
     metavar="KEY",
-    help="Folder formats: copy this custom field into front matter. Repeatable.",
+    help="Folder formats: copy this custom field into front matter, typed ('*': every one not starting with _). "
+    "Repeatable.",
 )
 @click.option(
     "--front-matter",

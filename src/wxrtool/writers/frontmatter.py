@@ -17,7 +17,7 @@ from typing import Any
 from ..authors import co_authors
 from ..content.sanitize import safe_url
 from ..index import SiteIndex
-from ..records import Post, TermRef
+from ..records import Meta, Post, TermRef
 from . import _yaml
 from .paths import term_slug
 from .protocol import WriteOptions
@@ -158,10 +158,45 @@ def metadata(post: Post, options: WriteOptions) -> dict[str, Any]:
     if post.password:
         data["protected"] = True
     chosen = {}
-    for key in options.meta_keys:
-        values = [m.decoded if m.serialized and not m.broken else m.value for m in post.meta if m.key == key]
+    for key in meta_keys_of(post, options.meta_keys):
+        values = [typed(m) for m in post.meta if m.key == key]
         if values:
             chosen[key] = values[0] if len(values) == 1 else values
     if chosen:
         data["meta"] = chosen
     return data
+
+
+EVERY_FIELD = "*"
+"""``--meta '*'``: every custom field whose key does not start with ``_`` (WordPress's private ones)."""
+
+
+def meta_keys_of(post: Post, asked: tuple[str, ...]) -> list[str]:
+    """The custom fields ``--meta`` asks for of ``post``, in order, each once."""
+    if EVERY_FIELD not in asked:
+        return list(dict.fromkeys(asked))
+    public = [m.key for m in post.meta if m.key and not m.key.startswith("_")]
+    return list(dict.fromkeys([*(k for k in asked if k != EVERY_FIELD), *public]))
+
+
+_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]{0,17})")
+_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]{0,17})\.[0-9]{1,15}")
+
+
+def typed(meta: Meta) -> Any:
+    """A custom field's value as front matter types it: a PHP-serialized array decoded, a whole
+    number an integer, a decimal one a number, ``true``/``false`` a boolean, else the text.
+
+    >>> [typed(Meta(k, v)) for k, v in (("a", "42"), ("b", "3.50"), ("c", "007"), ("d", "true"), ("e", "x"))]
+    [42, 3.5, '007', True, 'x']
+    """
+    if meta.serialized and not meta.broken:
+        return meta.decoded
+    value = meta.value
+    if _INTEGER.fullmatch(value):
+        return int(value)
+    if _DECIMAL.fullmatch(value):
+        return float(value)
+    if value in ("true", "false"):
+        return value == "true"
+    return value
