@@ -94,11 +94,17 @@ def _navigation(page: str) -> list[tuple[str, str, list[object]]]:
     return items(root)
 
 
-@pytest.mark.parametrize("engine", ["hugo", "jekyll"])
+@pytest.mark.parametrize("engine", ["hugo", "jekyll", "eleventy"])
 def test_the_built_site_shows_the_menu(engine: str, hugo: str, jekyll: str, tmp_path: Path) -> None:
     site = tmp_path / "site"
     wxrtool.convert(MENUS, engine, str(site), scaffold=True)
-    if engine == "hugo":
+    if engine == "eleventy":
+        from .test_eleventy import build, install_eleventy
+
+        build(install_eleventy(), site)
+        site.joinpath("out").symlink_to(site / "_site")
+        post, category = "/2024/05/sowing-beans/", "/category/beans/"
+    elif engine == "hugo":
         subprocess.run([hugo, "--quiet", "--source", str(site), "--destination", str(site / "out")], check=True)
         post, category = "/posts/sowing-beans/", "/categories/beans/"
     else:

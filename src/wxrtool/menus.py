@@ -216,6 +216,8 @@ def new_site_menus(
     :attr:`WriteResult.addresses`; ``titles``: the titles of :func:`targets` it wrote), a
     term's archive at ``archive``'s page (the engine's: :data:`wxrtool.archives.TARGETS`; none:
     ''), absolute under ``base_url``."""
+    from urllib.parse import quote
+
     from .oldurls import OldAddress
 
     site = (base_url or "").rstrip("/")
@@ -233,7 +235,11 @@ def new_site_menus(
             taxonomy, slug, name = term(entry)
             if not slug:
                 return None
-            page = archive(OldAddress("", "category", label=name, about=(taxonomy, slug))) if archive else None
+            # (its old address, as WordPress's defaults make it: an engine may keep it)
+            path = "/".join(quote(s, safe="") for s in index.term_path(taxonomy, slug))
+            base = {"category": "category", "post_tag": "tag"}.get(taxonomy, quote(taxonomy, safe=""))
+            old = f"/{base}/{path if taxonomy == 'category' else quote(slug, safe='')}/"
+            page = archive(OldAddress(old, "category", label=name, about=(taxonomy, slug))) if archive else None
             return site + page if page else ""
         if entry.kind == "post_type_archive":
             return site + "/"

@@ -62,6 +62,7 @@ from ..authors import author_data
 from ..content import post_markdown
 from ..errors import OutputError
 from ..index import SiteIndex
+from ..menus import TitlesSeen, as_data, new_site_menus
 from ..oldurls import OldAddress
 from ..output import OutputDir, copy_scaffold
 from ..records import Post, Site
@@ -73,6 +74,7 @@ from .frontmatter import (
     date_fields,
     front_matter,
     metadata,
+    shown_title,
     stand_in_date,
 )
 from .paths import SITE_FILES, Addresses, PathPlanner, safe_component, site_path, term_slug
@@ -306,7 +308,9 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
     site = _Site()
     posts = Posts(entries)
     seen: Counter[int] = Counter()
+    menu_titles = TitlesSeen(options.index.menu_entries)
     for record, (data, body, comments) in posts:
+        menu_titles.see(record.id, shown_title(record.title))
         # Its data file's key: the id, or "<id>-2" for a later item with the same id (a
         # botched merge), whose comments would replace the first's.
         seen[record.id] += 1
@@ -336,6 +340,11 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
         text = localize(record, text, options, out, f"{MEDIA}/{key}", f"/{MEDIA}/{key}/", result)
         out.write_text(file_path(record, planner, options.index), text)
     out.write_text(".eleventyignore", "".join(f"{path}\n" for path in IGNORED))
+    menus = new_site_menus(
+        options.index, result.addresses or {}, menu_titles.titles, archive_page, options.base_url, options.links
+    )
+    if menus:  # (the "menus" global data: the base layout shows each)
+        out.write_text("_data/menus.json", json.dumps(as_data(menus), ensure_ascii=False, indent=2) + "\n")
     authors = author_data(posts.authors, posts.wrote, options.selection.personal_data)
     if authors:  # (the "authors" global data, keyed by the name the posts' front matter gives)
         out.write_text("_data/authors.json", json.dumps(authors, ensure_ascii=False, indent=2) + "\n")
