@@ -158,6 +158,32 @@ class _FormatName(click.ParamType[str]):
         return str(value)
 
 
+def _selection(
+    base: Selection,
+    status: tuple[str, ...],
+    types: tuple[str, ...],
+    comments: str | None,
+    personal_data: bool = False,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> Selection:
+    """``base`` with what the selection flags given change (``convert``'s and ``migrate``'s)."""
+    changes: dict[str, Any] = {}
+    if status:
+        changes["statuses"] = _statuses(status)
+    if types:
+        changes["types"] = _statuses(types)
+    if comments:
+        changes["comments"] = comments
+    if personal_data:
+        changes["personal_data"] = True
+    if since:
+        changes["since"] = since.date()
+    if until:
+        changes["until"] = until.date()
+    return dataclasses.replace(base, **changes) if changes else base
+
+
 def _statuses(values: tuple[str, ...]) -> frozenset[str] | None:
     names = {v.strip() for value in values for v in value.split(",") if v.strip()}
     return None if "all" in names else frozenset(names)
@@ -335,22 +361,9 @@ def convert(
     post password. The options widen that; the account printed at the end says
     what was read, written and left out, and why.
     """
-    selection = Selection.everything() if everything else Selection()
-    changes: dict[str, Any] = {}
-    if status:
-        changes["statuses"] = _statuses(status)
-    if types:
-        changes["types"] = _statuses(types)
-    if comments:
-        changes["comments"] = comments
-    if personal_data:
-        changes["personal_data"] = True
-    if since:
-        changes["since"] = since.date()
-    if until:
-        changes["until"] = until.date()
-    if changes:
-        selection = Selection(**{**selection.__dict__, **changes})
+    selection = _selection(
+        Selection.everything() if everything else Selection(), status, types, comments, personal_data, since, until
+    )
     options = ConvertOptions(
         to=to,
         output=output,
@@ -769,13 +782,7 @@ def migrate_command(
         options = ask(file)
     else:
         assert to is not None
-        selection = Selection()
-        if status:
-            selection = dataclasses.replace(selection, statuses=_statuses(status))
-        if types:
-            selection = dataclasses.replace(selection, types=_statuses(types))
-        if comments:
-            selection = dataclasses.replace(selection, comments=comments)
+        selection = _selection(Selection(), status, types, comments)
         options = MigrateOptions(
             to=to,
             output=output or f"{os.path.splitext(os.path.basename(file))[0] or 'site'}-{to}",
