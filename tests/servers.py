@@ -11,6 +11,7 @@ from __future__ import annotations
 import grp
 import os
 import pwd
+import re
 import shutil
 import signal
 import socket
@@ -149,3 +150,50 @@ def world_readable(folder: Path) -> None:
             path = os.path.join(parent, name)
             if not os.path.islink(path):
                 os.chmod(path, 0o644)
+
+
+def variables_renamed(text: str, number: int, name: object) -> str:
+    """A ``--redirects nginx`` file with its variables named for site ``number``: one ``http``
+    block holds every site's maps. Only the variables are renamed: no key holds ``$wxrtool_``
+    (two in the usage comment, two map names, one ``$wxrtool_redirect_query`` per path asked
+    with a query); ``name`` says which file failed that."""
+    asked = len(re.findall(r"^    \S+ \$wxrtool_redirect_query;$", text, re.MULTILINE))
+    assert asked >= 1 and text.count("$wxrtool_") == 4 + asked, name
+    return text.replace("$wxrtool_", f"$wxrtool{number}_")
+
+
+def nginx_command(
+    binary: str,
+    folder: Path,
+    temp: Path,
+    http: list[str],
+    *,
+    log: str,
+    bucket: int,
+    workers: int = 1,
+    connections: int = 64,
+    types: str = "text/html html; image/jpeg jpg;",
+) -> list[str]:
+    """Write ``folder/nginx.conf`` (its ``http`` block: ``http``, the includes and servers),
+    have nginx check it, and give the command that runs it (with ``-g "daemon off;"``)."""
+    (folder / "nginx.conf").write_text(
+        f"""{nginx_user()}
+worker_processes {workers};
+pid {folder}/nginx.pid;
+error_log {folder}/{log};
+events {{ worker_connections {connections}; }}
+http {{
+    access_log off;
+    client_body_temp_path {temp}/body; proxy_temp_path {temp}/proxy; fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi; scgi_temp_path {temp}/scgi;
+    types {{ {types} }}
+    default_type application/octet-stream;
+    {f"map_hash_bucket_size {bucket};" if bucket else ""}
+"""
+        + "\n".join([*http, "}"])
+        + "\n",
+        encoding="utf-8",
+    )
+    command = [binary, "-p", str(folder), "-e", str(folder / log), "-c", str(folder / "nginx.conf")]
+    checked([*command, "-t"])
+    return command

@@ -47,8 +47,9 @@ from .servers import (
     checked,
     free_port,
     nginx_binary,
-    nginx_user,
+    nginx_command,
     serve,
+    variables_renamed,
 )
 
 CASES = load()
@@ -148,12 +149,7 @@ def nginx(folder: Path, request: pytest.FixtureRequest) -> Iterator[Site]:
     servers = [nginx_server(folder, f"{listen} default_server", "127.0.0.1", rules)]
     texts = [rules]
     for number, export in enumerate(exports):
-        text = export.files["nginx"].read_text(encoding="utf-8")
-        # Only the variables are renamed: no key in these exports holds "$wxrtool_".
-        # (two in the usage comment, two map names, one $wxrtool_redirect_query per path asked with a query)
-        asked = len(re.findall(r"^    \S+ \$wxrtool_redirect_query;$", text, re.MULTILINE))
-        assert asked >= 1 and text.count("$wxrtool_") == 4 + asked, export.name
-        text = text.replace("$wxrtool_", f"$wxrtool{number}_")
+        text = variables_renamed(export.files["nginx"].read_text(encoding="utf-8"), number, export.name)
         export.files["nginx"].write_text(text, encoding="utf-8")
         includes.append(f"include {export.files['nginx']};")
         servers.append(nginx_server(folder, listen, export.host, text))
@@ -162,28 +158,7 @@ def nginx(folder: Path, request: pytest.FixtureRequest) -> Iterator[Site]:
     advice = re.compile(r"^# and in the http block: map_hash_bucket_size (\d+);$", re.MULTILINE)
     bucket = max((int(size) for text in texts for size in advice.findall(text)), default=0)
     temp.mkdir()
-    user = nginx_user()
-    (folder / "nginx.conf").write_text(
-        f"""
-{user}
-worker_processes 1;
-pid {folder}/nginx.pid;
-error_log {folder}/nginx-error.log;
-events {{ worker_connections 64; }}
-http {{
-    access_log off;
-    client_body_temp_path {temp}/body; proxy_temp_path {temp}/proxy; fastcgi_temp_path {temp}/fastcgi;
-    uwsgi_temp_path {temp}/uwsgi; scgi_temp_path {temp}/scgi;
-    types {{ text/html html; image/jpeg jpg; }}
-    default_type application/octet-stream;
-    {f"map_hash_bucket_size {bucket};" if bucket else ""}
-"""
-        + "\n".join([*includes, *servers, "}"])
-        + "\n",
-        encoding="utf-8",
-    )
-    command = [binary, "-p", str(folder), "-e", str(folder / "nginx-error.log"), "-c", str(folder / "nginx.conf")]
-    checked([*command, "-t"])
+    command = nginx_command(binary, folder, temp, [*includes, *servers], log="nginx-error.log", bucket=bucket)
     yield from (Site(port, folder) for _ in serve([*command, "-g", "daemon off;"], port, folder / "nginx-error.log"))
 
 

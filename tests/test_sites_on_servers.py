@@ -65,8 +65,9 @@ from .servers import (
     checked,
     free_ports,
     nginx_binary,
-    nginx_user,
+    nginx_command,
     serve,
+    variables_renamed,
     world_readable,
 )
 
@@ -205,13 +206,8 @@ def nginx(root: Path, hugo_sites: Built, pelican_sites: Built) -> Iterator[None]
         usage = _NGINX_USAGE.findall(text)
         assert len(usage) == 1, f"{site.redirects}: no usage line in its first comment\n{text[:300]}"
         bucket = max([bucket, *(int(size) for size in _NGINX_BUCKET.findall(text))])
-        # One http block holds every site's maps: each file's variables get a name of their own.
-        # Only the variables are renamed: no key holds "$wxrtool_" (two in the usage comment,
-        # two map names, one $wxrtool_redirect_query per path asked with a query).
-        asked = len(re.findall(r"^    \S+ \$wxrtool_redirect_query;$", text, re.MULTILINE))
-        assert asked >= 1 and text.count("$wxrtool_") == 4 + asked, site.redirects
         renamed = folder / f"{number}.conf"
-        renamed.write_text(text.replace("$wxrtool_", f"$wxrtool{number}_"), encoding="utf-8")
+        renamed.write_text(variables_renamed(text, number, site.redirects), encoding="utf-8")
         includes.append(f"    include {renamed};")
         servers.append(
             f"""    server {{
@@ -220,26 +216,11 @@ def nginx(root: Path, hugo_sites: Built, pelican_sites: Built) -> Iterator[None]
         {usage[0].replace("$wxrtool_", f"$wxrtool{number}_")}
     }}"""
         )
-    (folder / "nginx.conf").write_text(
-        f"""{nginx_user()}
-worker_processes 2;
-pid {folder}/nginx.pid;
-error_log {folder}/error.log;
-events {{ worker_connections 256; }}
-http {{
-    access_log off;
-    client_body_temp_path {temp}/body; proxy_temp_path {temp}/proxy; fastcgi_temp_path {temp}/fastcgi;
-    uwsgi_temp_path {temp}/uwsgi; scgi_temp_path {temp}/scgi;
-    types {{ text/html html; application/xml xml; text/css css; application/javascript js; image/jpeg jpg; }}
-    default_type application/octet-stream;
-    {f"map_hash_bucket_size {bucket};" if bucket else ""}
-"""
-        + "\n".join([*includes, *servers, "}"])
-        + "\n",
-        encoding="utf-8",
-    )
-    command = [binary, "-p", str(folder), "-e", str(folder / "error.log"), "-c", str(folder / "nginx.conf")]
-    checked([*command, "-t"])
+    types = "text/html html; application/xml xml; text/css css; application/javascript js; image/jpeg jpg;"
+    command = nginx_command(
+        binary, folder, temp, [*includes, *servers], log="error.log", bucket=bucket, workers=2, connections=256,
+        types=types,
+    )  # fmt: skip
     yield from serve([*command, "-g", "daemon off;"], sites[-1].port, folder / "error.log")
 
 
