@@ -4,7 +4,6 @@ folder and from a server; the report as headless Chromium shows it."""
 
 from __future__ import annotations
 
-import http.server
 import json
 import os
 import pty
@@ -13,7 +12,6 @@ import select
 import shlex
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +21,7 @@ import pytest
 import wxrtool
 from wxrtool.migrate import EXTRAS, IMPORT_FILE, MigrateOptions, MigrationStopped, migrate
 from wxrtool.output import MANIFEST
+from wxrtool.urlcheck import StaticSite
 
 from .browser import rendered
 from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES, fixture_cases, readable
@@ -124,21 +123,8 @@ def media_server(tmp_path: Path) -> Iterator[str]:
     root = tmp_path / "www" / "wp-content" / "uploads" / "2024" / "03"
     root.mkdir(parents=True)
     (root / "swifts.jpg").write_bytes(b"\xff\xd8 served")
-    folder = str(tmp_path / "www")
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            super().__init__(*args, directory=folder, **kwargs)  # type: ignore[arg-type]
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with StaticSite(tmp_path / "www") as served:  # (the checker's loopback server, serving the folder)
+        yield served.url.removeprefix("http://")
 
 
 def test_media_downloaded_from_the_old_site(media_server: str, tmp_path: Path) -> None:
