@@ -60,7 +60,7 @@ def safe_post_html(content: str, context: Context | None = None) -> str:
 
 
 def _relinked(page: str, context: Context | None) -> str:
-    return relink(page, context.links) if context is not None and context.links is not None else page
+    return relink(page, context.links if context is not None else None)
 
 
 _FIGURE_IN_P = re.compile(r"<p>\s*<(figure|div)\b")  # to the first end tag after it (_scan.sub_elements)
@@ -100,7 +100,7 @@ def comment_html(content: str, links: Relink | None = None) -> str:
     """A comment's stored content as the blog showed it: sanitized, links made, smilies, paragraphs
     added; with ``links``, links to other items of the export at their new addresses."""
     shown = wpautop(convert_smilies(make_clickable(sanitize_comment_html(content))))
-    return relink(shown, links) if links is not None else shown
+    return relink(shown, links)
 
 
 def comment_markdown(
@@ -122,7 +122,7 @@ def _comment_markdown(content: str, engine: str, flavor: str, links: Relink | No
         if _plain(shown):
             return plain_comment_markdown(shown)
         if "<a " in shown:
-            linked = _linked_plain_markdown(relink(shown, links) if links is not None else shown)
+            linked = _linked_plain_markdown(relink(shown, links))
             if linked is not None:
                 return linked
     # (smilies after sanitizing, as WordPress)

@@ -499,9 +499,10 @@ Relink = Callable[[str], "str | None"]
 _ANCHOR_START = re.compile(r"<a\s", re.I)
 
 
-def relink(text: str, new_address: Relink) -> str:
+def relink(text: str, new_address: Relink | None) -> str:
     """HTML with each link's ``href`` that ``new_address`` answers for replaced by its answer
-    (links to other items of the export: :mod:`wxrtool.itemlinks`); the rest as it was.
+    (links to other items of the export: :mod:`wxrtool.itemlinks`); the rest as it was, and all
+    of it without ``new_address``.
 
     Attributes are read one after another as a parser reads them, so an ``href=`` inside
     another attribute's value is not taken for the link's.
@@ -509,7 +510,7 @@ def relink(text: str, new_address: Relink) -> str:
     >>> relink('<a title="href=x" href="/old/">a</a> <a href="/other/">b</a>', {"/old/": "/new/"}.get)
     '<a title="href=x" href="/new/">a</a> <a href="/other/">b</a>'
     """
-    if not _ANCHOR_START.search(text):
+    if new_address is None or not _ANCHOR_START.search(text):
         return text
 
     def attribute(m: re.Match[str]) -> str:
