@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 from urllib.parse import urlsplit
 
+from .languages import ItemLanguage, Language, Languages, declared_language, item_language
 from .menus import MenuEntry, entry_of
 from .oldurls import blog_base, canonical_address, old_slug_links
 from .records import Author, Post, Record, Site, Term, pickled_by_fields
@@ -80,9 +81,14 @@ class SiteIndex:
     # The navigation menus' entries (wxrtool.menus), and each term's (taxonomy, slug) by its id.
     menu_entries: list[MenuEntry] = field(default_factory=list)
     term_ids: dict[int, tuple[str, str]] = field(default_factory=dict)
+    # A multilingual site's languages (wxrtool.languages): declared, each item's, the header's.
+    declared_languages: dict[str, Language] = field(default_factory=dict)
+    item_languages: dict[int, ItemLanguage] = field(default_factory=dict)
+    site_language: str = ""
     _origins: set[str] = field(default_factory=set, repr=False, compare=False)  # links' "scheme://host"
     # (taxonomy, name folded) of the names two terms share: made when first asked.
     _shared: set[tuple[str, str]] | None = field(default=None, repr=False, compare=False)
+    _languages: Languages | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def build(cls, records: Iterable[Record]) -> SiteIndex:
@@ -101,6 +107,9 @@ class SiteIndex:
                     index.shared_ids.add(record.id)
                 index.items.setdefault(record.id, ItemInfo(record.type, record.slug, record.parent, record.status))
                 index._add_addresses(record)
+                language = item_language(record)
+                if language is not None:
+                    index.item_languages.setdefault(record.id, language)
                 if record.type == "nav_menu_item":
                     entry = entry_of(record)
                     if entry is not None:
@@ -120,6 +129,7 @@ class SiteIndex:
                     )
             elif isinstance(record, Site):
                 index.blog = blog_base(record)
+                index.site_language = record.language
                 links = (record.link, record.base_blog_url)  # (not base_site_url: WordPress.com names itself)
                 index.hosts.update(host for host in map(site_host, links) if host)
             elif isinstance(record, Author):
@@ -129,6 +139,9 @@ class SiteIndex:
                 index.terms.setdefault((record.taxonomy, record.slug), TermInfo(record.name, record.parent))
                 if record.id:
                     index.term_ids.setdefault(record.id, (record.taxonomy, record.slug))
+                declared = declared_language(record)
+                if declared is not None:
+                    index.declared_languages.setdefault(declared.code, declared)
         return index
 
     def _add_addresses(self, post: Post) -> None:
@@ -166,7 +179,18 @@ class SiteIndex:
         _keep_first(self.addresses, later.addresses)
         _keep_first(self.term_ids, later.term_ids)
         self.menu_entries += later.menu_entries
+        _keep_first(self.declared_languages, later.declared_languages)
+        _keep_first(self.item_languages, later.item_languages)
+        self.site_language = self.site_language or later.site_language
         self._shared = None
+        self._languages = None
+
+    @property
+    def languages(self) -> Languages:
+        """The site's languages and translations (false for a site in one language)."""
+        if self._languages is None:
+            self._languages = Languages(self.declared_languages, self.item_languages, self.site_language)
+        return self._languages
 
     def ancestors(self, item_id: int) -> list[ItemInfo]:
         """The chain of parents of the same type, nearest first; stops at a cycle or a gap."""

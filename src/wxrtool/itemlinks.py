@@ -63,9 +63,12 @@ class ItemLinks:
     def stand_in(self, href: str) -> str | None:
         """The stand-in for a link to an item of the export; ``None`` for any other link."""
         item = self.item(href)
-        if item is None:
-            return None
-        return f"{self.prefix}{item}/{href.encode('utf-8', 'replace').hex()}/"
+        return None if item is None else self.to_item(item, href)
+
+    def to_item(self, item: int, link: str) -> str:
+        """The stand-in for a link to item ``item``, whose old address is ``link`` (what the
+        link becomes if the output does not have the item)."""
+        return f"{self.prefix}{item}/{link.encode('utf-8', 'replace').hex()}/"
 
     def item(self, href: str) -> int | None:
         """The id of the item of the export that ``href`` names, or ``None``.

@@ -29,6 +29,7 @@ from lxml import etree
 
 from . import quirks
 from .errors import ItemTooLargeError, NotWXRError, ParseError, UnsafeXMLError, WXRError
+from .languages import GROUP_TAXONOMY, LANGUAGE_TAXONOMY, WPML_GROUP, WPML_LANGUAGE, WPML_SOURCE
 from .records import Author, Comment, Meta, Ping, PingType, Post, Record, Site, Term, TermRef
 from .recover import Repair, map_back
 from .source import DEFAULT_MAX_ITEM_SIZE, ParserInput, Source, open_source, open_zip, source_name
@@ -50,8 +51,12 @@ _LIGHT_FIELDS = frozenset(
      "wp:post_parent", "wp:menu_order", "wp:attachment_url", "link"}
 )  # fmt: skip
 # The meta an index pass keeps of an item that is not an attachment: its old slugs, for links
-# to its old addresses (an attachment's meta is kept whole: its alt text, its sizes).
-_LIGHT_META = "_wp_old_slug"
+# to its old addresses, and WPML's language and translation group (an attachment's meta is kept
+# whole: its alt text, its sizes).
+_LIGHT_META = frozenset({"_wp_old_slug", WPML_LANGUAGE, WPML_GROUP, WPML_SOURCE})
+# The terms an index pass keeps of an item: Polylang's language and translation group (a menu
+# item's are kept whole: its menu is one).
+_LIGHT_TAXONOMIES = frozenset({LANGUAGE_TAXONOMY, GROUP_TAXONOMY})
 
 # Characters WordPress pads values with; not str.strip()'s set, which would also
 # eat a leading no-break space that is part of the content.
@@ -534,7 +539,7 @@ class Reader:
     def _light_meta(self, elems: list[Any], kind: str) -> tuple[Meta, ...]:
         if kind in ("attachment", "nav_menu_item"):  # (an attachment's sizes and alt; a menu item's target)
             return tuple(self._meta(m) for m in elems)
-        return tuple(self._meta(m) for m in elems if self._meta_key(m) == _LIGHT_META)
+        return tuple(self._meta(m) for m in elems if self._meta_key(m) in _LIGHT_META)
 
     def _meta_key(self, elem: Any) -> str:
         for child in elem:
@@ -561,8 +566,10 @@ class Reader:
             elif name == "category":
                 term_elems.append(child)
         kind = intern(f.get("wp:post_type") or "post")
-        # (a menu item's menu is a term of it: kept for menu items only)
-        terms = tuple(self._term_ref(t) for t in term_elems) if kind == "nav_menu_item" else ()
+        if kind == "nav_menu_item":
+            terms = tuple(self._term_ref(t) for t in term_elems)
+        else:
+            terms = tuple(self._term_ref(t) for t in term_elems if t.get("domain") in _LIGHT_TAXONOMIES)
         slug_raw = f.get("wp:post_name", "")
         return Post(
             id=quirks.parse_int(f.get("wp:post_id")),

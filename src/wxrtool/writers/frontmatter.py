@@ -17,6 +17,7 @@ from typing import Any
 from ..authors import co_authors
 from ..content.sanitize import safe_url
 from ..index import SiteIndex
+from ..languages import LANGUAGE_TAXONOMIES
 from ..records import Meta, Post, TermRef
 from . import _yaml
 from .paths import term_slug
@@ -26,8 +27,10 @@ _TAG = re.compile(r"<[^>]+>")
 _STANDARD_KEYS = {
     "title", "date", "updated", "slug", "id", "type", "status", "draft", "author", "categories",
     "category_paths", "tags", "summary", "featured_image", "permalink", "sticky", "parent", "meta",
+    "lang", "translation_key", "translations",
 }  # fmt: skip
-_NOT_CONTENT_TAXONOMIES = {"category", "post_tag", "nav_menu", "author"}  # (author: co-authors, below)
+# (author: co-authors, below; the languages' own: lang and translations, below)
+_NOT_CONTENT_TAXONOMIES = {"category", "post_tag", "nav_menu", "author", *LANGUAGE_TAXONOMIES}
 
 
 def front_matter(data: dict[str, Any]) -> str:
@@ -153,6 +156,8 @@ def metadata(post: Post, options: WriteOptions) -> dict[str, Any]:
     permalink = safe_url(post.link, relative=True) if post.link else ""
     if permalink:
         data["permalink"] = permalink
+    if index.languages:
+        data.update(language_fields(post, options))
     if post.sticky:
         data["sticky"] = True
     if post.password:
@@ -164,6 +169,36 @@ def metadata(post: Post, options: WriteOptions) -> dict[str, Any]:
             chosen[key] = values[0] if len(values) == 1 else values
     if chosen:
         data["meta"] = chosen
+    return data
+
+
+def language_fields(post: Post, options: WriteOptions) -> dict[str, Any]:
+    """On a multilingual site, the item's language (``lang``: the site's default one when it
+    has none), its group of translations (``translation_key``) and its translations' addresses,
+    by language (``translations``): each the translation's new address once written
+    (:mod:`wxrtool.itemlinks`), else its old one. Only translations the output shows (by the
+    selection's statuses and types) are listed."""
+    index, languages = options.index, options.index.languages
+    data: dict[str, Any] = {"lang": languages.of(post.id) or languages.default}
+    key = languages.key(post.id)
+    if not key:
+        return data
+    data["translation_key"] = key
+    selection = options.selection
+    shown: dict[str, str] = {}
+    for code, item in languages.translations(post.id).items():
+        info = index.items.get(item)
+        if info is None or (selection.statuses is not None and info.status not in selection.statuses):
+            continue
+        if selection.types is not None and info.type not in selection.types:
+            continue
+        link = languages.items[item].link
+        if options.links is not None:
+            shown[code] = options.links.to_item(item, link)
+        else:
+            shown[code] = safe_url(link, relative=True) if link else ""
+    if shown:
+        data["translations"] = {code: link for code, link in shown.items() if link}
     return data
 
 

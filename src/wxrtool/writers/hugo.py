@@ -41,6 +41,7 @@ from ..authors import author_data
 from ..content import post_markdown
 from ..content.embeds import VIMEO_ID, X_ID, X_USER, YOUTUBE_ID, Embed
 from ..index import SiteIndex
+from ..languages import LANGUAGE_TAXONOMIES
 from ..menus import TitlesSeen, hugo_menus, new_site_menus
 from ..output import OutputDir, copy_scaffold
 from ..records import Post, Site
@@ -70,9 +71,25 @@ RESERVED_PATHS = (*SITE_FILES, "/tags/*", "/categories/*", "/posts/", "/posts/in
 
 
 def _url_path(relative: str) -> str:
-    """The URL Hugo gives a bundle at ``relative`` (content/.../index.md), lower-cased as Hugo does."""
-    folder = relative.removeprefix("content/").rsplit("/", 1)[0]
-    return ("/" + folder + "/").lower()
+    """The URL Hugo gives a bundle at ``relative`` (content/.../index.md), lower-cased as Hugo
+    does; a translation's (``index.fr.md``) under its language's folder (``/fr/...``)."""
+    folder, name = relative.removeprefix("content/").rsplit("/", 1)
+    language = _language_of(name)
+    return (f"/{language}" if language else "") + ("/" + folder + "/").lower()
+
+
+def _language_of(name: str) -> str:
+    """The language a bundle's file name gives (``index.fr.md``: ``fr``; ``index.md``: '')."""
+    parts = name.split(".")
+    return parts[1] if len(parts) == 3 else ""
+
+
+def bundle_language(post: Post, index: SiteIndex) -> str:
+    """The language the item's file name gives it: its own when that is not the site's default
+    one (Hugo's default language has none: its pages are at the site's root)."""
+    languages = index.languages
+    language = languages.of(post.id) if languages else ""
+    return "" if language == languages.default else language
 
 
 def old_path(link: str) -> str:
@@ -89,8 +106,12 @@ def reserved_paths(index: SiteIndex) -> list[str]:
     for post_type in sorted({info.type for info in index.items.values()} - {"post", "page", "attachment"}):
         section = _shown(post_type, "type")
         reserved += [f"/{section}/", f"/{section}/index.xml"]
-    for taxonomy in sorted({taxonomy for taxonomy, _ in index.term_slugs} - {"category", "post_tag", "nav_menu"}):
+    for taxonomy in sorted({taxonomy for taxonomy, _ in index.term_slugs} - _NOT_TAXONOMIES):
         reserved.append(f"/{safe_component(taxonomy, 'taxonomy')}/*")
+    # Each language's home page, feeds, lists and term pages (the default one's: a redirect home).
+    for code in index.languages.codes:
+        reserved += [f"/{code}/", f"/{code}/index.xml", f"/{code}/sitemap.xml", f"/{code}/posts/"]
+        reserved += [f"/{code}/tags/*", f"/{code}/categories/*"]
     return reserved
 
 
@@ -99,24 +120,38 @@ def _is_own(path: str, relative: str) -> bool:
 
 
 def bundle_path(
-    post: Post, planner: PathPlanner, index: SiteIndex, parents: set[int], addresses: Addresses | None = None
+    post: Post,
+    planner: PathPlanner,
+    index: SiteIndex,
+    parents: set[int],
+    addresses: Addresses | None = None,
+    folders: set[str] | None = None,
 ) -> str:
-    """Where the item's bundle goes under ``content/``; with ``addresses``, only where its URL is free."""
+    """Where the item's bundle goes under ``content/``; with ``addresses``, only where its URL is
+    free; with ``folders`` (the bundles' folders so far, lower case), only in a folder of its own:
+    two languages' files in one folder would be one page's translations, sharing its comments."""
+
+    def taken(relative: str) -> bool:
+        if folders is not None and relative.rsplit("/", 1)[0].lower() in folders:
+            return True
+        return addresses is not None and not addresses.free(_url_path(relative))
+
     fields = {"type": post.type, **date_fields(post)}
-    taken = None if addresses is None else (lambda relative: not addresses.free(_url_path(relative)))
     fallback = str(post.id)
+    language = bundle_language(post, index)
+    suffix = f".{language}.md" if language else ".md"
     if post.type in _PAGE_TYPES:
         parts = [_shown(a.slug, fallback) for a in reversed(index.ancestors(post.id))]
         if parts:
             parts[0] = _section(parts[0], addresses)
-        name = "_index.md" if post.id in parents else "index.md"
+        name = ("_index" if post.id in parents else "index") + suffix
         slugs = [*parts, _shown(post.slug, fallback)]
         return planner.path_for(fields, slugs, post.id, "content/{slug}/" + name, taken)
     if post.type != "post":
         fields["type"] = _section(_shown(post.type, "type"), addresses)
     folder = "posts" if post.type == "post" else "{type}"
     return planner.path_for(
-        fields, [_shown(post.slug, fallback)], post.id, f"content/{folder}/{{slug}}/index.md", taken
+        fields, [_shown(post.slug, fallback)], post.id, f"content/{folder}/{{slug}}/index{suffix}", taken
     )
 
 
@@ -153,11 +188,15 @@ def hugo_metadata(
     # A published page claims the address; a draft (not built) keeps it only while free.
     ask = None if addresses is None else addresses.claim if post.status == "publish" else addresses.free
     if alias and not _is_own(alias, relative) and (ask is None or ask(alias)):
-        if options.keep_urls and post.status == "publish":
+        # Hugo puts a translation's aliases under its language's folder: an old address there
+        # (Polylang's /fr/...) is written without it; one elsewhere can only be the page's own.
+        language = _language_of(relative.rsplit("/", 1)[1])
+        outside = bool(language) and not alias.startswith(f"/{language}/")
+        if (options.keep_urls or outside) and post.status == "publish":
             # (Hugo takes url: as a path it writes as given: decoded, as WordPress showed it)
             data["url"] = unquote(alias)
-        else:
-            data["aliases"] = [alias]
+        elif not outside:
+            data["aliases"] = [alias.removeprefix(f"/{language}") if language else alias]
     if "categories" in common:
         data["categories"] = category_terms(post, options.index)
     for key in ("tags", "summary", "author"):
@@ -165,8 +204,10 @@ def hugo_metadata(
             data[key] = common[key]
     if "featured_image" in common:
         data["images"] = [common["featured_image"]]
+    if "translation_key" in common:
+        data["translationKey"] = common["translation_key"]  # (Hugo finds the others by it: .Translations)
     skip = {"title", "date", "updated", "slug", "status", "draft", "categories", "tags", "summary", "author"}
-    skip |= {"featured_image", "id", "type", "permalink"}
+    skip |= {"featured_image", "id", "type", "permalink", "lang", "translation_key", "translations"}
     data.update({k: v for k, v in common.items() if k not in skip})
     data["wordpress"] = {"id": post.id, "type": post.type, "status": post.status, "permalink": post.link}
     return data
@@ -183,10 +224,16 @@ def category_terms(post: Post, index: SiteIndex) -> list[str]:
     return list(dict.fromkeys(terms))
 
 
-def write_terms(out: OutputDir, categories: dict[str, tuple[str, str]], index: SiteIndex) -> None:
+def write_terms(
+    out: OutputDir,
+    categories: dict[str, tuple[str, str]],
+    index: SiteIndex,
+    languages: dict[str, set[str]] | None = None,
+) -> None:
     """Each category's term page (``content/categories/<slug>/_index.md``): its name as the
     title (with its parents' when another category has it too: ``Bar / Foo``), and where it
-    sits in WordPress's hierarchy (``wordpress_term``: slug, parent, path)."""
+    sits in WordPress's hierarchy (``wordpress_term``: slug, parent, path). On a multilingual
+    site, one for each language whose pages have it (``_index.fr.md``)."""
     for term, (slug, name) in categories.items():
         data: dict[str, Any] = {"title": index.term_label("category", slug, name) if slug else name}
         info = index.terms.get(("category", slug))
@@ -195,7 +242,26 @@ def write_terms(out: OutputDir, categories: dict[str, tuple[str, str]], index: S
             place["parent"] = info.parent
         place["path"] = category_path(slug, name, index)
         data["wordpress_term"] = place
-        out.write_text(f"content/categories/{term}/_index.md", front_matter(data))
+        for language in sorted((languages or {}).get(term) or {""}):
+            name = f"_index.{language}.md" if language else "_index.md"
+            out.write_text(f"content/categories/{term}/{name}", front_matter(data))
+
+
+def write_languages(out: OutputDir, index: SiteIndex) -> None:
+    """A multilingual site's languages, for Hugo (``config/_default/languages.yaml``, the
+    default one first) and which is the default (``config/_default/hugo.yaml``), read beside
+    hugo.yaml or a site's own configuration."""
+    languages = index.languages
+    config: dict[str, Any] = {}
+    for weight, (code, language) in enumerate(languages.codes.items(), 1):
+        entry: dict[str, Any] = {"weight": weight, "label": language.name}
+        if language.locale:
+            entry["locale"] = language.locale.replace("_", "-").lower()
+        if language.rtl:
+            entry["direction"] = "rtl"
+        config[code] = entry
+    for name, data in (("languages", config), ("hugo", {"defaultContentLanguage": languages.default})):
+        out.write_text(f"config/_default/{name}.yaml", _yaml.dump(data))
 
 
 # Hugo reads {{< name >}} and {{% name %}} anywhere in content, code blocks included;
@@ -257,8 +323,11 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
     planner = PathPlanner(out.root, "content/{slug}/index.md", files=out.copied)
     addresses = Addresses(reserved_paths(index))
     taxonomies: set[str] = set()
-    # The categories of the pages Hugo builds, by term: the first slug and name seen.
+    # The categories of the pages Hugo builds, by term: the first slug and name seen, and the
+    # languages of the pages ('': the default one) that have it.
     categories: dict[str, tuple[str, str]] = {}
+    category_languages: dict[str, set[str]] = {}
+    folders: set[str] = set()
     posts = Posts(entries)
     for record, (body, comments) in posts:
         seen.see(record.id, shown_title(record.title))
@@ -266,8 +335,11 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
         built = record.status == "publish"
         if built:
             for ref, slug in category_refs(record, index):
-                categories.setdefault(term_slug(slug or ref.name, "category"), (slug, ref.name))
-        relative = bundle_path(record, planner, index, parents, addresses if built else None)
+                term = term_slug(slug or ref.name, "category")
+                categories.setdefault(term, (slug, ref.name))
+                category_languages.setdefault(term, set()).add(bundle_language(record, index))
+        relative = bundle_path(record, planner, index, parents, addresses if built else None, folders)
+        folders.add(relative.rsplit("/", 1)[0].lower())
         if built:
             addresses.claim(_url_path(relative))
         data = hugo_metadata(record, relative, planner, options, addresses)
@@ -287,7 +359,9 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
             result.moved(record.id, record.link if keeps else "", url_path(_url_path(relative)))
         if comments is not None:
             out.write_text(f"{relative.rsplit('/', 1)[0]}/comments.json", comments)
-    write_terms(out, categories, index)
+    write_terms(out, categories, index, category_languages)
+    if index.languages:
+        write_languages(out, index)
     menus = new_site_menus(index, result.addresses or {}, seen.titles, TARGETS["hugo"], options.base_url, options.links)
     if menus:  # (Hugo reads config/_default/ beside hugo.yaml, and beside a site's own configuration)
         text = yaml.dump(hugo_menus(menus), Dumper=_yaml.Dumper, sort_keys=False, allow_unicode=True)
@@ -302,8 +376,11 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
     return result
 
 
+_NOT_TAXONOMIES = frozenset({"category", "post_tag", "nav_menu", *LANGUAGE_TAXONOMIES})
+
+
 def _custom_taxonomies(post: Post) -> set[str]:
-    return {t.taxonomy for t in post.terms if t.taxonomy not in ("category", "post_tag", "nav_menu")}
+    return {t.taxonomy for t in post.terms if t.taxonomy not in _NOT_TAXONOMIES}
 
 
 CONFIG_KEYS = ("baseURL", "title", "locale", "markup", "taxonomies")

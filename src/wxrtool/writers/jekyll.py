@@ -63,6 +63,7 @@ from ..archives import TARGETS
 from ..authors import author_data
 from ..content import comment_markdown, post_markdown
 from ..content.sanitize import clean_name, safe_url
+from ..languages import language_data
 from ..menus import TitlesSeen, as_data, new_site_menus
 from ..output import OutputDir, copy_scaffold
 from ..records import Comment, Ping, Post, Site
@@ -417,6 +418,9 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
         out.write_text(
             "_data/authors.yml", yaml.dump(authors, Dumper=_yaml.Dumper, sort_keys=False, allow_unicode=True)
         )
+    if index.languages:  # (site.data.languages[page.lang]: each translation's language by name)
+        text = yaml.dump(language_data(index.languages), Dumper=_yaml.Dumper, sort_keys=False, allow_unicode=True)
+        out.write_text("_data/languages.yml", text)
     if options.scaffold:
         write_scaffold(out, posts.site, sorted(collections), options.base_url)
     return result

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from ..authors import author_data
 from ..content import post_markdown
 from ..index import SiteIndex
+from ..languages import language_data
 from ..menus import TitlesSeen, as_data, new_site_menus
 from ..output import OutputDir
 from ..records import Post
@@ -31,6 +32,7 @@ from .responses import comments_data, responses_markdown
 
 MENUS_FILE = "menus.json"
 AUTHORS_FILE = "authors.json"
+LANGUAGES_FILE = "languages.json"
 
 
 def item_path(post: Post, planner: PathPlanner, index: SiteIndex, sidecar: str = "") -> str:
@@ -102,4 +104,7 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
     authors = author_data(posts.authors, posts.wrote, options.selection.personal_data)
     if authors:
         out.write_text(AUTHORS_FILE, json.dumps(authors, ensure_ascii=False, indent=2) + "\n")
+    if options.index.languages:  # (each item's lang and translations are in its front matter)
+        text = json.dumps(language_data(options.index.languages), ensure_ascii=False, indent=2)
+        out.write_text(LANGUAGES_FILE, text + "\n")
     return result

@@ -194,8 +194,11 @@ class PathPlanner:
     def slug_of(self, relative: str) -> str:
         """The item's own (safe, de-duplicated) slug as it stands in ``relative``."""
         parts = relative.split("/")
-        return parts[-2] if parts[-1] in ("index.md", "_index.md") else os.path.splitext(parts[-1])[0]
+        # (a bundle's index.md, _index.md, or index.<language>.md: Hugo's translations)
+        return parts[-2] if _BUNDLE_FILE.fullmatch(parts[-1]) else os.path.splitext(parts[-1])[0]
 
+
+_BUNDLE_FILE = re.compile(r"_?index(?:\.[a-z0-9-]+)?\.md")
 
 # Kept as they are in a path: everything but what a URL must encode, ":" (Jekyll reads
 # ":name" in a permalink as a placeholder, and "a:b" can pass for a scheme) and "%",
