@@ -53,6 +53,7 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 from ..content import post_markdown
+from ..languages import Languages, language_data
 from ..output import OutputDir, copy_scaffold
 from ..records import Post, Site
 from . import _yaml
@@ -63,6 +64,7 @@ from .protocol import Entry, Posts, WriteOptions, WriteResult
 from .responses import comments_data
 
 ITEMS = "src/content/items"
+LANGUAGES = "src/languages.json"
 COMMENTS = "src/content/comments"
 MEDIA = "public/media"
 # Addresses no item may take: the home page (the list), what the site keeps for itself
@@ -82,11 +84,17 @@ def _name(slug: str, fallback: str) -> str:
 
 
 def item_path(post: Post, planner: PathPlanner, options: WriteOptions) -> str:
-    """Where the item's file goes: ``src/content/items/<type>s/<slug>.md``, a page under its parents' slugs."""
+    """Where the item's file goes: ``src/content/items/<type>s/<slug>.md``, a page under its
+    parents' slugs; on a multilingual site, an item in another language than the default one
+    under its language's folder (``src/content/items/fr/posts/...``), as Astro's i18n guide
+    lays content out."""
     fallback = str(post.id)
     slugs = [_name(a.slug, fallback) for a in reversed(options.index.ancestors(post.id))]
     slugs.append(_name(post.slug, fallback))
-    return planner.path_for({"type": _name(post.type, "type")}, slugs, post.id, f"{ITEMS}/{{type}}s/{{slug}}.md")
+    languages = options.index.languages
+    language = languages.of(post.id) if languages else ""
+    items = f"{ITEMS}/{language}" if language and language != languages.default else ITEMS
+    return planner.path_for({"type": _name(post.type, "type")}, slugs, post.id, f"{items}/{{type}}s/{{slug}}.md")
 
 
 def own_path(link: str) -> str:
@@ -296,8 +304,11 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
         if built:
             # Its old address redirects here, unless it is another item's page.
             result.moved(record.id, record.link if not wanted or path == wanted else "", path)
+    languages = options.index.languages
+    if languages:  # (each item's lang and translations are in its front matter; their names here)
+        out.write_text(LANGUAGES, json.dumps(language_data(languages), ensure_ascii=False, indent=2) + "\n")
     if options.scaffold:
-        write_scaffold(out, posts.site, options.base_url)
+        write_scaffold(out, posts.site, options.base_url, languages)
     return result
 
 
@@ -314,13 +325,17 @@ export default defineConfig({{
 {address}  // Each page at its WordPress address: <path>/index.html, or <path>.html for one ending in ".html".
   build: {{ format: "preserve" }},
   markdown: {{ remarkPlugins: [imagesAsWritten] }},
-}});
+{i18n}}});
 """
 
 
-def write_scaffold(out: OutputDir, site: Site | None, base_url: str | None = None) -> None:
+def write_scaffold(
+    out: OutputDir, site: Site | None, base_url: str | None = None, languages: Languages | None = None
+) -> None:
     """A minimal Astro site that builds the collections and shows each item with its thread;
-    ``base_url`` (``--base-url``) is its ``site`` (and ``base``, the folder), for absolute addresses."""
+    ``base_url`` (``--base-url``) is its ``site`` (and ``base``, the folder), for absolute
+    addresses; a multilingual site's ``languages`` are its i18n locales (for Astro's
+    ``getRelativeLocaleUrl`` and the like; each page stays at its old address)."""
     address = ""
     if base_url:
         # (json.dumps: a JavaScript string, whatever the checked URL holds)
@@ -328,7 +343,14 @@ def write_scaffold(out: OutputDir, site: Site | None, base_url: str | None = Non
         folder = urlsplit(base_url).path.rstrip("/")
         if folder:
             address += f"  base: {json.dumps(folder)},\n"
-    out.write_text("astro.config.mjs", CONFIG.format(address=address))
+    i18n = ""
+    if languages:
+        # (json.dumps: JavaScript strings; the codes are checked ones, wxrtool.languages)
+        i18n = (
+            f"  i18n: {{ locales: {json.dumps(list(languages.codes))}, "
+            f"defaultLocale: {json.dumps(languages.default)} }},\n"
+        )
+    out.write_text("astro.config.mjs", CONFIG.format(address=address, i18n=i18n))
     about = {
         "title": site.title if site and site.title else "Converted from WordPress",
         "lang": site.language if site and site.language else "en",

@@ -62,6 +62,7 @@ from ..authors import author_data
 from ..content import post_markdown
 from ..errors import OutputError
 from ..index import SiteIndex
+from ..languages import LANGUAGE_TAXONOMIES, language_data
 from ..menus import TitlesSeen, as_data, new_site_menus
 from ..oldurls import OldAddress
 from ..output import OutputDir, copy_scaffold
@@ -97,7 +98,7 @@ IGNORED = (f"{MEDIA}/", "_wxrtool-migration/")
 _ELEVENTY_KEYS = frozenset(
     {"layout", "pagination", "permalinkBypassOutputDir", "dynamicPermalink", "page", "collections", "content", "pkg"}
 )
-_NOT_CONTENT_TAXONOMIES = ("category", "post_tag", "nav_menu")
+_NOT_CONTENT_TAXONOMIES = frozenset({"category", "post_tag", "nav_menu", *LANGUAGE_TAXONOMIES})
 # Eleventy writes a file or folder of each segment: a longer one than a file system keeps
 # (255 bytes, ".html" added) gives the item an address of its own, as does a longer path.
 _MAX_SEGMENT = 250
@@ -130,18 +131,23 @@ def _shown(slug: str, fallback: str) -> str:
 
 
 def file_path(post: Post, planner: PathPlanner, index: SiteIndex) -> str:
-    """Where an item's file goes under ``content/`` (its address is its ``permalink``, not this)."""
+    """Where an item's file goes under ``content/`` (its address is its ``permalink``, not this);
+    on a multilingual site, an item in another language than the default one under its
+    language's folder (``content/fr/posts/...``), as Eleventy's i18n guide lays a site out."""
     fields = {"type": post.type, **date_fields(post)}
     fallback = str(post.id)
+    languages = index.languages
+    language = languages.of(post.id) if languages else ""
+    content = f"content/{language}" if language and language != languages.default else "content"
     if post.type == "post":
-        return planner.path_for(fields, [_shown(post.slug, fallback)], post.id, "content/posts/{slug}.md")
+        return planner.path_for(fields, [_shown(post.slug, fallback)], post.id, content + "/posts/{slug}.md")
     if post.type == "page":
         parts = [*(_shown(a.slug, fallback) for a in reversed(index.ancestors(post.id))), _shown(post.slug, fallback)]
         if len("/".join(parts).encode()) > _MAX_PATH // 2:
             parts = parts[-1:]  # (a file path a system can open: the address is the permalink's anyway)
-        return planner.path_for(fields, parts, post.id, "content/pages/{slug}.md")
+        return planner.path_for(fields, parts, post.id, content + "/pages/{slug}.md")
     fields["type"] = _shown(post.type, "type")
-    return planner.path_for(fields, [_shown(post.slug, fallback)], post.id, "content/{type}/{slug}.md")
+    return planner.path_for(fields, [_shown(post.slug, fallback)], post.id, content + "/{type}/{slug}.md")
 
 
 def eleventy_permalink(path: str) -> str:
@@ -261,7 +267,7 @@ def eleventy_metadata(post: Post, options: WriteOptions) -> dict[str, Any]:
             data[key] = common[key]
     if "featured_image" in common:
         data["image"] = common["featured_image"]
-    for key in ("sticky", "protected", "meta"):
+    for key in ("sticky", "protected", "meta", "lang", "translation_key", "translations"):
         if key in common:
             data[key] = common[key]
     data["templateEngineOverride"] = "md"
@@ -348,6 +354,9 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
     authors = author_data(posts.authors, posts.wrote, options.selection.personal_data)
     if authors:  # (the "authors" global data, keyed by the name the posts' front matter gives)
         out.write_text("_data/authors.json", json.dumps(authors, ensure_ascii=False, indent=2) + "\n")
+    if options.index.languages:  # (languages[lang].name: each translation's language by name)
+        text = json.dumps(language_data(options.index.languages), ensure_ascii=False, indent=2)
+        out.write_text("_data/languages.json", text + "\n")
     if options.scaffold:
         write_scaffold(out, posts.site, options.base_url)
     return result

@@ -20,6 +20,11 @@ const items = defineCollection({
       categories: z.array(z.string()).default([]),
       category_paths: z.array(z.string()).default([]),
       author: z.string().optional(),
+      // A multilingual site's: the item's language, its group of translations, and their
+      // addresses by language.
+      lang: z.string().optional(),
+      translation_key: z.string().optional(),
+      translations: z.record(z.string()).optional(),
       // The address the item had on WordPress, and the one it has here (the same, unless
       // another item had it or it had none: /?p=12).
       permalink: z.string().optional(),
