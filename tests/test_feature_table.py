@@ -76,6 +76,19 @@ def test_what_the_samples_become(fmt: str, tmp_path: Path) -> None:
     assert ("Hedenstr" in text) == (row["footnotes"] != "no")
     if row["footnotes"] == "yes" and fmt != "ghost":
         assert "[^1]: " in text
+    # Languages: each item's, and its translations (Polylang's terms as the records have them).
+    text, names = _written(tmp_path / "languages", fmt, "languages.xml", scaffold=row["languages"] == "shown")
+    marks = {"as read": "pll_6661a0b1c2d40", "data": "translation_key: pll_6661a0b1c2d40", "tags": '"#fr"', "no": ""}
+    if row["languages"] == "shown":
+        assert re.search(r"(?m)^(translationKey|translation_key|Translation_key): pll_6661a0b1c2d40$", text)
+        # (the scaffold's pages show them: tests/test_languages.py builds each with its engine)
+        assert any(Path(name).stem == "languages" for name in names) or "ARTICLE_TRANSLATION_ID" in text
+    elif row["languages"] == "no":
+        assert "pll_6661a0b1c2d40" not in text and '"#fr"' not in text
+    else:
+        assert marks[row["languages"]] in text, row["languages"]
+    if row["languages"] == "data":
+        assert any(Path(name).stem == "languages" for name in names)
 
 
 @pytest.mark.parametrize("fmt", sorted(f for f, row in TABLE.items() if row["media"] == "placed"))

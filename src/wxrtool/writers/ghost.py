@@ -28,6 +28,7 @@ from typing import Any, TextIO
 
 from ..content import safe_post_html
 from ..content.sanitize import safe_url, sanitize_reader_html
+from ..languages import LANGUAGE_TAXONOMIES
 from ..records import Author, Post, Site, Term
 from .frontmatter import plain_text, shown_title
 from .protocol import Entry, WriteOptions, WriteResult
@@ -46,8 +47,9 @@ LIMITS = {
     "feature_image_alt": 191,
 }
 _STATUS = {"publish": "published", "future": "scheduled"}
-# Taxonomies that are no post's topic: menus, formats, the links manager's, Co-Authors Plus's.
-_NOT_TAGS = frozenset({"nav_menu", "post_format", "link_category", "author"})
+# Taxonomies that are no post's topic: menus, formats, the links manager's, Co-Authors Plus's,
+# Polylang's (an item's language is an internal tag, below).
+_NOT_TAGS = frozenset({"nav_menu", "post_format", "link_category", "author", *LANGUAGE_TAXONOMIES})
 
 
 def ghost_id(kind: str, key: object) -> str:
@@ -222,6 +224,11 @@ def _write(
             if custom and options.ghost_types == "tag":
                 # An internal tag (Ghost hides those starting with "#"): routes and themes can tell the type.
                 tagged.append(tag_for("wp-type", f"#{record.type}", f"hash-{record.type}"))
+            if index.languages:
+                # Its language as an internal tag (#fr), as Ghost's guide to a site in several
+                # languages has it: routes give each language its collection.
+                code = index.languages.of(record.id) or index.languages.default
+                tagged.append(tag_for("wp-language", f"#{code}", f"hash-{code}"))
             for order, tag in enumerate(tagged):
                 link_id = ghost_id("post_tag", (key, order))
                 posts_tags.append({"id": link_id, "post_id": post_id, "tag_id": tag["id"], "sort_order": order})

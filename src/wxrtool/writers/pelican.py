@@ -197,6 +197,16 @@ def header(
     image = _url_value(common.get("featured_image", ""))
     if image:
         lines.append(f"Image: {image}")
+    languages = options.index.languages
+    if "lang" in common:
+        # Pelican's own translations: items with the same Translation_key are one another's
+        # (the scaffold names it ARTICLE_TRANSLATION_ID), the one not marked Translation the
+        # original; an item in no group has a key of its own. (Codes and keys are checked
+        # ones, wxrtool.languages; the key is made one line as any value.)
+        lines.append(f"Lang: {common['lang']}")
+        lines.append(f"Translation_key: {_value(common.get('translation_key', '')) or f'wp-{post.id}'}")
+        if not languages.original(post.id):
+            lines.append("Translation: true")
     lines.append(f"Wordpress_id: {post.id}")
     return "\n".join(lines) + "\n\n"
 
@@ -237,10 +247,12 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
         out.mkdir("content")
         title = site.title if site and site.title else "Converted from WordPress"
         language = (site.language if site and site.language else "en").split("-")[0]
+        languages = options.index.languages
+        config = SCAFFOLD_CONFIG + (TRANSLATIONS_CONFIG if languages else "")
         out.write_text(
             "pelicanconf.py",
-            f"SITENAME = {_value(title)!r}\nDEFAULT_LANG = {language!r}\n"
-            + re.sub(r"^# .*\n", "", SCAFFOLD_CONFIG, count=1),
+            f"SITENAME = {_value(title)!r}\nDEFAULT_LANG = {(languages.default if languages else language)!r}\n"
+            + re.sub(r"^# .*\n", "", config, count=1),
         )
         if options.base_url:
             # As pelican-quickstart splits them: pelicanconf.py builds a preview that works
@@ -277,6 +289,17 @@ ARTICLE_URL = "{slug}/"
 ARTICLE_SAVE_AS = "{slug}/index.html"
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
+"""
+
+# A multilingual site's: translations by the key each item's header gives, and a translation
+# with no address of its own under its language's folder.
+TRANSLATIONS_CONFIG = """\
+ARTICLE_TRANSLATION_ID = "translation_key"
+PAGE_TRANSLATION_ID = "translation_key"
+ARTICLE_LANG_URL = "{lang}/{slug}/"
+ARTICLE_LANG_SAVE_AS = "{lang}/{slug}/index.html"
+PAGE_LANG_URL = "{lang}/{slug}/"
+PAGE_LANG_SAVE_AS = "{lang}/{slug}/index.html"
 """
 
 PUBLISH_CONFIG = """# written by wxrtool: `pelican content -s publishconf.py` builds the site for its address
