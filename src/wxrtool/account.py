@@ -19,6 +19,7 @@ from typing import Any
 from .records import CommentStatus
 from .recover import Repair
 from .terminal import printable
+from .update import Update
 
 KINDS = ("items", "comments", "pings")
 
@@ -82,6 +83,8 @@ class Account:
     # What the content steps counted: "post-as-html:<error>" (a post whose conversion
     # failed, written as sanitized HTML), "url-dropped" (a URL that was not one to keep).
     content: Counter[str] = field(default_factory=Counter)
+    # --update: the files changed, added, removed, unchanged, and those kept as the user left them.
+    update: Update | None = None
 
     def leave_out(self, kind: str, reason: str, count: int = 1) -> None:
         """Record ``count`` records of ``kind`` left out for ``reason`` (a :meth:`Reason.of`)."""
@@ -116,6 +119,7 @@ class Account:
                 "to_items_left_out": [{"file": f, "link": link} for f, link in self.links_kept],
             },
             "content": dict(sorted(self.content.items())),
+            **({"update": self.update.as_dict()} if self.update is not None else {}),
             "repairs": [{"line": r.line, "column": r.column, "kind": r.kind, "detail": r.detail} for r in self.repairs],
             "reasons": {r: Reason.explain(r) for r in sorted({r for k in KINDS for r in self.left_out[k]})},
         }
@@ -148,6 +152,8 @@ class Account:
             lines += [f"  {printable(f) + ': ' if f else ''}{printable(link)}" for f, link in self.links_kept[:20]]
             if len(self.links_kept) > 20:
                 lines.append(f"  ... and {len(self.links_kept) - 20} more (see --report)")
+        if self.update is not None:
+            lines += [printable(line) for line in self.update.summary()]
         if self.content:
             lines.append("content: " + ", ".join(f"{reason} {n}" for reason, n in sorted(self.content.items())))
         if self.repairs:

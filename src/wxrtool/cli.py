@@ -253,6 +253,12 @@ def _statuses(values: tuple[str, ...]) -> frozenset[str] | None:
     help="ghost: a custom post type's items as posts, posts with an internal tag #<type>, pages, or left out.",
 )
 @click.option("--force", is_flag=True, help="Replace an output folder that is not empty.")
+@click.option(
+    "--update",
+    is_flag=True,
+    help="Bring an earlier output folder up to date: write only what changed, keep every file you edited.",
+)
+@click.option("--keep-removed", is_flag=True, help="With --update: keep the files of items gone from the export.")
 @click.option("--scaffold", is_flag=True, help="Engine formats (hugo...): also write a minimal site that builds.")
 @click.option(
     "--redirects",
@@ -340,6 +346,8 @@ def convert(
     seo: bool,
     ghost_types: str,
     force: bool,
+    update: bool,
+    keep_removed: bool,
     scaffold: bool,
     redirects: tuple[str, str] | None,
     base_url: str | None,
@@ -383,6 +391,8 @@ def convert(
         keep_urls=keep_urls,
         front_matter=_front_matter(front_matter_fields, date_format, timezone, seo),
         ghost_types=ghost_types,
+        update=update,
+        keep_removed=keep_removed,
     )
     if writers.get(to).target != "directory":
         # The flags as given: a folder option is refused even when it repeats the default.
@@ -433,7 +443,8 @@ def convert(
             stream.write("\n")
     if not quiet:
         where = "standard output" if output == "-" else output
-        click.echo(f"wxrtool: wrote {to} to {where}", err=True)
+        done = f"brought the {to} output in {where} up to date" if account.update else f"wrote {to} to {where}"
+        click.echo(f"wxrtool: {done}", err=True)
         click.echo(account.summary(), err=True)
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
 import re
 import time
 from collections import Counter
@@ -45,6 +46,7 @@ from .records import Record
 from .rendering import Rendering
 from .selection import Selection, Selector
 from .source import Source
+from .update import Update, file_hash, text_hash
 from .writers.fmchoice import KEPT, FrontMatterChoice
 from .writers.paths import DEFAULT_TEMPLATE
 from .writers.protocol import Format, WriteOptions, WriteResult
@@ -103,6 +105,10 @@ class ConvertOptions:
             (:class:`~wxrtool.writers.fmchoice.FrontMatterChoice`), for markdown, hugo and jekyll.
         ghost_types: ``ghost``: a custom post type's items as ``post`` (the default), as posts
             with an internal tag ``#<type>`` (``tag``), as ``page``, or left out (``skip``).
+        update: folder formats: bring an earlier output up to date, writing only the files that
+            changed and keeping every file edited since (:mod:`wxrtool.update`); the account's
+            ``update`` says what it did.
+        keep_removed: with ``update``, keep the files of items gone from the export.
     """
 
     to: str
@@ -123,6 +129,8 @@ class ConvertOptions:
     keep_urls: bool = False
     front_matter: FrontMatterChoice | None = None
     ghost_types: str = "post"
+    update: bool = False
+    keep_removed: bool = False
 
     def format(self) -> Format:
         """The format asked for, once the options are checked against it: :class:`OptionsError` for
@@ -153,6 +161,12 @@ class ConvertOptions:
                     f"--remark42-site {self.remark42_site!r}: a site id is 1 to 64 letters, digits, '.', '_' or '-',"
                     " first a letter or a digit"
                 )
+        if self.update and fmt.target != "directory":
+            raise OptionsError(f"--update applies to the formats that write a folder, not to --to {self.to}")
+        if self.update and self.force:
+            raise OptionsError("--update keeps the files you edited and --force replaces them all: give one of them")
+        if self.keep_removed and not self.update:
+            raise OptionsError("--keep-removed applies to --update")
         if self.keep_urls and fmt.name != "hugo":
             raise OptionsError(
                 f"--keep-urls applies to --to hugo (jekyll and pelican keep WordPress's addresses already), "
@@ -292,6 +306,7 @@ class _Written:
         account.redirects_refused = [(r.old, r.new, r.reason) for r in self.emitted.refused]
         account.links_rewritten = self.emitted.links.rewritten
         account.links_kept = self.emitted.links.kept
+        account.update = self.emitted.update
         account.repairs = self.repairs
         result = self.emitted.result
         account.media_copied = len(result.media_placed)
@@ -368,6 +383,7 @@ class _Emitted:
     result: WriteResult
     refused: tuple[Refusal, ...]
     links: Filled
+    update: Update | None = None  # (--update: what was written, kept and removed)
 
 
 def _emit(
@@ -381,16 +397,31 @@ def _emit(
     # The redirect file is written before the output is put in place and put in place
     # after it: a failure of either leaves both as they were.
     links = write_options.links
-    with _redirect_file(options.redirects, options.site_url) as write_redirects:
+    record = _RedirectFile(os.path.abspath(options.redirects[1])) if options.redirects else None
+    with _redirect_file(options.redirects, options.site_url, record) as write_redirects:
         if fmt.target == "directory":
             if options.output is None:
                 raise OutputError(f"--to {fmt.name} writes a folder", hint="give it with -o FOLDER")
-            with dir_output(options.output, force=options.force, inputs=export.files) as folder:
+            folder_output = dir_output(
+                options.output,
+                force=options.force,
+                inputs=export.files,
+                update=options.update,
+                keep_removed=options.keep_removed,
+            )
+            with folder_output as folder:
                 folder.marker = links.prefix if links is not None else None
                 result = write(folder)
                 filled = fill(folder, links, result.addresses or {}, options.site_url) if links else Filled()
                 refused = write_redirects(result.addresses or {}, _item_addresses(export, options, result))
-                return _Emitted(result, refused, filled)
+                emitted = _Emitted(result, refused, filled)
+                if record is not None:  # (the redirect file's hashes, kept in the folder's manifest)
+                    record.previous = folder.previous.outside.get(record.path) if folder.previous else None
+                    folder.outside[record.path] = record.written
+            emitted.update = folder.updated
+            if record is not None:
+                record.update = folder.updated  # (what the redirect file's place adds to it, below)
+            return emitted
         written: list[WriteResult] = []
         filled = Filled()
 
@@ -437,24 +468,54 @@ def _reporting(
     report(reader.bytes_read, total, account.read["items"])
 
 
+@dataclass
+class _RedirectFile:
+    """With ``--update``, what decides whether the redirect file is replaced: the hash of what
+    was written into it before (the output's manifest) and of what is written now, and the
+    update's record, where a file edited since is listed as a conflict."""
+
+    path: str
+    previous: str | None = None
+    written: str = ""
+    update: Update | None = None
+
+    def keep_in_place(self, _new: str) -> bool:
+        """Whether the file in place stays (the new one dropped): it is the same, or edited since."""
+        if self.update is None or not os.path.isfile(self.path):
+            return False
+        here = file_hash(self.path)
+        if here == self.written:
+            self.update.unchanged += 1
+            return True
+        if here != self.previous:
+            self.update.conflicts.append((self.path, "the redirect file, edited since wxrtool wrote it"))
+            return True
+        self.update.changed.append(self.path)
+        return False
+
+
 @contextlib.contextmanager
 def _redirect_file(
     redirects: tuple[str, str] | None,
     base_url: str | None = None,
+    record: _RedirectFile | None = None,
 ) -> Iterator[Callable[[dict[int, tuple[str, str]], list[tuple[str, str]]], tuple[Refusal, ...]]]:
     """A function that writes the redirect rules (nothing without ``redirects``) and returns
-    those it left out; the file is put in place when the block ends."""
+    those it left out; the file is put in place when the block ends (with ``record``, an
+    update's, only if it changed and was not edited since)."""
     if redirects is None:
         yield lambda urls, others: ()
         return
     from .redirects import render_checked
 
     style, path = redirects
-    with text_output(path) as stream:
+    with text_output(path, keep=record.keep_in_place if record is not None else None) as stream:
 
         def write(urls: dict[int, tuple[str, str]], others: list[tuple[str, str]]) -> tuple[Refusal, ...]:
             rendered = render_checked(style, urls, others, base_url=base_url or "")
             stream.write(rendered.text)
+            if record is not None:
+                record.written = text_hash(rendered.text)
             return rendered.refused
 
         yield write

@@ -216,6 +216,7 @@ def fill(
             text = f.read()
         with open(path, "w", encoding="utf-8", newline="") as f:
             f.write(filler.text(text, relative))
+        out.rewritten(relative)
     return filler.filled
 
 

@@ -19,6 +19,7 @@ from importlib import resources
 from typing import TextIO
 
 from .errors import OutputError
+from .update import Manifest, Update, file_hash, merge, text_hash
 
 _BUFFER = 1 << 20
 
@@ -30,10 +31,15 @@ def _umask() -> int:
 
 
 @contextlib.contextmanager
-def text_output(path: str | None, finish: Callable[[str], None] | None = None) -> Iterator[TextIO]:
+def text_output(
+    path: str | None,
+    finish: Callable[[str], None] | None = None,
+    keep: Callable[[str], bool] | None = None,
+) -> Iterator[TextIO]:
     """A UTF-8 text stream for ``path`` (``None`` or ``-``: standard output); ``finish``, if
     given, is called with the written file's path, closed, before it is put in place (not
-    for standard output)."""
+    for standard output); ``keep``, if given, then says whether the file in place stays as it is
+    (the written one is dropped)."""
     if path is None or path == "-":
         stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n", write_through=False)
         try:
@@ -57,6 +63,9 @@ def text_output(path: str | None, finish: Callable[[str], None] | None = None) -
             yield stream
         if finish is not None:
             finish(temp)
+        if keep is not None and keep(temp):
+            os.unlink(temp)
+            return
         os.chmod(temp, 0o666 & ~_umask())
         os.replace(temp, target)
     except BaseException:
@@ -78,14 +87,35 @@ class OutputDir:
     folder it points to is the one replaced.
     """
 
-    def __init__(self, path: str, *, force: bool = False, inputs: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        path: str,
+        *,
+        force: bool = False,
+        inputs: Iterable[str] = (),
+        update: bool = False,
+        keep_removed: bool = False,
+    ) -> None:
         self.target = os.path.abspath(path)
         if os.path.islink(self.target):
             self.target = os.path.realpath(self.target)
         self.force = force
+        self.keep_removed = keep_removed
+        # With ``update``, an earlier output is brought up to date file by file (wxrtool.update).
+        self.previous: Manifest | None = None
+        self.updated: Update | None = None
+        self.outside: dict[str, str] = {}  # files written beside the folder (a redirect file), with hashes
         if os.path.exists(self.target) and not os.path.isdir(self.target):
             raise OutputError("the output exists and is not a folder", file=path, hint="give a folder name")
-        if os.path.isdir(self.target) and os.listdir(self.target):
+        if update and os.path.isdir(self.target) and os.listdir(self.target) and not force:
+            self.previous = Manifest.read(os.path.join(self.target, MANIFEST))
+            if self.previous is None:
+                raise OutputError(
+                    f"--update needs an earlier wxrtool output here, and this folder has no readable {MANIFEST}",
+                    file=path,
+                    hint="give -o the folder wxrtool wrote before, or a new one",
+                )
+        elif os.path.isdir(self.target) and os.listdir(self.target):
             if not force:
                 raise OutputError(
                     "the output folder is not empty",
@@ -105,6 +135,7 @@ class OutputDir:
             ) from None
         self._folder = ""  # the last folder made: files come grouped by folder
         self.files: list[str] = []  # every file written, relative: the manifest
+        self.hashes: dict[str, str] = {}  # their SHA-256 as written, where known (the rest: at commit)
         self.copied: set[str] = set()  # files copied in (media), lowercase: no page's folder
         # Text files holding ``marker`` (links to fill in: see wxrtool.itemlinks), when set.
         self.marker: str | None = None
@@ -123,8 +154,13 @@ class OutputDir:
         with open(path, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
         self.files.append(relative)
+        self.hashes[relative] = text_hash(text)
         if self.marker is not None and self.marker in text:
             self.marked.append(relative)
+
+    def rewritten(self, relative: str) -> None:
+        """Say that the file at ``relative`` was changed in place (its hash is taken at the end)."""
+        self.hashes.pop(relative, None)
 
     def copy_file(self, source: str, relative: str) -> None:
         """Copy the file ``source`` to ``relative`` inside the folder."""
@@ -132,6 +168,7 @@ class OutputDir:
         self._make_folder_of(target)
         shutil.copyfile(source, target)
         self.files.append(relative)
+        self.hashes.pop(relative, None)  # (read back at the end, as it is on the disk)
         self.copied.add(relative.lower())
 
     def mkdir(self, relative: str) -> None:
@@ -147,13 +184,24 @@ class OutputDir:
         self._make_folder_of(path)
         if not append:
             self.files.append(relative)
+        self.hashes.pop(relative, None)
         return open(path, "a" if append else "w", encoding="utf-8", newline="\n", buffering=_BUFFER)
 
     def commit(self) -> None:
-        """Put the finished folder in place of the target."""
-        with open(os.path.join(self.root, MANIFEST), "w", encoding="utf-8", newline="\n") as f:
-            json.dump({"wxrtool": 1, "files": sorted(set(self.files))}, f, indent=0)
-            f.write("\n")
+        """Put the finished folder in place of the target (with ``update``, bring the target
+        up to date with it: :func:`wxrtool.update.merge`)."""
+        written = {
+            name: self.hashes.get(name) or file_hash(os.path.join(self.root, name)) for name in sorted(set(self.files))
+        }
+        if self.previous is not None and os.path.isdir(self.target):
+            self.updated, manifest = merge(
+                self.root, written, self.target, self.previous, self.keep_removed, skip=(MANIFEST,)
+            )
+            manifest.outside.update(self.outside)
+            manifest.write(os.path.join(self.target, MANIFEST))
+            shutil.rmtree(self.root, ignore_errors=True)
+            return
+        Manifest(dict(written), dict(self.outside)).write(os.path.join(self.root, MANIFEST))
         os.chmod(self.root, 0o777 & ~_umask())
         if os.path.isdir(self.target):
             aside = tempfile.mkdtemp(
@@ -223,12 +271,15 @@ def _unlisted(folder: str) -> str:
 
 
 @contextlib.contextmanager
-def dir_output(path: str, *, force: bool = False, inputs: Iterable[str] = ()) -> Iterator[OutputDir]:
+def dir_output(
+    path: str, *, force: bool = False, inputs: Iterable[str] = (), update: bool = False, keep_removed: bool = False
+) -> Iterator[OutputDir]:
     """An :class:`OutputDir`, committed when the block succeeds and removed when it fails.
 
-    ``inputs``: the files being read, which ``force`` never replaces.
+    ``inputs``: the files being read, which ``force`` never replaces; ``update``: bring an
+    earlier output up to date rather than replace it (:mod:`wxrtool.update`).
     """
-    out = OutputDir(path, force=force, inputs=inputs)
+    out = OutputDir(path, force=force, inputs=inputs, update=update, keep_removed=keep_removed)
     try:
         yield out
     except BaseException:

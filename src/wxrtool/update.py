@@ -1,0 +1,197 @@
+"""A re-run over an earlier output (``--update``): only what changed is written.
+
+People migrate in steps: they export again after a week of posting and run wxrtool again, and
+meanwhile they have fixed a few files by hand. Each folder output keeps a manifest
+(:data:`~wxrtool.output.MANIFEST`) of the files it wrote and each file's SHA-256 as written;
+with ``--update`` the new output is made aside, as always, then compared file by file with the
+folder in place (:func:`merge`):
+
+- a file the new output writes as the folder has it already is left alone (its modification
+  time kept): **unchanged**;
+- a file whose content changed replaces the one in place if that one is still as wxrtool wrote
+  it (its hash is the manifest's): **changed**; a file the folder does not have is **added**;
+- a file the export no longer gives (its item was deleted, or left out now) is **removed** if it
+  is still as written; ``--keep-removed`` keeps it (listed as kept);
+- a file edited since it was written (its hash is not the manifest's), or one wxrtool did not
+  write, is never replaced nor removed: a **conflict**, kept as the user left it and listed.
+  The manifest then records the hash of what wxrtool would have written, so the file stays a
+  conflict until the user deletes it (the next run writes it again) or the output is rewritten
+  with ``--force``.
+
+An output written before manifests had hashes (``"wxrtool": 1``) has no record of what was
+written: a file that differs from the new one is a conflict.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+MANIFEST_VERSION = 2
+
+
+def file_hash(path: str) -> str:
+    """The SHA-256 of the file at ``path``, hex."""
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def text_hash(text: str) -> str:
+    """The SHA-256 of ``text`` as wxrtool writes it (UTF-8), hex."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What an output folder holds as wxrtool wrote it: each file, with its hash when known."""
+
+    files: dict[str, str | None]
+    outside: dict[str, str] = field(default_factory=dict)  # files beside the folder (a redirect file)
+
+    @classmethod
+    def read(cls, path: str) -> Manifest | None:
+        """The manifest at ``path``, or ``None`` when there is none or it cannot be read."""
+        try:
+            with open(path, encoding="utf-8") as f:
+                data = json.load(f)
+            files = data["files"]
+            hashes = data.get("hashes", {})
+            outside = data.get("outside", {})
+            if not isinstance(files, list) or not isinstance(hashes, dict) or not isinstance(outside, dict):
+                return None
+            kept = {str(name): value for name, value in outside.items() if isinstance(value, str)}
+            return cls({str(name): _text_or_none(hashes.get(name)) for name in files}, kept)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def write(self, path: str) -> None:
+        """Write the manifest: ``{"wxrtool": 2, "files": [...], "hashes": {file: sha256}}``, and the
+        files written beside the folder with theirs (``"outside"``: a redirect file, by its path)."""
+        names = sorted(self.files)
+        data = {
+            "wxrtool": MANIFEST_VERSION,
+            "files": names,
+            "hashes": {name: self.files[name] for name in names if self.files[name]},
+            **({"outside": dict(sorted(self.outside.items()))} if self.outside else {}),
+        }
+        with open(path, "w", encoding="utf-8", newline="\n") as f:
+            json.dump(data, f, indent=0)
+            f.write("\n")
+
+
+def _text_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+@dataclass
+class Update:
+    """What an update did, file by file (paths relative to the output folder)."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    kept_removed: list[str] = field(default_factory=list)  # (--keep-removed)
+    conflicts: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "added": self.added,
+            "changed": self.changed,
+            "removed": self.removed,
+            "unchanged": self.unchanged,
+            "kept_removed": self.kept_removed,
+            "conflicts": [{"file": f, "reason": why} for f, why in self.conflicts],
+        }
+
+    def summary(self) -> list[str]:
+        """Lines for people: the counts, then each file that changed and each conflict."""
+        lines = [
+            f"update: {len(self.changed)} changed, {len(self.added)} added, {len(self.removed)} removed, "
+            f"{self.unchanged} unchanged"
+            + (f", {len(self.kept_removed)} kept though gone from the export" if self.kept_removed else "")
+            + (f", {len(self.conflicts)} conflicts kept as you left them" if self.conflicts else "")
+        ]
+        shown = [("changed", f) for f in self.changed] + [("added", f) for f in self.added]
+        shown += [("removed", f) for f in self.removed] + [("kept", f) for f in self.kept_removed]
+        lines += [f"  {what}: {name}" for what, name in shown[:20]]
+        if len(shown) > 20:
+            lines.append(f"  ... and {len(shown) - 20} more (see --report)")
+        lines += [f"  conflict: {name}: {why}" for name, why in self.conflicts[:20]]
+        if len(self.conflicts) > 20:
+            lines.append(f"  ... and {len(self.conflicts) - 20} more conflicts (see --report)")
+        return lines
+
+
+def merge(
+    new_root: str,
+    new_files: dict[str, str],
+    target: str,
+    previous: Manifest,
+    keep_removed: bool = False,
+    skip: Iterable[str] = (),
+) -> tuple[Update, Manifest]:
+    """Bring the folder ``target`` to the new output in ``new_root`` (``new_files``: each file
+    written there, with its hash), by the rules of this module; the manifest to keep in
+    ``target``. Files named in ``skip`` (the manifest itself) are not looked at."""
+    update = Update()
+    recorded: dict[str, str | None] = {}
+    ignored = set(skip)
+    for name in sorted(new_files):
+        new_hash = new_files[name]
+        recorded[name] = new_hash
+        here = os.path.join(target, name)
+        if not os.path.lexists(here):
+            _move_in(os.path.join(new_root, name), here)
+            update.added.append(name)
+            continue
+        on_disk = file_hash(here) if os.path.isfile(here) and not os.path.islink(here) else None
+        if on_disk == new_hash:
+            update.unchanged += 1
+        elif on_disk is not None and on_disk == previous.files.get(name):
+            _move_in(os.path.join(new_root, name), here)
+            update.changed.append(name)
+        else:
+            why = (
+                "edited since wxrtool wrote it"
+                if previous.files.get(name)
+                else "not written by wxrtool, or written before outputs recorded hashes"
+            )
+            update.conflicts.append((name, why))
+    for name in sorted(set(previous.files) - set(new_files) - ignored):
+        here = os.path.join(target, name)
+        if not os.path.lexists(here):
+            continue
+        on_disk = file_hash(here) if os.path.isfile(here) and not os.path.islink(here) else None
+        if on_disk is None or on_disk != previous.files[name]:
+            update.conflicts.append((name, "gone from the export, but edited since wxrtool wrote it"))
+            recorded[name] = previous.files[name]
+        elif keep_removed:
+            update.kept_removed.append(name)
+            recorded[name] = previous.files[name]
+        else:
+            os.unlink(here)
+            _remove_empty_folders(target, os.path.dirname(name))
+            update.removed.append(name)
+    return update, Manifest(recorded)
+
+
+def _move_in(source: str, here: str) -> None:
+    folder = os.path.dirname(here)
+    os.makedirs(folder, exist_ok=True)
+    try:
+        os.replace(source, here)
+    except OSError:
+        shutil.copyfile(source, here)  # (across file systems: never the case for a folder made beside it)
+
+
+def _remove_empty_folders(target: str, folder: str) -> None:
+    while folder:
+        with contextlib.suppress(OSError):
+            os.rmdir(os.path.join(target, folder))  # (only an empty one goes)
+        folder = os.path.dirname(folder)
