@@ -63,6 +63,7 @@ def test_what_the_samples_become(fmt: str, tmp_path: Path) -> None:
     assert ("RHS on slugs" in text) == (row["menus"] != "no"), row["menus"]
     if row["menus"] in ("data", "shown"):
         assert any("menus" in name for name in names)
+    assert ('"key": "navigation"' in text) == (row["menus"] == "navigation"), row["menus"]
     # Authors: a data file, Ghost's staff, or the records as read.
     text, names = _written(tmp_path / "authors", fmt, "drafts-and-pages.xml")
     has_file = any(Path(name).stem == "authors" for name in names)

@@ -34,6 +34,10 @@ def check(document: dict) -> None:  # type: ignore[type-arg]
     assert all(r["post_id"] in post_ids and r["author_id"] in user_ids for r in data["posts_authors"])
     assert {r["post_id"] for r in data["posts_authors"]} == post_ids
     assert all(r["post_id"] in post_ids for r in data["posts_meta"])
+    for setting in data.get("settings", []):
+        # (the schema's contentSchema is an annotation only: the value is checked decoded)
+        navigation = {"$defs": SCHEMA["$defs"], "$ref": "#/$defs/navigation"}
+        jsonschema.validate(json.loads(setting["value"]), navigation)
     for post in data["posts"]:
         if post["status"] == "draft":
             assert post["published_at"] is None

@@ -270,20 +270,49 @@ def _is_home(url: str, index: SiteIndex) -> bool:
 
 
 class TitlesSeen:
-    """The titles of the posts menu entries point to, kept as a writer writes them."""
+    """The titles of the posts menu entries point to, kept as a writer writes them; with
+    ``links``, also the new addresses of those and of the items custom links name, for a
+    writer that keeps no :attr:`WriteResult.addresses` (Ghost's, written to a stream)."""
 
-    def __init__(self, entries: list[MenuEntry]) -> None:
+    def __init__(self, entries: list[MenuEntry], links: ItemLinks | None = None) -> None:
         self.wanted = targets(entries)
+        named = (links.item(e.url) for e in entries if links is not None and e.kind == "custom" and e.url)
+        self.linked = self.wanted | {item for item in named if item is not None}
         self.titles: dict[int, str] = {}
+        self.addresses: dict[int, tuple[str, str]] = {}
 
-    def see(self, item_id: int, title: str) -> None:
+    def see(self, item_id: int, title: str, address: str = "") -> None:
         if item_id in self.wanted:
             self.titles.setdefault(item_id, title)
+        if address and item_id in self.linked:
+            self.addresses.setdefault(item_id, ("", address))
 
 
 def as_data(menus: list[Menu]) -> list[dict[str, object]]:
     """The menus as JSON- or YAML-ready data: each ``{"slug", "name", "items"}``, items nested."""
     return [{"slug": m.slug, "name": m.name, "items": [link.as_dict() for link in m.links]} for m in menus]
+
+
+def by_size(menus: list[Menu]) -> list[Menu]:
+    """The menus, the likeliest to be the site's main navigation first: the one with most
+    entries, the first of those that tie. (A theme shows a menu at a location, such as
+    ``primary``; which menu is at which location is the theme's setting, not in the export.)"""
+    return sorted(menus, key=lambda menu: -len(menu.flat()))  # (sorted is stable: ties keep their order)
+
+
+def one_level(menu: Menu) -> list[MenuLink]:
+    """The entries a menu of one level shows (Pelican's ``MENUITEMS``, Ghost's navigation): the
+    top level, where an entry with no address (a drop-down's heading, ``#``) gives its place
+    to its own entries; those under an entry with an address are not shown."""
+    shown: list[MenuLink] = []
+    stack = list(reversed(menu.links))
+    while stack:
+        link = stack.pop()
+        if link.url:
+            shown.append(link)
+        else:
+            stack += reversed(link.children)
+    return shown
 
 
 def hugo_menus(menus: list[Menu]) -> dict[str, list[dict[str, object]]]:

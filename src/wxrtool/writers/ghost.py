@@ -11,6 +11,16 @@ are Ghost tags, one per slug: two categories named alike are two tags, each name
 shown with its parents' (``Bar / Foo``). Ids are stable
 24-character hex strings derived from WordPress ids. Ghost has no comments
 import, so comments and pings are accounted as not written.
+
+WordPress's navigation menus become the site's settings ``navigation`` (the largest menu,
+:func:`~wxrtool.menus.by_size`) and ``secondary_navigation`` (the next), in ``data.settings``
+as Ghost's own export has them and its importer reads them (TryGhost/Ghost,
+``ghost/core/core/server/data/importer/importers/data/settings-importer.js``: rows of
+``key`` and ``value``; ``ghost/core/core/server/data/schema/default-settings/default-settings.json``:
+both are of the ``site`` group, type ``array``, their value a JSON string of
+``[{"label", "url"}]``). Ghost's navigation has one level (:func:`~wxrtool.menus.one_level`);
+a link to an item or a tag of the site is relative, as Ghost's editor writes it (``/slug/``,
+``/tag/slug/``).
 """
 
 from __future__ import annotations
@@ -28,7 +38,10 @@ from typing import Any, TextIO
 
 from ..content import safe_post_html
 from ..content.sanitize import safe_url, sanitize_reader_html
+from ..itemlinks import ItemLinks
 from ..languages import LANGUAGE_TAXONOMIES
+from ..menus import Menu, TitlesSeen, by_size, new_site_menus, one_level
+from ..oldurls import OldAddress
 from ..records import Author, Post, Site, Term
 from .frontmatter import plain_text, shown_title
 from .protocol import Entry, WriteOptions, WriteResult
@@ -139,6 +152,9 @@ def _write(
     post_slugs, tag_slugs, user_slugs = _Unique(), _Unique(), _Unique()
     seen_posts: Counter[int] = Counter()
     exported_on = 0
+    # (the menus' items' addresses: a stream's writer keeps no others)
+    links = options.links or ItemLinks(index) if index.menu_entries else None
+    menu_items = TitlesSeen(index.menu_entries, links) if index.menu_entries else None
 
     def user_for(login: str, author: Author | None = None) -> dict[str, Any]:
         if login not in users:
@@ -216,6 +232,8 @@ def _write(
             posts.append(post)
             if status == "published":
                 result.moved(record.id, record.link, f"/{post['slug']}/")
+            if menu_items is not None:
+                menu_items.see(record.id, post["title"], f"/{post['slug']}/" if status == "published" else "")
             tagged = [
                 tag_for(ref.taxonomy, ref.name, ref.slug or index.term_slugs.get((ref.taxonomy, ref.name), ""))
                 for ref in record.terms
@@ -249,16 +267,45 @@ def _write(
     if not posts.count:
         out.write(_HEAD % exported_on)
     posts.close()
-    for name, array in (
+    tables = [
         ("tags", _Array(items=tags.values())),
         ("users", _Array(items=users.values())),
         ("posts_tags", posts_tags),
         ("posts_authors", posts_authors),
         ("posts_meta", posts_meta),
-    ):
+    ]
+    if menu_items is not None:
+
+        def tag_page(address: OldAddress) -> str | None:
+            taxonomy, slug = (*address.about, "", "")[:2]
+            tag = tags.get((taxonomy, slug))  # (a term's tag, its page Ghost's /tag/<slug>/)
+            return f"/tag/{tag['slug']}/" if tag else None
+
+        menus = new_site_menus(index, menu_items.addresses, menu_items.titles, tag_page, None, links)
+        settings = navigation_settings(menus)
+        if settings:
+            tables.append(("settings", _Array(items=settings)))
+    for name, array in tables:
         out.write(f',\n  "{name}": ')
         array.copy_to(out)
     out.write("\n }\n}\n")
+
+
+def navigation_settings(menus: list[Menu]) -> list[dict[str, Any]]:
+    """Ghost's ``navigation`` and ``secondary_navigation`` settings for the two largest menus
+    (none for a menu with no entry to show), each value the JSON of its ``label`` and ``url`` list.
+
+    >>> from wxrtool.menus import MenuLink
+    >>> cafe = MenuLink(1, "Café", "/cafe/", children=[MenuLink(2, "Menu", "/cafe/menu/")])
+    >>> navigation_settings([Menu("main", "Main", [cafe])])
+    [{'key': 'navigation', 'value': '[{"label":"Café","url":"/cafe/"}]'}]
+    """
+    lists = ([{"label": link.title, "url": link.url} for link in one_level(menu)] for menu in by_size(menus))
+    shown = [items for items in lists if items]
+    return [
+        {"key": key, "value": json.dumps(items, ensure_ascii=False, separators=(",", ":"))}
+        for key, items in zip(("navigation", "secondary_navigation"), shown, strict=False)
+    ]
 
 
 _HEAD = '{\n "meta": {\n  "exported_on": %d,\n  "version": "' + VERSION + '"\n },\n "data": {\n  "posts": '

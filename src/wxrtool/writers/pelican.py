@@ -14,6 +14,12 @@ the Markdown dialect Pelican reads (Python-Markdown: four-space nesting, two-spa
 breaks).
 ``--scaffold`` adds a ``pelicanconf.py`` that builds with the default theme.
 
+WordPress's navigation menus (:mod:`wxrtool.menus`) are data, ``menus.json`` beside
+``content/``, every menu nested as WordPress nests it. The scaffold shows the largest
+(:func:`~wxrtool.menus.by_size`) as ``MENUITEMS``, the ``(title, link)`` pairs Pelican's
+themes show in one level (:func:`~wxrtool.menus.one_level`), instead of the list of pages
+and categories; each a Python literal (``repr``), so no title or address is code.
+
 Every header value is one line with no control characters: line breaks and other
 whitespace become a space, the rest of C0, C1, DEL and U+2028/2029 are dropped,
 so no value can start a header of its own. ``URL`` and ``Save_as`` come from
@@ -27,17 +33,21 @@ is a URL with anything unsafe encoded.
 from __future__ import annotations
 
 import html
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
 from urllib.parse import quote, unquote
 
+from ..archives import TARGETS
 from ..content import post_markdown
+from ..menus import Menu, TitlesSeen, as_data, by_size, new_site_menus, one_level
+from ..oldurls import OldAddress
 from ..output import OutputDir
 from ..records import Post
 from ._placement import localize
-from .frontmatter import category_labels, date_fields, metadata, plain_text, shown_title, stand_in_date
+from .frontmatter import category_labels, category_refs, date_fields, metadata, plain_text, shown_title, stand_in_date
 from .paths import SITE_FILES, Addresses, PathPlanner, site_path, url_path
 from .protocol import Entry, Posts, WriteOptions, WriteResult
 from .responses import responses_markdown
@@ -47,6 +57,7 @@ _STATUS = {"publish": "published", "private": "hidden"}
 # Folders of content/ that mean something to Pelican or to this writer: a post type
 # named so gets "wp-" in front (and so does one already starting with it).
 _OWN_FOLDERS = {"posts", "pages", "images"}
+MENUS_FILE = "menus.json"
 
 
 def _value(text: str) -> str:
@@ -223,7 +234,11 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
     planner = PathPlanner(out.root, "content/{slug}.md", files=out.copied)
     unique = _Unique()
     posts = Posts(entries)
+    menu_titles = TitlesSeen(options.index.menu_entries)
+    # The categories that have a page: an article's first (Pelican gives it one), by slug.
+    category_pages: dict[str, str] = {}
     for record, (body, responses) in posts:
+        menu_titles.see(record.id, shown_title(record.title))
         relative = file_path(record, planner, options)
         exported = posts.site.exported if posts.site else None
         head = header(record, planner.slug_of(relative), options, exported, unique)
@@ -242,23 +257,76 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
             old = record.link if own_url or not site_path(record.link) else ""
             new = own_url.group(1).strip("/") if own_url else url_path(slug)  # (URL: is encoded already)
             result.moved(record.id, old, f"/{new}/")
+            category = re.search(r"^Category: (.*)$", head, re.M)
+            refs = category_refs(record, options.index)
+            if category and refs and record.type != "page":
+                category_pages.setdefault(refs[0][1], category.group(1))
     site = posts.site
+
+    def archive(address: OldAddress) -> str | None:
+        about = address.about
+        if about[:1] == ("category",) and about[1] in category_pages:
+            label = category_pages[about[1]]
+            address = OldAddress(address.url, address.kind, label=label, about=(*about, "primary"))
+        return TARGETS["pelican"](address)
+
+    addresses, titles = result.addresses or {}, menu_titles.titles
+    menus = new_site_menus(options.index, addresses, titles, archive, options.base_url, options.links)
+    if menus:
+        out.write_text(MENUS_FILE, json.dumps(as_data(menus), ensure_ascii=False, indent=2) + "\n")
     if options.scaffold:
         out.mkdir("content")
         title = site.title if site and site.title else "Converted from WordPress"
         language = (site.language if site and site.language else "en").split("-")[0]
         languages = options.index.languages
         config = SCAFFOLD_CONFIG + (TRANSLATIONS_CONFIG if languages else "")
+        # The preview's menu links the site's own pages from its root (/about/); the
+        # published site's, from its address.
+        preview = new_site_menus(options.index, addresses, titles, archive, None, options.links) if menus else []
         out.write_text(
             "pelicanconf.py",
             f"SITENAME = {_value(title)!r}\nDEFAULT_LANG = {(languages.default if languages else language)!r}\n"
-            + re.sub(r"^# .*\n", "", config, count=1),
+            + re.sub(r"^# .*\n", "", config, count=1)
+            + menu_items(preview),
         )
         if options.base_url:
             # As pelican-quickstart splits them: pelicanconf.py builds a preview that works
             # anywhere (relative links), publishconf.py the site at its address.
-            out.write_text("publishconf.py", PUBLISH_CONFIG + f"SITEURL = {options.base_url!r}\n")
+            published = menu_items(menus).replace(MENU_SETTINGS, "")
+            out.write_text("publishconf.py", PUBLISH_CONFIG + f"SITEURL = {options.base_url!r}\n" + published)
     return result
+
+
+MENU_SETTINGS = """# WordPress's menu replaces the pages and categories Pelican's themes list.
+DISPLAY_PAGES_ON_MENU = False
+DISPLAY_CATEGORIES_ON_MENU = False
+"""
+
+
+def menu_items(menus: list[Menu]) -> str:
+    """The configuration's ``MENUITEMS`` for the largest of ``menus`` ('' for none), each pair
+    a Python literal. Pelican's themes print them unescaped (its Jinja has no autoescape), so
+    each is HTML too: the title as a header value (:func:`_value`), the address escaped.
+
+    >>> from wxrtool.menus import MenuLink
+    >>> print(menu_items([Menu("main", "Main", [MenuLink(1, "'), exec('x'), ('", "/a/?b=1&c=2")])]))
+    # WordPress's menu "main" (the one with most entries; menus.json has every menu), its top level.
+    MENUITEMS = (
+        ("'), exec('x'), ('", '/a/?b=1&amp;c=2'),
+    )
+    # WordPress's menu replaces the pages and categories Pelican's themes list.
+    DISPLAY_PAGES_ON_MENU = False
+    DISPLAY_CATEGORIES_ON_MENU = False
+    <BLANKLINE>
+    """
+    main = by_size(menus)[0] if menus else None
+    shown = one_level(main) if main is not None else []
+    if main is None or not shown:
+        return ""
+    pairs = "".join(f"    {(_value(link.title) or '(untitled)', html.escape(link.url))!r},\n" for link in shown)
+    slug = re.sub(r"[^\w-]", "", main.slug)  # (in a comment: nothing that ends it)
+    head = f'# WordPress\'s menu "{slug}" (the one with most entries; {MENUS_FILE} has every menu), its top level.\n'
+    return head + f"MENUITEMS = (\n{pairs})\n" + MENU_SETTINGS
 
 
 SCAFFOLD_CONFIG = """# written by wxrtool
