@@ -36,8 +36,14 @@ def test_authors_of_what_was_written(fmt: str, tmp_path: Path) -> None:
     # Keyed by the name the posts' front matter gives (jekyll-seo-tag looks authors up so);
     # without --personal-data, no e-mail address and no hash made of one.
     assert authors == {
-        "Anna Weber": {"name": "Anna Weber", "login": "anna", "first_name": "Anna", "last_name": "Weber"}
-    }
+        "Anna Weber": {
+            "name": "Anna Weber",
+            "login": "anna",
+            "slug": "anna",
+            "first_name": "Anna",
+            "last_name": "Weber",
+        }
+    }  # (slug: of their page, /author/anna/, WordPress's author archive)
     wxrtool.convert(DRAFTS, fmt, str(tmp_path / "all"), wxrtool.Selection.everything())
     everyone = _read(tmp_path / "all" / FILES[fmt])
     assert set(everyone) == {"Anna Weber", "Jonas"}  # (Jonas wrote only a draft)

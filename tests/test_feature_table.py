@@ -64,10 +64,21 @@ def test_what_the_samples_become(fmt: str, tmp_path: Path) -> None:
     if row["menus"] in ("data", "shown"):
         assert any("menus" in name for name in names)
     assert ('"key": "navigation"' in text) == (row["menus"] == "navigation"), row["menus"]
-    # Authors: a data file, Ghost's staff, or the records as read.
+    # Authors: a data file (Astro's a data collection), and pages; Ghost's staff, or the records as read.
     text, names = _written(tmp_path / "authors", fmt, "drafts-and-pages.xml")
-    has_file = any(Path(name).stem == "authors" for name in names)
-    assert has_file == (row["authors"] == "data"), names
+    has_file = any(Path(name).stem == "authors" or "authors" in Path(name).parts[:-1] for name in names)
+    assert has_file == (row["authors"] in ("data", "pages")), names
+    if row["authors"] in ("data", "pages"):
+        # A page per author at /author/<slug>/: the pages themselves (Hugo, Jekyll), or the
+        # scaffold's template that makes them (Eleventy, Astro).
+        _, site = _written(tmp_path / "scaffolded", fmt, "drafts-and-pages.xml", scaffold=True)
+        pages = {
+            "content/author/anna/_index.md",
+            "author/anna.html",
+            "author.njk",
+            "src/pages/author/[slug]/index.astro",
+        }
+        assert bool(pages & set(site)) == (row["authors"] == "pages"), site
     if row["authors"] in ("as read", "staff"):
         assert "Anna Weber" in text
     # Custom types: drafts-and-pages.xml's published "recipe".

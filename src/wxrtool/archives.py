@@ -11,7 +11,7 @@ old address          Hugo                         Jekyll                      Pe
 category             ``/categories/<slug>/``      ``/``                       ``/category/<name>.html`` [1]_
 tag                  ``/tags/<name>/``            ``/``                       ``/tag/<name>.html``
 custom taxonomy      ``/<taxonomy>/<name>/``      ``/``                       ``/``
-author               ``/``                        ``/``                       ``/author/<name>.html``
+author               ``/author/<slug>/`` [2]_     ``/author/<slug>/`` [2]_    ``/author/<name>.html``
 year, month, day     ``/posts/``                  ``/``                       ``/archives.html``
 feed                 ``/index.xml``               ``/``                       ``/``
 category, tag feed   the term's ``index.xml``     ``/``                       ``/``
@@ -21,8 +21,10 @@ attachment page      its post's new address       its post's new address      it
 ===================  ===========================  ==========================  =========================
 
 .. [1] A post's first category; another is on ``/categories.html`` (Pelican gives an article one).
+.. [2] The author's page, at WordPress's own address (:func:`wxrtool.authors.author_page`), as
+   Eleventy's and Astro's scaffolds have it too; a login that makes no plain slug: ``/``.
 
-Jekyll's scaffold makes no archive pages and Pelican's preview no feeds: the home page is
+Jekyll's scaffold makes no other archive pages and Pelican's preview no feeds: the home page is
 the closest there is. Names become path segments as each engine makes them (Hugo's
 ``urlize``, Pelican's ``slugify``), so the redirect lands where the engine put the page.
 """
@@ -33,6 +35,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from .authors import author_page
 from .oldurls import OldAddress
 from .writers.paths import hugo_keeps, term_slug
 
@@ -75,12 +78,16 @@ def _hugo(address: OldAddress) -> str | None:
         return "/index.xml"
     if about[0] == "date":
         return "/posts/"
-    if about[0] in ("author", "page", "search"):
+    if about[0] == "author":
+        return author_page(about[1]) or "/"
+    if about[0] in ("page", "search"):
         return "/"
     return f"/{term_slug(about[0], 'taxonomy')}/{hugo_urlize(address.label)}/"
 
 
 def _jekyll(address: OldAddress) -> str | None:
+    if address.about and address.about[0] == "author":
+        return author_page(address.about[1]) or "/"
     return "/" if address.about else None
 
 
@@ -123,7 +130,7 @@ def _eleventy(address: OldAddress) -> str | None:
     return archive_page(address)
 
 
-# (Astro's scaffold has no archive pages: its list page, as Jekyll's home page.)
+# (Astro's scaffold has no archive pages but the authors': its list page, as Jekyll's home page.)
 TARGETS: dict[str, Target] = {
     "hugo": _hugo,
     "jekyll": _jekyll,

@@ -1,7 +1,8 @@
 """The site's authors as data the engines' themes read: who wrote what, by the name each post's
-front matter gives (``author``), with their names and, with ``--personal-data`` only, their
-e-mail address and the hash Gravatar knows them by (an e-mail address is personal data, and so is
-a hash anyone can compute from it). Only authors of something written are listed.
+front matter gives (``author``), with their names, the slug of their page (WordPress's author
+archive, ``/author/<slug>/``) and, with ``--personal-data`` only, their e-mail address and the
+hash Gravatar knows them by (an e-mail address is personal data, and so is a hash anyone can
+compute from it). Only authors of something written are listed.
 
 Co-Authors Plus keeps a post's co-authors as terms of its ``author`` taxonomy: their names are
 the post's ``authors`` (:func:`co_authors`).
@@ -10,17 +11,71 @@ the post's ``authors`` (:func:`co_authors`).
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import quote
 
 from .records import Author, Post
 
 
+def nicename(login: str) -> str:
+    """A login as WordPress makes its ``user_nicename`` (``sanitize_title``): accents
+    removed, lower case, ``.`` a ``-``, white space a ``-``, anything but letters, digits,
+    ``_`` and ``-`` dropped, runs of ``-`` one.
+
+    >>> nicename("hermione@example.com"), nicename("José María"), nicename("a..b")
+    ('hermioneexample-com', 'jose-maria', 'a-b')
+    """
+    text = "".join(c for c in unicodedata.normalize("NFKD", login) if not unicodedata.combining(c)).lower()
+    text = re.sub(r"[.\s]+", "-", text)
+    text = "".join(c for c in text if c.isalnum() or c in "_-")
+    return re.sub("-{2,}", "-", text).strip("-") or login.lower()
+
+
+def page_slug(login: str) -> str | None:
+    """The slug of the author's page, ``/author/<slug>/`` as on WordPress (:func:`nicename`);
+    ``None`` when the login makes no plain slug (nothing but letters, digits, ``_`` and ``-``).
+
+    >>> page_slug("anna"), page_slug("José María"), page_slug("../")
+    ('anna', 'jose-maria', None)
+    """
+    slug = nicename(login)
+    return slug if all(c.isalnum() or c in "_-" for c in slug) else None
+
+
+def author_page(login: str) -> str | None:
+    """The path of the author's page on the new site (``/author/<slug>/``, encoded as browsers
+    send it), for the engines whose sites have author pages; ``None``: none.
+
+    >>> author_page("José María"), author_page("言葉")
+    ('/author/jose-maria/', '/author/%E8%A8%80%E8%91%89/')
+    """
+    slug = page_slug(login)
+    return None if slug is None else f"/author/{quote(slug, safe='-_')}/"
+
+
 def author_data(authors: Iterable[Author], wrote: set[str], personal_data: bool) -> dict[str, dict[str, Any]]:
     """Each author who wrote something (``wrote``: logins), keyed by the name the posts' front
-    matter gives them (the display name, else the login), in the export's order."""
+    matter gives them (the display name, else the login), in the export's order; then the
+    authors the export did not declare (a WXR 1.0 export declares none), by login.
+
+    ``slug`` is their page's (:func:`page_slug`), when the login makes one no earlier author has.
+    """
     found: dict[str, dict[str, Any]] = {}
+    slugs: set[str] = set()
+
+    def add(login: str, data: dict[str, Any]) -> None:
+        slug = page_slug(login)
+        if slug is not None and slug not in slugs and data["name"] not in found:
+            slugs.add(slug)
+            data = {"name": data["name"], "login": login, "slug": slug, **data}
+        found.setdefault(data["name"], data)
+
+    declared: set[str] = set()
     for author in authors:
+        declared.add(author.login)
         if author.login not in wrote:
             continue
         name = author.display_name or author.login
@@ -32,7 +87,10 @@ def author_data(authors: Iterable[Author], wrote: set[str], personal_data: bool)
         if personal_data and author.email:
             data["email"] = author.email
             data["gravatar"] = hashlib.sha256(author.email.strip().lower().encode("utf-8")).hexdigest()
-        found.setdefault(name, data)
+        add(author.login, data)
+    for login in sorted(wrote - declared):
+        if login:  # (an item without dc:creator has no author)
+            add(login, {"name": login, "login": login})
     return found
 
 

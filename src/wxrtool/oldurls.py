@@ -25,11 +25,11 @@ from __future__ import annotations
 import math
 import os
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from urllib.parse import quote, unquote, urlsplit
 
+from .authors import nicename
 from .read import read
 from .records import Author, Post, Site, Term
 from .redirects import MAX_PATH, old_path
@@ -261,7 +261,7 @@ def _archives(
                 yield OldAddress(f"{base}/?author={author.id}", "author", label=display, about=("author", login))
         else:
             # WordPress's user_nicename: the login made a slug (sanitize_title of the login).
-            url = f"{base}/author/{_segment(_nicename(login))}/"
+            url = f"{base}/author/{_segment(nicename(login))}/"
             yield OldAddress(url, "author", label=display, about=("author", login))
     days = sorted({p.date.date() for p in shown if p.date is not None})
     for kind_of, fmt_pretty, fmt_plain in (
@@ -291,17 +291,3 @@ def _ancestry(terms: dict[tuple[str, str], Term], slug: str) -> list[str]:
         seen.add(term.parent)
         term = terms.get(("category", term.parent))
     return list(reversed(chain))
-
-
-def _nicename(login: str) -> str:
-    """A login as WordPress makes its ``user_nicename`` (``sanitize_title``): accents
-    removed, lower case, ``.`` a ``-``, white space a ``-``, anything but letters, digits,
-    ``_`` and ``-`` dropped, runs of ``-`` one.
-
-    >>> _nicename("hermione@example.com"), _nicename("José María"), _nicename("a..b")
-    ('hermioneexample-com', 'jose-maria', 'a-b')
-    """
-    text = "".join(c for c in unicodedata.normalize("NFKD", login) if not unicodedata.combining(c)).lower()
-    text = re.sub(r"[.\s]+", "-", text)
-    text = "".join(c for c in text if c.isalnum() or c in "_-")
-    return re.sub("-{2,}", "-", text).strip("-") or login.lower()

@@ -9,7 +9,11 @@ share with its parents': ``Bar / Foo``), ``category_paths``, ``author``, ``perma
 status, slug) and ``comments``, a reference to the item's entry of the ``comments``
 data collection: ``src/content/comments/<key>.json``, the thread tree and the pings as
 Hugo's ``comments.json`` has them (:func:`~wxrtool.writers.responses.comments_data`). The
-key is the id, ``<id>-2`` for a later item with the same id.
+key is the id, ``<id>-2`` for a later item with the same id. The authors of what was written
+are the ``authors`` data collection, one ``src/content/authors/<slug>.json`` each
+(:func:`~wxrtool.authors.author_data`: name, login, the slug of their page, ...); the
+scaffold gives each with a slug a page at WordPress's address, ``/author/<slug>/``, listing
+their posts (items never take an address under ``/author/``).
 
 ``path`` is the old permalink's path (:func:`~wxrtool.writers.paths.site_path`, decoded
 as Hugo's ``url``), so old links keep working; an item whose old link has no path
@@ -52,6 +56,7 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
+from ..authors import author_data
 from ..content import post_markdown
 from ..languages import Languages, language_data
 from ..output import OutputDir, copy_scaffold
@@ -66,10 +71,11 @@ from .responses import comments_data
 ITEMS = "src/content/items"
 LANGUAGES = "src/languages.json"
 COMMENTS = "src/content/comments"
+AUTHORS = "src/content/authors"
 MEDIA = "public/media"
 # Addresses no item may take: the home page (the list), what the site keeps for itself
 # (feeds, sitemap, 404), Astro's own assets and the media placed by --media.
-RESERVED_PATHS = (*SITE_FILES, "/_astro/*", "/media/*")
+RESERVED_PATHS = (*SITE_FILES, "/_astro/*", "/media/*", "/author/*")
 # What the site needs of an item's front matter to build its page, whatever --front-matter keeps.
 KEPT = ("title", "draft", "path", "wordpress", "comments")
 
@@ -304,12 +310,27 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
         if built:
             # Its old address redirects here, unless it is another item's page.
             result.moved(record.id, record.link if not wanted or path == wanted else "", path)
+    write_authors(out, author_data(posts.authors, posts.wrote, options.selection.personal_data))
     languages = options.index.languages
     if languages:  # (each item's lang and translations are in its front matter; their names here)
         out.write_text(LANGUAGES, json.dumps(language_data(languages), ensure_ascii=False, indent=2) + "\n")
     if options.scaffold:
         write_scaffold(out, posts.site, options.base_url, languages)
     return result
+
+
+def write_authors(out: OutputDir, authors: dict[str, dict[str, Any]]) -> None:
+    """One JSON file per author (``src/content/authors/<slug>.json``; an author without a page
+    slug by login), each named once whatever the file system's case."""
+    taken: set[str] = set()
+    for data in authors.values():
+        name = data.get("slug") or safe_component(data["login"], "author")
+        unique, n = name, 1
+        while unique.lower() in taken:
+            n += 1
+            unique = f"{name}-{n}"
+        taken.add(unique.lower())
+        out.write_text(f"{AUTHORS}/{unique}.json", json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 CONFIG = """\
@@ -358,4 +379,5 @@ def write_scaffold(
     out.write_text("src/site.json", json.dumps(about, ensure_ascii=False, indent=2) + "\n")
     out.mkdir(ITEMS)
     out.mkdir(COMMENTS)
+    out.mkdir(AUTHORS)
     copy_scaffold(out, "astro")

@@ -58,7 +58,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote, unquote
 
-from ..authors import author_data
+from ..authors import author_data, author_page
 from ..content import post_markdown
 from ..errors import OutputError
 from ..index import SiteIndex
@@ -86,7 +86,7 @@ from .responses import comments_data
 # term pages the scaffold makes at WordPress's own addresses, and the files hosts read as
 # their configuration in the folder they serve (IIS, Apache, Netlify, Cloudflare Pages).
 RESERVED_PATHS = (
-    *SITE_FILES, "/assets/*", "/category/*", "/tag/*",
+    *SITE_FILES, "/assets/*", "/category/*", "/tag/*", "/author/*",
     "/web.config", "/.htaccess", "/_redirects", "/_headers", "/_worker.js", "/_routes.json",
 )  # fmt: skip
 MEDIA = "assets/media"
@@ -382,8 +382,9 @@ def write_scaffold(out: OutputDir, site: Site | None, base_url: str | None = Non
 def archive_page(address: OldAddress) -> str | None:
     """The scaffold's page for an old archive address (``None``: none). Categories and tags have
     one at WordPress's own address (each segment made a term's slug, :func:`term_slug`); a
-    category or tag feed leads to the term's page; every other archive, feed and search to
-    the home page, the closest there is.
+    category or tag feed leads to the term's page; an author's archive to the author's page
+    (:func:`~wxrtool.authors.author_page`); every other archive, feed and search to the home
+    page, the closest there is.
 
     >>> archive_page(OldAddress("/category/bar/foo/", "category", about=("category", "foo")))
     '/category/bar/foo/'
@@ -404,6 +405,8 @@ def archive_page(address: OldAddress) -> str | None:
             return "/"  # (a site without pretty permalinks: /?cat=ID names no place in the tree)
         segments = path.split("/category/", 1)[1].removesuffix("/feed/").strip("/").split("/")
         return "/category/" + "/".join(_segment(unquote(s)) for s in segments) + "/"
+    if about[0] == "author":
+        return author_page(about[1]) or "/"
     return "/"
 
 

@@ -67,7 +67,7 @@ _PAGE_TYPES = {"page"}
 # Addresses no item may take: the home page and what Hugo writes itself with the
 # scaffold (feeds, sitemap, taxonomy pages, the posts section's list); the sections
 # and taxonomies of the export are added by :func:`reserved_paths`.
-RESERVED_PATHS = (*SITE_FILES, "/tags/*", "/categories/*", "/posts/", "/posts/index.xml")
+RESERVED_PATHS = (*SITE_FILES, "/tags/*", "/categories/*", "/author/*", "/posts/", "/posts/index.xml")
 
 
 def _url_path(relative: str) -> str:
@@ -264,6 +264,19 @@ def write_languages(out: OutputDir, index: SiteIndex) -> None:
         out.write_text(f"config/_default/{name}.yaml", _yaml.dump(data))
 
 
+def write_author_pages(out: OutputDir, authors: dict[str, dict[str, Any]]) -> None:
+    """Each author's page at WordPress's address (``content/author/<slug>/_index.md``, a
+    section: ``/author/<slug>/``), titled with their name; the scaffold's list layout shows
+    their posts (``wordpress_author``: name, login, slug)."""
+    for data in authors.values():
+        if "slug" in data:
+            who = {key: data[key] for key in ("name", "login", "slug")}
+            out.write_text(
+                f"content/author/{data['slug']}/_index.md",
+                front_matter({"title": data["name"], "wordpress_author": who}),
+            )
+
+
 # Hugo reads {{< name >}} and {{% name %}} anywhere in content, code blocks included;
 # a post about Hugo would run them. Its own escape is {{</* name */>}}.
 _SHORTCODE = re.compile(r"\{\{([<%])(.*?)([>%])\}\}", re.S)
@@ -371,6 +384,7 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
         out.write_text(
             "data/authors.yaml", yaml.dump(authors, Dumper=_yaml.Dumper, sort_keys=False, allow_unicode=True)
         )
+        write_author_pages(out, authors)
     if options.scaffold:
         write_scaffold(out, posts.site, sorted(taxonomies), options.base_url)
     return result

@@ -92,7 +92,7 @@ COLLECTION_PREFIX = "wp-"
 # Addresses no item may take: what the scaffold (its index.html is the home page),
 # Jekyll, jekyll-redirect-from (redirects.json) and the usual plugins write, and the
 # media folder. See :class:`~wxrtool.writers.paths.Addresses`.
-RESERVED_PATHS = (*SITE_FILES, "/redirects.json", "/assets/*", "/tags/*", "/categories/*")
+RESERVED_PATHS = (*SITE_FILES, "/redirects.json", "/assets/*", "/tags/*", "/categories/*", "/author/*")
 # Jekyll leaves out a file or folder at the top of the site whose name starts with one of
 # its default `exclude` entries (it compares with `start_with?`: "vendors.md" is "vendor"),
 # the scaffold's ("vendor") included.
@@ -418,12 +418,29 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
         out.write_text(
             "_data/authors.yml", yaml.dump(authors, Dumper=_yaml.Dumper, sort_keys=False, allow_unicode=True)
         )
+        write_author_pages(out, authors)
     if index.languages:  # (site.data.languages[page.lang]: each translation's language by name)
         text = yaml.dump(language_data(index.languages), Dumper=_yaml.Dumper, sort_keys=False, allow_unicode=True)
         out.write_text("_data/languages.yml", text)
     if options.scaffold:
         write_scaffold(out, posts.site, sorted(collections), options.base_url)
     return result
+
+
+def write_author_pages(out: OutputDir, authors: dict[str, dict[str, Any]]) -> None:
+    """Each author's page at WordPress's address (``author/<slug>.html``, ``permalink:
+    /author/<slug>/``): Jekyll makes no pages from data without a plug-in, so one file each,
+    shown by the ``author`` layout (the scaffold's) with their posts. Items never take an
+    address under ``/author/`` (:data:`RESERVED_PATHS`), and their files end in ``.md``."""
+    for data in authors.values():
+        if "slug" in data:
+            head = {
+                "title": data["name"],
+                "layout": "author",
+                "permalink": f"/author/{data['slug']}/",
+                "wordpress_author": {key: data[key] for key in ("name", "login", "slug")},
+            }
+            out.write_text(f"author/{data['slug']}.html", front_matter(head))
 
 
 def write_scaffold(out: OutputDir, site: Site | None, collections: list[str], base_url: str | None = None) -> None:

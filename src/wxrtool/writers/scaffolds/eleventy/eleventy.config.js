@@ -1,8 +1,11 @@
 // Eleventy 3 configuration written by wxrtool --to eleventy --scaffold.
 // Build with `npx @11ty/eleventy` (or `npm install && npm run build`); the site goes to _site/.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 
 const site = JSON.parse(readFileSync(new URL("./_data/site.json", import.meta.url), "utf8"));
+// The authors of what was written (_data/authors.json, keyed by the name posts give them).
+const AUTHORS = new URL("./_data/authors.json", import.meta.url);
+const authors = existsSync(AUTHORS) ? Object.values(JSON.parse(readFileSync(AUTHORS, "utf8"))) : [];
 
 // A term's path, as wxrtool wrote it (letters, digits, "_" and "-" in segments): anything
 // else is not made a page, so no term page is written outside its folder.
@@ -24,6 +27,21 @@ function terms(posts, key, names) {
   return [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+// An author's page slug, as wxrtool wrote it (WordPress's nicename): one segment, or no page.
+const AUTHOR_SLUG = /^[\p{L}\p{N}_-]+$/u;
+
+// Each author with a page (/author/<slug>/, WordPress's address) and their posts; a link
+// of theirs only if it is a web address.
+function authorPages(posts) {
+  return authors
+    .filter((author) => typeof author.slug === "string" && AUTHOR_SLUG.test(author.slug))
+    .map((author) => ({
+      ...author,
+      link: typeof author.url === "string" && /^https?:/i.test(author.url) ? author.url : undefined,
+      posts: posts.filter((post) => post.data.author === author.name),
+    }));
+}
+
 export default function (eleventyConfig) {
   // Post bodies are Markdown only: never run as templates (each file also says so).
   eleventyConfig.setNunjucksEnvironmentOptions({ autoescape: true });
@@ -36,6 +54,8 @@ export default function (eleventyConfig) {
   eleventyConfig.addCollection("wordpressTags", (api) =>
     terms(api.getFilteredByTag("post"), "post_tag_slugs", "post_tags"),
   );
+
+  eleventyConfig.addCollection("wordpressAuthors", (api) => authorPages(api.getFilteredByTag("post")));
 
   // A page's address as a link: each segment percent-encoded ("100% sure?" is a file name).
   eleventyConfig.addFilter("href", (url) =>

@@ -1,4 +1,4 @@
-// written by wxrtool: the converted items and their comments, as Astro content collections.
+// written by wxrtool: the converted items, their comments and authors, as Astro content collections.
 import { defineCollection, reference, z } from "astro:content";
 import { glob, type Loader } from "astro/loaders";
 
@@ -90,4 +90,19 @@ const comments = defineCollection({
   }),
 });
 
-export const collections = { items, comments };
+// The authors of what was written, one JSON file each (src/content/authors/<slug>.json):
+// `slug` names their page, /author/<slug>/, as on WordPress.
+const authors = defineCollection({
+  loader: quietWhenEmpty(glob({ pattern: "**/*.json", base: "./src/content/authors", generateId: byPath })),
+  schema: z
+    .object({
+      name: z.string(),
+      login: z.string(),
+      slug: z.string().optional(),
+      bio: z.string().optional(),
+      url: z.string().optional(),
+    })
+    .passthrough(),
+});
+
+export const collections = { items, comments, authors };
