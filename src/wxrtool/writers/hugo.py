@@ -233,7 +233,7 @@ def write_terms(
     """Each category's term page (``content/categories/<slug>/_index.md``): its name as the
     title (with its parents' when another category has it too: ``Bar / Foo``), and where it
     sits in WordPress's hierarchy (``wordpress_term``: slug, parent, path). On a multilingual
-    site, one for each language whose pages have it (``_index.fr.md``)."""
+    site, also one for each other language whose pages have it (``_index.fr.md``)."""
     for term, (slug, name) in categories.items():
         data: dict[str, Any] = {"title": index.term_label("category", slug, name) if slug else name}
         info = index.terms.get(("category", slug))
@@ -242,7 +242,8 @@ def write_terms(
             place["parent"] = info.parent
         place["path"] = category_path(slug, name, index)
         data["wordpress_term"] = place
-        for language in sorted((languages or {}).get(term) or {""}):
+        # (The default language's always: the old archive's redirect leads there.)
+        for language in sorted({"", *(languages or {}).get(term, ())}):
             name = f"_index.{language}.md" if language else "_index.md"
             out.write_text(f"content/categories/{term}/{name}", front_matter(data))
 
