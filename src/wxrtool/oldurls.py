@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import quote, unquote, urlsplit
 
 from .authors import nicename
+from .languages import LANGUAGE_TAXONOMIES
 from .read import read
 from .records import Author, Post, Site, Term
 from .redirects import MAX_PATH, old_path
@@ -224,8 +225,8 @@ def _archives(
         url = f"{base}/?paged={page}" if plain else f"{base}/page/{page}/"
         yield OldAddress(url, "page", label=f"page {page}", about=("page", str(page)))
     for (taxonomy, slug), name in sorted(used.items()):
-        if taxonomy in ("nav_menu", "post_format", "link_category"):
-            continue
+        if taxonomy in ("nav_menu", "post_format", "link_category") or taxonomy in LANGUAGE_TAXONOMIES:
+            continue  # (Polylang's language archive is the language's home, /fr/, not /language/fr/)
         term = terms.get((taxonomy, slug))
         if plain:
             if taxonomy == "category" and term is not None and term.id:
