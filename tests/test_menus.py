@@ -21,6 +21,7 @@ from wxrtool.cli import main
 from wxrtool.menus import Menu, MenuLink, _kept_above, by_size, one_level
 
 from .conftest import SAMPLES
+from .test_astro import astro_bin  # noqa: F401 (a fixture)
 
 MENUS = SAMPLES / "menus.xml"
 
@@ -118,6 +119,19 @@ def test_the_built_site_shows_the_menu(engine: str, hugo: str, jekyll: str, tmp_
         post, category = "/2024/05/sowing-beans/", "/"
     page = (site / "out/index.html").read_text(encoding="utf-8")
     assert _navigation(page) == _expected(post, category)
+    assert 'href="https://rhs.example.org/slugs" target="_blank" rel="noopener"' in page
+    assert "javascript:" not in page and "<script>alert" not in page
+
+
+def test_the_built_astro_site_shows_the_menu(astro_bin: Path, tmp_path: Path) -> None:  # noqa: F811 (the fixture)
+    from .test_astro import build
+
+    site = tmp_path / "site"
+    wxrtool.convert(MENUS, "astro", str(site), scaffold=True)
+    built, _ = build(astro_bin, site)
+    page = (built / "index.html").read_text(encoding="utf-8")
+    # (Astro's category: the home page, as its archive's redirect: the scaffold has no category pages)
+    assert _navigation(page) == _expected("/2024/05/sowing-beans/", "/", "")
     assert 'href="https://rhs.example.org/slugs" target="_blank" rel="noopener"' in page
     assert "javascript:" not in page and "<script>alert" not in page
 

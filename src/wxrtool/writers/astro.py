@@ -56,20 +56,23 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
+from ..archives import TARGETS
 from ..authors import author_data
 from ..content import post_markdown
 from ..languages import Languages, language_data
+from ..menus import TitlesSeen, as_data, new_site_menus
 from ..output import OutputDir, copy_scaffold
 from ..records import Post, Site
 from . import _yaml
 from ._placement import localize
-from .frontmatter import category_labels, date_fields, front_matter, metadata, stand_in_date
+from .frontmatter import category_labels, date_fields, front_matter, metadata, shown_title, stand_in_date
 from .paths import SITE_FILES, Addresses, PathPlanner, safe_component, site_path
 from .protocol import Entry, Posts, WriteOptions, WriteResult
 from .responses import comments_data
 
 ITEMS = "src/content/items"
 LANGUAGES = "src/languages.json"
+MENUS = "src/menus.json"
 COMMENTS = "src/content/comments"
 AUTHORS = "src/content/authors"
 MEDIA = "public/media"
@@ -279,7 +282,9 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
     # which links to placed media need, as Astro does not add it to links in Markdown.
     folder = urlsplit(options.base_url).path.rstrip("/") if options.base_url else ""
     posts = Posts(entries)
+    menu_titles = TitlesSeen(options.index.menu_entries)
     for record, (body, comments) in posts:
+        menu_titles.see(record.id, shown_title(record.title))
         seen[record.id] += 1
         key = str(record.id) if seen[record.id] == 1 else f"{record.id}-{seen[record.id]}"
         built = record.status == "publish"  # (the scaffold's pages leave drafts out)
@@ -311,6 +316,11 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
             # Its old address redirects here, unless it is another item's page.
             result.moved(record.id, record.link if not wanted or path == wanted else "", path)
     write_authors(out, author_data(posts.authors, posts.wrote, options.selection.personal_data))
+    menus = new_site_menus(
+        options.index, result.addresses or {}, menu_titles.titles, TARGETS["astro"], options.base_url, options.links
+    )
+    if menus:  # (src/lib/menus.ts reads it: the base layout shows each menu)
+        out.write_text(MENUS, json.dumps(as_data(menus), ensure_ascii=False, indent=2) + "\n")
     languages = options.index.languages
     if languages:  # (each item's lang and translations are in its front matter; their names here)
         out.write_text(LANGUAGES, json.dumps(language_data(languages), ensure_ascii=False, indent=2) + "\n")
