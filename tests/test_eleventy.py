@@ -51,29 +51,36 @@ HOSTILE = Path(__file__).parent / "hostile" / "writer-injection.xml"
 # -- Eleventy, from npm, once ---------------------------------------------------------------
 
 
+#: What the scaffold's site needs from npm (its package.json asks for the same).
+PACKAGES = ("@11ty/eleventy@3", "markdown-it-footnote@4")
+
+
 def install_eleventy(folder: Path = CACHE) -> Path:
     """Eleventy 3's command script in ``folder`` (``npm install`` there when it is missing);
     skip the test that needs it, saying why, when npm or the registry is not there."""
     script = folder / "node_modules" / "@11ty" / "eleventy" / "cmd.cjs"
     package = script.parent / "package.json"
+    # (the scaffold's Markdown footnotes: markdown-it's plugin, which its package.json asks for)
+    footnotes = folder / "node_modules" / "markdown-it-footnote" / "package.json"
     if shutil.which("node") is None:
         pytest.skip("node is not on PATH: Eleventy cannot run (Debian: apt-get install nodejs npm)")
-    if package.is_file() and json.loads(package.read_text(encoding="utf-8"))["version"].startswith("3."):
+    installed = package.is_file() and json.loads(package.read_text(encoding="utf-8"))["version"].startswith("3.")
+    if installed and footnotes.is_file():
         return script
     if shutil.which("npm") is None:
         pytest.skip("npm is not on PATH: Eleventy cannot be installed (Debian: apt-get install nodejs npm)")
     folder.mkdir(parents=True, exist_ok=True)
     done = subprocess.run(
-        ["npm", "install", "--prefix", str(folder), "--no-audit", "--no-fund", "--loglevel=error", "@11ty/eleventy@3"],
+        ["npm", "install", "--prefix", str(folder), "--no-audit", "--no-fund", "--loglevel=error", *PACKAGES],
         capture_output=True,
         text=True,
         timeout=600,
         check=False,
     )
-    if done.returncode != 0 or not script.is_file():
+    if done.returncode != 0 or not script.is_file() or not footnotes.is_file():
         said = [line for line in done.stderr.splitlines() if line.strip() and "complete log" not in line]
         reason = (said or ["no message"])[0]
-        pytest.skip(f"npm install @11ty/eleventy@3 into {folder} failed (no registry here?): {reason}")
+        pytest.skip(f"npm install {' '.join(PACKAGES)} into {folder} failed (no registry here?): {reason}")
     return script
 
 

@@ -15,6 +15,7 @@ from wxrtool.content import Context, post_markdown
 from wxrtool.content.render import safe_post_html
 
 from .conftest import SAMPLES
+from .test_astro import astro_bin  # noqa: F401 (a fixture)
 
 FOOTNOTES = SAMPLES / "footnotes.xml"
 
@@ -81,7 +82,7 @@ def test_hostile_notes_are_converted_as_posts_are() -> None:
 
 def _built_notes(page: str) -> list[str]:
     # The text of each note in a built page's footnote list (Goldmark, kramdown, Python-Markdown).
-    section = re.search(r'<(?:section|div) class="footnotes?"[^>]*>(.*?)</(?:section|div)>', page, re.S)
+    section = re.search(r'<(?:section|div)[^>]* class="footnotes?"[^>]*>(.*?)</(?:section|div)>', page, re.S)
     assert section is not None, page[-2000:]
     return [
         " ".join(re.sub(r"<[^>]+>", " ", li).split()) for li in re.findall(r"<li[^>]*>(.*?)</li>", section[1], re.S)
@@ -103,7 +104,23 @@ def test_the_engines_show_the_notes(engine: str, hugo: str, jekyll: str, pelican
         subprocess.run([pelican, "content", "-s", "pelicanconf.py", "-o", "out"], cwd=site, check=True,
                        capture_output=True)  # fmt: skip
         pages = [site / "out/2024/04/swifts-in-the-air/index.html", site / "out/2024/04/old-books/index.html"]
+    _check_notes(pages)
+
+
+def _check_notes(pages: list[Path]) -> None:
     swifts, books = (_built_notes(p.read_text(encoding="utf-8")) for p in pages)
     assert len(swifts) == 2 and swifts[0].startswith("Hedenström et al., Current Biology 26 (2016)")
     assert swifts[1].startswith("And, once in a while, to read")
     assert len(books) == 2 and books[1].startswith("Anthony Grafton, The Footnote: A Curious History (1997).")
+
+
+def test_astro_and_eleventy_show_the_notes(astro_bin: Path, tmp_path: Path) -> None:  # noqa: F811 (the fixture)
+    from .test_astro import build as astro_build
+    from .test_eleventy import build as eleventy_build
+    from .test_eleventy import install_eleventy
+
+    for engine in ("astro", "eleventy"):
+        site = tmp_path / engine
+        wxrtool.convert(FOOTNOTES, engine, str(site), scaffold=True)
+        built = astro_build(astro_bin, site)[0] if engine == "astro" else eleventy_build(install_eleventy(), site)
+        _check_notes([built / "2024/04/swifts-in-the-air/index.html", built / "2024/04/old-books/index.html"])

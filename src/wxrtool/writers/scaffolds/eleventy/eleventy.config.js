@@ -1,6 +1,7 @@
 // Eleventy 3 configuration written by wxrtool --to eleventy --scaffold.
 // Build with `npx @11ty/eleventy` (or `npm install && npm run build`); the site goes to _site/.
 import { existsSync, readFileSync } from "node:fs";
+import markdownItFootnote from "markdown-it-footnote";
 
 const site = JSON.parse(readFileSync(new URL("./_data/site.json", import.meta.url), "utf8"));
 // The authors of what was written (_data/authors.json, keyed by the name posts give them).
@@ -45,6 +46,8 @@ function authorPages(posts) {
 export default function (eleventyConfig) {
   // Post bodies are Markdown only: never run as templates (each file also says so).
   eleventyConfig.setNunjucksEnvironmentOptions({ autoescape: true });
+  // WordPress's footnotes are Markdown footnotes ([^1]), which markdown-it reads with this plugin.
+  eleventyConfig.amendLibrary("md", (md) => md.use(markdownItFootnote));
   // Media placed by --media: copied as they are, never read as templates (.eleventyignore).
   eleventyConfig.addPassthroughCopy("assets");
 
