@@ -262,3 +262,31 @@ def test_hugo_serves_a_translations_old_address_outside_its_language_folder(hugo
     subprocess.run([hugo, "--quiet", "--panicOnWarning", "--source", str(site)], check=True)
     page = site / "public/a-propos-fr/index.html"
     assert "À propos" in _title(page) and lxml.html.parse(str(page)).getroot().get("lang") == "fr"
+
+
+def test_hugo_publishes_a_translations_comments_and_media(hugo: str, tmp_path: Path) -> None:
+    """A bundle's files are published with its language's page only when they name it
+    (comments.fr.json, etabli.fr.jpg): otherwise the French page has no comments, no image."""
+    image = f"{SITE}/wp-content/uploads/2024/03/etabli.jpg"
+    text = LANGUAGES.read_text(encoding="utf-8").replace(
+        "<p>L\u2019établi est dégagé", f'<p><img src="{image}" alt="établi"></p><p>L\u2019établi est dégagé'
+    )
+    export = tmp_path / "with-image.xml"
+    export.write_text(text, encoding="utf-8")
+    media = tmp_path / "media" / "joinery.example.org" / "wp-content" / "uploads" / "2024" / "03"
+    media.mkdir(parents=True)
+    (media / "etabli.jpg").write_bytes(b"\xff\xd8 jpeg")
+    site = tmp_path / "site"
+    wxrtool.convert(export, "hugo", str(site), scaffold=True, media=str(tmp_path / "media"))
+    bundle = site / "content/posts/printemps-a-latelier"
+    assert sorted(p.name for p in bundle.iterdir()) == ["comments.fr.json", "etabli.fr.jpg", "index.fr.md"]
+    subprocess.run([hugo, "--quiet", "--panicOnWarning", "--source", str(site)], check=True)
+    page = site / "public/fr/posts/printemps-a-latelier/index.html"
+    document = lxml.html.parse(str(page)).getroot()
+    assert [li.get("id") for li in document.xpath('//section[@class="comments"]//li')] == [
+        "comment-31", "comment-32", "comment-33"
+    ]  # fmt: skip
+    (src,) = [img.get("src") for img in document.iter("img")]
+    assert (site / "public" / urljoin("/fr/posts/printemps-a-latelier/", src).lstrip("/")).read_bytes() == (
+        b"\xff\xd8 jpeg"
+    )

@@ -56,12 +56,14 @@ def test_a_generated_export_is_the_same_with_workers(to: str, generated: Path, t
 def test_comments_files_and_redirects_are_the_same_with_workers(tmp_path: Path) -> None:
     runner = CliRunner()
     for jobs in ("1", "2"):
-        extra = ["--comments-file", "yaml", "--redirects", "nginx", str(tmp_path / f"{jobs}.conf"), "-q"]
-        args = ["convert", str(SAMPLES / "klout.xml"), "--to", "markdown", "-o", str(tmp_path / jobs), "--jobs", jobs]
+        run = tmp_path / jobs  # (the redirect file beside the folder, as the manifest names it)
+        extra = ["--comments-file", "yaml", "--redirects", "nginx", str(run / "redirects.conf"), "-q"]
+        args = ["convert", str(SAMPLES / "klout.xml"), "--to", "markdown", "-o", str(run / "out"), "--jobs", jobs]
+        run.mkdir()
         result = runner.invoke(main, [*args, *extra])
         assert result.exit_code == 0, result.output
-    assert tree(tmp_path / "1") == tree(tmp_path / "2")
-    assert (tmp_path / "1.conf").read_bytes() == (tmp_path / "2.conf").read_bytes()
+    assert tree(tmp_path / "1" / "out") == tree(tmp_path / "2" / "out")
+    assert (tmp_path / "1" / "redirects.conf").read_bytes() == (tmp_path / "2" / "redirects.conf").read_bytes()
 
 
 def _tag(post: Post, options: WriteOptions) -> str:

@@ -131,7 +131,7 @@ def test_the_redirect_file_follows_the_same_rule(tmp_path: Path) -> None:
     assert account.update is not None and account.update.conflicts == [] and table.stat().st_mtime == OLD
     moved = _export(tmp_path, ("/2024/04/sharpening-chisels/</link>", "/2024/04/chisels/</link>"))
     account = wxrtool.convert(moved, "hugo", str(site), redirects=("nginx", str(table)), update=True)
-    assert account.update is not None and str(table) in account.update.changed
+    assert account.update is not None and str(table) in account.update.changed  # (said by its path)
     assert "/2024/04/chisels/" in table.read_text()
     table.write_text(table.read_text() + "# my own rule\n")
     account = wxrtool.convert(LANGUAGES, "hugo", str(site), redirects=("nginx", str(table)), update=True)

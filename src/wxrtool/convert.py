@@ -415,9 +415,11 @@ def _emit(
                 filled = fill(folder, links, result.addresses or {}, options.site_url) if links else Filled()
                 refused = write_redirects(result.addresses or {}, _item_addresses(export, options, result))
                 emitted = _Emitted(result, refused, filled)
-                if record is not None:  # (the redirect file's hashes, kept in the folder's manifest)
-                    record.previous = folder.previous.outside.get(record.path) if folder.previous else None
-                    folder.outside[record.path] = record.written
+                if record is not None:  # (the redirect file's hashes, kept in the folder's manifest by
+                    # its path from the folder: the same however the two are moved together)
+                    key = os.path.relpath(record.path, folder.target)
+                    record.previous = folder.previous.outside.get(key) if folder.previous else None
+                    folder.outside[key] = record.written
             emitted.update = folder.updated
             if record is not None:
                 record.update = folder.updated  # (what the redirect file's place adds to it, below)

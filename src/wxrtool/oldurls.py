@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import quote, unquote, urlsplit
 
 from .authors import nicename
-from .languages import LANGUAGE_TAXONOMIES
+from .languages import LANGUAGE_TAXONOMIES, Languages, item_language
 from .read import read
 from .records import Author, Post, Site, Term
 from .redirects import MAX_PATH, old_path
@@ -104,7 +104,7 @@ def old_addresses(source: str | os.PathLike[str] | Iterable[object]) -> list[Old
             parent = post.parent or None  # (to lead to the post it belongs to, if any)
             add(f"{base}/?attachment_id={post.id}", "attachment", parent, post.title)
             add(_path_of(post.link, base), "attachment", parent, post.title)
-    for address in _archives(posts, terms, authors, base, plain):
+    for address in _archives(posts, terms, authors, base, plain, site.language if site else ""):
         url = canonical_address(address.url)
         if url is not None:
             found.setdefault(url, replace(address, url=url))
@@ -202,11 +202,21 @@ def canonical_address(address: str) -> str | None:
 
 
 def _archives(
-    posts: list[Post], terms: dict[tuple[str, str], Term], authors: dict[str, Author], base: str, plain: bool
+    posts: list[Post],
+    terms: dict[tuple[str, str], Term],
+    authors: dict[str, Author],
+    base: str,
+    plain: bool,
+    site_language: str = "",
 ) -> Iterator[OldAddress]:
     shown = [p for p in posts if p.type == "post"]
     used: dict[tuple[str, str], str] = {}  # (taxonomy, slug) -> name, for terms with a published post
-    primary = {c for p in shown for c in [next((r.slug for r in p.terms if r.taxonomy == "category"), None)] if c}
+    # A post's first category is its primary one; on a multilingual site, only an original's (an
+    # engine such as Pelican lists translations with their original, not in their categories).
+    found = {p.id: language for p in shown if (language := item_language(p)) is not None}
+    languages = Languages({}, found, site_language)
+    originals = [p for p in shown if not languages or languages.original(p.id)]
+    primary = {c for p in originals for c in [next((r.slug for r in p.terms if r.taxonomy == "category"), None)] if c}
     for post in shown:
         for ref in post.terms:
             if ref.taxonomy in ("category", "post_tag") or (ref.taxonomy, ref.slug) in terms:

@@ -35,12 +35,21 @@ def media_urls(post: Post, options: WriteOptions) -> list[str]:
 
 
 def localize(
-    post: Post, text: str, options: WriteOptions, out: OutputDir, folder: str, link: str, result: WriteResult
+    post: Post,
+    text: str,
+    options: WriteOptions,
+    out: OutputDir,
+    folder: str,
+    link: str,
+    result: WriteResult,
+    language: str = "",
 ) -> str:
     """Copy the post's downloaded media into ``folder`` (inside ``out``) and point ``text`` at it.
 
     ``link`` is how the written file refers to ``folder`` (``""`` for beside it); what was
-    placed and what was not found are added to ``result``.
+    placed and what was not found are added to ``result``. With ``language``, each file's name
+    says it before its extension (``photo.fr.jpg``): Hugo publishes a translation's bundle's
+    files only when they name its language.
     """
     if not options.media_dir:
         return text
@@ -54,9 +63,11 @@ def localize(
             continue
         name = safe_component(unquote(posixpath.basename(urlsplit(url).path)), "file")
         stem, extension = posixpath.splitext(name)
+        if language:
+            name = f"{stem}.{language}{extension}"
         n = 2
         while name.lower() in taken:
-            name, n = f"{stem}-{n}{extension}", n + 1
+            name, n = f"{stem}-{n}{'.' + language if language else ''}{extension}", n + 1
         taken.add(name.lower())
         try:
             out.copy_file(source, posixpath.join(folder, name) if folder else name)

@@ -359,8 +359,11 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
         data = hugo_metadata(record, relative, planner, options, addresses)
         taxonomies.update(k for k in data if k in _custom_taxonomies(record))
         text = front_matter(options.shaped(data, record, "hugo")) + "\n" + body.strip("\n") + "\n"
-        # Media are page resources: in the bundle, linked by name.
-        text = localize(record, text, options, out, relative.rsplit("/", 1)[0], "", result)
+        # Media are page resources: in the bundle, linked by name (a translation's named with its
+        # language, as Hugo publishes them with it: comments.fr.json, photo.fr.jpg).
+        folder, name = relative.rsplit("/", 1)
+        language = _language_of(name)
+        text = localize(record, text, options, out, folder, "", result, language)
         out.write_text(relative, text)
         # An old address another page holds (or Hugo's own) is not redirected here.
         alias = old_path(record.link)
@@ -372,7 +375,7 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
             keeps = not alias or "aliases" in data or _is_own(alias, relative)
             result.moved(record.id, record.link if keeps else "", url_path(_url_path(relative)))
         if comments is not None:
-            out.write_text(f"{relative.rsplit('/', 1)[0]}/comments.json", comments)
+            out.write_text(f"{folder}/comments{'.' + language if language else ''}.json", comments)
     write_terms(out, categories, index, category_languages)
     if index.languages:
         write_languages(out, index)
