@@ -150,7 +150,7 @@ class SiteIndex:
         index = cls()
         for record in records:
             if isinstance(record, Post):
-                if spill and len(index.items) == SPILL_AT and not index.on_disk:
+                if spill and not index.on_disk and len(index.items) == SPILL_AT:
                     index.spill()
                 index.creators.add(record.author)
                 if record.id in index.items:
@@ -234,7 +234,7 @@ class SiteIndex:
         for link in (post.link, *old_slug_links(post)):
             address = canonical_address(link)
             if address is not None and address != "/":
-                self.addresses.setdefault(address, post.id)
+                _first(self.addresses, address, post.id)
 
     def merge(self, later: SiteIndex) -> None:
         """Add the index of a later stretch of the same export (the first of each name or id stays)."""
@@ -333,6 +333,14 @@ _ITEM_GUID = re.compile(r"https?://[^/?#]+/(?:[^?#]*/)?(?:index\.php)?\?(?:p|pag
 
 K = TypeVar("K")
 V = TypeVar("V")
+
+
+def _first(mine: MutableMapping[K, V], key: K, value: V) -> None:
+    """``mine.setdefault(key, value)``; a table on disk is not asked first (it keeps the first)."""
+    if isinstance(mine, Table):
+        mine.add(key, value)
+    else:
+        mine.setdefault(key, value)
 
 
 def _keep_first(mine: MutableMapping[K, V], later: Mapping[K, V]) -> None:

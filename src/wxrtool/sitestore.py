@@ -71,7 +71,8 @@ class Table(MutableMapping[K, V], Generic[K, V]):
     columns: tuple[str, ...]
     indexes: tuple[str, ...] = ()
     _pending: dict[K, V]  # rows not written yet
-    _count: int
+    _count: int | None  # how many rows (None: to be counted)
+    _largest: Any  # the largest whole-number key written: one above it is new, asked nothing
 
     def __init__(self, store: Store) -> None:
         self._store: Store | None = store  # (held: the folder lives as long as a table of it)
@@ -81,15 +82,17 @@ class Table(MutableMapping[K, V], Generic[K, V]):
         self._db.execute(f"CREATE TABLE {self.name} (key {self.key_type} PRIMARY KEY, {names})")
         self._pending = {}
         self._count = 0
+        self._largest = None
 
     def __getstate__(self) -> dict[str, Any]:
         self.flush()
-        return {"path": self.path, "count": self._count}
+        return {"path": self.path, "count": len(self), "largest": self._largest}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self._store = None  # (a worker's copy: the process that made the folder removes it)
         self.path = state["path"]
         self._count = state["count"]
+        self._largest = state["largest"]
         self._db = connect(self.path, read_only=True)
         self._pending = {}
 
@@ -100,11 +103,20 @@ class Table(MutableMapping[K, V], Generic[K, V]):
         found: V | None = self.get(key)
         if found is not None:
             return found
+        self.add(key, value)
+        return value
+
+    def add(self, key: K, value: V) -> None:
+        """``value`` for ``key``, unless it has one: as :meth:`setdefault`, without asking."""
+        if key in self._pending:
+            return
+        new = self._past_the_largest(key)  # (new for certain: counted; else counted when asked)
         self._pending[key] = value
-        self._count += 1
+        self._count = self._count + 1 if new and self._count is not None else None
+        if new:
+            self._largest = key
         if len(self._pending) >= _BATCH:
             self.flush()
-        return value
 
     def __setitem__(self, key: K, value: V) -> None:
         """A key's first value only: a table is written once, as the index pass reads."""
@@ -141,9 +153,15 @@ class Table(MutableMapping[K, V], Generic[K, V]):
             raise KeyError(key)
         return found
 
+    def _past_the_largest(self, key: object) -> bool:
+        # (WordPress exports items in id order: a new one's id is larger than any before it)
+        return isinstance(key, int) and (self._largest is None or key > self._largest)
+
     def get(self, key: K, default: Any = None) -> Any:
         if key in self._pending:
             return self._pending[key]
+        if self._past_the_largest(key):
+            return default
         names = ", ".join(self.columns)
         row = self._db.execute(f"SELECT {names} FROM {self.name} WHERE key = ?", (key,)).fetchone()
         return default if row is None else self.value(key, row)
@@ -151,9 +169,14 @@ class Table(MutableMapping[K, V], Generic[K, V]):
     def __contains__(self, key: object) -> bool:
         if key in self._pending:
             return True
+        if self._past_the_largest(key):
+            return False
         return self._db.execute(f"SELECT 1 FROM {self.name} WHERE key = ?", (key,)).fetchone() is not None
 
     def __len__(self) -> int:
+        if self._count is None:
+            self.flush()
+            self._count = self._db.execute(f"SELECT count(*) FROM {self.name}").fetchone()[0]
         return self._count
 
     def __iter__(self) -> Iterator[K]:
@@ -193,6 +216,6 @@ class Table(MutableMapping[K, V], Generic[K, V]):
 def spill(table: Table[K, V], found: Mapping[K, V]) -> Table[K, V]:
     """``table`` with the rows of ``found`` (a dictionary so far), in its order."""
     for key, value in found.items():
-        table.setdefault(key, value)
+        table.add(key, value)
     table.flush()
     return table
