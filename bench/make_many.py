@@ -56,7 +56,9 @@ def item(i: int) -> str:
                            kind="attachment", extra=f"<wp:attachment_url>https://many.example.org/wp-content/uploads/n{i}.jpg</wp:attachment_url>\n")  # fmt: skip
     if i % 10 == 0 or i % 10 == 5:
         parent = i - 5 if i % 10 == 0 else 0
-        return ITEM.format(i=i, path=f"{slug}/", other=i - 1, date=date, slug=slug, parent=parent, kind="page", extra="")
+        return ITEM.format(
+            i=i, path=f"{slug}/", other=i - 1, date=date, slug=slug, parent=parent, kind="page", extra=""
+        )
     extra = CATEGORY + (COMMENT.format(i=i, date=date) if i % 5 == 1 else "")
     path = f"{year}/{month:02d}/{slug}/"
     return ITEM.format(i=i, path=path, other=max(1, i - 7), date=date, slug=slug, parent=0, kind="post", extra=extra)

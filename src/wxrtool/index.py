@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from .languages import ItemLanguage, Language, Languages, declared_language, item_language
 from .menus import MenuEntry, entry_of
 from .oldurls import blog_base, canonical_address, old_slug_links
 from .records import Author, Post, Record, Site, Term, pickled_by_fields
+from .sitestore import SPILL_AT, Store, Table, spill
 
 
 @pickled_by_fields
@@ -56,6 +57,51 @@ class TermInfo:
     parent: str = ""
 
 
+class ItemTable(Table[int, ItemInfo]):
+    """Each item's place, on disk (:mod:`wxrtool.sitestore`), found by id or by slug."""
+
+    name, key_type, columns, indexes = "items", "INTEGER", ("type", "slug", "parent", "status"), ("slug",)
+
+    def row(self, value: ItemInfo) -> tuple[Any, ...]:
+        return (value.type, value.slug, value.parent, value.status)
+
+    def value(self, key: int, row: tuple[Any, ...]) -> ItemInfo:
+        return ItemInfo(*row)
+
+    def with_slug(self, slug: str) -> list[tuple[int, ItemInfo]]:
+        """The items whose slug is ``slug``, by id."""
+        return self.where("slug", slug)
+
+
+class AttachmentTable(Table[int, Attachment]):
+    """Each attachment, on disk (:mod:`wxrtool.sitestore`), found by id or by the post it belongs to."""
+
+    name, key_type, indexes = "attachments", "INTEGER", ("parent",)
+    columns = ("url", "title", "alt", "caption", "parent", "menu_order")
+
+    def row(self, value: Attachment) -> tuple[Any, ...]:
+        return (value.url, value.title, value.alt, value.caption, value.parent, value.menu_order)
+
+    def value(self, key: int, row: tuple[Any, ...]) -> Attachment:
+        return Attachment(key, *row)
+
+    def children_of(self, parent: int) -> list[Attachment]:
+        """The attachments whose parent is ``parent``."""
+        return [attachment for _, attachment in self.where("parent", parent)]
+
+
+class AddressTable(Table[str, int]):
+    """Each old address's item, on disk (:mod:`wxrtool.sitestore`)."""
+
+    name, key_type, columns = "addresses", "TEXT", ("item",)
+
+    def row(self, value: int) -> tuple[Any, ...]:
+        return (value,)
+
+    def value(self, key: str, row: tuple[Any, ...]) -> int:
+        return int(row[0])
+
+
 #: What joins a category's name to its parents' in a label (:meth:`SiteIndex.term_label`).
 LABEL_SEPARATOR = " / "
 
@@ -66,9 +112,11 @@ class SiteIndex:
     where the old site was and each item's old addresses (for links between items:
     :mod:`wxrtool.itemlinks`)."""
 
+    # (items, attachments and addresses: dictionaries, or tables on disk from sitestore.SPILL_AT
+    # items on: ItemTable, AttachmentTable, AddressTable; see spill())
     authors: dict[str, str] = field(default_factory=dict)
-    attachments: dict[int, Attachment] = field(default_factory=dict)
-    items: dict[int, ItemInfo] = field(default_factory=dict)
+    attachments: MutableMapping[int, Attachment] = field(default_factory=dict)
+    items: MutableMapping[int, ItemInfo] = field(default_factory=dict)
     creators: set[str] = field(default_factory=set)
     term_slugs: dict[tuple[str, str], str] = field(default_factory=dict)
     terms: dict[tuple[str, str], TermInfo] = field(default_factory=dict)
@@ -76,7 +124,7 @@ class SiteIndex:
     # each item's permalink and old-slug addresses (canonical: oldurls.canonical_address) -> its id.
     hosts: set[str] = field(default_factory=set)
     blog: str = ""
-    addresses: dict[str, int] = field(default_factory=dict)
+    addresses: MutableMapping[str, int] = field(default_factory=dict)
     shared_ids: set[int] = field(default_factory=set)  # ids two items of the export have
     # The navigation menus' entries (wxrtool.menus), and each term's (taxonomy, slug) by its id.
     menu_entries: list[MenuEntry] = field(default_factory=list)
@@ -91,7 +139,7 @@ class SiteIndex:
     _languages: Languages | None = field(default=None, repr=False, compare=False)
 
     @classmethod
-    def build(cls, records: Iterable[Record]) -> SiteIndex:
+    def build(cls, records: Iterable[Record], spill: bool = True) -> SiteIndex:
         """Index a record stream (everything, whatever its status).
 
         >>> import wxrtool
@@ -102,6 +150,8 @@ class SiteIndex:
         index = cls()
         for record in records:
             if isinstance(record, Post):
+                if spill and not index.on_disk and len(index.items) == SPILL_AT:
+                    index.spill()
                 index.creators.add(record.author)
                 if record.id in index.items:
                     index.shared_ids.add(record.id)
@@ -142,7 +192,28 @@ class SiteIndex:
                 declared = declared_language(record)
                 if declared is not None:
                     index.declared_languages.setdefault(declared.code, declared)
+        index.finish()
         return index
+
+    @property
+    def on_disk(self) -> bool:
+        """Whether the large tables are on disk (:mod:`wxrtool.sitestore`)."""
+        return isinstance(self.items, ItemTable)
+
+    def spill(self) -> None:
+        """Move the large tables to disk; what is added later goes there too."""
+        if self.on_disk:
+            return
+        store = Store()
+        self.items = spill(ItemTable(store), self.items)
+        self.attachments = spill(AttachmentTable(store), self.attachments)
+        self.addresses = spill(AddressTable(store), self.addresses)
+
+    def finish(self) -> None:
+        """Once every record is in: the tables on disk written and indexed."""
+        for table in (self.items, self.attachments, self.addresses):
+            if isinstance(table, Table):
+                table.finish()
 
     def _add_addresses(self, post: Post) -> None:
         # The site's hosts are its header's, and those of the items' first addresses, their guids
@@ -163,11 +234,14 @@ class SiteIndex:
         for link in (post.link, *old_slug_links(post)):
             address = canonical_address(link)
             if address is not None and address != "/":
-                self.addresses.setdefault(address, post.id)
+                _first(self.addresses, address, post.id)
 
     def merge(self, later: SiteIndex) -> None:
         """Add the index of a later stretch of the same export (the first of each name or id stays)."""
-        self.shared_ids |= later.shared_ids | (self.items.keys() & later.items.keys())  # (before they are merged)
+        if not self.on_disk and len(self.items) + len(later.items) > SPILL_AT:
+            self.spill()
+        # (ids both have, before they are merged: looked up one by one, the tables may be on disk)
+        self.shared_ids |= later.shared_ids | {key for key in later.items if key in self.items}
         _keep_first(self.authors, later.authors)
         _keep_first(self.attachments, later.attachments)
         _keep_first(self.items, later.items)
@@ -184,6 +258,7 @@ class SiteIndex:
         self.site_language = self.site_language or later.site_language
         self._shared = None
         self._languages = None
+        self.finish()
 
     @property
     def languages(self) -> Languages:
@@ -260,7 +335,15 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
-def _keep_first(mine: dict[K, V], later: dict[K, V]) -> None:
+def _first(mine: MutableMapping[K, V], key: K, value: V) -> None:
+    """``mine.setdefault(key, value)``; a table on disk is not asked first (it keeps the first)."""
+    if isinstance(mine, Table):
+        mine.add(key, value)
+    else:
+        mine.setdefault(key, value)
+
+
+def _keep_first(mine: MutableMapping[K, V], later: Mapping[K, V]) -> None:
     # In place and in reading order, as if one pass had read both.
     for key, value in later.items():
         mine.setdefault(key, value)

@@ -34,7 +34,7 @@ import tempfile
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
-from .index import SiteIndex
+from .index import ItemInfo, ItemTable, SiteIndex
 from .oldurls import NOT_SHOWN, canonical_address
 from .output import OutputDir
 
@@ -130,9 +130,13 @@ class ItemLinks:
             return None
         if not all(s.isdigit() for s in segments[:-1]):
             return None
-        if self._slugs is None:
-            self._slugs = _slugs(self.index)
-        item = self._slugs.get(unquote(segments[-1]), _AMBIGUOUS)
+        slug = unquote(segments[-1])
+        if isinstance(self.index.items, ItemTable):
+            item = _by_slug(self.index.items.with_slug(slug))  # (a large site's, on disk: looked up)
+        else:
+            if self._slugs is None:
+                self._slugs = _slugs(self.index)
+            item = self._slugs.get(slug, _AMBIGUOUS)
         return None if item == _AMBIGUOUS else item
 
 
@@ -144,6 +148,15 @@ def _forms(path: str, query: str) -> list[str]:
         paths += [p.removeprefix("/index.php") for p in paths]
     forms = [f"{p}?{query}" for p in paths] if query else []
     return forms + paths
+
+
+def _by_slug(found: list[tuple[int, ItemInfo]]) -> int:
+    """Of the items with one slug, the one a link to it means (as :func:`_slugs` chooses)."""
+    shown = [(item_id, info) for item_id, info in found if info.type != "attachment" and info.type not in NOT_SHOWN]
+    published = [item_id for item_id, info in shown if info.status == "publish"]
+    if published:
+        return published[0] if len(published) == 1 else _AMBIGUOUS
+    return shown[0][0] if len(shown) == 1 else _AMBIGUOUS
 
 
 def _slugs(index: SiteIndex) -> dict[str, int]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 import re
 import secrets
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -54,7 +54,7 @@ class Context:
     """
 
     post_id: int = 0
-    attachments: dict[int, Attachment] = field(default_factory=dict)
+    attachments: Mapping[int, Attachment] = field(default_factory=dict)
     engine_embed: EngineEmbed | None = None
     links: Relink | None = None
     footnote_meta: str = ""  # the post's "footnotes" meta (WordPress 6.3's footnotes: .footnotes)
@@ -85,7 +85,11 @@ class Context:
 
     def children(self, post_id: int) -> list[Attachment]:
         """Attachments whose parent is ``post_id``, as WordPress orders a default gallery."""
-        found = [a for a in self.attachments.values() if a.parent == post_id]
+        children_of = getattr(self.attachments, "children_of", None)  # (a table on disk: indexed)
+        if children_of is not None:
+            found = children_of(post_id)
+        else:
+            found = [a for a in self.attachments.values() if a.parent == post_id]
         return sorted(found, key=lambda a: (a.menu_order, a.id))
 
     def hold(self, markup: str, fallback: str) -> str:

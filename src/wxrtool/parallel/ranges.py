@@ -239,7 +239,9 @@ def _render_range(
 
 
 def _indexed(records: Iterator[Record], options: WriteOptions) -> SiteIndex:
-    return SiteIndex.build(records)
+    # (a range's index stays in memory: a range is small, and a table on disk would be the
+    # worker's, removed with it; the whole export's index, merged, spills in the main process)
+    return SiteIndex.build(records, spill=False)
 
 
 def index(plan: Plan, jobs: int) -> SiteIndex | None:

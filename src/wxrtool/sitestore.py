@@ -1,0 +1,221 @@
+"""The site index's large tables on disk, for exports of very many items.
+
+:class:`~wxrtool.index.SiteIndex` keeps three tables that grow with the number of items: each
+item's place (:class:`~wxrtool.index.ItemInfo`, by id), each item's old addresses (address ->
+id) and each attachment's URL and texts (:class:`~wxrtool.index.Attachment`, by id). For most
+exports they are dictionaries of a few megabytes. From :data:`SPILL_AT` items on, the index
+moves them into an SQLite database (the standard library's ``sqlite3``) in a temporary folder
+and keeps adding there: memory no longer grows with the number of items. The tables answer as
+the dictionaries did (``in``, ``[]``, ``get``, ``setdefault``, iteration), and what the writers
+look up by something else than the key has an index of its own: an item by its slug
+(:meth:`ItemTable.with_slug`), an attachment by the post it belongs to
+(:meth:`AttachmentTable.children_of`).
+
+Worker processes are given the tables pickled: that is the database's path, which each opens
+read-only. The folder is removed when the process that made it lets go of the index.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import tempfile
+import weakref
+from collections.abc import Iterator, Mapping, MutableMapping
+from typing import Any, Generic, TypeVar
+
+#: How many items an index keeps in memory before it moves its tables to disk.
+SPILL_AT = 100_000
+
+# Rows waiting to be written, per table: written in one statement when there are this many.
+_BATCH = 5_000
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Store:
+    """An SQLite database in a temporary folder of its own, removed with this object."""
+
+    def __init__(self) -> None:
+        self.folder = tempfile.mkdtemp(prefix="wxrtool-index-")
+        self.path = os.path.join(self.folder, "index.sqlite")
+        self.connection = connect(self.path)
+        weakref.finalize(self, _remove, self.connection, self.folder)
+
+
+def connect(path: str, read_only: bool = False) -> sqlite3.Connection:
+    """A connection to the database at ``path``: no journal (a temporary database is rebuilt,
+    not recovered), or read-only (a worker's)."""
+    if read_only:
+        return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    connection = sqlite3.connect(path, check_same_thread=False)
+    connection.execute("PRAGMA journal_mode = OFF")
+    connection.execute("PRAGMA synchronous = OFF")
+    return connection
+
+
+def _remove(connection: sqlite3.Connection, folder: str) -> None:
+    connection.close()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+class Table(MutableMapping[K, V], Generic[K, V]):
+    """A table of ``key -> value`` rows: a mapping whose first value for a key stays, as
+    ``dict.setdefault`` keeps it. ``columns`` name the value's columns; ``row`` and ``value``
+    turn a value into them and back."""
+
+    name: str
+    key_type: str
+    columns: tuple[str, ...]
+    indexes: tuple[str, ...] = ()
+    _pending: dict[K, V]  # rows not written yet
+    _count: int | None  # how many rows (None: to be counted)
+    _largest: Any  # the largest whole-number key written: one above it is new, asked nothing
+
+    def __init__(self, store: Store) -> None:
+        self._store: Store | None = store  # (held: the folder lives as long as a table of it)
+        self.path = store.path
+        self._db = store.connection
+        names = ", ".join(self.columns)
+        self._db.execute(f"CREATE TABLE {self.name} (key {self.key_type} PRIMARY KEY, {names})")
+        self._pending = {}
+        self._count = 0
+        self._largest = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        self.flush()
+        return {"path": self.path, "count": len(self), "largest": self._largest}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._store = None  # (a worker's copy: the process that made the folder removes it)
+        self.path = state["path"]
+        self._count = state["count"]
+        self._largest = state["largest"]
+        self._db = connect(self.path, read_only=True)
+        self._pending = {}
+
+    # -- what the index pass writes ------------------------------------------------------
+
+    def setdefault(self, key: K, value: V) -> V:
+        """The value for ``key``: the one it has, else ``value``, which it then has."""
+        found: V | None = self.get(key)
+        if found is not None:
+            return found
+        self.add(key, value)
+        return value
+
+    def add(self, key: K, value: V) -> None:
+        """``value`` for ``key``, unless it has one: as :meth:`setdefault`, without asking."""
+        if key in self._pending:
+            return
+        new = self._past_the_largest(key)  # (new for certain: counted; else counted when asked)
+        self._pending[key] = value
+        self._count = self._count + 1 if new and self._count is not None else None
+        if new:
+            self._largest = key
+        if len(self._pending) >= _BATCH:
+            self.flush()
+
+    def __setitem__(self, key: K, value: V) -> None:
+        """A key's first value only: a table is written once, as the index pass reads."""
+        if key in self:
+            raise KeyError(f"{key!r} has its value already: a table keeps the first")
+        self.setdefault(key, value)
+
+    def __delitem__(self, key: K) -> None:
+        raise TypeError("a table of the site index keeps every row")
+
+    def flush(self) -> None:
+        """Write the rows waiting to be written."""
+        if not self._pending:
+            return
+        marks = ", ".join("?" * (len(self.columns) + 1))
+        waiting: list[tuple[Any, Any]] = list(self._pending.items())
+        rows = [(first, *self.row(second)) for first, second in waiting]
+        self._db.executemany(f"INSERT OR IGNORE INTO {self.name} VALUES ({marks})", rows)
+        self._db.commit()
+        self._pending.clear()
+
+    def finish(self) -> None:
+        """Write what waits and make the look-ups' indexes (once the index pass is done)."""
+        self.flush()
+        for column in self.indexes:
+            self._db.execute(f"CREATE INDEX IF NOT EXISTS {self.name}_{column} ON {self.name} ({column})")
+        self._db.commit()
+
+    # -- what the writers read -------------------------------------------------------------
+
+    def __getitem__(self, key: K) -> V:
+        found: V | None = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def _past_the_largest(self, key: object) -> bool:
+        # (WordPress exports items in id order: a new one's id is larger than any before it)
+        return isinstance(key, int) and (self._largest is None or key > self._largest)
+
+    def get(self, key: K, default: Any = None) -> Any:
+        if key in self._pending:
+            return self._pending[key]
+        if self._past_the_largest(key):
+            return default
+        names = ", ".join(self.columns)
+        row = self._db.execute(f"SELECT {names} FROM {self.name} WHERE key = ?", (key,)).fetchone()
+        return default if row is None else self.value(key, row)
+
+    def __contains__(self, key: object) -> bool:
+        if key in self._pending:
+            return True
+        if self._past_the_largest(key):
+            return False
+        return self._db.execute(f"SELECT 1 FROM {self.name} WHERE key = ?", (key,)).fetchone() is not None
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self.flush()
+            self._count = self._db.execute(f"SELECT count(*) FROM {self.name}").fetchone()[0]
+        return self._count
+
+    def __iter__(self) -> Iterator[K]:
+        for key, _ in self.rows():
+            yield key
+
+    def rows(self) -> Iterator[tuple[K, V]]:
+        """Every ``(key, value)``, in key order, streamed."""
+        self.flush()
+        names = ", ".join(self.columns)
+        cursor = self._db.execute(f"SELECT key, {names} FROM {self.name} ORDER BY key")
+        for key, *row in cursor:
+            yield key, self.value(key, tuple(row))
+
+    def items(self) -> Iterator[tuple[K, V]]:  # type: ignore[override]
+        return self.rows()
+
+    def values(self) -> Iterator[V]:  # type: ignore[override]
+        return (value for _, value in self.rows())
+
+    def where(self, column: str, value: object) -> list[tuple[K, V]]:
+        """The rows whose ``column`` (one with an index) is ``value``, in key order."""
+        self.flush()
+        names = ", ".join(self.columns)
+        cursor = self._db.execute(f"SELECT key, {names} FROM {self.name} WHERE {column} = ? ORDER BY key", (value,))
+        return [(key, self.value(key, tuple(row))) for key, *row in cursor]
+
+    # -- a value as columns (each table says how) ------------------------------------------
+
+    def row(self, value: V) -> tuple[Any, ...]:
+        raise NotImplementedError
+
+    def value(self, key: K, row: tuple[Any, ...]) -> V:
+        raise NotImplementedError
+
+
+def spill(table: Table[K, V], found: Mapping[K, V]) -> Table[K, V]:
+    """``table`` with the rows of ``found`` (a dictionary so far), in its order."""
+    for key, value in found.items():
+        table.add(key, value)
+    table.flush()
+    return table

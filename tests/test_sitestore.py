@@ -1,0 +1,100 @@
+"""The site index on disk (:mod:`wxrtool.sitestore`): from ``SPILL_AT`` items on, the index's
+large tables are an SQLite database, which answers as the dictionaries did and which workers
+read; the output is the same, byte for byte."""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+
+import wxrtool
+from wxrtool import index as index_module
+from wxrtool.content import Context, post_markdown
+from wxrtool.index import SiteIndex
+
+from .conftest import SAMPLE_FILES, SAMPLES, tree
+
+
+@pytest.fixture
+def small_spill(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables on disk from the second item on: every sample's index spills."""
+    monkeypatch.setattr(index_module, "SPILL_AT", 1)
+
+
+def _in_memory(export: Path) -> SiteIndex:
+    return SiteIndex.build(wxrtool.Reader(export, light=True))
+
+
+@pytest.mark.parametrize("export", SAMPLE_FILES, ids=lambda p: p.stem)
+def test_the_index_on_disk_holds_what_the_one_in_memory_does(export: Path, small_spill: None) -> None:
+    on_disk = SiteIndex.build(wxrtool.Reader(export, light=True))
+    index_module.SPILL_AT = 10**9  # type: ignore[attr-defined]  # (the fixture puts it back)
+    memory = _in_memory(export)
+    assert not memory.on_disk
+    if len(memory.items) < 2:
+        pytest.skip("too few items to spill")
+    assert on_disk.on_disk
+    for name in ("items", "attachments", "addresses"):
+        assert dict(getattr(on_disk, name).items()) == dict(getattr(memory, name)), name
+        assert len(getattr(on_disk, name)) == len(getattr(memory, name)), name
+    assert on_disk.shared_ids == memory.shared_ids
+    for item_id, info in memory.items.items():
+        assert on_disk.items[item_id] == info and item_id in on_disk.items
+    assert 10**12 not in on_disk.items and on_disk.items.get(10**12) is None
+
+
+def test_an_id_two_items_share_is_told_on_disk(small_spill: None, tmp_path: Path) -> None:
+    text = (SAMPLES / "klout.xml").read_text(encoding="utf-8")
+    first = text.index("<item>")
+    end = text.index("</item>", first) + len("</item>")
+    export = tmp_path / "twice.xml"
+    export.write_text(text[:end] + text[first:end] + text[end:], encoding="utf-8")
+    index = SiteIndex.build(wxrtool.Reader(export, light=True))
+    assert index.on_disk and len(index.shared_ids) == 1
+
+
+def test_workers_are_given_the_path_and_read_it(small_spill: None) -> None:
+    index = SiteIndex.build(wxrtool.Reader(SAMPLES / "links-between-posts.xml", light=True))
+    sent = pickle.dumps(index.items)
+    assert len(sent) < 500  # (the path, not the rows)
+    copy = pickle.loads(sent)
+    assert dict(copy.items()) == dict(index.items.items())
+
+
+def test_the_folder_goes_with_the_index(small_spill: None) -> None:
+    index = SiteIndex.build(wxrtool.Reader(SAMPLES / "links-between-posts.xml", light=True))
+    folder = os.path.dirname(index.items.path)  # type: ignore[attr-defined]
+    assert os.path.isdir(folder)
+    del index
+    gc.collect()
+    assert not os.path.exists(folder)
+
+
+def test_a_gallery_finds_its_pictures_on_disk(small_spill: None) -> None:
+    """``[gallery]`` with no ids shows the post's own attachments: looked up by parent."""
+    index = SiteIndex.build(wxrtool.Reader(SAMPLES / "links-between-posts.xml", light=True))
+    parent = next(a.parent for a in index.attachments.values() if a.parent)
+    markdown = post_markdown("[gallery]", Context(post_id=parent, attachments=index.attachments))
+    for attachment in index.attachments.values():
+        if attachment.parent == parent:
+            assert attachment.url.rsplit("/", 1)[1] in markdown
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "hugo", "jekyll", "eleventy", "astro", "pelican", "ghost"])
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_output_is_the_same_with_the_index_on_disk(
+    fmt: str, jobs: int, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    export = SAMPLES / "links-between-posts.xml"
+    out = {}
+    for name, spill_at in (("memory", 10**9), ("disk", 1)):
+        monkeypatch.setattr(index_module, "SPILL_AT", spill_at)
+        target = tmp_path / name / ("out.json" if fmt == "ghost" else "out")
+        target.parent.mkdir()
+        wxrtool.convert(export, fmt, str(target), scaffold=fmt not in ("markdown", "ghost"), jobs=jobs)
+        out[name] = tree(target) if target.is_dir() else {"": target.read_bytes()}
+    assert out["disk"] == out["memory"]
