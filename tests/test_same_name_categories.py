@@ -82,8 +82,8 @@ def test_jekyll_keeps_them_apart_in_site_categories(jekyll: str, tmp_path: Path)
 
 
 def test_pelican_makes_a_category_page_for_each(pelican: str, tmp_path: Path) -> None:
-    site = tmp_path / "s"
-    wxrtool.convert(EXPORT, "pelican", str(site), scaffold=True)
+    site, table = tmp_path / "s", tmp_path / "redirects.csv"
+    wxrtool.convert(EXPORT, "pelican", str(site), scaffold=True, redirects=("csv", str(table)))
     meta = {int(headers(p)["Wordpress_id"]): headers(p) for p in (site / "content").rglob("*.md")}
     assert meta[3]["Category"] == "Foo" and meta[3]["Wp_categories"] == "Foo, Bar / Foo, Bar"
     assert meta[3]["Wp_category_paths"] == "foo, bar/foo-bar, bar"
@@ -97,6 +97,14 @@ def test_pelican_makes_a_category_page_for_each(pelican: str, tmp_path: Path) ->
     # An article is on the page of its first category only.
     assert titles(output / "category" / "foo.html") == {"In Foo", "In both, and in Bar"}
     assert titles(output / "category" / "bar-foo.html") == {"In Bar, Foo"}
+    # Each old category archive leads to its own page, named as the writer named the category.
+    moved = dict(line.split(",", 1) for line in table.read_text(encoding="utf-8").splitlines()[1:])
+    assert moved["/category/foo/"] == "/category/foo.html"
+    assert moved["/category/bar/foo-bar/"] == "/category/bar-foo.html"
+    assert moved["/category/evil/..%2F..%2Fescape/"] == "/category/evil-alert1-save_as-escapehtml-foo.html"
+    for old, new in moved.items():
+        if old.startswith("/category/") and not old.endswith("/feed/"):
+            assert (output / new.lstrip("/")).is_file(), (old, new)
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

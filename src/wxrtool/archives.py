@@ -38,6 +38,7 @@ from collections.abc import Callable
 from .authors import author_page
 from .oldurls import OldAddress
 from .writers.paths import hugo_keeps, term_slug
+from .writers.pelican_header import header_value
 
 Target = Callable[[OldAddress], "str | None"]
 
@@ -97,7 +98,9 @@ def _pelican(address: OldAddress) -> str | None:
         return None
     if about[0] == "category":
         # Pelican gives an article one category, its first: only those have a page.
-        return f"/category/{_pelican_slug(address.label)}.html" if "primary" in about else "/categories.html"
+        # (named from its header value, as the writer wrote it: Pelican makes the page of that)
+        label = _pelican_slug(header_value(address.label))
+        return f"/category/{label}.html" if "primary" in about else "/categories.html"
     if about[0] == "post_tag":
         return f"/tag/{_pelican_slug(address.label)}.html"
     if about[0] == "author":

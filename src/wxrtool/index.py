@@ -10,7 +10,6 @@ again to convert. Memory grows with the number of items, not with their content.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -21,6 +20,7 @@ from .menus import MenuEntry, entry_of
 from .oldurls import blog_base, canonical_address, old_slug_links
 from .records import Author, Post, Record, Site, Term, pickled_by_fields
 from .sitestore import SPILL_AT, Store, Table, spill
+from .termtree import shared_names, term_label, term_path
 
 
 @pickled_by_fields
@@ -100,10 +100,6 @@ class AddressTable(Table[str, int]):
 
     def value(self, key: str, row: tuple[Any, ...]) -> int:
         return int(row[0])
-
-
-#: What joins a category's name to its parents' in a label (:meth:`SiteIndex.term_label`).
-LABEL_SEPARATOR = " / "
 
 
 @dataclass
@@ -289,18 +285,10 @@ class SiteIndex:
         >>> index.term_path("category", "foo-bar"), index.term_path("category", "undeclared")
         (['bar', 'foo-bar'], ['undeclared'])
         """
-        path = [slug]
-        info = self.terms.get((taxonomy, slug))
-        while info is not None and info.parent and info.parent not in path:
-            path.append(info.parent)
-            info = self.terms.get((taxonomy, info.parent))
-        return path[::-1]
+        return term_path(self.terms, taxonomy, slug)
 
     def term_label(self, taxonomy: str, slug: str, name: str) -> str:
-        """How to tell the term apart where only names count: its name, or, when another
-        term of the taxonomy has that name too, its ancestors' names and its own (``Bar / Foo``).
-
-        Names are compared without case, as engines that make a page per name do.
+        """How to tell the term apart where only names count (:func:`wxrtool.termtree.term_label`).
 
         >>> index = SiteIndex(terms={("category", "foo"): TermInfo("Foo"), ("category", "bar"): TermInfo("Bar"),
         ...                          ("category", "foo-bar"): TermInfo("Foo", "bar")})
@@ -310,12 +298,8 @@ class SiteIndex:
         'Bar'
         """
         if self._shared is None:
-            counts = Counter((key[0], info.name.casefold()) for key, info in self.terms.items())
-            self._shared = {key for key, count in counts.items() if count > 1}
-        if (taxonomy, name.casefold()) not in self._shared or (taxonomy, slug) not in self.terms:
-            return name
-        path = self.term_path(taxonomy, slug)
-        return LABEL_SEPARATOR.join(self.terms[taxonomy, s].name if (taxonomy, s) in self.terms else s for s in path)
+            self._shared = shared_names(self.terms)
+        return term_label(self.terms, self._shared, taxonomy, slug, name)
 
 
 def site_host(link: str) -> str:

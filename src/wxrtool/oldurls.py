@@ -35,6 +35,7 @@ from .read import read
 from .records import Author, Post, Site, Term
 from .redirects import MAX_PATH, old_path
 from .selection import Selector
+from .termtree import shared_names, term_label, term_path
 
 ITEM_KINDS = ("item", "item-id", "old-slug")
 """Addresses of an item: it must be found at its own page."""
@@ -234,10 +235,14 @@ def _archives(
     for page in range(2, math.ceil(len(shown) / POSTS_PER_PAGE) + 1):
         url = f"{base}/?paged={page}" if plain else f"{base}/page/{page}/"
         yield OldAddress(url, "page", label=f"page {page}", about=("page", str(page)))
+    shared = shared_names(terms)
     for (taxonomy, slug), name in sorted(used.items()):
         if taxonomy in ("nav_menu", "post_format", "link_category") or taxonomy in LANGUAGE_TAXONOMIES:
             continue  # (Polylang's language archive is the language's home, /fr/, not /language/fr/)
         term = terms.get((taxonomy, slug))
+        # Named as the writers name it: a name two categories share with its parents' (Bar / Foo),
+        # which is the page an engine that knows a category by its name has for it.
+        name = term_label(terms, shared, taxonomy, slug, name) if taxonomy == "category" else name
         if plain:
             if taxonomy == "category" and term is not None and term.id:
                 yield OldAddress(f"{base}/?cat={term.id}", "category", label=name, about=(taxonomy, slug))
@@ -248,7 +253,7 @@ def _archives(
                 yield OldAddress(url, "taxonomy", label=name, about=(taxonomy, slug))
             continue
         if taxonomy == "category":
-            path = "/".join(_segment(s) for s in _ancestry(terms, slug))
+            path = "/".join(_segment(s) for s in term_path(terms, "category", slug))
             # (a post's first category is its primary one: engines with one category a post use it)
             about = (taxonomy, slug, "primary") if slug in primary else (taxonomy, slug)
             yield OldAddress(f"{base}/category/{path}/", "category", label=name, about=about)
@@ -290,15 +295,3 @@ def _archives(
                     : ("year", "month", "day").index(kind_of) + 1
                 ]
                 yield OldAddress(url, "date", label=f"{kind_of} {'-'.join(parts)}", about=("date", *parts))
-
-
-def _ancestry(terms: dict[tuple[str, str], Term], slug: str) -> list[str]:
-    # The category's slug after its parents' (WordPress's category URLs), stopping at a cycle.
-    chain = [slug]
-    seen = {slug}
-    term = terms.get(("category", slug))
-    while term is not None and term.parent and term.parent not in seen:
-        chain.append(term.parent)
-        seen.add(term.parent)
-        term = terms.get(("category", term.parent))
-    return list(reversed(chain))

@@ -49,6 +49,7 @@ from ..records import Post
 from ._placement import localize
 from .frontmatter import category_labels, category_refs, date_fields, metadata, plain_text, shown_title, stand_in_date
 from .paths import SITE_FILES, Addresses, PathPlanner, site_path, url_path
+from .pelican_header import header_value as _value
 from .protocol import Entry, Posts, WriteOptions, WriteResult
 from .responses import responses_markdown
 
@@ -58,38 +59,6 @@ _STATUS = {"publish": "published", "private": "hidden"}
 # named so gets "wp-" in front (and so does one already starting with it).
 _OWN_FOLDERS = {"posts", "pages", "images"}
 MENUS_FILE = "menus.json"
-
-
-def _value(text: str) -> str:
-    """A header value: one line, no control characters; commas separate tags and authors.
-
-    >>> _value("a\\nSave_as: x\\x00\\x01\\x7f\\x85\\u2028b")
-    'a Save_as: x b'
-
-    Pelican puts titles, summaries and names into pages as HTML, and its default theme
-    also passes them through ``striptags`` (which decodes entities) into attributes and
-    ``<title>``. So a value holds no tag and no entity once decoded, no ``"`` (shown as
-    the curly quotes WordPress shows), and any ``<`` or ``>`` left is escaped:
-
-    >>> _value('<img src=x onerror="alert(1)">Say "hi" &amp;lt;b&amp;gt; a < b')
-    'Say \u201chi\u201d a &lt; b'
-    """
-    text = str(text)
-    if not text.isprintable():
-        # Whitespace controls separate words; the others (NUL, \x01, DEL, C1) are dropped.
-        text = "".join(ch for ch in text if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Zl", "Zp"))
-    text = " ".join(text.split())
-    if not _HTML_SIGNIFICANT.search(text):
-        return text  # most titles and names
-    for _ in range(3):  # entities in entities, as exports double-escape them
-        decoded = html.unescape(text)
-        if decoded == text:
-            break
-        text = decoded
-    else:
-        text = text.replace("&", "&amp;")  # still entities after three rounds: shown as written
-    text = _CURLY.sub(lambda m: m.group(1) + "\u201c", _TAG.sub("", text)).replace('"', "\u201d")
-    return " ".join(text.replace("<", "&lt;").replace(">", "&gt;").split())
 
 
 def _list_item(text: str) -> str:
@@ -104,9 +73,6 @@ def _list_item(text: str) -> str:
 
 
 _MARKDOWN_SYNTAX = re.compile(r"([\\`*_{}\[\]!])")
-_HTML_SIGNIFICANT = re.compile(r'[<>"&]')
-_TAG = re.compile(r"<[^>]*>")
-_CURLY = re.compile(r'(^|[\s(\[{])"')
 
 
 def _url_value(url: str) -> str:
