@@ -25,6 +25,7 @@ from wxrtool.urlcheck import StaticSite
 
 from .browser import rendered
 from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES, fixture_cases, readable
+from .test_astro import astro_bin  # noqa: F401 (a fixture)
 
 EVERY_EXPORT = [
     *(pytest.param(p, id=p.stem) for p in SAMPLE_FILES),
@@ -59,6 +60,36 @@ def test_every_export_moves_to_an_engine_and_every_old_address_answers(
     for name in ("_redirects", "redirects-nginx.conf", "redirects-apache.conf", "redirects.csv", "account.json"):
         assert (site / EXTRAS / name).is_file()
     _listed(site)  # (the engine's build left nothing in the site: no lock file, no cache)
+
+
+@pytest.mark.parametrize("to", ["astro", "eleventy"])
+@pytest.mark.parametrize("export", [pytest.param(p, id=p.stem) for p in SAMPLE_FILES])
+def test_the_npm_engines_sites_build_and_every_old_address_answers(
+    export: Path,
+    to: str,
+    astro_bin: Path,
+    tmp_path: Path,  # noqa: F811 (the fixture)
+) -> None:
+    """Astro and Eleventy install from npm into the site: migrate writes it and says how to
+    build and check it; built here with the real engine, every old address answers."""
+    from wxrtool.oldurls import old_addresses
+    from wxrtool.urlcheck import RedirectRules, check_all
+
+    from .test_astro import build as astro_build
+    from .test_eleventy import build as eleventy_build
+    from .test_eleventy import install_eleventy
+
+    site = tmp_path / "site"
+    done = migrate(str(export), MigrateOptions(to, str(site), media="none"))
+    assert done.account is not None and done.account.balanced()
+    assert done.checks == [] and "npm install" in done.check_note and "check-urls" in done.check_note
+    report = (site / EXTRAS / "report.html").read_text(encoding="utf-8")
+    assert f"Migration of {export.name} to" in report and "npm install" in report
+    built = astro_build(astro_bin, site)[0] if to == "astro" else eleventy_build(install_eleventy(), site)
+    rules = RedirectRules.read(str(site / EXTRAS / "redirects.csv"))
+    with StaticSite(str(built), rules) as served:
+        checks = check_all(old_addresses(export), served.url)
+    assert [(c.address.url, c.outcome, c.reason) for c in checks if not c.ok] == []
 
 
 @pytest.mark.parametrize("to", ["ghost", "markdown"])

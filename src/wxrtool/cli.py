@@ -25,6 +25,7 @@ from .batch import convert_sites, group_inputs
 from .convert import ConvertOptions
 from .convert import run as run_conversion
 from .errors import OptionsError, OutputError, WXRError, system_error
+from .migration import TARGETS as MIGRATION_TARGETS
 from .output import text_output
 from .processes import Stopped, exit_status, stop_on_sigterm
 from .selection import Selection
@@ -732,7 +733,7 @@ def media_command(
 @click.option(
     "--to",
     "to",
-    type=click.Choice(["hugo", "jekyll", "pelican", "ghost", "markdown"]),
+    type=click.Choice(MIGRATION_TARGETS),
     default=None,
     help="Where the blog goes. Without it, on a terminal, wxrtool asks.",
 )

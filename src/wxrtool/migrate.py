@@ -86,7 +86,7 @@ def migrate(export: str, options: MigrateOptions, say: Say | None = None) -> Mig
             to=options.to,
             output=_site_output(folder, options.to),
             selection=options.selection,
-            scaffold=options.to in ("hugo", "jekyll", "pelican"),
+            scaffold=options.to in ("hugo", "jekyll", "pelican", "astro", "eleventy"),
             media=media_dir,
             redirects=("csv", csv_path),
             recover=options.recover,
@@ -162,9 +162,21 @@ _BUILDS: dict[str, Callable[[str, str], list[str]]] = {
 }
 
 
+# The engines a site installs from npm: their command, and the folder they build into.
+_NPM_BUILDS = {"astro": ("astro", "dist"), "eleventy": ("@11ty/eleventy", "_site")}
+
+
 def _check(export: str, options: MigrateOptions, site: str, work: str, done: Migration, tell: Say) -> None:
     """Build the site into ``work`` and ask it for every old address (:mod:`wxrtool.urlcheck`)."""
     build = _BUILDS.get(options.to)
+    if options.to in _NPM_BUILDS:
+        # (an npm site's engine is installed into it, from the registry: not done behind the user's back)
+        engine, into = _NPM_BUILDS[options.to]
+        done.check_note = (
+            f"{options.to} is built with npm: npm install && npx {engine} build, then "
+            f"wxrtool check-urls EXPORT {into}/ checks every old address"
+        )
+        return
     if build is None:
         done.check_note = f"{options.to} is not built here: check it once imported (wxrtool check-urls EXPORT URL)"
         return

@@ -13,7 +13,7 @@ from .selection import Selection
 from .urlcheck import Check
 from .validate import Problem
 
-TARGETS = ("hugo", "jekyll", "pelican", "ghost", "markdown")
+TARGETS = ("hugo", "jekyll", "pelican", "astro", "eleventy", "ghost", "markdown")
 """What ``migrate --to`` moves a blog to."""
 EXTRAS = "_wxrtool-migration"
 """The folder in the output with the report and the redirect files (engines skip ``_`` folders)."""

@@ -31,7 +31,15 @@ code{background:#f4f4f5;padding:0 .2rem;border-radius:.2rem;word-break:break-all
 pre{background:#f4f4f5;padding:.6rem;overflow-x:auto} details{margin:.3rem 0} summary{cursor:pointer}
 """
 
-_ENGINES = {"hugo": "Hugo", "jekyll": "Jekyll", "pelican": "Pelican", "ghost": "Ghost", "markdown": "Markdown"}
+_ENGINES = {
+    "hugo": "Hugo",
+    "jekyll": "Jekyll",
+    "pelican": "Pelican",
+    "astro": "Astro",
+    "eleventy": "Eleventy",
+    "ghost": "Ghost",
+    "markdown": "Markdown",
+}
 
 
 def report_page(done: Migration) -> str:
@@ -229,6 +237,20 @@ def _next_steps(done: Migration) -> str:
             f"Look at it: <code>cd {_e(out)} &amp;&amp; pelican content -s pelicanconf.py -o output --listen</code>.",
             f"Redirects for your server are in <code>{EXTRAS}/</code>; on Netlify copy <code>_redirects</code> "
             "into <code>output/</code> after each build.",
+        ],
+        "astro": [
+            f"Look at it: <code>cd {_e(out)} &amp;&amp; npm install &amp;&amp; npx astro dev</code>; build it with "
+            "<code>npx astro build</code> (into <code>dist/</code>), then check every old address with "
+            "<code>wxrtool check-urls EXPORT dist</code>.",
+            f"Redirects for your server are in <code>{EXTRAS}/</code>; on Netlify copy <code>_redirects</code> into "
+            "<code>public/</code>.",
+        ],
+        "eleventy": [
+            f"Look at it: <code>cd {_e(out)} &amp;&amp; npm install &amp;&amp; npx @11ty/eleventy --serve</code>; "
+            "build it with <code>npx @11ty/eleventy</code> (into <code>_site/</code>), then check every old "
+            "address with <code>wxrtool check-urls EXPORT _site</code>.",
+            f"Redirects for your server are in <code>{EXTRAS}/</code>; on Netlify copy <code>_redirects</code> into "
+            "<code>_site/</code> after each build.",
         ],
         "ghost": [
             f"Import <code>{IMPORT_FILE}</code> in Ghost Admin: Settings, Import/Export, Import content.",

@@ -17,6 +17,8 @@ _WHY = {
     "hugo": "a Hugo site (the scaffold builds as it is)",
     "jekyll": "a Jekyll site (GitHub Pages)",
     "pelican": "a Pelican site",
+    "astro": "an Astro site (npm)",
+    "eleventy": "an Eleventy site (npm)",
     "ghost": "a file to import into Ghost",
     "markdown": "Markdown files with front matter, for any other generator",
 }
