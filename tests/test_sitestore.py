@@ -5,6 +5,7 @@ read; the output is the same, byte for byte."""
 from __future__ import annotations
 
 import gc
+import json
 import os
 import pickle
 from pathlib import Path
@@ -13,8 +14,10 @@ import pytest
 
 import wxrtool
 from wxrtool import index as index_module
+from wxrtool import sitestore
 from wxrtool.content import Context, post_markdown
 from wxrtool.index import SiteIndex
+from wxrtool.output import MANIFEST
 
 from .conftest import SAMPLE_FILES, SAMPLES, tree
 
@@ -86,15 +89,29 @@ def test_a_gallery_finds_its_pictures_on_disk(small_spill: None) -> None:
 
 @pytest.mark.parametrize("fmt", ["markdown", "hugo", "jekyll", "eleventy", "astro", "pelican", "ghost"])
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_the_output_is_the_same_with_the_index_on_disk(
-    fmt: str, jobs: int, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+@pytest.mark.parametrize("export", [SAMPLES / "links-between-posts.xml", SAMPLES / "drafts-and-pages.xml"])
+def test_the_output_is_the_same_with_everything_on_disk(
+    export: Path, fmt: str, jobs: int, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    export = SAMPLES / "links-between-posts.xml"
+    """The index and every writer's record (paths, addresses, files, counts) on disk from the
+    first entry on: the same files, byte for byte, and the same redirects."""
     out = {}
     for name, spill_at in (("memory", 10**9), ("disk", 1)):
         monkeypatch.setattr(index_module, "SPILL_AT", spill_at)
-        target = tmp_path / name / ("out.json" if fmt == "ghost" else "out")
-        target.parent.mkdir()
-        wxrtool.convert(export, fmt, str(target), scaffold=fmt not in ("markdown", "ghost"), jobs=jobs)
-        out[name] = tree(target) if target.is_dir() else {"": target.read_bytes()}
+        monkeypatch.setattr(sitestore, "SPILL_AT", spill_at)
+        run = tmp_path / name
+        target = run / ("out.json" if fmt == "ghost" else "out")
+        run.mkdir()
+        wxrtool.convert(export, fmt, str(target), scaffold=fmt not in ("markdown", "ghost"), jobs=jobs,
+                        redirects=("nginx", str(run / "redirects.conf")))  # fmt: skip
+        out[name] = tree(run)
     assert out["disk"] == out["memory"]
+
+
+def test_an_update_with_everything_on_disk(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(sitestore, "SPILL_AT", 1)
+    site = tmp_path / "site"
+    wxrtool.convert(SAMPLES / "links-between-posts.xml", "hugo", str(site))
+    account = wxrtool.convert(SAMPLES / "links-between-posts.xml", "hugo", str(site), update=True)
+    assert account.update is not None and account.update.changed == [] and account.update.added == []
+    assert account.update.unchanged == len(json.loads((site / MANIFEST).read_text())["files"])

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from .authors import author_page
 from .oldurls import OldAddress
@@ -145,7 +145,7 @@ TARGETS: dict[str, Target] = {
 
 
 def archive_redirects(
-    fmt: str, addresses: list[OldAddress], moved: dict[int, tuple[str, str]]
+    fmt: str, addresses: list[OldAddress], moved: Mapping[int, tuple[str, str]]
 ) -> list[tuple[str, str]]:
     """``(old address, new page)`` for each archive, feed and attachment address of
     ``addresses`` that format ``fmt`` has a page for; ``moved``: each item's new address."""

@@ -26,7 +26,7 @@ import os
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -453,7 +453,9 @@ def _item_addresses(export: Input, options: ConvertOptions, result: WriteResult)
 
     moved = result.addresses or {}
     addresses = old_addresses(export.reader(recover=options.recover))
-    items = [(a.url, moved[a.item][1]) for a in addresses if a.kind in ITEM_KINDS and a.item in moved]
+    items = [
+        (a.url, moved[a.item][1]) for a in addresses if a.kind in ITEM_KINDS and a.item is not None and a.item in moved
+    ]
     return items + archive_redirects(options.to, [a for a in addresses if a.kind not in ITEM_KINDS], moved)
 
 
@@ -501,7 +503,7 @@ def _redirect_file(
     redirects: tuple[str, str] | None,
     base_url: str | None = None,
     record: _RedirectFile | None = None,
-) -> Iterator[Callable[[dict[int, tuple[str, str]], list[tuple[str, str]]], tuple[Refusal, ...]]]:
+) -> Iterator[Callable[[Mapping[int, tuple[str, str]], list[tuple[str, str]]], tuple[Refusal, ...]]]:
     """A function that writes the redirect rules (nothing without ``redirects``) and returns
     those it left out; the file is put in place when the block ends (with ``record``, an
     update's, only if it changed and was not edited since)."""
@@ -513,7 +515,7 @@ def _redirect_file(
     style, path = redirects
     with text_output(path, keep=record.keep_in_place if record is not None else None) as stream:
 
-        def write(urls: dict[int, tuple[str, str]], others: list[tuple[str, str]]) -> tuple[Refusal, ...]:
+        def write(urls: Mapping[int, tuple[str, str]], others: list[tuple[str, str]]) -> tuple[Refusal, ...]:
             rendered = render_checked(style, urls, others, base_url=base_url or "")
             stream.write(rendered.text)
             if record is not None:

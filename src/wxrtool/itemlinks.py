@@ -31,6 +31,7 @@ import os
 import re
 import secrets
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
@@ -183,7 +184,7 @@ class Filled:
 class _Filler:
     """Stand-ins replaced in text, and what was done counted in :attr:`filled`."""
 
-    def __init__(self, links: ItemLinks, addresses: dict[int, tuple[str, str]], base_url: str | None) -> None:
+    def __init__(self, links: ItemLinks, addresses: Mapping[int, tuple[str, str]], base_url: str | None) -> None:
         self.stand_in = re.compile(re.escape(links.prefix) + r"(\d+)/([0-9a-f]*)/")
         self.attachments = links.index.attachments
         self.shared = links.index.shared_ids
@@ -216,7 +217,7 @@ class _Filler:
 def fill(
     out: OutputDir,
     links: ItemLinks,
-    addresses: dict[int, tuple[str, str]],
+    addresses: Mapping[int, tuple[str, str]],
     base_url: str | None = None,
 ) -> Filled:
     """Replace the stand-ins in the files of ``out`` that hold one (:attr:`OutputDir.marked`):
@@ -237,7 +238,7 @@ def fill_file(
     path: str,
     name: str,
     links: ItemLinks,
-    addresses: dict[int, tuple[str, str]],
+    addresses: Mapping[int, tuple[str, str]],
     base_url: str | None = None,
 ) -> Filled:
     """:func:`fill` for one file written whole (Ghost's document), read and written back line

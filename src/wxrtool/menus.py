@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -206,7 +206,7 @@ def targets(entries: list[MenuEntry]) -> set[int]:
 
 def new_site_menus(
     index: SiteIndex,
-    addresses: dict[int, tuple[str, str]],
+    addresses: Mapping[int, tuple[str, str]],
     titles: dict[int, str],
     archive: Callable[[OldAddress], str | None] | None,
     base_url: str | None = None,

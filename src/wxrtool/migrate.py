@@ -107,7 +107,7 @@ def migrate(export: str, options: MigrateOptions, say: Say | None = None) -> Mig
             done.redirects[name] = len(pairs) - len(rendered.refused)
             done.redirects_left_out[name] = [(r.old, r.reason) for r in rendered.refused]
         shutil.copyfile(csv_path, os.path.join(extras, "redirects.csv"))
-        folder.files.append(f"{EXTRAS}/redirects.csv")
+        folder.record(f"{EXTRAS}/redirects.csv")
         done.redirects["redirects.csv"] = len(pairs)
         done.redirects_left_out["redirects.csv"] = [(old, why) for old, _new, why in done.account.redirects_refused]
         if options.check:
@@ -128,11 +128,12 @@ def _site_output(folder: OutputDir, to: str) -> str:
 def _adopt(folder: OutputDir, to: str) -> None:
     """Count what the conversion wrote as the migration's own files (for the manifest)."""
     if writers.get(to).target != "directory":
-        folder.files.append(IMPORT_FILE)
+        folder.record(IMPORT_FILE)
         return
     with open(os.path.join(folder.root, MANIFEST), encoding="utf-8") as f:
-        folder.files.extend(json.load(f)["files"])
-    folder.copied.update(name.lower() for name in folder.files)
+        for name in json.load(f)["files"]:
+            folder.record(name)
+    folder.copied.update(name.lower() for name in folder.written)
 
 
 def _media(export: str, options: MigrateOptions, work: str, done: Migration, tell: Say) -> str | None:

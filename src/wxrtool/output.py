@@ -19,7 +19,8 @@ from importlib import resources
 from typing import TextIO
 
 from .errors import OutputError
-from .update import Manifest, Update, file_hash, merge, text_hash
+from .sitestore import SpillMap
+from .update import Manifest, Update, file_hash, merge, text_hash, write_manifest
 
 _BUFFER = 1 << 20
 
@@ -134,12 +135,15 @@ class OutputDir:
                 hint="check that the folder exists and is writable",
             ) from None
         self._folder = ""  # the last folder made: files come grouped by folder
-        self.files: list[str] = []  # every file written, relative: the manifest
-        self.hashes: dict[str, str] = {}  # their SHA-256 as written, where known (the rest: at commit)
+        # Every file written, relative (the manifest), with its SHA-256 as written; those
+        # written otherwise than whole (a stream, a copy, a file filled in) are hashed at the end.
+        # (SpillMaps: on disk for an output of very many files, wxrtool.sitestore.)
+        self.written: SpillMap[str, str] = SpillMap()
+        self._unhashed: SpillMap[str, None] = SpillMap()
         self.copied: set[str] = set()  # files copied in (media), lowercase: no page's folder
         # Text files holding ``marker`` (links to fill in: see wxrtool.itemlinks), when set.
         self.marker: str | None = None
-        self.marked: list[str] = []
+        self.marked: SpillMap[str, None] = SpillMap()  # (in the order written)
 
     def _make_folder_of(self, path: str) -> None:
         folder = os.path.dirname(path)
@@ -153,22 +157,26 @@ class OutputDir:
         self._make_folder_of(path)
         with open(path, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
-        self.files.append(relative)
-        self.hashes[relative] = text_hash(text)
+        self.written[relative] = text_hash(text)
         if self.marker is not None and self.marker in text:
-            self.marked.append(relative)
+            self.marked[relative] = None
 
     def rewritten(self, relative: str) -> None:
         """Say that the file at ``relative`` was changed in place (its hash is taken at the end)."""
-        self.hashes.pop(relative, None)
+        self.record(relative)
+
+    def record(self, relative: str) -> None:
+        """Count the file at ``relative`` as written (put there otherwise than by this object);
+        its hash is taken at the end."""
+        self.written[relative] = ""
+        self._unhashed[relative] = None
 
     def copy_file(self, source: str, relative: str) -> None:
         """Copy the file ``source`` to ``relative`` inside the folder."""
         target = os.path.join(self.root, relative)
         self._make_folder_of(target)
         shutil.copyfile(source, target)
-        self.files.append(relative)
-        self.hashes.pop(relative, None)  # (read back at the end, as it is on the disk)
+        self.record(relative)  # (read back at the end, as it is on the disk)
         self.copied.add(relative.lower())
 
     def mkdir(self, relative: str) -> None:
@@ -182,26 +190,23 @@ class OutputDir:
         """
         path = os.path.join(self.root, relative)
         self._make_folder_of(path)
-        if not append:
-            self.files.append(relative)
-        self.hashes.pop(relative, None)
+        self.record(relative)
         return open(path, "a" if append else "w", encoding="utf-8", newline="\n", buffering=_BUFFER)
 
     def commit(self) -> None:
         """Put the finished folder in place of the target (with ``update``, bring the target
         up to date with it: :func:`wxrtool.update.merge`)."""
-        written = {
-            name: self.hashes.get(name) or file_hash(os.path.join(self.root, name)) for name in sorted(set(self.files))
-        }
+        for name in self._unhashed:
+            self.written[name] = file_hash(os.path.join(self.root, name))
         if self.previous is not None and os.path.isdir(self.target):
             self.updated, manifest = merge(
-                self.root, written, self.target, self.previous, self.keep_removed, skip=(MANIFEST,)
+                self.root, self.written, self.target, self.previous, self.keep_removed, skip=(MANIFEST,)
             )
             manifest.outside.update(self.outside)
             manifest.write(os.path.join(self.target, MANIFEST))
             shutil.rmtree(self.root, ignore_errors=True)
             return
-        Manifest(dict(written), dict(self.outside)).write(os.path.join(self.root, MANIFEST))
+        write_manifest(os.path.join(self.root, MANIFEST), self.written.sorted_items, self.outside)
         os.chmod(self.root, 0o777 & ~_umask())
         if os.path.isdir(self.target):
             aside = tempfile.mkdtemp(

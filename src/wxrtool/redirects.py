@@ -40,7 +40,7 @@ import io
 import re
 import string
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import quote, quote_from_bytes, unquote_to_bytes, urlsplit
 
@@ -150,7 +150,7 @@ def target_path(new: str) -> str | None:
     return result if len(result) <= MAX_PATH else None
 
 
-def pairs(urls: dict[int, tuple[str, str]], others: Iterable[tuple[str, str]] = ()) -> list[tuple[str, str]]:
+def pairs(urls: Mapping[int, tuple[str, str]], others: Iterable[tuple[str, str]] = ()) -> list[tuple[str, str]]:
     """``(old, new)`` path pairs: each old permalink's path and ``/?p=ID``, sorted, no duplicates.
 
     Both sides canonical and percent-encoded; pairs whose new address is not a local path
@@ -159,7 +159,7 @@ def pairs(urls: dict[int, tuple[str, str]], others: Iterable[tuple[str, str]] = 
     return [(old, new) for old, new, _ in _pairs(urls, others)[0]]
 
 
-def render(style: str, urls: dict[int, tuple[str, str]], others: Iterable[tuple[str, str]] = ()) -> str:
+def render(style: str, urls: Mapping[int, tuple[str, str]], others: Iterable[tuple[str, str]] = ()) -> str:
     """The redirect rules in ``style`` (one of :data:`STYLES` or :data:`URL_MAPS`).
 
     >>> print(render("netlify", {7: ("https://x.org/2020/01/a/", "/posts/a/")}), end="")
@@ -170,7 +170,7 @@ def render(style: str, urls: dict[int, tuple[str, str]], others: Iterable[tuple[
 
 
 def render_checked(
-    style: str, urls: dict[int, tuple[str, str]], others: Iterable[tuple[str, str]] = (), *, base_url: str = ""
+    style: str, urls: Mapping[int, tuple[str, str]], others: Iterable[tuple[str, str]] = (), *, base_url: str = ""
 ) -> Rendered:
     """The redirect rules in ``style`` and the redirects left out of them (:class:`Refusal`).
 
@@ -215,7 +215,7 @@ def render_checked(
 
 
 def _pairs(
-    urls: dict[int, tuple[str, str]], others: Iterable[tuple[str, str]] = ()
+    urls: Mapping[int, tuple[str, str]], others: Iterable[tuple[str, str]] = ()
 ) -> tuple[list[tuple[str, str, str]], list[Refusal]]:
     """``(old, new, old as given)`` triples, sorted, and the refusals so far: from ``others``
     when given (every old address of each item), else from ``urls`` (each permalink and ``/?p=ID``)."""
@@ -233,7 +233,7 @@ def _pairs(
     return [(old, new, given) for old, (new, given) in sorted(found.items())], refused
 
 
-def _permalinks(urls: dict[int, tuple[str, str]]) -> Iterator[tuple[str, str, str | None]]:
+def _permalinks(urls: Mapping[int, tuple[str, str]]) -> Iterator[tuple[str, str, str | None]]:
     """``(given, new, old canonical)`` for each item's permalink and its ``/?p=ID``."""
     for item_id, (link, new) in sorted(urls.items()):
         try:
@@ -256,7 +256,7 @@ def _others(others: list[tuple[str, str]]) -> Iterator[tuple[str, str, str | Non
         yield given, new, _old_address(given)
 
 
-def _disqus(urls: dict[int, tuple[str, str]], base_url: str) -> Rendered:
+def _disqus(urls: Mapping[int, tuple[str, str]], base_url: str) -> Rendered:
     """Disqus's URL mapper CSV: ``old URL,new URL`` a line, both absolute, sorted by the old.
 
     >>> print(_disqus({7: ("http://x.org/2020/01/a/", "/posts/a/")}, "https://y.org").text, end="")

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from .account import Account, Reason
 from .records import Author, Comment, CommentStatus, Ping, Post, Record
+from .sitestore import SpillMap
 
 ResponseT = TypeVar("ResponseT", Comment, Ping)
 
@@ -70,7 +71,7 @@ class Selector:
         self.selection = selection or Selection()
         self.account = account if account is not None else Account()
         # Status of every item seen, for attachments that inherit their parent's.
-        self.status: dict[int, str] = {}
+        self.status: SpillMap[int, str] = SpillMap()  # (on disk when many)
         # Parents looked up before they were read (or never read): taken as published.
         self.assumed: set[int] = set()
 

@@ -18,11 +18,12 @@ read-only. The folder is removed when the process that made it lets go of the in
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import sqlite3
 import tempfile
 import weakref
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from typing import Any, Generic, TypeVar
 
 #: How many items an index keeps in memory before it moves its tables to disk.
@@ -219,3 +220,166 @@ def spill(table: Table[K, V], found: Mapping[K, V]) -> Table[K, V]:
         table.add(key, value)
     table.flush()
     return table
+
+
+class SpillMap(MutableMapping[K, V]):
+    """A dictionary that moves to disk once it holds ``limit`` keys (:data:`SPILL_AT`): for what a
+    writer records of every item it writes (the paths it handed out, the new addresses, the
+    files written), which would otherwise grow with the number of items.
+
+    Until then it is a plain dictionary (nothing to pay for most exports); after, an SQLite
+    table of the key and its pickled value in a :class:`Store` of its own, which keeps the
+    dictionary's order (insertion; a key given a new value keeps its place).
+
+    >>> m = SpillMap(limit=2)
+    >>> m["a"], m["b"], m["c"] = 1, 2, 3
+    >>> m.on_disk, m["c"], list(m.items()), "b" in m, m.get("x", 0), len(m)
+    (True, 3, [('a', 1), ('b', 2), ('c', 3)], True, 0, 3)
+    >>> m["a"] = 9; del m["b"]; list(m.items())
+    [('a', 9), ('c', 3)]
+    """
+
+    def __init__(self, limit: int | None = None) -> None:
+        self._limit = SPILL_AT if limit is None else limit
+        self._dict: dict[K, V] = {}
+        self._store: Store | None = None
+        self._pending: dict[K, V] = {}
+        self._count = 0
+
+    @property
+    def on_disk(self) -> bool:
+        return self._store is not None
+
+    def __getstate__(self) -> dict[str, Any]:
+        # (Sent to or from a worker: a worker's record is of a range, small; it travels whole.)
+        return {"limit": self._limit, "items": list(self.items())}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["limit"])  # type: ignore[misc]
+        for key, value in state["items"]:
+            self[key] = value
+
+    def _spill(self) -> None:
+        self._store = Store()
+        self._store.connection.execute("CREATE TABLE kv (key PRIMARY KEY, value BLOB)")
+        self._pending, self._dict = self._dict, {}
+        self._count = len(self._pending)
+        self._flush()
+
+    def _flush(self) -> None:
+        if self._store is None or not self._pending:
+            return
+        rows = [(key, pickle.dumps(value, pickle.HIGHEST_PROTOCOL)) for key, value in self._pending.items()]
+        self._store.connection.executemany(
+            "INSERT INTO kv VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", rows
+        )
+        self._pending.clear()
+
+    def __setitem__(self, key: K, value: V) -> None:
+        if self._store is None:
+            self._dict[key] = value
+            if len(self._dict) >= self._limit:
+                self._spill()
+            return
+        if key not in self._pending and key not in self:
+            self._count += 1
+        self._pending[key] = value
+        if len(self._pending) >= _BATCH:
+            self._flush()
+
+    def __getitem__(self, key: K) -> V:
+        if self._store is None:
+            return self._dict[key]
+        if key in self._pending:
+            return self._pending[key]
+        row = self._store.connection.execute("SELECT value FROM kv WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            raise KeyError(key)
+        found: V = pickle.loads(row[0])
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        if self._store is None:
+            return key in self._dict
+        if key in self._pending:
+            return True
+        return self._store.connection.execute("SELECT 1 FROM kv WHERE key = ?", (key,)).fetchone() is not None
+
+    def __delitem__(self, key: K) -> None:
+        if self._store is None:
+            del self._dict[key]
+            return
+        if key not in self:
+            raise KeyError(key)
+        self._flush()
+        self._store.connection.execute("DELETE FROM kv WHERE key = ?", (key,))
+        self._count -= 1
+
+    def __len__(self) -> int:
+        return len(self._dict) if self._store is None else self._count
+
+    def __iter__(self) -> Iterator[K]:
+        for key, _ in self.items():
+            yield key
+
+    def items(self) -> Iterator[tuple[K, V]]:  # type: ignore[override]
+        if self._store is None:
+            yield from list(self._dict.items())
+            return
+        self._flush()
+        for key, value in self._store.connection.execute("SELECT key, value FROM kv ORDER BY rowid"):
+            yield key, pickle.loads(value)
+
+    def values(self) -> Iterator[V]:  # type: ignore[override]
+        return (value for _, value in self.items())
+
+    def sorted_items(self) -> Iterator[tuple[K, V]]:
+        """Every ``(key, value)`` in key order (text keys: by code point), streamed from disk."""
+        if self._store is None:
+            yield from sorted(self._dict.items())
+            return
+        self._flush()
+        for key, value in self._store.connection.execute("SELECT key, value FROM kv ORDER BY key"):
+            yield key, pickle.loads(value)
+
+
+class SpillCounter(SpillMap[Any, int]):
+    """A :class:`SpillMap` of counts, 0 for a key not seen (as :class:`collections.Counter`).
+
+    >>> seen = SpillCounter(limit=1)
+    >>> seen[7] += 1; seen[7] += 1; seen[8] += 1
+    >>> seen[7], seen[8], seen[9]
+    (2, 1, 0)
+    """
+
+    def __getitem__(self, key: Any) -> int:
+        try:
+            return super().__getitem__(key)
+        except KeyError:
+            return 0
+
+
+class SpillSet:
+    """A set that moves to disk as :class:`SpillMap` does (the paths a writer handed out)."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        self._map: SpillMap[Any, None] = SpillMap(limit)
+
+    def add(self, key: Any) -> None:
+        self._map[key] = None
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._map
+
+    def __len__(self) -> int:
+        return len(self._map)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._map)
+
+    def update(self, keys: Iterable[Any]) -> None:
+        for key in keys:
+            self.add(key)
+
+    def isdisjoint(self, keys: Iterable[Any]) -> bool:
+        return not any(key in self for key in keys)

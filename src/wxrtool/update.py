@@ -29,7 +29,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 MANIFEST_VERSION = 2
@@ -70,18 +70,44 @@ class Manifest:
             return None
 
     def write(self, path: str) -> None:
-        """Write the manifest: ``{"wxrtool": 2, "files": [...], "hashes": {file: sha256}}``, and the
-        files written beside the folder with theirs (``"outside"``: a redirect file, by its path)."""
-        names = sorted(self.files)
-        data = {
-            "wxrtool": MANIFEST_VERSION,
-            "files": names,
-            "hashes": {name: self.files[name] for name in names if self.files[name]},
-            **({"outside": dict(sorted(self.outside.items()))} if self.outside else {}),
-        }
-        with open(path, "w", encoding="utf-8", newline="\n") as f:
-            json.dump(data, f, indent=0)
-            f.write("\n")
+        """Write the manifest (:func:`write_manifest`)."""
+        write_manifest(path, lambda: iter(sorted(self.files.items())), self.outside)
+
+
+def write_manifest(
+    path: str, entries: Callable[[], Iterator[tuple[str, str | None]]], outside: Mapping[str, str] = {}
+) -> None:
+    """Write a manifest: ``{"wxrtool": 2, "files": [...], "hashes": {file: sha256}}``, and the
+    files written beside the folder with theirs (``"outside"``: a redirect file, by its path).
+    ``entries`` gives each file and its hash, in order, each time it is called: the manifest is
+    written as it is read, a million files as few (the text is what ``json.dump(indent=0)``
+    writes).
+
+    >>> import pathlib, tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> write_manifest(f"{folder}/m", lambda: iter([("a", "1"), ("b", None)]))
+    >>> pathlib.Path(f"{folder}/m").read_text() == json.dumps({"wxrtool": 2, "files": ["a", "b"], "hashes": {"a": "1"}},
+    ...                                        indent=0) + chr(10)
+    True
+    """
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write(f'{{\n"wxrtool": {MANIFEST_VERSION},\n"files": [')
+        first = True
+        for name, _ in entries():
+            f.write(("\n" if first else ",\n") + json.dumps(name))
+            first = False
+        f.write("]" if first else "\n]")
+        f.write(',\n"hashes": {')
+        first = True
+        for name, digest in entries():
+            if digest:
+                f.write(("\n" if first else ",\n") + json.dumps(name) + ": " + json.dumps(digest))
+                first = False
+        f.write("}" if first else "\n}")
+        if outside:
+            shown = ",\n".join(f"{json.dumps(k)}: {json.dumps(v)}" for k, v in sorted(outside.items()))
+            f.write(f',\n"outside": {{\n{shown}\n}}')
+        f.write("\n}\n")
 
 
 def _text_or_none(value: object) -> str | None:
@@ -130,7 +156,7 @@ class Update:
 
 def merge(
     new_root: str,
-    new_files: dict[str, str],
+    new_files: Mapping[str, str],
     target: str,
     previous: Manifest,
     keep_removed: bool = False,
@@ -142,8 +168,8 @@ def merge(
     update = Update()
     recorded: dict[str, str | None] = {}
     ignored = set(skip)
-    for name in sorted(new_files):
-        new_hash = new_files[name]
+    ordered = getattr(new_files, "sorted_items", None)  # (a SpillMap: in order from disk)
+    for name, new_hash in ordered() if ordered is not None else sorted(new_files.items()):
         recorded[name] = new_hash
         here = os.path.join(target, name)
         if not os.path.lexists(here):
@@ -163,7 +189,7 @@ def merge(
                 else "not written by wxrtool, or written before outputs recorded hashes"
             )
             update.conflicts.append((name, why))
-    for name in sorted(set(previous.files) - set(new_files) - ignored):
+    for name in sorted(name for name in previous.files if name not in new_files and name not in ignored):
         here = os.path.join(target, name)
         if not os.path.lexists(here):
             continue

@@ -48,7 +48,6 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
@@ -63,6 +62,7 @@ from ..languages import Languages, language_data
 from ..menus import TitlesSeen, as_data, new_site_menus
 from ..output import OutputDir, copy_scaffold
 from ..records import Post, Site
+from ..sitestore import SpillCounter, SpillSet
 from . import _yaml
 from ._placement import localize
 from .frontmatter import category_labels, date_fields, front_matter, metadata, shown_title, stand_in_date
@@ -254,8 +254,8 @@ class _Disk:
     (``/a.html`` and ``/a.html/photo/``), which would stop the build."""
 
     def __init__(self) -> None:
-        self.files: set[str] = set()
-        self.folders: set[str] = set()
+        self.files = SpillSet()  # (on disk when many: wxrtool.sitestore)
+        self.folders = SpillSet()
 
     @staticmethod
     def _folders(file: str) -> list[str]:
@@ -277,7 +277,7 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
     result = WriteResult.for_options(options)
     planner = PathPlanner(out.root, f"{ITEMS}/{{slug}}.md", files=out.copied)
     addresses, disk = Addresses(RESERVED_PATHS), _Disk()
-    seen: Counter[int] = Counter()
+    seen = SpillCounter()  # (on disk when many: wxrtool.sitestore)
     # The site's folder under its host (--base-url https://example.org/blog): Astro's `base`,
     # which links to placed media need, as Astro does not add it to links in Markdown.
     folder = urlsplit(options.base_url).path.rstrip("/") if options.base_url else ""

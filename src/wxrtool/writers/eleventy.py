@@ -52,7 +52,6 @@ import json
 import posixpath
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -67,6 +66,7 @@ from ..menus import TitlesSeen, as_data, new_site_menus
 from ..oldurls import OldAddress
 from ..output import OutputDir, copy_scaffold
 from ..records import Post, Site
+from ..sitestore import SpillCounter, SpillSet
 from ._placement import localize
 from .frontmatter import (
     category_labels,
@@ -180,8 +180,8 @@ class _Site:
 
     def __init__(self) -> None:
         self.addresses = Addresses(RESERVED_PATHS)
-        self.files: set[str] = set()
-        self.folders: set[str] = set()
+        self.files = SpillSet()  # (on disk when many: wxrtool.sitestore)
+        self.folders = SpillSet()
 
     def take(self, path: str) -> bool:
         """Hand the site path ``path`` out, if it is free and can be written."""
@@ -313,7 +313,7 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
     planner = PathPlanner(out.root, "content/{slug}.md", files=out.copied)
     site = _Site()
     posts = Posts(entries)
-    seen: Counter[int] = Counter()
+    seen = SpillCounter()  # (on disk when many: wxrtool.sitestore)
     menu_titles = TitlesSeen(options.index.menu_entries)
     for record, (data, body, comments) in posts:
         menu_titles.see(record.id, shown_title(record.title))

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from typing import Any
 from urllib.parse import unquote
 
@@ -45,6 +45,7 @@ from ..languages import LANGUAGE_TAXONOMIES
 from ..menus import TitlesSeen, hugo_menus, new_site_menus
 from ..output import OutputDir, copy_scaffold
 from ..records import Post, Site
+from ..sitestore import SpillSet
 from . import _yaml
 from ._placement import localize
 from .frontmatter import category_path, category_refs, date_fields, front_matter, metadata, shown_title
@@ -125,7 +126,7 @@ def bundle_path(
     index: SiteIndex,
     parents: set[int],
     addresses: Addresses | None = None,
-    folders: set[str] | None = None,
+    folders: Container[str] | None = None,
 ) -> str:
     """Where the item's bundle goes under ``content/``; with ``addresses``, only where its URL is
     free; with ``folders`` (the bundles' folders so far, lower case), only in a folder of its own:
@@ -341,7 +342,7 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
     # languages of the pages ('': the default one) that have it.
     categories: dict[str, tuple[str, str]] = {}
     category_languages: dict[str, set[str]] = {}
-    folders: set[str] = set()
+    folders = SpillSet()  # (on disk when many: wxrtool.sitestore)
     posts = Posts(entries)
     for record, (body, comments) in posts:
         seen.see(record.id, shown_title(record.title))

@@ -52,7 +52,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -67,6 +66,7 @@ from ..languages import language_data
 from ..menus import TitlesSeen, as_data, new_site_menus
 from ..output import OutputDir, copy_scaffold
 from ..records import Comment, Ping, Post, Site
+from ..sitestore import SpillCounter
 from ..threads import build_threads, walk
 from . import _yaml
 from ._placement import localize
@@ -291,7 +291,7 @@ def _keys(ids: Iterable[int]) -> list[str]:
     >>> _keys([4, 7, 4, 4])
     ['4', '7', '4-2', '4-3']
     """
-    seen: Counter[int] = Counter()
+    seen = SpillCounter()  # (on disk when many: wxrtool.sitestore)
     keys = []
     for item_id in ids:
         seen[item_id] += 1
@@ -370,7 +370,7 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
     collections: set[str] = set()
     addresses = Addresses(RESERVED_PATHS)
     posts = Posts(entries)
-    seen: Counter[int] = Counter()
+    seen = SpillCounter()  # (on disk when many: wxrtool.sitestore)
     for record, (head, body, wanted, redirects, data_files) in posts:
         menu_titles.see(record.id, shown_title(record.title))
         # Its comments' folder and thread key: the id, or "<id>-2" for a later item with

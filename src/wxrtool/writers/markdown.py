@@ -84,7 +84,8 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
     """Write one Markdown file per item into the folder ``out``."""
     result = WriteResult.for_options(options)
     planner = PathPlanner(out.root, options.path_template, files=out.copied)
-    planner.taken.update({MENUS_FILE, AUTHORS_FILE})  # (the site's data: no item's file takes their names)
+    for name in (MENUS_FILE, AUTHORS_FILE, LANGUAGES_FILE):  # (the site's data: no item's file takes their names)
+        planner.taken.add(name)
     menu_titles = TitlesSeen(options.index.menu_entries)
     posts = Posts(entries)
     for record, (text, sidecar) in posts:

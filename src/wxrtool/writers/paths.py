@@ -27,6 +27,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from ..errors import OutputError
+from ..sitestore import SpillSet
 
 DEFAULT_TEMPLATE = "{type}s/{slug}.md"
 FIELDS = ("type", "slug", "id", "yyyy", "mm", "dd")
@@ -137,7 +138,7 @@ class PathPlanner:
         check_template(template)
         self.root = os.path.realpath(root)
         self.template = template
-        self.taken: set[str] = set()
+        self.taken = SpillSet()  # (the paths handed out, lower case: on disk when many)
         self.files = files
 
     def path_for(
@@ -315,7 +316,7 @@ class Addresses:
                 self.trees.append(address_key(path[:-2]) + "/")
             else:
                 self.reserved.add(address_key(path))
-        self.taken: set[str] = set()
+        self.taken = SpillSet()  # (the addresses handed out: on disk when many)
 
     def free(self, path: str) -> bool:
         """Whether ``path`` may still be handed out."""

@@ -46,6 +46,7 @@ from ..menus import Menu, TitlesSeen, as_data, by_size, new_site_menus, one_leve
 from ..oldurls import OldAddress
 from ..output import OutputDir
 from ..records import Post
+from ..sitestore import SpillSet
 from ._placement import localize
 from .frontmatter import category_labels, category_refs, date_fields, metadata, plain_text, shown_title, stand_in_date
 from .paths import SITE_FILES, Addresses, PathPlanner, site_path, url_path
@@ -111,7 +112,7 @@ class _Unique:
     """Pelican wants every slug and every output path used once across the whole site."""
 
     def __init__(self) -> None:
-        self.slugs: set[str] = set()
+        self.slugs = SpillSet()  # (on disk when many: wxrtool.sitestore)
         self.addresses = Addresses(RESERVED_PATHS)
 
     def slug(self, slug: str, item_id: int, saved_at_slug: bool = False) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import importlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
@@ -27,6 +27,7 @@ from ..index import SiteIndex
 from ..newsite import UrlMap
 from ..records import Author, Post, Record, Site
 from ..selection import Selection
+from ..sitestore import SpillMap
 from .paths import DEFAULT_TEMPLATE
 
 if TYPE_CHECKING:
@@ -148,7 +149,7 @@ class WriteResult:
     (``thread-not-in-url-map``: a thread that kept its old link).
     """
 
-    addresses: dict[int, tuple[str, str]] | None = None
+    addresses: MutableMapping[int, tuple[str, str]] | None = None  # (a SpillMap: on disk when large)
     media_placed: Counter[str] = field(default_factory=Counter)
     media_missing: dict[str, int] = field(default_factory=dict)
     notes: Counter[str] = field(default_factory=Counter)
@@ -156,7 +157,7 @@ class WriteResult:
     @classmethod
     def for_options(cls, options: WriteOptions) -> WriteResult:
         """An empty result that keeps addresses if ``options`` ask for them."""
-        return cls(addresses={} if options.addresses else None)
+        return cls(addresses=SpillMap() if options.addresses else None)
 
     def moved(self, item: int, old: str, new: str) -> None:
         """Item ``item``, at ``old`` on the WordPress site, is at ``new`` now ('' old: no redirect)."""
