@@ -67,8 +67,8 @@ def test_every_export_moves_to_an_engine_and_every_old_address_answers(
 def test_the_npm_engines_sites_build_and_every_old_address_answers(
     export: Path,
     to: str,
-    astro_bin: Path,
-    tmp_path: Path,  # noqa: F811 (the fixture)
+    astro_bin: Path,  # noqa: F811 (the fixture)
+    tmp_path: Path,
 ) -> None:
     """Astro and Eleventy install from npm into the site: migrate writes it and says how to
     build and check it; built here with the real engine, every old address answers."""
