@@ -230,7 +230,7 @@ def test_the_wizard_asks_and_prints_the_command_that_does_the_same(hugo: str, tm
         ],
         tmp_path,
     )
-    assert "Move the blog to (hugo, jekyll, pelican, ghost, markdown) [hugo]:" in text
+    assert "Move the blog to (hugo, jekyll, pelican, astro, eleventy, ghost, markdown) [hugo]:" in text
     site = tmp_path / "links-between-posts-hugo"
     assert (site / EXTRAS / "report.html").is_file(), text
     again = re.search(r"To do the same again: (.*)", text)
