@@ -295,3 +295,11 @@ def test_convert_takes_media_from_a_folder_or_downloads_them(media_server: str, 
         [*command, "-o", str(tmp_path / "c"), "--media-from", str(tmp_path / "none")], capture_output=True, text=True
     )
     assert usage.returncode == 2 and "no such folder" in usage.stderr
+
+
+def test_the_command_offers_every_target() -> None:
+    from wxrtool.cli import main
+    from wxrtool.migration import TARGETS
+
+    (option,) = [p for p in main.commands["migrate"].params if p.name == "to"]
+    assert tuple(option.type.choices) == TARGETS  # type: ignore[attr-defined]

@@ -25,7 +25,6 @@ from .batch import convert_sites, group_inputs
 from .convert import ConvertOptions
 from .convert import run as run_conversion
 from .errors import OptionsError, OutputError, WXRError, system_error
-from .migration import TARGETS as MIGRATION_TARGETS
 from .output import text_output
 from .processes import Stopped, exit_status, stop_on_sigterm
 from .selection import Selection
@@ -733,7 +732,8 @@ def media_command(
 @click.option(
     "--to",
     "to",
-    type=click.Choice(MIGRATION_TARGETS),
+    # (migration.TARGETS, written out: importing it at start-up would import what migrate uses)
+    type=click.Choice(["hugo", "jekyll", "pelican", "astro", "eleventy", "ghost", "markdown"]),
     default=None,
     help="Where the blog goes. Without it, on a terminal, wxrtool asks.",
 )

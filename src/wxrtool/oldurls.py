@@ -82,9 +82,7 @@ def old_addresses(source: str | os.PathLike[str] | Iterable[object]) -> list[Old
             # (kept whole but for what no address needs: the content, comments, other meta;
             # a large export's posts would otherwise all wait here in full)
             old_slugs = tuple(m for m in record.meta if m.key == "_wp_old_slug")
-            posts.append(
-                replace(record, content_html="", excerpt_html="", comments=(), pings=(), meta=old_slugs)
-            )
+            posts.append(replace(record, content_html="", excerpt_html="", comments=(), pings=(), meta=old_slugs))
     found: dict[str, OldAddress] = {}
 
     def add(url: str | None, kind: str, item: int | None = None, label: str = "") -> None:

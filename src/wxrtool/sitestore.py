@@ -20,11 +20,13 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
-import sqlite3
 import tempfile
 import weakref
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    import sqlite3  # (imported when a table is first made: most runs make none)
 
 #: How many items an index keeps in memory before it moves its tables to disk.
 SPILL_AT = 100_000
@@ -49,6 +51,7 @@ class Store:
 def connect(path: str, read_only: bool = False) -> sqlite3.Connection:
     """A connection to the database at ``path``: no journal (a temporary database is rebuilt,
     not recovered), or read-only (a worker's)."""
+    import sqlite3
     if read_only:
         return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
     connection = sqlite3.connect(path, check_same_thread=False)
