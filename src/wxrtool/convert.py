@@ -46,7 +46,7 @@ from .records import Record
 from .rendering import Rendering
 from .selection import Selection, Selector
 from .source import Source
-from .update import Update, file_hash, text_hash
+from .update import CHANGED, UNCHANGED, Update, file_hash, outcome, text_hash
 from .writers.fmchoice import KEPT, FrontMatterChoice
 from .writers.paths import DEFAULT_TEMPLATE
 from .writers.protocol import Format, WriteOptions, WriteResult
@@ -487,15 +487,14 @@ class _RedirectFile:
         """Whether the file in place stays (the new one dropped): it is the same, or edited since."""
         if self.update is None or not os.path.isfile(self.path):
             return False
-        here = file_hash(self.path)
-        if here == self.written:
+        done = outcome(file_hash(self.path), self.written, self.previous)  # (the folder's files' rule)
+        if done == UNCHANGED:
             self.update.unchanged += 1
-            return True
-        if here != self.previous:
+        elif done == CHANGED:
+            self.update.changed.append(self.path)
+        else:
             self.update.conflicts.append((self.path, "the redirect file, edited since wxrtool wrote it"))
-            return True
-        self.update.changed.append(self.path)
-        return False
+        return done != CHANGED
 
 
 @contextlib.contextmanager

@@ -152,7 +152,8 @@ def _forms(path: str, query: str) -> list[str]:
 
 
 def _by_slug(found: list[tuple[int, ItemInfo]]) -> int:
-    """Of the items with one slug, the one a link to it means (as :func:`_slugs` chooses)."""
+    """Of the items with one slug, the one a link to it means: the published one, else the only
+    one (attachments and types no page shows aside); :data:`_AMBIGUOUS` when two would do."""
     shown = [(item_id, info) for item_id, info in found if info.type != "attachment" and info.type not in NOT_SHOWN]
     published = [item_id for item_id, info in shown if info.status == "publish"]
     if published:
@@ -161,15 +162,12 @@ def _by_slug(found: list[tuple[int, ItemInfo]]) -> int:
 
 
 def _slugs(index: SiteIndex) -> dict[str, int]:
-    found: dict[str, int] = {}
-    published: dict[str, int] = {}
+    """Each slug's item (:func:`_by_slug`), for an index in memory (one on disk is asked per slug)."""
+    groups: dict[str, list[tuple[int, ItemInfo]]] = {}
     for item_id, info in index.items.items():
-        if info.type == "attachment" or info.type in NOT_SHOWN or not info.slug:
-            continue
-        found[info.slug] = _AMBIGUOUS if info.slug in found else item_id
-        if info.status == "publish":
-            published[info.slug] = _AMBIGUOUS if info.slug in published else item_id
-    return {slug: published.get(slug, item) for slug, item in found.items()}
+        if info.slug:
+            groups.setdefault(info.slug, []).append((item_id, info))
+    return {slug: _by_slug(found) for slug, found in groups.items()}
 
 
 @dataclass
@@ -230,7 +228,7 @@ def fill(
             text = f.read()
         with open(path, "w", encoding="utf-8", newline="") as f:
             f.write(filler.text(text, relative))
-        out.rewritten(relative)
+        out.record(relative)
     return filler.filled
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .phpserial import decode_serialized
@@ -171,18 +171,13 @@ class Languages:
             return ""
         return language.group
 
-    def translations(self, item_id: int, shown: Iterable[int] | None = None) -> dict[str, int]:
-        """The item's translations, by language in the site's order (among ``shown``, if given)."""
+    def translations(self, item_id: int) -> dict[str, int]:
+        """The item's translations, by language in the site's order."""
         group = self.key(item_id)
         if not group:
             return {}
         members = self._groups[group]
-        keep = None if shown is None else set(shown)
-        return {
-            code: members[code]
-            for code in self.codes
-            if code in members and members[code] != item_id and (keep is None or members[code] in keep)
-        }
+        return {code: members[code] for code in self.codes if code in members and members[code] != item_id}
 
     def original(self, item_id: int) -> bool:
         """Whether the item is its group's original: the default language's item, else the one

@@ -161,13 +161,9 @@ class OutputDir:
         if self.marker is not None and self.marker in text:
             self.marked[relative] = None
 
-    def rewritten(self, relative: str) -> None:
-        """Say that the file at ``relative`` was changed in place (its hash is taken at the end)."""
-        self.record(relative)
-
     def record(self, relative: str) -> None:
-        """Count the file at ``relative`` as written (put there otherwise than by this object);
-        its hash is taken at the end."""
+        """Count the file at ``relative`` as written, or changed in place, otherwise than by
+        :meth:`write_text` (a copy, a stream, a file filled in): its hash is taken at the end."""
         self.written[relative] = ""
         self._unhashed[relative] = None
 

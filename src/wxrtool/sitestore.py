@@ -52,6 +52,7 @@ def connect(path: str, read_only: bool = False) -> sqlite3.Connection:
     """A connection to the database at ``path``: no journal (a temporary database is rebuilt,
     not recovered), or read-only (a worker's)."""
     import sqlite3
+
     if read_only:
         return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
     connection = sqlite3.connect(path, check_same_thread=False)

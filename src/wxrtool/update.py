@@ -154,6 +154,21 @@ class Update:
         return lines
 
 
+UNCHANGED, CHANGED, EDITED = "unchanged", "changed", "edited"
+
+
+def outcome(on_disk: str | None, new: str, previous: str | None) -> str:
+    """What an update does with a file in place, from its hash (``on_disk``; ``None``: not a
+    plain file), the new file's and the one the manifest recorded (``previous``): leave it, it
+    is the same (:data:`UNCHANGED`); replace it, it is still as wxrtool wrote it
+    (:data:`CHANGED`); or keep it as the user left it (:data:`EDITED`)."""
+    if on_disk == new:
+        return UNCHANGED
+    if on_disk is not None and on_disk == previous:
+        return CHANGED
+    return EDITED
+
+
 def merge(
     new_root: str,
     new_files: Mapping[str, str],
@@ -177,9 +192,10 @@ def merge(
             update.added.append(name)
             continue
         on_disk = file_hash(here) if os.path.isfile(here) and not os.path.islink(here) else None
-        if on_disk == new_hash:
+        done = outcome(on_disk, new_hash, previous.files.get(name))
+        if done == UNCHANGED:
             update.unchanged += 1
-        elif on_disk is not None and on_disk == previous.files.get(name):
+        elif done == CHANGED:
             _move_in(os.path.join(new_root, name), here)
             update.changed.append(name)
         else:
