@@ -49,11 +49,12 @@ from .source import Source
 from .update import CHANGED, UNCHANGED, Update, file_hash, outcome, text_hash
 from .writers.fmchoice import KEPT, FrontMatterChoice
 from .writers.paths import DEFAULT_TEMPLATE
-from .writers.protocol import Format, WriteOptions, WriteResult
+from .writers.protocol import Entry, Format, WriteOptions, WriteResult
 
 if TYPE_CHECKING:
     from .recover import Repair
     from .redirects import Refusal
+    from .rerun import Rerun
 
 Progress = Callable[[int, "int | None", int], None]
 """Told about twice a second: (bytes read, total bytes or ``None``, items read)."""
@@ -257,7 +258,16 @@ def run(source: Source | Sequence[str], options: ConvertOptions, progress: Progr
     """The pipeline: ``source`` converted as ``options`` say; the account of every record."""
     fmt = options.format()
     jobs = max(1, options.jobs)  # (0 or less from a caller means "no workers", as 1 does)
+    read_all_because = None
     with opened(source, twice=fmt.needs_index or options.redirects is not None) as export:
+        if options.update and export.path is not None:
+            from . import rerun
+
+            if fmt.name in rerun.FORMATS:
+                try:  # (only the items that changed read and written, when nothing else did)
+                    return _rerun_account(rerun.update(export, fmt, options), fmt)
+                except rerun.Fallback as exc:
+                    read_all_because = str(exc)
         plan = _cuts(export, fmt, options, jobs)
         index = _index(export, fmt, options, plan, jobs)
         write_options = options.write_options(fmt, index)
@@ -269,7 +279,47 @@ def run(source: Source | Sequence[str], options: ConvertOptions, progress: Progr
                 written = _write_in_ranges(export, plan, fmt, options, write_options, jobs, progress)
         if written is None:
             written = _write_streamed(export, fmt, options, write_options, jobs, progress)
-    return written.account_for(fmt)  # (after the input is closed: a spooled copy is gone)
+    account = written.account_for(fmt)  # (after the input is closed: a spooled copy is gone)
+    if account.update is not None and read_all_because is not None:
+        account.update.read_all_because = read_all_because
+    return account
+
+
+def _rerun_account(done: Rerun, fmt: Format) -> Account:
+    """The account of an update that read only the items that changed (:mod:`wxrtool.rerun`)."""
+    from .redirects import Refusal
+
+    refused = tuple(Refusal(old, new, why) for old, new, why in done.refused)
+    emitted = _Emitted(WriteResult(), refused, done.filled, done.update)
+    return _Written(done.account, emitted, done.notes, []).account_for(fmt)
+
+
+def _remembering(
+    export: Input, fmt: Format, options: ConvertOptions, write_options: WriteOptions, rendering: Rendering
+) -> Callable[[Callable[[], Account]], Remember] | None:
+    """For a run that keeps a record for the next update (:func:`wxrtool.rerun.remembers`): what
+    keeps it, given the account once read; ``rendering`` then counts each post's notes."""
+    from . import rerun
+
+    if not rerun.remembers(fmt, options, export, write_options.index):
+        return None
+    assert export.path is not None
+    path = export.path
+    notes: dict[int, Counter[str]] = {}
+    rendering.notes_by_item = notes
+
+    def keeping(account: Callable[[], Account]) -> Remember:
+        def keep(out: Any, emitted: _Emitted) -> None:
+            rerun.remember(out, path, options, write_options.index, emitted.result, emitted.links, account(), notes,
+                           emitted.refused)  # fmt: skip
+
+        return keep
+
+    return keeping
+
+
+Remember = Callable[[Any, "_Emitted"], None]
+"""Keeps the record of a run in its output folder, with what the write stage did."""
 
 
 def _cuts(export: Input, fmt: Format, options: ConvertOptions, jobs: int) -> cuts.Plan | None:
@@ -337,9 +387,22 @@ def _write_streamed(
     if progress is not None and isinstance(reader, Reader):
         records = _reporting(records, reader, export.size, progress, selector.account)
     rendering = Rendering(fmt.render, write_options, jobs)
+    keeping = _remembering(export, fmt, options, write_options, rendering)
     entries = rendering.entries(records)
-    emitted = _emit(fmt, options, export, lambda out: fmt.writer.write(entries, out, write_options), write_options)
+    keep = keeping(lambda: selector.account) if keeping is not None else None
+    emitted = _emit(fmt, options, export, _writing(fmt, entries, write_options, keep), write_options, keep)
     return _Written(selector.account, emitted, rendering.notes, reader.repairs)
+
+
+def _writing(
+    fmt: Format, entries: Iterator[Entry], options: WriteOptions, keep: Remember | None
+) -> Callable[[Any], WriteResult]:
+    """The writer at work on ``entries``; each post's files known as its own when a record is kept."""
+    if keep is None:
+        return lambda out: fmt.writer.write(entries, out, options)
+    from .rerun import owned
+
+    return lambda out: fmt.writer.write(owned(entries, out), out, options)
 
 
 def _write_in_ranges(
@@ -357,8 +420,10 @@ def _write_in_ranges(
     # A format that renders is written here from the workers' entries; one that
     # concatenates is written by the workers themselves, range by range.
     if fmt.render is not None:
+        keeping = _remembering(export, fmt, options, write_options, rendering)
+        keep = keeping(lambda: ranges.outcome.account) if keeping is not None else None
         entries = rendering.entries_in_ranges(ranges)
-        emitted = _emit(fmt, options, export, lambda out: fmt.writer.write(entries, out, write_options), write_options)
+        emitted = _emit(fmt, options, export, _writing(fmt, entries, write_options, keep), write_options, keep)
     else:
         emitted = _emit(fmt, options, export, lambda out: _concatenated(ranges, fmt, write_options, out), write_options)
     return _Written(ranges.outcome.account, emitted, rendering.notes, [])
@@ -392,6 +457,7 @@ def _emit(
     export: Input,
     write: Callable[[Any], WriteResult],
     write_options: WriteOptions,
+    keep: Remember | None = None,
 ) -> _Emitted:
     """``write`` into the output, the links between items filled in, then the redirect file."""
     # The redirect file is written before the output is put in place and put in place
@@ -415,6 +481,8 @@ def _emit(
                 filled = fill(folder, links, result.addresses or {}, options.site_url) if links else Filled()
                 refused = write_redirects(result.addresses or {}, _item_addresses(export, options, result))
                 emitted = _Emitted(result, refused, filled)
+                if keep is not None:  # (the run's record, for the next update: wxrtool.rerun)
+                    keep(folder, emitted)
                 if record is not None:  # (the redirect file's hashes, kept in the folder's manifest by
                     # its path from the folder: the same however the two are moved together)
                     key = os.path.relpath(record.path, folder.target)

@@ -177,6 +177,8 @@ class Filled:
 
     rewritten: int = 0
     kept: list[tuple[str, str]] = field(default_factory=list)
+    # Each file filled, in order, with the links pointed at new addresses in it (an update's record).
+    files: list[tuple[str, int]] = field(default_factory=list)
 
 
 class _Filler:
@@ -226,8 +228,10 @@ def fill(
         path = os.path.join(out.root, relative)
         with open(path, encoding="utf-8", newline="") as f:  # (line ends as written: a "\r" in code stays)
             text = f.read()
+        before = filler.filled.rewritten
         with open(path, "w", encoding="utf-8", newline="") as f:
             f.write(filler.text(text, relative))
+        filler.filled.files.append((relative, filler.filled.rewritten - before))
         out.record(relative)
     return filler.filled
 

@@ -20,7 +20,7 @@ from typing import TextIO
 
 from .errors import OutputError
 from .sitestore import SpillMap
-from .update import Manifest, Update, file_hash, merge, text_hash, write_manifest
+from .update import STATE, Manifest, Update, file_hash, merge, text_hash, write_manifest
 
 _BUFFER = 1 << 20
 
@@ -144,6 +144,10 @@ class OutputDir:
         # Text files holding ``marker`` (links to fill in: see wxrtool.itemlinks), when set.
         self.marker: str | None = None
         self.marked: SpillMap[str, None] = SpillMap()  # (in the order written)
+        # The item whose files are being written (set by wxrtool.rerun.owned while a writer
+        # takes an item), and each file's item: what an update reading few items needs.
+        self.owner: int | None = None
+        self.owned: SpillMap[str, int] = SpillMap()
 
     def _make_folder_of(self, path: str) -> None:
         folder = os.path.dirname(path)
@@ -158,6 +162,8 @@ class OutputDir:
         with open(path, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
         self.written[relative] = text_hash(text)
+        if self.owner is not None:
+            self.owned[relative] = self.owner
         if self.marker is not None and self.marker in text:
             self.marked[relative] = None
 
@@ -166,6 +172,8 @@ class OutputDir:
         :meth:`write_text` (a copy, a stream, a file filled in): its hash is taken at the end."""
         self.written[relative] = ""
         self._unhashed[relative] = None
+        if self.owner is not None:
+            self.owned[relative] = self.owner
 
     def copy_file(self, source: str, relative: str) -> None:
         """Copy the file ``source`` to ``relative`` inside the folder."""
@@ -196,8 +204,14 @@ class OutputDir:
             self.written[name] = file_hash(os.path.join(self.root, name))
         if self.previous is not None and os.path.isdir(self.target):
             self.updated, manifest = merge(
-                self.root, self.written, self.target, self.previous, self.keep_removed, skip=(MANIFEST,)
+                self.root, self.written, self.target, self.previous, self.keep_removed, skip=(MANIFEST, STATE)
             )
+            if STATE in self.written:  # (the run's record: always this run's, never a conflict)
+                if self.previous.files.get(STATE) != self.written[STATE]:
+                    os.replace(os.path.join(self.root, STATE), os.path.join(self.target, STATE))
+                manifest.files[STATE] = self.written[STATE]
+            elif os.path.isfile(os.path.join(self.target, STATE)):
+                os.unlink(os.path.join(self.target, STATE))  # (an old record would not be this output's)
             manifest.outside.update(self.outside)
             manifest.write(os.path.join(self.target, MANIFEST))
             shutil.rmtree(self.root, ignore_errors=True)

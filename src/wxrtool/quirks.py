@@ -72,17 +72,21 @@ class DateResolver:
 
     A resolver for a stretch of the file read on its own (see :mod:`wxrtool.ranges`)
     starts from a guess of the offset in force before it; ``borrowed`` says whether any
-    date used that guess, and ``seen`` whether the stretch showed an offset of its own.
+    date used that guess, and ``seen`` whether the stretch showed an offset of its own;
+    ``leaned`` whether any date took an offset from an item before its own (an item read away
+    from them, by ``--update``, must not).
     """
 
     def __init__(self, last_offset: timedelta = timedelta(0)) -> None:
         self.last_offset = last_offset
         self.seen = False
         self.borrowed = False
+        self.leaned = False
 
     def _fallback(self, hint: timedelta | None) -> timedelta:
         if hint is not None:
             return hint
+        self.leaned = True
         if not self.seen:
             self.borrowed = True
         return self.last_offset

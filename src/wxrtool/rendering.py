@@ -45,6 +45,8 @@ class Rendering:
     def __init__(self, render: RenderFunction | None, options: WriteOptions, jobs: int = 1) -> None:
         self.render, self.options, self.jobs = render, options, jobs
         self.notes: Counter[str] = Counter()
+        # Each post's notes (those that have some), when asked for (an update's record: wxrtool.rerun).
+        self.notes_by_item: dict[int, Counter[str]] | None = None
 
     def entries(self, records: Iterable[Record]) -> Iterator[Entry]:
         """``records`` as entries, each post rendered here or by a pool of workers."""
@@ -69,4 +71,6 @@ class Rendering:
                 value, notes = pair
                 if notes:
                     self.notes.update(notes)
+                    if self.notes_by_item is not None and isinstance(record, Post):
+                        self.notes_by_item[record.id] = notes
                 yield record, value

@@ -34,6 +34,10 @@ from dataclasses import dataclass, field
 
 MANIFEST_VERSION = 2
 
+#: The record of a run kept for the next update (:mod:`wxrtool.rerunstate`), beside the manifest:
+#: listed in it, but never counted as a file of the output.
+STATE = ".wxrtool-rerun.json"
+
 
 def file_hash(path: str) -> str:
     """The SHA-256 of the file at ``path``, hex."""
@@ -124,6 +128,9 @@ class Update:
     unchanged: int = 0
     kept_removed: list[str] = field(default_factory=list)  # (--keep-removed)
     conflicts: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
+    # How many items were read (wxrtool.rerun), of how many; or why all were (None: not said).
+    items_read_again: tuple[int, int] | None = None
+    read_all_because: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -133,6 +140,8 @@ class Update:
             "unchanged": self.unchanged,
             "kept_removed": self.kept_removed,
             "conflicts": [{"file": f, "reason": why} for f, why in self.conflicts],
+            **({"items_read_again": self.items_read_again[0]} if self.items_read_again else {}),
+            **({"whole_export_read_because": self.read_all_because} if self.read_all_because else {}),
         }
 
     def summary(self) -> list[str]:
@@ -143,6 +152,11 @@ class Update:
             + (f", {len(self.kept_removed)} kept though gone from the export" if self.kept_removed else "")
             + (f", {len(self.conflicts)} conflicts kept as you left them" if self.conflicts else "")
         ]
+        if self.items_read_again is not None:
+            again, total = self.items_read_again
+            lines.append(f"  {again:,} of {total:,} items read again: the others are as the last run read them")
+        elif self.read_all_because:
+            lines.append(f"  the whole export read again: {self.read_all_because}")
         shown = [("changed", f) for f in self.changed] + [("added", f) for f in self.added]
         shown += [("removed", f) for f in self.removed] + [("kept", f) for f in self.kept_removed]
         lines += [f"  {what}: {name}" for what, name in shown[:20]]
@@ -185,6 +199,8 @@ def merge(
     ignored = set(skip)
     ordered = getattr(new_files, "sorted_items", None)  # (a SpillMap: in order from disk)
     for name, new_hash in ordered() if ordered is not None else sorted(new_files.items()):
+        if name in ignored:
+            continue
         recorded[name] = new_hash
         here = os.path.join(target, name)
         if not os.path.lexists(here):
@@ -218,7 +234,7 @@ def merge(
             recorded[name] = previous.files[name]
         else:
             os.unlink(here)
-            _remove_empty_folders(target, os.path.dirname(name))
+            remove_empty_folders(target, os.path.dirname(name))
             update.removed.append(name)
     return update, Manifest(recorded)
 
@@ -232,7 +248,8 @@ def _move_in(source: str, here: str) -> None:
         shutil.copyfile(source, here)  # (across file systems: never the case for a folder made beside it)
 
 
-def _remove_empty_folders(target: str, folder: str) -> None:
+def remove_empty_folders(target: str, folder: str) -> None:
+    """Remove ``folder`` (relative to ``target``) and each folder above it, those that are empty."""
     while folder:
         with contextlib.suppress(OSError):
             os.rmdir(os.path.join(target, folder))  # (only an empty one goes)

@@ -1,0 +1,207 @@
+"""What a folder output keeps of its run for the next ``--update`` (``STATE``).
+
+An update that reads only the items that changed (:mod:`wxrtool.rerun`) needs what the last run
+knew of the others: the site index (titles, slugs, parents, attachments, old addresses: what
+links between items and galleries are made of), each item's new address, the files each item
+wrote, and the account, with what each item added to it (the content steps' notes, the links in
+its files). :class:`RerunState` holds it, written as JSON beside the manifest.
+
+The file is data, never code: it is read with ``json`` and each value checked for its type (an
+output folder may come from anyone: a site's repository), and only the index's own record types
+are made from it. A file that does not read back exactly is no state: the update then reads the
+whole export, as it always could.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from .index import Attachment, ItemInfo, SiteIndex, TermInfo
+from .languages import ItemLanguage, Language
+from .menus import MenuEntry
+from .update import STATE
+
+__all__ = ["STATE", "FileLinks", "RerunState", "StateError"]
+
+STATE_VERSION = 1
+
+# The record types the index holds, by name: the only ones a state file may make.
+_TYPES: dict[str, type] = {t.__name__: t for t in (Attachment, ItemInfo, TermInfo, MenuEntry, Language, ItemLanguage)}
+_INDEX_FIELDS = [f.name for f in dataclasses.fields(SiteIndex) if not f.name.startswith("_")] + ["_origins"]
+
+
+class StateError(ValueError):
+    """A state file that is not one this version wrote."""
+
+
+@dataclass
+class FileLinks:
+    """The links between items in one file: how many were pointed at new addresses, and those kept."""
+
+    file: str
+    rewritten: int
+    kept: list[str]
+
+
+@dataclass
+class RerunState:
+    """The last run, for the next ``--update`` (see the module's text)."""
+
+    version: str  # wxrtool's
+    options: str  # what the run was asked (:func:`wxrtool.rerun.fingerprint`)
+    frame: str  # the export's hashes (wxrtool.itemspans)
+    source: list[str]
+    skeleton: list[str]
+    ids: list[int]
+    files: dict[int, list[str]]  # each item's files, as written
+    notes: dict[int, dict[str, int]]  # what the content steps noted of each item (those with notes)
+    links: list[FileLinks]  # each file with links between items, in the order filled
+    addresses: dict[int, tuple[str, str]]  # each item's old and new address
+    counts: dict[str, Any]  # the account's counts: read, written, left_out, refused
+    index: SiteIndex = field(default_factory=SiteIndex)
+
+    def text(self) -> str:
+        """The state as its file holds it."""
+        data = {
+            "wxrtool": STATE_VERSION,
+            "version": self.version,
+            "options": self.options,
+            "frame": self.frame,
+            "source": self.source,
+            "skeleton": self.skeleton,
+            "ids": self.ids,
+            "files": [[item, names] for item, names in self.files.items()],
+            "notes": [[item, notes] for item, notes in self.notes.items()],
+            "links": [[f.file, f.rewritten, f.kept] for f in self.links],
+            "addresses": [[item, old, new] for item, (old, new) in self.addresses.items()],
+            "counts": self.counts,
+            "index": {name: _encode(getattr(self.index, name)) for name in _INDEX_FIELDS},
+        }
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+    @classmethod
+    def read(cls, path: str) -> RerunState:
+        """The state at ``path``; :class:`StateError` if it is not one this version wrote whole."""
+        try:
+            with open(path, encoding="utf-8") as f:
+                data = json.load(f)
+            if not isinstance(data, dict) or data.get("wxrtool") != STATE_VERSION:
+                raise StateError("written by another version of wxrtool")
+            index = SiteIndex()
+            for name in _INDEX_FIELDS:
+                value = _decode(data["index"][name])
+                if type(value) is not type(getattr(index, name)):
+                    raise StateError(f"its index's {name} is not what an index holds")
+                setattr(index, name, value)
+            return cls(
+                version=_text(data["version"]),
+                options=_text(data["options"]),
+                frame=_text(data["frame"]),
+                source=[_text(h) for h in data["source"]],
+                skeleton=[_text(h) for h in data["skeleton"]],
+                ids=[_number(i) for i in data["ids"]],
+                files={_number(i): [_text(n) for n in names] for i, names in data["files"]},
+                notes={_number(i): {_text(k): _number(v) for k, v in notes.items()} for i, notes in data["notes"]},
+                links=[FileLinks(_text(f), _number(n), [_text(k) for k in kept]) for f, n, kept in data["links"]],
+                addresses={_number(i): (_text(old), _text(new)) for i, old, new in data["addresses"]},
+                counts=_counts(data["counts"]),
+                index=index,
+            )
+        except StateError:
+            raise
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+            raise StateError(f"unreadable ({exc.__class__.__name__})") from None
+
+    def notes_total(self) -> Counter[str]:
+        """Every item's notes, added."""
+        total: Counter[str] = Counter()
+        for notes in self.notes.values():
+            total.update(notes)
+        return total
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise StateError("a text is not a text")
+    return value
+
+
+def _number(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise StateError("a number is not a whole number")
+    return value
+
+
+def _counts(value: object) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise StateError("its counts are not counts")
+    for kind in ("read", "written"):
+        if not all(isinstance(k, str) and isinstance(n, int) for k, n in value[kind].items()):
+            raise StateError("its counts are not counts")
+    for counter in value["left_out"].values():
+        if not all(isinstance(k, str) and isinstance(n, int) for k, n in counter.items()):
+            raise StateError("its counts are not counts")
+    if not all(isinstance(r, list) and len(r) == 3 and all(isinstance(t, str) for t in r) for r in value["refused"]):
+        raise StateError("its redirects left out are not such")
+    return value
+
+
+def _encode(value: Any) -> Any:
+    """``value`` as JSON: a record as its type's name and fields, containers tagged (no
+    deeper than the index's own: a record's fields are plain values)."""
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if type(value).__name__ in _TYPES and dataclasses.is_dataclass(value):
+        return {"r": type(value).__name__, "f": [getattr(value, f.name) for f in dataclasses.fields(value)]}
+    if isinstance(value, dict):
+        return {"d": [[_encode(k), _encode(v)] for k, v in value.items()]}
+    if isinstance(value, (set, frozenset)):
+        return {"s": [_encode(v) for v in sorted(value, key=repr)]}
+    if isinstance(value, tuple):
+        return {"t": [_encode(v) for v in value]}
+    if isinstance(value, list):
+        return {"l": [_encode(v) for v in value]}
+    raise TypeError(f"an index holds no {type(value).__name__}")
+
+
+_PLAIN = {"int": int, "str": str, "bool": bool}
+
+
+def _decode(value: Any, depth: int = 0) -> Any:
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if not isinstance(value, dict) or len(value) not in (1, 2) or depth > 3:
+        raise StateError("a value of its index is not one an index holds")
+    if "r" in value:
+        kind = _TYPES.get(value["r"]) if isinstance(value["r"], str) else None
+        fields = value.get("f")
+        if kind is None or not isinstance(fields, list) or len(fields) != len(dataclasses.fields(kind)):
+            raise StateError("a record of its index is not one an index holds")
+        for value_, declared in zip(fields, dataclasses.fields(kind), strict=True):
+            plain = _PLAIN.get(str(declared.type))
+            if plain is None or type(value_) is not plain:
+                raise StateError("a record of its index is not one an index holds")
+        return kind(*fields)
+    ((tag, items),) = value.items()
+    if not isinstance(items, list):
+        raise StateError("a value of its index is not one an index holds")
+    depth += 1
+    if tag == "d":
+        return {_decode(k, depth): _decode(v, depth) for k, v in items}
+    if tag == "s":
+        return {_decode(v, depth) for v in items}
+    if tag == "t":
+        return tuple(_decode(v, depth) for v in items)
+    if tag == "l":
+        return [_decode(v, depth) for v in items]
+    raise StateError("a value of its index is not one an index holds")
+
+
+def exists(folder: str) -> bool:
+    """Whether ``folder`` has a state file."""
+    return os.path.isfile(os.path.join(folder, STATE))
