@@ -39,8 +39,10 @@ def _edited(source: Path, tmp_path: Path, every: int = 2) -> Path:
         if re.search(r"<wp:post_type>(<!\[CDATA\[)?(post|page)(]]>)?</wp:post_type>", item):
             if n % every == 0:
                 added = f'<p>Edited, <a href="{link.group(1) if link else "/"}">see this</a>.</p>'
-                item = re.sub(r"<content:encoded>(<!\[CDATA\[)?", lambda m: m.group(0) + (added if m.group(1) else
-                              html.escape(added, quote=False)), item, count=1)  # fmt: skip
+                opening = re.search(r"<content:encoded>(<!\[CDATA\[)?", item)
+                if opening:
+                    put = added if opening.group(1) else html.escape(added, quote=False)
+                    item = item[: opening.end()] + put + item[opening.end() :]
                 item = re.sub(r"<wp:comment_content>(<!\[CDATA\[)?", lambda m: m.group(0) + "Edited. ", item, count=1)
             n += 1
         out += [text[at:start], item]
@@ -161,8 +163,9 @@ def test_files_edited_by_hand_are_kept_and_listed_whether_their_item_changed_or_
         json.dumps({"wxrtool": 1}),
         "[" * 100000 + "]" * 100000,
         None,  # (the real one, its index holding a record of another type)
+        "",  # (the real one, a record's field of another type)
     ],
-    ids=["not json", "fields missing", "deep", "a type not the index's"],
+    ids=["not json", "fields missing", "deep", "a type not the index's", "a field's type"],
 )
 def test_a_record_of_the_run_that_is_not_one_reads_everything(state: str | None, tmp_path: Path) -> None:
     """The record lies in a folder anyone may have made (a site's repository): data, never code."""
@@ -170,8 +173,11 @@ def test_a_record_of_the_run_that_is_not_one_reads_everything(state: str | None,
     site = _first(sample, "markdown", tmp_path / "site")
     path = site / STATE
     if state is None:
-        state = path.read_text(encoding="utf-8").replace('"r":"ItemInfo"', '"r":"Popen"', 1)
+        state = path.read_text(encoding="utf-8").replace('"m":"ItemInfo"', '"m":"Popen"', 1)
         assert '"Popen"' in state
+    elif state == "":
+        state, n = re.subn(r'("m":"ItemInfo","rows":\[\[\d+,)"[^"]*"', r"\1[7]", path.read_text(encoding="utf-8"))
+        assert n == 1
     path.write_text(state, encoding="utf-8")
     manifest = json.loads((site / MANIFEST).read_text(encoding="utf-8"))
     manifest["hashes"][STATE] = file_hash(str(path))  # (as if wxrtool had written it)
@@ -180,7 +186,7 @@ def test_a_record_of_the_run_that_is_not_one_reads_everything(state: str | None,
     account = wxrtool.convert(edited, "markdown", str(site), update=True)
     assert account.update is not None and account.update.items_read_again is None
     assert STATE in (account.update.read_all_because or "")
-    whole = wxrtool.convert(edited, "markdown", str(tmp_path / "whole"))
+    wxrtool.convert(edited, "markdown", str(tmp_path / "whole"))
     assert [n for n, b in _tree(site).items() if b != _tree(tmp_path / "whole")[n] and n != MANIFEST] == []
 
 
@@ -196,7 +202,9 @@ def test_an_item_tag_inside_a_text_cuts_wrong_and_is_still_right(tmp_path: Path)
     update must still write what reading everything writes."""
     sample = tmp_path / "rss.xml"
     text = (SAMPLES / "links-between-posts.xml").read_text(encoding="utf-8")
-    text = text.replace("<content:encoded><![CDATA[", "<content:encoded><![CDATA[<p>An RSS item: </item><item> ends.</p>", 1)
+    text = text.replace(
+        "<content:encoded><![CDATA[", "<content:encoded><![CDATA[<p>An RSS item: </item><item> ends.</p>", 1
+    )
     sample.write_text(text, encoding="utf-8")
     site = _first(sample, "markdown", tmp_path / "site")
     edited = _edited(sample, tmp_path)

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 _OPEN, _CLOSE = b"<item>", b"</item>"
-_BLOCK = 1 << 24
+_BLOCK = 1 << 20
 
 #: The elements whose text is an item's own (left out of its skeleton).
 OWN_TEXTS = (b"content:encoded", b"excerpt:encoded", b"wp:comment_content")
@@ -103,6 +103,7 @@ def scan(path: str, previous: list[str] | None = None, skeletons: bool = True) -
     head: list[bytes] = []
     tail: list[bytes] = []  # (what follows the last item so far)
     buffer = b""
+    view = memoryview(buffer)
     at = 0
     first = True
     blocks = _blocks(path)
@@ -116,10 +117,13 @@ def scan(path: str, previous: list[str] | None = None, skeletons: bool = True) -
                 keep_from = start if start >= 0 else max(at, len(buffer) - len(_OPEN))
                 piece = buffer[at:keep_from]
                 (head if first else tail).append(piece)
+                view.release()
                 buffer, at = buffer[keep_from:] + block, 0
+                view = memoryview(buffer)
                 continue
             done = True
             (head if first else tail).append(buffer[at:])
+            view.release()
             break
         between = buffer[at:start]
         if first:
@@ -133,18 +137,19 @@ def scan(path: str, previous: list[str] | None = None, skeletons: bool = True) -
             tail.clear()
         frame.update(b"\x00")
         end += len(_CLOSE)
-        item = buffer[start:end]
-        source = _digest()
-        source.update(item)
-        digest = source.hexdigest()
+        item = view[start:end]  # (no copy: most items are only hashed)
+        digest = hashlib.blake2b(item, digest_size=16).hexdigest()
         place = len(spans.source)
         spans.source.append(digest)
-        found = _POST_ID.search(item)
+        found = _POST_ID.search(buffer, start, end)
         spans.ids.append(int(found.group(1)) if found else 0)
         changed = previous is not None and (place >= len(previous) or previous[place] != digest)
-        spans.skeleton.append(skeleton_hash(item) if skeletons or changed else "")
+        if skeletons or changed:
+            spans.skeleton.append(skeleton_hash(buffer[start:end]))
+        else:
+            spans.skeleton.append("")
         if changed:
-            spans.kept[place] = item
+            spans.kept[place] = buffer[start:end]
         at = end
     if first:  # (no item at all)
         spans.head = b"".join(head)

@@ -64,6 +64,7 @@ class RerunState:
     addresses: dict[int, tuple[str, str]]  # each item's old and new address
     counts: dict[str, Any]  # the account's counts: read, written, left_out, refused
     index: SiteIndex = field(default_factory=SiteIndex)
+    _index_data: Any = field(default=None, repr=False, compare=False)  # (the index as read: written again as it was)
 
     def text(self) -> str:
         """The state as its file holds it."""
@@ -80,7 +81,7 @@ class RerunState:
             "links": [[f.file, f.rewritten, f.kept] for f in self.links],
             "addresses": [[item, old, new] for item, (old, new) in self.addresses.items()],
             "counts": self.counts,
-            "index": {name: _encode(getattr(self.index, name)) for name in _INDEX_FIELDS},
+            "index": self._index_data or {name: _encode(getattr(self.index, name)) for name in _INDEX_FIELDS},
         }
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
@@ -111,6 +112,7 @@ class RerunState:
                 addresses={_number(i): (_text(old), _text(new)) for i, old, new in data["addresses"]},
                 counts=_counts(data["counts"]),
                 index=index,
+                _index_data=data["index"],
             )
         except StateError:
             raise
@@ -159,6 +161,13 @@ def _encode(value: Any) -> Any:
     if type(value).__name__ in _TYPES and dataclasses.is_dataclass(value):
         return {"r": type(value).__name__, "f": [getattr(value, f.name) for f in dataclasses.fields(value)]}
     if isinstance(value, dict):
+        kinds = {type(v) for v in value.values()}
+        if len(kinds) == 1 and (kind := kinds.pop()).__name__ in _TYPES and _plain(value.keys()):
+            # (a table of records, the bulk of an index: a row each, read back in one loop)
+            names = [f.name for f in dataclasses.fields(kind)]
+            return {"m": kind.__name__, "rows": [[k, *(getattr(v, n) for n in names)] for k, v in value.items()]}
+        if _plain(value.keys()) and _plain(value.values()):
+            return {"p": [[k, v] for k, v in value.items()]}
         return {"d": [[_encode(k), _encode(v)] for k, v in value.items()]}
     if isinstance(value, (set, frozenset)):
         return {"s": [_encode(v) for v in sorted(value, key=repr)]}
@@ -170,6 +179,12 @@ def _encode(value: Any) -> Any:
 
 
 _PLAIN = {"int": int, "str": str, "bool": bool}
+# Each record type's fields' types, in order (None for a field of another type: never made from a file).
+_FIELD_TYPES = {name: tuple(_PLAIN.get(str(f.type)) for f in dataclasses.fields(kind)) for name, kind in _TYPES.items()}
+
+
+def _plain(values: Any) -> bool:
+    return all(type(v) in (int, str) for v in values)
 
 
 def _decode(value: Any, depth: int = 0) -> Any:
@@ -177,16 +192,36 @@ def _decode(value: Any, depth: int = 0) -> Any:
         return value
     if not isinstance(value, dict) or len(value) not in (1, 2) or depth > 3:
         raise StateError("a value of its index is not one an index holds")
-    if "r" in value:
-        kind = _TYPES.get(value["r"]) if isinstance(value["r"], str) else None
-        fields = value.get("f")
-        if kind is None or not isinstance(fields, list) or len(fields) != len(dataclasses.fields(kind)):
-            raise StateError("a record of its index is not one an index holds")
-        for value_, declared in zip(fields, dataclasses.fields(kind), strict=True):
-            plain = _PLAIN.get(str(declared.type))
-            if plain is None or type(value_) is not plain:
+    if "m" in value:  # (a table of records: see _encode)
+        name, rows = value["m"], value.get("rows")
+        types = _FIELD_TYPES.get(name) if isinstance(name, str) else None
+        if types is None or not isinstance(rows, list):
+            raise StateError("a table of its index is not one an index holds")
+        kind, table = _TYPES[name], {}
+        keyed = (type(None), *types)
+        for row in rows:
+            if not isinstance(row, list) or len(row) != len(keyed) or type(row[0]) not in (int, str):
                 raise StateError("a record of its index is not one an index holds")
-        return kind(*fields)
+            if tuple(map(type, row))[1:] != keyed[1:]:
+                raise StateError("a record of its index is not one an index holds")
+            table[row[0]] = kind(*row[1:])
+        return table
+    if "p" in value:  # (plain keys and values)
+        pairs = value["p"]
+        if not isinstance(pairs, list) or not all(
+            isinstance(pair, list) and len(pair) == 2 and type(pair[0]) in (int, str) and type(pair[1]) in (int, str)
+            for pair in pairs
+        ):
+            raise StateError("a value of its index is not one an index holds")
+        return dict(pairs)
+    if "r" in value:
+        name, fields = value["r"], value.get("f")
+        types = _FIELD_TYPES.get(name) if isinstance(name, str) else None
+        if types is None or not isinstance(fields, list) or len(fields) != len(types):
+            raise StateError("a record of its index is not one an index holds")
+        if any(plain is None or type(found) is not plain for found, plain in zip(fields, types, strict=True)):
+            raise StateError("a record of its index is not one an index holds")
+        return _TYPES[name](*fields)
     ((tag, items),) = value.items()
     if not isinstance(items, list):
         raise StateError("a value of its index is not one an index holds")
