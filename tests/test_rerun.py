@@ -30,7 +30,7 @@ def _items(text: str) -> list[tuple[int, int]]:
 
 def _edited(source: Path, tmp_path: Path, every: int = 2) -> Path:
     """``source`` with the texts of every ``every``-th post or page changed: its content (with a
-    link to the first post), and its first comment's."""
+    link to the first post), and its excerpt."""
     text = source.read_text(encoding="utf-8")
     link = re.search(r"<item>.*?<link>([^<]*)</link>", text, re.S)
     out, at, n = [], 0, 0
@@ -43,7 +43,7 @@ def _edited(source: Path, tmp_path: Path, every: int = 2) -> Path:
                 if opening:
                     put = added if opening.group(1) else html.escape(added, quote=False)
                     item = item[: opening.end()] + put + item[opening.end() :]
-                item = re.sub(r"<wp:comment_content>(<!\[CDATA\[)?", lambda m: m.group(0) + "Edited. ", item, count=1)
+                item = re.sub(r"<excerpt:encoded>(<!\[CDATA\[)?", lambda m: m.group(0) + "Edited. ", item, count=1)
             n += 1
         out += [text[at:start], item]
         at = end
@@ -111,8 +111,9 @@ def test_an_update_with_nothing_changed_touches_nothing(tmp_path: Path) -> None:
         (lambda t: re.sub(r"(<item>\s*<title>(<!\[CDATA\[)?)", r"\1New: ", t, count=1), "beyond its texts"),
         (lambda t: t.replace("</channel>", _item(99999) + "</channel>"), "added, removed or moved"),
         (lambda t: t.replace("<wp:category>", "<wp:category><wp:term_id>77</wp:term_id>", 1), "channel"),
+        (lambda t: re.sub(r"(<wp:comment_content>(<!\[CDATA\[)?)", r"\1Edited. ", t, count=1), "beyond its texts"),
     ],
-    ids=["a title", "an item added", "a term"],
+    ids=["a title", "an item added", "a term", "a comment's text"],
 )
 def test_anything_beyond_texts_reads_everything_and_says_why(change, because: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     sample = SAMPLES / "links-between-posts.xml"
@@ -212,6 +213,23 @@ def test_an_item_tag_inside_a_text_cuts_wrong_and_is_still_right(tmp_path: Path)
     whole = wxrtool.convert(edited, "markdown", str(tmp_path / "whole"))
     assert [n for n, b in _tree(site).items() if b != _tree(tmp_path / "whole")[n] and n != STATE] == []
     assert _account(account) == _account(whole)
+
+
+def test_a_title_holding_a_tag_does_not_hide_its_change(tmp_path: Path) -> None:
+    """A title "<content:encoded> One" makes the cut by bytes start inside the title: a change of
+    the rest of the title would look like a change of the content alone."""
+    text = (SAMPLES / "links-between-posts.xml").read_text(encoding="utf-8")
+    titled = re.sub(r"<item>(\s*)<title>.*?</title>", r"<item>\1<title><![CDATA[<content:encoded> One]]></title>", text,
+                    count=1)  # fmt: skip
+    assert "<content:encoded> One" in titled
+    first, again = tmp_path / "first.xml", tmp_path / "again.xml"
+    first.write_text(titled, encoding="utf-8")
+    again.write_text(titled.replace("<content:encoded> One", "<content:encoded> Two"), encoding="utf-8")
+    site = _first(first, "markdown", tmp_path / "site")
+    account = wxrtool.convert(again, "markdown", str(site), update=True)
+    assert account.update is not None and "looks like one of its tags" in (account.update.read_all_because or "")
+    wxrtool.convert(again, "markdown", str(tmp_path / "whole"))
+    assert [n for n, b in _tree(site).items() if b != _tree(tmp_path / "whole")[n] and n != STATE] == []
 
 
 def test_a_redirect_file_edited_by_hand_is_a_conflict(tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ from . import __version__
 from .account import Account
 from .errors import WXRError
 from .itemlinks import Filled, fill
-from .itemspans import Spans, scan
+from .itemspans import Spans, cuts_are_real, scan
 from .output import MANIFEST, OutputDir
 from .quirks import DateResolver
 from .read import Reader
@@ -226,6 +226,8 @@ def _write_changed(
     """The changed items read alone (the export's head, them, its tail) and written into ``out``."""
     if not changed:
         return _Written(WriteResult(), {}, Filled())
+    if not all(cuts_are_real(item) for item in spans.kept.values()):
+        raise Fallback("a text of an item changed holds what looks like one of its tags")
     document = spans.head + b"".join(spans.kept[place] for place in sorted(spans.kept)) + spans.tail
     dates = DateResolver()
     reader = Reader(io.BytesIO(document), name, dates=dates, personal_data=options.selection.personal_data)
