@@ -58,9 +58,13 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 def _state(folder: Path) -> dict[str, object]:
-    data: dict[str, object] = json.loads((folder / STATE).read_text(encoding="utf-8"))
-    data["notes"] = dict(map(tuple, data["notes"]))  # type: ignore[arg-type]  # (order: as items changed)
-    return data
+    head, *lines = (folder / STATE).read_text(encoding="utf-8").splitlines()
+    data: dict[str, list[object]] = {"head": [json.loads(head)]}
+    for line in lines:
+        name, value = json.loads(line)
+        data.setdefault(name, []).append(value)
+    notes = {item: found for chunk in data.pop("notes", []) for item, found in chunk}  # type: ignore[attr-defined]
+    return {**data, "notes": notes}  # (notes in the order items changed)
 
 
 def _account(account: Account) -> dict[str, object]:

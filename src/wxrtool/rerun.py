@@ -42,7 +42,7 @@ from .records import Post, Record
 from .rendering import Rendering
 from .rerunstate import STATE, FileLinks, RerunState, StateError
 from .selection import Selector
-from .update import CHANGED, UNCHANGED, Manifest, Update, file_hash, remove_empty_folders, text_hash
+from .update import CHANGED, UNCHANGED, Manifest, Update, file_hash, remove_empty_folders
 from .writers.protocol import Entry, Format, WriteResult
 
 if TYPE_CHECKING:
@@ -124,7 +124,8 @@ def remember(
         },
         index=index,
     )
-    out.write_text(STATE, state.text())
+    with out.open_text(STATE) as f:
+        state.write(f)
 
 
 def _file_links(written: Iterable[str], filled: Filled) -> list[FileLinks]:
@@ -349,21 +350,16 @@ def _merge(
         left_out={kind: Counter(found) for kind, found in counts["left_out"].items()},
     )
     # The new record and manifest, each put in place whole (as they were, when nothing changed).
-    text = state.text()
-    files[STATE] = text_hash(text)
-    if files != manifest.files:
-        _replace(os.path.join(target, STATE), text)
+    if changed or files != manifest.files:
+        temp = os.path.join(target, STATE + ".part")
+        with open(temp, "w", encoding="utf-8", newline="\n") as f:
+            state.write(f)
+        files[STATE] = file_hash(temp)
+        os.replace(temp, os.path.join(target, STATE))
         temp = os.path.join(target, MANIFEST + ".part")
         Manifest(files, dict(manifest.outside)).write(temp)
         os.replace(temp, os.path.join(target, MANIFEST))
     return Rerun(account, +notes, filled, counts["refused"], done)
-
-
-def _replace(path: str, text: str) -> None:
-    temp = path + ".part"
-    with open(temp, "w", encoding="utf-8", newline="\n") as f:
-        f.write(text)
-    os.replace(temp, path)
 
 
 def _move_in(source: str, here: str) -> None:

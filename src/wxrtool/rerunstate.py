@@ -18,8 +18,9 @@ import dataclasses
 import json
 import os
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TextIO
 
 from .index import Attachment, ItemInfo, SiteIndex, TermInfo
 from .languages import ItemLanguage, Language
@@ -64,55 +65,85 @@ class RerunState:
     addresses: dict[int, tuple[str, str]]  # each item's old and new address
     counts: dict[str, Any]  # the account's counts: read, written, left_out, refused
     index: SiteIndex = field(default_factory=SiteIndex)
-    _index_data: Any = field(default=None, repr=False, compare=False)  # (the index as read: written again as it was)
+    _index_lines: list[str] | None = field(
+        default=None, repr=False, compare=False
+    )  # (as read: written again as they were)
 
-    def text(self) -> str:
-        """The state as its file holds it."""
-        data = {
-            "wxrtool": STATE_VERSION,
-            "version": self.version,
-            "options": self.options,
-            "frame": self.frame,
-            "source": self.source,
-            "skeleton": self.skeleton,
-            "ids": self.ids,
-            "files": [[item, names] for item, names in self.files.items()],
-            "notes": [[item, notes] for item, notes in self.notes.items()],
-            "links": [[f.file, f.rewritten, f.kept] for f in self.links],
-            "addresses": [[item, old, new] for item, (old, new) in self.addresses.items()],
-            "counts": self.counts,
-            "index": self._index_data or {name: _encode(getattr(self.index, name)) for name in _INDEX_FIELDS},
-        }
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    def write(self, f: TextIO) -> None:
+        """Write the state into ``f``, as lines of JSON: a line of what the run was, then each
+        list a few thousand entries a line (memory that of a line, however large the site)."""
+        head = {"wxrtool": STATE_VERSION, "version": self.version, "options": self.options, "frame": self.frame,
+                "counts": self.counts}  # fmt: skip
+        f.write(_line(head))
+        for name, rows in (
+            ("source", self.source),
+            ("skeleton", self.skeleton),
+            ("ids", self.ids),
+            ("files", ([item, names] for item, names in self.files.items())),
+            ("notes", ([item, notes] for item, notes in self.notes.items())),
+            ("links", ([x.file, x.rewritten, x.kept] for x in self.links)),
+            ("addresses", ([item, old, new] for item, (old, new) in self.addresses.items())),
+        ):
+            for chunk in _chunks(rows):
+                f.write(_line([name, chunk]))
+        if self._index_lines is not None:
+            f.writelines(self._index_lines)
+            return
+        for name in _INDEX_FIELDS:
+            value = getattr(self.index, name)
+            if isinstance(value, dict) and value and _records(value) is not None:
+                kind = type(next(iter(value.values())))
+                names = [x.name for x in dataclasses.fields(kind)]
+                for chunk in _chunks([k, *(getattr(v, n) for n in names)] for k, v in value.items()):
+                    f.write(_line(["index." + name, {"m": kind.__name__, "rows": chunk}]))
+            else:
+                f.write(_line(["index." + name, _encode(value)]))
 
     @classmethod
     def read(cls, path: str) -> RerunState:
         """The state at ``path``; :class:`StateError` if it is not one this version wrote whole."""
         try:
             with open(path, encoding="utf-8") as f:
-                data = json.load(f)
-            if not isinstance(data, dict) or data.get("wxrtool") != STATE_VERSION:
-                raise StateError("written by another version of wxrtool")
-            index = SiteIndex()
-            for name in _INDEX_FIELDS:
-                value = _decode(data["index"][name])
-                if type(value) is not type(getattr(index, name)):
-                    raise StateError(f"its index's {name} is not what an index holds")
-                setattr(index, name, value)
+                head = json.loads(f.readline())
+                if not isinstance(head, dict) or head.get("wxrtool") != STATE_VERSION:
+                    raise StateError("written by another version of wxrtool")
+                lists: dict[str, list[Any]] = {name: [] for name in _LISTS}
+                index = SiteIndex()
+                index_lines: list[str] = []
+                seen: set[str] = set()
+                for line in f:
+                    name, value = json.loads(line)
+                    if name in lists:
+                        lists[name].extend(value)
+                    elif isinstance(name, str) and name.startswith("index.") and name[6:] in _INDEX_FIELDS:
+                        index_lines.append(line)
+                        field_name = name[6:]
+                        found = _decode(value)
+                        if type(found) is not type(getattr(index, field_name)):
+                            raise StateError(f"its index's {field_name} is not what an index holds")
+                        if field_name in seen and isinstance(found, dict):
+                            getattr(index, field_name).update(found)  # (a table, a few thousand rows a line)
+                        else:
+                            setattr(index, field_name, found)
+                        seen.add(field_name)
+                    else:
+                        raise StateError("it holds a line of something else")
+            if seen != set(_INDEX_FIELDS):
+                raise StateError("its index is not whole")
             return cls(
-                version=_text(data["version"]),
-                options=_text(data["options"]),
-                frame=_text(data["frame"]),
-                source=[_text(h) for h in data["source"]],
-                skeleton=[_text(h) for h in data["skeleton"]],
-                ids=[_number(i) for i in data["ids"]],
-                files={_number(i): [_text(n) for n in names] for i, names in data["files"]},
-                notes={_number(i): {_text(k): _number(v) for k, v in notes.items()} for i, notes in data["notes"]},
-                links=[FileLinks(_text(f), _number(n), [_text(k) for k in kept]) for f, n, kept in data["links"]],
-                addresses={_number(i): (_text(old), _text(new)) for i, old, new in data["addresses"]},
-                counts=_counts(data["counts"]),
+                version=_text(head["version"]),
+                options=_text(head["options"]),
+                frame=_text(head["frame"]),
+                source=[_text(h) for h in lists["source"]],
+                skeleton=[_text(h) for h in lists["skeleton"]],
+                ids=[_number(i) for i in lists["ids"]],
+                files={_number(i): [_text(n) for n in names] for i, names in lists["files"]},
+                notes={_number(i): {_text(k): _number(v) for k, v in notes.items()} for i, notes in lists["notes"]},
+                links=[FileLinks(_text(x), _number(n), [_text(k) for k in kept]) for x, n, kept in lists["links"]],
+                addresses={_number(i): (_text(old), _text(new)) for i, old, new in lists["addresses"]},
+                counts=_counts(head["counts"]),
                 index=index,
-                _index_data=data["index"],
+                _index_lines=index_lines,
             )
         except StateError:
             raise
@@ -125,6 +156,34 @@ class RerunState:
         for notes in self.notes.values():
             total.update(notes)
         return total
+
+
+_LISTS = ("source", "skeleton", "ids", "files", "notes", "links", "addresses")
+_CHUNK = 4096  # entries a line
+
+
+def _line(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def _chunks(rows: Iterable[Any]) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == _CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _records(table: dict[Any, Any]) -> type | None:
+    """The record type of every value of ``table`` (keys plain), or ``None``."""
+    kinds = {type(v) for v in table.values()}
+    if len(kinds) != 1:
+        return None
+    kind = kinds.pop()
+    return kind if kind.__name__ in _TYPES and _plain(table.keys()) else None
 
 
 def _text(value: object) -> str:
@@ -161,11 +220,6 @@ def _encode(value: Any) -> Any:
     if type(value).__name__ in _TYPES and dataclasses.is_dataclass(value):
         return {"r": type(value).__name__, "f": [getattr(value, f.name) for f in dataclasses.fields(value)]}
     if isinstance(value, dict):
-        kinds = {type(v) for v in value.values()}
-        if len(kinds) == 1 and (kind := kinds.pop()).__name__ in _TYPES and _plain(value.keys()):
-            # (a table of records, the bulk of an index: a row each, read back in one loop)
-            names = [f.name for f in dataclasses.fields(kind)]
-            return {"m": kind.__name__, "rows": [[k, *(getattr(v, n) for n in names)] for k, v in value.items()]}
         if _plain(value.keys()) and _plain(value.values()):
             return {"p": [[k, v] for k, v in value.items()]}
         return {"d": [[_encode(k), _encode(v)] for k, v in value.items()]}
