@@ -22,15 +22,17 @@ The outcome is the same, file for file and in the account, as reading everything
 from __future__ import annotations
 
 import dataclasses
+import functools
+import hashlib
 import io
 import os
 import shutil
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
 from .account import Account
 from .errors import WXRError
 from .itemlinks import Filled, fill
@@ -59,6 +61,23 @@ _SHOWN_BY_OTHERS = ("attachment", "nav_menu_item")
 
 class Fallback(Exception):
     """Why the whole export must be read again (the message, for the account)."""
+
+
+@functools.cache
+def code_version() -> str:
+    """This wxrtool: its version and a hash of its code. A record made by other code is not
+    trusted, even of the same version number (an unchanged item's files might differ)."""
+    from importlib import metadata
+
+    digest = hashlib.blake2b(digest_size=8)
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\x00" + path.read_bytes())
+    try:
+        number = metadata.version("wxrtool")
+    except metadata.PackageNotFoundError:  # (run from a source tree not installed)
+        number = "source"
+    return f"{number}+{digest.hexdigest()}"
 
 
 def fingerprint(options: ConvertOptions) -> str:
@@ -106,7 +125,7 @@ def remember(
     for name, item in out.owned.items():
         files.setdefault(item, []).append(name)
     state = RerunState(
-        version=__version__,
+        version=code_version(),
         options=fingerprint(options),
         frame=spans.frame,
         source=spans.source,
@@ -165,8 +184,8 @@ def update(export: Input, fmt: Format, options: ConvertOptions) -> Rerun:
         state = RerunState.read(state_path)
     except StateError as exc:
         raise Fallback(f"{STATE} is {exc}") from None
-    if state.version != __version__:
-        raise Fallback(f"the last run was wxrtool {state.version}'s")
+    if state.version != code_version():
+        raise Fallback("the last run was made by another wxrtool")
     if state.options != fingerprint(options):
         raise Fallback("the options are not the last run's")
     spans = scan(export.path, previous=state.source, skeletons=False)
