@@ -21,6 +21,7 @@ The outcome is the same, file for file and in the account, as reading everything
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -370,15 +371,25 @@ def _merge(
     )
     # The new record and manifest, each put in place whole (as they were, when nothing changed).
     if changed or files != manifest.files:
-        temp = os.path.join(target, STATE + ".part")
-        with open(temp, "w", encoding="utf-8", newline="\n") as f:
-            state.write(f)
-        files[STATE] = file_hash(temp)
-        os.replace(temp, os.path.join(target, STATE))
-        temp = os.path.join(target, MANIFEST + ".part")
-        Manifest(files, dict(manifest.outside)).write(temp)
-        os.replace(temp, os.path.join(target, MANIFEST))
+        with _in_place(os.path.join(target, STATE)) as temp:
+            with open(temp, "w", encoding="utf-8", newline="\n") as f:
+                state.write(f)
+            files[STATE] = file_hash(temp)
+        with _in_place(os.path.join(target, MANIFEST)) as temp:
+            Manifest(files, dict(manifest.outside)).write(temp)
     return Rerun(account, +notes, filled, counts["refused"], done)
+
+
+@contextlib.contextmanager
+def _in_place(path: str) -> Iterator[str]:
+    """A name to write ``path``'s new text under, put in its place when the block ends (removed on failure)."""
+    temp = path + ".part"
+    try:
+        yield temp
+        os.replace(temp, path)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
 
 
 def _move_in(source: str, here: str) -> None:
