@@ -141,6 +141,20 @@ def _item(number: int) -> str:
     )
 
 
+def test_an_attachment_whose_caption_changed_reads_everything(tmp_path: Path) -> None:
+    """A picture's caption is shown by the posts that hold it: not the attachment's own text."""
+    sample = SAMPLES / "klout.xml"
+    site = _first(sample, "hugo", tmp_path / "site")
+    edited = tmp_path / "edited.xml"
+    text = sample.read_text(encoding="utf-8")
+    edited.write_text(text.replace("[Jeff Turner Klout Score 65]]></excerpt", "[Jeff Turner, Klout 65]]></excerpt"),
+                      encoding="utf-8")  # fmt: skip
+    account = wxrtool.convert(edited, "hugo", str(site), update=True)
+    assert account.update is not None and "an attachment, changed" in (account.update.read_all_because or "")
+    wxrtool.convert(edited, "hugo", str(tmp_path / "whole"))
+    assert [n for n, b in _tree(site).items() if b != _tree(tmp_path / "whole")[n] and n != STATE] == []
+
+
 def test_files_edited_by_hand_are_kept_and_listed_whether_their_item_changed_or_not(tmp_path: Path) -> None:
     sample = SAMPLES / "links-between-posts.xml"
     site = _first(sample, "markdown", tmp_path / "site")

@@ -258,7 +258,7 @@ def _write_changed(
     rendering.notes_by_item = {}
     out.marker = write_options.links.prefix if write_options.links is not None else None
     try:
-        entries = rendering.entries(_checked(selector.apply(reader), changed))
+        entries = rendering.entries(selector.apply(_checked(reader, changed)))
         result = fmt.writer.write(owned(entries, out), out, write_options)
     except WXRError as exc:
         raise Fallback(f"an item changed does not read alone ({exc.__class__.__name__})") from None
