@@ -282,3 +282,14 @@ def test_the_time_of_the_export_is_no_change(tmp_path: Path) -> None:
                             count=1), encoding="utf-8")  # fmt: skip
     assert again.read_text(encoding="utf-8") != text
     assert itemspans.scan(str(again)).frame == itemspans.scan(str(sample)).frame
+
+
+def test_a_compressed_export_reads_everything_and_says_so(tmp_path: Path) -> None:
+    import gzip
+
+    packed = tmp_path / "klout.xml.gz"
+    packed.write_bytes(gzip.compress((SAMPLES / "klout.xml").read_bytes()))
+    site = _first(packed, "markdown", tmp_path / "site")
+    assert not (site / STATE).exists()  # (no record: the next update could not cut the file by its bytes)
+    account = wxrtool.convert(packed, "markdown", str(site), update=True)
+    assert account.update is not None and account.update.read_all_because == "the export is not one uncompressed file"

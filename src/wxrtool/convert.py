@@ -260,10 +260,12 @@ def run(source: Source | Sequence[str], options: ConvertOptions, progress: Progr
     jobs = max(1, options.jobs)  # (0 or less from a caller means "no workers", as 1 does)
     read_all_because = None
     with opened(source, twice=fmt.needs_index or options.redirects is not None) as export:
-        if options.update and export.path is not None:
+        if options.update:
             from . import rerun
 
-            if fmt.name in rerun.FORMATS:
+            if fmt.name in rerun.FORMATS and export.path is None:
+                read_all_because = "the export is not one uncompressed file"
+            elif fmt.name in rerun.FORMATS:
                 try:  # (only the items that changed read and written, when nothing else did)
                     return _rerun_account(rerun.update(export, fmt, options), fmt)
                 except rerun.Fallback as exc:
