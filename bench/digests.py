@@ -34,8 +34,9 @@ def digest(path: Path) -> str:
     files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
     for f in files:
         name = f.name if path.is_file() else str(f.relative_to(path))
-        # The manifest holds the output's own path, which differs per run.
-        if name == ".wxrtool-manifest.json":
+        # The manifest holds the output's own path, which differs per run; the run's record
+        # (--update's) a hash of wxrtool's code, which differs per change.
+        if name in (".wxrtool-manifest.json", ".wxrtool-rerun.json"):
             continue
         h.update(name.encode() + b"\0" + f.read_bytes() + b"\0")
     return h.hexdigest()

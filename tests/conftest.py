@@ -42,8 +42,14 @@ def readable(path: Path) -> bool:
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    """Every file under ``root`` by relative path, with its bytes (to compare two outputs)."""
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """Every file under ``root`` by relative path, with its bytes (to compare two outputs), but
+    the record of the run kept for ``--update`` (``.wxrtool-rerun.json``: it holds a hash of
+    wxrtool's code, and is kept only while the site index is in memory; tests/test_rerun.py)."""
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != ".wxrtool-rerun.json"
+    }
 
 
 def front(path: Path) -> dict:  # type: ignore[type-arg]

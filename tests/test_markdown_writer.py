@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 import wxrtool
 from wxrtool.errors import OutputError
 from wxrtool.output import MANIFEST
+from wxrtool.update import STATE
 from wxrtool.writers.paths import safe_component
 
 from .conftest import GOLDEN, SAMPLE_FILES, SAMPLES
@@ -27,7 +28,9 @@ KLOUT = SAMPLES / "klout.xml"
 
 
 def tree(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): p.read_text(encoding="utf-8") for p in sorted(root.rglob("*")) if p.is_file()}
+    """The files of an output, but the record of the run kept for --update (tests/test_rerun.py)."""
+    files = sorted(p for p in root.rglob("*") if p.is_file() and p.name != STATE)
+    return {str(p.relative_to(root)): p.read_text(encoding="utf-8") for p in files}
 
 
 def split(document: str) -> tuple[dict, str]:  # type: ignore[type-arg]
@@ -44,7 +47,7 @@ def test_golden_tree(sample: Path, tmp_path: Path, update_golden: bool) -> None:
     golden = GOLDEN / "markdown" / sample.stem
     if update_golden:
         shutil.rmtree(golden, ignore_errors=True)
-        shutil.copytree(out, golden)
+        shutil.copytree(out, golden, ignore=shutil.ignore_patterns(STATE))
     assert golden.is_dir(), f"no golden tree for {sample.name}: run pytest --update-golden and review it"
     assert tree(out) == tree(golden)
 
@@ -201,7 +204,7 @@ def test_hostile_slugs_stay_inside(tmp_path: Path) -> None:
     out = tmp_path / "inside" / "site"
     wxrtool.convert(io.BytesIO(export), "markdown", str(out))
     written = tree(out)
-    assert sorted(json.loads(written.pop(MANIFEST))["files"]) == sorted(written)
+    assert sorted(json.loads(written.pop(MANIFEST))["files"]) == sorted([*written, STATE])
     assert len(written) == len(HOSTILE_SLUGS)
     assert sorted(os.listdir(tmp_path)) == ["inside"] and sorted(os.listdir(tmp_path / "inside")) == ["site"]
     for relative in written:

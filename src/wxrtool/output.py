@@ -202,14 +202,18 @@ class OutputDir:
         up to date with it: :func:`wxrtool.update.merge`)."""
         for name in self._unhashed:
             self.written[name] = file_hash(os.path.join(self.root, name))
+        if STATE in self.written:  # (listed, not hashed: it checks itself, and holds the code's own hash)
+            self.written[STATE] = ""
         if self.previous is not None and os.path.isdir(self.target):
             self.updated, manifest = merge(
                 self.root, self.written, self.target, self.previous, self.keep_removed, skip=(MANIFEST, STATE)
             )
             if STATE in self.written:  # (the run's record: always this run's, never a conflict)
-                if self.previous.files.get(STATE) != self.written[STATE]:
-                    os.replace(os.path.join(self.root, STATE), os.path.join(self.target, STATE))
-                manifest.files[STATE] = self.written[STATE]
+                here = os.path.join(self.target, STATE)
+                new = os.path.join(self.root, STATE)
+                if not os.path.isfile(here) or file_hash(here) != file_hash(new):
+                    os.replace(new, here)
+                manifest.files[STATE] = None
             elif os.path.isfile(os.path.join(self.target, STATE)):
                 os.unlink(os.path.join(self.target, STATE))  # (an old record would not be this output's)
             manifest.outside.update(self.outside)

@@ -177,10 +177,8 @@ def update(export: Input, fmt: Format, options: ConvertOptions) -> Rerun:
         target = os.path.realpath(target)
     manifest = Manifest.read(os.path.join(target, MANIFEST))
     state_path = os.path.join(target, STATE)
-    if manifest is None or not manifest.files.get(STATE) or not os.path.isfile(state_path):
+    if manifest is None or STATE not in manifest.files or not os.path.isfile(state_path):
         raise Fallback("the folder has no record of the last run")
-    if file_hash(state_path) != manifest.files[STATE]:
-        raise Fallback(f"{STATE} was edited since the last run")
     try:
         state = RerunState.read(state_path)
     except StateError as exc:
@@ -371,10 +369,8 @@ def _merge(
     )
     # The new record and manifest, each put in place whole (as they were, when nothing changed).
     if changed or files != manifest.files:
-        with _in_place(os.path.join(target, STATE)) as temp:
-            with open(temp, "w", encoding="utf-8", newline="\n") as f:
-                state.write(f)
-            files[STATE] = file_hash(temp)
+        with _in_place(os.path.join(target, STATE)) as temp, open(temp, "w", encoding="utf-8", newline="\n") as f:
+            state.write(f)
         with _in_place(os.path.join(target, MANIFEST)) as temp:
             Manifest(files, dict(manifest.outside)).write(temp)
     return Rerun(account, +notes, filled, counts["refused"], done)

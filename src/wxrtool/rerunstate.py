@@ -6,6 +6,7 @@ links between items and galleries are made of), each item's new address, the fil
 wrote, and the account, with what each item added to it (the content steps' notes, the links in
 its files). :class:`RerunState` holds it, written as JSON beside the manifest.
 
+Its last line holds a hash of the others: a file edited since, or cut short, is no record.
 The file is data, never code: it is read with ``json`` and each value checked for its type (an
 output folder may come from anyone: a site's repository), and only the index's own record types
 are made from it. A file that does not read back exactly is no state: the update then reads the
@@ -15,6 +16,7 @@ whole export, as it always could.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 from collections import Counter
@@ -72,9 +74,15 @@ class RerunState:
     def write(self, f: TextIO) -> None:
         """Write the state into ``f``, as lines of JSON: a line of what the run was, then each
         list a few thousand entries a line (memory that of a line, however large the site)."""
+        check = hashlib.blake2b(digest_size=16)  # (of every line: the last one holds it)
+
+        def put(line: str) -> None:
+            check.update(line.encode("utf-8", "surrogatepass"))
+            f.write(line)
+
         head = {"wxrtool": STATE_VERSION, "version": self.version, "options": self.options, "frame": self.frame,
                 "counts": self.counts}  # fmt: skip
-        f.write(_line(head))
+        put(_line(head))
         for name, rows in (
             ("source", self.source),
             ("skeleton", self.skeleton),
@@ -85,26 +93,32 @@ class RerunState:
             ("addresses", ([item, old, new] for item, (old, new) in self.addresses.items())),
         ):
             for chunk in _chunks(rows):
-                f.write(_line([name, chunk]))
-        if self._index_lines is not None:
-            f.writelines(self._index_lines)
-            return
+                put(_line([name, chunk]))
+        for line in self._index_lines if self._index_lines is not None else self._index_text():
+            put(line)
+        f.write(_line(["end", check.hexdigest()]))
+
+    def _index_text(self) -> Iterator[str]:
         for name in _INDEX_FIELDS:
             value = getattr(self.index, name)
             if isinstance(value, dict) and value and _records(value) is not None:
                 kind = type(next(iter(value.values())))
                 names = [x.name for x in dataclasses.fields(kind)]
                 for chunk in _chunks([k, *(getattr(v, n) for n in names)] for k, v in value.items()):
-                    f.write(_line(["index." + name, {"m": kind.__name__, "rows": chunk}]))
+                    yield _line(["index." + name, {"m": kind.__name__, "rows": chunk}])
             else:
-                f.write(_line(["index." + name, _encode(value)]))
+                yield _line(["index." + name, _encode(value)])
 
     @classmethod
     def read(cls, path: str) -> RerunState:
         """The state at ``path``; :class:`StateError` if it is not one this version wrote whole."""
         try:
+            check = hashlib.blake2b(digest_size=16)
+            ended = False
             with open(path, encoding="utf-8") as f:
-                head = json.loads(f.readline())
+                first = f.readline()
+                check.update(first.encode("utf-8", "surrogatepass"))
+                head = json.loads(first)
                 if not isinstance(head, dict) or head.get("wxrtool") != STATE_VERSION:
                     raise StateError("written by another version of wxrtool")
                 lists: dict[str, list[Any]] = {name: [] for name in _LISTS}
@@ -112,7 +126,15 @@ class RerunState:
                 index_lines: list[str] = []
                 seen: set[str] = set()
                 for line in f:
+                    if ended:
+                        raise StateError("edited since it was written (a line after its end)")
                     name, value = json.loads(line)
+                    if name == "end":
+                        if value != check.hexdigest():
+                            raise StateError("edited since it was written")
+                        ended = True
+                        continue
+                    check.update(line.encode("utf-8", "surrogatepass"))
                     if name in lists:
                         lists[name].extend(value)
                     elif isinstance(name, str) and name.startswith("index.") and name[6:] in _INDEX_FIELDS:
@@ -128,6 +150,8 @@ class RerunState:
                         seen.add(field_name)
                     else:
                         raise StateError("it holds a line of something else")
+            if not ended:
+                raise StateError("cut short")
             if seen != set(_INDEX_FIELDS):
                 raise StateError("its index is not whole")
             return cls(
