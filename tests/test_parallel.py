@@ -18,6 +18,7 @@ from wxrtool.parallel import pool as _parallel
 from wxrtool.records import Author, Post
 from wxrtool.rendering import Rendering
 from wxrtool.selection import Selection
+from wxrtool.update import STATE
 from wxrtool.writers.protocol import WriteOptions
 
 from .conftest import BENCH_GENERATOR, SAMPLES, tree
@@ -51,6 +52,8 @@ def test_a_generated_export_is_the_same_with_workers(to: str, generated: Path, t
     convert(generated, to, str(tmp_path / "one"), jobs=1)
     convert(generated, to, str(tmp_path / "three"), jobs=3)
     assert tree(tmp_path / "one") == tree(tmp_path / "three")
+    # The run's record for --update too (tree leaves it out): the same, however the run was made.
+    assert (tmp_path / "one" / STATE).read_bytes() == (tmp_path / "three" / STATE).read_bytes()
 
 
 def test_comments_files_and_redirects_are_the_same_with_workers(tmp_path: Path) -> None:

@@ -300,3 +300,12 @@ def test_a_compressed_export_reads_everything_and_says_so(tmp_path: Path) -> Non
     assert not (site / STATE).exists()  # (no record: the next update could not cut the file by its bytes)
     account = wxrtool.convert(packed, "markdown", str(site), update=True)
     assert account.update is not None and account.update.read_all_because == "the export is not one uncompressed file"
+
+
+def test_a_redirect_file_elsewhere_than_the_last_run_reads_everything(tmp_path: Path) -> None:
+    sample = SAMPLES / "links-between-posts.xml"
+    site = _first(sample, "hugo", tmp_path / "site", redirects=("netlify", str(tmp_path / "_redirects")))
+    account = wxrtool.convert(_edited(sample, tmp_path), "hugo", str(site), update=True,
+                              redirects=("netlify", str(tmp_path / "moved")))  # fmt: skip
+    assert account.update is not None and "redirect file is not where" in (account.update.read_all_because or "")
+    assert (tmp_path / "moved").is_file()

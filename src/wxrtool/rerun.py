@@ -83,7 +83,12 @@ def code_version() -> str:
 
 def fingerprint(options: ConvertOptions) -> str:
     """What a run was asked, but for where and how it runs: two runs with the same write the same."""
-    asked = dataclasses.replace(options, output=None, force=False, update=False, keep_removed=False, jobs=1)
+    # (the redirect file's style, not its path: an update checks the file itself where the
+    # manifest says it was written; migrate writes it under a temporary folder first)
+    redirects = (options.redirects[0], "") if options.redirects else None
+    asked = dataclasses.replace(
+        options, output=None, force=False, update=False, keep_removed=False, jobs=1, redirects=redirects
+    )
     return repr(asked)
 
 

@@ -35,7 +35,7 @@ STATE_VERSION = 1
 
 # The record types the index holds, by name: the only ones a state file may make.
 _TYPES: dict[str, type] = {t.__name__: t for t in (Attachment, ItemInfo, TermInfo, MenuEntry, Language, ItemLanguage)}
-_INDEX_FIELDS = [f.name for f in dataclasses.fields(SiteIndex) if not f.name.startswith("_")] + ["_origins"]
+_INDEX_FIELDS = [f.name for f in dataclasses.fields(SiteIndex) if not f.name.startswith("_")]  # (not its caches)
 
 
 class StateError(ValueError):
