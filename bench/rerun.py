@@ -75,8 +75,10 @@ def main() -> int:
             os.utime(path, (OLD, OLD))
     edited = work / f"edited-{export.name}"
     ids = edited_copy(export, edited, args.every)
-    state = json.loads((first / ".wxrtool-rerun.json").read_text(encoding="utf-8"))
-    files = dict((item, names) for item, names in state["files"])
+    from wxrtool.rerunstate import RerunState
+
+    state = RerunState.read(str(first / ".wxrtool-rerun.json"))
+    files = state.files
     expected = sorted(name for item in ids for name in files.get(item, []))
     others = sorted(name for item, names in files.items() if item not in ids for name in names)
     by_hand = [expected[0], others[0]]  # (one file of an item edited, one of an item not)
@@ -116,7 +118,7 @@ def main() -> int:
         "",
         f"Written by `python bench/rerun.py --size {args.size} --to {args.to} --every {args.every} --repeat "
         f"{args.repeat}` on {time.strftime('%Y-%m-%d')}: {os.cpu_count()} cores, Python {sys.version.split()[0]}.",
-        f"Export: `{export.name}` ({export.stat().st_size / 1e6:.0f} MB, {len(state['ids'])} items); "
+        f"Export: `{export.name}` ({export.stat().st_size / 1e6:.0f} MB, {len(state.ids)} items); "
         f"{len(ids)} items edited in place (every {args.every}th: a sentence added to its content).",
         "",
         "| task | seconds | peak MiB |",
@@ -127,7 +129,7 @@ def main() -> int:
         "",
         f"- The update takes **{ratio:.2f}x** the floor's time (target: under 1.5x): "
         + ("met." if ratio < 1.5 else "NOT met."),
-        f"- Items read again: {update.get('items_read_again', 'all')} of {len(state['ids'])}"  # type: ignore[union-attr]
+        f"- Items read again: {update.get('items_read_again', 'all')} of {len(state.ids)}"  # type: ignore[union-attr]
         + (
             f" (read everything: {update['whole_export_read_because']})"
             if "whole_export_read_because" in update

@@ -151,9 +151,30 @@ def test_an_attachment_whose_caption_changed_reads_everything(tmp_path: Path) ->
     edited.write_text(text.replace("[Jeff Turner Klout Score 65]]></excerpt", "[Jeff Turner, Klout 65]]></excerpt"),
                       encoding="utf-8")  # fmt: skip
     account = wxrtool.convert(edited, "hugo", str(site), update=True)
-    assert account.update is not None and "an attachment, changed" in (account.update.read_all_because or "")
+    assert account.update is not None and "item 2034 changed beyond its texts" in (
+        account.update.read_all_because or ""
+    )
     wxrtool.convert(edited, "hugo", str(tmp_path / "whole"))
     assert [n for n, b in _tree(site).items() if b != _tree(tmp_path / "whole")[n] and n != STATE] == []
+
+
+@pytest.mark.parametrize("to", ["markdown", "hugo"])
+def test_an_attachment_whose_description_changed_is_read_alone(to: str, tmp_path: Path) -> None:
+    """Its description (content) is its own: shown on its own page only (--type attachment)."""
+    sample = SAMPLES / "klout.xml"
+    everything = wxrtool.Selection(types=frozenset({"post", "attachment"}))
+    site = _first(sample, to, tmp_path / "site", selection=everything)
+    text = sample.read_text(encoding="utf-8")
+    at = text.index("<wp:post_id>2034</wp:post_id>")
+    start = text.rindex("<content:encoded>", 0, at) + len("<content:encoded>")
+    edited = tmp_path / "edited.xml"
+    edited.write_text(text[:start] + "<![CDATA[A score, shown.]]>" + text[text.index("</content:encoded>", start):],
+                      encoding="utf-8")  # fmt: skip
+    account = wxrtool.convert(edited, to, str(site), selection=everything, update=True)
+    assert account.update is not None and account.update.items_read_again == (1, 2), account.update.read_all_because
+    wxrtool.convert(edited, to, str(tmp_path / "whole"), selection=everything)
+    assert [n for n, b in _tree(site).items() if b != _tree(tmp_path / "whole")[n] and n != STATE] == []
+    assert any("A score, shown." in b.decode() for b in _tree(site).values())
 
 
 def test_files_edited_by_hand_are_kept_and_listed_whether_their_item_changed_or_not(tmp_path: Path) -> None:

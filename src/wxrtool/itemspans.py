@@ -8,9 +8,10 @@ it. Each item gets two hashes:
 
 - its **source** hash: all its bytes; a different one means the item must be read again;
 - its **skeleton** hash: its bytes without the texts of ``<content:encoded>`` and
-  ``<excerpt:encoded>``. Nothing of another item's output comes from those (links between
-  items use titles, slugs, dates, terms: all in the skeleton), so while the skeleton is the
-  same, only the item's own files can change. (A comment's text is no other item's either, but
+  ``<excerpt:encoded>`` (an attachment's excerpt stays: it is the caption posts show). Nothing
+  of another item's output comes from those (links between items use titles, slugs, dates,
+  terms: all in the skeleton), so while the skeleton is the same, only the item's own files can
+  change. (A comment's text is no other item's either, but
   finding each comment's costs every conversion a few percent; an update where one changed
   reads everything.)
 
@@ -36,6 +37,9 @@ _BLOCK = 1 << 20
 #: The elements whose text is an item's own (left out of its skeleton).
 OWN_TEXTS = (b"content:encoded", b"excerpt:encoded")
 _OWN = [(b"<" + name + b">", b"</" + name + b">") for name in OWN_TEXTS]
+# An attachment's excerpt is its caption, which the posts that show it show: not its own text.
+_ATTACHMENT = b"<wp:post_type>attachment</wp:post_type>"
+_ATTACHMENT_CDATA = b"<wp:post_type><![CDATA[attachment]]></wp:post_type>"
 _POST_ID = re.compile(rb"<wp:post_id>\s*(\d{1,18})\s*</wp:post_id>")
 _PUBDATE = re.compile(rb"<pubDate>[^<]*</pubDate>")
 _PROLOG_COMMENT = re.compile(rb"<!--.*?-->", re.S)
@@ -69,7 +73,8 @@ def skeleton_hash(item: bytes) -> str:
     (True, False)
     """
     cuts: list[tuple[int, int]] = []
-    for opening, closing in _OWN:  # (each once in an item: a second one is not cut)
+    attachment = _ATTACHMENT in item or _ATTACHMENT_CDATA in item
+    for opening, closing in _OWN[:1] if attachment else _OWN:  # (each once in an item: a second one is not cut)
         start = item.find(opening)
         end = item.find(closing, start) if start >= 0 else -1
         if end >= 0:

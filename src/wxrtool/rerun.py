@@ -56,8 +56,9 @@ if TYPE_CHECKING:
 #: The formats whose files of an item are made of that item and the site index only.
 FORMATS = ("markdown", "hugo", "jekyll", "pelican", "astro", "eleventy")
 
-# Items other items show (a gallery's pictures, a menu's entries): read again means everything.
-_SHOWN_BY_OTHERS = ("attachment", "nav_menu_item")
+# Items other items are made of (a menu's entries): read again means everything. (An
+# attachment's caption, title and alt text, which galleries show, are in its skeleton.)
+_SHOWN_BY_OTHERS = ("nav_menu_item",)
 
 
 class Fallback(Exception):
