@@ -166,7 +166,8 @@ def scan(path: str, previous: list[str] | None = None, skeletons: bool = True) -
         digest = hashlib.blake2b(item, digest_size=16).hexdigest()
         place = len(spans.source)
         spans.source.append(digest)
-        found = _POST_ID.search(buffer, start, end)
+        at_id = buffer.find(b"<wp:post_id>", start, end)  # (found fast; then read)
+        found = _POST_ID.match(buffer, at_id, end) if at_id >= 0 else None
         spans.ids.append(int(found.group(1)) if found else 0)
         changed = previous is not None and (place >= len(previous) or previous[place] != digest)
         if skeletons or changed:

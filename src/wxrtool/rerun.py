@@ -149,9 +149,16 @@ def remember(
             "refused": [[r.old, r.new, r.reason] for r in refused],
         },
         index=index,
+        stats={name: seen(os.path.join(out.root, name)) for name in out.written if name != STATE},
     )
     with out.open_text(STATE) as f:
         state.write(f)
+
+
+def seen(path: str) -> tuple[int, int]:
+    """The size and modification time of the file at ``path`` (ns)."""
+    found = os.stat(path)
+    return found.st_size, found.st_mtime_ns
 
 
 def _file_links(written: Iterable[str], filled: Filled) -> list[FileLinks]:
@@ -322,8 +329,14 @@ def _merge(
                 raise Fallback(f"{name} is gone from the folder: it is written again")
             del files[name]  # (a file kept from an item gone, deleted since)
             continue
-        on_disk = file_hash(here) if os.path.isfile(here) and not os.path.islink(here) else None
         previous = manifest.files.get(name)
+        plain = os.path.isfile(here) and not os.path.islink(here)
+        if plain and state.stats.get(name) == seen(here):
+            on_disk = previous  # (as last seen unedited: not read)
+        else:
+            on_disk = file_hash(here) if plain else None
+            if on_disk is not None and on_disk == previous:
+                state.stats[name] = seen(here)  # (touched, not edited: not read next time)
         if name not in current:  # (kept from an item gone from an earlier export: wxrtool.update.merge's rule)
             if on_disk is None or on_disk != previous:
                 done.conflicts.append((name, "gone from the export, but edited since wxrtool wrote it"))
@@ -344,6 +357,7 @@ def _merge(
         elif result == CHANGED:
             _move_in(os.path.join(out.root, name), here)
             done.changed.append(name)
+            state.stats[name] = seen(here)
         else:
             done.conflicts.append((name, "edited since wxrtool wrote it"))
         files[name] = new
@@ -374,6 +388,7 @@ def _merge(
         left_out={kind: Counter(found) for kind, found in counts["left_out"].items()},
     )
     # The new record and manifest, each put in place whole (as they were, when nothing changed).
+    # (stats seen anew alone are not worth a write: those files are read again next time)
     if changed or files != manifest.files:
         with _in_place(os.path.join(target, STATE)) as temp, open(temp, "w", encoding="utf-8", newline="\n") as f:
             state.write(f)
