@@ -27,8 +27,6 @@ from pathlib import Path
 
 from run import FLOOR, WORK, export_of, measure
 
-OLD = 946684800  # every file of the first output is given this time, to see which were touched
-
 
 def edited_copy(source: Path, target: Path, every: int) -> list[int]:
     """``source`` with every ``every``-th item's content edited in place; the ids edited."""
@@ -70,9 +68,6 @@ def main() -> int:
     if error:
         sys.exit(f"the first conversion failed: {error}")
     full = (seconds, peak)
-    for path in first.rglob("*"):
-        if path.is_file():
-            os.utime(path, (OLD, OLD))
     edited = work / f"edited-{export.name}"
     ids = edited_copy(export, edited, args.every)
     from wxrtool.rerunstate import RerunState
@@ -85,7 +80,6 @@ def main() -> int:
     for name in by_hand:
         path = first / name
         path.write_text(path.read_text(encoding="utf-8") + "\nFixed by hand.\n", encoding="utf-8")
-        os.utime(path, (OLD, OLD))
 
     rounds: list[tuple[float, float, float]] = []
     report: dict[str, object] = {}
@@ -93,6 +87,7 @@ def main() -> int:
         site = work / "site"
         shutil.rmtree(site, ignore_errors=True)
         shutil.copytree(first, site)  # (copy2: modification times kept)
+        before = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
         floor, _peak, _ = measure([sys.executable, "-c", FLOOR, str(edited)])
         report_path = work / "report.json"
         command = [*wxrtool, "convert", str(edited), "--to", args.to, "-o", str(site), "--update", "-q",
@@ -105,7 +100,9 @@ def main() -> int:
         report = json.loads(report_path.read_text(encoding="utf-8"))
         _ = started
     update = report["update"]  # type: ignore[index]
-    touched = sorted(str(p.relative_to(site)) for p in site.rglob("*") if p.is_file() and p.stat().st_mtime != OLD)
+    touched = sorted(
+        str(p.relative_to(site)) for p in site.rglob("*") if p.is_file() and p.stat().st_mtime_ns != before.get(p)
+    )
     conflicts = sorted(c["file"] for c in update["conflicts"])  # type: ignore[index]
     kept_by_hand = all((site / name).read_text(encoding="utf-8").endswith("Fixed by hand.\n") for name in by_hand)
     changed_ok = sorted(update["changed"]) == [n for n in expected if n not in by_hand]  # type: ignore[index]
