@@ -8,7 +8,6 @@ spellings of a comment's moderation state, PHP-serialized meta.
 
 from __future__ import annotations
 
-import email.utils
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import unquote
@@ -54,6 +53,8 @@ def parse_rfc822(text: str) -> datetime | None:
     text = text.strip()
     if not text or "-0001" in text:
         return None
+    import email.utils  # (once per export: not at every start-up, where it is a twentieth)
+
     try:
         return email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):

@@ -172,8 +172,11 @@ def walk(threads: Sequence[Thread[C]]) -> Iterator[tuple[Thread[C], tuple[int, .
     []
     """
     stack: list[tuple[Thread[C], tuple[int, ...]]] = [(t, ()) for t in reversed(threads)]
+    pop = stack.pop
     while stack:
-        node, path = stack.pop()
+        node, path = pop()
         yield node, path
-        below = (*path, node.comment.id)
-        stack.extend((reply, below) for reply in reversed(node.replies))
+        replies = node.replies
+        if replies:  # (most comments have none: no path made for them)
+            below = (*path, node.comment.id)
+            stack += [(reply, below) for reply in reversed(replies)]

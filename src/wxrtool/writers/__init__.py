@@ -11,7 +11,6 @@ built-in format never scans the installed packages.
 
 from __future__ import annotations
 
-from importlib.metadata import entry_points
 from typing import Any
 
 from ..errors import FormatError
@@ -142,6 +141,10 @@ def plugins(ignored: list[str] | None = None) -> dict[str, Format]:
     :class:`~wxrtool.errors.FormatError` naming it: a broken plug-in should be seen, not
     skipped. One that declares a built-in name is left out, and described in ``ignored``.
     """
+    # (Imported here: importlib.metadata and the email package it reads metadata with are a
+    # tenth of the start-up of a command that names a built-in format, which never needs them.)
+    from importlib.metadata import entry_points
+
     found: dict[str, Format] = {}
     for point in entry_points(group=ENTRY_POINTS):
         where = f"{point.dist.name} {point.dist.version}" if point.dist is not None else point.value
