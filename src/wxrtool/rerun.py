@@ -27,7 +27,6 @@ import functools
 import hashlib
 import io
 import os
-import shutil
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -45,7 +44,7 @@ from .records import Post, Record
 from .rendering import Rendering
 from .rerunstate import STATE, FileLinks, RerunState, StateError
 from .selection import Selector
-from .update import CHANGED, UNCHANGED, Manifest, Update, file_hash, remove_empty_folders
+from .update import CHANGED, UNCHANGED, Manifest, Update, file_hash, move_in, outcome, remove_gone
 from .writers.protocol import Entry, Format, WriteResult
 
 if TYPE_CHECKING:
@@ -313,8 +312,6 @@ def _merge(
 ) -> Rerun:
     """Each changed item's files brought in (by :func:`wxrtool.update.outcome`), every other
     file looked at for edits; the new record and manifest written; what was done."""
-    from .update import outcome
-
     done = Update()
     files = dict(manifest.files)
     new_hashes: dict[str, str] = {}
@@ -337,15 +334,8 @@ def _merge(
             on_disk = file_hash(here) if plain else None
             if on_disk is not None and on_disk == previous:
                 state.stats[name] = seen(here)  # (touched, not edited: not read next time)
-        if name not in current:  # (kept from an item gone from an earlier export: wxrtool.update.merge's rule)
-            if on_disk is None or on_disk != previous:
-                done.conflicts.append((name, "gone from the export, but edited since wxrtool wrote it"))
-            elif keep_removed:
-                done.kept_removed.append(name)
-            else:
-                os.unlink(here)
-                remove_empty_folders(target, os.path.dirname(name))
-                done.removed.append(name)
+        if name not in current:  # (kept from an item gone from an earlier export)
+            if remove_gone(target, name, on_disk, previous, keep_removed, done):
                 del files[name]
             continue
         new = new_hashes.get(name, previous)
@@ -355,7 +345,7 @@ def _merge(
         if result == UNCHANGED:
             done.unchanged += 1
         elif result == CHANGED:
-            _move_in(os.path.join(out.root, name), here)
+            move_in(os.path.join(out.root, name), here)
             done.changed.append(name)
             state.stats[name] = seen(here)
         else:
@@ -407,11 +397,3 @@ def _in_place(path: str) -> Iterator[str]:
     finally:
         with contextlib.suppress(OSError):
             os.unlink(temp)
-
-
-def _move_in(source: str, here: str) -> None:
-    os.makedirs(os.path.dirname(here), exist_ok=True)
-    try:
-        os.replace(source, here)
-    except OSError:
-        shutil.copyfile(source, here)

@@ -204,7 +204,7 @@ def merge(
         recorded[name] = new_hash
         here = os.path.join(target, name)
         if not os.path.lexists(here):
-            _move_in(os.path.join(new_root, name), here)
+            move_in(os.path.join(new_root, name), here)
             update.added.append(name)
             continue
         on_disk = file_hash(here) if os.path.isfile(here) and not os.path.islink(here) else None
@@ -212,7 +212,7 @@ def merge(
         if done == UNCHANGED:
             update.unchanged += 1
         elif done == CHANGED:
-            _move_in(os.path.join(new_root, name), here)
+            move_in(os.path.join(new_root, name), here)
             update.changed.append(name)
         else:
             why = (
@@ -226,20 +226,31 @@ def merge(
         if not os.path.lexists(here):
             continue
         on_disk = file_hash(here) if os.path.isfile(here) and not os.path.islink(here) else None
-        if on_disk is None or on_disk != previous.files[name]:
-            update.conflicts.append((name, "gone from the export, but edited since wxrtool wrote it"))
+        if not remove_gone(target, name, on_disk, previous.files[name], keep_removed, update):
             recorded[name] = previous.files[name]
-        elif keep_removed:
-            update.kept_removed.append(name)
-            recorded[name] = previous.files[name]
-        else:
-            os.unlink(here)
-            remove_empty_folders(target, os.path.dirname(name))
-            update.removed.append(name)
     return update, Manifest(recorded)
 
 
-def _move_in(source: str, here: str) -> None:
+def remove_gone(
+    target: str, name: str, on_disk: str | None, written: str | None, keep_removed: bool, update: Update
+) -> bool:
+    """The rule for a file of ``target`` the export no longer gives: removed if it is still as
+    wxrtool wrote it (``on_disk``, its hash, is ``written``), unless ``keep_removed``; kept and
+    listed as a conflict if edited since. Whether it was removed (else it stays in the manifest)."""
+    if on_disk is None or on_disk != written:
+        update.conflicts.append((name, "gone from the export, but edited since wxrtool wrote it"))
+        return False
+    if keep_removed:
+        update.kept_removed.append(name)
+        return False
+    os.unlink(os.path.join(target, name))
+    remove_empty_folders(target, os.path.dirname(name))
+    update.removed.append(name)
+    return True
+
+
+def move_in(source: str, here: str) -> None:
+    """Put the file ``source`` at ``here`` (its folders made)."""
     folder = os.path.dirname(here)
     os.makedirs(folder, exist_ok=True)
     try:
