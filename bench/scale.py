@@ -33,6 +33,7 @@ HERE = Path(__file__).resolve().parent
 WORK = HERE / "work"
 LIMIT_MIB = 200
 
+NOTES = "\n## Notes\n"  # (what follows it in the results file is kept: written by hand)
 HEADER = "| items | format | jobs | main MiB | largest worker MiB | workers | seconds | code | note |"
 
 
@@ -98,6 +99,8 @@ def write_results(path: Path, rows: dict[tuple[str, str, str], list[str]], comma
         "",
         f"Over {LIMIT_MIB} MiB: " + (", ".join(f"{c[1]} --jobs {c[2]} at {c[0]}" for c in over) or "none") + ".",
     ]
+    notes = path.read_text(encoding="utf-8").partition(NOTES)[2] if path.exists() else ""
+    lines += ["", NOTES.strip("\n"), notes.strip("\n")] if notes.strip() else []
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -117,7 +120,6 @@ def main() -> None:
     source = export_of(args.items)
     out = Path(args.output_dir)
     results = Path(args.out)
-    rows = read_rows(results)
     command = "python bench/scale.py " + " ".join(sys.argv[1:])
     for name in args.formats.split(","):
         fmt = writers.get(name)
@@ -139,6 +141,7 @@ def main() -> None:
                 args.code or code_version(),
                 "" if status == 0 else f"exit status {status}",
             ]
+            rows = read_rows(results)  # (again: another run may have written its rows since)
             rows[cells[0], name, jobs] = cells
             print(" | ".join(cells), flush=True)
             write_results(results, rows, command)
