@@ -196,6 +196,7 @@ def main() -> None:
         "(tasks over a minute run once; this machine's timings drift by 10-15% from one minute to the next). "
         "Peak memory is the maximum resident set size from `/usr/bin/time -v`. "
         "'vs floor' is the floor's time divided by the task's (throughput relative to a bare lxml pass).",
+        "Memory at 2 million small items, every format: [RESULTS-scale.md](RESULTS-scale.md) (`bench/scale.py`).",
         "",
         "| size | task | seconds | MB/s | peak MiB | vs floor | note |",
         "|---|---|---:|---:|---:|---:|---|",

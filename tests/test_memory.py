@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import BENCH_GENERATOR
+from .conftest import BENCH_GENERATOR, ROOT
+
+MAKE_MANY = ROOT / "bench" / "make_many.py"
 
 pytestmark = pytest.mark.skipif(not BENCH_GENERATOR.is_file(), reason="../shared/bench/make_wxr.py is absent")
 
@@ -56,3 +58,33 @@ def test_peak_memory_flat_in_file_size(exports: tuple[Path, Path], fmt: str, tmp
     assert large_peak < 150 * 1024
     # The large file is 12x the small one; what is held must not be.
     assert large_peak - small_peak < 16 * 1024, (small_peak, large_peak)
+
+
+# Python's own peak (tracemalloc) while converting, the tables spilling from 200 entries
+# (written 100 at a time) and the export read in short ranges: what is held per item shows
+# at a few thousand items instead of a million.
+BY_ITEMS = """
+import sys, tracemalloc, wxrtool
+from wxrtool import index, sitestore
+from wxrtool.parallel import cuts
+index.SPILL_AT = sitestore.SPILL_AT = 200
+sitestore._BATCH = 100
+cuts.CHUNK_BYTES = cuts.MIN_CHUNK_BYTES = 256 * 1024
+tracemalloc.start()
+wxrtool.convert(sys.argv[1], sys.argv[2], sys.argv[3], jobs=int(sys.argv[4]))
+print(tracemalloc.get_traced_memory()[1])
+"""
+
+
+@pytest.mark.parametrize(("fmt", "jobs"), [("ghost", 1), ("disqus", 1), ("markdown", 2)])
+def test_python_memory_flat_in_the_number_of_items(fmt: str, jobs: int, tmp_path: Path) -> None:
+    """4x the items, once the tables are on disk: no more of Python's memory held (a status, a
+    slug, a link of every item was ~150 bytes each)."""
+    peaks = []
+    for items in (4_000, 16_000):
+        export = tmp_path / f"many-{items}.xml"
+        subprocess.run([sys.executable, str(MAKE_MANY), "--items", str(items), "--out", str(export)], check=True)
+        out = tmp_path / f"{fmt}-{items}"
+        command = [sys.executable, "-c", BY_ITEMS, str(export), fmt, str(out), str(jobs)]
+        peaks.append(int(subprocess.run(command, capture_output=True, text=True, check=True).stdout))
+    assert peaks[1] - peaks[0] < 600_000, peaks

@@ -157,6 +157,27 @@ def test_an_attachment_follows_a_parent_read_in_an_earlier_range(tmp_path: Path)
     assert one == two
 
 
+def test_the_main_process_keeps_the_statuses_the_guess_does_not_tell() -> None:
+    """Of the items the ranges read, only those not published are kept for the guesses'
+    checks (a published parent is what a range guesses): a site's statuses grew with its items."""
+    state = ranges._State()
+    state.saw([(1, "publish"), (2, "draft"), (3, "publish"), (5, "future")])
+    assert dict(state.statuses) == {2: "draft", 5: "future"}
+    state.saw([(2, "publish"), (4, "publish"), (6, "private")])  # (a later item of id 2: published)
+    assert dict(state.statuses) == {5: "future", 6: "private"}
+
+
+@pytest.mark.usefixtures("small_ranges")
+def test_a_draft_and_a_published_item_of_one_id_in_two_ranges(tmp_path: Path) -> None:
+    """The later of two items with one id gives its status to the attachments after it, as in one process."""
+    items = [item(1, status="draft")] + [item(n) for n in range(2, 40)] + [item(1)]
+    items += [item(n, kind="attachment", status="inherit", parent=1) for n in range(60, 70)]
+    source = export(tmp_path / "twice.xml", items)
+    one, two = both(source, tmp_path)
+    assert one == two
+    assert two.count(b'"type":"attachment"') == 10
+
+
 @pytest.mark.usefixtures("small_ranges")
 def test_a_cut_inside_cdata_is_caught_and_the_export_read_again(tmp_path: Path) -> None:
     # A post quoting an export: "</item>\n\t<item>" inside CDATA, where a cut would be wrong.

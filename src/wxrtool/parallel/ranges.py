@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import io
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -42,6 +42,7 @@ from ..quirks import DateResolver
 from ..read import Reader
 from ..records import Post, Record
 from ..selection import Selection, Selector
+from ..sitestore import SpillMap
 from ..writers.protocol import WriteFunction, WriteOptions, WriteResult, unrendered
 from .cuts import Plan, document
 from .pool import AHEAD, WORKER_DIED, WORKER_HINT, start_pool, worker_context
@@ -53,6 +54,9 @@ Make = Callable[[Iterator[Record], WriteOptions], P]
 """What a range's selected records become (a module-level function: workers get it by name)."""
 
 Progress = Callable[[int, "int | None", int], None]
+
+# What a range takes an attachment's parent it has not read to be (selection.Selector).
+_GUESS = "publish"
 
 
 @dataclass
@@ -71,10 +75,22 @@ class _Range(Generic[P]):
 
 @dataclass
 class _State:
-    """What the ranges read so far tell the next one."""
+    """What the ranges read so far tell the next one: the last UTC offset, and the status of
+    each item read that is not ``publish`` (an item not listed counts as published, as the
+    guess does: a site's statuses, kept whole, grew with its items; on disk when many)."""
 
     offset: timedelta = timedelta(0)
-    statuses: dict[int, str] = field(default_factory=dict)
+    statuses: MutableMapping[int, str] = field(default_factory=SpillMap)
+    _largest: int = 0  # the largest id listed: a published item above it is not asked about
+
+    def saw(self, statuses: list[tuple[int, str]]) -> None:
+        """Add the statuses a range read (a later one of an id replaces an earlier one)."""
+        for item, status in statuses:
+            if status != _GUESS:
+                self.statuses[item] = status
+                self._largest = max(self._largest, item)
+            elif item <= self._largest and item in self.statuses:
+                del self.statuses[item]
 
 
 class RangeFailed(Exception):
@@ -161,7 +177,7 @@ def _in_order(plan: Plan, options: WriteOptions, jobs: int, make: Make[P], light
                     result.reread = True
             except WXRError:
                 raise RangeFailed(k) from None
-            state.statuses.update(result.statuses)
+            state.saw(result.statuses)
             if result.offset is not None:
                 state.offset = result.offset
             yield result

@@ -30,6 +30,7 @@ from ..content import comment_html, render_post_html
 from ..content.sanitize import clean_name, safe_url
 from ..output import OutputDir
 from ..records import Comment, Post
+from ..sitestore import SpillSet
 from ..threads import Thread, build_threads, walk
 from .frontmatter import shown_title
 from .protocol import Entry, WriteOptions, WriteResult
@@ -107,7 +108,7 @@ def disqus_thread(post: Post, options: WriteOptions, link: str | None = None, id
     )
 
 
-def _unique_link(post_id: int, link: str, links: set[str]) -> str:
+def _unique_link(post_id: int, link: str, links: set[str] | SpillSet) -> str:
     """A post's link, or, when an earlier thread has it already, the link with ``p=ID`` in its
     query: importers key threads by link (isso stops with a UNIQUE error on a second one).
 
@@ -126,7 +127,7 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
     """Write Disqus import files (threads with comments only) into ``out``, each under the limit."""
     number, size, current = 0, 0, None
     result = WriteResult()
-    links: set[str] = set()
+    links = SpillSet()  # (each thread's link: on disk when many, wxrtool.sitestore)
     limit = DISQUS_LIMIT - len(_DISQUS_HEAD) - len(_DISQUS_FOOT)
     try:
         for record, _ in entries:

@@ -31,7 +31,6 @@ import re
 import shutil
 import tempfile
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, TextIO
@@ -43,6 +42,7 @@ from ..languages import LANGUAGE_TAXONOMIES
 from ..menus import Menu, TitlesSeen, by_size, new_site_menus, one_level
 from ..oldurls import OldAddress
 from ..records import Author, Post, Site, Term
+from ..sitestore import SpillCounter, SpillSet
 from .frontmatter import plain_text, shown_title
 from .protocol import Entry, WriteOptions, WriteResult
 
@@ -105,7 +105,7 @@ class _Cutter:
 
 class _Unique:
     def __init__(self) -> None:
-        self.taken: set[str] = set()
+        self.taken = SpillSet()  # (a post's slug each: on disk when many, wxrtool.sitestore)
 
     def __call__(self, slug: str, suffix: str) -> str:
         candidate = slug
@@ -150,7 +150,7 @@ def _write(
     users: dict[str, dict[str, Any]] = {}
     posts = _Array(out)
     post_slugs, tag_slugs, user_slugs = _Unique(), _Unique(), _Unique()
-    seen_posts: Counter[int] = Counter()
+    seen_posts = SpillCounter()  # (how many posts of each id: on disk when many)
     exported_on = 0
     # (the menus' items' addresses: a stream's writer keeps no others)
     links = options.links or ItemLinks(index) if index.menu_entries else None
