@@ -6,6 +6,7 @@ conversion in subprocesses on files small enough for every test run.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -86,5 +87,11 @@ def test_python_memory_flat_in_the_number_of_items(fmt: str, jobs: int, tmp_path
         subprocess.run([sys.executable, str(MAKE_MANY), "--items", str(items), "--out", str(export)], check=True)
         out = tmp_path / f"{fmt}-{items}"
         command = [sys.executable, "-c", BY_ITEMS, str(export), fmt, str(out), str(jobs)]
-        peaks.append(int(subprocess.run(command, capture_output=True, text=True, check=True).stdout))
+        # (the higher of two runs: with workers, the peak depends on how many results are in
+        # flight at once, and a run that had few reads low: 3.5 MB against 5.8)
+        runs = []
+        for _attempt in range(2 if jobs > 1 else 1):
+            shutil.rmtree(out, ignore_errors=True)
+            runs.append(int(subprocess.run(command, capture_output=True, text=True, check=True).stdout))
+        peaks.append(max(runs))
     assert peaks[1] - peaks[0] < 600_000, peaks
