@@ -65,8 +65,6 @@ def _state(folder: Path) -> dict[str, object]:
         name, value = json.loads(line)
         data.setdefault(name, []).append(value)
     notes = {item: found for chunk in data.pop("notes", []) for item, found in chunk}  # type: ignore[attr-defined]
-    data.pop("stats", None)  # (each file's size and modification time)
-    data.pop("end")  # (a hash of the lines: of the stats too)
     return {**data, "notes": notes}  # (notes in the order items changed)
 
 
@@ -335,22 +333,3 @@ def test_a_redirect_file_elsewhere_than_the_last_run_reads_everything(tmp_path: 
                               redirects=("netlify", str(tmp_path / "moved")))  # fmt: skip
     assert account.update is not None and "redirect file is not where" in (account.update.read_all_because or "")
     assert (tmp_path / "moved").is_file()
-
-
-def test_files_as_last_seen_are_not_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A file with the size and modification time it had when last seen unedited is not read to
-    find an edit (git's index does the same); one touched since is, and then seen anew."""
-    from wxrtool import rerun
-
-    sample = SAMPLES / "links-between-posts.xml"
-    site = tmp_path / "site"
-    wxrtool.convert(sample, "markdown", str(site))
-    read: list[str] = []
-    real = rerun.file_hash
-    monkeypatch.setattr(rerun, "file_hash", lambda path: read.append(path) or real(path))
-    touched = next((site / "posts").glob("*.md"))
-    os.utime(touched, (OLD, OLD))
-    account = wxrtool.convert(_edited(sample, tmp_path), "markdown", str(site), update=True)
-    assert account.update is not None and account.update.changed and not account.update.conflicts
-    in_place = {str(Path(p).relative_to(site)) for p in read if Path(p).is_relative_to(site)}
-    assert in_place == {str(touched.relative_to(site))}

@@ -21,6 +21,7 @@ The outcome is the same, file for file and in the account, as reading everything
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import dataclasses
 import functools
@@ -148,16 +149,9 @@ def remember(
             "refused": [[r.old, r.new, r.reason] for r in refused],
         },
         index=index,
-        stats={name: seen(os.path.join(out.root, name)) for name in out.written if name != STATE},
     )
     with out.open_text(STATE) as f:
         state.write(f)
-
-
-def seen(path: str) -> tuple[int, int]:
-    """The size and modification time of the file at ``path`` (ns)."""
-    found = os.stat(path)
-    return found.st_size, found.st_mtime_ns
 
 
 def _file_links(written: Iterable[str], filled: Filled) -> list[FileLinks]:
@@ -319,7 +313,8 @@ def _merge(
         for name in state.files.get(item, []):
             new_hashes[name] = file_hash(os.path.join(out.root, name))
     current = {f.file for f in state.links}  # (every file of the last run's output)
-    for name in sorted(n for n in manifest.files if n not in (STATE, MANIFEST)):
+    names = sorted(n for n in manifest.files if n not in (STATE, MANIFEST))
+    for name, on_disk in zip(names, _hashes_in_place(target, names), strict=True):
         here = os.path.join(target, name)
         if not os.path.lexists(here):
             if name in current:
@@ -327,13 +322,6 @@ def _merge(
             del files[name]  # (a file kept from an item gone, deleted since)
             continue
         previous = manifest.files.get(name)
-        plain = os.path.isfile(here) and not os.path.islink(here)
-        if plain and state.stats.get(name) == seen(here):
-            on_disk = previous  # (as last seen unedited: not read)
-        else:
-            on_disk = file_hash(here) if plain else None
-            if on_disk is not None and on_disk == previous:
-                state.stats[name] = seen(here)  # (touched, not edited: not read next time)
         if name not in current:  # (kept from an item gone from an earlier export)
             if remove_gone(target, name, on_disk, previous, keep_removed, done):
                 del files[name]
@@ -347,7 +335,6 @@ def _merge(
         elif result == CHANGED:
             move_in(os.path.join(out.root, name), here)
             done.changed.append(name)
-            state.stats[name] = seen(here)
         else:
             done.conflicts.append((name, "edited since wxrtool wrote it"))
         files[name] = new
@@ -378,13 +365,24 @@ def _merge(
         left_out={kind: Counter(found) for kind, found in counts["left_out"].items()},
     )
     # The new record and manifest, each put in place whole (as they were, when nothing changed).
-    # (stats seen anew alone are not worth a write: those files are read again next time)
     if changed or files != manifest.files:
         with _in_place(os.path.join(target, STATE)) as temp, open(temp, "w", encoding="utf-8", newline="\n") as f:
             state.write(f)
         with _in_place(os.path.join(target, MANIFEST)) as temp:
             Manifest(files, dict(manifest.outside)).write(temp)
     return Rerun(account, +notes, filled, counts["refused"], done)
+
+
+def _hashes_in_place(target: str, names: list[str]) -> Iterator[str | None]:
+    """Each file's hash (``None``: not a plain file, or gone), four read at once: the reading and
+    the hashing let go of the interpreter (4,928 files of the 100 MB bench: 0.13 s one by one)."""
+
+    def hashed(name: str) -> str | None:
+        here = os.path.join(target, name)
+        return file_hash(here) if os.path.isfile(here) and not os.path.islink(here) else None
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        yield from pool.map(hashed, names)
 
 
 @contextlib.contextmanager

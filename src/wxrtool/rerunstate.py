@@ -67,9 +67,6 @@ class RerunState:
     addresses: dict[int, tuple[str, str]]  # each item's old and new address
     counts: dict[str, Any]  # the account's counts: read, written, left_out, refused
     index: SiteIndex = field(default_factory=SiteIndex)
-    # Each file's size and modification time as last seen unedited: a file that has both still
-    # is not read to find an edit (as git's index does); any other is, by its hash.
-    stats: dict[str, tuple[int, int]] = field(default_factory=dict)
     _index_lines: list[str] | None = field(
         default=None, repr=False, compare=False
     )  # (as read: written again as they were)
@@ -94,7 +91,6 @@ class RerunState:
             ("notes", ([item, notes] for item, notes in self.notes.items())),
             ("links", ([x.file, x.rewritten, x.kept] for x in self.links)),
             ("addresses", ([item, old, new] for item, (old, new) in self.addresses.items())),
-            ("stats", ([name, size, time] for name, (size, time) in self.stats.items())),
         ):
             for chunk in _chunks(rows):
                 put(_line([name, chunk]))
@@ -169,7 +165,6 @@ class RerunState:
                 notes={_number(i): {_text(k): _number(v) for k, v in notes.items()} for i, notes in lists["notes"]},
                 links=[FileLinks(_text(x), _number(n), [_text(k) for k in kept]) for x, n, kept in lists["links"]],
                 addresses={_number(i): (_text(old), _text(new)) for i, old, new in lists["addresses"]},
-                stats={_text(name): (_number(size), _number(time)) for name, size, time in lists["stats"]},
                 counts=_counts(head["counts"]),
                 index=index,
                 _index_lines=index_lines,
@@ -187,7 +182,7 @@ class RerunState:
         return total
 
 
-_LISTS = ("source", "skeleton", "ids", "files", "notes", "links", "addresses", "stats")
+_LISTS = ("source", "skeleton", "ids", "files", "notes", "links", "addresses")
 _CHUNK = 4096  # entries a line
 
 
