@@ -28,6 +28,7 @@ import functools
 import hashlib
 import io
 import os
+import stat
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -314,9 +315,9 @@ def _merge(
             new_hashes[name] = file_hash(os.path.join(out.root, name))
     current = {f.file for f in state.links}  # (every file of the last run's output)
     names = sorted(n for n in manifest.files if n not in (STATE, MANIFEST))
-    for name, on_disk in zip(names, _hashes_in_place(target, names), strict=True):
+    for name, (there, on_disk) in zip(names, _hashes_in_place(target, names), strict=True):
         here = os.path.join(target, name)
-        if not os.path.lexists(here):
+        if not there:
             if name in current:
                 raise Fallback(f"{name} is gone from the folder: it is written again")
             del files[name]  # (a file kept from an item gone, deleted since)
@@ -373,16 +374,23 @@ def _merge(
     return Rerun(account, +notes, filled, counts["refused"], done)
 
 
-def _hashes_in_place(target: str, names: list[str]) -> Iterator[str | None]:
-    """Each file's hash (``None``: not a plain file, or gone), four read at once: the reading and
-    the hashing let go of the interpreter (4,928 files of the 100 MB bench: 0.13 s one by one)."""
+def _hashes_in_place(target: str, names: list[str]) -> Iterator[tuple[bool, str | None]]:
+    """Whether each file is there, and its hash (``None``: not a plain file), read by
+    :data:`_READERS` threads: the reading and the hashing let go of the interpreter."""
 
-    def hashed(name: str) -> str | None:
+    def hashed(name: str) -> tuple[bool, str | None]:
         here = os.path.join(target, name)
-        return file_hash(here) if os.path.isfile(here) and not os.path.islink(here) else None
+        try:
+            found = os.lstat(here)
+        except FileNotFoundError:
+            return False, None
+        return True, file_hash(here) if stat.S_ISREG(found.st_mode) else None
 
-    with concurrent.futures.ThreadPoolExecutor(4) as pool:
-        yield from pool.map(hashed, names)
+    with concurrent.futures.ThreadPoolExecutor(_READERS) as pool:
+        yield from pool.map(hashed, names, chunksize=64)
+
+
+_READERS = 2
 
 
 @contextlib.contextmanager
