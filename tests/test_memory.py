@@ -82,7 +82,10 @@ def test_python_memory_flat_in_the_number_of_items(fmt: str, jobs: int, tmp_path
     """4x the items, once the tables are on disk: no more of Python's memory held (a status, a
     slug, a link of every item was ~150 bytes each)."""
     peaks = []
-    for items in (4_000, 16_000):
+    # (with workers the peak varies by ~0.7 MB from run to run, with the results in flight: 8x
+    # the items there, so that ~150 bytes an item (4 MB) stands well above it)
+    sizes, allowed = ((4_000, 32_000), 1_500_000) if jobs > 1 else ((4_000, 16_000), 600_000)
+    for items in sizes:
         export = tmp_path / f"many-{items}.xml"
         subprocess.run([sys.executable, str(MAKE_MANY), "--items", str(items), "--out", str(export)], check=True)
         out = tmp_path / f"{fmt}-{items}"
@@ -94,4 +97,4 @@ def test_python_memory_flat_in_the_number_of_items(fmt: str, jobs: int, tmp_path
             shutil.rmtree(out, ignore_errors=True)
             runs.append(int(subprocess.run(command, capture_output=True, text=True, check=True).stdout))
         peaks.append(max(runs))
-    assert peaks[1] - peaks[0] < 600_000, peaks
+    assert peaks[1] - peaks[0] < allowed, peaks
