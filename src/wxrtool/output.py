@@ -78,6 +78,13 @@ def text_output(
 MANIFEST = ".wxrtool-manifest.json"
 
 
+def folder_target(path: str) -> str:
+    """The folder an output at ``path`` is written to: absolute, and a symbolic link's target
+    (the link is kept; the folder it points to is the one replaced)."""
+    target = os.path.abspath(path)
+    return os.path.realpath(target) if os.path.islink(target) else target
+
+
 class OutputDir:
     """A folder being written: files go to a temporary folder that replaces the target at the end.
 
@@ -97,9 +104,7 @@ class OutputDir:
         update: bool = False,
         keep_removed: bool = False,
     ) -> None:
-        self.target = os.path.abspath(path)
-        if os.path.islink(self.target):
-            self.target = os.path.realpath(self.target)
+        self.target = folder_target(path)
         self.force = force
         self.keep_removed = keep_removed
         # With ``update``, an earlier output is brought up to date file by file (wxrtool.update).
@@ -201,9 +206,8 @@ class OutputDir:
         """Put the finished folder in place of the target (with ``update``, bring the target
         up to date with it: :func:`wxrtool.update.merge`)."""
         for name in self._unhashed:
-            self.written[name] = file_hash(os.path.join(self.root, name))
-        if STATE in self.written:  # (listed, not hashed: it checks itself, and holds the code's own hash)
-            self.written[STATE] = ""
+            # (the run's record listed, not hashed: it checks itself, and holds the code's own hash)
+            self.written[name] = "" if name == STATE else file_hash(os.path.join(self.root, name))
         if self.previous is not None and os.path.isdir(self.target):
             self.updated, manifest = merge(
                 self.root, self.written, self.target, self.previous, self.keep_removed, skip=(MANIFEST, STATE)

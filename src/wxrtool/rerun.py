@@ -3,15 +3,15 @@
 A folder output of the formats in :data:`FORMATS` keeps a record of its run
 (:mod:`wxrtool.rerunstate`). An update then cuts the new export into items by their bytes
 (:mod:`wxrtool.itemspans`) and compares each with the last run's. When only the texts of some
-items changed (their content, excerpt, or comments' texts: what nothing else is made of), only
-those items are read and written, and the rest of the folder is left as it is: an update of a
-100 MB export with 1% of its posts edited takes about a bare parse's time.
+items changed (their content or excerpt: what nothing else is made of), only those items are
+read and written, and the rest of the folder is left as it is: an update of a 100 MB export
+with 1% of its posts edited takes about 1.5x a bare parse's time.
 
 Anything else and the whole export is read again, as a conversion would (:mod:`wxrtool.update`);
 the account says which, and why (:class:`Fallback`): items added, removed or moved; the channel,
 its authors or terms changed; an item changed beyond its texts (a title, a slug, a date, a term,
-a status, metadata; or an attachment or a menu entry, which other items show); options not the
-last run's; a version of wxrtool not the last run's; an item that does not read alone (a cut
+a status, metadata, a comment, an attachment's caption); a menu entry changed (menus are made of
+them); options not the last run's; other code than the last run's; an item that does not read alone (a cut
 in the wrong place); an item whose files would be named otherwise than they are (two items
 with one slug); no record of the last run, or one edited since.
 
@@ -39,7 +39,7 @@ from .account import Account
 from .errors import WXRError
 from .itemlinks import Filled, fill
 from .itemspans import Spans, cuts_are_real, scan
-from .output import MANIFEST, OutputDir
+from .output import MANIFEST, OutputDir, folder_target
 from .quirks import DateResolver
 from .read import Reader
 from .records import Post, Record
@@ -129,9 +129,6 @@ def remember(
 ) -> None:
     """Write the run's record (:data:`STATE`) into the output, with the files written."""
     spans = scan(export_path)
-    files: dict[int, list[str]] = {}
-    for name, item in out.owned.items():
-        files.setdefault(item, []).append(name)
     state = RerunState(
         version=code_version(),
         options=fingerprint(options),
@@ -139,7 +136,7 @@ def remember(
         source=spans.source,
         skeleton=spans.skeleton,
         ids=spans.ids,
-        files=files,
+        files=_files_by_item(out),
         notes={item: dict(counts) for item, counts in notes.items()},
         links=_file_links(out.written, filled),
         addresses=dict(result.addresses or {}),
@@ -155,13 +152,21 @@ def remember(
         state.write(f)
 
 
-def _file_links(written: Iterable[str], filled: Filled) -> list[FileLinks]:
-    """Every file written, in order, with its links between items."""
+def _files_by_item(out: OutputDir) -> dict[int, list[str]]:
+    """The files each item wrote into ``out``, in the order written."""
+    files: dict[int, list[str]] = {}
+    for name, item in out.owned.items():
+        files.setdefault(item, []).append(name)
+    return files
+
+
+def _file_links(names: Iterable[str], filled: Filled) -> list[FileLinks]:
+    """Each of the files ``names``, in order, with its links between items as ``filled`` says."""
     rewritten = dict(filled.files)
     kept: dict[str, list[str]] = {}
     for name, link in filled.kept:
         kept.setdefault(name, []).append(link)
-    return [FileLinks(name, rewritten.get(name, 0), kept.get(name, [])) for name in written if name != STATE]
+    return [FileLinks(name, rewritten.get(name, 0), kept.get(name, [])) for name in names]
 
 
 @dataclass
@@ -179,9 +184,7 @@ def update(export: Input, fmt: Format, options: ConvertOptions) -> Rerun:
     """Bring the output of ``options`` up to date reading only the items that changed;
     :class:`Fallback` (nothing touched) when it cannot (see the module's text)."""
     assert export.path is not None and options.output is not None
-    target = os.path.abspath(options.output)
-    if os.path.islink(target):
-        target = os.path.realpath(target)
+    target = folder_target(options.output)
     manifest = Manifest.read(os.path.join(target, MANIFEST))
     state_path = os.path.join(target, STATE)
     if manifest is None or STATE not in manifest.files or not os.path.isfile(state_path):
@@ -272,16 +275,14 @@ def _write_changed(
     for item in changed:
         if (result.addresses or {}).get(item) != state.addresses.get(item):
             raise Fallback(f"item {item}'s new address would not be the last run's")
-    mine: dict[int, list[str]] = {}
-    for file, item in out.owned.items():
-        mine.setdefault(item, []).append(file)
+    mine = _files_by_item(out)
     for item in changed:
         if sorted(mine.get(item, [])) != sorted(state.files.get(item, [])):
             raise Fallback(f"item {item}'s files would be named otherwise than the last run's")
     filled = Filled()
     if write_options.links is not None:
         filled = fill(out, write_options.links, state.addresses, options.site_url)
-    return _Written(result, {k: v for k, v in rendering.notes_by_item.items()}, filled)
+    return _Written(result, dict(rendering.notes_by_item), filled)
 
 
 def _checked(records: Iterable[Record], changed: set[int]) -> Iterator[Record]:
@@ -347,14 +348,9 @@ def _merge(
     for item, noted in written.notes.items():
         notes.update(noted)
         state.notes[item] = dict(noted)
-    mine = {name for item in changed for name in state.files.get(item, [])}
-    rewritten = dict(written.filled.files)
-    kept: dict[str, list[str]] = {}
-    for name, link in written.filled.kept:
-        kept.setdefault(name, []).append(link)
-    state.links = [
-        FileLinks(f.file, rewritten.get(f.file, 0), kept.get(f.file, [])) if f.file in mine else f for f in state.links
-    ]
+    mine = [name for item in changed for name in state.files.get(item, [])]
+    fresh = {f.file: f for f in _file_links(mine, written.filled)}
+    state.links = [fresh.get(f.file, f) for f in state.links]
     filled = Filled(
         rewritten=sum(f.rewritten for f in state.links),
         kept=[(f.file, link) for f in state.links for link in f.kept],

@@ -18,7 +18,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -313,8 +312,3 @@ def _decode(value: Any, depth: int = 0) -> Any:
     if tag == "l":
         return [_decode(v, depth) for v in items]
     raise StateError("a value of its index is not one an index holds")
-
-
-def exists(folder: str) -> bool:
-    """Whether ``folder`` has a state file."""
-    return os.path.isfile(os.path.join(folder, STATE))

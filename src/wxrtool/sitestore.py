@@ -22,7 +22,7 @@ import pickle
 import shutil
 import tempfile
 import weakref
-from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
@@ -327,23 +327,22 @@ class SpillMap(MutableMapping[K, V]):
             yield key
 
     def items(self) -> Iterator[tuple[K, V]]:  # type: ignore[override]
-        if self._store is None:
-            yield from list(self._dict.items())
-            return
-        self._flush()
-        for key, value in self._store.connection.execute("SELECT key, value FROM kv ORDER BY rowid"):
-            yield key, pickle.loads(value)
+        return self._rows("rowid", lambda found: list(found.items()))
 
     def values(self) -> Iterator[V]:  # type: ignore[override]
         return (value for _, value in self.items())
 
     def sorted_items(self) -> Iterator[tuple[K, V]]:
         """Every ``(key, value)`` in key order (text keys: by code point), streamed from disk."""
+        return self._rows("key", lambda found: sorted(found.items()))
+
+    def _rows(self, order: str, in_memory: Callable[[dict[K, V]], Iterable[tuple[K, V]]]) -> Iterator[tuple[K, V]]:
+        """Every ``(key, value)``: ``in_memory`` of the dictionary, or from disk ``ORDER BY order``."""
         if self._store is None:
-            yield from sorted(self._dict.items())
+            yield from in_memory(self._dict)
             return
         self._flush()
-        for key, value in self._store.connection.execute("SELECT key, value FROM kv ORDER BY key"):
+        for key, value in self._store.connection.execute(f"SELECT key, value FROM kv ORDER BY {order}"):
             yield key, pickle.loads(value)
 
 
