@@ -17,10 +17,12 @@ MB/s and peak resident memory of
 Peak memory comes from ``/usr/bin/time -v`` (or, without it, the child's rusage).
 ``--repeat N`` runs N rounds of every task under a minute (round by round, so that a
 slow spell of the machine weighs on every task alike) and keeps each task's fastest.
-``--output-dir`` says where the converters write (default bench/work/out); on this
-machine's disk, creating a file costs from 0.03 to 0.6 ms of kernel time depending on
-how recently its inodes were freed, so a RAM disk (/dev/shm) measures the converters
-without that noise.
+``--output-dir`` says where the converters write (default bench/work/out), each run in a
+folder of its own, all removed once every run is done: on ext4, a file created within
+some 30 s of many deletions costs ~0.6 ms of kernel time instead of ~0.05 ms (``perf``:
+``find_inode_bit`` -> ``recently_deleted``), 2-3 s of a 100 MB Markdown run when each run
+began by emptying the last one's folder. A RAM disk (/dev/shm) measures the converters
+without the disk at all.
 """
 
 from __future__ import annotations
@@ -42,6 +44,9 @@ from wxrtool import writers
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 WORK = HERE / "work"
+OUT = "{out}"  # (in a task's command: the folder its run writes in)
+
+Row = tuple[str, str, float, float, float, float, str]
 GENERATOR = ROOT.parent / "shared" / "bench" / "make_wxr.py"
 
 FLOOR = """
@@ -115,18 +120,57 @@ def main() -> None:
     parser.add_argument(
         "--output-dir",
         default=str(WORK / "out"),
-        help="where the converters write (emptied before each run); /dev/shm/... measures without the disk",
+        help="where the converters write, a folder per run (removed at the end); /dev/shm/... measures without the disk",
     )
     args = parser.parse_args()
     wxrtool = [sys.executable, "-m", "wxrtool"]
-    rows = []
+    # The runs' folders, and an earlier bench's (moved aside, not deleted: see the module's text),
+    # removed once every run is done.
+    runs = Path(args.output_dir)
+    if runs.exists():
+        runs.rename(runs.with_name(f"{runs.name}.old-{os.getpid()}"))
+    try:
+        rows = _measure(args, wxrtool, runs)
+    finally:
+        for folder in runs.parent.glob(f"{runs.name}.old-*"):
+            shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(runs, ignore_errors=True)
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `python bench/run.py {' '.join(sys.argv[1:])}` on "
+        f"{time.strftime('%Y-%m-%d')}: {platform.platform()}, Python {platform.python_version()}, "
+        f"{os.cpu_count()} cores. Exports from `../shared/bench/make_wxr.py --size SIZE` (seed 1).",
+        "wordpress-export-to-markdown runs with images off and no pause between files (2.x has no "
+        "`--write-delay` flag; the script sets its 25 ms pause to 0 in its own copy); it writes posts only, "
+        "without comments. Peers run up to 200 MB.",
+        f"Outputs go to `{args.output_dir}` ({filesystem(Path(args.output_dir))}), a folder per run, all removed "
+        "once every run is done (nothing is deleted while the runs go: see the script). "
+        "Times are the fastest of `--repeat` rounds, each round running every task once "
+        "(tasks over a minute run once; this machine's timings drift by 10-15% from one minute to the next). "
+        "Peak memory is the maximum resident set size from `/usr/bin/time -v`. "
+        "'vs floor' is the floor's time divided by the task's (throughput relative to a bare lxml pass).",
+        "Memory at 2 million small items, every format: [RESULTS-scale.md](RESULTS-scale.md) (`bench/scale.py`).",
+        "",
+        "| size | task | seconds | MB/s | peak MiB | vs floor | note |",
+        "|---|---|---:|---:|---:|---:|---|",
+    ]
+    for size, label, seconds, speed, peak, ratio, error in rows:
+        lines.append(f"| {size} | {label} | {seconds:.2f} | {speed:.1f} | {peak:.0f} | {ratio:.2f}x | {error} |")
+    lines += ["", *summary(rows)]
+    Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
+
+
+def _measure(args: argparse.Namespace, wxrtool: list[str], runs: Path) -> list[Row]:
+    """Every task of every size, ``--repeat`` rounds, each run writing in a folder of its own under ``runs``."""
+    rows: list[Row] = []
     for size in args.sizes.split(","):
         source = export_of(size)
         megabytes = source.stat().st_size / 1e6
-        out = Path(args.output_dir)
 
-        def write(to: str, *extra: str, out: Path = out, source: Path = source) -> list[str]:
-            target = str(out / to) if writers.FORMATS[to].target == "directory" else str(out / f"o.{to}")
+        def write(to: str, *extra: str, source: Path = source) -> list[str]:
+            target = f"{OUT}/{to}" if writers.FORMATS[to].target == "directory" else f"{OUT}/o.{to}"
             return [*wxrtool, "convert", str(source), "--to", to, "-o", target, "-q", *extra]
 
         tasks: list[tuple[str, list[str]]] = [
@@ -151,22 +195,23 @@ def main() -> None:
                 tasks.append(
                     (
                         f"wordpress-export-to-markdown {peer_version(node)} (npm; no images, no delay, no comments)",
-                        [*node, "--input", str(source), "--output", str(out / "node")],
+                        [*node, "--input", str(source), "--output", f"{OUT}/node"],
                     )
                 )
             pelican = pelican_peer() if "pelican" in peers else None
             if pelican:
-                tasks.append(("pelican-import --wpfile (PyPI + pandoc)", [*pelican, str(out / "pelican"), str(source)]))
+                tasks.append(("pelican-import --wpfile (PyPI + pandoc)", [*pelican, f"{OUT}/pelican", str(source)]))
         # Round by round, every task once per round: a slow spell of the machine then
         # weighs on all of them alike, not on whichever ran during it.
         best: dict[str, tuple[float, float, str]] = {}
         for round_ in range(max(1, args.repeat)):
-            for label, command in tasks:
+            for number, (label, task) in enumerate(tasks):
                 if round_ and (best[label][2] or best[label][0] > 60):
                     continue  # failed, or too long to repeat
-                shutil.rmtree(out, ignore_errors=True)
-                out.mkdir(parents=True)
-                os.sync()  # the last run's files and deletions written out: not charged to this one
+                here = runs / f"{size}-{round_}-{number}"  # (a folder of its own: nothing deleted before it)
+                here.mkdir(parents=True)
+                command = [part.replace(OUT, str(here)) for part in task]
+                os.sync()  # the last run's files written out: not charged to this one
                 env = None
                 if label.endswith("(before)"):
                     env = {**os.environ, "PYTHONPATH": str(Path(args.baseline) / "src")}
@@ -177,35 +222,11 @@ def main() -> None:
                     f"{size:>6} {label:<60} {took:8.2f} s {megabytes / took:7.1f} MB/s {peak:7.0f} MiB {error}",
                     flush=True,
                 )
-        shutil.rmtree(out, ignore_errors=True)  # (a RAM disk wants its memory back)
         floor = best[tasks[0][0]][0]
         for label, _command in tasks:
             seconds, peak, error = best[label]
             rows.append((size, label, seconds, megabytes / seconds, peak, floor / seconds, error))
-    lines = [
-        "# Benchmark results",
-        "",
-        f"Written by `python bench/run.py {' '.join(sys.argv[1:])}` on "
-        f"{time.strftime('%Y-%m-%d')}: {platform.platform()}, Python {platform.python_version()}, "
-        f"{os.cpu_count()} cores. Exports from `../shared/bench/make_wxr.py --size SIZE` (seed 1).",
-        "wordpress-export-to-markdown runs with images off and no pause between files (2.x has no "
-        "`--write-delay` flag; the script sets its 25 ms pause to 0 in its own copy); it writes posts only, "
-        "without comments. Peers run up to 200 MB.",
-        f"Outputs go to `{args.output_dir}` ({filesystem(Path(args.output_dir))}), emptied before each run. "
-        "Times are the fastest of `--repeat` rounds, each round running every task once "
-        "(tasks over a minute run once; this machine's timings drift by 10-15% from one minute to the next). "
-        "Peak memory is the maximum resident set size from `/usr/bin/time -v`. "
-        "'vs floor' is the floor's time divided by the task's (throughput relative to a bare lxml pass).",
-        "Memory at 2 million small items, every format: [RESULTS-scale.md](RESULTS-scale.md) (`bench/scale.py`).",
-        "",
-        "| size | task | seconds | MB/s | peak MiB | vs floor | note |",
-        "|---|---|---:|---:|---:|---:|---|",
-    ]
-    for size, label, seconds, speed, peak, ratio, error in rows:
-        lines.append(f"| {size} | {label} | {seconds:.2f} | {speed:.1f} | {peak:.0f} | {ratio:.2f}x | {error} |")
-    lines += ["", *summary(rows)]
-    Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"wrote {args.out}")
+    return rows
 
 
 def filesystem(path: Path) -> str:
@@ -225,7 +246,7 @@ def filesystem(path: Path) -> str:
     return kind
 
 
-def summary(rows: list[tuple[str, str, float, float, float, float, str]]) -> list[str]:
+def summary(rows: list[Row]) -> list[str]:
     """The issue's targets, as ratios from this run (and with ``--baseline``, the same ratios of
     the code before, measured in the same rounds against the same floor and peer)."""
     after = {(size, label.split(" (")[0]): seconds for size, label, seconds, *_ in rows if "(before)" not in label}

@@ -125,3 +125,35 @@ def test_an_update_with_everything_on_disk(monkeypatch: pytest.MonkeyPatch, tmp_
     assert account.update is not None and account.update.changed == [] and account.update.added == []
     listed = json.loads((site / MANIFEST).read_text())["files"]
     assert account.update.unchanged == len([name for name in listed if name != STATE])
+
+
+def test_the_largest_maps_move_to_disk_past_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A writer keeps several maps of one key per item, each under its own limit: together they
+    keep no more than the budget in memory, the largest going to disk first."""
+    monkeypatch.setattr(sitestore, "BUDGET", 50)
+    monkeypatch.setattr(sitestore, "_LOOK_EVERY", 1)
+    small, large, other = sitestore.SpillMap[int, int](), sitestore.SpillMap[int, int](), sitestore.SpillSet()
+    for key in range(20):
+        small[key] = key
+    for key in range(40):
+        large[key] = -key
+    assert large.on_disk and not small.on_disk  # (60 keys: the largest went, 20 are left)
+    for key in range(45):
+        other.add(key)
+    assert other._map.on_disk and not small.on_disk
+    assert dict(large.items()) == {key: -key for key in range(40)} and len(large) == 40
+    assert [key for key in range(45) if key in other] == list(range(45)) and 45 not in other
+    small[0] = 7  # (a new value for a key held: nothing more to keep)
+    assert not small.on_disk and small[0] == 7
+
+
+def test_maps_let_go_of_leave_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sitestore, "BUDGET", 50)
+    monkeypatch.setattr(sitestore, "_LOOK_EVERY", 1)
+    for _ in range(5):  # (each gone before the next: 40 keys at most at once)
+        gone = sitestore.SpillMap[int, int]()
+        for key in range(40):
+            gone[key] = key
+        assert not gone.on_disk
+        del gone
+        gc.collect()

@@ -17,6 +17,7 @@ read-only. The folder is removed when the process that made it lets go of the in
 
 from __future__ import annotations
 
+import itertools
 import os
 import pickle
 import shutil
@@ -28,8 +29,17 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 if TYPE_CHECKING:
     import sqlite3  # (imported when a table is first made: most runs make none)
 
-#: How many items an index keeps in memory before it moves its tables to disk.
-SPILL_AT = 100_000
+#: How many items an index keeps in memory before it moves its tables to disk; also the most
+#: keys one :class:`SpillMap` keeps in memory.
+SPILL_AT = 50_000
+
+#: How many keys the :class:`SpillMap` tables of one process keep in memory in all: past it, the
+#: largest moves to disk. (A writer keeps several, one key per item each: with ten of them at
+#: :data:`SPILL_AT` each, a process held some 120 MB of them.)
+BUDGET = 300_000
+
+# The budget is looked at once in this many new keys, process-wide.
+_LOOK_EVERY = 10_000
 
 # Rows waiting to be written, per table: written in one statement when there are this many.
 _BATCH = 5_000
@@ -249,6 +259,7 @@ class SpillMap(MutableMapping[K, V]):
         self._store: Store | None = None
         self._pending: dict[K, V] = {}
         self._count = 0
+        _budget.watch(self)
 
     @property
     def on_disk(self) -> bool:
@@ -281,9 +292,15 @@ class SpillMap(MutableMapping[K, V]):
 
     def __setitem__(self, key: K, value: V) -> None:
         if self._store is None:
-            self._dict[key] = value
-            if len(self._dict) >= self._limit:
+            held = self._dict
+            before = len(held)
+            held[key] = value
+            if len(held) == before:  # (a new value for a key it had)
+                return
+            if len(held) >= self._limit:
                 self._spill()
+            else:
+                _budget.added()
             return
         if key not in self._pending and key not in self:
             self._count += 1
@@ -344,6 +361,40 @@ class SpillMap(MutableMapping[K, V]):
         self._flush()
         for key, value in self._store.connection.execute(f"SELECT key, value FROM kv ORDER BY {order}"):
             yield key, pickle.loads(value)
+
+
+class _Budget:
+    """The :class:`SpillMap` tables of this process, the largest moved to disk while those in memory
+    hold more than :data:`BUDGET` keys in all."""
+
+    def __init__(self) -> None:
+        # (by a number of their own: a mapping has no hash, and an id is used again once free)
+        self._maps: weakref.WeakValueDictionary[int, SpillMap[Any, Any]] = weakref.WeakValueDictionary()
+        self._numbers = itertools.count()
+        self._new = 0
+
+    def watch(self, spill_map: SpillMap[Any, Any]) -> None:
+        self._maps[next(self._numbers)] = spill_map
+
+    def added(self) -> None:
+        """One key more in some map's memory."""
+        self._new += 1
+        if self._new >= _LOOK_EVERY:
+            self._new = 0
+            self.keep()
+
+    def keep(self) -> None:
+        """Move the largest maps to disk until those left in memory hold :data:`BUDGET` keys or fewer."""
+        held = [m for m in list(self._maps.values()) if not m.on_disk]
+        total = sum(len(m) for m in held)
+        held.sort(key=len)
+        while total > BUDGET and held:
+            largest = held.pop()
+            total -= len(largest)
+            largest._spill()
+
+
+_budget = _Budget()
 
 
 class SpillCounter(SpillMap[Any, int]):
