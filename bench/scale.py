@@ -124,6 +124,15 @@ def main() -> None:
     for name in args.formats.split(","):
         fmt = writers.get(name)
         for jobs in args.jobs.split(","):
+            if jobs != "1" and "1" in args.jobs.split(",") and not (fmt.concatenates or fmt.render is not None):
+                # (no workers for this format whatever --jobs says: its run with more is the run with one)
+                rows = read_rows(results)
+                if (f"{args.items:,}", name, "1") in rows:
+                    cells = [*rows[f"{args.items:,}", name, "1"]]
+                    cells[2], cells[8] = jobs, "one process: the --jobs 1 run"
+                    rows[cells[0], name, jobs] = cells
+                    write_results(results, rows, command)
+                    continue
             shutil.rmtree(out, ignore_errors=True)
             out.mkdir(parents=True)
             target = out / name if fmt.target == "directory" else out / f"out{fmt.extension}"
