@@ -124,7 +124,7 @@ def main() -> None:
     for name in args.formats.split(","):
         fmt = writers.get(name)
         for jobs in args.jobs.split(","):
-            if jobs != "1" and "1" in args.jobs.split(",") and not (fmt.concatenates or fmt.render is not None):
+            if jobs != "1" and not (fmt.concatenates or fmt.render is not None):
                 # (no workers for this format whatever --jobs says: its run with more is the run with one)
                 rows = read_rows(results)
                 if (f"{args.items:,}", name, "1") in rows:
