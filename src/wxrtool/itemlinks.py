@@ -202,16 +202,18 @@ class _Filler:
         if item in self.shared:
             self.filled.kept.append((where, link))  # (two items with that id: which one is meant is unknown)
             return _written(link)
-        if item not in addresses and item in attachments:
+        # (one look-up each: on disk, for an output of very many files, each is a query)
+        address = addresses.get(item)
+        if address is None and item in attachments:
             # An attachment page the output has not (an image linked to its page, as WordPress's
             # editor offers): the file itself, which is what a reader clicking it wants to see.
             self.filled.rewritten += 1
             return _written(attachments[item].url)
-        if item not in addresses or not addresses[item][1]:
+        if address is None or not address[1]:
             self.filled.kept.append((where, link))
             return _written(link)
         self.filled.rewritten += 1
-        return self.site + _written(addresses[item][1]) + (f"#{_written(fragment)}" if fragment else "")
+        return self.site + _written(address[1]) + (f"#{_written(fragment)}" if fragment else "")
 
 
 def fill(
