@@ -25,6 +25,7 @@ import pytest
 from click.testing import CliRunner
 
 import wxrtool
+from wxrtool import sitestore
 from wxrtool.cli import main
 from wxrtool.oldurls import ITEM_KINDS, OldAddress, canonical_address, old_addresses
 from wxrtool.urlcheck import RedirectRules, StaticSite, check_all, summary
@@ -73,6 +74,15 @@ def test_old_slugs_and_non_ascii_addresses() -> None:
     urls = [a.url for a in old_addresses(SAMPLES / "unicode.xml")]
     assert all(u.isascii() and " " not in u for u in urls)  # percent-encoded as browsers send them
     assert any("%E6%97%A5" in u for u in urls)
+
+
+@pytest.mark.parametrize("export", [pytest.param(p, id=p.stem) for p in SAMPLE_FILES])
+def test_old_addresses_the_same_kept_on_disk(export: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What is kept of each item and the addresses given, on disk from the first (an export
+    of very many items): the same addresses, in the same order."""
+    in_memory = list(old_addresses(export))
+    monkeypatch.setattr(sitestore, "SPILL_AT", 1)
+    assert list(old_addresses(export)) == in_memory
 
 
 def test_hostile_slugs_stay_inside_one_encoded_path(tmp_path: Path) -> None:
@@ -194,7 +204,7 @@ def test_a_bar_on_a_terminal(tmp_path: Path) -> None:
 def _items_reach_their_pages(export: Path, built: Path, redirects: Path) -> None:
     # Every old address: the items' at their pages, archives and feeds somewhere (wxrtool.archives);
     # and every link of the built site to a page of its own leads to one (links between items).
-    addresses = old_addresses(export)
+    addresses = list(old_addresses(export))
     hrefs = links_in(built)
     links = [OldAddress(url, "link") for url in sorted(h for h in hrefs if h.startswith("/") and h[1:2] != "/")]
     with StaticSite(built, RedirectRules.read(redirects)) as site:

@@ -290,7 +290,7 @@ def served(engine: str, server: str, export: Path, request: pytest.FixtureReques
 
 
 def every_old_address_reaches_its_page(site: Site) -> None:
-    addresses = old_addresses(site.export)
+    addresses = list(old_addresses(site.export))
     results = check_all(addresses, site.url)
     assert len(results) == len(addresses) > 0
     wrong = [(r.address.url, r.address.kind, r.outcome, r.status, r.final, r.reason) for r in results if not r.ok]

@@ -522,11 +522,14 @@ def _item_addresses(export: Input, options: ConvertOptions, result: WriteResult)
     from .oldurls import ITEM_KINDS, old_addresses
 
     moved = result.addresses or {}
-    addresses = old_addresses(export.reader(recover=options.recover))
-    items = [
-        (a.url, moved[a.item][1]) for a in addresses if a.kind in ITEM_KINDS and a.item is not None and a.item in moved
-    ]
-    return items + archive_redirects(options.to, [a for a in addresses if a.kind not in ITEM_KINDS], moved)
+    items: list[tuple[str, str]] = []
+    others = []
+    for address in old_addresses(export.reader(recover=options.recover)):
+        if address.kind not in ITEM_KINDS:
+            others.append(address)
+        elif address.item is not None and (new := moved.get(address.item)) is not None:
+            items.append((address.url, new[1]))
+    return items + archive_redirects(options.to, others, moved)
 
 
 def _reporting(

@@ -26,15 +26,18 @@ import math
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import NamedTuple
 from urllib.parse import quote, unquote, urlsplit
 
 from .authors import nicename
-from .languages import LANGUAGE_TAXONOMIES, Languages, item_language
+from .languages import LANGUAGE_TAXONOMIES, ItemLanguage, Languages, item_language
 from .read import read
 from .records import Author, Post, Site, Term
 from .redirects import MAX_PATH, old_path
 from .selection import Selector
+from .sitestore import SpillMap, SpillSet
 from .termtree import shared_names, term_label, term_path
 
 ITEM_KINDS = ("item", "item-id", "old-slug")
@@ -63,14 +66,19 @@ class OldAddress:
     about: tuple[str, ...] = ()  # what an archive shows: ("category", slug), ("date", "2024", "01")...
 
 
-def old_addresses(source: str | os.PathLike[str] | Iterable[object]) -> list[OldAddress]:
+def old_addresses(source: str | os.PathLike[str] | Iterable[object]) -> Iterator[OldAddress]:
     """The old site's addresses for ``source`` (an export's path, or its records), each once,
-    items first, then archives and feeds; only what a visitor could see (published items)."""
+    items first, then archives and feeds; only what a visitor could see (published items).
+
+    Streamed: what is kept of each item (:class:`_Shown`) and the addresses given so far are
+    on disk for an export of very many items (:mod:`wxrtool.sitestore`), and what the archives
+    need is gathered as the items are read (:class:`_Archived`)."""
     records = read(source) if isinstance(source, (str, os.PathLike)) else source
     site: Site | None = None
     authors: dict[str, Author] = {}
     terms: dict[tuple[str, str], Term] = {}
-    posts: list[Post] = []
+    shown: SpillMap[int, _Shown] = SpillMap()  # (in the export's order)
+    archived = _Archived()
     for record in Selector().apply(records):  # type: ignore[arg-type]
         if isinstance(record, Site):
             site = record
@@ -79,40 +87,108 @@ def old_addresses(source: str | os.PathLike[str] | Iterable[object]) -> list[Old
         elif isinstance(record, Term):
             terms[record.taxonomy, record.slug] = record
         elif isinstance(record, Post) and record.type not in NOT_SHOWN and _shown(record):
-            # (kept whole but for what no address needs: the content, comments, other meta;
-            # a large export's posts would otherwise all wait here in full)
-            old_slugs = tuple(m for m in record.meta if m.key == "_wp_old_slug")
-            posts.append(replace(record, content_html="", excerpt_html="", comments=(), pings=(), meta=old_slugs))
-    found: dict[str, OldAddress] = {}
+            shown[len(shown)] = _Shown.of(record)
+            if record.type == "post":
+                archived.add(record)
+    given = SpillSet()
 
-    def add(url: str | None, kind: str, item: int | None = None, label: str = "") -> None:
+    def new(url: str | None, kind: str, item: int | None = None, label: str = "") -> OldAddress | None:
         # (``url`` canonical already: a link's by _path_of, or made of canonical parts)
-        if url is not None and url not in found:
-            found[url] = OldAddress(url, kind, item, label)
+        if url is None or url in given:
+            return None
+        given.add(url)
+        return OldAddress(url, kind, item, label)
 
     base = blog_base(site)
-    plain = _plain_permalinks(posts)
-    for post in posts:
+    plain = archived.plain_permalinks()
+    published = SpillSet()
+    for post in shown.values():
         if post.type == "attachment":
             continue
-        add(_path_of(post.link, base), "item", post.id, post.title)
+        published.add(post.id)
         key = "page_id" if post.type == "page" else "p"
-        add(f"{base}/?{key}={post.id}", "item-id", post.id, post.title)
-    for post in posts:  # (after every item's own address: an old slug never takes another's)
-        if not plain and post.type != "attachment":
-            for link in old_slug_links(post):
-                add(_path_of(link, base), "old-slug", post.id)
-    published = {p.id for p in posts if p.type != "attachment"}
-    for post in posts:
+        yield from _given(new(_path_of(post.link, base), "item", post.id, post.title))
+        yield from _given(new(f"{base}/?{key}={post.id}", "item-id", post.id, post.title))
+    if not plain:  # (after every item's own address: an old slug never takes another's)
+        for post in shown.values():
+            for link in post.old_slug_links:
+                yield from _given(new(_path_of(link, base), "old-slug", post.id))
+    for post in shown.values():
         if post.type == "attachment" and (not post.parent or post.parent in published):
             parent = post.parent or None  # (to lead to the post it belongs to, if any)
-            add(f"{base}/?attachment_id={post.id}", "attachment", parent, post.title)
-            add(_path_of(post.link, base), "attachment", parent, post.title)
-    for address in _archives(posts, terms, authors, base, plain, site.language if site else ""):
+            yield from _given(new(f"{base}/?attachment_id={post.id}", "attachment", parent, post.title))
+            yield from _given(new(_path_of(post.link, base), "attachment", parent, post.title))
+    primary = archived.primary_categories(shown.values(), site.language if site else "")
+    for address in _archives(archived, primary, terms, authors, base, plain):
         url = canonical_address(address.url)
-        if url is not None:
-            found.setdefault(url, replace(address, url=url))
-    return list(found.values())
+        if url is not None and url not in given:
+            given.add(url)
+            yield replace(address, url=url)
+
+
+def _given(address: OldAddress | None) -> Iterator[OldAddress]:
+    if address is not None:
+        yield address
+
+
+class _Shown(NamedTuple):
+    """What the addresses need of a published item."""
+
+    id: int
+    type: str
+    link: str
+    title: str
+    parent: int
+    old_slug_links: tuple[str, ...]
+    category: str | None  # a post's first category, its primary one
+
+    @classmethod
+    def of(cls, post: Post) -> _Shown:
+        first = next((r.slug for r in post.terms if r.taxonomy == "category"), None)
+        olds = tuple(old_slug_links(post)) if post.type != "attachment" else ()
+        return cls(post.id, post.type, post.link, post.title, post.parent, olds, first if post.type == "post" else None)
+
+
+@dataclass
+class _Archived:
+    """What the archives need of the published posts, gathered as they are read: as many
+    entries as the site has terms, authors and days, not posts (but the languages of a
+    multilingual site's posts)."""
+
+    count: int = 0
+    links: int = 0
+    plain: int = 0  # (links of the form ?p=ID)
+    used: dict[tuple[str, str], str] = field(default_factory=dict)  # (taxonomy, slug) -> name, each term named
+    logins: set[str] = field(default_factory=set)
+    days: set[date] = field(default_factory=set)
+    languages: dict[int, ItemLanguage] = field(default_factory=dict)
+
+    def add(self, post: Post) -> None:
+        self.count += 1
+        if post.link:
+            self.links += 1
+            self.plain += "?p=" in post.link
+        for ref in post.terms:
+            self.used.setdefault((ref.taxonomy, ref.slug), ref.name)
+        if post.author:
+            self.logins.add(post.author)
+        if post.date is not None:
+            self.days.add(post.date.date())
+        language = item_language(post)
+        if language is not None:
+            self.languages[post.id] = language
+
+    def plain_permalinks(self) -> bool:
+        """Whether most posts' links are ``/?p=ID``: the site had plain permalinks."""
+        return bool(self.links) and self.plain * 2 > self.links
+
+    def primary_categories(self, shown: Iterable[_Shown], site_language: str) -> set[str]:
+        """The categories that are some post's first; on a multilingual site, an original's (an
+        engine such as Pelican lists translations with their original, not in their categories)."""
+        languages = Languages({}, self.languages, site_language)
+        return {
+            p.category for p in shown if p.category and p.type == "post" and (not languages or languages.original(p.id))
+        }
 
 
 def old_slug_links(post: Post) -> Iterator[str]:
@@ -145,12 +221,6 @@ def blog_base(site: Site | None) -> str:
     except ValueError:
         return ""
     return (old_path(path) or "").rstrip("/") if path.strip("/") else ""
-
-
-def _plain_permalinks(posts: list[Post]) -> bool:
-    links = [p.link for p in posts if p.type == "post" and p.link]
-    plain = sum(1 for link in links if "?p=" in link)
-    return bool(links) and plain * 2 > len(links)
 
 
 def _path_of(link: str | None, base: str) -> str | None:
@@ -206,25 +276,15 @@ def canonical_address(address: str) -> str | None:
 
 
 def _archives(
-    posts: list[Post],
+    archived: _Archived,
+    primary: set[str],
     terms: dict[tuple[str, str], Term],
     authors: dict[str, Author],
     base: str,
     plain: bool,
-    site_language: str = "",
 ) -> Iterator[OldAddress]:
-    shown = [p for p in posts if p.type == "post"]
-    used: dict[tuple[str, str], str] = {}  # (taxonomy, slug) -> name, for terms with a published post
-    # A post's first category is its primary one; on a multilingual site, only an original's (an
-    # engine such as Pelican lists translations with their original, not in their categories).
-    found = {p.id: language for p in shown if (language := item_language(p)) is not None}
-    languages = Languages({}, found, site_language)
-    originals = [p for p in shown if not languages or languages.original(p.id)]
-    primary = {c for p in originals for c in [next((r.slug for r in p.terms if r.taxonomy == "category"), None)] if c}
-    for post in shown:
-        for ref in post.terms:
-            if ref.taxonomy in ("category", "post_tag") or (ref.taxonomy, ref.slug) in terms:
-                used.setdefault((ref.taxonomy, ref.slug), ref.name)
+    # (taxonomy, slug) -> name, for the terms with a published post
+    used = {key: name for key, name in archived.used.items() if key[0] in ("category", "post_tag") or key in terms}
     yield OldAddress(
         f"{base}/?feed=rss2" if plain else f"{base}/feed/", "feed", label="the site's feed", about=("feed",)
     )
@@ -235,7 +295,7 @@ def _archives(
         about=("feed", "comments"),
     )
     yield OldAddress(f"{base}/?s=wordpress", "search", label="a search", about=("search",))
-    for page in range(2, math.ceil(len(shown) / POSTS_PER_PAGE) + 1):
+    for page in range(2, math.ceil(archived.count / POSTS_PER_PAGE) + 1):
         url = f"{base}/?paged={page}" if plain else f"{base}/page/{page}/"
         yield OldAddress(url, "page", label=f"page {page}", about=("page", str(page)))
     shared = shared_names(terms)
@@ -271,7 +331,7 @@ def _archives(
         else:
             url = f"{base}/{_segment(taxonomy)}/{_segment(slug)}/"
             yield OldAddress(url, "taxonomy", label=name, about=(taxonomy, slug))
-    logins = sorted({p.author for p in shown if p.author})
+    logins = sorted(archived.logins)
     for login in logins:
         author = authors.get(login)
         display = (author.display_name if author is not None else "") or login  # (as the engines name authors)
@@ -282,7 +342,7 @@ def _archives(
             # WordPress's user_nicename: the login made a slug (sanitize_title of the login).
             url = f"{base}/author/{_segment(nicename(login))}/"
             yield OldAddress(url, "author", label=display, about=("author", login))
-    days = sorted({p.date.date() for p in shown if p.date is not None})
+    days = sorted(archived.days)
     for kind_of, fmt_pretty, fmt_plain in (
         ("year", "{y:04d}/", "{y:04d}"),
         ("month", "{y:04d}/{m:02d}/", "{y:04d}{m:02d}"),
