@@ -9,10 +9,12 @@ import pytest
 from click.testing import CliRunner
 
 import wxrtool
+from wxrtool import sitestore
 from wxrtool.cli import main
 from wxrtool.redirects import render, render_checked
 
 from .conftest import SAMPLES
+from .redirect_cases import load
 
 
 @pytest.mark.parametrize("fmt", ["markdown", "hugo", "jekyll", "pelican", "ghost"])
@@ -126,3 +128,33 @@ def test_loops_are_left_out_and_what_leads_into_them_kept() -> None:
         ("https://x.org/b/", "redirect loop"),
     ]
     assert "/c/,/a/" in done.text.splitlines()
+
+
+@pytest.mark.parametrize("style", ["nginx", "apache", "netlify", "csv", "disqus"])
+def test_the_same_rules_with_everything_on_disk(style: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A site of very many items: the rules wait, sorted, and are checked (names taken, loops,
+    paths nginx tells apart by case only, the paths its queries are asked at) in tables on disk.
+    The file and what it leaves out are the same as with everything in memory."""
+    urls = {case.id: (case.link, case.new) for case in load()}
+    urls |= {
+        9001: ("https://x.org/a/", "/b/"),  # (a loop, and a rule leading into it)
+        9002: ("https://x.org/b/", "/a/"),
+        9003: ("https://x.org/c/", "/a/"),
+        9004: ("https://x.org/Case/", "/big-c/"),  # (one path to nginx's exact keys: two expressions)
+        9008: ("https://x.org/case/", "/small-c/"),
+        9009: ("https://x.org/blog/", "/blog-new/"),  # (a path a query is asked at, with a rule of its own)
+        9005: ("https://x.org/blog/?p=9005", "/q/"),  # (a query asked at /blog/)
+        9006: ("https://x.org/" + "l" * 300 + "/", "/long/"),  # (a larger hash bucket)
+        9007: ("https://x.org/b/", "/again/"),  # (the same old address twice)
+    }
+    others = [(f"/old-{i}/", f"/new-{i % 7}/") for i in range(40)] + [("/?p=5", "/five/"), ("/old-3/", "/x/")]
+    done = {}
+    for spill_at in (10**9, 1):
+        monkeypatch.setattr(sitestore, "SPILL_AT", spill_at)
+        monkeypatch.setattr(sitestore, "_BATCH", spill_at)  # (every key written at once: none waits)
+        base = {"base_url": "https://new.example.org"}
+        done[spill_at] = [render_checked(style, urls, **base)]
+        if style != "disqus":
+            done[spill_at].append(render_checked(style, urls, others, **base))
+    assert done[1] == done[10**9]
+    assert any(r.reason == "redirect loop" for r in done[1][0].refused) or style == "disqus"

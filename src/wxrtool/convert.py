@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import os
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -46,7 +47,7 @@ from .records import Record
 from .rendering import Rendering
 from .selection import Selection, Selector
 from .source import Source
-from .update import CHANGED, UNCHANGED, Update, file_hash, outcome, text_hash
+from .update import CHANGED, UNCHANGED, Update, file_hash, outcome
 from .writers.fmchoice import KEPT, FrontMatterChoice
 from .writers.paths import DEFAULT_TEMPLATE
 from .writers.protocol import Entry, Format, WriteOptions, WriteResult
@@ -509,7 +510,7 @@ def _emit(
         return _Emitted(result, refused, filled)
 
 
-def _item_addresses(export: Input, options: ConvertOptions, result: WriteResult) -> list[tuple[str, str]]:
+def _item_addresses(export: Input, options: ConvertOptions, result: WriteResult) -> Iterator[tuple[str, str]]:
     """Every old address of each item given a new one (:mod:`wxrtool.oldurls`: its permalink,
     ``?p=ID`` or ``?page_id=ID`` where the blog is, its old slugs), with that new address;
     then the archives, feeds and attachment pages, each to the closest new page
@@ -517,19 +518,18 @@ def _item_addresses(export: Input, options: ConvertOptions, result: WriteResult)
     from .redirects import STYLES
 
     if options.redirects is None or options.redirects[0] not in STYLES:
-        return []  # (a Disqus URL map has the items' own permalinks)
+        return  # (a Disqus URL map has the items' own permalinks)
     from .archives import archive_redirects
     from .oldurls import ITEM_KINDS, old_addresses
 
     moved = result.addresses or {}
-    items: list[tuple[str, str]] = []
-    others = []
+    others = []  # (the archives and feeds: as many as the site has terms, authors and days)
     for address in old_addresses(export.reader(recover=options.recover)):
         if address.kind not in ITEM_KINDS:
             others.append(address)
         elif address.item is not None and (new := moved.get(address.item)) is not None:
-            items.append((address.url, new[1]))
-    return items + archive_redirects(options.to, others, moved)
+            yield address.url, new[1]
+    yield from archive_redirects(options.to, others, moved)
 
 
 def _reporting(
@@ -575,23 +575,39 @@ def _redirect_file(
     redirects: tuple[str, str] | None,
     base_url: str | None = None,
     record: _RedirectFile | None = None,
-) -> Iterator[Callable[[Mapping[int, tuple[str, str]], list[tuple[str, str]]], tuple[Refusal, ...]]]:
+) -> Iterator[Callable[[Mapping[int, tuple[str, str]], Iterable[tuple[str, str]]], tuple[Refusal, ...]]]:
     """A function that writes the redirect rules (nothing without ``redirects``) and returns
     those it left out; the file is put in place when the block ends (with ``record``, an
     update's, only if it changed and was not edited since)."""
     if redirects is None:
         yield lambda urls, others: ()
         return
-    from .redirects import render_checked
+    from .redirects import write_checked
 
     style, path = redirects
     with text_output(path, keep=record.keep_in_place if record is not None else None) as stream:
 
-        def write(urls: Mapping[int, tuple[str, str]], others: list[tuple[str, str]]) -> tuple[Refusal, ...]:
-            rendered = render_checked(style, urls, others, base_url=base_url or "")
-            stream.write(rendered.text)
+        def write(urls: Mapping[int, tuple[str, str]], others: Iterable[tuple[str, str]]) -> tuple[Refusal, ...]:
+            hashed = _Hashed(stream)
+            refused = write_checked(style, urls, others, hashed, base_url=base_url or "")
             if record is not None:
-                record.written = text_hash(rendered.text)
-            return rendered.refused
+                record.written = hashed.hexdigest()
+            return refused
 
         yield write
+
+
+class _Hashed:
+    """A text stream's ``write``, and the hash of what was written through it (as
+    :func:`~wxrtool.update.text_hash` takes a text's)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self._hash = hashlib.sha256()
+
+    def write(self, text: str) -> int:
+        self._hash.update(text.encode("utf-8", "surrogatepass"))
+        return int(self._stream.write(text))
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()

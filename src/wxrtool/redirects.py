@@ -37,12 +37,15 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import string
-from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 from urllib.parse import quote, quote_from_bytes, unquote_to_bytes, urlsplit
+
+from .sitestore import SpillCounter, SpillMap, SpillSet
 
 STYLES = ("nginx", "apache", "netlify", "csv")
 #: Not rules a host applies but a comment system's map of its threads' addresses, absolute
@@ -75,6 +78,12 @@ _NOT_IN_CELL = re.compile("[\x00-\x20\x7f-\x9f\u2028\u2029\"',\\\\]")
 _BASE_URL = re.compile(r"https?://[!#-&(-+\--~]+")
 # PCRE's metacharacters outside a character class.
 _REGEX_SPECIAL = re.compile(r"[\\^$.|?*+()\[\]{}]")
+
+
+class Writable(Protocol):
+    """Where a redirect file is written: a text stream, or anything with its ``write``."""
+
+    def write(self, text: str, /) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -156,7 +165,7 @@ def pairs(urls: Mapping[int, tuple[str, str]], others: Iterable[tuple[str, str]]
     Both sides canonical and percent-encoded; pairs whose new address is not a local path
     are left out (:func:`render_checked` lists them).
     """
-    return [(old, new) for old, new, _ in _pairs(urls, others)[0]]
+    return [(old, new) for old, (new, _) in _pairs(urls, others)[0].sorted_items()]
 
 
 def render(style: str, urls: Mapping[int, tuple[str, str]], others: Iterable[tuple[str, str]] = ()) -> str:
@@ -189,14 +198,34 @@ def render_checked(
     >>> done.text.splitlines(), [r.reason for r in done.refused]
     (['old,new', '/?p=2,/c/', '/b/,/c/'], ['new address is not a local path'])
     """
+    buffer = io.StringIO()
+    refused = write_checked(style, urls, others, buffer, base_url=base_url)
+    return Rendered(buffer.getvalue(), refused)
+
+
+def write_checked(
+    style: str,
+    urls: Mapping[int, tuple[str, str]],
+    others: Iterable[tuple[str, str]],
+    out: Writable,
+    *,
+    base_url: str = "",
+) -> tuple[Refusal, ...]:
+    """:func:`render_checked`, the rules written into ``out`` as they are made; returns the
+    redirects left out.
+
+    Streamed for a site of very many items: the rules wait sorted, and what checks them (the
+    keys taken, where each leads, the loops) is kept, in :mod:`wxrtool.sitestore`'s tables,
+    which are on disk when large; ``others`` is read once.
+    """
     if style == "disqus":
-        return _disqus(urls, base_url)
+        return _disqus(urls, base_url, out)
     if style not in STYLES:
         raise ValueError(f"unknown redirect style {style!r}")
     rules, refused = _pairs(urls, others)
-    written: list[tuple[str, str, str]] = []
-    taken: set[str] = set()
-    for old, new, given in rules:
+    written: SpillMap[str, tuple[str, str]] = SpillMap()  # old -> (new, given), in the rules' order
+    taken = SpillSet()
+    for old, (new, given) in rules.sorted_items():
         key = _key(style, old)
         # nginx tells paths that differ only in case apart with case-sensitive regular expressions
         # (_nginx_lines); its queries, and Netlify, cannot.
@@ -207,35 +236,48 @@ def render_checked(
             refused.append(Refusal(given, new, f"old address is the same to {style} as another"))
         else:
             taken.add(folded)
-            written.append((old, new, given))
+            written[old] = (new, given)
+    del rules, taken
     looping = _loops(style, written)
-    refused += [Refusal(given, new, "redirect loop") for old, new, given in written if old in looping]
-    kept = [(old, new) for old, new, _ in written if old not in looping]
-    return Rendered(_text(style, kept), tuple(refused))
+    refused += [Refusal(given, new, "redirect loop") for old, (new, given) in written.items() if old in looping]
+
+    def kept() -> Iterator[tuple[str, str]]:
+        return ((old, new) for old, (new, _) in written.items() if old not in looping)
+
+    _write_text(style, kept, out)
+    return tuple(refused)
 
 
 def _pairs(
     urls: Mapping[int, tuple[str, str]], others: Iterable[tuple[str, str]] = ()
-) -> tuple[list[tuple[str, str, str]], list[Refusal]]:
-    """``(old, new, old as given)`` triples, sorted, and the refusals so far: from ``others``
-    when given (every old address of each item), else from ``urls`` (each permalink and ``/?p=ID``)."""
-    others = list(others)
-    found: dict[str, tuple[str, str]] = {}
+) -> tuple[SpillMap[str, tuple[str, str]], list[Refusal]]:
+    """The rules, old -> ``(new, old as given)`` (:meth:`~wxrtool.sitestore.SpillMap.sorted_items`
+    gives them in order), and the refusals so far: from ``others`` when it holds any (every old
+    address of each item), else from ``urls`` (each permalink and ``/?p=ID``)."""
+    given = iter(others)
+    first = next(given, None)
+    found: SpillMap[str, tuple[str, str]] = SpillMap()
     refused: list[Refusal] = []
-    for given, given_new, old in _others(others) if others else _permalinks(urls):
+    for old_given, given_new, old in _others(itertools.chain([first], given)) if first else _permalinks(urls):
         new = target_path(given_new)
         if new is None:
-            refused.append(Refusal(given, given_new, "new address is not a local path"))
+            refused.append(Refusal(old_given, given_new, "new address is not a local path"))
         elif old is None:
-            refused.append(Refusal(given, given_new, "old address is not a path"))
-        elif old and old != new:
-            found.setdefault(old, (new, given))
-    return [(old, new, given) for old, (new, given) in sorted(found.items())], refused
+            refused.append(Refusal(old_given, given_new, "old address is not a path"))
+        elif old and old != new and old not in found:
+            found[old] = (new, old_given)
+    return found, refused
+
+
+def _sorted(urls: Mapping[int, tuple[str, str]]) -> Iterable[tuple[int, tuple[str, str]]]:
+    """``urls``' items by id: streamed from a SpillMap (a writer's addresses), sorted otherwise."""
+    in_order = getattr(urls, "sorted_items", None)
+    return in_order() if in_order is not None else sorted(urls.items())
 
 
 def _permalinks(urls: Mapping[int, tuple[str, str]]) -> Iterator[tuple[str, str, str | None]]:
     """``(given, new, old canonical)`` for each item's permalink and its ``/?p=ID``."""
-    for item_id, (link, new) in sorted(urls.items()):
+    for item_id, (link, new) in _sorted(urls):
         try:
             parts = urlsplit(link)
         except ValueError:
@@ -251,22 +293,24 @@ def _permalinks(urls: Mapping[int, tuple[str, str]]) -> Iterator[tuple[str, str,
             yield f"/?p={int(item_id)}", new, f"/?p={int(item_id)}"
 
 
-def _others(others: list[tuple[str, str]]) -> Iterator[tuple[str, str, str | None]]:
+def _others(others: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str, str | None]]:
     for given, new in others:
         yield given, new, _old_address(given)
 
 
-def _disqus(urls: Mapping[int, tuple[str, str]], base_url: str) -> Rendered:
+def _disqus(urls: Mapping[int, tuple[str, str]], base_url: str, out: Writable) -> tuple[Refusal, ...]:
     """Disqus's URL mapper CSV: ``old URL,new URL`` a line, both absolute, sorted by the old.
 
-    >>> print(_disqus({7: ("http://x.org/2020/01/a/", "/posts/a/")}, "https://y.org").text, end="")
+    >>> out = io.StringIO()
+    >>> _ = _disqus({7: ("http://x.org/2020/01/a/", "/posts/a/")}, "https://y.org", out)
+    >>> print(out.getvalue(), end="")
     http://x.org/2020/01/a/,https://y.org/posts/a/
     """
     if not _BASE_URL.fullmatch(base_url):
         raise ValueError(f"the disqus style needs the new site's base URL (http or https), not {base_url!r}")
-    rows: dict[str, str] = {}
+    rows: SpillMap[str, str] = SpillMap()
     refused: list[Refusal] = []
-    for _, (link, given_new) in sorted(urls.items()):
+    for _, (link, given_new) in _sorted(urls):
         if not link:
             continue  # (the writer gave this item no old address of its own)
         new, old = target_path(given_new), _absolute(link)
@@ -278,9 +322,8 @@ def _disqus(urls: Mapping[int, tuple[str, str]], base_url: str) -> Rendered:
             refused.append(Refusal(link, given_new, "old address is the same to disqus as another"))
         elif old != base_url + new:
             rows[old] = base_url + new
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows([_cell(old), _cell(new)] for old, new in sorted(rows.items()))
-    return Rendered(buffer.getvalue(), tuple(refused))
+    csv.writer(out, lineterminator="\n").writerows([_cell(old), _cell(new)] for old, new in rows.sorted_items())
+    return tuple(refused)
 
 
 def _absolute(link: str) -> str | None:
@@ -374,13 +417,17 @@ def _fold(style: str, path: str) -> str:
     return path.translate(_ASCII_LOWER) if style in ("nginx", "netlify") else path
 
 
-def _loops(style: str, rules: list[tuple[str, str, str]]) -> set[str]:
-    """The old paths whose redirect, followed through the others, comes back to itself.
+def _loops(style: str, rules: SpillMap[str, tuple[str, str]]) -> SpillSet:
+    """The old paths whose redirect (``rules``: old -> ``(new, given)``), followed through the
+    others, comes back to itself.
 
     Every style's rules match whole addresses (as the server compares them), so following
     a redirect is looking its new address up.
     """
-    keys = {_fold(style, k): old for old, _, _ in rules if (k := _key(style, old)) is not None}
+    keys: SpillMap[str, str] = SpillMap()  # (as the server compares them -> old)
+    for old in rules:
+        if (key := _key(style, old)) is not None:
+            keys[_fold(style, key)] = old
 
     def matching(path: str) -> str | None:
         """The old path whose rule the server applies to a request for ``path``."""
@@ -390,9 +437,10 @@ def _loops(style: str, rules: list[tuple[str, str, str]]) -> set[str]:
     # Only a rule that comes back to itself loops: one that leads into a loop of others
     # is fine once those are left out. Each rule leads to at most one other, so the rules
     # on a cycle are found in one walk over them all (each rule stepped from once).
-    after = {old: matching(new) for old, new, _ in rules}
-    looping: set[str] = set()
-    done: set[str] = set()
+    after: SpillMap[str, str | None] = SpillMap()
+    for old, (new, _) in rules.items():
+        after[old] = matching(new)
+    looping, done = SpillSet(), SpillSet()
     for start in after:
         path: list[str] = []
         on_path: dict[str, int] = {}
@@ -407,73 +455,94 @@ def _loops(style: str, rules: list[tuple[str, str, str]]) -> set[str]:
     return looping
 
 
-def _text(style: str, rules: list[tuple[str, str]]) -> str:
+def _write_text(style: str, rules: Callable[[], Iterator[tuple[str, str]]], out: Writable) -> None:
+    """The rules (each call of ``rules`` gives them again, in order) written in ``style``."""
     if style == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["old", "new"])
-        writer.writerows([_cell(old), _cell(new)] for old, new in rules)
-        return buffer.getvalue()
-    lines: list[str] = []
+        writer.writerows([_cell(old), _cell(new)] for old, new in rules())
+        return
     if style == "nginx":
-        lines += _nginx_lines(rules)
+        lines: Iterable[str] = _nginx_lines(rules)
     elif style == "apache":
-        lines.append("RewriteEngine On")
-        # mod_rewrite, not mod_alias: Redirect matches every path under the old one, and
-        # RedirectMatch encodes the new address's "%" again. NE: the address is already
-        # encoded. A path rule keeps the request's query, a ?p= rule drops it ("?").
-        for old, new in rules:
-            if "?" in old:
-                path, _, query = old.partition("?")
-                # [NC]: WordPress's own links write %XX in lower case, the file in upper
-                lines.append(f"RewriteCond %{{QUERY_STRING}} ^{_REGEX_SPECIAL.sub(_escaped, query)}$ [NC]")
-                where = "^/?$" if path == "/" else f'"^{_pattern(_key(style, path) or path)}$"'
-                lines.append(f'RewriteRule {where} "{_substitution(new)}?" [R=301,L,NE]')
-            else:
-                pattern = _pattern(_key(style, old) or "")
-                lines.append(f'RewriteRule "^{pattern}$" "{_substitution(new)}" [R=301,L,NE]')
+        lines = _apache_lines(rules())
     else:
-        for old, new in rules:
-            if "?" in old:
-                path, _, query = old.partition("?")
-                lines.append(f"{path}  {query}  {new}  301")
-            else:
-                lines.append(f"{old}  {new}  301")
-    return "\n".join(lines) + "\n"
+        lines = _netlify_lines(rules())
+    for line in lines:
+        out.write(line + "\n")
 
 
-def _nginx_lines(rules: list[tuple[str, str]]) -> list[str]:
+def _apache_lines(rules: Iterable[tuple[str, str]]) -> Iterator[str]:
+    yield "RewriteEngine On"
+    # mod_rewrite, not mod_alias: Redirect matches every path under the old one, and
+    # RedirectMatch encodes the new address's "%" again. NE: the address is already
+    # encoded. A path rule keeps the request's query, a ?p= rule drops it ("?").
+    for old, new in rules:
+        if "?" in old:
+            path, _, query = old.partition("?")
+            # [NC]: WordPress's own links write %XX in lower case, the file in upper
+            yield f"RewriteCond %{{QUERY_STRING}} ^{_REGEX_SPECIAL.sub(_escaped, query)}$ [NC]"
+            where = "^/?$" if path == "/" else f'"^{_pattern(_key("apache", path) or path)}$"'
+            yield f'RewriteRule {where} "{_substitution(new)}?" [R=301,L,NE]'
+        else:
+            pattern = _pattern(_key("apache", old) or "")
+            yield f'RewriteRule "^{pattern}$" "{_substitution(new)}" [R=301,L,NE]'
+
+
+def _netlify_lines(rules: Iterable[tuple[str, str]]) -> Iterator[str]:
+    for old, new in rules:
+        if "?" in old:
+            path, _, query = old.partition("?")
+            yield f"{path}  {query}  {new}  301"
+        else:
+            yield f"{old}  {new}  301"
+
+
+def _nginx_lines(rules: Callable[[], Iterator[tuple[str, str]]]) -> Iterator[str]:
     """Two maps: addresses with a query by ``$args``, and every old path by ``$uri`` (the
-    paths those queries are asked at, ``/`` always, ask the first)."""
-    queries = [(old.partition("?")[2], new) for old, new in rules if "?" in old]
-    paths = [(_nginx_uri(old) or "", new) for old, new in rules if "?" not in old]
-    taken = {key.translate(_ASCII_LOWER) for key, _ in paths}
+    paths those queries are asked at, ``/`` always, ask the first). Three passes over the
+    rules: what the head needs (the longest key, the paths asked), the queries, the paths."""
     # Paths that differ only in ASCII case are one to the map's exact keys, which nginx compares
     # ignoring case: each of them is a case-sensitive regular expression instead (tried after
     # every exact key, in the order written).
-    twins = Counter(key.translate(_ASCII_LOWER) for key, _ in paths)
-    exact = [(key, new) for key, new in paths if twins[key.translate(_ASCII_LOWER)] == 1]
-    cased = [
-        (f"~^{_REGEX_SPECIAL.sub(_escaped, key)}$", new) for key, new in paths if twins[key.translate(_ASCII_LOWER)] > 1
-    ]
-    asked = sorted({"/"} | {_nginx_uri(old.partition("?")[0]) or "/" for old, _ in rules if "?" in old})
-    lines = [
-        "# include inside the http block; then in the server block, before any rewrite:",
-        "#   if ($wxrtool_redirect) { return 301 $wxrtool_redirect; }",
-    ]
-    bucket = _bucket(max((len(key.encode("utf-8")) for key, _ in queries + paths), default=0))
+    twins = SpillCounter()  # (each path's key in lower case: how many paths have it)
+    asked: SpillMap[str, None] = SpillMap()  # (the paths queries are asked at, and "/")
+    asked["/"] = None
+    longest = 0
+    for old, _ in rules():
+        if "?" in old:
+            asked[_nginx_uri(old.partition("?")[0]) or "/"] = None
+            key = old.partition("?")[2]
+        else:
+            key = _nginx_uri(old) or ""
+            twins[key.translate(_ASCII_LOWER)] += 1
+        longest = max(longest, len(key.encode("utf-8")))
+    yield "# include inside the http block; then in the server block, before any rewrite:"
+    yield "#   if ($wxrtool_redirect) { return 301 $wxrtool_redirect; }"
+    bucket = _bucket(longest)
     if bucket > 64:
         # nginx refuses a map key longer than a hash bucket (64 bytes by default).
-        lines.append(f"# and in the http block: map_hash_bucket_size {bucket};")
-    lines.append("map $args $wxrtool_redirect_query {")
-    lines += [f"    {_nginx_string(query)} {_nginx_string(new)};" for query, new in queries]
-    lines.append("}")
-    lines.append("map $uri $wxrtool_redirect {")
-    lines += [f"    {_nginx_string(path)} $wxrtool_redirect_query;" for path in asked if path not in taken]
+        yield f"# and in the http block: map_hash_bucket_size {bucket};"
+    yield "map $args $wxrtool_redirect_query {"
+    for old, new in rules():
+        if "?" in old:
+            yield f"    {_nginx_string(old.partition('?')[2])} {_nginx_string(new)};"
+    yield "}"
+    yield "map $uri $wxrtool_redirect {"
+    # (a path some rule has, in lower case, is that rule's: not asked)
+    yield from (
+        f"    {_nginx_string(path)} $wxrtool_redirect_query;" for path, _ in asked.sorted_items() if not twins[path]
+    )
     # New addresses are percent-encoded: no "$" in them but the variables written here.
-    lines += [f"    {_nginx_string(key)} {_nginx_string(new + '$is_args$args')};" for key, new in exact + cased]
-    lines.append("}")
-    return lines
+    for cased in (False, True):
+        for old, new in rules():
+            if "?" in old:
+                continue
+            key = _nginx_uri(old) or ""
+            if (twins[key.translate(_ASCII_LOWER)] > 1) == cased:
+                key = f"~^{_REGEX_SPECIAL.sub(_escaped, key)}$" if cased else key
+                yield f"    {_nginx_string(key)} {_nginx_string(new + '$is_args$args')};"
+    yield "}"
 
 
 def _nginx_string(value: str) -> str:
