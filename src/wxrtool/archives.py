@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from .authors import author_page
 from .oldurls import OldAddress
@@ -145,21 +145,19 @@ TARGETS: dict[str, Target] = {
 
 
 def archive_redirects(
-    fmt: str, addresses: list[OldAddress], moved: Mapping[int, tuple[str, str]]
-) -> list[tuple[str, str]]:
+    fmt: str, addresses: Iterable[OldAddress], moved: Mapping[int, tuple[str, str]]
+) -> Iterator[tuple[str, str]]:
     """``(old address, new page)`` for each archive, feed and attachment address of
-    ``addresses`` that format ``fmt`` has a page for; ``moved``: each item's new address."""
+    ``addresses`` that format ``fmt`` has a page for, as they come; ``moved``: each item's new address."""
     target = TARGETS.get(fmt)
     if target is None:
-        return []
-    pairs = []
+        return
     for address in addresses:
         if address.kind == "attachment":
             # Its post's new page; one without a post: the home page, the closest there is.
             parent = moved.get(address.item) if address.item is not None else None
-            pairs.append((address.url, parent[1] if parent else "/"))
+            yield address.url, parent[1] if parent else "/"
             continue
         new = target(address)
         if new is not None:
-            pairs.append((address.url, new))
-    return pairs
+            yield address.url, new

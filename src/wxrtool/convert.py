@@ -523,13 +523,11 @@ def _item_addresses(export: Input, options: ConvertOptions, result: WriteResult)
     from .oldurls import ITEM_KINDS, old_addresses
 
     moved = result.addresses or {}
-    others = []  # (the archives and feeds: as many as the site has terms, authors and days)
     for address in old_addresses(export.reader(recover=options.recover)):
         if address.kind not in ITEM_KINDS:
-            others.append(address)
+            yield from archive_redirects(options.to, (address,), moved)
         elif address.item is not None and (new := moved.get(address.item)) is not None:
             yield address.url, new[1]
-    yield from archive_redirects(options.to, others, moved)
 
 
 def _reporting(

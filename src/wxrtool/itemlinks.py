@@ -31,13 +31,14 @@ import os
 import re
 import secrets
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from .index import ItemInfo, ItemTable, SiteIndex
 from .oldurls import NOT_SHOWN, canonical_address
 from .output import OutputDir
+from .sitestore import SpillMap
 
 # The query names of WordPress's plain addresses of one item.
 _ID_QUERIES = ("p", "page_id", "attachment_id")
@@ -177,8 +178,9 @@ class Filled:
 
     rewritten: int = 0
     kept: list[tuple[str, str]] = field(default_factory=list)
-    # Each file filled, in order, with the links pointed at new addresses in it (an update's record).
-    files: list[tuple[str, int]] = field(default_factory=list)
+    # Each file filled with the links pointed at new addresses in it, if any (an update's record;
+    # a SpillMap: one entry a file, on disk for an output of very many).
+    files: MutableMapping[str, int] = field(default_factory=SpillMap)
 
 
 class _Filler:
@@ -233,7 +235,8 @@ def fill(
         before = filler.filled.rewritten
         with open(path, "w", encoding="utf-8", newline="") as f:
             f.write(filler.text(text, relative))
-        filler.filled.files.append((relative, filler.filled.rewritten - before))
+        if filler.filled.rewritten > before:
+            filler.filled.files[relative] = filler.filled.rewritten - before
         out.record(relative)
     return filler.filled
 

@@ -160,7 +160,7 @@ class _Archived:
     plain: int = 0  # (links of the form ?p=ID)
     used: dict[tuple[str, str], str] = field(default_factory=dict)  # (taxonomy, slug) -> name, each term named
     logins: set[str] = field(default_factory=set)
-    days: set[date] = field(default_factory=set)
+    days: SpillMap[int, None] = field(default_factory=SpillMap)  # (each day with a post, as its ordinal)
     languages: dict[int, ItemLanguage] = field(default_factory=dict)
 
     def add(self, post: Post) -> None:
@@ -173,7 +173,7 @@ class _Archived:
         if post.author:
             self.logins.add(post.author)
         if post.date is not None:
-            self.days.add(post.date.date())
+            self.days[post.date.date().toordinal()] = None
         language = item_language(post)
         if language is not None:
             self.languages[post.id] = language
@@ -342,18 +342,18 @@ def _archives(
             # WordPress's user_nicename: the login made a slug (sanitize_title of the login).
             url = f"{base}/author/{_segment(nicename(login))}/"
             yield OldAddress(url, "author", label=display, about=("author", login))
-    days = sorted(archived.days)
     for kind_of, fmt_pretty, fmt_plain in (
         ("year", "{y:04d}/", "{y:04d}"),
         ("month", "{y:04d}/{m:02d}/", "{y:04d}{m:02d}"),
         ("day", "{y:04d}/{m:02d}/{d:02d}/", "{y:04d}{m:02d}{d:02d}"),
     ):
-        seen: set[str] = set()
-        for day in days:
+        last = None  # (the days in order: a year's or a month's days follow each other)
+        for ordinal, _ in archived.days.sorted_items():
+            day = date.fromordinal(ordinal)
             values = {"y": day.year, "m": day.month, "d": day.day}
             url = f"{base}/?m={fmt_plain.format(**values)}" if plain else f"{base}/{fmt_pretty.format(**values)}"
-            if url not in seen:
-                seen.add(url)
+            if url != last:
+                last = url
                 parts = (f"{day.year:04d}", f"{day.month:02d}", f"{day.day:02d}")[
                     : ("year", "month", "day").index(kind_of) + 1
                 ]

@@ -162,7 +162,7 @@ def _files_by_item(out: OutputDir) -> dict[int, list[str]]:
 
 def _file_links(names: Iterable[str], filled: Filled) -> list[FileLinks]:
     """Each of the files ``names``, in order, with its links between items as ``filled`` says."""
-    rewritten = dict(filled.files)
+    rewritten = filled.files
     kept: dict[str, list[str]] = {}
     for name, link in filled.kept:
         kept.setdefault(name, []).append(link)
