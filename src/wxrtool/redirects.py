@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import quote, quote_from_bytes, unquote_to_bytes, urlsplit
 
-from .sitestore import SpillCounter, SpillMap, SpillSet
+from .sitestore import SpillCounter, SpillMap, SpillSet, in_key_order
 
 STYLES = ("nginx", "apache", "netlify", "csv")
 #: Not rules a host applies but a comment system's map of its threads' addresses, absolute
@@ -269,15 +269,9 @@ def _pairs(
     return found, refused
 
 
-def _sorted(urls: Mapping[int, tuple[str, str]]) -> Iterable[tuple[int, tuple[str, str]]]:
-    """``urls``' items by id: streamed from a SpillMap (a writer's addresses), sorted otherwise."""
-    in_order = getattr(urls, "sorted_items", None)
-    return in_order() if in_order is not None else sorted(urls.items())
-
-
 def _permalinks(urls: Mapping[int, tuple[str, str]]) -> Iterator[tuple[str, str, str | None]]:
     """``(given, new, old canonical)`` for each item's permalink and its ``/?p=ID``."""
-    for item_id, (link, new) in _sorted(urls):
+    for item_id, (link, new) in in_key_order(urls):
         try:
             parts = urlsplit(link)
         except ValueError:
@@ -310,7 +304,7 @@ def _disqus(urls: Mapping[int, tuple[str, str]], base_url: str, out: Writable) -
         raise ValueError(f"the disqus style needs the new site's base URL (http or https), not {base_url!r}")
     rows: SpillMap[str, str] = SpillMap()
     refused: list[Refusal] = []
-    for _, (link, given_new) in _sorted(urls):
+    for _, (link, given_new) in in_key_order(urls):
         if not link:
             continue  # (the writer gave this item no old address of its own)
         new, old = target_path(given_new), _absolute(link)

@@ -363,6 +363,13 @@ class SpillMap(MutableMapping[K, V]):
             yield key, pickle.loads(value)
 
 
+def in_key_order(mapping: Mapping[K, V]) -> Iterable[tuple[K, V]]:
+    """``mapping``'s items by key: streamed from disk for a :class:`SpillMap`, sorted otherwise."""
+    if isinstance(mapping, SpillMap):
+        return mapping.sorted_items()
+    return sorted(mapping.items())
+
+
 class _Budget:
     """The :class:`SpillMap` tables of this process, the largest moved to disk while those in memory
     hold more than :data:`BUDGET` keys in all."""

@@ -32,6 +32,8 @@ import shutil
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
+from .sitestore import in_key_order
+
 MANIFEST_VERSION = 2
 
 #: The record of a run kept for the next update (:mod:`wxrtool.rerunstate`), beside the manifest:
@@ -197,8 +199,7 @@ def merge(
     update = Update()
     recorded: dict[str, str | None] = {}
     ignored = set(skip)
-    ordered = getattr(new_files, "sorted_items", None)  # (a SpillMap: in order from disk)
-    for name, new_hash in ordered() if ordered is not None else sorted(new_files.items()):
+    for name, new_hash in in_key_order(new_files):
         if name in ignored:
             continue
         recorded[name] = new_hash
