@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 import os
 import re
 import time
@@ -47,7 +46,7 @@ from .records import Record
 from .rendering import Rendering
 from .selection import Selection, Selector
 from .source import Source
-from .update import CHANGED, UNCHANGED, Update, file_hash, outcome
+from .update import CHANGED, UNCHANGED, HashedText, Update, file_hash, outcome
 from .writers.fmchoice import KEPT, FrontMatterChoice
 from .writers.paths import DEFAULT_TEMPLATE
 from .writers.protocol import Entry, Format, WriteOptions, WriteResult
@@ -586,26 +585,10 @@ def _redirect_file(
     with text_output(path, keep=record.keep_in_place if record is not None else None) as stream:
 
         def write(urls: Mapping[int, tuple[str, str]], others: Iterable[tuple[str, str]]) -> tuple[Refusal, ...]:
-            hashed = _Hashed(stream)
+            hashed = HashedText(stream)
             refused = write_checked(style, urls, others, hashed, base_url=base_url or "")
             if record is not None:
                 record.written = hashed.hexdigest()
             return refused
 
         yield write
-
-
-class _Hashed:
-    """A text stream's ``write``, and the hash of what was written through it (as
-    :func:`~wxrtool.update.text_hash` takes a text's)."""
-
-    def __init__(self, stream: Any) -> None:
-        self._stream = stream
-        self._hash = hashlib.sha256()
-
-    def write(self, text: str) -> int:
-        self._hash.update(text.encode("utf-8", "surrogatepass"))
-        return int(self._stream.write(text))
-
-    def hexdigest(self) -> str:
-        return self._hash.hexdigest()

@@ -92,12 +92,11 @@ def old_addresses(source: str | os.PathLike[str] | Iterable[object]) -> Iterator
                 archived.add(record)
     given = SpillSet()
 
-    def new(url: str | None, kind: str, item: int | None = None, label: str = "") -> OldAddress | None:
+    def new(url: str | None, kind: str, item: int | None = None, label: str = "") -> Iterator[OldAddress]:
         # (``url`` canonical already: a link's by _path_of, or made of canonical parts)
-        if url is None or url in given:
-            return None
-        given.add(url)
-        return OldAddress(url, kind, item, label)
+        if url is not None and url not in given:
+            given.add(url)
+            yield OldAddress(url, kind, item, label)
 
     base = blog_base(site)
     plain = archived.plain_permalinks()
@@ -107,28 +106,23 @@ def old_addresses(source: str | os.PathLike[str] | Iterable[object]) -> Iterator
             continue
         published.add(post.id)
         key = "page_id" if post.type == "page" else "p"
-        yield from _given(new(_path_of(post.link, base), "item", post.id, post.title))
-        yield from _given(new(f"{base}/?{key}={post.id}", "item-id", post.id, post.title))
+        yield from new(_path_of(post.link, base), "item", post.id, post.title)
+        yield from new(f"{base}/?{key}={post.id}", "item-id", post.id, post.title)
     if not plain:  # (after every item's own address: an old slug never takes another's)
         for post in shown.values():
             for link in post.old_slug_links:
-                yield from _given(new(_path_of(link, base), "old-slug", post.id))
+                yield from new(_path_of(link, base), "old-slug", post.id)
     for post in shown.values():
         if post.type == "attachment" and (not post.parent or post.parent in published):
             parent = post.parent or None  # (to lead to the post it belongs to, if any)
-            yield from _given(new(f"{base}/?attachment_id={post.id}", "attachment", parent, post.title))
-            yield from _given(new(_path_of(post.link, base), "attachment", parent, post.title))
+            yield from new(f"{base}/?attachment_id={post.id}", "attachment", parent, post.title)
+            yield from new(_path_of(post.link, base), "attachment", parent, post.title)
     primary = archived.primary_categories(shown.values(), site.language if site else "")
     for address in _archives(archived, primary, terms, authors, base, plain):
         url = canonical_address(address.url)
         if url is not None and url not in given:
             given.add(url)
             yield replace(address, url=url)
-
-
-def _given(address: OldAddress | None) -> Iterator[OldAddress]:
-    if address is not None:
-        yield address
 
 
 class _Shown(NamedTuple):

@@ -31,6 +31,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from .sitestore import in_key_order
 
@@ -49,7 +50,25 @@ def file_hash(path: str) -> str:
 
 def text_hash(text: str) -> str:
     """The SHA-256 of ``text`` as wxrtool writes it (UTF-8), hex."""
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    hashed = HashedText(None)
+    hashed.write(text)
+    return hashed.hexdigest()
+
+
+class HashedText:
+    """A text stream's ``write`` (``None``: nothing written), and :func:`text_hash` of all that
+    went through it: a file's hash taken as it is written."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self._hash = hashlib.sha256()
+
+    def write(self, text: str) -> int:
+        self._hash.update(text.encode("utf-8", "surrogatepass"))
+        return len(text) if self._stream is None else int(self._stream.write(text))
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
 
 
 @dataclass(frozen=True)
