@@ -11,18 +11,22 @@ with one job and with two. Each conversion runs under ``bench/peak_memory.py``, 
 other, its output written to ``--output-dir`` and removed after. At about 0.6 ms an item a
 run of a folder format takes 20 minutes: the results file is written again after each run and
 keeps the rows of earlier runs (of this or another size) that this one did not repeat, so a
-sweep may be made a few formats at a time.
+sweep may be made a few formats at a time, and two sweeps may run side by side (each writes in a
+folder of its own; the results file is taken in turn).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import os
 import platform
 import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from peak_memory import measure
@@ -42,7 +46,7 @@ def export_of(items: int) -> Path:
     WORK.mkdir(parents=True, exist_ok=True)
     path = WORK / f"many-{items}.xml"
     if not path.exists():
-        partial = path.with_suffix(".part")
+        partial = path.with_suffix(f".{os.getpid()}.part")  # (two sweeps may make it at once: the same bytes)
         subprocess.run(
             [sys.executable, str(HERE / "make_many.py"), "--items", str(items), "--out", str(partial)], check=True
         )
@@ -71,6 +75,15 @@ def read_rows(path: Path) -> dict[tuple[str, str, str], list[str]]:
         if len(cells) == 9 and cells[0].replace(",", "").isdigit():
             rows[cells[0], cells[1], cells[2]] = cells
     return rows
+
+
+@contextlib.contextmanager
+def results_locked(path: Path) -> Iterator[None]:
+    """Hold the results file for one read and write: two sweeps may run side by side, each adding its rows."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    with open(WORK / (path.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def write_results(path: Path, rows: dict[tuple[str, str, str], list[str]], command: str) -> None:
@@ -115,7 +128,9 @@ def main() -> None:
     parser.add_argument("--jobs", default="1,2", help="the --jobs settings, comma-separated")
     parser.add_argument("--out", default=str(HERE / "RESULTS-scale.md"), help="the results file")
     parser.add_argument("--code", help="what the code measured is, for the table (default: wxrtool's commit)")
-    parser.add_argument("--output-dir", default=str(WORK / "scale-out"), help="where the converters write")
+    parser.add_argument(
+        "--output-dir", default=str(WORK / f"scale-out-{os.getpid()}"), help="where the converters write"
+    )
     args = parser.parse_args()
     source = export_of(args.items)
     out = Path(args.output_dir)
@@ -126,12 +141,15 @@ def main() -> None:
         for jobs in args.jobs.split(","):
             if jobs != "1" and not (fmt.concatenates or fmt.render is not None):
                 # (no workers for this format whatever --jobs says: its run with more is the run with one)
-                rows = read_rows(results)
-                if (f"{args.items:,}", name, "1") in rows:
-                    cells = [*rows[f"{args.items:,}", name, "1"]]
-                    cells[2], cells[8] = jobs, "one process: the --jobs 1 run"
-                    rows[cells[0], name, jobs] = cells
-                    write_results(results, rows, command)
+                with results_locked(results):
+                    rows = read_rows(results)
+                    one = rows.get((f"{args.items:,}", name, "1"))
+                    if one is not None:
+                        cells = [*one]
+                        cells[2], cells[8] = jobs, "one process: the --jobs 1 run"
+                        rows[cells[0], name, jobs] = cells
+                        write_results(results, rows, command)
+                if one is not None:
                     continue
             shutil.rmtree(out, ignore_errors=True)
             out.mkdir(parents=True)
@@ -150,10 +168,11 @@ def main() -> None:
                 args.code or code_version(),
                 "" if status == 0 else f"exit status {status}",
             ]
-            rows = read_rows(results)  # (again: another run may have written its rows since)
-            rows[cells[0], name, jobs] = cells
             print(" | ".join(cells), flush=True)
-            write_results(results, rows, command)
+            with results_locked(results):
+                rows = read_rows(results)  # (again: another run may have written its rows since)
+                rows[cells[0], name, jobs] = cells
+                write_results(results, rows, command)
     shutil.rmtree(out, ignore_errors=True)
     print(f"wrote {results}")
 

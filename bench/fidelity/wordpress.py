@@ -88,6 +88,7 @@ class WordPress:
         data, run = self.folder / "db", self.folder / "run"
         data.mkdir()
         run.mkdir()
+        (self.folder / "tmp").mkdir()
         user = []
         if os.geteuid() == 0:
             # mariadbd will not run as root: the folders go to its own user.
@@ -128,6 +129,9 @@ class WordPress:
             "WXRTOOL_WP_CONTENT": str(self.folder / "content"),
             "WXRTOOL_WP_IMPORTER": str(IMPORTER),
             "WXRTOOL_WP_ROOT": str(ROOT),
+            # (WordPress downloads an attachment to a file of get_temp_dir(), sys_get_temp_dir() here,
+            # and the importer leaves it there: in this folder it goes when the site stops)
+            "TMPDIR": str(self.folder / "tmp"),
         }
         done = subprocess.run(["php", str(SCRIPT), *args], capture_output=True, text=True, env=env, check=False)
         if done.returncode:
