@@ -42,7 +42,7 @@ import re
 import string
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 from urllib.parse import quote, quote_from_bytes, unquote_to_bytes, urlsplit
 
 from .sitestore import SpillCounter, SpillMap, SpillSet, in_key_order
@@ -101,6 +101,15 @@ class Rendered:
 
     text: str
     refused: tuple[Refusal, ...]
+
+
+class _Rule(NamedTuple):
+    """A redirect kept: its old address, its new one, and the old one as the server compares it
+    (:func:`_key`: what was checked against the others is what is written)."""
+
+    old: str
+    new: str
+    key: str
 
 
 def old_path(link: str) -> str | None:
@@ -223,7 +232,8 @@ def write_checked(
     if style not in STYLES:
         raise ValueError(f"unknown redirect style {style!r}")
     rules, refused = _pairs(urls, others)
-    written: SpillMap[str, tuple[str, str]] = SpillMap()  # old -> (new, given), in the rules' order
+    # old -> (new, given, key), in the rules' order: the key checked here is the one written
+    written: SpillMap[str, tuple[str, str, str]] = SpillMap()
     taken = SpillSet()
     for old, (new, given) in rules.sorted_items():
         key = _key(style, old)
@@ -236,13 +246,13 @@ def write_checked(
             refused.append(Refusal(given, new, f"old address is the same to {style} as another"))
         else:
             taken.add(folded)
-            written[old] = (new, given)
+            written[old] = (new, given, key)
     del rules, taken
     looping = _loops(style, written)
-    refused += [Refusal(given, new, "redirect loop") for old, (new, given) in written.items() if old in looping]
+    refused += [Refusal(given, new, "redirect loop") for old, (new, given, _) in written.items() if old in looping]
 
-    def kept() -> Iterator[tuple[str, str]]:
-        return ((old, new) for old, (new, _) in written.items() if old not in looping)
+    def kept() -> Iterator[_Rule]:
+        return (_Rule(old, new, key) for old, (new, _, key) in written.items() if old not in looping)
 
     _write_text(style, kept, out)
     return tuple(refused)
@@ -411,17 +421,16 @@ def _fold(style: str, path: str) -> str:
     return path.translate(_ASCII_LOWER) if style in ("nginx", "netlify") else path
 
 
-def _loops(style: str, rules: SpillMap[str, tuple[str, str]]) -> SpillSet:
-    """The old paths whose redirect (``rules``: old -> ``(new, given)``), followed through the
-    others, comes back to itself.
+def _loops(style: str, rules: SpillMap[str, tuple[str, str, str]]) -> SpillSet:
+    """The old paths whose redirect (``rules``: old -> ``(new, given, key)``), followed through
+    the others, comes back to itself.
 
     Every style's rules match whole addresses (as the server compares them), so following
     a redirect is looking its new address up.
     """
     keys: SpillMap[str, str] = SpillMap()  # (as the server compares them -> old)
-    for old in rules:
-        if (key := _key(style, old)) is not None:
-            keys[_fold(style, key)] = old
+    for old, (_, _, key) in rules.items():
+        keys[_fold(style, key)] = old
 
     def matching(path: str) -> str | None:
         """The old path whose rule the server applies to a request for ``path``."""
@@ -432,7 +441,7 @@ def _loops(style: str, rules: SpillMap[str, tuple[str, str]]) -> SpillSet:
     # is fine once those are left out. Each rule leads to at most one other, so the rules
     # on a cycle are found in one walk over them all (each rule stepped from once).
     after: SpillMap[str, str | None] = SpillMap()
-    for old, (new, _) in rules.items():
+    for old, (new, _, _) in rules.items():
         after[old] = matching(new)
     looping, done = SpillSet(), SpillSet()
     for start in after:
@@ -449,12 +458,12 @@ def _loops(style: str, rules: SpillMap[str, tuple[str, str]]) -> SpillSet:
     return looping
 
 
-def _write_text(style: str, rules: Callable[[], Iterator[tuple[str, str]]], out: Writable) -> None:
+def _write_text(style: str, rules: Callable[[], Iterator[_Rule]], out: Writable) -> None:
     """The rules (each call of ``rules`` gives them again, in order) written in ``style``."""
     if style == "csv":
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["old", "new"])
-        writer.writerows([_cell(old), _cell(new)] for old, new in rules())
+        writer.writerows([_cell(rule.old), _cell(rule.new)] for rule in rules())
         return
     if style == "nginx":
         lines: Iterable[str] = _nginx_lines(rules)
@@ -466,12 +475,12 @@ def _write_text(style: str, rules: Callable[[], Iterator[tuple[str, str]]], out:
         out.write(line + "\n")
 
 
-def _apache_lines(rules: Iterable[tuple[str, str]]) -> Iterator[str]:
+def _apache_lines(rules: Iterable[_Rule]) -> Iterator[str]:
     yield "RewriteEngine On"
     # mod_rewrite, not mod_alias: Redirect matches every path under the old one, and
     # RedirectMatch encodes the new address's "%" again. NE: the address is already
     # encoded. A path rule keeps the request's query, a ?p= rule drops it ("?").
-    for old, new in rules:
+    for old, new, key in rules:
         if "?" in old:
             path, _, query = old.partition("?")
             # [NC]: WordPress's own links write %XX in lower case, the file in upper
@@ -479,12 +488,11 @@ def _apache_lines(rules: Iterable[tuple[str, str]]) -> Iterator[str]:
             where = "^/?$" if path == "/" else f'"^{_pattern(_key("apache", path) or path)}$"'
             yield f'RewriteRule {where} "{_substitution(new)}?" [R=301,L,NE]'
         else:
-            pattern = _pattern(_key("apache", old) or "")
-            yield f'RewriteRule "^{pattern}$" "{_substitution(new)}" [R=301,L,NE]'
+            yield f'RewriteRule "^{_pattern(key)}$" "{_substitution(new)}" [R=301,L,NE]'
 
 
-def _netlify_lines(rules: Iterable[tuple[str, str]]) -> Iterator[str]:
-    for old, new in rules:
+def _netlify_lines(rules: Iterable[_Rule]) -> Iterator[str]:
+    for old, new, _ in rules:
         if "?" in old:
             path, _, query = old.partition("?")
             yield f"{path}  {query}  {new}  301"
@@ -492,7 +500,7 @@ def _netlify_lines(rules: Iterable[tuple[str, str]]) -> Iterator[str]:
             yield f"{old}  {new}  301"
 
 
-def _nginx_lines(rules: Callable[[], Iterator[tuple[str, str]]]) -> Iterator[str]:
+def _nginx_lines(rules: Callable[[], Iterator[_Rule]]) -> Iterator[str]:
     """Two maps: addresses with a query by ``$args``, and every old path by ``$uri`` (the
     paths those queries are asked at, ``/`` always, ask the first). Three passes over the
     rules: what the head needs (the longest key, the paths asked), the queries, the paths."""
@@ -503,12 +511,11 @@ def _nginx_lines(rules: Callable[[], Iterator[tuple[str, str]]]) -> Iterator[str
     asked: SpillMap[str, None] = SpillMap()  # (the paths queries are asked at, and "/")
     asked["/"] = None
     longest = 0
-    for old, _ in rules():
-        if "?" in old:
+    for old, _, key in rules():
+        if key.startswith("?"):  # (a query's key: the query, asked at its path)
             asked[_nginx_uri(old.partition("?")[0]) or "/"] = None
-            key = old.partition("?")[2]
+            key = key[1:]
         else:
-            key = _nginx_uri(old) or ""
             twins[key.translate(_ASCII_LOWER)] += 1
         longest = max(longest, len(key.encode("utf-8")))
     yield "# include inside the http block; then in the server block, before any rewrite:"
@@ -518,9 +525,9 @@ def _nginx_lines(rules: Callable[[], Iterator[tuple[str, str]]]) -> Iterator[str
         # nginx refuses a map key longer than a hash bucket (64 bytes by default).
         yield f"# and in the http block: map_hash_bucket_size {bucket};"
     yield "map $args $wxrtool_redirect_query {"
-    for old, new in rules():
-        if "?" in old:
-            yield f"    {_nginx_string(old.partition('?')[2])} {_nginx_string(new)};"
+    for _, new, key in rules():
+        if key.startswith("?"):
+            yield f"    {_nginx_string(key[1:])} {_nginx_string(new)};"
     yield "}"
     yield "map $uri $wxrtool_redirect {"
     # (a path some rule has, in lower case, is that rule's: not asked)
@@ -529,10 +536,9 @@ def _nginx_lines(rules: Callable[[], Iterator[tuple[str, str]]]) -> Iterator[str
     )
     # New addresses are percent-encoded: no "$" in them but the variables written here.
     for cased in (False, True):
-        for old, new in rules():
-            if "?" in old:
+        for _, new, key in rules():
+            if key.startswith("?"):
                 continue
-            key = _nginx_uri(old) or ""
             if (twins[key.translate(_ASCII_LOWER)] > 1) == cased:
                 key = f"~^{_REGEX_SPECIAL.sub(_escaped, key)}$" if cased else key
                 yield f"    {_nginx_string(key)} {_nginx_string(new + '$is_args$args')};"
