@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 
 from .authors import author_page
 from .oldurls import OldAddress
@@ -144,20 +144,14 @@ TARGETS: dict[str, Target] = {
 """Per format: the new page for an old archive address (``None``: none)."""
 
 
-def archive_redirects(
-    fmt: str, addresses: Iterable[OldAddress], moved: Mapping[int, tuple[str, str]]
-) -> Iterator[tuple[str, str]]:
-    """``(old address, new page)`` for each archive, feed and attachment address of
-    ``addresses`` that format ``fmt`` has a page for, as they come; ``moved``: each item's new address."""
+def archive_target(fmt: str, address: OldAddress, moved: Mapping[int, tuple[str, str]]) -> str | None:
+    """The new page for one archive, feed or attachment address in format ``fmt``, or ``None``
+    if the format has none; ``moved``: each item's new address."""
     target = TARGETS.get(fmt)
     if target is None:
-        return
-    for address in addresses:
-        if address.kind == "attachment":
-            # Its post's new page; one without a post: the home page, the closest there is.
-            parent = moved.get(address.item) if address.item is not None else None
-            yield address.url, parent[1] if parent else "/"
-            continue
-        new = target(address)
-        if new is not None:
-            yield address.url, new
+        return None
+    if address.kind == "attachment":
+        # Its post's new page; one without a post: the home page, the closest there is.
+        parent = moved.get(address.item) if address.item is not None else None
+        return parent[1] if parent else "/"
+    return target(address)

@@ -518,13 +518,14 @@ def _item_addresses(export: Input, options: ConvertOptions, result: WriteResult)
 
     if options.redirects is None or options.redirects[0] not in STYLES:
         return  # (a Disqus URL map has the items' own permalinks)
-    from .archives import archive_redirects
+    from .archives import archive_target
     from .oldurls import ITEM_KINDS, old_addresses
 
     moved = result.addresses or {}
     for address in old_addresses(export.reader(recover=options.recover)):
         if address.kind not in ITEM_KINDS:
-            yield from archive_redirects(options.to, (address,), moved)
+            if (page := archive_target(options.to, address, moved)) is not None:
+                yield address.url, page
         elif address.item is not None and (new := moved.get(address.item)) is not None:
             yield address.url, new[1]
 
