@@ -12,7 +12,8 @@ MB/s and peak resident memory of
 - with ``--peers``: Pelican's ``pelican-import --wpfile`` (PyPI, in its own venv, with
   Debian's pandoc it needs) and ``wordpress-export-to-markdown`` (npm, in its own
   folder, images off, ``--write-delay=0``); ``--peers node`` runs only the npm one
-  (Pelican's takes four minutes and 2.3 GiB at 100 MB).
+  (Pelican's takes four minutes and 2.3 GiB at 100 MB). npm holds its 2.2.2 at most:
+  ``--node-peer PATH`` installs the 3.x of a checkout of its repository instead.
 
 Peak memory comes from ``/usr/bin/time -v`` (or, without it, the child's rusage).
 ``--repeat N`` runs N rounds of every task under a minute (round by round, so that a
@@ -37,7 +38,7 @@ import sys
 import time
 from pathlib import Path
 
-from installers import node_peer, peer_version, pelican_peer
+from installers import node_peer, node_peer_version, pelican_peer
 
 from wxrtool import writers
 
@@ -104,6 +105,12 @@ def main() -> None:
         default="",
         metavar="node,pelican",
         help="also install and run npm's and Pelican's converters (or those named)",
+    )
+    parser.add_argument(
+        "--node-peer",
+        metavar="PATH",
+        help="install wordpress-export-to-markdown from this checkout or tarball instead of the npm registry "
+        "(which has 2.2.2 at most; issue 19 measures against 3.x)",
     )
     parser.add_argument("--all-writers", action="store_true", help="also every other format")
     parser.add_argument(
@@ -190,11 +197,13 @@ def _measure(args: argparse.Namespace, wxrtool: list[str], runs: Path) -> list[R
             tasks += [(f"{label} (before)", command) for label, command in tasks if command[:2] == wxrtool[:2]]
         peers = set(args.peers.split(",")) - {""}
         if peers and megabytes <= 200:  # Pelican's importer needs 2.3 GiB at 100 MB
-            node = node_peer() if "node" in peers else None
+            node = node_peer(args.node_peer) if "node" in peers else None
             if node:
+                where = "npm" if args.node_peer is None else "from a checkout"
                 tasks.append(
                     (
-                        f"wordpress-export-to-markdown {peer_version(node)} (npm; no images, no delay, no comments)",
+                        f"wordpress-export-to-markdown {node_peer_version(node)} ({where}; no images, no delay, "
+                        "no comments)",
                         [*node, "--input", str(source), "--output", f"{OUT}/node"],
                     )
                 )
