@@ -157,3 +157,36 @@ def test_maps_let_go_of_leave_the_budget(monkeypatch: pytest.MonkeyPatch) -> Non
         assert not gone.on_disk
         del gone
         gc.collect()
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "markdown", "hugo", "ghost", "wxr"])
+def test_ids_past_64_bits_read_alike_in_memory_and_on_disk(
+    fmt: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A hostile export's ids past 64 bits (a post's, its parent's, a comment's, a term's): held at
+    PHP's largest integer as WordPress's importer holds them, so the tables on disk (SQLite's
+    integers are 64 bits) take them and the output is the one made in memory. Before, every
+    format stopped with an OverflowError once a table was on disk."""
+    text = (SAMPLES / "links-between-posts.xml").read_text(encoding="utf-8")
+    huge = "9" * 30
+    text = text.replace("<wp:post_id>10</wp:post_id>", f"<wp:post_id>{huge}</wp:post_id>")
+    text = text.replace("<wp:post_parent>11</wp:post_parent>", f"<wp:post_parent>-{huge}</wp:post_parent>")
+    text = text.replace("<wp:comment_id>20</wp:comment_id>", "<wp:comment_id>9223372036854775808</wp:comment_id>")
+    text = text.replace("<wp:term_id>3</wp:term_id>", f"<wp:term_id>{huge}</wp:term_id>")
+    assert text.count(huge) == 3
+    export = tmp_path / "huge-ids.xml"
+    export.write_text(text, encoding="utf-8")
+    out = {}
+    for name, spill_at, budget in (("memory", 10**9, 10**9), ("disk", 0, 0)):
+        monkeypatch.setattr(index_module, "SPILL_AT", spill_at)
+        monkeypatch.setattr(sitestore, "SPILL_AT", max(spill_at, 1))
+        monkeypatch.setattr(sitestore, "BUDGET", budget)
+        run = tmp_path / name
+        run.mkdir()
+        target = run / ("out" if wxrtool.writers.get(fmt).target == "directory" else "out.txt")
+        wxrtool.convert(export, fmt, str(target), selection=wxrtool.Selection.everything())
+        out[name] = _without_record(tree(run))
+    assert out["disk"] == out["memory"]
+    if fmt == "json":
+        document = json.loads(out["memory"]["out.txt"])
+        assert 2**63 - 1 in {post["id"] for post in document["posts"]}

@@ -24,7 +24,7 @@ def export(items: str, header: str = "") -> str:
     )
 
 
-def item(post_id: int, **fields: str) -> str:
+def item(post_id: int | str, **fields: str) -> str:
     parts = [f"<wp:post_id>{post_id}</wp:post_id>"]
     for key, value in fields.items():
         tag = "dc:creator" if key == "creator" else f"wp:{key}"
@@ -172,3 +172,17 @@ def test_html_report_is_self_contained(tmp_path: Path) -> None:
     assert "<script" not in page and not re.search(r"""(src|href)=["']?(https?:)?//""", page)
     assert page.count("<svg") >= 6 and "Busiest threads" in page and "comment-parent-cycle" in page
     assert "Why I Deleted My Klout Profile" in page  # the busiest thread
+
+
+def test_an_id_past_64_bits_is_said(tmp_path: Path) -> None:
+    """Held at the end of PHP's integers as WordPress's importer holds it (quirks.parse_int), and
+    said: the export's own id is not the one written. One just under the end is not blamed."""
+    items = (
+        item("9" * 25, status="publish", post_name="a", post_type="post", post_date=DATE, creator="ann")
+        + item("-" + "9" * 25, status="publish", post_name="b", post_type="post", post_date=DATE, creator="ann")
+        + item(str(2**63 - 2), status="publish", post_name="c", post_type="post", post_date=DATE, creator="ann")
+    )
+    path = tmp_path / "huge.xml"
+    path.write_text(export(items, ANN), encoding="utf-8")
+    said = [(p.code, p.post_id, p.line) for p in validate(path) if p.code == "id-out-of-range"]
+    assert said == [("id-out-of-range", 2**63 - 1, 2), ("id-out-of-range", -(2**63), 3)]

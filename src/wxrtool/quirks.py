@@ -146,15 +146,35 @@ def decode_slug(raw: str) -> str:
     return unquote(raw, errors="replace") if "%" in raw else raw
 
 
+# PHP's integers, which WordPress's importer casts every id to: 64 bits, signed.
+_PHP_INT_MAX, _PHP_INT_MIN = 2**63 - 1, -(2**63)
+
+#: The ends of PHP's integers: an id read as one of them may have been past it (:func:`parse_int`).
+PHP_INT_ENDS = (_PHP_INT_MIN, _PHP_INT_MAX)
+
+
 def parse_int(text: str | None, default: int = 0) -> int:
-    """An integer field; empty or garbage means ``default``."""
+    """An integer field; empty or garbage means ``default``.
+
+    A number past 64 bits is held at the end of the range, as PHP's ``(int)`` (the importer's
+    cast) holds it: no WordPress can have a larger id, and the site index's tables on disk
+    (SQLite's integers are 64 bits too) can hold every id read.
+
+    >>> parse_int("42"), parse_int(" 7 "), parse_int("x", 3)
+    (42, 7, 3)
+    >>> parse_int("99999999999999999999"), parse_int("-1" + "0" * 30)
+    (9223372036854775807, -9223372036854775808)
+    """
     if not text:
         return default
     text = text.strip()
     try:
-        return int(text)
+        value = int(text)
     except ValueError:
         return default
+    if value > _PHP_INT_MAX:
+        return _PHP_INT_MAX
+    return _PHP_INT_MIN if value < _PHP_INT_MIN else value
 
 
 def parse_bool(text: str | None) -> bool:

@@ -399,6 +399,15 @@ class Validator:
                 "WordPress's importer skips the second item; give it a new id or merge the two",
                 **at,
             )
+        if post.id in quirks.PHP_INT_ENDS:
+            yield self._problem(
+                "warning",
+                "id-out-of-range",
+                f"post id {post.id} is at the end of PHP's integers: the export's id may have been past it",
+                "no WordPress has such an id; its importer holds it at this value, as wxrtool does:"
+                " give the item an id under 2^63",
+                **at,
+            )
         if post.guid:
             first = seen.guids.setdefault(post.guid, post.id)
             if first != post.id:
