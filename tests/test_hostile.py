@@ -2,7 +2,8 @@
 
 Add a case by adding ``name.xml`` and ``name.expect.json``:
 ``{"outcome": "error", "error": "ParseError", "code": "...", "line": N, "recover": {...}}``
-or ``{"outcome": "read", "items": N, "writes_inside": true, "comments_sanitised": true}``.
+or ``{"outcome": "read", "items": N, "writes_inside": true, "comments_sanitised": true,
+"every_format": true}`` (the last: every format converts it, and ``validate`` reads it, without an exception).
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ def test_case(path: Path, tmp_path: Path) -> None:
             check_writes_inside(path, tmp_path)
         if expect.get("comments_sanitised"):
             check_sanitised(path, tmp_path)
+        if expect.get("every_format"):
+            check_every_format(path, tmp_path)
     assert time.monotonic() - started < 20
 
 
@@ -83,6 +86,15 @@ def check_writes_inside(path: Path, tmp_path: Path) -> None:
         for child in sorted(jail.rglob("*"), reverse=True):
             child.unlink() if child.is_file() else child.rmdir()
         jail.rmdir()
+
+
+def check_every_format(path: Path, tmp_path: Path) -> None:
+    every = tmp_path / "every"
+    every.mkdir()
+    for fmt, info in writers.FORMATS.items():
+        target = every / (fmt if info.target == "directory" else f"out{info.extension}")
+        wxrtool.convert(path, fmt, str(target), wxrtool.Selection.everything())
+    validate(path)
 
 
 def check_sanitised(path: Path, tmp_path: Path) -> None:

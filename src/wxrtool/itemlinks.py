@@ -38,6 +38,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlsplit
 from .index import ItemInfo, ItemTable, SiteIndex
 from .oldurls import NOT_SHOWN, canonical_address
 from .output import OutputDir
+from .quirks import parse_id
 from .sitestore import SpillMap
 
 # The query names of WordPress's plain addresses of one item.
@@ -114,8 +115,8 @@ class ItemLinks:
         if path.rstrip("/") not in (home, f"{home}/index.php"):
             return None
         for name, value in parse_qsl(query):
-            if name in _ID_QUERIES and value.isdigit() and int(value) in self.index.items:
-                return int(value)
+            if name in _ID_QUERIES and (item := parse_id(value)) is not None and item in self.index.items:
+                return item
         return None
 
     def _guessed(self, path: str) -> int | None:

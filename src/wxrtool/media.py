@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .content.shortcodes import parse_atts, shortcode_regex
+from .quirks import parse_id, parse_ids
 from .read import Reader
 from .records import Post, Site
 from .source import Source
@@ -234,13 +235,13 @@ def inventory(source: Source, *, recover: bool = False) -> Inventory:
                     item.add("attachment", record.parent)
                     children.setdefault(record.parent, []).append(record.id)
                 attachment_urls[record.id] = url
-        thumbnail = record.meta_value("_thumbnail_id")
-        if thumbnail and thumbnail.strip().isdigit():
-            thumbnails.append((record.id, int(thumbnail)))
+        thumbnail = parse_id((record.meta_value("_thumbnail_id") or "").strip())
+        if thumbnail is not None:
+            thumbnails.append((record.id, thumbnail))
         if "[gallery" in record.content_html:
             for m in shortcode_regex(["gallery"]).finditer(record.content_html):
                 listed = parse_atts(m.group(3)).get("ids")
-                galleries.append((record.id, [int(i) for i in re.findall(r"\d+", listed)] if listed else None))
+                galleries.append((record.id, parse_ids(listed) if listed else None))
     for post_id, attachment_id in thumbnails:
         if attachment_id in attachment_urls:
             found.get(attachment_urls[attachment_id]).add("featured", post_id)

@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .quirks import parse_id
 from .records import Post, pickled_by_fields
 
 if TYPE_CHECKING:
@@ -60,7 +61,8 @@ def entry_of(post: Post) -> MenuEntry | None:
 
     def number(key: str) -> int:
         value = meta(key)
-        return int(value) if value.isdigit() else 0
+        found = parse_id(value)
+        return 0 if found is None else found
 
     return MenuEntry(
         id=post.id,

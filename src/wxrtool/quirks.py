@@ -177,6 +177,34 @@ def parse_int(text: str | None, default: int = 0) -> int:
     return _PHP_INT_MIN if value < _PHP_INT_MIN else value
 
 
+def parse_id(text: str | None) -> int | None:
+    """An id written in a meta value, an attribute or a link (``_thumbnail_id``, ``[gallery id=]``,
+    ``?p=``): ASCII digits only, else ``None``; past 64 bits held as :func:`parse_int` holds it.
+
+    (``str.isdigit`` says yes to ``"²"``, which ``int`` refuses, and to other scripts' digits.)
+
+    >>> parse_id("12"), parse_id("²"), parse_id("١٢"), parse_id("-3"), parse_id(""), parse_id("9" * 5000)
+    (12, None, None, None, None, 9223372036854775807)
+    """
+    if not text or not (text.isascii() and text.isdigit()):
+        return None
+    # (int() refuses a number of more than 4,300 digits: one of more than 19 is past 64 bits anyway)
+    return _PHP_INT_MAX if len(text.lstrip("0")) > 19 else min(int(text), _PHP_INT_MAX)
+
+
+def parse_ids(text: str) -> list[int]:
+    """The ids of a list as WordPress writes them (``[gallery ids="1,2, 3"]``): each run of ASCII
+    digits, as :func:`parse_id`.
+
+    >>> parse_ids("1,2, 3 ²"), parse_ids("")
+    ([1, 2, 3], [])
+    """
+    return [_id for run in _DIGITS.findall(text) if (_id := parse_id(run)) is not None]
+
+
+_DIGITS = re.compile(r"[0-9]+")
+
+
 def parse_bool(text: str | None) -> bool:
     """``wp:is_sticky`` and friends: ``1`` is true."""
     return (text or "").strip() in ("1", "true", "yes")

@@ -466,9 +466,9 @@ class Validator:
                 break
         if post.parent:
             seen.item_parents.append((post.id, post.type, post.parent, post.line))
-        thumbnail = post.meta_value("_thumbnail_id")
-        if thumbnail and thumbnail.strip().isdigit():
-            seen.thumbnails.append((post.id, int(thumbnail), post.line))
+        thumbnail = quirks.parse_id((post.meta_value("_thumbnail_id") or "").strip())
+        if thumbnail is not None:
+            seen.thumbnails.append((post.id, thumbnail, post.line))
         seen.creators.append((post.id, post.author, post.line))
         yield from self._responses(post, seen)
 

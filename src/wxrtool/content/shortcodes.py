@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..index import Attachment
+from ..quirks import parse_id, parse_ids
 from .embeds import EngineEmbed, find_embed, media_player
 
 if TYPE_CHECKING:
@@ -368,11 +369,12 @@ def caption(attrs: dict[str, str], content: str | None, context: Context) -> str
 def gallery(attrs: dict[str, str], content: str | None, context: Context) -> str:
     """``[gallery ids="1,2"]`` or ``[gallery]`` (the post's own attachments): the images, in order."""
     if attrs.get("ids"):
-        ids = [int(i) for i in re.findall(r"\d+", attrs["ids"])]
+        ids = parse_ids(attrs["ids"])
         items = [context.attachments[i] for i in ids if i in context.attachments]
         missing = [i for i in ids if i not in context.attachments]
     else:
-        parent = int(attrs["id"]) if attrs.get("id", "").isdigit() else context.post_id
+        given = parse_id(attrs.get("id", ""))
+        parent = context.post_id if given is None else given
         items, missing = context.children(parent), []
     # The alt text only, as wp_get_attachment_image() in WordPress 6.1 (never the title).
     figures = [_figure(f'<img src="{_attr(a.url)}" alt="{_attr(a.alt)}" />', html.escape(a.caption)) for a in items]

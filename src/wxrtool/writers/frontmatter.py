@@ -18,6 +18,7 @@ from ..authors import co_authors
 from ..content.sanitize import safe_url
 from ..index import SiteIndex
 from ..languages import LANGUAGE_TAXONOMIES
+from ..quirks import parse_id
 from ..records import Meta, Post, TermRef
 from . import _yaml
 from .paths import term_slug
@@ -148,9 +149,9 @@ def metadata(post: Post, options: WriteOptions) -> dict[str, Any]:
     summary = plain_text(post.excerpt_html)
     if summary:
         data["summary"] = summary
-    thumbnail = post.meta_value("_thumbnail_id")
-    if thumbnail and thumbnail.strip().isdigit() and int(thumbnail) in index.attachments:
-        featured = safe_url(index.attachments[int(thumbnail)].url, relative=True)
+    thumbnail = parse_id((post.meta_value("_thumbnail_id") or "").strip())
+    if thumbnail is not None and thumbnail in index.attachments:
+        featured = safe_url(index.attachments[thumbnail].url, relative=True)
         if featured:
             data["featured_image"] = featured
     permalink = safe_url(post.link, relative=True) if post.link else ""

@@ -41,6 +41,7 @@ from ..itemlinks import ItemLinks
 from ..languages import LANGUAGE_TAXONOMIES
 from ..menus import Menu, TitlesSeen, by_size, new_site_menus, one_level
 from ..oldurls import OldAddress
+from ..quirks import parse_id
 from ..records import Author, Post, Site, Term
 from ..sitestore import SpillCounter, SpillSet
 from .frontmatter import plain_text, shown_title
@@ -207,8 +208,8 @@ def _write(
             seen_posts[record.id] += 1
             key = record.id if seen_posts[record.id] == 1 else f"{record.id}#{seen_posts[record.id]}"
             post_id = ghost_id("post", key)
-            thumbnail = record.meta_value("_thumbnail_id") or ""
-            attachment = index.attachments.get(int(thumbnail)) if thumbnail.strip().isdigit() else None
+            thumbnail = parse_id((record.meta_value("_thumbnail_id") or "").strip())
+            attachment = index.attachments.get(thumbnail) if thumbnail is not None else None
             status = _STATUS.get(record.status, "draft")
             published = iso(record.date_utc or record.date)
             post = {
