@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import wxrtool
-from wxrtool.recover import RepairingStream
+from wxrtool.recover import MAP_OUT, RepairingStream
 
 from .conftest import FIXTURE_FILES, FIXTURES, SAMPLE_FILES, fixture_cases, needs_fixtures, readable
 
@@ -48,6 +48,24 @@ def test_character_references_to_controls() -> None:
     posts, reader = recovered(data)
     assert posts[0].title == "x\x01y\x1fz"
     assert len(reader.repairs) == 2
+
+
+def test_character_references_of_thousands_of_digits() -> None:
+    """Past Unicode, as one past U+10FFFF is; leading zeros read through: int() refuses more than
+    4,300 digits, which stopped the repair with a ValueError."""
+    long = "&#" + "1" * 5000 + ";&#x" + "0" * 5000 + "41;&#" + "0" * 4999 + "1;"
+    data = (HEAD + f"<item><wp:post_id>1</wp:post_id><title>a{long}b</title></item></channel></rss>").encode()
+    stream = RepairingStream(io.BytesIO(data))
+    repaired = stream.read()
+    assert (
+        lxml.etree.fromstring(repaired.split(b"\n", 1)[1]).findtext("channel/item/title")
+        == "a\ufffdA" + MAP_OUT[1] + "b"
+    )
+    assert [r.kind for r in stream.repairs] == ["invalid-reference", "control-character"]
+    # Read in smaller blocks, a reference longer than what a block holds back is an unescaped "&"
+    # instead: another repair, listed, the text kept.
+    posts, reader = recovered(data)
+    assert posts[0].title.endswith("A\x01b") and reader.repairs
 
 
 def test_bad_bytes_become_replacement_characters_and_are_listed() -> None:

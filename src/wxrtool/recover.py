@@ -650,7 +650,10 @@ class RepairingStream(io.RawIOBase):
             self._note("unescaped-ampersand", "& escaped as &amp;")
             return "&amp;"
         if token.startswith("&#"):
-            code = int(token[3:-1], 16) if token[2] in "xX" else int(token[2:-1])
+            hexadecimal = token[2] in "xX"
+            digits = (token[3:-1] if hexadecimal else token[2:-1]).lstrip("0")
+            # (past eight digits a reference is past Unicode, and int() refuses more than 4,300)
+            code = int(digits or "0", 16 if hexadecimal else 10) if len(digits) <= 8 else 0x110000
             if code in MAP_OUT:
                 self._note("control-character", f"reference {token} kept (mapped out for the parser and back)")
                 return MAP_OUT[code]
