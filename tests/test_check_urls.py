@@ -160,6 +160,19 @@ def test_where_each_address_lands(tmp_path: Path) -> None:
     assert summary(results) == {"found": 2, "redirected": 7, "wrong page": 2, "missing": 4}
 
 
+def test_a_page_naming_an_id_of_thousands_of_digits(tmp_path: Path) -> None:
+    """A post's own text can hold ``data-wordpress-id=`` and any digits after it: no item has an id
+    of thousands of digits (int() refuses more than 4,300, which stopped the check): the page is
+    item 1's, the one it names with an id."""
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    page = f'<article data-wordpress-id="1"><p>data-wordpress-id={"9" * 5000}</p></article>'
+    (site / "a" / "index.html").write_text(page, encoding="utf-8")
+    with StaticSite(site, None) as served:
+        results = check_all([OldAddress("/a/", "item", 1), OldAddress("/a/", "item", 2)], served.url)
+    assert [(r.outcome, r.reason) for r in results] == [("found", ""), ("wrong page", "a page of item 1")]
+
+
 def test_the_command(tmp_path: Path) -> None:
     site = tmp_path / "s"
     wxrtool.convert(SAMPLES / "klout.xml", "markdown", str(site))

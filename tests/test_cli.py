@@ -246,3 +246,25 @@ def test_the_shell_completes_format_names() -> None:
 
     completed = _FormatName().shell_complete(click.Context(main), click.Option(["--to"]), "js")
     assert [item.value for item in completed] == ["json", "jsonl"]
+
+
+@pytest.mark.parametrize(
+    "template",
+    ["{slug", "{slug}}{", "{slug:99999999999999999999}.md", "{id:d}{yyyy:d}.md", "{slug!z}.md", "{slug:>999999999}.md"],
+)
+def test_a_path_template_that_formats_or_is_no_template_is_refused(template: str, tmp_path: Path) -> None:
+    """One line naming the template, before anything is written: each stopped with a ValueError
+    (an internal error) as the first path was made, and `{slug:>999999999}` asked for a file name
+    of a gigabyte."""
+    result = run("convert", KLOUT, "--to", "markdown", "-o", str(tmp_path / "o"), "--path-template", template)
+    assert result.exit_code != 0 and "internal error" not in result.stderr
+    assert "path template" in result.stderr and len(result.stderr) < 500
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("option", [["split", "--max-size"], ["convert", "--to", "json", "--max-item-size"]])
+def test_a_size_of_hundreds_of_digits_is_no_size(option: list[str], tmp_path: Path) -> None:
+    # (float() of 400 digits is infinite, and int() of infinity stopped the command)
+    command, *rest = option
+    result = run(command, KLOUT, *rest, "9" * 400, "-o", str(tmp_path / "o"))
+    assert result.exit_code != 0 and "internal error" not in result.stderr and "not a size" in result.stderr

@@ -83,6 +83,18 @@ def test_dates_in_a_time_zone_and_a_format(tmp_path: Path) -> None:
     assert "date: 2024-03-21T19:45:00+00:00" in (tmp_path / "default/posts/swifts-return.md").read_text("utf-8")
 
 
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Niue"])
+@pytest.mark.parametrize("fmt", ["markdown", "hugo", "jekyll"])
+def test_dates_at_the_ends_of_the_calendar_in_a_far_zone(fmt: str, zone: str, tmp_path: Path) -> None:
+    """Dates within a day of year 1 or 9999 are no dates (quirks.parse_wp_date): moved into a zone
+    14 hours east or 11 west, one stopped the conversion with an OverflowError."""
+    hostile = Path(__file__).parent / "hostile" / "impossible-dates.xml"
+    account = wxrtool.convert(
+        hostile, fmt, str(tmp_path / "out"), front_matter=FrontMatterChoice.parse(None, None, zone)
+    )
+    assert account.balanced()
+
+
 def test_seo_plugins_fields(tmp_path: Path) -> None:
     source = _with_seo(tmp_path)
     wxrtool.convert(source, "markdown", str(tmp_path / "out"), front_matter=FrontMatterChoice(seo=True))

@@ -83,6 +83,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(PNG[:10])
             self.close_connection = True
+        elif path in ("/superscript-length.png", "/long-length.png"):  # lengths int() refuses
+            self.send_response(200)
+            self.send_header("Content-Length", "\u00b2" if path.startswith("/superscript") else "9" * 5000)
+            self.end_headers()
+            self.wfile.write(PNG)
+            self.close_connection = True
         elif path == "/drip.png":
             self.drip(PNG[:30], 0.1)
         elif path.startswith("/photo.png?w="):  # two sizes of one photo, slowly, so they overlap
@@ -306,6 +312,16 @@ def test_the_announced_length_is_refused_before_reading(connections: list[str], 
     outcome = download(f"http://media.example:{port}/lying.png", str(tmp_path), policy())
     assert outcome.status == "failed" and outcome.reason == "1000000000 bytes is over the limit of 4096"
     assert COUNTS["/lying.png"] == 1  # refused, not tried again
+
+
+@pytest.mark.parametrize("path", ["/superscript-length.png", "/long-length.png"])
+def test_a_length_that_is_no_number_is_no_length(connections: list[str], port: int, tmp_path: Path, path: str) -> None:
+    """A server is no more trusted than an export: "²" passes str.isdigit() and int() refuses it, as
+    it refuses 5,000 digits; either stopped the download with a ValueError. The body is read to the
+    connection's end, within the streaming limit."""
+    outcome = download(f"http://media.example:{port}{path}", str(tmp_path), policy())
+    assert outcome.status == "fetched", outcome.reason
+    assert (tmp_path / outcome.path).read_bytes() == PNG
 
 
 def test_query_variants_get_their_own_files(connections: list[str], port: int, tmp_path: Path) -> None:

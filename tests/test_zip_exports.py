@@ -81,6 +81,22 @@ def test_parts_are_read_in_the_order_their_numbers_say(tmp_path: Path) -> None:
     assert [r.id for r in wxrtool.read(archive) if isinstance(r, wxrtool.Post)] == [1, 2, 10]
 
 
+def test_names_with_digits_int_refuses_are_ordered_too(tmp_path: Path) -> None:
+    """A name's runs of ASCII digits count by their value however long ("²" is no digit to it): a
+    superscript passed str.isdigit() and 5,000 digits passed the pattern, and int() stopped the read."""
+
+    def part(n: int) -> bytes:
+        item = f"<item><title>{n}</title><wp:post_id>{n}</wp:post_id></item>"
+        return (
+            '<?xml version="1.0"?><rss xmlns:wp="http://wordpress.org/export/1.2/"><channel>'
+            f"<wp:wxr_version>1.2</wp:wxr_version>{item}</channel></rss>"
+        ).encode()
+
+    names = {"site.\u00b21.xml": 3, "site." + "9" * 5000 + ".xml": 4, "site.010.xml": 2, "site.9.xml": 1}
+    archive = zipped(tmp_path / "site.zip", {name: part(n) for name, n in names.items()})
+    assert [r.id for r in wxrtool.read(archive) if isinstance(r, wxrtool.Post)] == [1, 2, 4, 3]
+
+
 def test_every_command_that_takes_an_export_takes_the_zip(tmp_path: Path, parts: list[Path]) -> None:
     archive = zipped(tmp_path / "site.zip", {p.name: p.read_bytes() for p in parts})
     runner = CliRunner()

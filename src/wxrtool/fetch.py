@@ -363,17 +363,17 @@ class _Download:
     def _expected(self, response: http.client.HTTPResponse) -> int | None:
         """The whole file's size if the response says, after checking a 206 continues ours."""
         length_header = response.getheader("Content-Length")
-        length = int(length_header) if length_header and length_header.strip().isdigit() else None
+        length = _count(length_header)
         if response.status != 206:
             self.have = 0  # the whole file again: start over
             return length
         first, _, total = (response.getheader("Content-Range") or "").removeprefix("bytes ").partition("/")
         start = first.partition("-")[0].strip()
-        if not start.isdigit() or int(start) != self.have:
+        if _count(start) != self.have:
             asked, self.have = self.have, 0  # not the rest of our file: the next try starts over
             raise OSError(f"the server answered the range {first or '?'}, not bytes {asked}-")
-        if total.strip().isdigit():
-            return int(total)
+        if (whole := _count(total)) is not None:
+            return whole
         return self.have + length if length is not None else None
 
     def _stream(self, response: http.client.HTTPResponse) -> int:
@@ -446,6 +446,14 @@ class _Download:
                 continue
             return connection
         raise error
+
+
+def _count(header: str | None) -> int | None:
+    """A byte count a server sends (``Content-Length``, a ``Content-Range`` part): ASCII digits,
+    no more than 18 (an exabyte), else none. (``"²".isdigit()`` is true, and ``int()`` refuses it;
+    a server is no more trusted than an export.)"""
+    text = (header or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
 def _marker(target: str) -> str:

@@ -23,15 +23,23 @@ _MAX_OFFSET = timedelta(hours=14)
 _WXR_VERSION = re.compile(r"^\d+\.\d+$")
 
 
+# A date within a day of the ends of Python's (year 1, year 9999) cannot be moved to another
+# zone: none is a date WordPress writes (MySQL's DATETIME starts at year 1000), and such a date is
+# read as no date, so that every offset (under a day) and every zone can be applied to the rest.
+_FIRST_DAY = datetime(1, 1, 2)
+_LAST_DAY = datetime(9999, 12, 30, 23, 59, 59, 999999)
+
+
 def parse_wp_date(text: str) -> datetime | None:
     """Parse a ``post_date``-style value (``YYYY-MM-DD HH:MM:SS``) as a naive datetime.
 
-    ``0000-00-00 00:00:00``, an empty value and anything unreadable mean "no date".
+    ``0000-00-00 00:00:00``, an empty value, anything unreadable and a date within a day of
+    the first or last Python can hold mean "no date".
 
     >>> parse_wp_date("2011-11-16 09:52:00")
     datetime.datetime(2011, 11, 16, 9, 52)
-    >>> parse_wp_date("0000-00-00 00:00:00") is None
-    True
+    >>> parse_wp_date("0000-00-00 00:00:00"), parse_wp_date("9999-12-31 23:00:00"), parse_wp_date("12:" + "9" * 30)
+    (None, None, None)
     """
     text = text.strip()
     if not text or text.startswith("0000-00-00"):
@@ -42,10 +50,13 @@ def parse_wp_date(text: str) -> datetime | None:
         from dateutil import parser as dateutil_parser  # rarely needed: imported then
 
         try:
-            value = dateutil_parser.parse(text)
-        except (ValueError, OverflowError):
+            # (the wall-clock time as written, whatever zone follows: ignoretz, which also keeps
+            # dateutil's warning about a zone it does not know off the terminal)
+            value = dateutil_parser.parse(text, ignoretz=True)
+        except (ValueError, OverflowError, ArithmeticError):  # (ArithmeticError: decimal's, on a huge number)
             return None
-    return value.replace(tzinfo=None) if value.tzinfo else value
+    value = value.replace(tzinfo=None) if value.tzinfo else value
+    return value if _FIRST_DAY <= value <= _LAST_DAY else None
 
 
 def parse_rfc822(text: str) -> datetime | None:
@@ -56,9 +67,10 @@ def parse_rfc822(text: str) -> datetime | None:
     import email.utils  # (once per export: not at every start-up, where it is a twentieth)
 
     try:
-        return email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+        value = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
+    return value if _FIRST_DAY <= value.replace(tzinfo=None) <= _LAST_DAY else None
 
 
 class DateResolver:

@@ -574,7 +574,11 @@ def _directory_size(fp: IO[bytes], name: str) -> tuple[int, int]:
 
 
 def _natural(name: str) -> list[Any]:
-    return [int(piece) if piece.isdigit() else piece.lower() for piece in re.split(r"(\d+)", name)]
+    # (a run of digits by its value, compared as text of its length: no int() of thousands of digits)
+    return [
+        (len(piece.lstrip("0")), piece.lstrip("0")) if n % 2 else piece.lower()
+        for n, piece in enumerate(re.split(r"([0-9]+)", name))
+    ]
 
 
 def open_zip(source: Source, name: str | None = None) -> ZipExport | None:

@@ -27,7 +27,8 @@ from .selection import Selection
 from .source import Source, reopenable, source_name
 from .writers.wxr import FOOTER, head_records, item_xml
 
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMG]i?B?|B)?\s*$", re.I)
+# (at most 15 digits: a size past a petabyte is no limit, and float() of hundreds of digits is infinite)
+_SIZE = re.compile(r"^\s*([0-9]{1,15}(?:\.[0-9]{1,9})?)\s*([KMG]i?B?|B)?\s*$", re.I)
 
 
 def parse_size(text: str) -> int:

@@ -39,7 +39,9 @@ MAX_PAGE = 4 * 1024 * 1024  # bytes of a page read to find its identity and refr
 _META = re.compile(rb"<meta\s[^<>]{0,1024}>", re.I)
 _IS_REFRESH = re.compile(rb"""http-equiv\s*=\s*["']?refresh""", re.I)
 _REFRESH_URL = re.compile(rb"""content\s*=\s*["']?\s*\d*\s*;?\s*url\s*=\s*['"]?([^"'>\s]+)""", re.I)
-_WORDPRESS_ID = re.compile(rb"""data-wordpress-id\s*=\s*["']?(\d+)""")
+# (an id is at most 19 digits, as quirks.parse_int holds it: a longer run is no item's, and never
+# reaches int(), which refuses more than 4,300)
+_WORDPRESS_ID = re.compile(rb"""data-wordpress-id\s*=\s*["']?(-?[0-9]{1,19})(?![0-9])""")
 
 OUTCOMES = ("found", "redirected", "wrong page", "missing")
 

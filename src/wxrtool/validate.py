@@ -145,16 +145,32 @@ _META_PARTS = ("wp:meta_key", "wp:meta_value")
 
 
 def _as_written(text: str) -> datetime | None:
-    """The moment a date's text states, with the offset it states if any (the reader drops it)."""
+    """The moment a date's text states, with the offset it states if any (the reader drops it;
+    so does this, for an offset of a day or more, which no zone has and Python cannot write)."""
+    value = _parsed(text)
+    if value is None or value.tzinfo is None:
+        return value
+    try:
+        value.utcoffset()
+    except ValueError:
+        return value.replace(tzinfo=None)
+    return value
+
+
+def _parsed(text: str) -> datetime | None:
     with contextlib.suppress(ValueError):
         return datetime.fromisoformat(text)
-    with contextlib.suppress(TypeError, ValueError, IndexError):
+    with contextlib.suppress(TypeError, ValueError, IndexError, OverflowError):
         return email.utils.parsedate_to_datetime(text)
+    import warnings
+
     from dateutil import parser as dateutil_parser  # rarely needed: imported then
 
     try:
-        return dateutil_parser.parse(text)
-    except (ValueError, OverflowError):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (a zone it does not know: the date is read without it)
+            return dateutil_parser.parse(text)
+    except (ValueError, OverflowError, ArithmeticError):
         return None
 
 

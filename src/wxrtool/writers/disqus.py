@@ -57,10 +57,10 @@ _DUPLICATE_SPACING = 10**15
 def numeric_id(key: str) -> int:
     """A thread key as the number Disqus takes: ``"700"`` is 700, a repeat ``"700-2"`` is 10**15 + 700.
 
-    >>> numeric_id("700"), numeric_id("700-2"), numeric_id("700-3")
-    (700, 1000000000000700, 2000000000000700)
+    >>> numeric_id("700"), numeric_id("700-2"), numeric_id("700-3"), numeric_id("-20"), numeric_id("-20-2")
+    (700, 1000000000000700, 2000000000000700, -20, 999999999999980)
     """
-    first, _, nth = key.partition("-")
+    first, _, nth = key.rpartition("-") if key.count("-") > key.startswith("-") else (key, "", "")
     return int(first) + (int(nth) - 1) * _DUPLICATE_SPACING if nth else int(first)
 
 

@@ -111,14 +111,20 @@ def _not_a_device(name: str) -> str:
 
 
 def check_template(template: str) -> None:
-    """Refuse a template naming an unknown field, or none that tells items apart."""
-    names = {field for _, field, _, _ in string.Formatter().parse(template) if field}
+    """Refuse a template naming an unknown field, or none that tells items apart, or that is not
+    one: a brace left open, a format spec or a conversion (``{slug:>99999999}`` would be a file
+    name of a hundred megabytes; the fields are text, written as they are)."""
+    hint = "use " + ", ".join("{" + f + "}" for f in FIELDS) + " (a literal brace is {{ or }})"
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        raise OutputError(f"the path template {template!r} is not a template: {exc}", hint=hint) from None
+    if any(spec or conversion for _, field, spec, conversion in parsed if field is not None):
+        raise OutputError(f"the path template {template!r} formats a field (':' or '!' in braces)", hint=hint)
+    names = {field for _, field, _, _ in parsed if field is not None}
     unknown = names - set(FIELDS)
     if unknown:
-        raise OutputError(
-            f"unknown field {{{sorted(unknown)[0]}}} in the path template {template!r}",
-            hint="use " + ", ".join("{" + f + "}" for f in FIELDS),
-        )
+        raise OutputError(f"unknown field {{{sorted(unknown)[0]}}} in the path template {template!r}", hint=hint)
     if not names & {"slug", "id"}:
         raise OutputError(f"the path template {template!r} has neither {{slug}} nor {{id}}", hint="add {slug}")
     parts = template.replace("\\", "/").split("/")
