@@ -69,15 +69,17 @@ def test_the_parts_of_a_split_export_read_as_one_site(tmp_path: Path, parts: lis
     }
 
 
-def test_parts_are_read_in_the_order_their_numbers_say(tmp_path: Path) -> None:
-    def part(n: int) -> bytes:
-        item = f"<item><title>{n}</title><wp:post_id>{n}</wp:post_id></item>"
-        return (
-            '<?xml version="1.0"?><rss xmlns:wp="http://wordpress.org/export/1.2/"><channel>'
-            f"<wp:wxr_version>1.2</wp:wxr_version>{item}</channel></rss>"
-        ).encode()
+def _part(n: int) -> bytes:
+    """An export of one item, ``n`` its id and title."""
+    item = f"<item><title>{n}</title><wp:post_id>{n}</wp:post_id></item>"
+    return (
+        '<?xml version="1.0"?><rss xmlns:wp="http://wordpress.org/export/1.2/"><channel>'
+        f"<wp:wxr_version>1.2</wp:wxr_version>{item}</channel></rss>"
+    ).encode()
 
-    archive = zipped(tmp_path / "site.zip", {f"site.{n}.xml": part(n) for n in (10, 2, 1)})
+
+def test_parts_are_read_in_the_order_their_numbers_say(tmp_path: Path) -> None:
+    archive = zipped(tmp_path / "site.zip", {f"site.{n}.xml": _part(n) for n in (10, 2, 1)})
     assert [r.id for r in wxrtool.read(archive) if isinstance(r, wxrtool.Post)] == [1, 2, 10]
 
 
@@ -85,15 +87,8 @@ def test_names_with_digits_int_refuses_are_ordered_too(tmp_path: Path) -> None:
     """A name's runs of ASCII digits count by their value however long ("²" is no digit to it): a
     superscript passed str.isdigit() and 5,000 digits passed the pattern, and int() stopped the read."""
 
-    def part(n: int) -> bytes:
-        item = f"<item><title>{n}</title><wp:post_id>{n}</wp:post_id></item>"
-        return (
-            '<?xml version="1.0"?><rss xmlns:wp="http://wordpress.org/export/1.2/"><channel>'
-            f"<wp:wxr_version>1.2</wp:wxr_version>{item}</channel></rss>"
-        ).encode()
-
     names = {"site.\u00b21.xml": 3, "site." + "9" * 5000 + ".xml": 4, "site.010.xml": 2, "site.9.xml": 1}
-    archive = zipped(tmp_path / "site.zip", {name: part(n) for name, n in names.items()})
+    archive = zipped(tmp_path / "site.zip", {name: _part(n) for name, n in names.items()})
     assert [r.id for r in wxrtool.read(archive) if isinstance(r, wxrtool.Post)] == [1, 2, 4, 3]
 
 

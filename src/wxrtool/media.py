@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .content.shortcodes import parse_atts, shortcode_regex
-from .quirks import parse_id, parse_ids
+from .quirks import parse_ids, thumbnail_id
 from .read import Reader
 from .records import Post, Site
 from .source import Source
@@ -235,7 +235,7 @@ def inventory(source: Source, *, recover: bool = False) -> Inventory:
                     item.add("attachment", record.parent)
                     children.setdefault(record.parent, []).append(record.id)
                 attachment_urls[record.id] = url
-        thumbnail = parse_id((record.meta_value("_thumbnail_id") or "").strip())
+        thumbnail = thumbnail_id(record)
         if thumbnail is not None:
             thumbnails.append((record.id, thumbnail))
         if "[gallery" in record.content_html:

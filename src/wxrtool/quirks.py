@@ -12,7 +12,7 @@ import re
 from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import unquote
 
-from .records import CommentStatus, Meta, PingType
+from .records import CommentStatus, Meta, PingType, Post
 
 ZERO_DATE = "0000-00-00 00:00:00"
 
@@ -184,6 +184,11 @@ def parse_int(text: str | None, default: int = 0) -> int:
         value = int(text)
     except ValueError:
         return default
+    return _held(value)
+
+
+def _held(value: int) -> int:
+    """``value`` held within PHP's integers, as its ``(int)`` holds a number past them."""
     if value > _PHP_INT_MAX:
         return _PHP_INT_MAX
     return _PHP_INT_MIN if value < _PHP_INT_MIN else value
@@ -201,7 +206,12 @@ def parse_id(text: str | None) -> int | None:
     if not text or not (text.isascii() and text.isdigit()):
         return None
     # (int() refuses a number of more than 4,300 digits: one of more than 19 is past 64 bits anyway)
-    return _PHP_INT_MAX if len(text.lstrip("0")) > 19 else min(int(text), _PHP_INT_MAX)
+    return _PHP_INT_MAX if len(text.lstrip("0")) > 19 else _held(int(text))
+
+
+def thumbnail_id(post: Post) -> int | None:
+    """The attachment a post names as its featured image (``_thumbnail_id``), as :func:`parse_id`."""
+    return parse_id((post.meta_value("_thumbnail_id") or "").strip())
 
 
 def parse_ids(text: str) -> list[int]:

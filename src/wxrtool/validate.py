@@ -482,7 +482,7 @@ class Validator:
                 break
         if post.parent:
             seen.item_parents.append((post.id, post.type, post.parent, post.line))
-        thumbnail = quirks.parse_id((post.meta_value("_thumbnail_id") or "").strip())
+        thumbnail = quirks.thumbnail_id(post)
         if thumbnail is not None:
             seen.thumbnails.append((post.id, thumbnail, post.line))
         seen.creators.append((post.id, post.author, post.line))

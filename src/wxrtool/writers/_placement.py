@@ -17,7 +17,7 @@ from urllib.parse import quote, unquote, urlsplit
 from ..content import Context, render_post_html
 from ..media import local_path, urls_in_html
 from ..output import OutputDir
-from ..quirks import parse_id
+from ..quirks import thumbnail_id
 from ..records import Post
 from .paths import safe_component
 from .protocol import WriteOptions, WriteResult
@@ -27,7 +27,7 @@ def media_urls(post: Post, options: WriteOptions) -> list[str]:
     """The media URLs a post uses, in order: content (galleries rendered) and featured image."""
     context = Context(post_id=post.id, attachments=options.index.attachments)
     urls = urls_in_html(render_post_html(post.content_html, context), post.link)
-    thumbnail = parse_id((post.meta_value("_thumbnail_id") or "").strip())
+    thumbnail = thumbnail_id(post)
     if thumbnail is not None and thumbnail in options.index.attachments:
         featured = options.index.attachments[thumbnail].url
         if featured not in urls:

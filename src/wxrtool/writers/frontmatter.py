@@ -18,7 +18,7 @@ from ..authors import co_authors
 from ..content.sanitize import safe_url
 from ..index import SiteIndex
 from ..languages import LANGUAGE_TAXONOMIES
-from ..quirks import parse_id
+from ..quirks import thumbnail_id
 from ..records import Meta, Post, TermRef
 from . import _yaml
 from .paths import term_slug
@@ -149,7 +149,7 @@ def metadata(post: Post, options: WriteOptions) -> dict[str, Any]:
     summary = plain_text(post.excerpt_html)
     if summary:
         data["summary"] = summary
-    thumbnail = parse_id((post.meta_value("_thumbnail_id") or "").strip())
+    thumbnail = thumbnail_id(post)
     if thumbnail is not None and thumbnail in index.attachments:
         featured = safe_url(index.attachments[thumbnail].url, relative=True)
         if featured:

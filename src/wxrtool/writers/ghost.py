@@ -41,7 +41,7 @@ from ..itemlinks import ItemLinks
 from ..languages import LANGUAGE_TAXONOMIES
 from ..menus import Menu, TitlesSeen, by_size, new_site_menus, one_level
 from ..oldurls import OldAddress
-from ..quirks import parse_id
+from ..quirks import thumbnail_id
 from ..records import Author, Post, Site, Term
 from ..sitestore import SpillCounter, SpillSet
 from .frontmatter import plain_text, shown_title
@@ -208,7 +208,7 @@ def _write(
             seen_posts[record.id] += 1
             key = record.id if seen_posts[record.id] == 1 else f"{record.id}#{seen_posts[record.id]}"
             post_id = ghost_id("post", key)
-            thumbnail = parse_id((record.meta_value("_thumbnail_id") or "").strip())
+            thumbnail = thumbnail_id(record)
             attachment = index.attachments.get(thumbnail) if thumbnail is not None else None
             status = _STATUS.get(record.status, "draft")
             published = iso(record.date_utc or record.date)
