@@ -132,9 +132,10 @@ def test_a_long_span_is_drawn_by_year(tmp_path: Path) -> None:
 
 def test_dates_at_the_ends_of_the_calendar_are_set_aside(tmp_path: Path) -> None:
     items = (
-        item(1, post_date="0001-01-01 00:00:00")
-        + item(2, post_date="9999-12-31 23:59:59", post_date_gmt="9999-12-31 23:59:59")
-        + with_inside(item(3, post_date="2019-05-01 00:00:00"), COMMENT.format(1, "0001-01-01 00:00:00"))
+        item(1, post_date="1000-01-01 00:00:00")
+        + item(2, post_date="9998-12-31 23:59:59", post_date_gmt="9998-12-31 23:59:59")
+        + with_inside(item(3, post_date="2019-05-01 00:00:00"), COMMENT.format(1, "1000-01-01 00:00:00"))
+        + item(6, post_date="0001-01-01 00:00:00")  # (a day from the calendar's edge: no date, in no bar)
         + item(4, post_date="2020-02-01 00:00:00")
         + item(5, post_date="2020-02-02 00:00:00")
     )
@@ -147,7 +148,7 @@ def test_dates_at_the_ends_of_the_calendar_are_set_aside(tmp_path: Path) -> None
     grey = found["Posts per month"].findall(".//rect[@class='bar-outside']")
     assert len(grey) == 2
     assert (
-        "3 dates outside 2019 to 2020 (0001-01 to 9999-12) are counted in the grey bars at the start and end,"
+        "3 dates outside 2019 to 2020 (1000-01 to 9998-12) are counted in the grey bars at the start and end,"
         " to keep the chart to 240 bars." in page
     )
 

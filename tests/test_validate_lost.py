@@ -209,7 +209,12 @@ def test_dates_in_another_form(field: str, text: str, read_as: str, write_as: st
 
 @pytest.mark.parametrize(
     ("text", "shape"),
-    [("2024-02-30 10:00:00", "is not a real date"), ("yesterday", "is not a date WordPress writes")],
+    [
+        ("2024-02-30 10:00:00", "is not a real date"),
+        ("yesterday", "is not a date WordPress writes"),
+        ("0001-01-01 00:00:00", "is at the calendar's edge, a day from the year 1 or 9999"),
+        ("9999-12-31 23:59:59", "is at the calendar's edge, a day from the year 1 or 9999"),
+    ],
 )
 def test_dates_that_do_not_read(text: str, shape: str) -> None:
     assert date_problem("wp:comment_date", text) == (
@@ -220,7 +225,7 @@ def test_dates_that_do_not_read(text: str, shape: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["2024-03-21 19:45:00", " 2024-03-21 19:45:00\n", "0000-00-00 00:00:00", "", "0001-01-01 00:00:00"]
+    "text", ["2024-03-21 19:45:00", " 2024-03-21 19:45:00\n", "0000-00-00 00:00:00", "", "1000-01-01 00:00:00"]
 )
 def test_dates_as_wordpress_writes_them(text: str) -> None:
     assert date_problem("wp:post_date", text) is None

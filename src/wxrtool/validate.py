@@ -174,6 +174,13 @@ def _parsed(text: str) -> datetime | None:
         return None
 
 
+def _real(text: str) -> bool:
+    """Whether a date in WordPress's form names a day of the calendar (one at its edge too)."""
+    with contextlib.suppress(ValueError):
+        return bool(datetime.fromisoformat(text))
+    return False
+
+
 def _wp_form(value: datetime) -> str:
     # (isoformat, not strftime: strftime writes the year 1 as "1", not "0001".)
     return value.replace(tzinfo=None, microsecond=0).isoformat(sep=" ")
@@ -200,7 +207,9 @@ def date_problem(field: str, text: str) -> tuple[str, str] | None:
     gmt = field.endswith("_gmt")
     stated = _as_written(text) if read is not None else None
     if read is None or stated is None:
-        shape = "is not a real date" if _WP_DATE.fullmatch(text) else "is not a date WordPress writes"
+        shape = "is not a date WordPress writes"
+        if _WP_DATE.fullmatch(text):
+            shape = "is at the calendar's edge, a day from the year 1 or 9999" if _real(text) else "is not a real date"
         message = f"<{field}> {text!r} {shape}; wxrtool cannot read it and leaves the date out"
         suggestion = "YYYY-MM-DD HH:MM:SS" + (" (UTC)" if gmt else " (the site's local time)")
     else:
