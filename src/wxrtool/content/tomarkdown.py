@@ -17,6 +17,8 @@ lost none, and took 3.3x as long, so it did not earn a place.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import html
 import re
 from collections.abc import Callable
@@ -63,7 +65,7 @@ _LEADING_BREAKS = re.compile(
 _FILE_BUTTON = re.compile(r"(</a\s*>)(<a\b[^<>]*\bwp-block-file__button\b)", re.I)
 _TITLE = re.compile(r"""\stitle\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.I)
 _CODE = re.compile(r"<(code)\b[^>]*>?", re.I)
-_TAG_TOKEN = re.compile(r"WXRTOOLTAG(\d+)X")
+_TAG_TOKEN = re.compile(r"WXRTOOLTAG([A-Z]*)(\d+)X")
 # ([^<>]: a marker missing its "-->" is not read to the end of the text each time.)
 _KEEP_COMMENT = re.compile(r"<!--\s*more\b[^<>]*-->|<!--\s*nextpage\s*-->|<!-- wp:[a-z][^<>]* /-->", re.I)
 # A tag inside code, as an HTML parser sees one: "<" then a letter, "/", "!" or "?".
@@ -77,7 +79,7 @@ _ATTRIBUTE = re.compile(r"""(\s*)(?<=[\s"'])([^\s"'=<>/]+)(\s*=\s*)("[^"]*"?|'[^
 _BR = re.compile(r"<br\s*/?>", re.I)
 _LANGUAGE = re.compile(r"(?:\blanguage-|\blang-|\bbrush:\s*)([\w+#.-]+)", re.I)
 _LANG_ATTR = re.compile(r"""\b(?:data-)?lang(?:uage)?\s*=\s*["']([\w+#.-]+)["']""", re.I)
-_PLACEHOLDER = re.compile(r"^([ \t>]*)WXRTOOLKEEP(\d+)X[ \t]*$", re.M)
+_PLACEHOLDER = re.compile(r"^([ \t>]*)WXRTOOLKEEP([A-Z]*)(\d+)X[ \t]*$", re.M)
 _BACKTICKS = re.compile(r"`+")
 # Outside <pre>, a blank line in HTML is only white space; engines that keep it
 # would split a paragraph in two.
@@ -150,34 +152,66 @@ def _figure(start: re.Match[str], inner: str, whole: str) -> str:
     return body + (f"<p><em>{caption.group(1).strip()}</em></p>" if caption and caption.group(1).strip() else "")
 
 
-class _Kept:
-    """Pieces lifted out of the HTML, put back after the engine ran."""
+class _Spelled(Exception):
+    """The engine's Markdown holds a stand-in that was not given out, or one twice: the text
+    spelled one (``&#87;XRTOOLKEEP0X`` is ``WXRTOOLKEEP0X`` once the engine reads it)."""
 
-    def __init__(self) -> None:
+
+class _Kept:
+    """Pieces lifted out of the HTML, put back after the engine ran.
+
+    Each stand-in is a word, ``WXRTOOLKEEP<nonce><n>X``: the nonce is empty, unless the text
+    spelled a stand-in, when the conversion runs again with a nonce made from the text (see
+    :func:`_nonce`), which the text cannot spell.
+    """
+
+    def __init__(self, nonce: str = "") -> None:
+        self.nonce = nonce
         self.pieces: list[str] = []
         self.tags: list[str] = []
 
     def tag(self, html_tag: str) -> str:
         """A word standing for an inline tag, which the engine passes on as text."""
         self.tags.append(html_tag)
-        return f"WXRTOOLTAG{len(self.tags) - 1}X"
+        return f"WXRTOOLTAG{self.nonce}{len(self.tags) - 1}X"
 
     def hold(self, markdown: str) -> str:
         self.pieces.append(markdown)
-        return f"<p>WXRTOOLKEEP{len(self.pieces) - 1}X</p>"
+        return f"<p>WXRTOOLKEEP{self.nonce}{len(self.pieces) - 1}X</p>"
 
     def restore(self, text: str) -> str:
         if self.tags:
-            text = _TAG_TOKEN.sub(lambda m: self.tags[int(m.group(1))], text)
+            text = _TAG_TOKEN.sub(self._given(self.tags, lambda m, tag: tag), text)
         if not self.pieces:
             return text
 
-        def put_back(m: re.Match[str]) -> str:
+        def put_back(m: re.Match[str], piece: str) -> str:
             prefix = m.group(1)
-            piece = self.pieces[int(m.group(2))]
             return "\n".join(prefix + line if line else prefix.rstrip() for line in piece.split("\n"))
 
-        return _PLACEHOLDER.sub(put_back, text)
+        return _PLACEHOLDER.sub(self._given(self.pieces, put_back), text)
+
+    def _given(self, kept: list[str], put: Callable[[re.Match[str], str], str]) -> Callable[[re.Match[str]], str]:
+        # Each stand-in given out is put back once; one of another nonce is the text's own words.
+        used: set[int] = set()
+
+        def back(m: re.Match[str]) -> str:
+            if m.group(m.re.groups - 1) != self.nonce:
+                return m.group(0)
+            number = m.group(m.re.groups)
+            n = int(number) if len(number) < 10 else len(kept)
+            if n >= len(kept) or n in used:
+                raise _Spelled
+            used.add(n)
+            return put(m, kept[n])
+
+        return back
+
+
+def _nonce(text: str) -> str:
+    """Sixteen capital letters from a digest of ``text``: the same text, the same nonce."""
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    return "".join(chr(65 + byte % 26) for byte in digest)
 
 
 FLAVORS = ("commonmark", "python-markdown")
@@ -250,7 +284,13 @@ def html_to_markdown(text: str, engine_name: str = DEFAULT_ENGINE, flavor: str =
     x = 1
     ```
     """
-    kept = _Kept()
+    if "WXRTOOL" not in text:
+        with contextlib.suppress(_Spelled):  # (spelled with an entity, or in pieces the engine joins)
+            return _to_markdown(text, _Kept(), engine_name, flavor)
+    return _to_markdown(text, _Kept(_nonce(text)), engine_name, flavor)
+
+
+def _to_markdown(text: str, kept: _Kept, engine_name: str, flavor: str) -> str:
     if "<" in text:
         text = sub_elements(text, _PRE, lambda m, inner, whole: kept.hold(pre_to_fence(m.group(2), inner)))
         text = escape_stray_lt(text)
@@ -270,7 +310,7 @@ def html_to_markdown(text: str, engine_name: str = DEFAULT_ENGINE, flavor: str =
         if "</a" in text or "</A" in text:
             text = _EMPTY_LINK.sub(r"\1", text)
             text = _FILE_BUTTON.sub(r"\1 \2", text)
-        if _INLINE_TAG.search(text) and "WXRTOOLTAG" not in text:
+        if _INLINE_TAG.search(text):
             text = _inline_tags(text, kept)
     if _BLANK.search(text):  # (a literal-led search: much faster than the sub finding nothing)
         text = _BLANK_LINES.sub("\n", text)
