@@ -268,3 +268,4 @@ def test_a_size_of_hundreds_of_digits_is_no_size(option: list[str], tmp_path: Pa
     command, *rest = option
     result = run(command, KLOUT, *rest, "9" * 400, "-o", str(tmp_path / "o"))
     assert result.exit_code != 0 and "internal error" not in result.stderr and "not a size" in result.stderr
+    assert len(result.stderr) < 300  # (the size as given, to a line's length: it was echoed whole)

@@ -39,7 +39,8 @@ def parse_size(text: str) -> int:
     """
     m = _SIZE.match(text)
     if not m:
-        raise WXRError(f"not a size: {text!r}", hint="write it like 10MB, 512KiB or 1000000")
+        shown = text if len(text) <= 40 else text[:40] + "…"  # (what was given, to a line's length)
+        raise WXRError(f"not a size: {shown!r}", hint="write it like 10MB, 512KiB or 1000000")
     number, unit = float(m.group(1)), (m.group(2) or "B").upper()
     base = 1024 if "I" in unit else 1000
     power = {"B": 0, "K": 1, "M": 2, "G": 3}[unit[0]]
