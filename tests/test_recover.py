@@ -53,7 +53,7 @@ def test_character_references_to_controls() -> None:
 def test_character_references_of_thousands_of_digits() -> None:
     """Past Unicode, as one past U+10FFFF is; leading zeros read through: int() refuses more than
     4,300 digits, which stopped the repair with a ValueError."""
-    long = "&#" + "1" * 5000 + ";&#x" + "0" * 5000 + "41;&#" + "0" * 4999 + "1;"
+    long = "&#" + "1" * 4000 + ";&#x" + "0" * 4000 + "41;&#" + "0" * 3999 + "1;"
     data = (HEAD + f"<item><wp:post_id>1</wp:post_id><title>a{long}b</title></item></channel></rss>").encode()
     stream = RepairingStream(io.BytesIO(data))
     repaired = stream.read()
@@ -62,10 +62,30 @@ def test_character_references_of_thousands_of_digits() -> None:
         == "a\ufffdA" + MAP_OUT[1] + "b"
     )
     assert [r.kind for r in stream.repairs] == ["invalid-reference", "control-character"]
-    # Read in smaller blocks, a reference longer than what a block holds back is an unescaped "&"
-    # instead: another repair, listed, the text kept.
-    posts, reader = recovered(data)
-    assert posts[0].title.endswith("A\x01b") and reader.repairs
+
+
+@pytest.mark.parametrize(
+    ("reference", "read_as"),
+    [
+        ("&#" + "1" * 4000 + ";", "\ufffd"),
+        ("&#x" + "0" * 4000 + "41;", "A"),
+        ("&#" + "0" * 4091 + "65;", "A"),  # (the longest reference: 4,096 characters)
+        ("&#" + "0" * 4092 + "65;", "&#" + "0" * 4092 + "65;"),  # one more: a raw "&" and text
+        ("&#" + "1" * 5000 + ";", "&#" + "1" * 5000 + ";"),
+        ("&amp;", "&"),
+    ],
+    ids=["past-unicode", "leading-zeros", "longest", "one-longer", "5000-digits", "entity"],
+)
+@pytest.mark.parametrize("before_cut", [None, 1, 2, 40, 41, 4000, 4095, 4096, 4097])
+def test_a_reference_reads_the_same_wherever_a_block_ends(reference: str, read_as: str, before_cut: int | None) -> None:
+    """The filter reads the file in blocks of 64 KiB: a reference cut by a block's end is read as
+    a whole one is (one of 41 or more characters was a raw "&" and text when cut, U+FFFD when not)."""
+    start = HEAD + "<item><wp:post_id>1</wp:post_id><title>"
+    filler = "x" * ((65536 - before_cut - len(start)) if before_cut else 10)
+    data = (start + filler + reference + "b</title></item></channel></rss>").encode()
+    repaired = RepairingStream(io.BytesIO(data)).read()
+    title = lxml.etree.fromstring(repaired.split(b"\n", 1)[1]).findtext("channel/item/title")
+    assert title == filler + read_as + "b"
 
 
 def test_bad_bytes_become_replacement_characters_and_are_listed() -> None:

@@ -63,8 +63,11 @@ _KNOWN_PREFIXES = {
 }
 # A tag or an attribute value cannot hold "<": stopping there keeps each search for
 # the root tag or a namespace short whatever follows.
+# A reference is read to at most _REF_HELD characters, what a block holds back of one: a longer
+# one is a raw "&" and text wherever the file's blocks are cut.
 _TOKEN = re.compile(
-    r"<!\[CDATA\[|\]\]>|<!--|-->|<!DOCTYPE|<!ENTITY|&(?:#x[0-9A-Fa-f]+;|#[0-9]+;|[A-Za-z_][\w.-]*;)?"
+    r"<!\[CDATA\[|\]\]>|<!--|-->|<!DOCTYPE|<!ENTITY"
+    r"|&(?:#x[0-9A-Fa-f]{1,4092};|#[0-9]{1,4093};|[A-Za-z_][\w.-]{0,4093};)?"
     r"|[\x00-\x08\x0b\x0c\x0e-\x1f]|[\udc80-\udcff]"
     r"|<rss\b[^<>]*>|xmlns(?::[\w.-]+)?\s*=\s*\"[^\"<]*\"|xmlns(?::[\w.-]+)?\s*=\s*'[^'<]*'"
 )
@@ -98,6 +101,9 @@ _TAIL_KEPT = 1 << 16
 # The longest tag held back whole for the next chunk (its namespaces repaired as one):
 # a longer one is cut like text, as the tokens inside it are all short.
 _TAG_HELD = 4096
+_REF_HELD = 4096
+# What may start a reference, to its end or the end of the text.
+_REF_START = re.compile(r"&(?:#[xX]?[0-9A-Fa-f]*|[A-Za-z_][\w.-]*)?")
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
 
 
@@ -106,17 +112,17 @@ def _split_point(text: str) -> int:
     a tag) is cut in two: the start of whatever incomplete piece ends the text; and so that
     a ``]]>`` comes with what follows it (which tells a nested section's end from text).
 
-    What is held back is short (a tag of up to :data:`_TAG_HELD` characters, an entity,
-    two characters of ``]]>`` or ``-->``, a ``]]>`` in the last 64), so that no text is
-    searched twice over.
+    What is held back is short (a tag of up to :data:`_TAG_HELD` characters, a reference of up
+    to :data:`_REF_HELD`, two characters of ``]]>`` or ``-->``, a ``]]>`` in the last 64), so
+    that no text is searched twice over.
     """
     end = len(text)
     cut = end
     tag = text.rfind("<", max(0, end - _TAG_HELD))
     if tag >= 0 and text.find(">", tag) < 0:
         cut = tag
-    amp = text.rfind("&", max(0, end - 40))
-    if amp >= 0 and text.find(";", amp) < 0:
+    amp = text.rfind("&", max(0, end - _REF_HELD + 1))
+    if amp >= 0 and _REF_START.fullmatch(text, amp):
         cut = min(cut, amp)
     # "]]>" and "-->" cut after their first two characters: the last two suffice,
     # as the leftmost "]]>" in "]]]>" is the one that ends at ">".
