@@ -30,6 +30,12 @@ _FIRST_DAY = datetime(1, 1, 2)
 _LAST_DAY = datetime(9999, 12, 30, 23, 59, 59, 999999)
 
 
+def _placeable(value: datetime) -> datetime | None:
+    """``value``, unless it lies within a day of the calendar's ends (its wall-clock time counts)."""
+    wall = value.replace(tzinfo=None) if value.tzinfo else value
+    return value if _FIRST_DAY <= wall <= _LAST_DAY else None
+
+
 def parse_wp_date(text: str) -> datetime | None:
     """Parse a ``post_date``-style value (``YYYY-MM-DD HH:MM:SS``) as a naive datetime.
 
@@ -55,8 +61,7 @@ def parse_wp_date(text: str) -> datetime | None:
             value = dateutil_parser.parse(text, ignoretz=True)
         except (ValueError, OverflowError, ArithmeticError):  # (ArithmeticError: decimal's, on a huge number)
             return None
-    value = value.replace(tzinfo=None) if value.tzinfo else value
-    return value if _FIRST_DAY <= value <= _LAST_DAY else None
+    return _placeable(value.replace(tzinfo=None) if value.tzinfo else value)
 
 
 def parse_rfc822(text: str) -> datetime | None:
@@ -70,7 +75,7 @@ def parse_rfc822(text: str) -> datetime | None:
         value = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    return value if _FIRST_DAY <= value.replace(tzinfo=None) <= _LAST_DAY else None
+    return _placeable(value)
 
 
 class DateResolver:
