@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from wxrtool import __version__, writers
 from wxrtool.cli import main
+from wxrtool.selection import Selection
 
 from .conftest import SAMPLES
 
@@ -269,3 +270,40 @@ def test_a_size_of_hundreds_of_digits_is_no_size(option: list[str], tmp_path: Pa
     result = run(command, KLOUT, *rest, "9" * 400, "-o", str(tmp_path / "o"))
     assert result.exit_code != 0 and "internal error" not in result.stderr and "not a size" in result.stderr
     assert len(result.stderr) < 300  # (the size as given, to a line's length: it was echoed whole)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["convert", "{e}", "--to", "wxr", "-o", "{e}"],
+        ["convert", "{e}", "--to", "json", "-o", "{link}"],  # (the same file by another name)
+        ["convert", "{e}", "--to", "hugo", "-o", "{site}", "--redirects", "nginx", "{e}"],
+        ["convert", "{e}", "--to", "json", "-o", "{out}", "--report", "{e}"],
+        ["convert", "{other}", "{e}", "--to", "json", "-o", "{site}", "--report", "{e}"],  # (a batch)
+        ["validate", "{e}", "--html", "{e}"],
+    ],
+)
+def test_an_output_that_is_the_export_is_refused(args: list[str], tmp_path: Path) -> None:
+    """It replaced the export (`-o e.xml --to wxr` kept 6 of its 13 items), and said nothing."""
+    export = tmp_path / "e.xml"
+    export.write_bytes((SAMPLES / "drafts-and-pages.xml").read_bytes())
+    (tmp_path / "o.xml").write_bytes((SAMPLES / "klout.xml").read_bytes())
+    (tmp_path / "link.xml").symlink_to(export)
+    names = {"e": export, "link": tmp_path / "link.xml", "site": tmp_path / "site", "out": tmp_path / "x.json"}
+    names["other"] = tmp_path / "o.xml"
+    result = run(*[a.format(**{k: str(v) for k, v in names.items()}) for a in args])
+    assert result.exit_code == 2 and "would write over the export" in result.stderr
+    assert export.read_bytes() == (SAMPLES / "drafts-and-pages.xml").read_bytes()
+    assert not (tmp_path / "site").exists() and not (tmp_path / "x.json").exists()
+
+
+def test_the_library_will_not_write_over_the_export(tmp_path: Path) -> None:
+    from wxrtool.convert import ConvertOptions
+    from wxrtool.convert import run as run_conversion
+    from wxrtool.errors import OutputError
+
+    export = tmp_path / "e.xml"
+    export.write_bytes((SAMPLES / "klout.xml").read_bytes())
+    with pytest.raises(OutputError, match="write over the export"):
+        run_conversion(str(export), ConvertOptions(to="jsonl", output=str(export), selection=Selection()))
+    assert export.read_bytes() == (SAMPLES / "klout.xml").read_bytes()

@@ -184,6 +184,17 @@ def _selection(
     return dataclasses.replace(base, **changes) if changes else base
 
 
+def _not_over_an_input(outputs: list[tuple[str, str | None]], inputs: Any) -> None:
+    """A usage error if an output is a file being read: writing it would replace the export."""
+    from .output import overwritten_input
+
+    found = overwritten_input(outputs, inputs)
+    if found is not None:
+        flag, path, name = found
+        what = f"the export {name}" if name == path else f"the export {name} (as {path})"
+        raise click.UsageError(f"{flag} would write over {what}; give the output another name")
+
+
 def _statuses(values: tuple[str, ...]) -> frozenset[str] | None:
     names = {v.strip() for value in values for v in value.split(",") if v.strip()}
     return None if "all" in names else frozenset(names)
@@ -419,6 +430,10 @@ def convert(
         with contextlib.suppress(OutputError):
             _check(options)
     sites = group_inputs(list(files))
+    _not_over_an_input(
+        [("-o", output), ("--redirects", redirects[1] if redirects else None), ("--report", report_path)],
+        [part for parts in sites for part in parts],
+    )
     fetching = media_dir == "download" or media_from is not None
     if len(sites) > 1:
         if fetching:
@@ -600,6 +615,7 @@ def validate_command(files: tuple[str, ...], as_json: bool, html_path: str | Non
     from .validate import as_json as validation_json
     from .validate import validate as validate_export
 
+    _not_over_an_input([("--html", html_path)], files)
     results = {}
     for name in files:
         results[name] = validate_export(name, recover=recover)

@@ -37,7 +37,7 @@ from .index import SiteIndex
 from .inputs import Input, opened
 from .itemlinks import Filled, ItemLinks, fill, fill_file
 from .newsite import check_base_url, read_url_map
-from .output import dir_output, text_output
+from .output import dir_output, overwritten_input, text_output
 from .parallel import cuts
 from .parallel.ranges import RangedRead, RangeFailed
 from .parallel.ranges import index as index_in_ranges
@@ -259,6 +259,11 @@ def run(source: Source | Sequence[str], options: ConvertOptions, progress: Progr
     fmt = options.format()
     jobs = max(1, options.jobs)  # (0 or less from a caller means "no workers", as 1 does)
     read_all_because = None
+    parts = source if isinstance(source, (list, tuple)) else [source]
+    outputs = [("output", options.output), ("redirects", options.redirects[1] if options.redirects else None)]
+    overwritten = overwritten_input(outputs, [os.fspath(p) for p in parts if isinstance(p, (str, os.PathLike))])
+    if overwritten is not None:
+        raise OutputError(f"the {overwritten[0]} would write over the export", file=overwritten[1])
     with opened(source, twice=fmt.needs_index or options.redirects is not None) as export:
         if options.update:
             from . import rerun

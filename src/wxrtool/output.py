@@ -75,6 +75,30 @@ def text_output(
         raise
 
 
+def overwritten_input(outputs: Iterable[tuple[str, str | None]], inputs: Iterable[str]) -> tuple[str, str, str] | None:
+    """The first output that is one of the files read, as ``(flag, output, input)``; ``None`` if none.
+
+    ``outputs``: each option with the path given to it (``None``: not given). The same file
+    under another name (a link, ``./``) counts: files are compared, not names.
+
+    >>> overwritten_input([("-o", "out.json")], ["export.xml"]) is None
+    True
+    """
+    read = {}
+    for name in inputs:
+        with contextlib.suppress(OSError, ValueError):
+            if name != "-" and os.path.isfile(name):
+                found = os.stat(name)
+                read[found.st_dev, found.st_ino] = name
+    for flag, path in outputs:
+        with contextlib.suppress(OSError, ValueError):
+            if path and path != "-" and os.path.exists(path):
+                found = os.stat(path)
+                if (found.st_dev, found.st_ino) in read:
+                    return flag, path, read[found.st_dev, found.st_ino]
+    return None
+
+
 MANIFEST = ".wxrtool-manifest.json"
 
 
