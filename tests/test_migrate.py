@@ -131,6 +131,16 @@ def test_an_export_with_errors_stops_before_anything_is_written(tmp_path: Path) 
     assert "nothing was written" in done.stderr.splitlines()[-1]
 
 
+def test_a_damaged_export_moves_with_recover_and_every_old_address_answers(hugo: str, tmp_path: Path) -> None:
+    """With --recover the site was written, then the check read the export again without it and
+    stopped at the damage --recover had repaired ("which --recover removes")."""
+    damaged = tmp_path / "damaged.xml"
+    text = LINKS.read_text(encoding="utf-8")
+    damaged.write_text("<b>Warning</b>: Cannot modify header information\n" + text, encoding="utf-8")
+    done = migrate(str(damaged), MigrateOptions("hugo", str(tmp_path / "site"), media="none", recover=True))
+    assert done.checks and all(check.ok for check in done.checks), done.check_note
+
+
 def test_media_from_a_folder_the_user_has(hugo: str, tmp_path: Path) -> None:
     uploads = tmp_path / "uploads" / "2024" / "03"
     uploads.mkdir(parents=True)

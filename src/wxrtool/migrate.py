@@ -197,13 +197,14 @@ def _check(export: str, options: MigrateOptions, site: str, work: str, done: Mig
         done.check_note = f"{command[0]} could not build the site: " + " / ".join(last)
         return
     from .oldurls import old_addresses
+    from .read import Reader
     from .urlcheck import RedirectRules, StaticSite, check_all
 
     # (The CSV: every redirect; a server that cannot tell two old addresses apart, such as
     # Netlify's, which ignores case, has one fewer, listed in the report.)
     rules = RedirectRules.read(os.path.join(site, EXTRAS, "redirects.csv"))
     with StaticSite(os.path.join(work, "built"), rules) as served:
-        done.checks = check_all(old_addresses(export), served.url)
+        done.checks = check_all(old_addresses(Reader(export, recover=options.recover)), served.url)
     done.check_note = f"built with {command[0]}, served with the redirects in {EXTRAS}/redirects.csv"
 
 
