@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -37,6 +38,7 @@ from wxrtool.content.sanitize import (
     safe_url,
     take_notes,
 )
+from wxrtool.content.shortcodes import Context
 
 HOSTILE = [
     "<script>alert(1)</script>ok",
@@ -434,3 +436,78 @@ def test_comment_time_grows_linearly(unit: str) -> None:
 
     small, large = seconds(100_000), seconds(400_000)
     assert large < 8 * max(small, 0.002), (small, large)
+
+
+# Found by a review (each ~15 times slower at 4 times the text, before): a pattern that read to
+# the end of the text from each of many starts of what it looks for, left unclosed.
+SPREAD = [
+    ("<!--", "<p><li", "-->\nfoo", 2000),  # wpautop's <p><li ...</p> on one line
+    ("a\nb", "<div", ">", 8000),  # wpautop's block tags, read to a far ">"
+    ("a\nb<p>", "<div", "x", 8000),
+    ("<option>", " ", "y", 8000),  # wpautop's white space before a tag, from each of its characters
+    ("</object>x", " ", "y", 8000),
+    ("<source>x", " ", "y", 8000),
+    ("<figcaption>x", "\n", "y", 8000),
+    ("<source>", "[audio", "", 4000),
+    ("http://x.com/ ", "<p ", "", 4000),  # autoembed's URL alone in a paragraph
+    ('<a href="/x"', " ", ">x</a>", 8000),  # the URL policy's attributes
+    ("", "<ol" + " reversed" * 500, "", 8),  # a reversed list's tag
+    ("<figure>", "<figcaption/>", "</figure>", 1000),
+    ("<!-- wp:embed -->", 'wp-block-embed__wrapper">', "<!-- /wp:embed -->", 1000),
+    ("<!-- wp:embed -->", "<figcaption>", "<!-- /wp:embed -->", 1000),
+    ("", "[ref]x[/ref] ", "", 4000),  # footnote shortcodes: each looked for among the earlier
+]
+
+
+def _best_of_two(convert: Callable[[str], object], text: str) -> float:
+    best = float("inf")
+    for _ in range(2):
+        started = time.perf_counter()
+        convert(text)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+@pytest.mark.parametrize(("before", "unit", "after", "count"), SPREAD)
+def test_time_grows_linearly_with_many_unclosed(before: str, unit: str, after: str, count: int) -> None:
+    small = _best_of_two(post_markdown, before + unit * count + after)
+    large = _best_of_two(post_markdown, before + unit * 4 * count + after)
+    assert large < 8 * max(small, 0.002), (small, large)
+
+
+def test_blocks_closing_nothing_are_linear() -> None:
+    """Each closer that matched no open block scanned the whole stack."""
+    text = lambda n: "<!-- wp:a -->" * n + "<!-- /wp:b -->" * n  # noqa: E731
+    small, large = _best_of_two(post_markdown, text(2000)), _best_of_two(post_markdown, text(8000))
+    assert large < 8 * max(small, 0.002), (small, large)
+
+
+@pytest.mark.parametrize("convert", ["plain_text", "header_value", "escape_shortcodes"])
+def test_writers_tag_patterns_are_linear(convert: str) -> None:
+    """The summary's and Pelican's tags, Hugo's shortcodes: from each of many '<' or '{{<'."""
+    from wxrtool.writers.frontmatter import plain_text
+    from wxrtool.writers.hugo import escape_shortcodes
+    from wxrtool.writers.pelican_header import header_value
+
+    function, unit = {
+        "plain_text": (plain_text, "<"),
+        "header_value": (header_value, "<"),
+        "escape_shortcodes": (escape_shortcodes, "{{<"),
+    }[convert]
+    small, large = _best_of_two(function, unit * 16000), _best_of_two(function, unit * 64000)
+    assert large < 8 * max(small, 0.002), (small, large)
+
+
+def test_footnotes_blocks_list_the_notes_once() -> None:
+    """WordPress lists the notes at every footnotes block: a post of 800 blocks and 800 notes (49 KB)
+    took 43 s, and its Ghost HTML grew with blocks times notes."""
+    notes = json.dumps([{"id": f"n{i}", "content": f"note {i}"} for i in range(800)])
+    text = (
+        '<!-- wp:paragraph --><p>x<sup data-fn="n0">1</sup></p><!-- /wp:paragraph -->' + "<!-- wp:footnotes /-->" * 800
+    )
+    started = time.perf_counter()
+    markdown = post_markdown(text, Context(footnote_meta=notes))
+    assert time.perf_counter() - started < 5
+    assert markdown == "x[^1]\n\n[^1]: note 0"
+    page = safe_post_html(text, Context(footnote_meta=notes))
+    assert page.count("note 799") == 1

@@ -21,7 +21,8 @@ from .shortcodes import Context, embed_html
 # URLs as white space within the line, but tried at every line of a run of blank lines, it
 # read the rest of the run each time.)
 _OWN_LINE = re.compile(r"^([^\S\n]*)(https?://[^\s<>\"]+)([^\S\n]*)$", re.M | re.I)
-_OWN_PARAGRAPH = re.compile(r"(<p(?: [^>]*)?>\s*)(https?://[^\s<>\"]+)(\s*</p>)", re.I)
+# (A <p> tag ends before the next starts: from each of many left open, the rest was read.)
+_OWN_PARAGRAPH = re.compile(r"(<p(?: (?:[^<>]|<(?!p\b))*+)?>\s*)(https?://[^\s<>\"]+)(\s*</p>)", re.I)
 _MAY_EMBED = re.compile(r"(?:^|\s|>)https?://", re.I)
 # Where a URL is not prose: code, a link's text, script. (WordPress embeds there too.)
 _NOT_PROSE = re.compile(r"<(a|pre|code|script|style|textarea)\b[^>]*>?", re.I)

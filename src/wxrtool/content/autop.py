@@ -32,6 +32,16 @@ _HTML_SPLIT = re.compile(
     r"))"
 )
 
+
+def _tag_rest(names: str) -> str:
+    """The rest of a start or end tag, as WordPress's ``[^>]*`` reads it, but ending at the next
+    tag of ``names``: read to the far ``>`` from each of many such tags left open, the time grew
+    with their number times the text (found by a review). Only a tag holding the very start of
+    another of its kind, ``<div title="<div">``, reads otherwise than WordPress's."""
+    return rf"(?:[^<>]|<(?!/?{names}))*+"
+
+
+_BLOCK_REST = _tag_rest(_ALLBLOCKS)
 _BR_BR = re.compile(r"<br\s*/?>\s*<br\s*/?>")
 _BLOCK_OPEN = re.compile(r"(<" + _ALLBLOCKS + r"[\s/>])")
 _BLOCK_CLOSE = re.compile(r"(</" + _ALLBLOCKS + r">)")
@@ -39,14 +49,33 @@ _HR = re.compile(r"(<hr\s*?/?>)")
 _PARAGRAPHS = re.compile(r"\n\s*\n")
 _EMPTY_P = re.compile(r"<p>\s*</p>")
 _UNCLOSED_P = re.compile(r"<p>([^<]+)</(div|address|form)>")
-_WRAPPED_BLOCK = re.compile(r"<p>\s*(</?" + _ALLBLOCKS + r"[^>]*>)\s*</p>")
-_WRAPPED_LI = re.compile(r"<p>(<li.+?)</p>")
+_WRAPPED_BLOCK = re.compile(r"<p>\s*(</?" + _ALLBLOCKS + _BLOCK_REST + r">)\s*</p>")
 _P_BLOCKQUOTE = re.compile(r"<p><blockquote([^>]*)>", re.I)
-_P_BEFORE_BLOCK = re.compile(r"<p>\s*(</?" + _ALLBLOCKS + r"[^>]*>)")
-_P_AFTER_BLOCK = re.compile(r"(</?" + _ALLBLOCKS + r"[^>]*>)\s*</p>")
+_P_BEFORE_BLOCK = re.compile(r"<p>\s*(</?" + _ALLBLOCKS + _BLOCK_REST + r">)")
+_P_AFTER_BLOCK = re.compile(r"(</?" + _ALLBLOCKS + _BLOCK_REST + r">)\s*</p>")
 _PRESERVE = re.compile(r"<(script|style|svg)[^<]?")  # the start; the end found by _scan.sub_elements
-_BR_AFTER_BLOCK = re.compile(r"(</?" + _ALLBLOCKS + r"[^>]*>)\s*<br />")
-_BR_BEFORE_BLOCK = re.compile(r"<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)")
+_BR_AFTER_BLOCK = re.compile(r"(</?" + _ALLBLOCKS + _BLOCK_REST + r">)\s*<br />")
+_BR_BEFORE_BLOCK = re.compile(
+    r"<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)" + _tag_rest("(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)") + ">)"
+)
+# The white space before a tag, matched from where its run starts ((?<!\s)\s+): from each of its
+# characters, a long run not followed by the tag was read to its end again and again.
+_SPACE_AROUND = [
+    ("<option", re.compile(r"(?:(?<!\s)\s+)?<option"), "<option"),
+    ("<option", re.compile(r"</option>\s*"), "</option>"),
+    ("</object>", re.compile(r"(<object" + _tag_rest("object") + r">)\s*"), r"\1"),
+    ("</object>", re.compile(r"(?:(?<!\s)\s+)?</object>"), "</object>"),
+    ("</object>", re.compile(r"(?:(?<!\s)\s+)?(</?(?:param|embed)" + _tag_rest("(?:param|embed)") + r">)\s*"), r"\1"),
+]
+_MEDIA_SPACE = [
+    re.compile(r"([<\[](?:audio|video)(?:[^<>\[\]]|[<\[](?!/?(?:audio|video)))*+[>\]])\s*"),
+    re.compile(r"(?:(?<!\s)\s+)?([<\[]/(?:audio|video)[>\]])"),
+    re.compile(r"(?:(?<!\s)\s+)?(<(?:source|track)" + _tag_rest("(?:source|track)") + r">)\s*"),
+]
+_CAPTION_SPACE = [
+    (re.compile(r"(?:(?<!\s)\s+)?(<figcaption" + _tag_rest("figcaption") + r">)"), r"\1"),
+    (re.compile(r"</figcaption>\s*"), "</figcaption>"),
+]
 _PRE_PLACEHOLDER = re.compile(r"<pre wp-pre-tag-\d+></pre>")
 _TRAILING_BR_P = re.compile(r"\n</p>$")
 _NEWLINES = re.compile(r"\n\n+")
@@ -117,20 +146,15 @@ def _autop(text: str, br: bool, tags: bool) -> str:
     if tags:
         text = replace_in_html_tags(text, "\n", " <!-- wpnl --> ")
 
-    if "<option" in text:
-        text = re.sub(r"\s*<option", "<option", text)
-        text = re.sub(r"</option>\s*", "</option>", text)
-    if "</object>" in text:
-        text = re.sub(r"(<object[^>]*>)\s*", r"\1", text)
-        text = re.sub(r"\s*</object>", "</object>", text)
-        text = re.sub(r"\s*(</?(?:param|embed)[^>]*>)\s*", r"\1", text)
+    for needed, pattern, replacement in _SPACE_AROUND:
+        if needed in text:
+            text = pattern.sub(replacement, text)
     if "<source" in text or "<track" in text:
-        text = re.sub(r"([<\[](?:audio|video)[^>\]]*[>\]])\s*", r"\1", text)
-        text = re.sub(r"\s*([<\[]/(?:audio|video)[>\]])", r"\1", text)
-        text = re.sub(r"\s*(<(?:source|track)[^>]*>)\s*", r"\1", text)
+        for pattern in _MEDIA_SPACE:
+            text = pattern.sub(r"\1", text)
     if "<figcaption" in text:
-        text = re.sub(r"\s*(<figcaption[^>]*>)", r"\1", text)
-        text = re.sub(r"</figcaption>\s*", "</figcaption>", text)
+        for pattern, replacement in _CAPTION_SPACE:
+            text = pattern.sub(replacement, text)
 
     if "\n\n\n" in text:
         text = _NEWLINES.sub("\n\n", text)
@@ -145,7 +169,7 @@ def _autop(text: str, br: bool, tags: bool) -> str:
             text = _UNCLOSED_P.sub(r"<p>\1</p></\2>", text)
         text = _WRAPPED_BLOCK.sub(r"\1", text)
         if "<p><li" in text:
-            text = _WRAPPED_LI.sub(r"\1", text)
+            text = _unwrap_items(text)
         text = _P_BLOCKQUOTE.sub(r"<blockquote\1><p>", text)
         text = text.replace("</blockquote></p>", "</p></blockquote>")
         text = _P_BEFORE_BLOCK.sub(r"\1", text)
@@ -172,6 +196,30 @@ def _autop(text: str, br: bool, tags: bool) -> str:
     if "<!-- wpnl -->" in text:
         text = text.replace(" <!-- wpnl --> ", "\n").replace("<!-- wpnl -->", "\n")
     return text
+
+
+def _unwrap_items(text: str) -> str:
+    """WordPress's ``preg_replace('|<p>(<li.+?)</p>|', "$1", ...)``: each ``<p><li`` up to the first
+    ``</p>`` on its line loses its ``<p>`` and ``</p>``. In one pass: the pattern read the line to
+    its end from each ``<p><li`` of a line without ``</p>`` (wpautop makes one line of a comment's
+    lines), the time growing with their number times the line."""
+    out: list[str] = []
+    done = search = 0
+    close = newline = -1  # the first "</p>" and newline at or after where they were last looked for
+    while (start := text.find("<p><li", search)) >= 0:
+        if close < start + 7:  # (at least one character between "<li" and "</p>")
+            close = text.find("</p>", start + 7)
+            if close < 0:
+                break
+        if newline < start:
+            newline = text.find("\n", start)
+            newline = len(text) if newline < 0 else newline
+        if newline < close:
+            search = start + 1
+            continue
+        out += [text[done:start], text[start + 3 : close]]
+        done = search = close + 4
+    return "".join(out) + text[done:] if out else text
 
 
 def _preserve_newlines(start: re.Match[str], inner: str, whole: str) -> str:

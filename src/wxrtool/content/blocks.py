@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Union
@@ -116,6 +117,7 @@ def parse(content: str) -> list[Block]:
     """
     root = Block(name=None)
     stack: list[Block] = [root]
+    open_names: Counter[str | None] = Counter()  # (of the blocks on the stack: a closer asks it)
     position = 0
     for m in _tokens(content):
         if m.start() > position:
@@ -123,10 +125,10 @@ def parse(content: str) -> list[Block]:
         position = m.end()
         name = (m.group("namespace") or "core/") + m.group("name")
         if m.group("closer"):
-            if any(b.name == name for b in stack[1:]):
+            if open_names[name]:
                 while stack[-1].name != name:
-                    stack.pop()
-                stack.pop()
+                    open_names[stack.pop().name] -= 1
+                open_names[stack.pop().name] -= 1
             else:
                 _append_html(stack, m.group(0))
             continue
@@ -134,6 +136,7 @@ def parse(content: str) -> list[Block]:
         stack[-1].inner.append(block)
         if not block.void:
             stack.append(block)
+            open_names[name] += 1
     if position < len(content):
         _append_html(stack, content[position:])
     return [part if isinstance(part, Block) else Block(name=None, inner=[part]) for part in root.inner]
@@ -159,12 +162,18 @@ def _comment(block: Block) -> str:
     return f"<!-- wp:{short}{attrs} /-->"
 
 
+# An embed's URL, and its caption. (A run without white space or a tag, and a caption ending before
+# the next starts: from each of many wrappers or captions unclosed, the text was read to its end.)
+_EMBED_WRAPPER = re.compile(r'wp-block-embed__wrapper">\s*+((?:(?!wp-block-embed__wrapper")[^\s<])++)\s*</div>')
+_EMBED_CAPTION = re.compile(r"<figcaption[^<>]*>((?:(?!<figcaption).)*?)</figcaption>", re.S)
+
+
 def _embed(block: Block, context: Context) -> str:
     url = str(block.attrs.get("url", "")).strip()
     if not url:
-        m = re.search(r'wp-block-embed__wrapper">\s*(\S+?)\s*</div>', block.inner_html)
+        m = _EMBED_WRAPPER.search(block.inner_html)
         url = html.unescape(m.group(1)) if m else ""
-    caption = re.search(r"<figcaption[^>]*>(.*?)</figcaption>", block.inner_html, re.S)
+    caption = _EMBED_CAPTION.search(block.inner_html)
     return embed_html(url, context) + (f"<p><em>{caption.group(1)}</em></p>" if caption else "")
 
 

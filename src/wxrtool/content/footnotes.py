@@ -44,10 +44,14 @@ def notes_of(meta: str) -> list[tuple[str, str]]:
 
 
 def block_html(context: Context) -> str:
-    """What the ``core/footnotes`` block shows: the notes of the post's meta, as WordPress lists them."""
-    notes = notes_of(context.footnote_meta)
+    """What the ``core/footnotes`` block shows: the notes of the post's meta, as WordPress lists them.
+
+    Shown once, where the first such block stands: WordPress shows the whole list again at each
+    one, and a post of many blocks (there is one in a post) would be blocks times notes long."""
+    notes = notes_of(context.footnote_meta) if not context.footnotes_listed else []
     if not notes:
         return ""
+    context.footnotes_listed = True
     items = "".join(
         f'<li id="{html.escape(id_)}">{content} <a href="#{html.escape(id_)}-link">\u21a9\ufe0e</a></li>'
         for id_, content in notes
@@ -59,9 +63,12 @@ def hold_references(page: str, context: Context) -> str:
     """``page`` (HTML) with each reference to a note a word for :func:`put_notes`, and the
     footnotes block's list taken out (the notes follow the text instead)."""
     start, end = context.mark("footnotes"), context.mark("/footnotes")
-    while start in page and end in page.split(start, 1)[1]:
-        head, _, rest = page.partition(start)
-        page = head + rest.partition(end)[2]
+    if start in page:
+        kept, done = [], 0
+        while (opened := page.find(start, done)) >= 0 and (closed := page.find(end, opened)) >= 0:
+            kept.append(page[done:opened])
+            done = closed + len(end)
+        page = "".join(kept) + page[done:]
     notes = dict(notes_of(context.footnote_meta))
     if not notes or "data-fn" not in page:
         return page
@@ -79,8 +86,7 @@ def put_notes(markdown: str, context: Context, to_markdown: Callable[[str], str]
     notes = context.notes
     if not notes:
         return markdown
-    for number, _ in enumerate(notes, 1):
-        markdown = markdown.replace(context.note_word(number - 1), f"[^{number}]")
+    markdown = context.with_note_words(markdown, lambda index: f"[^{index + 1}]")
     listed = []
     for number, (content, _key) in enumerate(notes, 1):
         text = to_markdown(content).strip() or "\u200b"
@@ -96,9 +102,9 @@ def notes_as_html(page: str, context: Context) -> str:
     notes = context.notes
     if not notes:
         return page
-    for number, _ in enumerate(notes, 1):
-        reference = f'<sup><a href="#note-{number}" id="note-{number}-link">{number}</a></sup>'
-        page = page.replace(context.note_word(number - 1), reference)
+    page = context.with_note_words(
+        page, lambda i: f'<sup><a href="#note-{i + 1}" id="note-{i + 1}-link">{i + 1}</a></sup>'
+    )
     items = "".join(
         f'<li id="note-{number}">{content} <a href="#note-{number}-link">\u21a9\ufe0e</a></li>'
         for number, (content, _) in enumerate(notes, 1)

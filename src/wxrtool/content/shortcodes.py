@@ -60,6 +60,8 @@ class Context:
     links: Relink | None = None
     footnote_meta: str = ""  # the post's "footnotes" meta (WordPress 6.3's footnotes: .footnotes)
     _notes: list[tuple[str, str]] = field(default_factory=list, init=False, repr=False)
+    _note_numbers: dict[str, int] = field(default_factory=dict, init=False, repr=False)  # key -> index
+    footnotes_listed: bool = field(default=False, init=False, repr=False)  # (a footnotes block shown)
     _held: list[tuple[str, str]] = field(default_factory=list, init=False, repr=False)
     _token: str = field(default_factory=lambda: f"WXRTOOLEMBED{secrets.token_hex(8)}N", init=False, repr=False)
 
@@ -70,14 +72,25 @@ class Context:
     def note(self, content: str, key: str) -> str:
         """A word standing for a reference to the footnote ``content`` (HTML) until
         :func:`.footnotes.put_notes`; the same ``key`` twice is the same note."""
-        for index, (_, known) in enumerate(self._notes):
-            if known == key:
-                return self.note_word(index)
-        self._notes.append((content, key))
-        return self.note_word(len(self._notes) - 1)
+        index = self._note_numbers.get(key)
+        if index is None:
+            index = self._note_numbers[key] = len(self._notes)
+            self._notes.append((content, key))
+        return self.note_word(index)
 
     def note_word(self, index: int) -> str:
         return f"{self._token}F{index}X"
+
+    def with_note_words(self, text: str, word: Callable[[int], str]) -> str:
+        """``text`` with each word of :meth:`note_word` replaced by ``word(index)``, in one pass."""
+        if not self._notes or self._token not in text:
+            return text
+        pattern = re.compile(re.escape(self._token) + r"F(\d{1,9})X")
+        return pattern.sub(lambda m: word(int(m.group(1))) if int(m.group(1)) < len(self._notes) else m.group(0), text)
+
+    @property
+    def note_count(self) -> int:
+        return len(self._notes)
 
     @property
     def notes(self) -> list[tuple[str, str]]:
@@ -349,7 +362,7 @@ def footnote(attrs: dict[str, str], content: str | None, context: Context) -> st
     a footnote written where it is referred to (see :mod:`.footnotes`)."""
     if not content or not content.strip():
         return ""
-    return context.note(content.strip(), f"shortcode-{len(context.notes)}")
+    return context.note(content.strip(), f"shortcode-{context.note_count}")
 
 
 @register("caption", "wp_caption")

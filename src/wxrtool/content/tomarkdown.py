@@ -36,7 +36,9 @@ _KEEP_ELEMENT = re.compile(r"<(video|audio|form|iframe|dl)\b[^>]*>?", re.I)
 _INLINE_TAG = re.compile(r"</?(sup|sub|abbr|ins|u|small|mark|kbd|dfn|q|cite)\b[^<>]*>", re.I)
 # A list counting down (<ol reversed>): Markdown numbers up, so it is kept as HTML, read
 # to its own end tag (lists nest).
-_REVERSED_LIST = re.compile(r"<ol\b[^<>]*\sreversed\b[^<>]*>", re.I)
+# ((?=...>): the tag ends, looked at once; without it, a tag of many " reversed" and no ">" made
+# the two runs try each other's lengths.)
+_REVERSED_LIST = re.compile(r"<ol\b(?=[^<>]*+>)[^<>]*\sreversed\b[^<>]*>", re.I)
 _LIST_TAG = re.compile(r"<(/?)ol\b[^<>]*>", re.I)
 # A link around nothing a reader sees (white space, line breaks): the engine would show its
 # address as its text, glued to the next word.
@@ -75,7 +77,9 @@ _TAG = re.compile(r"<!--.*?-->|<[A-Za-z/!?][^>]*>", re.S)
 # value read as a parser reads it (a ">" inside does not end the tag); and an
 # attribute in one. (Tags without "=" are most tags, and have no URL to check.)
 _START_TAG = re.compile(r"""<[A-Za-z][^<>=]*+(?:=\s*+(?:"[^"]*+"?|'[^']*+'?)?[^>=]*+)++>?""")
-_ATTRIBUTE = re.compile(r"""(\s*)(?<=[\s"'])([^\s"'=<>/]+)(\s*=\s*)("[^"]*"?|'[^']*'?|[^\s"'>]+)""")
+# ((?<!\s)\s+: white space is read from its start only; from each of its characters, a long run
+# before a tag's end was read to its end again and again.)
+_ATTRIBUTE = re.compile(r"""((?:(?<!\s)\s+)?)(?<=[\s"'])([^\s"'=<>/]+)(\s*=\s*)("[^"]*"?|'[^']*'?|[^\s"'>]+)""")
 _BR = re.compile(r"<br\s*/?>", re.I)
 _LANGUAGE = re.compile(r"(?:\blanguage-|\blang-|\bbrush:\s*)([\w+#.-]+)", re.I)
 _LANG_ATTR = re.compile(r"""\b(?:data-)?lang(?:uage)?\s*=\s*["']([\w+#.-]+)["']""", re.I)
@@ -98,7 +102,8 @@ _TABLE_END = re.compile(r"(</table\s*>)(?!\s*</(?:li|td|th)\b)", re.I)
 # table that follows a paragraph; CommonMark does not mind one.
 _BLOCK_AFTER_P = re.compile(r"(</p\s*>\s*)(<(?:blockquote|ul|ol|table)\b)", re.I)
 _FIGURE = re.compile(r"<(figure)\b[^>]*>?", re.I)
-_FIGCAPTION = re.compile(r"<figcaption\b[^>]*>(.*?)</figcaption\s*>", re.S | re.I)
+# (A caption ends before the next one starts: read to the end from each of many, unclosed.)
+_FIGCAPTION = re.compile(r"<figcaption\b[^<>]*>((?:(?!<figcaption\b).)*?)</figcaption\s*>", re.S | re.I)
 # Emphasis around nothing but an image: Markdown cannot close "**" between ")" and
 # a letter, so the markers would show; bold on an image shows nothing anyway.
 _EMPHASIZED_IMAGE = re.compile(r"<(strong|b|em|i)>\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)\s*</\1>", re.I)

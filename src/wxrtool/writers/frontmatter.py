@@ -24,7 +24,7 @@ from . import _yaml
 from .paths import term_slug
 from .protocol import WriteOptions
 
-_TAG = re.compile(r"<[^>]+>")
+_TAG = re.compile(r"<[^<>]+>")  # ([^<>]: from each of many "<" with no ">", the rest was read)
 _STANDARD_KEYS = {
     "title", "date", "updated", "slug", "id", "type", "status", "draft", "author", "categories",
     "category_paths", "tags", "summary", "featured_image", "permalink", "sticky", "parent", "meta",

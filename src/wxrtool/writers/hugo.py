@@ -281,7 +281,9 @@ def write_author_pages(out: OutputDir, authors: dict[str, dict[str, Any]]) -> No
 
 # Hugo reads {{< name >}} and {{% name %}} anywhere in content, code blocks included;
 # a post about Hugo would run them. Its own escape is {{</* name */>}}.
-_SHORTCODE = re.compile(r"\{\{([<%])(.*?)([>%])\}\}", re.S)
+# (Each ends before the next one opens: read to the end from each of many left open, the time grew
+# with their number times the text.)
+_SHORTCODE = re.compile(r"\{\{([<%])((?:(?!\{\{[<%]).)*?)([>%])\}\}", re.S)
 
 
 def escape_shortcodes(markdown: str) -> str:

@@ -12,7 +12,7 @@ import re
 import unicodedata
 
 _HTML_SIGNIFICANT = re.compile(r'[<>"&]')
-_TAG = re.compile(r"<[^>]*>")
+_TAG = re.compile(r"<[^<>]*>")  # ([^<>]: from each of many "<" with no ">", the rest was read)
 _CURLY = re.compile(r'(^|[\s(\[{])"')
 
 
