@@ -511,3 +511,20 @@ def test_footnotes_blocks_list_the_notes_once() -> None:
     assert markdown == "x[^1]\n\n[^1]: note 0"
     page = safe_post_html(text, Context(footnote_meta=notes))
     assert page.count("note 799") == 1
+
+
+def test_galleries_show_ten_thousand_images_a_post_at_most() -> None:
+    """Each [gallery] shows all of the post's images: 1,000 galleries of 1,000 images wrote 35 MB
+    of Markdown from a post of 484 KB, in 13 s. Past the bound a gallery says what it held."""
+    from wxrtool.content.shortcodes import GALLERY_IMAGES
+    from wxrtool.index import Attachment
+
+    images = {i: Attachment(id=i, url=f"https://example.com/{i}.jpg", parent=1) for i in range(2, 1002)}
+    take_notes()
+    markdown = post_markdown("[gallery]\n\n" * 1000, Context(post_id=1, attachments=images))
+    shown = GALLERY_IMAGES // 1000
+    assert markdown.count("https://example.com/7.jpg") == shown
+    assert (
+        markdown.count("a gallery of 1000 images: the post's galleries show more than 10,000 images") == 1000 - shown
+    )
+    assert take_notes()["gallery-over-limit"] == 1000 - shown
