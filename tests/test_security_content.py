@@ -524,7 +524,5 @@ def test_galleries_show_ten_thousand_images_a_post_at_most() -> None:
     markdown = post_markdown("[gallery]\n\n" * 1000, Context(post_id=1, attachments=images))
     shown = GALLERY_IMAGES // 1000
     assert markdown.count("https://example.com/7.jpg") == shown
-    assert (
-        markdown.count("a gallery of 1000 images: the post's galleries show more than 10,000 images") == 1000 - shown
-    )
+    assert markdown.count("a gallery of 1000 images: the post's galleries show more than 10,000 images") == 1000 - shown
     assert take_notes()["gallery-over-limit"] == 1000 - shown

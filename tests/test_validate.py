@@ -162,6 +162,14 @@ def test_cli_exit_status_and_json(tmp_path: Path) -> None:
     assert set(problem) == {"severity", "code", "message", "hint", "file", "line", "column", "post_id", "comment_id"}
     recovered = runner.invoke(main, ["validate", "--recover", str(broken)])
     assert recovered.exit_code == 0 and "repaired-unreadable-rest" in recovered.stdout
+    # (libxml2's message ended in a newline, shown as "\x0a"; and the rest lost is not "repaired")
+    assert "\\x0a" not in bad.stdout + recovered.stdout and "  " not in problem["message"]
+    assert "leaves the rest of the file out" in recovered.stdout and "repaired by" not in recovered.stdout
+    inside_cdata = tmp_path / "cut.xml"
+    data = DRAFTS.read_bytes()
+    inside_cdata.write_bytes(data[: data.index(b"<![CDATA[", 3000) + 12])
+    cut = runner.invoke(main, ["validate", str(inside_cdata)])
+    assert "CData section not finished" in cut.stdout and "\\x0a" not in cut.stdout
 
 
 def test_html_report_is_self_contained(tmp_path: Path) -> None:

@@ -220,7 +220,8 @@ class Reader:
                 raise self._too_large(out_of_memory=True) from None
             except etree.XMLSyntaxError as exc:
                 line, column = exc.position if exc.position else (None, None)
-                message = re.sub(r", line \d+, column \d+$", "", exc.msg or str(exc))
+                # (libxml2's words end in a newline, some hold two spaces: one line, single spaces)
+                message = " ".join(re.sub(r", line \d+, column \d+$", "", (exc.msg or str(exc)).strip()).split())
                 if not self.recover and stream.declared_lately():
                     # A declaration after the prolog, which the parser stops at. (With
                     # --recover, the filter refuses it where it is, outside CDATA.)

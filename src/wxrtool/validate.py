@@ -401,7 +401,10 @@ class Validator:
                 severity,
                 f"repaired-{repair.kind}",
                 repair.detail,
-                "repaired by --recover; fix the source to make it unnecessary",
+                "--recover keeps what comes before and leaves the rest of the file out: it is cut short or"
+                " damaged from here; export the site again"
+                if repair.kind == "unreadable-rest"
+                else "repaired by --recover; fix the source to make it unnecessary",
                 self.name,
                 repair.line or None,
                 repair.column or None,
