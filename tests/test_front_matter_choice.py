@@ -146,6 +146,9 @@ def test_what_cannot_be_chosen_is_said(tmp_path: Path) -> None:
         (["--to", "hugo", "--front-matter", "title:t,date:t"], "two fields written as 't'"),
         (["--to", "hugo", "--timezone", "Mars/Olympus"], "not a time zone"),
         (["--to", "hugo", "--date-format", "YYYY"], "a strftime format"),
+        # (written as it stands in every date, exit 0: found by a first-hour sweep)
+        (["--to", "hugo", "--date-format", "%Y-%Q"], "'%Q' is no strftime directive"),
+        (["--to", "hugo", "--date-format", "%Y %"], "'%' is no strftime directive"),
         (["--to", "pelican", "--seo"], "apply to hugo, jekyll, markdown, not to --to pelican"),
         (["--to", "jekyll", "--front-matter", "title:permalink"], "'permalink' is what jekyll places the page by"),
     ]:

@@ -43,6 +43,10 @@ SEO_META = {
     "image": ("_yoast_wpseo_opengraph-image", "rank_math_facebook_image", "_aioseo_og_image_custom_url"),
 }
 _VARIABLE = re.compile(r"%%?[a-z_]+%%?")
+# A strftime directive as the C library reads one (flags, width, E/O), and the letters it knows:
+# another is written as it stands, in every date ("%Q" for each).
+_DIRECTIVE = re.compile(r"%[-_0^#]*[0-9]*[EO]?(.?)", re.S)
+_DIRECTIVES = frozenset("aAbBcCdDeFgGhHIjklmMnpPrRsStTuUVwWxXyYzZ%")
 
 
 @dataclass(frozen=True)
@@ -81,8 +85,13 @@ class FrontMatterChoice:
                 raise OptionsError("--front-matter: name at least one field (title,date,...)")
         if timezone is not None:
             _zone(timezone)
-        if date_format is not None and date_format != "date" and "%" not in date_format:
-            raise OptionsError(f"--date-format {date_format!r}: a strftime format (%Y-%m-%d) or 'date'")
+        if date_format is not None and date_format != "date":
+            unknown = [m.group(0) for m in _DIRECTIVE.finditer(date_format) if m.group(1) not in _DIRECTIVES]
+            if "%" not in date_format or unknown:
+                what = (
+                    f"{unknown[0]!r} is no strftime directive" if unknown else "a strftime format (%Y-%m-%d) or 'date'"
+                )
+                raise OptionsError(f"--date-format {date_format[:60]!r}: {what}")
         return cls(tuple(chosen) if chosen is not None else None, date_format, timezone, seo)
 
     def shape(self, data: dict[str, Any], post: Post, engine: str) -> dict[str, Any]:
