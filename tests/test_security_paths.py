@@ -252,3 +252,24 @@ def test_the_jekyll_scaffolds_own_pages_are_reserved() -> None:
     assert shown
     addresses = Addresses(jekyll.RESERVED_PATHS)
     assert not [path for path in shown if addresses.free(f"/{path.as_posix()}")]
+
+
+@pytest.mark.parametrize("parent_first", [True, False])
+def test_a_template_naming_a_file_and_a_folder_the_same_is_said(parent_first: bool, tmp_path: Path) -> None:
+    """'{slug}' names a page 'about' and its child 'about/contact': the child stopped the run with
+    'File exists' and a temporary path, in either order."""
+    planner = PathPlanner(str(tmp_path), "{slug}")
+    parent, child = ({"type": "page"}, ["about"], 3), ({"type": "page"}, ["about", "contact"], 4)
+    first, second = (parent, child) if parent_first else (child, parent)
+    planner.path_for(*first)
+    with pytest.raises(OutputError, match="names a file and a folder the same: 'about'"):
+        planner.path_for(*second)
+    assert PathPlanner(str(tmp_path), "{slug}.md").path_for(*child) == os.path.join("about", "contact.md")
+
+
+def test_a_template_without_an_extension_stops_with_one_line(tmp_path: Path) -> None:
+    export, out = str(SAMPLES / "drafts-and-pages.xml"), str(tmp_path / "o")
+    result = CliRunner().invoke(main, ["convert", export, "--to", "markdown", "-o", out, "--path-template", "{slug}"])
+    assert result.exit_code == 1 and "names a file and a folder the same" in result.stderr
+    assert "<input>" not in result.stderr and ".part" not in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "o").exists()

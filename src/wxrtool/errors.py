@@ -52,7 +52,8 @@ class WXRError(Exception):
         return ":".join(parts)
 
     def __str__(self) -> str:
-        text = f"{self.location}: {self.message}"
+        # (An error of no file, an option's, is its words alone: "<input>:" named nothing given.)
+        text = f"{self.location}: {self.message}" if self.file or self.line is not None else self.message
         if self.hint:
             text += f" ({self.hint})"
         # One line, printable: parser messages can quote the damaged input itself.

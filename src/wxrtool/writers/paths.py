@@ -145,6 +145,7 @@ class PathPlanner:
         self.root = os.path.realpath(root)
         self.template = template
         self.taken = SpillSet()  # (the paths handed out, lower case: on disk when many)
+        self.folders = SpillSet()  # (the folders they are in)
         self.files = files
 
     def path_for(
@@ -181,8 +182,31 @@ class PathPlanner:
         target = os.path.normpath(os.path.join(self.root, relative))
         if os.path.commonpath([self.root, target]) != self.root or relative.startswith(".."):
             raise OutputError(f"the path {relative!r} for item {item_id} leaves the output folder")
+        self._file_and_folder_apart(relative, item_id)
         self.taken.add(relative.lower())
         return relative
+
+    def _file_and_folder_apart(self, relative: str, item_id: int) -> None:
+        """Refuse a path that is an earlier item's folder, or lies in a folder named as an earlier
+        item's file: a template without an extension (``{slug}``) names a page ``about`` and its
+        child ``about/contact``, and the child had nowhere to go ("File exists")."""
+        lowered = relative.lower()
+        folders = []
+        folder = os.path.dirname(lowered)
+        while folder:
+            if folder in self.taken:
+                break
+            folders.append(folder)
+            folder = os.path.dirname(folder)
+        if folder or lowered in self.folders:
+            clash = folder or lowered
+            raise OutputError(
+                f"the path template {self.template!r} names a file and a folder the same: {clash!r}"
+                f" (item {item_id} is at {relative!r})",
+                hint="end the template with an extension, such as {type}s/{slug}.md",
+            )
+        for folder in folders:
+            self.folders.add(folder)
 
     def _under_a_file(self, relative: str) -> bool:
         folder = os.path.dirname(relative.lower())
