@@ -82,6 +82,18 @@ def plugin_export(path: Path) -> None:
     path.write_text(DECLARATION + "<data>\n<post>\n<ID>1</ID>\n<Title>Hello</Title>\n</post>\n</data>\n")
 
 
+def png_image(path: Path) -> None:
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+
+
+def json_export(path: Path) -> None:
+    path.write_text('{"posts": [{"id": 1, "title": "Hello"}]}\n')
+
+
+def notes_file(path: Path) -> None:
+    path.write_text("My blog's posts, to move:\n- Hello\n")
+
+
 # name -> (writes the file, words the error must have, the library's exception)
 CASES: dict[str, tuple[Callable[[Path], None], str, type[Exception]]] = {
     "wxr-1.3": (wxr_13, "a WXR 1.3 export, which this version does not read", wxrtool.NotWXRError),
@@ -94,6 +106,14 @@ CASES: dict[str, tuple[Callable[[Path], None], str, type[Exception]]] = {
         wxrtool.NotWXRError,
     ),
     "plugin-export": (plugin_export, "the root element is <data>", wxrtool.NotWXRError),
+    # (each was "not well-formed XML ... the export is damaged there; --recover repairs what it can")
+    "png-image": (png_image, "not a WordPress export: a PNG image", wxrtool.NotWXRError),
+    "json-file": (json_export, "not a WordPress export: JSON", wxrtool.NotWXRError),
+    "text-file": (
+        notes_file,
+        "not a WordPress export: text that is not XML (it starts \"My blog's",
+        wxrtool.NotWXRError,
+    ),
 }
 SUFFIX = {"zip-of-photos": ".zip", "html-page": ".html"}
 # What a near miss must never be called, or be told to do: the generic reasons, and the

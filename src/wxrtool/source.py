@@ -86,6 +86,31 @@ _BLANK = b" \t\r\n"
 
 # What to do with a file that is no export, by what it turned out to be.
 _GET_AN_EXPORT = "get the export in WordPress admin: Tools > Export > Download Export File"
+# The first bytes of files people give instead of an export.
+_KNOWN_FILES = (
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a zip archive"),
+    (b"SQLite format 3", "an SQLite database"),
+)
+
+
+def _what_it_is(data: bytes) -> str:
+    """Words for a file with no markup: ``a PNG image``, ``JSON``, ``binary data``, or text."""
+    for magic, name in _KNOWN_FILES:
+        if data.startswith(magic):
+            return name
+    text = data[:200].decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
+    if "\ufffd" in text or any((char < " " and char not in "\t\r\n") or char >= "\U0010ff00" for char in text):
+        return "binary data"  # (bytes that are no UTF-8, or controls: raw, or mapped out by --recover)
+    if text[:1] in "{[":
+        return "JSON, or other text that is not XML"
+    shown = text[:40].split("\n")[0]
+    return f"text that is not XML (it starts {shown!r})"
+
+
 _HTML_PAGE = (
     "an HTML page, not a WordPress export",
     "a web page was saved instead of the export, perhaps a login or error page; " + _GET_AN_EXPORT,
@@ -373,7 +398,10 @@ class ParserInput(io.RawIOBase):
                 )
             return
         if not first:
-            return  # nothing like an element: the parser says what it is
+            starts = text.lstrip("\ufeff \t\r\n")[:1]
+            if starts and starts != "<":  # (no markup at all: the parser would call it damaged XML)
+                raise self._not_export((f"not a WordPress export: {_what_it_is(data)}", _GET_AN_EXPORT), text, 0)
+            return  # markup, but no element: the parser says what it is
         if first == "feed":
             raise self._not_export(_ATOM_FEED, text, prolog.first_at)
         other = (
