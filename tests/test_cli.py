@@ -307,3 +307,13 @@ def test_the_library_will_not_write_over_the_export(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="write over the export"):
         run_conversion(str(export), ConvertOptions(to="jsonl", output=str(export), selection=Selection()))
     assert export.read_bytes() == (SAMPLES / "klout.xml").read_bytes()
+
+
+def test_a_misspelled_status_or_type_is_said(tmp_path: Path) -> None:
+    """'--status publsh' kept nothing, exit 0, and said so only in the account's counts."""
+    args = ["--to", "json", "-o", str(tmp_path / "o.json"), "--status", "publsh,wc-completed", "--type", "psot,recipe"]
+    result = run("convert", KLOUT, *args)
+    assert "--status 'publsh' is none of WordPress's; did you mean 'publish'?" in result.stderr
+    assert "--type 'psot' is none of WordPress's; did you mean 'post'?" in result.stderr
+    assert "wc-completed" not in result.stderr and "recipe" not in result.stderr  # (a plugin's own)
+    assert "did you mean" not in run("convert", KLOUT, "--to", "json", "-o", str(tmp_path / "p.json")).stderr

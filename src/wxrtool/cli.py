@@ -195,6 +195,23 @@ def _not_over_an_input(outputs: list[tuple[str, str | None]], inputs: Any) -> No
         raise click.UsageError(f"{flag} would write over {what}; give the output another name")
 
 
+def _warn_of_typos(selection: Selection, quiet: bool) -> None:
+    """Say which ``--status`` and ``--type`` values look like WordPress's own misspelled (they are
+    kept: a plugin's may be anything); a misspelled one kept nothing, and said nothing."""
+    from .selection import WORDPRESS_STATUSES, WORDPRESS_TYPES, likely_typos
+
+    if quiet:
+        return
+    for flag, given, known in (
+        ("--status", selection.statuses, WORDPRESS_STATUSES),
+        ("--type", selection.types, WORDPRESS_TYPES),
+    ):
+        for value, close in likely_typos(given, known):
+            click.echo(
+                f"wxrtool: {flag} {printable(value)!r} is none of WordPress's; did you mean {close!r}?", err=True
+            )
+
+
 def _statuses(values: tuple[str, ...]) -> frozenset[str] | None:
     names = {v.strip() for value in values for v in value.split(",") if v.strip()}
     return None if "all" in names else frozenset(names)
@@ -383,6 +400,7 @@ def convert(
     selection = _selection(
         Selection.everything() if everything else Selection(), status, types, comments, personal_data, since, until
     )
+    _warn_of_typos(selection, quiet)
     options = ConvertOptions(
         to=to,
         output=output,
@@ -811,6 +829,7 @@ def migrate_command(
     else:
         assert to is not None
         selection = _selection(Selection(), status, types, comments)
+        _warn_of_typos(selection, quiet)
         options = MigrateOptions(
             to=to,
             output=output or f"{os.path.splitext(os.path.basename(file))[0] or 'site'}-{to}",

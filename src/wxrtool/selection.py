@@ -22,6 +22,29 @@ from .sitestore import SpillMap
 ResponseT = TypeVar("ResponseT", Comment, Ping)
 
 
+# WordPress's own post statuses and types (plugins add their own: an unknown one is kept).
+WORDPRESS_STATUSES = ("publish", "draft", "pending", "private", "future", "trash", "inherit", "auto-draft")
+WORDPRESS_TYPES = ("post", "page", "attachment", "nav_menu_item", "revision", "wp_block", "wp_navigation")
+
+
+def likely_typos(given: frozenset[str] | None, known: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Each ``(value, the known one it is close to)`` of ``given`` that is not a known value but
+    one letter or two off one (``publsh``: ``publish``): a plugin's own is rarely that close.
+
+    >>> likely_typos(frozenset({"publsh", "wc-completed", "draft"}), WORDPRESS_STATUSES)
+    [('publsh', 'publish')]
+    """
+    import difflib
+
+    found = []
+    for value in sorted(given or ()):
+        if value not in known:
+            close = difflib.get_close_matches(value, known, n=1, cutoff=0.75)
+            if close:
+                found.append((value, close[0]))
+    return found
+
+
 @dataclass(frozen=True)
 class Selection:
     """Which records a writer receives.
