@@ -309,3 +309,15 @@ def test_hugo_keeps_wordpress_urls_when_asked(export: Path, hugo: str, tmp_path:
 def test_keep_urls_is_for_hugo(tmp_path: Path) -> None:
     with pytest.raises(wxrtool.errors.OptionsError, match="--keep-urls applies to --to hugo"):
         wxrtool.convert(SAMPLES / "klout.xml", "jekyll", str(tmp_path / "s"), keep_urls=True)
+
+
+def test_a_server_that_is_not_running_is_one_error() -> None:
+    """It was one 'missing ... no answer: Connection refused' line per address, then the counts."""
+    import socket
+
+    with socket.socket() as probe:  # a loopback port nothing listens on once it is closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = CliRunner().invoke(main, ["check-urls", str(SAMPLES / "klout.xml"), f"http://127.0.0.1:{port}/"])
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and f"nothing answers at http://127.0.0.1:{port}/" in result.stderr

@@ -911,7 +911,7 @@ def check_urls_command(
 
     from .oldurls import GROUPS, old_addresses
     from .read import Reader
-    from .urlcheck import Check, RedirectRules, StaticSite, check_all, decoded, summary
+    from .urlcheck import Check, RedirectRules, StaticSite, check_all, decoded, summary, unanswered
 
     wanted = {k.strip() for k in kinds.split(",") if k.strip()}
     unknown = wanted - set(GROUPS)
@@ -924,6 +924,8 @@ def check_urls_command(
         raise click.UsageError("--redirects applies to a folder SITE; a running server applies its own")
     if not is_url and not os.path.isdir(site):
         raise click.UsageError(f"{site}: no such folder (SITE is a built site's folder or an http(s) address)")
+    if is_url and (silent := unanswered(site)) is not None:
+        raise WXRError(f"nothing answers at {site}: {silent}", hint="start the new site's server, or give its folder")
     rules = RedirectRules.read(redirect_file) if redirect_file else None
     show = not quiet and sys.stderr.isatty()
     done = not_ok = 0

@@ -92,6 +92,20 @@ def check_all(
         client.close()
 
 
+def unanswered(base_url: str) -> str | None:
+    """Why nothing answers at ``base_url`` (the error of one request for it), or ``None`` if
+    something does, whatever its status: asked first, so that a server that is not running is
+    one error, not one per address (each after a timeout, when packets are dropped)."""
+    client = _Client(base_url)
+    try:
+        client.get(client.prefix + "/")
+    except (http.client.HTTPException, OSError) as error:
+        return str(error) or type(error).__name__
+    finally:
+        client.close()
+    return None
+
+
 class _Client:
     """Requests to one origin over one kept-alive connection (a new one when it drops)."""
 
