@@ -702,7 +702,7 @@ def media_command(
     Only the site's own hosts are fetched unless --host adds others; private and
     loopback addresses are refused (redirects included) unless --allow-private.
     Exit status 1 when a download failed or was refused (a host that does not
-    resolve, a private address); files on other hosts are skipped.
+    resolve, a private address, a file on another host: --host HOST allows it).
     """
     from .fetch import FetchPolicy, download_all
     from .media import inventory as media_inventory
