@@ -207,3 +207,28 @@ def test_a_redirect_file_that_cannot_be_written_leaves_the_earlier_output(earlie
     assert code == 1 and output.count("\n") == 1, output
     assert {p: p.read_bytes() for p in earlier.rglob("*") if p.is_file()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_folder_filled_while_wxrtool_wrote_is_left_as_it_is(tmp_path: Path) -> None:
+    """Another run's output (or the user's files) put there during the run was replaced at its end,
+    exit 0 (found by a first-hour sweep: two conversions into one folder, the second's output gone)."""
+    from wxrtool.errors import OutputError
+    from wxrtool.output import dir_output
+
+    target = tmp_path / "site"
+    with pytest.raises(OutputError, match="was filled while wxrtool wrote"), dir_output(str(target)) as out:
+        out.write_text("a.md", "mine")
+        target.mkdir()
+        (target / "theirs.md").write_text("theirs", encoding="utf-8")
+    assert [p.name for p in target.iterdir()] == ["theirs.md"]
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]  # (nothing of the run left beside it)
+    # --force replaces an earlier output, if it is still only that at the end.
+    with dir_output(str(target / "out")) as out:
+        out.write_text("a.md", "first")
+    with (
+        pytest.raises(OutputError, match="which wxrtool did not write"),
+        dir_output(str(target / "out"), force=True) as out,
+    ):
+        out.write_text("a.md", "second")
+        (target / "out" / "notes.txt").write_text("mine", encoding="utf-8")
+    assert (target / "out" / "a.md").read_text(encoding="utf-8") == "first"

@@ -129,7 +129,9 @@ class OutputDir:
         keep_removed: bool = False,
     ) -> None:
         self.target = folder_target(path)
+        self.path = path
         self.force = force
+        self._inputs = list(inputs)
         self.keep_removed = keep_removed
         # With ``update``, an earlier output is brought up to date file by file (wxrtool.update).
         self.previous: Manifest | None = None
@@ -153,6 +155,8 @@ class OutputDir:
                     hint="choose another folder, or add --force to replace it",
                 )
             check_replaceable(path, self.target, inputs)
+        # (Looked at again when the folder is put in place: see _still_replaceable.)
+        self._filled = os.path.isdir(self.target) and bool(os.listdir(self.target))
         parent = os.path.dirname(self.target)
         try:
             os.makedirs(parent, exist_ok=True)
@@ -248,6 +252,7 @@ class OutputDir:
             manifest.write(os.path.join(self.target, MANIFEST))
             shutil.rmtree(self.root, ignore_errors=True)
             return
+        self._still_replaceable()
         write_manifest(os.path.join(self.root, MANIFEST), self.written.sorted_items, self.outside)
         os.chmod(self.root, 0o777 & ~_umask())
         if os.path.isdir(self.target):
@@ -260,6 +265,25 @@ class OutputDir:
             shutil.rmtree(aside, ignore_errors=True)
         else:
             os.replace(self.root, self.target)
+
+    def _still_replaceable(self) -> None:
+        """Refuse, and remove what was written, if the target was filled while this ran (another
+        run into the same folder, the user): it was checked when the run started, and replaced
+        whatever it held by then at the end."""
+        if not (os.path.isdir(self.target) and os.listdir(self.target)):
+            return
+        try:
+            if not self._filled and not self.force:
+                raise OutputError(
+                    "the output folder was filled while wxrtool wrote (another run into it?); it is left as it is",
+                    file=self.path,
+                    hint="run again, with -o a folder of its own",
+                )
+            if self.force:
+                check_replaceable(self.path, self.target, self._inputs)
+        except OutputError:
+            self.abort()
+            raise
 
     def abort(self) -> None:
         """Remove what was written; the target is untouched."""
