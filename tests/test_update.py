@@ -224,3 +224,20 @@ def test_the_command_says_what_changed(tmp_path: Path) -> None:
     assert "update: 1 changed, 0 added, 0 removed" in result.output
     assert "changed: content/posts/spring-in-the-workshop/index.md" in result.output
     assert json.loads(report.read_text())["update"]["changed"] == ["content/posts/spring-in-the-workshop/index.md"]
+
+
+def test_an_update_in_another_format_is_refused(tmp_path: Path) -> None:
+    """--update --to hugo over a Markdown output replaced every file with Hugo's, exit 0 (found by
+    a first-hour sweep); an output written before manifests named their format is updated as before."""
+    out = tmp_path / "site"
+    first = CliRunner().invoke(main, ["convert", str(LANGUAGES), "--to", "markdown", "-o", str(out), "-q"])
+    assert first.exit_code == 0 and json.loads((out / MANIFEST).read_text(encoding="utf-8"))["format"] == "markdown"
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    other = CliRunner().invoke(main, ["convert", str(LANGUAGES), "--to", "hugo", "-o", str(out), "--update"])
+    assert other.exit_code == 1 and "holds wxrtool's markdown output, not hugo" in other.stderr
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    del manifest["format"]
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    again = CliRunner().invoke(main, ["convert", str(LANGUAGES), "--to", "markdown", "-o", str(out), "--update", "-q"])
+    assert again.exit_code == 0  # (nothing changed: the manifest as it was, until something does)

@@ -481,6 +481,7 @@ def _emit(
                 inputs=export.files,
                 update=options.update,
                 keep_removed=options.keep_removed,
+                kind=fmt.name,
             )
             with folder_output as folder:
                 folder.marker = links.prefix if links is not None else None

@@ -77,7 +77,7 @@ def migrate(export: str, options: MigrateOptions, say: Say | None = None) -> Mig
         raise MigrationStopped(done)
     with (
         tempfile.TemporaryDirectory(prefix="wxrtool-migrate-") as work,
-        dir_output(options.output, force=options.force, inputs=[export]) as folder,
+        dir_output(options.output, force=options.force, inputs=[export], kind="migrate") as folder,
     ):
         media_dir = _media(export, options, work, done, tell)
         tell(f"converting to {options.to}")

@@ -8,6 +8,7 @@ written directly, since it cannot be taken back.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import json
 import os
@@ -127,8 +128,10 @@ class OutputDir:
         inputs: Iterable[str] = (),
         update: bool = False,
         keep_removed: bool = False,
+        kind: str = "",
     ) -> None:
         self.target = folder_target(path)
+        self.kind = kind
         self.path = path
         self.force = force
         self._inputs = list(inputs)
@@ -146,6 +149,13 @@ class OutputDir:
                     f"--update needs an earlier wxrtool output here, and this folder has no readable {MANIFEST}",
                     file=path,
                     hint="give -o the folder wxrtool wrote before, or a new one",
+                )
+            if kind and self.previous.kind and self.previous.kind != kind:
+                raise OutputError(
+                    f"--update brings an output up to date in its own format, and this folder holds"
+                    f" wxrtool's {self.previous.kind} output, not {kind}",
+                    file=path,
+                    hint="give -o the folder this format was written to before, or a new one",
                 )
         elif os.path.isdir(self.target) and os.listdir(self.target):
             if not force:
@@ -249,11 +259,11 @@ class OutputDir:
             elif os.path.isfile(os.path.join(self.target, STATE)):
                 os.unlink(os.path.join(self.target, STATE))  # (an old record would not be this output's)
             manifest.outside.update(self.outside)
-            manifest.write(os.path.join(self.target, MANIFEST))
+            dataclasses.replace(manifest, kind=self.kind or manifest.kind).write(os.path.join(self.target, MANIFEST))
             shutil.rmtree(self.root, ignore_errors=True)
             return
         self._still_replaceable()
-        write_manifest(os.path.join(self.root, MANIFEST), self.written.sorted_items, self.outside)
+        write_manifest(os.path.join(self.root, MANIFEST), self.written.sorted_items, self.outside, self.kind)
         os.chmod(self.root, 0o777 & ~_umask())
         if os.path.isdir(self.target):
             aside = tempfile.mkdtemp(
@@ -343,14 +353,20 @@ def _unlisted(folder: str) -> str:
 
 @contextlib.contextmanager
 def dir_output(
-    path: str, *, force: bool = False, inputs: Iterable[str] = (), update: bool = False, keep_removed: bool = False
+    path: str,
+    *,
+    force: bool = False,
+    inputs: Iterable[str] = (),
+    update: bool = False,
+    keep_removed: bool = False,
+    kind: str = "",
 ) -> Iterator[OutputDir]:
     """An :class:`OutputDir`, committed when the block succeeds and removed when it fails.
 
     ``inputs``: the files being read, which ``force`` never replaces; ``update``: bring an
     earlier output up to date rather than replace it (:mod:`wxrtool.update`).
     """
-    out = OutputDir(path, force=force, inputs=inputs, update=update, keep_removed=keep_removed)
+    out = OutputDir(path, force=force, inputs=inputs, update=update, keep_removed=keep_removed, kind=kind)
     try:
         yield out
     except BaseException:

@@ -366,7 +366,7 @@ def _merge(
         with _in_place(os.path.join(target, STATE)) as temp, open(temp, "w", encoding="utf-8", newline="\n") as f:
             state.write(f)
         with _in_place(os.path.join(target, MANIFEST)) as temp:
-            Manifest(files, dict(manifest.outside)).write(temp)
+            Manifest(files, dict(manifest.outside), manifest.kind).write(temp)
     return Rerun(account, +notes, filled, counts["refused"], done)
 
 

@@ -145,7 +145,7 @@ def split(source: Source, max_size: int, output: str, *, force: bool = False, re
         report.parts = [f"{stem}.{n + 1:0{width}d}.xml" for n in range(plan.count)]
         report.items = [0] * plan.count
         sizes = [0] * plan.count
-        with dir_output(output, force=force, inputs=[name]) as folder:
+        with dir_output(output, force=force, inputs=[name], kind="split") as folder:
             # One part open at a time (a thousand parts would pass the open-file limit):
             # the items of a part mostly come together, and a family member that comes
             # after its part was left reopens it and is appended.

@@ -77,6 +77,7 @@ class Manifest:
 
     files: dict[str, str | None]
     outside: dict[str, str] = field(default_factory=dict)  # files beside the folder (a redirect file)
+    kind: str = ""  # what wrote it: a format's name, "split", "migrate" ("": an output made before it said)
 
     @classmethod
     def read(cls, path: str) -> Manifest | None:
@@ -90,17 +91,22 @@ class Manifest:
             if not isinstance(files, list) or not isinstance(hashes, dict) or not isinstance(outside, dict):
                 return None
             kept = {str(name): value for name, value in outside.items() if isinstance(value, str)}
-            return cls({str(name): _text_or_none(hashes.get(name)) for name in files}, kept)
+            kind = data.get("format", "")
+            files_read = {str(name): _text_or_none(hashes.get(name)) for name in files}
+            return cls(files_read, kept, kind if isinstance(kind, str) else "")
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
     def write(self, path: str) -> None:
         """Write the manifest (:func:`write_manifest`)."""
-        write_manifest(path, lambda: iter(sorted(self.files.items())), self.outside)
+        write_manifest(path, lambda: iter(sorted(self.files.items())), self.outside, self.kind)
 
 
 def write_manifest(
-    path: str, entries: Callable[[], Iterator[tuple[str, str | None]]], outside: Mapping[str, str] = {}
+    path: str,
+    entries: Callable[[], Iterator[tuple[str, str | None]]],
+    outside: Mapping[str, str] = {},
+    kind: str = "",
 ) -> None:
     """Write a manifest: ``{"wxrtool": 2, "files": [...], "hashes": {file: sha256}}``, and the
     files written beside the folder with theirs (``"outside"``: a redirect file, by its path).
@@ -116,7 +122,11 @@ def write_manifest(
     True
     """
     with open(path, "w", encoding="utf-8", newline="\n") as f:
-        f.write(f'{{\n"wxrtool": {MANIFEST_VERSION},\n"files": [')
+        f.write(
+            f'{{\n"wxrtool": {MANIFEST_VERSION},\n'
+            + (f'"format": {json.dumps(kind)},\n' if kind else "")
+            + '"files": ['
+        )
         first = True
         for name, _ in entries():
             f.write(("\n" if first else ",\n") + json.dumps(name))
