@@ -317,3 +317,13 @@ def test_a_misspelled_status_or_type_is_said(tmp_path: Path) -> None:
     assert "--type 'psot' is none of WordPress's; did you mean 'post'?" in result.stderr
     assert "wc-completed" not in result.stderr and "recipe" not in result.stderr  # (a plugin's own)
     assert "did you mean" not in run("convert", KLOUT, "--to", "json", "-o", str(tmp_path / "p.json")).stderr
+
+
+def test_split_to_standard_output_is_refused_and_counts_read_as_words(tmp_path: Path) -> None:
+    """'split -o -' made a folder named '-'; validate said '1 errors'."""
+    refused = CliRunner().invoke(main, ["split", KLOUT, "--max-size", "1MB", "-o", "-"])
+    assert refused.exit_code == 2 and "give -o a folder" in refused.stderr
+    broken = tmp_path / "broken.xml"
+    broken.write_text("<rss><channel>", encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", KLOUT, str(broken)])
+    assert "2 files: 1 error, 0 warnings, 0 notes" in result.stderr

@@ -212,6 +212,11 @@ def _warn_of_typos(selection: Selection, quiet: bool) -> None:
             )
 
 
+def _count(n: int, word: str) -> str:
+    """``1 error``, ``2 errors``."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def _statuses(values: tuple[str, ...]) -> frozenset[str] | None:
     names = {v.strip() for value in values for v in value.split(",") if v.strip()}
     return None if "all" in names else frozenset(names)
@@ -644,11 +649,8 @@ def validate_command(files: tuple[str, ...], as_json: bool, html_path: str | Non
             for problem in problems:
                 click.echo(printable(str(problem)))
         totals = validation_json(results)["summary"]
-        click.echo(
-            f"{len(files)} file{'s' if len(files) != 1 else ''}: {totals['error']} errors, "
-            f"{totals['warning']} warnings, {totals['info']} notes",
-            err=True,
-        )
+        counted = (_count(len(files), "file"), _count(totals["error"], "error"), _count(totals["warning"], "warning"))
+        click.echo(f"{counted[0]}: {counted[1]}, {counted[2]}, {_count(totals['info'], 'note')}", err=True)
     if html_path:
         from . import stats
         from .report import render_all
@@ -980,6 +982,8 @@ def split_command(file: str, max_size: str, output: str, force: bool, recover: b
     from .split import parse_size
     from .split import split as split_export
 
+    if output == "-":
+        raise click.UsageError("split writes a folder of parts; give -o a folder, not standard output")
     report = split_export(file, parse_size(max_size), output, force=force, recover=recover)
     for part, count in zip(report.parts, report.items, strict=True):
         click.echo(f"{part}\t{count} items")

@@ -73,7 +73,7 @@ def migrate(export: str, options: MigrateOptions, say: Say | None = None) -> Mig
     tell("validating the export")
     done.problems = validate(export, recover=options.recover)
     if done.errors:
-        done.stopped = f"{len(done.errors)} errors in the export"
+        done.stopped = f"{len(done.errors)} error{'' if len(done.errors) == 1 else 's'} in the export"
         raise MigrationStopped(done)
     with (
         tempfile.TemporaryDirectory(prefix="wxrtool-migrate-") as work,
