@@ -94,10 +94,11 @@ def test_python_memory_flat_in_the_number_of_items(fmt: str, jobs: int, extra: s
         subprocess.run([sys.executable, str(MAKE_MANY), "--items", str(items), "--out", str(export)], check=True)
         out = tmp_path / f"{fmt}-{items}"
         command = [sys.executable, "-c", BY_ITEMS, str(export), fmt, str(out), str(jobs), extra or "-"]
-        # (the higher of two runs: with workers, the peak depends on how many results are in
-        # flight at once, and a run that had few reads low: 3.5 MB against 5.8)
+        # (the highest of three runs: with workers, the peak depends on how many results are in
+        # flight at once, and a run that had few reads low: 3.5 MB against 5.8; of two, both
+        # read low once, on a loaded machine: 3.9 MB at 4,000 items against 6.0 at 32,000)
         runs = []
-        for _attempt in range(2 if jobs > 1 else 1):
+        for _attempt in range(3 if jobs > 1 else 1):
             shutil.rmtree(out, ignore_errors=True)
             runs.append(int(subprocess.run(command, capture_output=True, text=True, check=True).stdout))
         peaks.append(max(runs))
