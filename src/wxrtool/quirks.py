@@ -36,6 +36,11 @@ def _placeable(value: datetime) -> datetime | None:
     return value if _FIRST_DAY <= wall <= _LAST_DAY else None
 
 
+# The longest date text handed to dateutil: a date in words is some 60 characters; dateutil's
+# reading of a long one grows with its square ("2020-01-01 1.1.1.1..." of 640 KB took 10 s).
+DATEUTIL_LONGEST = 100
+
+
 def parse_wp_date(text: str) -> datetime | None:
     """Parse a ``post_date``-style value (``YYYY-MM-DD HH:MM:SS``) as a naive datetime.
 
@@ -53,6 +58,8 @@ def parse_wp_date(text: str) -> datetime | None:
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
+        if len(text) > DATEUTIL_LONGEST:
+            return None
         from dateutil import parser as dateutil_parser  # rarely needed: imported then
 
         try:
@@ -67,7 +74,7 @@ def parse_wp_date(text: str) -> datetime | None:
 def parse_rfc822(text: str) -> datetime | None:
     """Parse an RSS ``pubDate``; WordPress's zero date (year -0001) means none."""
     text = text.strip()
-    if not text or "-0001" in text:
+    if not text or "-0001" in text or len(text) > DATEUTIL_LONGEST:
         return None
     import email.utils  # (once per export: not at every start-up, where it is a twentieth)
 

@@ -166,6 +166,9 @@ def _parsed(text: str) -> datetime | None:
 
     from dateutil import parser as dateutil_parser  # rarely needed: imported then
 
+    if len(text) > quirks.DATEUTIL_LONGEST:
+        return None  # (what the reader reads as no date: see quirks.DATEUTIL_LONGEST)
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # (a zone it does not know: the date is read without it)

@@ -164,10 +164,15 @@ def metadata(post: Post, options: WriteOptions) -> dict[str, Any]:
     if post.password:
         data["protected"] = True
     chosen = {}
-    for key in meta_keys_of(post, options.meta_keys):
-        values = [typed(m) for m in post.meta if m.key == key]
-        if values:
-            chosen[key] = values[0] if len(values) == 1 else values
+    keys = meta_keys_of(post, options.meta_keys)
+    if keys:
+        by_key: dict[str, list[Meta]] = {}  # (one pass over the meta, not one per key)
+        for m in post.meta:
+            by_key.setdefault(m.key, []).append(m)
+        for key in keys:
+            values = [typed(m) for m in by_key.get(key, ())]
+            if values:
+                chosen[key] = values[0] if len(values) == 1 else values
     if chosen:
         data["meta"] = chosen
     return data

@@ -109,10 +109,14 @@ class _Unique:
         self.taken = SpillSet()  # (a post's slug each: on disk when many, wxrtool.sitestore)
 
     def __call__(self, slug: str, suffix: str) -> str:
-        candidate = slug
+        # slug, slug-suffix, slug-suffix-2, -3...: each within Ghost's limit. (It appended "-2"
+        # at each try, past the limit too: the k-th item of one id and slug tried k slugs of 2k
+        # characters, 62 s and slugs of 16,000 characters for 8,000 of them.)
+        candidate, n = slug, 1
         while candidate in self.taken:
-            candidate = f"{slug[: LIMITS['slug'] - len(suffix) - 1]}-{suffix}"
-            suffix += "-2"
+            ending = suffix if n == 1 else f"{suffix}-{n}"
+            candidate = f"{slug[: max(0, LIMITS['slug'] - len(ending) - 1)]}-{ending}"
+            n += 1
         self.taken.add(candidate)
         return candidate
 

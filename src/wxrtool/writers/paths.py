@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from ..errors import OutputError
-from ..sitestore import SpillSet
+from ..sitestore import SpillMap, SpillSet
 
 DEFAULT_TEMPLATE = "{type}s/{slug}.md"
 FIELDS = ("type", "slug", "id", "yyyy", "mm", "dd")
@@ -146,6 +146,9 @@ class PathPlanner:
         self.template = template
         self.taken = SpillSet()  # (the paths handed out, lower case: on disk when many)
         self.folders = SpillSet()  # (the folders they are in)
+        # Where the suffixes of a path asked for again by an item of the same id stand: the k-th
+        # item of one id and slug tried k paths, and stopped the run past a thousand ("no free path").
+        self._next_suffix: SpillMap[str, int] = SpillMap()
         self.files = files
 
     def path_for(
@@ -165,18 +168,21 @@ class PathPlanner:
         template = template or self.template
         safe = [safe_component(part, str(item_id)) for part in slug_parts]
         relative = self._render(template, fields, safe, item_id)
-        n = 1
+        asked = f"{relative.lower()}\n{item_id}"  # (the suffix holds the id: items of one id go on)
+        n = first = self._next_suffix.get(asked, 1)
         while (
             relative.lower() in self.taken
             or (taken is not None and taken(relative))
             or (self.files and self._under_a_file(relative))
         ):
-            if n > _MAX_TRIES:
+            if n - first >= _MAX_TRIES:
                 # ``taken`` refuses what no suffix changes (the folder's address): a bug, not a hang.
                 raise OutputError(f"no free path for item {item_id} (last tried {relative!r})")
             suffix = f"-{item_id}" if n == 1 else f"-{item_id}-{n}"
             relative = self._render(template, fields, [*safe[:-1], safe[-1] + suffix], item_id)
             n += 1
+        if n > 1:
+            self._next_suffix[asked] = n
         # normpath, not realpath: the folder is one wxrtool made and holds no links, and
         # realpath's lstat of every component was a tenth of the Markdown writer's time.
         target = os.path.normpath(os.path.join(self.root, relative))
