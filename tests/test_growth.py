@@ -103,3 +103,98 @@ def test_every_custom_field_of_an_item_is_read_once(tmp_path: Path) -> None:
         wxrtool.convert(str(source), "markdown", str(tmp_path / f"meta{n}"), meta_keys=("*",), force=True)
 
     grows_linearly(convert, 4000)
+
+
+def category(n: int, parent: str = "") -> str:
+    return (
+        f"<wp:category><wp:term_id>{n + 1}</wp:term_id><wp:category_nicename>c{n}</wp:category_nicename>"
+        f"<wp:category_parent>{parent}</wp:category_parent><wp:cat_name>C{n}</wp:cat_name></wp:category>"
+    )
+
+
+def in_category(n: int) -> str:
+    return f'<category domain="category" nicename="c{n}">C{n}</category>'
+
+
+def meta(key: str, value: str) -> str:
+    return f"<wp:postmeta><wp:meta_key>{key}</wp:meta_key><wp:meta_value>{escape(value)}</wp:meta_value></wp:postmeta>"
+
+
+def test_a_deep_tree_of_categories(tmp_path: Path) -> None:
+    """Categories each under the last, a post in each: every post's category path was the whole
+    chain above it (4,000: 24 s, 5 MB from 0.7 MB); now 64 levels at most."""
+
+    def convert(n: int) -> Path:
+        header = "".join(category(i, f"c{i - 1}" if i else "") for i in range(n))
+        source = export(tmp_path / f"cats{n}.xml", [item(i + 1, extra=in_category(i)) for i in range(n)], header)
+        wxrtool.convert(str(source), "markdown", str(tmp_path / f"cats{n}"), force=True)
+        return tmp_path / f"cats{n}"
+
+    grows_linearly(convert, 300)
+    deepest = (convert(300) / "posts" / "p300.md").read_text(encoding="utf-8")
+    assert "c299" in deepest and "c236/c237" in deepest and "c235/" not in deepest
+
+
+def test_a_deep_tree_of_pages(tmp_path: Path) -> None:
+    """Pages each under the last: every page's path was found by walking the whole chain (8,000:
+    44 s in Eleventy), and 2,000 deep made a file name no system opens (an internal error)."""
+
+    def convert(n: int, fmt: str = "eleventy") -> Path:
+        pages = [item(i + 1, slug="s" * 100 + str(i), kind="page", parent=i) for i in range(n)]
+        source = export(tmp_path / f"pages{n}.xml", pages)
+        wxrtool.convert(str(source), fmt, str(tmp_path / f"pages{n}-{fmt}"), force=True)
+        return tmp_path / f"pages{n}-{fmt}"
+
+    grows_linearly(convert, 300)
+    for fmt in ("markdown", "hugo", "jekyll", "pelican", "astro"):
+        files = [p for p in convert(200, fmt).rglob("*.md") if p.is_file()]
+        assert len(files) >= 200 and max(len(str(p)) for p in files) < 4096
+
+
+def test_a_deep_menu_is_written_by_every_engine(tmp_path: Path) -> None:
+    """Menu entries each under the last: JSON's and YAML's writers recurse on nesting (Jekyll's
+    stopped at 200 entries with a RecursionError); a menu keeps 32 levels."""
+    entries = [
+        item(
+            10 + i,
+            kind="nav_menu_item",
+            slug=f"m{i}",
+            extra='<category domain="nav_menu" nicename="main">Main</category>'
+            + meta("_menu_item_type", "custom")
+            + meta("_menu_item_url", f"https://other.example/{i}")
+            + meta("_menu_item_menu_item_parent", str(9 + i) if i else "0"),
+        )
+        for i in range(1000)
+    ]
+    source = export(tmp_path / "menu.xml", [item(1), *entries])
+    for fmt in ("jekyll", "markdown", "pelican", "eleventy", "astro"):
+        account = wxrtool.convert(str(source), fmt, str(tmp_path / f"menu-{fmt}"))
+        assert account.written["items"] >= 1
+
+
+def test_many_languages_in_one_group(tmp_path: Path) -> None:
+    """Items of one group of translations, each in a language of its own: each listed the whole
+    group, and each looked through every language of the site (4,000: 154 s)."""
+
+    def convert(n: int) -> Path:
+        def language(i: int) -> str:
+            code = f"aa-{i:04d}"
+            group = '<category domain="post_translations" nicename="pll_g">pll_g</category>'
+            return f'<category domain="language" nicename="{code}">{code}</category>' + group
+
+        source = export(tmp_path / f"langs{n}.xml", [item(i + 1, extra=language(i)) for i in range(n)])
+        wxrtool.convert(str(source), "markdown", str(tmp_path / f"langs{n}"), force=True)
+        return tmp_path / f"langs{n}"
+
+    grows_linearly(convert, 600)
+
+
+def test_a_long_permalink_in_astro(tmp_path: Path) -> None:
+    """Each folder of a long permalink was looked at as a path of its own (a square's time and
+    memory: 160,000 folders killed the run); a path no system opens is not the page's address."""
+
+    def convert(n: int) -> None:
+        source = export(tmp_path / f"link{n}.xml", [item(1, link="https://example.com/" + "a/" * n)])
+        wxrtool.convert(str(source), "astro", str(tmp_path / f"link{n}"), force=True)
+
+    grows_linearly(convert, 10_000)

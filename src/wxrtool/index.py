@@ -20,7 +20,7 @@ from .menus import MenuEntry, entry_of
 from .oldurls import blog_base, canonical_address, old_slug_links
 from .records import Author, Post, Record, Site, Term, pickled_by_fields
 from .sitestore import SPILL_AT, Store, Table, spill
-from .termtree import shared_names, term_label, term_path
+from .termtree import MAX_TREE_DEPTH, shared_names, term_label, term_path
 
 
 @pickled_by_fields
@@ -264,11 +264,12 @@ class SiteIndex:
         return self._languages
 
     def ancestors(self, item_id: int) -> list[ItemInfo]:
-        """The chain of parents of the same type, nearest first; stops at a cycle or a gap."""
+        """The chain of parents of the same type, nearest first; stops at a cycle, a gap or
+        :data:`~wxrtool.termtree.MAX_TREE_DEPTH` levels."""
         chain: list[ItemInfo] = []
         seen = {item_id}
         info = self.items.get(item_id)
-        while info is not None and info.parent and info.parent not in seen:
+        while info is not None and info.parent and info.parent not in seen and len(chain) < MAX_TREE_DEPTH - 1:
             seen.add(info.parent)
             parent = self.items.get(info.parent)
             if parent is None or parent.type != info.type:

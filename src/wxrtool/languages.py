@@ -109,6 +109,10 @@ def declared_language(term: Term) -> Language | None:
     return Language(code, " ".join(term.name.split())[:100] or code, locale_text, rtl in (1, True, "1"))
 
 
+#: The most items of one group of translations (one per language) that are each other's translations.
+MAX_TRANSLATIONS = 256
+
+
 class Languages:
     """The site's languages, its default one, and each item's translations.
 
@@ -147,11 +151,16 @@ class Languages:
         if self.default:
             self.codes[self.default] = found[self.default]
         self.codes.update(found)
-        # Each group's items, one per language: the first of each.
+        # Each group's items, one per language: the first of each, and MAX_TRANSLATIONS at most
+        # (an item past them is in no group: each item lists its group, so a group of n items made
+        # n times n entries; a site has tens of languages).
         self._groups: dict[str, dict[str, int]] = {}
         for item_id, language in items.items():
             if language.group:
-                self._groups.setdefault(language.group, {}).setdefault(language.code, item_id)
+                members = self._groups.setdefault(language.group, {})
+                if len(members) < MAX_TRANSLATIONS or language.code in members:
+                    members.setdefault(language.code, item_id)
+        self._order = {code: n for n, code in enumerate(self.codes)}
 
     def __bool__(self) -> bool:
         return bool(self.items)
@@ -177,7 +186,9 @@ class Languages:
         if not group:
             return {}
         members = self._groups[group]
-        return {code: members[code] for code in self.codes if code in members and members[code] != item_id}
+        # (the group's own languages put in the site's order: not every language of the site per item)
+        codes = sorted((code for code, other in members.items() if other != item_id), key=self._order.__getitem__)
+        return {code: members[code] for code in codes}
 
     def original(self, item_id: int) -> bool:
         """Whether the item is its group's original: the default language's item, else the one

@@ -159,8 +159,33 @@ def site_menus(entries: list[MenuEntry], address_of: Address, title_of: Callable
             if entry.id in kept:
                 # Under the nearest kept entry above it (WordPress shows an orphan at the top).
                 (kept[above[entry.id]].children if above.get(entry.id) else top).append(kept[entry.id])
-        menus.append(Menu(slug, names[slug], top))
+        menus.append(Menu(slug, names[slug], _within_depth(top)))
     return menus
+
+
+#: The most levels a menu keeps (a real one has two or three): entries deeper hang, in their
+#: order, under their ancestor at the last level. JSON's and YAML's writers recurse on nesting,
+#: and a chain of 200 entries stopped Jekyll's (RecursionError).
+MAX_MENU_DEPTH = 32
+
+
+def _within_depth(top: list[MenuLink]) -> list[MenuLink]:
+    """``top`` with what lies below :data:`MAX_MENU_DEPTH` levels under the last level (no recursion)."""
+    stack = [(link, 1) for link in top]
+    while stack:
+        link, depth = stack.pop()
+        if depth < MAX_MENU_DEPTH:
+            stack += [(child, depth + 1) for child in link.children]
+            continue
+        below: list[MenuLink] = []
+        walk = list(reversed(link.children))
+        while walk:
+            entry = walk.pop()
+            below.append(entry)
+            walk += reversed(entry.children)
+            entry.children.clear()
+        link.children[:] = below
+    return top
 
 
 def _kept_above(parents: dict[int, int], kept: dict[int, MenuLink]) -> dict[int, int]:

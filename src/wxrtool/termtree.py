@@ -12,6 +12,11 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Protocol
 
+#: The most levels a tree of terms or pages is followed up (a real site has a few): past it, the
+#: path starts at the last one followed. Each item's path is then bounded, and so is the time to
+#: find it: a chain of 4,000 categories, a post in each, took 24 s and wrote 5 MB from 0.7 MB.
+MAX_TREE_DEPTH = 64
+
 #: What joins a category's name to its parents' in a label (:func:`term_label`).
 LABEL_SEPARATOR = " / "
 
@@ -30,11 +35,12 @@ Terms = Mapping[tuple[str, str], Named]  # (taxonomy, slug) -> the term
 
 
 def term_path(terms: Terms, taxonomy: str, slug: str) -> list[str]:
-    """The slugs from the top of ``slug``'s tree down to ``slug``; stops at a cycle or a gap."""
+    """The slugs from the top of ``slug``'s tree down to ``slug``; stops at a cycle, a gap or
+    :data:`MAX_TREE_DEPTH` slugs."""
     path = [slug]
     seen = {slug}
     term = terms.get((taxonomy, slug))
-    while term is not None and term.parent and term.parent not in seen:
+    while term is not None and term.parent and term.parent not in seen and len(path) < MAX_TREE_DEPTH:
         path.append(term.parent)
         seen.add(term.parent)
         term = terms.get((taxonomy, term.parent))

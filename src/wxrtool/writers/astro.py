@@ -66,7 +66,7 @@ from ..sitestore import SpillCounter, SpillSet
 from . import _yaml
 from ._placement import localize
 from .frontmatter import category_labels, date_fields, front_matter, metadata, shown_title, stand_in_date
-from .paths import SITE_FILES, Addresses, PathPlanner, safe_component, site_path
+from .paths import LONGEST_FOLDERS, SITE_FILES, Addresses, PathPlanner, safe_component, site_path
 from .protocol import Entry, Posts, WriteOptions, WriteResult
 from .responses import comments_data
 
@@ -115,6 +115,8 @@ def own_path(link: str) -> str:
     ('', '')
     """
     path = site_path(link)
+    if len(path.encode()) > LONGEST_FOLDERS:
+        return ""  # (a file no system opens; and each of its folders was looked at, a square's time)
     return "" if any(c in unquote(path) for c in "?#") else path
 
 
@@ -130,6 +132,8 @@ def fallback_path(post: Post, options: WriteOptions, ask: Callable[[str], bool],
         parts = [day["yyyy"], day["mm"], day["dd"]]
     elif post.type == "page":
         parts = [_name(a.slug, fallback) for a in reversed(options.index.ancestors(post.id))]
+        if len("/".join(parts).encode()) > LONGEST_FOLDERS:
+            parts = []  # (a file path a system can open, as paths.PathPlanner does)
     else:
         parts = [_name(post.type, "type")]
     # (A "%" of a slug's own is escaped, so that site_path keeps it as one.)

@@ -43,7 +43,7 @@ from ..menus import Menu, TitlesSeen, by_size, new_site_menus, one_level
 from ..oldurls import OldAddress
 from ..quirks import thumbnail_id
 from ..records import Author, Post, Site, Term
-from ..sitestore import SpillCounter, SpillSet
+from ..sitestore import SpillCounter, SpillMap, SpillSet
 from .frontmatter import plain_text, shown_title
 from .protocol import Entry, WriteOptions, WriteResult
 
@@ -107,16 +107,21 @@ class _Cutter:
 class _Unique:
     def __init__(self) -> None:
         self.taken = SpillSet()  # (a post's slug each: on disk when many, wxrtool.sitestore)
+        self._next: SpillMap[str, int] = SpillMap()
 
     def __call__(self, slug: str, suffix: str) -> str:
         # slug, slug-suffix, slug-suffix-2, -3...: each within Ghost's limit. (It appended "-2"
         # at each try, past the limit too: the k-th item of one id and slug tried k slugs of 2k
         # characters, 62 s and slugs of 16,000 characters for 8,000 of them.)
-        candidate, n = slug, 1
+        # (And from where the last item of this slug and suffix stopped: the k-th tried k slugs.)
+        asked = f"{slug}\n{suffix}"
+        candidate, n = slug, self._next.get(asked, 1)
         while candidate in self.taken:
             ending = suffix if n == 1 else f"{suffix}-{n}"
             candidate = f"{slug[: max(0, LIMITS['slug'] - len(ending) - 1)]}-{ending}"
             n += 1
+        if n > 1:
+            self._next[asked] = n
         self.taken.add(candidate)
         return candidate
 

@@ -33,6 +33,9 @@ DEFAULT_TEMPLATE = "{type}s/{slug}.md"
 FIELDS = ("type", "slug", "id", "yyyy", "mm", "dd")
 _MAX_BYTES = 200
 _MAX_TRIES = 1000  # suffixes tried for one item's path; a few are ever needed
+#: The longest run of parents' folders kept in a path (bytes): past it, an item's file goes where it
+#: would without parents (a page 64 levels of 200-character slugs deep is no path a system opens).
+LONGEST_FOLDERS = 1024
 _RESERVED = set('<>:"|?*')
 _PLAIN = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?")  # ASCII, no dot, dash or space at the ends
 # Windows opens a device, not a file, for these names, whatever the case or extension.
@@ -167,6 +170,8 @@ class PathPlanner:
         """
         template = template or self.template
         safe = [safe_component(part, str(item_id)) for part in slug_parts]
+        if len(safe) > 1 and len("/".join(safe[:-1]).encode()) > LONGEST_FOLDERS:
+            safe = safe[-1:]
         relative = self._render(template, fields, safe, item_id)
         asked = f"{relative.lower()}\n{item_id}"  # (the suffix holds the id: items of one id go on)
         n = first = self._next_suffix.get(asked, 1)
