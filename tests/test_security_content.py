@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -39,6 +38,8 @@ from wxrtool.content.sanitize import (
     take_notes,
 )
 from wxrtool.content.shortcodes import Context
+
+from .timing import grows_linearly
 
 HOSTILE = [
     "<script>alert(1)</script>ok",
@@ -425,17 +426,7 @@ def test_embeds_kept_as_html_carry_no_script(content: str) -> None:
 def test_comment_time_grows_linearly(unit: str) -> None:
     """A comment of a million blank lines (found quadratic by a review: ' \\n' * 50000 took 13 s)."""
 
-    def seconds(size: int) -> float:
-        text = "a" + unit * (size // len(unit)) + "b"
-        best = float("inf")
-        for _ in range(2):
-            started = time.perf_counter()
-            comment_markdown(text)
-            best = min(best, time.perf_counter() - started)
-        return best
-
-    small, large = seconds(100_000), seconds(400_000)
-    assert large < 8 * max(small, 0.002), (small, large)
+    grows_linearly(lambda size: comment_markdown("a" + unit * (size // len(unit)) + "b"), 100_000)
 
 
 # Found by a review (each ~15 times slower at 4 times the text, before): a pattern that read to
@@ -459,27 +450,14 @@ SPREAD = [
 ]
 
 
-def _best_of_two(convert: Callable[[str], object], text: str) -> float:
-    best = float("inf")
-    for _ in range(2):
-        started = time.perf_counter()
-        convert(text)
-        best = min(best, time.perf_counter() - started)
-    return best
-
-
 @pytest.mark.parametrize(("before", "unit", "after", "count"), SPREAD)
 def test_time_grows_linearly_with_many_unclosed(before: str, unit: str, after: str, count: int) -> None:
-    small = _best_of_two(post_markdown, before + unit * count + after)
-    large = _best_of_two(post_markdown, before + unit * 4 * count + after)
-    assert large < 8 * max(small, 0.002), (small, large)
+    grows_linearly(lambda n: post_markdown(before + unit * n + after), count)
 
 
 def test_blocks_closing_nothing_are_linear() -> None:
     """Each closer that matched no open block scanned the whole stack."""
-    text = lambda n: "<!-- wp:a -->" * n + "<!-- /wp:b -->" * n  # noqa: E731
-    small, large = _best_of_two(post_markdown, text(2000)), _best_of_two(post_markdown, text(8000))
-    assert large < 8 * max(small, 0.002), (small, large)
+    grows_linearly(lambda n: post_markdown("<!-- wp:a -->" * n + "<!-- /wp:b -->" * n), 2000)
 
 
 @pytest.mark.parametrize("convert", ["plain_text", "header_value", "escape_shortcodes"])
@@ -494,8 +472,7 @@ def test_writers_tag_patterns_are_linear(convert: str) -> None:
         "header_value": (header_value, "<"),
         "escape_shortcodes": (escape_shortcodes, "{{<"),
     }[convert]
-    small, large = _best_of_two(function, unit * 16000), _best_of_two(function, unit * 64000)
-    assert large < 8 * max(small, 0.002), (small, large)
+    grows_linearly(lambda n: function(unit * n), 16000)
 
 
 def test_footnotes_blocks_list_the_notes_once() -> None:
