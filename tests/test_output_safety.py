@@ -232,3 +232,20 @@ def test_a_folder_filled_while_wxrtool_wrote_is_left_as_it_is(tmp_path: Path) ->
         out.write_text("a.md", "second")
         (target / "out" / "notes.txt").write_text("mine", encoding="utf-8")
     assert (target / "out" / "a.md").read_text(encoding="utf-8") == "first"
+
+
+def test_inputs_given_once_are_checked_at_the_start_and_the_end(tmp_path: Path) -> None:
+    """The inputs kept for the check at the end were read from the same iterator the check at the
+    start then read again: given as a generator, a folder holding the export was replaced."""
+    from wxrtool.errors import OutputError
+    from wxrtool.output import dir_output
+
+    with dir_output(str(tmp_path / "out")) as out:
+        out.write_text("a.md", "first")
+    export = tmp_path / "out" / "a.md"
+    inputs = (name for name in [str(export)])
+    with (
+        pytest.raises(OutputError, match="it holds the input"),
+        dir_output(str(tmp_path / "out"), force=True, inputs=inputs),
+    ):
+        pass

@@ -142,7 +142,9 @@ class OutputDir:
         self.outside: dict[str, str] = {}  # files written beside the folder (a redirect file), with hashes
         if os.path.exists(self.target) and not os.path.isdir(self.target):
             raise OutputError("the output exists and is not a folder", file=path, hint="give a folder name")
-        if update and os.path.isdir(self.target) and os.listdir(self.target) and not force:
+        # (Looked at again when the folder is put in place: see _still_replaceable.)
+        self._filled = _holds_files(self.target)
+        if update and self._filled and not force:
             self.previous = Manifest.read(os.path.join(self.target, MANIFEST))
             if self.previous is None:
                 raise OutputError(
@@ -157,16 +159,14 @@ class OutputDir:
                     file=path,
                     hint="give -o the folder this format was written to before, or a new one",
                 )
-        elif os.path.isdir(self.target) and os.listdir(self.target):
+        elif self._filled:
             if not force:
                 raise OutputError(
                     "the output folder is not empty",
                     file=path,
                     hint="choose another folder, or add --force to replace it",
                 )
-            check_replaceable(path, self.target, inputs)
-        # (Looked at again when the folder is put in place: see _still_replaceable.)
-        self._filled = os.path.isdir(self.target) and bool(os.listdir(self.target))
+            check_replaceable(path, self.target, self._inputs)
         parent = os.path.dirname(self.target)
         try:
             os.makedirs(parent, exist_ok=True)
@@ -280,7 +280,7 @@ class OutputDir:
         """Refuse, and remove what was written, if the target was filled while this ran (another
         run into the same folder, the user): it was checked when the run started, and replaced
         whatever it held by then at the end."""
-        if not (os.path.isdir(self.target) and os.listdir(self.target)):
+        if not _holds_files(self.target):
             return
         try:
             if not self._filled and not self.force:
@@ -330,6 +330,11 @@ def check_replaceable(path: str, target: str, inputs: Iterable[str] = ()) -> Non
             file=path,
             hint="give -o a folder of its own (--force replaces only an earlier wxrtool output)",
         )
+
+
+def _holds_files(folder: str) -> bool:
+    """Whether ``folder`` is a folder with anything in it."""
+    return os.path.isdir(folder) and bool(os.listdir(folder))
 
 
 def _within(path: str, folder: str) -> bool:

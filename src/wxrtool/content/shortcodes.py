@@ -93,7 +93,12 @@ class Context:
         if not self._notes or self._token not in text:
             return text
         pattern = re.compile(re.escape(self._token) + r"F(\d{1,9})X")
-        return pattern.sub(lambda m: word(int(m.group(1))) if int(m.group(1)) < len(self._notes) else m.group(0), text)
+
+        def replaced(m: re.Match[str]) -> str:
+            index = int(m.group(1))
+            return word(index) if index < len(self._notes) else m.group(0)
+
+        return pattern.sub(replaced, text)
 
     @property
     def note_count(self) -> int:
@@ -396,13 +401,13 @@ def gallery(attrs: dict[str, str], content: str | None, context: Context) -> str
         given = parse_id(attrs.get("id", ""))
         parent = context.post_id if given is None else given
         items, missing = context.children(parent), []
-    if len(items) + len(missing) > context.gallery_images_left:
+    shown = len(items) + len(missing)
+    if shown > context.gallery_images_left:
         from .sanitize import note  # (sanitize imports nothing of this module's)
 
         note("gallery-over-limit")
-        shown = len(items) + len(missing)
         return f"<p>[a gallery of {shown} images: the post's galleries show more than {GALLERY_IMAGES:,} images]</p>"
-    context.gallery_images_left -= len(items) + len(missing)
+    context.gallery_images_left -= shown
     # The alt text only, as wp_get_attachment_image() in WordPress 6.1 (never the title).
     figures = [_figure(f'<img src="{_attr(a.url)}" alt="{_attr(a.alt)}" />', html.escape(a.caption)) for a in items]
     # An id that names no attachment in the export is kept visibly, not dropped.
