@@ -327,3 +327,37 @@ def test_split_to_standard_output_is_refused_and_counts_read_as_words(tmp_path: 
     broken.write_text("<rss><channel>", encoding="utf-8")
     result = CliRunner().invoke(main, ["validate", KLOUT, str(broken)])
     assert "2 files: 1 error, 0 warnings, 0 notes" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["convert", KLOUT, "--to", "jsonl", "-o", "{out}", "--report", "{nowhere}"],
+        ["convert", KLOUT, "--to", "markdown", "-o", "{out}", "--report", "{nowhere}"],
+        ["validate", KLOUT, "--html", "{nowhere}"],
+    ],
+)
+def test_a_side_file_that_cannot_be_written_stops_the_run_before_it_writes(args: list[str], tmp_path: Path) -> None:
+    """--report in a missing folder: the output was written, then the run failed (exit 1)."""
+    names = {"out": str(tmp_path / "out"), "nowhere": str(tmp_path / "missing" / "side")}
+    result = run(*[a.format(**names) for a in args])
+    assert result.exit_code == 1 and "cannot write here" in result.stderr
+    assert "internal error" not in result.stderr and result.stderr.count("\n") == 1
+    assert not (tmp_path / "out").exists() and result.stdout == ""
+
+
+def test_a_validation_page_is_written_when_an_export_has_errors(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.xml"
+    broken.write_text("<rss><channel>", encoding="utf-8")
+    result = run("validate", KLOUT, str(broken), "--html", str(tmp_path / "v.html"))
+    assert result.exit_code == 1
+    assert "broken.xml" in (tmp_path / "v.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("to, name", [("markdown", "site"), ("jsonl", "sub/o.jsonl")])
+def test_an_output_under_a_file_names_the_file(to: str, name: str, tmp_path: Path) -> None:
+    """'-o notes.txt/site' said "File exists", of nothing in particular."""
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    result = run("convert", KLOUT, "--to", to, "-o", str(tmp_path / "notes.txt" / name))
+    assert result.exit_code == 1 and f"{tmp_path / 'notes.txt'} is a file, not a folder" in result.stderr
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"

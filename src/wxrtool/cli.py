@@ -15,7 +15,7 @@ import sys
 import time
 from collections import Counter
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 from click.shell_completion import CompletionItem
@@ -467,6 +467,8 @@ def convert(
     parts = sites[0]
     file = parts[0]
     with contextlib.ExitStack() as stack:
+        # The report's file is made first: where it cannot be, the run stops before it writes.
+        report = stack.enter_context(text_output(report_path)) if report_path else None
         if fetching:
             options = dataclasses.replace(
                 options, media=_gather_media(file, media_dir, media_from, options, quiet, stack)
@@ -475,10 +477,9 @@ def convert(
         account = run_conversion(parts if len(parts) > 1 else file, options, progress=bar)
         if bar is not None:
             bar.done()
-    if report_path:
-        with text_output(report_path) as stream:
-            json.dump({"input": file, "format": to, "output": output, **account.as_dict()}, stream, indent=2)
-            stream.write("\n")
+        if report is not None:
+            json.dump({"input": file, "format": to, "output": output, **account.as_dict()}, report, indent=2)
+            report.write("\n")
     if not quiet:
         where = "standard output" if output == "-" else output
         done = f"brought the {to} output in {where} up to date" if account.update else f"wrote {to} to {where}"
@@ -635,10 +636,20 @@ def validate_command(files: tuple[str, ...], as_json: bool, html_path: str | Non
 
     Exit status 0 when no file has an error (warnings are fine), 1 when one has.
     """
+    _not_over_an_input([("--html", html_path)], files)
+    with contextlib.ExitStack() as stack:
+        # The page's file is made first: where it cannot be, nothing is read or said.
+        page = stack.enter_context(text_output(html_path)) if html_path else None
+        failed = _validate_all(files, recover, as_json, page)
+    if failed:
+        raise SystemExit(1)
+
+
+def _validate_all(files: tuple[str, ...], recover: bool, as_json: bool, page: TextIO | None) -> bool:
+    """Each export checked, its problems printed (and put in ``page``); whether one has an error."""
     from .validate import as_json as validation_json
     from .validate import validate as validate_export
 
-    _not_over_an_input([("--html", html_path)], files)
     results = {}
     for name in files:
         results[name] = validate_export(name, recover=recover)
@@ -651,7 +662,7 @@ def validate_command(files: tuple[str, ...], as_json: bool, html_path: str | Non
         totals = validation_json(results)["summary"]
         counted = (_count(len(files), "file"), _count(totals["error"], "error"), _count(totals["warning"], "warning"))
         click.echo(f"{counted[0]}: {counted[1]}, {counted[2]}, {_count(totals['info'], 'note')}", err=True)
-    if html_path:
+    if page is not None:
         from . import stats
         from .report import render_all
 
@@ -659,10 +670,8 @@ def validate_command(files: tuple[str, ...], as_json: bool, html_path: str | Non
         for name, problems in results.items():
             fatal = any(p.severity == "error" and p.post_id is None for p in problems)
             sections.append((name, problems, None if fatal else stats.collect(name, recover=recover)))
-        with text_output(html_path) as stream:
-            stream.write(render_all(sections))  # (one page, a section per export)
-    if any(p.severity == "error" for problems in results.values() for p in problems):
-        raise SystemExit(1)
+        page.write(render_all(sections))  # (one page, a section per export)
+    return any(p.severity == "error" for problems in results.values() for p in problems)
 
 
 @main.command("media", epilog=EXAMPLES)

@@ -57,9 +57,7 @@ def text_output(
     try:
         fd, temp = tempfile.mkstemp(prefix="." + os.path.basename(target) + ".", suffix=".part", dir=folder)
     except OSError as exc:
-        raise OutputError(
-            f"cannot write here: {exc.strerror or exc}", file=path, hint="check that the folder exists and is writable"
-        ) from None
+        raise _unwritable(path, target, exc) from None
     try:
         with open(fd, "w", encoding="utf-8", newline="\n", buffering=_BUFFER) as stream:
             yield stream
@@ -74,6 +72,20 @@ def text_output(
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+
+
+def _unwritable(path: str, target: str, exc: OSError) -> OutputError:
+    """The error for an output that could not be started at ``target`` (``path`` as given)."""
+    folder = os.path.dirname(target)  # (absolute: its first folder that exists is there)
+    while not os.path.lexists(folder) and os.path.dirname(folder) != folder:
+        folder = os.path.dirname(folder)
+    if not os.path.isdir(folder):  # ('-o notes.txt/site': "File exists" said nothing)
+        shown = os.path.relpath(folder) if not os.path.isabs(path) else folder
+        return OutputError(f"cannot write here: {shown} is a file, not a folder", file=path,
+                           hint="give a path whose folders are folders")  # fmt: skip
+    return OutputError(
+        f"cannot write here: {exc.strerror or exc}", file=path, hint="check that the folder exists and is writable"
+    )
 
 
 def overwritten_input(outputs: Iterable[tuple[str, str | None]], inputs: Iterable[str]) -> tuple[str, str, str] | None:
@@ -172,11 +184,7 @@ class OutputDir:
             os.makedirs(parent, exist_ok=True)
             self.root = tempfile.mkdtemp(prefix="." + os.path.basename(self.target) + ".", suffix=".part", dir=parent)
         except OSError as exc:
-            raise OutputError(
-                f"cannot write here: {exc.strerror or exc}",
-                file=path,
-                hint="check that the folder exists and is writable",
-            ) from None
+            raise _unwritable(path, self.target, exc) from None
         self._folder = ""  # the last folder made: files come grouped by folder
         # Every file written, relative (the manifest), with its SHA-256 as written; those
         # written otherwise than whole (a stream, a copy, a file filled in) are hashed at the end.
