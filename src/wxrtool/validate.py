@@ -624,12 +624,14 @@ class Validator:
 
 
 def validate(source: Source, *, recover: bool = False) -> list[Problem]:
-    """All the problems of one export.
+    """All the problems of one export, in the order of their lines (those of no line last).
 
     >>> [p.code for p in validate(samples / "drafts-and-pages.xml")]  # doctest: +NORMALIZE_WHITESPACE
-    ['broken-serialized-meta', 'comment-parent-cycle', 'comment-self-parent', 'comment-parent-missing']
+    ['broken-serialized-meta', 'comment-parent-missing', 'comment-parent-cycle', 'comment-self-parent']
     """
-    return list(Validator(source, recover=recover).problems())
+    # (Found in the order the checks end: a whole-file check, at the file's end, speaks of lines
+    # read long before.)
+    return sorted(Validator(source, recover=recover).problems(), key=lambda p: (p.line is None, p.line or 0))
 
 
 def summary(problems: list[Problem]) -> dict[str, int]:
