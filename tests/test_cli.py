@@ -361,3 +361,13 @@ def test_an_output_under_a_file_names_the_file(to: str, name: str, tmp_path: Pat
     result = run("convert", KLOUT, "--to", to, "-o", str(tmp_path / "notes.txt" / name))
     assert result.exit_code == 1 and f"{tmp_path / 'notes.txt'} is a file, not a folder" in result.stderr
     assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_misspelled_front_matter_field_is_said(tmp_path: Path) -> None:
+    """'--front-matter titel' left the title out of every page, exit 0, and said nothing."""
+    result = run("convert", KLOUT, "--to", "markdown", "-o", str(tmp_path / "o"), "--front-matter", "titel,subtitle")
+    assert result.exit_code == 0
+    assert "--front-matter 'titel' is no usual field; did you mean 'title'?" in result.stderr
+    assert "subtitle" not in result.stderr  # (a custom field's name is not questioned)
+    quiet = run("convert", KLOUT, "--to", "markdown", "-o", str(tmp_path / "p"), "--front-matter", "title,tags")
+    assert "usual field" not in quiet.stderr

@@ -428,6 +428,7 @@ def convert(
         update=update,
         keep_removed=keep_removed,
     )
+    _warn_of_field_typos(options.front_matter, quiet)
     if writers.get(to).target != "directory":
         # The flags as given: a folder option is refused even when it repeats the default.
         for flag, value in (
@@ -523,6 +524,15 @@ def _front_matter(fields: str | None, date_format: str | None, timezone: str | N
         return FrontMatterChoice.parse(fields, date_format, timezone, seo)
     except OptionsError as exc:
         raise click.UsageError(exc.message) from None
+
+
+def _warn_of_field_typos(choice: Any, quiet: bool) -> None:
+    """Say which ``--front-matter`` fields look like a usual one misspelled (kept: a custom field
+    may be called anything); a misspelled one was left out of every page, and said nothing."""
+    if quiet or choice is None:
+        return
+    for value, close in choice.likely_typos():
+        click.echo(f"wxrtool: --front-matter {value!r} is no usual field; did you mean {close!r}?", err=True)
 
 
 def _check(options: ConvertOptions) -> None:

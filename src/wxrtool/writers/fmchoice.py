@@ -34,6 +34,14 @@ KEPT = {
     "markdown": frozenset(),
 }
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}")
+# The fields the writers' front matter holds, by their usual names: a field asked for that is
+# a letter or two off one of them is likely misspelled (a custom field may be called anything).
+USUAL_FIELDS = (
+    "title", "date", "updated", "lastmod", "last_modified_at", "draft", "published", "author", "authors",
+    "categories", "category_paths", "tags", "summary", "excerpt", "description", "featured_image", "image",
+    "images", "permalink", "url", "aliases", "redirect_from", "slug", "sticky", "protected", "meta", "seo",
+    "layout", "lang", "language", "translations", "translation_key", "comments",
+)  # fmt: skip
 
 # The SEO plugins' post meta, in the order they are asked: Yoast, Rank Math, All in One SEO 4 and 3.
 SEO_META = {
@@ -93,6 +101,16 @@ class FrontMatterChoice:
                 )
                 raise OptionsError(f"--date-format {date_format[:60]!r}: {what}")
         return cls(tuple(chosen) if chosen is not None else None, date_format, timezone, seo)
+
+    def likely_typos(self) -> list[tuple[str, str]]:
+        """Each field asked for that is none of :data:`USUAL_FIELDS` but close to one, with it.
+
+        >>> FrontMatterChoice.parse("titel,date,subtitle").likely_typos()
+        [('titel', 'title')]
+        """
+        from ..selection import likely_typos
+
+        return likely_typos(frozenset(name for name, _ in self.fields or ()), USUAL_FIELDS)
 
     def shape(self, data: dict[str, Any], post: Post, engine: str) -> dict[str, Any]:
         """``data`` (a writer's front matter for ``post``) as chosen."""
