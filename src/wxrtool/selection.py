@@ -40,7 +40,7 @@ def likely_typos(given: frozenset[str] | None, known: tuple[str, ...]) -> list[t
     for value in sorted(given or ()):
         if value not in known:
             close = difflib.get_close_matches(value, known, n=1, cutoff=0.75)
-            if close:
+            if close and abs(len(close[0]) - len(value)) <= 2:  # ('subtitle' is no 'title' misspelled)
                 found.append((value, close[0]))
     return found
 
