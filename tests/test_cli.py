@@ -371,3 +371,33 @@ def test_a_misspelled_front_matter_field_is_said(tmp_path: Path) -> None:
     assert "subtitle" not in result.stderr  # (a custom field's name is not questioned)
     quiet = run("convert", KLOUT, "--to", "markdown", "-o", str(tmp_path / "p"), "--front-matter", "title,tags")
     assert "usual field" not in quiet.stderr
+
+
+@pytest.mark.parametrize(
+    "args, said",
+    [
+        (["--to", "json", "-o", "{d}/o.json", "--report", "{d}/./o.json"], "--report {d}/./o.json and -o {d}/o.json"),
+        (["--to", "markdown", "-o", "{d}/r", "--redirects", "nginx", "{d}/r"], "--redirects {d}/r and -o {d}/r"),
+        (["--to", "hugo", "-o", "{d}/s", "--redirects", "netlify", "{d}/r.txt", "--report", "{d}/link"], "name one"),
+        (["--to", "hugo", "-o", "{d}/s", "--report", "{d}/s/r.json"], "--report {d}/s/r.json is inside -o {d}/s"),
+        (["--to", "hugo", "-o", "{d}/s", "--redirects", "netlify", "{d}/s/static/_redirects"], "is inside -o"),
+    ],
+)
+def test_outputs_that_clash_are_refused_before_anything_is_written(args: list[str], said: str, tmp_path: Path) -> None:
+    """'--report o.json -o o.json' kept the report and lost the blog, exit 0; '--redirects r -o r'
+    wrote the site, then failed on a temporary file's name."""
+    (tmp_path / "link").symlink_to(tmp_path / "r.txt")
+    result = run("convert", KLOUT, *[a.format(d=tmp_path) for a in args])
+    assert result.exit_code == 2 and said.format(d=tmp_path) in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link"]
+
+
+def test_the_library_refuses_outputs_that_clash(tmp_path: Path) -> None:
+    from wxrtool.convert import ConvertOptions
+    from wxrtool.convert import run as run_conversion
+    from wxrtool.errors import OutputError
+
+    site, redirects = tmp_path / "site", ("nginx", str(tmp_path / "site" / "r.conf"))
+    with pytest.raises(OutputError, match="inside output"):
+        run_conversion(KLOUT, ConvertOptions(to="hugo", output=str(site), redirects=redirects, selection=Selection()))
+    assert not site.exists()

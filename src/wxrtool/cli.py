@@ -184,15 +184,19 @@ def _selection(
     return dataclasses.replace(base, **changes) if changes else base
 
 
-def _not_over_an_input(outputs: list[tuple[str, str | None]], inputs: Any) -> None:
-    """A usage error if an output is a file being read: writing it would replace the export."""
-    from .output import overwritten_input
+def _not_over_an_input(outputs: list[tuple[str, str | None]], inputs: Any, folder: str = "") -> None:
+    """A usage error if an output is a file being read (writing it would replace the export),
+    or if two outputs clash (one file, or one inside the output folder named by option ``folder``)."""
+    from .output import clashing_outputs, overwritten_input
 
     found = overwritten_input(outputs, inputs)
     if found is not None:
         flag, path, name = found
         what = f"the export {name}" if name == path else f"the export {name} (as {path})"
         raise click.UsageError(f"{flag} would write over {what}; give the output another name")
+    clash = clashing_outputs(outputs, folder)
+    if clash is not None:
+        raise click.UsageError(clash)
 
 
 def _warn_of_typos(selection: Selection, quiet: bool) -> None:
@@ -457,6 +461,7 @@ def convert(
     _not_over_an_input(
         [("-o", output), ("--redirects", redirects[1] if redirects else None), ("--report", report_path)],
         [part for parts in sites for part in parts],
+        folder="-o" if writers.get(to).target == "directory" or len(sites) > 1 else "",
     )
     fetching = media_dir == "download" or media_from is not None
     if len(sites) > 1:

@@ -37,7 +37,7 @@ from .index import SiteIndex
 from .inputs import Input, opened
 from .itemlinks import Filled, ItemLinks, fill, fill_file
 from .newsite import check_base_url, read_url_map
-from .output import dir_output, overwritten_input, text_output
+from .output import clashing_outputs, dir_output, overwritten_input, text_output
 from .parallel import cuts
 from .parallel.ranges import RangedRead, RangeFailed
 from .parallel.ranges import index as index_in_ranges
@@ -264,6 +264,9 @@ def run(source: Source | Sequence[str], options: ConvertOptions, progress: Progr
     overwritten = overwritten_input(outputs, [os.fspath(p) for p in parts if isinstance(p, (str, os.PathLike))])
     if overwritten is not None:
         raise OutputError(f"the {overwritten[0]} would write over the export", file=overwritten[1])
+    clash = clashing_outputs(outputs, "output" if fmt.target == "directory" else "")
+    if clash is not None:
+        raise OutputError(clash)
     with opened(source, twice=fmt.needs_index or options.redirects is not None) as export:
         if options.update:
             from . import rerun

@@ -112,6 +112,28 @@ def overwritten_input(outputs: Iterable[tuple[str, str | None]], inputs: Iterabl
     return None
 
 
+def clashing_outputs(outputs: Iterable[tuple[str, str | None]], folder: str = "") -> str | None:
+    """Why two of ``outputs`` (each option with the path given to it) cannot both be written:
+    one file for two, or one inside the output folder named by option ``folder``, which is
+    replaced whole; ``None`` when they can. Files are compared, not names (links, ``./``).
+
+    >>> clashing_outputs([("-o", "site"), ("--report", "site/r.json")], folder="-o")
+    '--report site/r.json is inside -o site, a folder wxrtool replaces whole; write it beside the folder'
+    """
+    given = [(flag, path, os.path.realpath(path)) for flag, path in outputs if path and path != "-"]
+    for k, (flag, path, real) in enumerate(given):
+        for other, other_path, other_real in given[:k]:
+            if real == other_real:
+                return f"{flag} {path} and {other} {other_path} name one file; give each its own"
+    for outer, outer_path, outer_real in (g for g in given if g[0] == folder):
+        for inner, inner_path, _ in (g for g in given if g[2].startswith(outer_real + os.sep)):
+            return (
+                f"{inner} {inner_path} is inside {outer} {outer_path}, a folder wxrtool replaces whole;"
+                " write it beside the folder"
+            )
+    return None
+
+
 MANIFEST = ".wxrtool-manifest.json"
 
 
