@@ -463,6 +463,7 @@ def convert(
         [part for parts in sites for part in parts],
         folder="-o" if writers.get(to).target == "directory" or len(sites) > 1 else "",
     )
+    _check_media(media_dir, media_from)
     fetching = media_dir == "download" or media_from is not None
     if len(sites) > 1:
         if fetching:
@@ -491,6 +492,21 @@ def convert(
         done = f"brought the {to} output in {where} up to date" if account.update else f"wrote {to} to {where}"
         click.echo(f"wxrtool: {done}", err=True)
         click.echo(account.summary(), err=True)
+
+
+def _check_media(media: str | None, media_from: str | None) -> None:
+    """A usage error for a ``--media`` that is neither ``download`` nor a folder (a misspelled
+    ``downlaod`` placed nothing, exit 0), or given with ``--media-from``, which replaced it."""
+    if media is not None and media != "download" and not os.path.isdir(media):
+        what = "is no folder" if os.path.exists(media) else "no such folder"
+        raise click.UsageError(
+            f"--media {media}: {what}; give the folder `wxrtool media --download` filled, or 'download'"
+        )
+    if media not in (None, "download") and media_from is not None:
+        raise click.UsageError(
+            f"--media {media} and --media-from {media_from}: give one folder (--media-from takes the media there"
+            " first and downloads none: add --media download to fetch the rest)"
+        )
 
 
 def _gather_media(
