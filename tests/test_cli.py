@@ -417,3 +417,23 @@ def test_a_media_option_that_places_nothing_is_refused(media: list[str], said: s
     result = run("convert", KLOUT, "--to", "markdown", "-o", str(tmp_path / "o"), *[m.format(d=tmp_path) for m in media])
     assert result.exit_code == 2 and said.format(d=tmp_path) in result.stderr
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(
+    "args, said",
+    [
+        (["media", KLOUT, "--download", "{d}/notes.txt/sub"], "notes.txt is a file, not a folder"),
+        (["media", KLOUT, "--download", "{d}/notes.txt"], "notes.txt is a file, not a folder"),
+        (["media", KLOUT, "--json", "--csv"], "--json and --csv: choose one"),
+        (["media", KLOUT, "--download", "{d}/m", "--timeout", "-1"], "'--timeout': -1.0 is not in the range"),
+        (["media", KLOUT, "--download", "{d}/m", "--workers", "0"], "'--workers': 0 is not in the range"),
+        (["convert", KLOUT, "--to", "json", "-o", "{d}/o.json", "--jobs", "-3"], "'--jobs': -3 is not in the range"),
+    ],
+)
+def test_media_and_numbers_that_cannot_work_are_refused_first(args: list[str], said: str, tmp_path: Path) -> None:
+    """'media --download afile' fetched every file, each failing on a line of its own; '--timeout -1'
+    said 'not done within -10 s'; --json --csv gave JSON."""
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    result = run(*[a.format(d=tmp_path) for a in args])
+    assert result.exit_code == 2 and said in result.stderr and result.stdout == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]

@@ -350,7 +350,7 @@ def _statuses(values: tuple[str, ...]) -> frozenset[str] | None:
 @click.option("--report", "report_path", default=None, metavar="FILE.json", help="Also write the account as JSON.")
 @click.option(
     "--jobs",
-    type=int,
+    type=click.IntRange(min=1),
     default=None,
     metavar="N",
     help="Worker processes: for one site, posts rendered at once (jsonl: parts of the file read at once); "
@@ -507,6 +507,21 @@ def _check_media(media: str | None, media_from: str | None) -> None:
             f"--media {media} and --media-from {media_from}: give one folder (--media-from takes the media there"
             " first and downloads none: add --media download to fetch the rest)"
         )
+
+
+def _make_folder(folder: str, flag: str) -> None:
+    """``folder`` made if it is not there (before any work: each file fetched into a file's
+    place failed on a line of its own); a usage error where it cannot be."""
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as exc:
+        blocked = folder
+        while blocked and not os.path.exists(blocked):
+            blocked = os.path.dirname(blocked)
+        why = f"{blocked} is a file, not a folder" if blocked and not os.path.isdir(blocked) else exc.strerror
+        raise click.UsageError(f"{flag} {folder}: cannot make the folder: {why}") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise click.UsageError(f"{flag} {folder}: the folder cannot be written")
 
 
 def _gather_media(
@@ -713,11 +728,17 @@ def _validate_all(files: tuple[str, ...], recover: bool, as_json: bool, page: Te
 @click.option("--host", "hosts", multiple=True, metavar="HOST", help="Also download from this host. Repeatable.")
 @click.option("--allow-private", is_flag=True, help="Allow private and loopback addresses (refused by default).")
 @click.option("--max-size", default="100MB", show_default=True, metavar="SIZE", help="Largest file to download.")
-@click.option("--workers", default=4, show_default=True, help="Downloads at once.")
-@click.option("--timeout", default=20.0, show_default=True, help="Seconds before a connection or read gives up.")
+@click.option("--workers", type=click.IntRange(min=1), default=4, show_default=True, help="Downloads at once.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=20.0,
+    show_default=True,
+    help="Seconds before a connection or read gives up.",
+)
 @click.option(
     "--deadline",
-    type=float,
+    type=click.FloatRange(min=0, min_open=True),
     default=None,
     metavar="SECONDS",
     help="Seconds one download may take in all, retries included.  [default: 10 x --timeout]",
@@ -752,6 +773,11 @@ def media_command(
     from .media import to_json as media_json
     from .split import parse_size
 
+    if as_json and as_csv:
+        raise click.UsageError("--json and --csv: choose one")
+    max_bytes = parse_size(max_size)
+    if folder:
+        _make_folder(folder, "--download")
     found = media_inventory(file, recover=recover)
     # Titles and URLs are the export author's: their control characters are
     # shown, never sent to the terminal as they are. JSON keeps the same data
@@ -773,7 +799,7 @@ def media_command(
     policy = FetchPolicy(
         hosts=found.site_hosts | {h.lower() for h in hosts},
         allow_private=allow_private,
-        max_bytes=parse_size(max_size),
+        max_bytes=max_bytes,
         workers=workers,
         timeout=timeout,
         deadline=deadline,
@@ -832,7 +858,13 @@ def media_command(
 @click.option("--no-check", is_flag=True, help="Do not build the site to check every old address.")
 @click.option("--force", is_flag=True, help="Replace an earlier wxrtool output.")
 @click.option("--recover", is_flag=True, help="Repair a damaged export as it is read.")
-@click.option("--jobs", type=int, default=None, metavar="N", help="Worker processes (default: the number of cores).")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Worker processes (default: the number of cores).",
+)
 @_max_item_size
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def migrate_command(
