@@ -414,7 +414,9 @@ def test_the_library_refuses_outputs_that_clash(tmp_path: Path) -> None:
 def test_a_media_option_that_places_nothing_is_refused(media: list[str], said: str, tmp_path: Path) -> None:
     """'--media downlaod' (or a file) placed no media and exited 0; with --media-from, --media was dropped."""
     (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
-    result = run("convert", KLOUT, "--to", "markdown", "-o", str(tmp_path / "o"), *[m.format(d=tmp_path) for m in media])
+    result = run(
+        "convert", KLOUT, "--to", "markdown", "-o", str(tmp_path / "o"), *[m.format(d=tmp_path) for m in media]
+    )
     assert result.exit_code == 2 and said.format(d=tmp_path) in result.stderr
     assert not (tmp_path / "o").exists()
 

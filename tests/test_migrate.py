@@ -301,6 +301,12 @@ def test_convert_takes_media_from_a_folder_or_downloads_them(media_server: str, 
     assert done.returncode == 0, done.stderr
     assert "media: 0 fetched, 2 failed" in done.stderr and "not a public address (--allow-private" in done.stderr
     assert (tmp_path / "b/content/posts/swifts-return/index.md").is_file()
+    # ... and --allow-private, which that message names, is convert's too (it was migrate's and media's only).
+    done = subprocess.run(
+        [*command, "-o", str(tmp_path / "d"), "--media", "download", "--allow-private"], capture_output=True, text=True
+    )
+    assert done.returncode == 0 and "media: 1 fetched, 1 failed" in done.stderr, done.stderr  # (the server has one)
+    assert (tmp_path / "d/content/posts/swifts-return/swifts.jpg").is_file()
     usage = subprocess.run(
         [*command, "-o", str(tmp_path / "c"), "--media-from", str(tmp_path / "none")], capture_output=True, text=True
     )

@@ -33,6 +33,7 @@ from .writers.paths import DEFAULT_TEMPLATE
 
 if TYPE_CHECKING:
     from .fetch import Outcome
+    from .mediafolder import MediaSources
 
 # The commands other than convert import what they need when they run: `convert`
 # starts sooner (a tenth of the time of a 10 MB export is starting up).
@@ -345,6 +346,10 @@ def _statuses(values: tuple[str, ...]) -> frozenset[str] | None:
     metavar="DIR",
     help="Folder formats: take media from this folder first (a copy of wp-content/uploads, a media archive).",
 )
+@click.option(
+    "--host", "media_hosts", multiple=True, metavar="HOST", help="With --media download: also from this host."
+)
+@click.option("--allow-private", is_flag=True, help="With --media download: allow private and loopback addresses.")
 @click.option("--recover", is_flag=True, help="Repair a damaged export as it is read, listing every repair.")
 @_max_item_size
 @click.option("--report", "report_path", default=None, metavar="FILE.json", help="Also write the account as JSON.")
@@ -393,6 +398,8 @@ def convert(
     keep_urls: bool,
     media_dir: str | None,
     media_from: str | None,
+    media_hosts: tuple[str, ...],
+    allow_private: bool,
     recover: bool,
     report_path: str | None,
     jobs: int | None,
@@ -464,6 +471,8 @@ def convert(
         folder="-o" if writers.get(to).target == "directory" or len(sites) > 1 else "",
     )
     _check_media(media_dir, media_from)
+    if (media_hosts or allow_private) and media_dir != "download":
+        raise click.UsageError(f"{'--host' if media_hosts else '--allow-private'} goes with --media download")
     fetching = media_dir == "download" or media_from is not None
     if len(sites) > 1:
         if fetching:
@@ -477,8 +486,17 @@ def convert(
         # The report's file is made first: where it cannot be, the run stops before it writes.
         report = stack.enter_context(text_output(report_path)) if report_path else None
         if fetching:
+            from .mediafolder import MediaSources
+
             options = dataclasses.replace(
-                options, media=_gather_media(file, media_dir, media_from, options, quiet, stack)
+                options,
+                media=_gather_media(
+                    file,
+                    MediaSources(media_from, media_dir == "download", media_hosts, allow_private),
+                    options,
+                    quiet,
+                    stack,
+                ),
             )
         bar = _ProgressBar() if not quiet and sys.stderr.isatty() else None
         account = run_conversion(parts if len(parts) > 1 else file, options, progress=bar)
@@ -502,6 +520,8 @@ def _check_media(media: str | None, media_from: str | None) -> None:
         raise click.UsageError(
             f"--media {media}: {what}; give the folder `wxrtool media --download` filled, or 'download'"
         )
+    if media_from is not None and not os.path.isdir(media_from):
+        raise click.UsageError(f"--media-from {media_from}: no such folder")
     if media not in (None, "download") and media_from is not None:
         raise click.UsageError(
             f"--media {media} and --media-from {media_from}: give one folder (--media-from takes the media there"
@@ -524,19 +544,15 @@ def _make_folder(folder: str, flag: str) -> None:
         raise click.UsageError(f"{flag} {folder}: the folder cannot be written")
 
 
-def _gather_media(
-    file: str, media: str | None, media_from: str | None, options: ConvertOptions, quiet: bool, stack: Any
-) -> str:
+def _gather_media(file: str, sources: MediaSources, options: ConvertOptions, quiet: bool, stack: Any) -> str:
     """A temporary media folder for ``--media download`` or ``--media-from`` (removed when
-    ``stack`` closes), filled now; what failed is said on stderr (and listed in the account)."""
+    ``stack`` closes), filled now from ``sources``; what failed is said on stderr (and listed
+    in the account)."""
     import tempfile
 
-    from .mediafolder import MediaSources, fill
+    from .mediafolder import fill
 
-    if media_from is not None and not os.path.isdir(media_from):
-        raise click.UsageError(f"--media-from {media_from}: no such folder")
     folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="wxrtool-media-"))
-    sources = MediaSources(local=media_from, download=media == "download")
     say = None if quiet else (lambda line: click.echo(f"wxrtool: {line}", err=True))
     outcomes = fill(file, folder, sources, recover=options.recover, say=say)
     if not quiet and outcomes:
