@@ -439,3 +439,12 @@ def test_media_and_numbers_that_cannot_work_are_refused_first(args: list[str], s
     result = run(*[a.format(d=tmp_path) for a in args])
     assert result.exit_code == 2 and said in result.stderr and result.stdout == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_a_run_that_keeps_no_item_says_so_even_when_quiet(tmp_path: Path) -> None:
+    """'--since 2020-01-01 -q' on a blog of 2011 wrote an empty output, exit 0, and said nothing."""
+    result = run("convert", KLOUT, "--to", "json", "-o", str(tmp_path / "o.json"), "--since", "2020-01-01", "-q")
+    assert result.exit_code == 0
+    assert result.stderr == "wxrtool: warning: no item was written: the 2 read were all left out (date 2)\n"
+    kept = run("convert", KLOUT, "--to", "json", "-o", str(tmp_path / "p.json"), "--since", "2010-01-01", "-q")
+    assert kept.stderr == ""

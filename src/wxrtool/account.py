@@ -124,6 +124,21 @@ class Account:
             "reasons": {r: Reason.explain(r) for r in sorted({r for k in KINDS for r in self.left_out[k]})},
         }
 
+    def all_items_left_out(self) -> str | None:
+        """What to say when items were read and none was written (a filter that kept nothing),
+        or ``None``.
+
+        >>> account = Account(read=Counter(items=3))
+        >>> account.leave_out("items", "status:draft", 3)
+        >>> account.all_items_left_out()
+        'no item was written: the 3 read were all left out (status:draft 3)'
+        """
+        out = self.left_out["items"]
+        if not self.read["items"] or self.written["items"] or self.update is not None or not out:
+            return None
+        reasons = ", ".join(f"{r} {n}" for r, n in sorted(out.items()))
+        return f"no item was written: the {self.read['items']} read were all left out ({reasons})"
+
     def summary(self) -> str:
         """One line per kind, for people: ``items: 12 read, 10 written, 2 left out (status:draft 2)``."""
         lines = []

@@ -505,6 +505,9 @@ def convert(
         if report is not None:
             json.dump({"input": file, "format": to, "output": output, **account.as_dict()}, report, indent=2)
             report.write("\n")
+    nothing = account.all_items_left_out()
+    if nothing is not None:  # (said even with -q: a run that kept nothing is rarely what was meant)
+        click.echo(f"wxrtool: warning: {nothing}", err=True)
     if not quiet:
         where = "standard output" if output == "-" else output
         done = f"brought the {to} output in {where} up to date" if account.update else f"wrote {to} to {where}"
