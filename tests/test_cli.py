@@ -448,3 +448,16 @@ def test_a_run_that_keeps_no_item_says_so_even_when_quiet(tmp_path: Path) -> Non
     assert result.stderr == "wxrtool: warning: no item was written: the 2 read were all left out (date 2)\n"
     kept = run("convert", KLOUT, "--to", "json", "-o", str(tmp_path / "p.json"), "--since", "2010-01-01", "-q")
     assert kept.stderr == ""
+
+
+def test_a_batch_says_what_each_site_left_out_and_reports_every_site(tmp_path: Path) -> None:
+    """Several sites said 'ok klout: 1 items' (1 of 2, the other left out unsaid), and --report was refused."""
+    result = run(
+        "convert", KLOUT, DRAFTS, "--to", "markdown", "-o", str(tmp_path / "s"), "--report", str(tmp_path / "r")
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "ok      drafts-and-pages: 4 of 13 items (9 left out), 7 of 9 comments (2 left out) -> " in result.stderr
+    report = json.loads((tmp_path / "r").read_text(encoding="utf-8"))
+    assert report["format"] == "markdown" and [s["name"] for s in report["sites"]] == ["klout", "drafts-and-pages"]
+    drafts = report["sites"][1]
+    assert drafts["ok"] and drafts["input"] == [DRAFTS] and drafts["left_out"]["items"]["status:draft"] > 0

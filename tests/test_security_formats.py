@@ -230,10 +230,12 @@ def test_a_batch_input_named_dots_gets_a_folder_of_its_own(tmp_path: Path) -> No
     )
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "sites").iterdir()) == ["b", "site-."]
-    refused = CliRunner().invoke(
+    reported = CliRunner().invoke(
         main, ["convert", str(inputs), "--to", "json", "-o", str(tmp_path / "j"), "--report", str(tmp_path / "r.json")]
     )
-    assert refused.exit_code == 2 and "--report names one file" in refused.output
+    assert reported.exit_code == 0, reported.output
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert sorted(site["name"] for site in report["sites"]) == ["b", "site-."]
 
 
 def test_a_post_never_takes_another_posts_comments_file(tmp_path: Path) -> None:

@@ -646,27 +646,46 @@ def _convert_batch(
         raise click.UsageError("--redirects names one file: use it with one site at a time")
     if options.url_map:
         raise click.UsageError("--url-map holds one site's addresses: use it with one site at a time")
-    if report_path:
-        raise click.UsageError("--report names one file: use it with one site at a time")
     _check(options)
     # Each site is converted in one process; --jobs says how many sites at a time.
     folder = options.output
     assert folder is not None
-    results = convert_sites(
-        sites, folder, dataclasses.replace(options, jobs=1), jobs=jobs or _cores(), scheduler=scheduler
-    )
+    with contextlib.ExitStack() as stack:
+        # The report's file is made first, as for one site; it holds every site's account.
+        report = stack.enter_context(text_output(report_path)) if report_path else None
+        results = convert_sites(
+            sites, folder, dataclasses.replace(options, jobs=1), jobs=jobs or _cores(), scheduler=scheduler
+        )
+        if report is not None:
+            json.dump({"format": options.to, "sites": [_site_report(r) for r in results]}, report, indent=2)
+            report.write("\n")
     failed = [r for r in results if not r.ok]
     if not quiet:
         for result in results:
             if result.ok:
-                written = result.account["written"]
-                counts = f"{written['items']} items, {written['comments']} comments"
-                click.echo(printable(f"ok      {result.name}: {counts} -> {result.output}"), err=True)
+                click.echo(printable(f"ok      {result.name}: {_site_counts(result.account)} -> {result.output}"),
+                           err=True)  # fmt: skip
             else:
                 click.echo(printable(f"failed  {result.name}: {result.error}"), err=True)
         click.echo(f"wxrtool: {len(results) - len(failed)} of {len(results)} sites converted", err=True)
     if failed:
         raise SystemExit(1)
+
+
+def _site_counts(account: dict[str, Any]) -> str:
+    """A site's line in a batch: ``4 of 13 items (9 left out), 7 comments``: what it left out said."""
+    read, written, left_out = account["read"], account["written"], account["left_out"]
+    parts = []
+    for kind in ("items", "comments"):
+        dropped = sum(left_out[kind].values())
+        parts.append(f"{written[kind]} of {read[kind]} {kind}" + (f" ({dropped} left out)" if dropped else ""))
+    return ", ".join(parts)
+
+
+def _site_report(result: Any) -> dict[str, Any]:
+    """One site of a batch's ``--report``: its files, its output, and its account or its error."""
+    site = {"name": result.name, "input": result.parts, "output": result.output, "ok": result.ok}
+    return {**site, **result.account} if result.ok else {**site, "error": result.error}
 
 
 @main.command("stats", epilog=EXAMPLES)
