@@ -12,6 +12,7 @@ import wxrtool
 from wxrtool.batch import convert_sites, group_inputs
 from wxrtool.cli import main
 from wxrtool.convert import ConvertOptions
+from wxrtool.errors import WXRError
 from wxrtool.read import read_parts
 from wxrtool.split import parse_size, split
 
@@ -92,3 +93,28 @@ def test_dask_cluster(tmp_path: Path) -> None:
     assert all(r.ok for r in results) and len(results) == len(SAMPLE_FILES)
     for sample in SAMPLE_FILES:
         assert json.loads((tmp_path / "out" / f"{sample.stem}.json").read_text())["site"]
+
+
+def test_a_file_given_twice_is_one_site(tmp_path: Path) -> None:
+    """'a.xml ./a.xml' made two sites that clashed on one output, and left an empty folder behind."""
+    export = tmp_path / "a.xml"
+    export.write_bytes((SAMPLES / "klout.xml").read_bytes())
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "a.xml").write_bytes(export.read_bytes())
+    assert group_inputs([str(export), str(tmp_path / "." / "a.xml")]) == [[str(export)]]
+    with pytest.raises(WXRError, match=r"a\.xml and .*b/a\.xml would both write .*out/a\.json"):
+        convert_sites(
+            [[str(export)], [str(tmp_path / "b" / "a.xml")]], str(tmp_path / "out"), ConvertOptions(to="json")
+        )
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("given", "said"), [((1, 3), "skip 002"), ((1, 4), "skip 002 to 003"), ((2, 3), "start at 002")]
+)
+def test_the_parts_of_a_split_export_must_all_be_there(given: tuple[int, int], said: str, tmp_path: Path) -> None:
+    """Parts 001 and 003 were read as the whole site, exit 0: 002's items were lost, unsaid."""
+    parts = [str(tmp_path / f"blog.{n:03d}.xml") for n in given]
+    with pytest.raises(WXRError, match=said):
+        group_inputs(parts)
+    assert group_inputs([str(tmp_path / f"blog.{n:03d}.xml") for n in (0, 1, 2)])[0][0].endswith("blog.000.xml")

@@ -47,11 +47,53 @@ def group_inputs(arguments: list[str]) -> list[list[str]]:
         else:
             files.append(argument)
     sites: dict[str, list[str]] = {}
-    for path in dict.fromkeys(files):
+    for path in _once_each(files):
         m = _PART.match(path)
         key = m.group("stem") if m else path
         sites.setdefault(key, []).append(path)
-    return [sorted(parts) for parts in sites.values()]
+    grouped = [sorted(parts) for parts in sites.values()]
+    for parts in grouped:
+        _check_numbering(parts)
+    return grouped
+
+
+def _once_each(files: list[str]) -> list[str]:
+    """``files`` without repeats, the first name of each kept: a file given twice, under one name
+    or two (``a.xml ./a.xml``), is one site (two names made two sites clash on one output)."""
+    seen: set[tuple[int, int]] = set()
+    kept = []
+    for path in dict.fromkeys(files):
+        try:
+            found = os.stat(path)
+        except (OSError, ValueError):
+            kept.append(path)  # (not there: the reading says so, with its name)
+            continue
+        if (found.st_dev, found.st_ino) not in seen:
+            seen.add((found.st_dev, found.st_ino))
+            kept.append(path)
+    return kept
+
+
+def _check_numbering(parts: list[str]) -> None:
+    """A :class:`WXRError` when the parts of a split export skip a number (``001 003``: the
+    items of 002 were left out, and nothing said so), or start past ``001``."""
+    if len(parts) < 2:
+        return
+    numbers = [int(_PART.match(p).group("number")) for p in parts]  # type: ignore[union-attr]
+    for before, after, path in zip(numbers, numbers[1:], parts[1:], strict=False):
+        if after != before + 1:
+            missing = f"{before + 1:03d}" + (f" to {after - 1:03d}" if after - before > 2 else "")
+            raise WXRError(
+                f"the parts of a split export skip {missing}: they would be read as one site without it",
+                file=path,
+                hint="give every part of the export, or convert each part on its own",
+            )
+    if numbers[0] > 1:
+        raise WXRError(
+            f"the parts of a split export start at {numbers[0]:03d}: the first is missing",
+            file=parts[0],
+            hint="give every part of the export, or convert each part on its own",
+        )
 
 
 def _exports_in(folder: str) -> list[str]:
@@ -126,10 +168,16 @@ def convert_sites(
     """Convert independent sites into ``folder`` as ``options`` say (their ``output`` aside), in
     parallel, ``jobs`` at a time, each converted in one process; results in input order."""
     fmt = writers.get(options.to)
-    os.makedirs(folder, exist_ok=True)
     outputs = [output_for(parts, fmt, folder) for parts in sites]
-    if len(set(outputs)) != len(outputs):
-        raise WXRError("two inputs would write to the same output", hint="give the sites different file names")
+    first: dict[str, str] = {}
+    for parts, out in zip(sites, outputs, strict=True):
+        if out in first:
+            raise WXRError(
+                f"{first[out]} and {parts[0]} would both write {out}",
+                hint="give the sites different file names",
+            )
+        first[out] = parts[0]
+    os.makedirs(folder, exist_ok=True)
     each = [dataclasses.replace(options, output=out) for out in outputs]
     if scheduler:
         from distributed import Client
