@@ -272,3 +272,14 @@ with open("/proc/self/status") as status:
         peaks.append(int(run.stdout))
     small, large = peaks
     assert large - small < 16 * 1024, peaks  # KiB: 12 times the export, not 12 times the memory
+
+
+def test_a_zip_of_two_sites_is_not_read_as_one(tmp_path: Path) -> None:
+    """Two exports zipped together were one site: the first's title over both sites' posts, exit 0."""
+    archive = tmp_path / "two.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(SAMPLES / "klout.xml", "klout.xml")
+        z.write(SAMPLES / "rules.xml", "rules.xml")
+    result = CliRunner().invoke(main, ["convert", str(archive), "--to", "json", "-o", str(tmp_path / "o.json")])
+    assert result.exit_code == 1 and not (tmp_path / "o.json").exists()
+    assert "two.zip/rules.xml: a part of another site: this file exports 'https://atoll.example.org'" in result.stderr

@@ -782,6 +782,17 @@ class PartsReader:
         )
 
 
+def _same_site(first: Site, later: Site, name: str) -> None:
+    """Refuse a part whose blog is not the first part's (each as its blog's address, else its link)."""
+    ours, theirs = first.base_blog_url or first.link, later.base_blog_url or later.link
+    if ours and theirs and ours.rstrip("/") != theirs.rstrip("/"):
+        raise NotWXRError(
+            f"a part of another site: this file exports {theirs[:200]!r}, the first part {ours[:200]!r}",
+            file=name,
+            hint="give the parts of one export together; convert each site's export on its own",
+        )
+
+
 def read_parts(
     parts: Sequence[Source],
     *,
@@ -795,13 +806,14 @@ def read_parts(
 ) -> Iterator[Record]:
     """Read the parts of one split export as one export.
 
-    The first part's site header is the site's; authors (by login) and terms (by
-    taxonomy and slug) that later parts repeat are read once. The keywords are
-    :class:`Reader`'s, for every part.
+    The first part's site header is the site's; a later part of another site (its blog's
+    address another) raises :class:`~wxrtool.errors.NotWXRError`: two exports zipped together,
+    say, are two sites, not one. Authors (by login) and terms (by taxonomy and slug) that later
+    parts repeat are read once. The keywords are :class:`Reader`'s, for every part.
     """
     authors: set[str] = set()
     terms: set[tuple[str, str]] = set()
-    have_site = False
+    have_site: Site | None = None
     dates = dates if dates is not None else quirks.DateResolver()
     for part in parts:
         reader = Reader(
@@ -815,9 +827,10 @@ def read_parts(
         )
         for record in reader:
             if isinstance(record, Site):
-                if have_site:
+                if have_site is not None:
+                    _same_site(have_site, record, reader.name)
                     continue
-                have_site = True
+                have_site = record
             elif isinstance(record, Author):
                 if record.login in authors:
                     continue
