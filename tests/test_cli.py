@@ -126,8 +126,30 @@ def test_bad_input_one_line_error_no_output(tmp_path: Path) -> None:
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith(f"Error: {broken}:") and "not well-formed XML" in lines[0]
+    assert lines[0].startswith(f"Error: {broken}:") and "the export is cut short" in lines[0]
     assert list(tmp_path.iterdir()) == [broken]  # no output, no leftover temporary file
+
+
+def test_an_export_cut_short_is_called_so_and_damage_elsewhere_is_not(tmp_path: Path) -> None:
+    """A file cut short was 'not well-formed XML: expected >', its validate kind not 'truncated' as promised."""
+    text = Path(KLOUT).read_bytes()
+    at = text.index(b"</wp:post_name>")
+    cases = {
+        "in-a-tag": text[: text.index(b"<wp:comment_id>") + 5],  # (libxml2: "Couldn't find end of Start Tag")
+        "in-content": text[:30000],  # (libxml2: "expected '>'")
+        "in-cdata": text[: text.index(b"<![CDATA[", 20000) + 40] + b"\n\n\nmore text\n",
+        "damaged": text[:at] + b"</wp:post_nam>" + text[at + 15 :],  # (a complete file, damaged in its first half)
+    }
+    for name, data in cases.items():
+        broken = tmp_path / f"{name}.xml"
+        broken.write_bytes(data)
+        said = run("convert", str(broken), "--to", "json").stderr
+        checked = run("validate", str(broken)).stdout
+        if name == "damaged":
+            assert "not well-formed XML: Opening and ending tag mismatch" in said and " error not-well-formed" in checked
+        else:
+            assert f"{broken}:" in said and "the export is cut short" in said, said
+            assert " error truncated: " in checked, checked
 
 
 def test_missing_output_folder(tmp_path: Path) -> None:

@@ -247,6 +247,15 @@ class Reader:
                         column=column,
                         hint="PHP or a plugin printed it after WordPress wrote the export",
                     ) from None
+                if _cut_short(stream, line, message) and (self.site is not None or self._channel is not None):
+                    raise ParseError(
+                        f"the export is cut short: the file ends before the export does ({message})",
+                        file=self.name,
+                        line=line,
+                        column=column,
+                        hint="the file is incomplete: export or download it again; --recover converts every"
+                        " complete item before the break and says where it stopped",
+                    ) from None
                 raise ParseError(
                     f"not well-formed XML: {message}",
                     file=self.name,
@@ -706,6 +715,21 @@ class Reader:
         if isinstance(kind, PingType):
             return Ping(type=kind, **common)
         return Comment(type=kind, user_id=quirks.parse_int(f.get("wp:comment_user_id")), **common)
+
+
+def _cut_short(stream: ParserInput, line: int | None, message: str) -> bool:
+    """Whether the parser's fault is the input's end in the middle of the export: found once the
+    input has ended, on its last line (or the one before, a last line break), or in a CDATA section
+    or element left open (which the parser names where it starts)."""
+    if not stream.ended():
+        return False
+    if message.startswith(_LEFT_OPEN):
+        return True
+    breaks = stream.line_breaks() if line is not None else None
+    return breaks is not None and line is not None and line >= breaks
+
+
+_LEFT_OPEN = ("CData section not finished", "Premature end of data", "EndTag: '</' not found")
 
 
 def _unique_terms(refs: list[TermRef]) -> tuple[TermRef, ...]:

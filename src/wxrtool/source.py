@@ -424,6 +424,26 @@ class ParserInput(io.RawIOBase):
             hint="the export was not written or downloaded whole; " + _GET_AN_EXPORT,
         )
 
+    def ended(self) -> bool:
+        """Whether the input has come to its end: a read past its last byte."""
+        return self.consumed > 0 and not self._latest and not self._first
+
+    def line_breaks(self) -> int | None:
+        """How many line breaks the input holds, counted again from its start (a fault's line
+        set against the last; counted only then, off the reading's path); ``None`` when it
+        cannot be read again (standard input, a pipe) or was repaired on the way."""
+        raw: Any = self._raw
+        if self.repaired is not None or not getattr(raw, "seekable", lambda: False)():
+            return None
+        try:
+            raw.seek(0)
+            count = 0
+            while block := raw.read(1 << 20):
+                count += block.count(b"\n")
+        except (OSError, AttributeError, ValueError, EOFError):
+            return None
+        return count
+
     def declared_lately(self) -> bool:
         """Whether a ``<!DOCTYPE`` or ``<!ENTITY`` is in the last two chunks read."""
         recent = self._previous + self._latest

@@ -71,7 +71,7 @@ _PARSE_CODES = (
         "an element uses a prefix the file never declares; `--recover` declares the usual ones",
     ),
     (
-        r"Premature end of data|EndTag: '</' not found|Couldn't find end of Start Tag",
+        r"Premature end of data|EndTag: '</' not found|Couldn't find end of Start Tag|the export is cut short",
         "truncated",
         "the file ends in the middle of an item; `--recover` converts every complete item before the break",
     ),
