@@ -321,3 +321,33 @@ def test_a_server_that_is_not_running_is_one_error() -> None:
     result = CliRunner().invoke(main, ["check-urls", str(SAMPLES / "klout.xml"), f"http://127.0.0.1:{port}/"])
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1 and f"nothing answers at http://127.0.0.1:{port}/" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "make, said",
+    [
+        ({"site": None, "site.txt": "x"}, "site.txt: a file, not a folder"),
+        ({"site/hugo.yaml": "title: x", "site/content/a.md": "x"}, "holds a Hugo site's sources, not the site: build"),
+        ({"site/_config.yml": "title: x"}, "holds a Jekyll site's sources"),
+        (
+            {"site/index.html": "<p>x</p>", "r.conf": "map $args $q {\n  p=1 /a/;\n}\n"},
+            "r.conf:1: not a redirect wxrtool reads: 'map $args $q {'",
+        ),
+        ({"site/index.html": "<p>x</p>", "r.conf": "Redirect 301 /old/ /new/\n"}, "r.conf:1: not a redirect"),
+    ],
+)
+def test_a_site_or_redirects_it_cannot_use_are_refused_first(
+    make: dict[str, str | None], said: str, tmp_path: Path
+) -> None:
+    """An nginx file as --redirects, a Hugo site's sources, made every address 'missing' and said no more;
+    a file as SITE was 'no such folder'."""
+    for name, text in make.items():
+        if text is not None:
+            (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / name).write_text(text, encoding="utf-8")
+    site = tmp_path / ("site.txt" if "site.txt" in make else "site")
+    extra = ["--redirects", str(tmp_path / "r.conf")] if "r.conf" in make else []
+    result = CliRunner().invoke(main, ["check-urls", str(SAMPLES / "klout.xml"), str(site), *extra])
+    assert result.exit_code in (1, 2) and said in result.stderr, result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("Error: ")  # (said once, no address asked)
+    assert "  missing: " not in result.stderr and "wxrtool: " not in result.stderr

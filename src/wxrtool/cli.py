@@ -1023,22 +1023,25 @@ def check_urls_command(
 
     from .oldurls import GROUPS, old_addresses
     from .read import Reader
-    from .urlcheck import Check, RedirectRules, StaticSite, check_all, decoded, summary, unanswered
+    from .urlcheck import Check, RedirectRules, StaticSite, check_all, decoded, summary, unanswered, unbuilt
 
     wanted = {k.strip() for k in kinds.split(",") if k.strip()}
     unknown = wanted - set(GROUPS)
     if unknown or not wanted:
         raise click.UsageError(f"--kinds: choose from {', '.join(GROUPS)} (not {', '.join(sorted(unknown)) or 'none'})")
     chosen = {kind for group in wanted for kind in GROUPS[group]}
-    addresses = [a for a in old_addresses(Reader(file, recover=recover)) if a.kind in chosen]
     is_url = site.startswith(("http://", "https://"))
     if is_url and redirect_file:
         raise click.UsageError("--redirects applies to a folder SITE; a running server applies its own")
     if not is_url and not os.path.isdir(site):
-        raise click.UsageError(f"{site}: no such folder (SITE is a built site's folder or an http(s) address)")
+        what = "a file, not a folder" if os.path.exists(site) else "no such folder"
+        raise click.UsageError(f"{site}: {what} (SITE is a built site's folder or an http(s) address)")
+    if not is_url and (sources := unbuilt(site)) is not None:
+        raise click.UsageError(sources)
     if is_url and (silent := unanswered(site)) is not None:
         raise WXRError(f"nothing answers at {site}: {silent}", hint="start the new site's server, or give its folder")
     rules = RedirectRules.read(redirect_file) if redirect_file else None
+    addresses = [a for a in old_addresses(Reader(file, recover=recover)) if a.kind in chosen]
     show = not quiet and sys.stderr.isatty()
     done = not_ok = 0
     shown = 0.0

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from .errors import WXRError
 from .oldurls import OldAddress, query_of
 from .redirects import old_path
 
@@ -201,6 +202,11 @@ def _refresh(body: bytes) -> str | None:
 # -- A built folder on a loopback port ------------------------------------------------
 
 
+_REDIRECTS_READ = (
+    "give the netlify or csv file of `wxrtool convert --redirects`; a server applies its own nginx or Apache rules"
+)
+
+
 @dataclass
 class RedirectRules:
     """A redirect map wxrtool wrote (Netlify ``_redirects`` or CSV), as a host applies it:
@@ -211,7 +217,13 @@ class RedirectRules:
 
     @classmethod
     def read(cls, path: str | Path) -> RedirectRules:
-        text = Path(path).read_text(encoding="utf-8")
+        """The rules of the file at ``path``; a :class:`~wxrtool.errors.WXRError` naming the first
+        line that is none (an nginx or Apache file, say: every address was then "missing")."""
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or "not UTF-8 text"
+            raise WXRError(f"cannot read the redirects: {reason}", file=str(path), hint=_REDIRECTS_READ) from None
         rules = cls()
         if text.startswith("old,new"):
             for row in csv.DictReader(io.StringIO(text)):
@@ -219,13 +231,17 @@ class RedirectRules:
                 path, _, query = old.partition("?")
                 rules.add(path, query, new)
             return rules
-        for line in text.splitlines():
+        for number, line in enumerate(text.splitlines(), 1):
             words = line.split()
             if not words or words[0].startswith("#"):
                 continue
+            if not words[0].startswith("/") or not any(w.startswith(("/", "http://", "https://")) for w in words[1:]):
+                shown = line.strip()[:80]
+                raise WXRError(f"not a redirect wxrtool reads: {shown!r}", file=str(path), line=number,
+                               hint=_REDIRECTS_READ)  # fmt: skip
             if len(words) == 4 and "=" in words[1]:  # /  p=12  /new/  301
                 rules.add(words[0], words[1], words[2])
-            elif len(words) >= 2:
+            else:
                 rules.add(words[0], "", words[1])
         return rules
 
@@ -247,6 +263,31 @@ class RedirectRules:
         if query and (canonical, query_of(query)) in self.queries:
             return self.queries[canonical, query_of(query)]
         return self.paths.get(canonical)  # (a path's rule whatever the query, as hosts apply it)
+
+
+# An engine's sources, by a file only they hold at their top: (engine, how it builds, where to).
+_SOURCES = (
+    (("hugo.toml", "hugo.yaml", "hugo.json", "config.toml"), "Hugo", "hugo", "public/"),
+    (("_config.yml", "_config.toml"), "Jekyll", "jekyll build", "_site/"),
+    (("pelicanconf.py",), "Pelican", "pelican content", "output/"),
+    (("astro.config.mjs", "astro.config.js", "astro.config.ts"), "Astro", "npx astro build", "dist/"),
+    (("eleventy.config.js", "eleventy.config.mjs", ".eleventy.js"), "Eleventy", "npx @11ty/eleventy", "_site/"),
+)
+
+
+def unbuilt(folder: str | Path) -> str | None:
+    """What to say when ``folder`` holds a site's sources rather than the site built from them
+    (no ``index.html`` at its top, an engine's own file there), or ``None``.
+
+    >>> unbuilt(samples)  # (a folder of exports: no engine's)
+    """
+    top = Path(folder)
+    if (top / "index.html").exists():
+        return None
+    for names, engine, build, output in _SOURCES:
+        if any((top / name).is_file() for name in names):
+            return f"{folder} holds a {engine} site's sources, not the site: build it ({build}) and give its {output}"
+    return None
 
 
 class StaticSite:
