@@ -146,7 +146,9 @@ def test_an_export_cut_short_is_called_so_and_damage_elsewhere_is_not(tmp_path: 
         said = run("convert", str(broken), "--to", "json").stderr
         checked = run("validate", str(broken)).stdout
         if name == "damaged":
-            assert "not well-formed XML: Opening and ending tag mismatch" in said and " error not-well-formed" in checked
+            assert (
+                "not well-formed XML: Opening and ending tag mismatch" in said and " error not-well-formed" in checked
+            )
         else:
             assert f"{broken}:" in said and "the export is cut short" in said, said
             assert " error truncated: " in checked, checked
@@ -483,3 +485,26 @@ def test_a_batch_says_what_each_site_left_out_and_reports_every_site(tmp_path: P
     assert report["format"] == "markdown" and [s["name"] for s in report["sites"]] == ["klout", "drafts-and-pages"]
     drafts = report["sites"][1]
     assert drafts["ok"] and drafts["input"] == [DRAFTS] and drafts["left_out"]["items"]["status:draft"] > 0
+
+
+@pytest.mark.parametrize("flag", ["-o", "--report"])
+def test_a_file_output_named_as_a_folder_is_refused(flag: str, tmp_path: Path) -> None:
+    """'-o new/ --to json' wrote a file named 'new'; '--report FOLDER' hinted at -o."""
+    (tmp_path / "folder").mkdir()
+    given = {
+        "-o": ["-o", str(tmp_path / "new") + "/"],
+        "--report": ["-o", str(tmp_path / "o.json"), "--report", str(tmp_path / "folder")],
+    }
+    result = run("convert", KLOUT, "--to", "json", *given[flag])
+    assert result.exit_code == 1 and "one file is written here (give a file's name)" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder"]
+
+
+def test_migrate_of_a_missing_file_says_so_in_one_line(tmp_path: Path) -> None:
+    """It said '1 error in the export', and pointed at validate and --recover."""
+    result = run("migrate", str(tmp_path / "nosuch.xml"), "--to", "hugo", "-o", str(tmp_path / "s"), "-q")
+    assert (
+        result.exit_code == 1
+        and result.stderr
+        == f"Error: {tmp_path / 'nosuch.xml'}: No such file or directory (check the path and its permissions)\n"
+    )

@@ -30,7 +30,7 @@ from collections.abc import Callable
 
 from . import writers
 from .convert import ConvertOptions, run
-from .errors import OutputError
+from .errors import OutputError, WXRError
 from .mediafolder import MediaSources
 from .mediafolder import fill as fill_media
 from .migration import (
@@ -72,6 +72,9 @@ def migrate(export: str, options: MigrateOptions, say: Say | None = None) -> Mig
     done = Migration(export, options)
     tell("validating the export")
     done.problems = validate(export, recover=options.recover)
+    unreadable = next((p for p in done.errors if p.code == "unreadable"), None)
+    if unreadable is not None:  # (no export to list problems of: said as convert says it)
+        raise WXRError(unreadable.message, file=unreadable.file, hint=unreadable.hint)
     if done.errors:
         done.stopped = f"{len(done.errors)} error{'' if len(done.errors) == 1 else 's'} in the export"
         raise MigrationStopped(done)

@@ -52,8 +52,9 @@ def text_output(
         return
     target = os.path.abspath(path)
     folder = os.path.dirname(target)
-    if os.path.isdir(target):
-        raise OutputError("the output is a folder; give a file name", file=path, hint="-o OUT.json")
+    if os.path.isdir(target) or path.endswith(("/", os.sep)):  # ('-o new/' wrote a file named 'new')
+        what = "a folder" if os.path.isdir(target) else "a folder's name (it ends with '/')"
+        raise OutputError(f"this is {what}; one file is written here", file=path, hint="give a file's name")
     try:
         fd, temp = tempfile.mkstemp(prefix="." + os.path.basename(target) + ".", suffix=".part", dir=folder)
     except OSError as exc:
