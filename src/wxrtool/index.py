@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from .languages import ItemLanguage, Language, Languages, declared_language, item_language
-from .menus import MenuEntry, entry_of
+from .menuentries import MenuEntry, entry_of
 from .oldurls import blog_base, canonical_address, old_slug_links
 from .records import Author, Post, Record, Site, Term, pickled_by_fields
 from .sitestore import SPILL_AT, Store, Table, spill

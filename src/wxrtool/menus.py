@@ -8,7 +8,7 @@ A menu is a term of the ``nav_menu`` taxonomy; each of its entries is an item of
 link), ``_menu_item_target`` (``_blank``), in ``menu_order``. An entry with no title of its own
 shows its target's, as WordPress shows it.
 
-:func:`entry_of` keeps what the index pass needs of each entry; :func:`site_menus`, once the
+:func:`~wxrtool.menuentries.entry_of` keeps what the index pass needs of each entry; :func:`site_menus`, once the
 writer knows every item's new address, makes the menus: an entry for a post the output does not
 have is left out (its children move up to its parent), a term archive goes where the engine's
 closest page is (:mod:`wxrtool.archives`), a custom link to the old site follows the item it
@@ -17,74 +17,16 @@ names (:mod:`wxrtool.itemlinks`), any other stays as it was if it is a link to k
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .quirks import parse_id
-from .records import Post, pickled_by_fields
+from .menuentries import MenuEntry
 
 if TYPE_CHECKING:
     from .index import SiteIndex
     from .itemlinks import ItemLinks
     from .oldurls import OldAddress
-
-
-@pickled_by_fields
-@dataclass(frozen=True, slots=True)
-class MenuEntry:
-    """One entry of a menu, as the export has it."""
-
-    id: int
-    menu: str  # the menu's slug
-    menu_name: str
-    title: str
-    order: int
-    parent: int  # the entry it hangs under (0: the top)
-    kind: str  # post_type, taxonomy, custom, post_type_archive
-    object: str  # page, post, category, post_tag, custom...
-    object_id: int
-    url: str  # a custom link's address
-    new_window: bool
-
-
-def entry_of(post: Post) -> MenuEntry | None:
-    """The menu entry ``post`` is (``None`` for an item that is not one, or in no menu)."""
-    menu = next((ref for ref in post.terms if ref.taxonomy == "nav_menu"), None)
-    if post.type != "nav_menu_item" or menu is None:
-        return None
-
-    def meta(key: str) -> str:
-        return (post.meta_value(key) or "").strip()
-
-    def number(key: str) -> int:
-        value = meta(key)
-        found = parse_id(value)
-        return 0 if found is None else found
-
-    return MenuEntry(
-        id=post.id,
-        menu=menu.slug or menu.name,
-        menu_name=_shown(menu.name) or menu.slug,
-        title=_shown(post.title),
-        order=post.menu_order,
-        parent=number("_menu_item_menu_item_parent"),
-        kind=meta("_menu_item_type") or "custom",
-        object=meta("_menu_item_object"),
-        object_id=number("_menu_item_object_id"),
-        url=meta("_menu_item_url"),
-        new_window=meta("_menu_item_target") == "_blank",
-    )
-
-
-_TAG = re.compile(r"<[A-Za-z/!?][^<>]*>")
-
-
-def _shown(title: str) -> str:
-    # A title as WordPress prints it, HTML: its tags not shown, its entities shown decoded.
-    return " ".join(html.unescape(_TAG.sub("", title)).split())
 
 
 @dataclass

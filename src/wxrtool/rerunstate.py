@@ -25,7 +25,7 @@ from typing import Any, TextIO
 
 from .index import Attachment, ItemInfo, SiteIndex, TermInfo
 from .languages import ItemLanguage, Language
-from .menus import MenuEntry
+from .menuentries import MenuEntry
 from .update import STATE
 
 __all__ = ["STATE", "FileLinks", "RerunState", "StateError"]
