@@ -13,7 +13,8 @@ The library in four names::
 from __future__ import annotations
 
 from .account import Account
-from .convert import ConvertOptions, convert
+from .conversion import ConvertOptions
+from .convert import convert
 from .errors import NotWXRError, OutputError, ParseError, UnsafeXMLError, WXRError
 from .read import Reader, read
 from .records import Author, Comment, CommentStatus, Meta, Ping, PingType, Post, Record, Site, Term, TermRef

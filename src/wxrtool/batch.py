@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import writers
-from .convert import ConvertOptions, run
+from .conversion import ConvertOptions
+from .convert import run
 from .errors import WXRError
 from .processes import start_worker
 from .writers.protocol import Format

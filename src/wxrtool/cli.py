@@ -22,7 +22,7 @@ from click.shell_completion import CompletionItem
 
 from . import __version__, writers
 from .batch import convert_sites, group_inputs
-from .convert import ConvertOptions
+from .conversion import ConvertOptions
 from .convert import run as run_conversion
 from .errors import OptionsError, OutputError, WXRError, system_error
 from .output import text_output

@@ -29,7 +29,8 @@ import tempfile
 from collections.abc import Callable
 
 from . import writers
-from .convert import ConvertOptions, run
+from .conversion import ConvertOptions
+from .convert import run
 from .errors import OutputError, WXRError
 from .mediafolder import MediaSources
 from .mediafolder import fill as fill_media

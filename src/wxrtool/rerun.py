@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .account import Account
+from .conversion import ConvertOptions
 from .errors import WXRError
 from .itemlinks import Filled, fill
 from .itemspans import Spans, cuts_are_real, scan
@@ -50,7 +51,6 @@ from .update import CHANGED, UNCHANGED, Manifest, Update, file_hash, move_in, ou
 from .writers.protocol import Entry, Format, WriteResult
 
 if TYPE_CHECKING:
-    from .convert import ConvertOptions
     from .index import SiteIndex
     from .inputs import Input
 
