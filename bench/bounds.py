@@ -39,7 +39,7 @@ from pathlib import Path
 
 from installers import node_peer, node_peer_version
 from lxml import etree
-from run import FLOOR, export_of, measure
+from run import FLOOR, export_of, installed_env, measure
 
 HERE = Path(__file__).resolve().parent
 
@@ -146,7 +146,7 @@ def main() -> None:
         for label, command in commands.items():
             subprocess.run(["rm", "-rf", str(runs_out)], check=True)
             runs_out.mkdir(parents=True)
-            seconds, _peak, error = measure(command, cwd=runs_out)
+            seconds, _peak, error = measure(command, cwd=runs_out, env=installed_env())
             if error:
                 raise SystemExit(f"{label}: {error}")
             wall[label] = min(wall.get(label, float("inf")), seconds)

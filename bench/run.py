@@ -87,6 +87,19 @@ def measure(command: list[str], cwd: Path | None = None, env: dict[str, str] | N
     return seconds, peak, error
 
 
+def installed_env(*trees: str) -> dict[str, str]:
+    """The environment the runs take, as an installed wxrtool runs: its modules compiled to bytecode
+    first (``pip install`` does so) and ``PYTHONDONTWRITEBYTECODE`` dropped (a machine that sets it
+    made every run compile every module again: 0.08 s of each start here)."""
+    import compileall
+
+    import wxrtool
+
+    for tree in (str(Path(wxrtool.__file__).parent), *trees):
+        compileall.compile_dir(tree, quiet=1, force=False)
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def export_of(size: str) -> Path:
     WORK.mkdir(parents=True, exist_ok=True)
     path = WORK / f"export-{size}.xml"
@@ -156,7 +169,8 @@ def main() -> None:
         "Times are the fastest of `--repeat` rounds, each round running every task once "
         "(tasks over a minute run once; this machine's timings drift by 10-15% from one minute to the next). "
         "Peak memory is the maximum resident set size from `/usr/bin/time -v`. "
-        "'vs floor' is the floor's time divided by the task's (throughput relative to a bare lxml pass).",
+        "'vs floor' is the floor's time divided by the task's (throughput relative to a bare lxml pass). "
+        "wxrtool runs as installed: its modules compiled to bytecode first.",
         "Memory at 2 million small items, every format: [RESULTS-scale.md](RESULTS-scale.md) (`bench/scale.py`).",
         "",
         "| size | task | seconds | MB/s | peak MiB | vs floor | note |",
@@ -221,9 +235,10 @@ def _measure(args: argparse.Namespace, wxrtool: list[str], runs: Path) -> list[R
                 here.mkdir(parents=True)
                 command = [part.replace(OUT, str(here)) for part in task]
                 os.sync()  # the last run's files written out: not charged to this one
-                env = None
+                env = installed_env()
                 if label.endswith("(before)"):
-                    env = {**os.environ, "PYTHONPATH": str(Path(args.baseline) / "src")}
+                    env = {**installed_env(str(Path(args.baseline) / "src" / "wxrtool")),
+                           "PYTHONPATH": str(Path(args.baseline) / "src")}  # fmt: skip
                 took, peak, error = measure(command, env=env)
                 if label not in best or took < best[label][0]:
                     best[label] = (took, peak, error)
