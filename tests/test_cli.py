@@ -508,3 +508,20 @@ def test_migrate_of_a_missing_file_says_so_in_one_line(tmp_path: Path) -> None:
         and result.stderr
         == f"Error: {tmp_path / 'nosuch.xml'}: No such file or directory (check the path and its permissions)\n"
     )
+
+
+def test_a_batch_report_may_go_in_the_batch_folder(tmp_path: Path) -> None:
+    """Refused as 'inside a folder wxrtool replaces whole', which a batch's folder is not."""
+    result = run(
+        "convert",
+        KLOUT,
+        DRAFTS,
+        "--to",
+        "markdown",
+        "-o",
+        str(tmp_path / "b"),
+        "--report",
+        str(tmp_path / "b" / "r.json"),
+    )
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "b").iterdir()) == ["drafts-and-pages", "klout", "r.json"]

@@ -158,6 +158,19 @@ def output_for(parts: list[str], fmt: Format, folder: str) -> str:
     return os.path.join(folder, name if fmt.target == "directory" else name + (fmt.extension or ".out"))
 
 
+def site_outputs(sites: list[list[str]], fmt: Format, folder: str) -> list[str]:
+    """Where each site goes in ``folder``; a :class:`WXRError` naming two sites that would write one."""
+    outputs = [output_for(parts, fmt, folder) for parts in sites]
+    first: dict[str, str] = {}
+    for parts, out in zip(sites, outputs, strict=True):
+        if out in first:
+            raise WXRError(
+                f"{first[out]} and {parts[0]} would both write {out}", hint="give the sites different file names"
+            )
+        first[out] = parts[0]
+    return outputs
+
+
 def convert_sites(
     sites: list[list[str]],
     folder: str,
@@ -168,16 +181,7 @@ def convert_sites(
 ) -> list[SiteResult]:
     """Convert independent sites into ``folder`` as ``options`` say (their ``output`` aside), in
     parallel, ``jobs`` at a time, each converted in one process; results in input order."""
-    fmt = writers.get(options.to)
-    outputs = [output_for(parts, fmt, folder) for parts in sites]
-    first: dict[str, str] = {}
-    for parts, out in zip(sites, outputs, strict=True):
-        if out in first:
-            raise WXRError(
-                f"{first[out]} and {parts[0]} would both write {out}",
-                hint="give the sites different file names",
-            )
-        first[out] = parts[0]
+    outputs = site_outputs(sites, writers.get(options.to), folder)
     os.makedirs(folder, exist_ok=True)
     each = [dataclasses.replace(options, output=out) for out in outputs]
     if scheduler:

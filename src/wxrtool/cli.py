@@ -21,7 +21,7 @@ import click
 from click.shell_completion import CompletionItem
 
 from . import __version__, writers
-from .batch import convert_sites, group_inputs
+from .batch import convert_sites, group_inputs, site_outputs
 from .conversion import ConvertOptions
 from .convert import run as run_conversion
 from .errors import OptionsError, OutputError, WXRError, system_error
@@ -34,6 +34,7 @@ from .writers.paths import DEFAULT_TEMPLATE
 if TYPE_CHECKING:
     from .fetch import Outcome
     from .mediafolder import MediaSources
+    from .writers.fmchoice import FrontMatterChoice
 
 # The commands other than convert import what they need when they run: `convert`
 # starts sooner (a tenth of the time of a 10 MB export is starting up).
@@ -468,7 +469,7 @@ def convert(
     _not_over_an_input(
         [("-o", output), ("--redirects", redirects[1] if redirects else None), ("--report", report_path)],
         [part for parts in sites for part in parts],
-        folder="-o" if writers.get(to).target == "directory" or len(sites) > 1 else "",
+        folder="-o" if writers.get(to).target == "directory" and len(sites) == 1 else "",  # (a batch's is not replaced)
     )
     _check_media(media_dir, media_from)
     if (media_hosts or allow_private) and media_dir != "download":
@@ -541,7 +542,7 @@ def _make_folder(folder: str, flag: str) -> None:
         blocked = folder
         while blocked and not os.path.exists(blocked):
             blocked = os.path.dirname(blocked)
-        why = f"{blocked} is a file, not a folder" if blocked and not os.path.isdir(blocked) else exc.strerror
+        why = f"{blocked} is a file, not a folder" if blocked and not os.path.isdir(blocked) else exc.strerror or exc
         raise click.UsageError(f"{flag} {folder}: cannot make the folder: {why}") from None
     if not os.access(folder, os.W_OK | os.X_OK):
         raise click.UsageError(f"{flag} {folder}: the folder cannot be written")
@@ -581,7 +582,7 @@ def _front_matter(fields: str | None, date_format: str | None, timezone: str | N
         raise click.UsageError(exc.message) from None
 
 
-def _warn_of_field_typos(choice: Any, quiet: bool) -> None:
+def _warn_of_field_typos(choice: FrontMatterChoice | None, quiet: bool) -> None:
     """Say which ``--front-matter`` fields look like a usual one misspelled (kept: a custom field
     may be called anything); a misspelled one was left out of every page, and said nothing."""
     if quiet or choice is None:
@@ -650,8 +651,12 @@ def _convert_batch(
     # Each site is converted in one process; --jobs says how many sites at a time.
     folder = options.output
     assert folder is not None
+    site_outputs(sites, writers.get(options.to), folder)  # (two sites on one output: said before anything is made)
     with contextlib.ExitStack() as stack:
-        # The report's file is made first, as for one site; it holds every site's account.
+        # The report's file is made first, as for one site (the batch's folder too: it may be in
+        # it); it holds every site's account.
+        if report_path:
+            os.makedirs(folder, exist_ok=True)
         report = stack.enter_context(text_output(report_path)) if report_path else None
         results = convert_sites(
             sites, folder, dataclasses.replace(options, jobs=1), jobs=jobs or _cores(), scheduler=scheduler
@@ -673,7 +678,7 @@ def _convert_batch(
 
 
 def _site_counts(account: dict[str, Any]) -> str:
-    """A site's line in a batch: ``4 of 13 items (9 left out), 7 comments``: what it left out said."""
+    """A site's counts in a batch's line, what it left out said: ``4 of 13 items (9 left out), 7 of 7 comments``."""
     read, written, left_out = account["read"], account["written"], account["left_out"]
     parts = []
     for kind in ("items", "comments"):
