@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 import wxrtool
-from wxrtool.batch import convert_sites, group_inputs
+from wxrtool.batch import check_parts, convert_sites, group_inputs
 from wxrtool.cli import main
 from wxrtool.convert import ConvertOptions
 from wxrtool.errors import WXRError
@@ -95,26 +95,47 @@ def test_dask_cluster(tmp_path: Path) -> None:
         assert json.loads((tmp_path / "out" / f"{sample.stem}.json").read_text())["site"]
 
 
-def test_a_file_given_twice_is_one_site(tmp_path: Path) -> None:
-    """'a.xml ./a.xml' made two sites that clashed on one output, and left an empty folder behind."""
+def test_a_file_given_twice_is_one_site_and_a_clash_fails_that_site_only(tmp_path: Path) -> None:
+    """'a.xml ./a.xml' made two sites that clashed on one output; a clash stopped the whole batch."""
     export = tmp_path / "a.xml"
     export.write_bytes((SAMPLES / "klout.xml").read_bytes())
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "a.xml").write_bytes(export.read_bytes())
+    other = tmp_path / "c.xml"
+    other.write_bytes((SAMPLES / "rules.xml").read_bytes())
     assert group_inputs([str(export), str(tmp_path / "." / "a.xml")]) == [[str(export)]]
-    with pytest.raises(WXRError, match=r"a\.xml and .*b/a\.xml would both write .*out/a\.json"):
-        convert_sites(
-            [[str(export)], [str(tmp_path / "b" / "a.xml")]], str(tmp_path / "out"), ConvertOptions(to="json")
-        )
-    assert not (tmp_path / "out").exists()
+    sites = [[str(export)], [str(tmp_path / "b" / "a.xml")], [str(other)]]
+    results = convert_sites(sites, str(tmp_path / "out"), ConvertOptions(to="json"))
+    assert [r.ok for r in results] == [True, False, True]
+    assert f"{tmp_path / 'b' / 'a.xml'}: {export} writes {tmp_path / 'out' / 'a.json'} already" in results[1].error
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.json", "c.json"]
 
 
 @pytest.mark.parametrize(
     ("given", "said"), [((1, 3), "skip 002"), ((1, 4), "skip 002 to 003"), ((2, 3), "start at 002")]
 )
 def test_the_parts_of_a_split_export_must_all_be_there(given: tuple[int, int], said: str, tmp_path: Path) -> None:
-    """Parts 001 and 003 were read as the whole site, exit 0: 002's items were lost, unsaid."""
-    parts = [str(tmp_path / f"blog.{n:03d}.xml") for n in given]
+    """Parts 001 and 003 were read as the whole site, exit 0: 002's items were lost, unsaid. The site
+    fails, not the batch."""
+    split(SAMPLES / "drafts-and-pages.xml", parse_size("6KB"), tmp_path / "parts")  # (4 parts)
+    parts = [str(tmp_path / "parts" / f"drafts-and-pages.{n:03d}.xml") for n in given]
     with pytest.raises(WXRError, match=said):
-        group_inputs(parts)
-    assert group_inputs([str(tmp_path / f"blog.{n:03d}.xml") for n in (0, 1, 2)])[0][0].endswith("blog.000.xml")
+        check_parts(parts)
+    check_parts([str(tmp_path / f"blog.{n:03d}.xml") for n in (0, 1, 2)])
+    (tmp_path / "k.xml").write_bytes((SAMPLES / "klout.xml").read_bytes())
+    results = convert_sites([parts, [str(tmp_path / "k.xml")]], str(tmp_path / "out"), ConvertOptions(to="json"))
+    assert [r.ok for r in results] == [False, True] and said in results[0].error
+
+
+def test_a_folder_of_exports_takes_its_zip_archives(tmp_path: Path) -> None:
+    """A folder's .zip (WordPress.com's download) was skipped, named nowhere."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    import zipfile
+
+    with zipfile.ZipFile(folder / "rules.zip", "w") as z:
+        z.write(SAMPLES / "rules.xml", "rules.xml")
+    (folder / "klout.xml").write_bytes((SAMPLES / "klout.xml").read_bytes())
+    assert group_inputs([str(folder)]) == [[str(folder / "klout.xml")], [str(folder / "rules.zip")]]
+    results = convert_sites(group_inputs([str(folder)]), str(tmp_path / "out"), ConvertOptions(to="json"))
+    assert [(r.name, r.ok) for r in results] == [("klout", True), ("rules", True)]

@@ -480,7 +480,10 @@ def test_a_batch_says_what_each_site_left_out_and_reports_every_site(tmp_path: P
         "convert", KLOUT, DRAFTS, "--to", "markdown", "-o", str(tmp_path / "s"), "--report", str(tmp_path / "r")
     )
     assert result.exit_code == 0, result.stderr
-    assert "ok      drafts-and-pages: 4 of 13 items (9 left out), 7 of 9 comments (2 left out) -> " in result.stderr
+    assert (
+        "ok      drafts-and-pages: 4 of 13 items (9 left out), 7 of 9 comments (2 left out), 0 of 1 pings (1 left out) -> "
+        in result.stderr
+    )
     report = json.loads((tmp_path / "r").read_text(encoding="utf-8"))
     assert report["format"] == "markdown" and [s["name"] for s in report["sites"]] == ["klout", "drafts-and-pages"]
     drafts = report["sites"][1]
@@ -525,3 +528,20 @@ def test_a_batch_report_may_go_in_the_batch_folder(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "b").iterdir()) == ["drafts-and-pages", "klout", "r.json"]
+
+
+def test_a_batch_says_each_failure_even_when_quiet_and_each_repair(tmp_path: Path) -> None:
+    """'-q' hid the failures of a batch (exit 1, nothing said); a cut-short site read with --recover was a
+    plain 'ok', its pings not counted."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "klout.xml").write_bytes(Path(KLOUT).read_bytes())
+    (folder / "cut.xml").write_bytes(Path(KLOUT).read_bytes()[:30000])
+    quiet = run("convert", str(folder), "--to", "jsonl", "-o", str(tmp_path / "q"), "-q")
+    assert quiet.exit_code == 1
+    assert quiet.stderr.startswith("failed  cut: ") and "the export is cut short" in quiet.stderr
+    assert "ok " not in quiet.stderr and quiet.stderr.endswith("wxrtool: 1 of 2 sites converted\n")
+    recovered = run("convert", str(folder), "--to", "jsonl", "-o", str(tmp_path / "r"), "--recover")
+    assert recovered.exit_code == 0
+    assert "ok      cut: 0 of 0 items, 0 of 0 comments, 0 of 0 pings; 1 repair (unreadable-rest)" in recovered.stderr
+    assert "ok      klout: 2 of 2 items, 36 of 36 comments, 11 of 11 pings -> " in recovered.stderr

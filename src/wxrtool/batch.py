@@ -27,7 +27,7 @@ from .processes import start_worker
 from .writers.protocol import Format
 
 _PART = re.compile(r"^(?P<stem>.+)\.(?P<number>\d{3})\.xml(?:\.(?:gz|bz2|xz))?$")
-_EXPORT = re.compile(r"\.xml(?:\.(?:gz|bz2|xz))?$")
+_EXPORT = re.compile(r"\.xml(?:\.(?:gz|bz2|xz))?$|\.zip$")
 
 
 def group_inputs(arguments: list[str]) -> list[list[str]]:
@@ -52,10 +52,7 @@ def group_inputs(arguments: list[str]) -> list[list[str]]:
         m = _PART.match(path)
         key = m.group("stem") if m else path
         sites.setdefault(key, []).append(path)
-    grouped = [sorted(parts) for parts in sites.values()]
-    for parts in grouped:
-        _check_numbering(parts)
-    return grouped
+    return [sorted(parts) for parts in sites.values()]
 
 
 def _once_each(files: list[str]) -> list[str]:
@@ -75,9 +72,10 @@ def _once_each(files: list[str]) -> list[str]:
     return kept
 
 
-def _check_numbering(parts: list[str]) -> None:
+def check_parts(parts: list[str]) -> None:
     """A :class:`WXRError` when the parts of a split export skip a number (``001 003``: the
-    items of 002 were left out, and nothing said so), or start past ``001``."""
+    items of 002 were left out, and nothing said so), or start past ``001``; the site fails then,
+    not the others of a batch."""
     if len(parts) < 2:
         return
     numbers = [int(_PART.match(p).group("number")) for p in parts]  # type: ignore[union-attr]
@@ -107,7 +105,7 @@ def _exports_in(folder: str) -> list[str]:
     found = sorted(os.path.join(folder, n) for n in names if _EXPORT.search(n))
     if not found:
         raise WXRError(
-            "the folder holds no export (no *.xml, *.xml.gz, *.xml.bz2 or *.xml.xz file)",
+            "the folder holds no export (no *.xml, *.xml.gz, *.xml.bz2, *.xml.xz or *.zip file)",
             file=folder,
             hint="give the export file itself, or a folder of exports",
         )
@@ -144,6 +142,7 @@ def convert_site(parts: list[str], options: ConvertOptions) -> SiteResult:
     source: Any = parts[0] if len(parts) == 1 else parts
     output = options.output or "-"
     try:
+        check_parts(parts)
         account = run(source, options)
     except WXRError as exc:
         return SiteResult(site_name(parts), parts, output, False, error=str(exc))
@@ -158,19 +157,6 @@ def output_for(parts: list[str], fmt: Format, folder: str) -> str:
     return os.path.join(folder, name if fmt.target == "directory" else name + (fmt.extension or ".out"))
 
 
-def site_outputs(sites: list[list[str]], fmt: Format, folder: str) -> list[str]:
-    """Where each site goes in ``folder``; a :class:`WXRError` naming two sites that would write one."""
-    outputs = [output_for(parts, fmt, folder) for parts in sites]
-    first: dict[str, str] = {}
-    for parts, out in zip(sites, outputs, strict=True):
-        if out in first:
-            raise WXRError(
-                f"{first[out]} and {parts[0]} would both write {out}", hint="give the sites different file names"
-            )
-        first[out] = parts[0]
-    return outputs
-
-
 def convert_sites(
     sites: list[list[str]],
     folder: str,
@@ -181,16 +167,35 @@ def convert_sites(
 ) -> list[SiteResult]:
     """Convert independent sites into ``folder`` as ``options`` say (their ``output`` aside), in
     parallel, ``jobs`` at a time, each converted in one process; results in input order."""
-    outputs = site_outputs(sites, writers.get(options.to), folder)
+    fmt = writers.get(options.to)
     os.makedirs(folder, exist_ok=True)
-    each = [dataclasses.replace(options, output=out) for out in outputs]
+    # A site that would write where one before it does fails, unconverted; the others go on.
+    first: dict[str, list[str]] = {}
+    clashes: dict[int, SiteResult] = {}
+    for k, parts in enumerate(sites):
+        out = output_for(parts, fmt, folder)
+        if out in first:
+            error = WXRError(f"{first[out][0]} writes {out} already", file=parts[0], hint=_RENAME)
+            clashes[k] = SiteResult(site_name(parts), parts, out, False, error=str(error))
+        first.setdefault(out, parts)
+    todo = [(parts, dataclasses.replace(options, output=output_for(parts, fmt, folder)))
+            for k, parts in enumerate(sites) if k not in clashes]  # fmt: skip
+    done = iter(_converted(todo, jobs, scheduler))
+    return [clashes[k] if k in clashes else next(done) for k in range(len(sites))]
+
+
+_RENAME = "give the sites different file names, or convert this one on its own"
+
+
+def _converted(todo: list[tuple[list[str], ConvertOptions]], jobs: int, scheduler: str | None) -> list[SiteResult]:
+    sites, each = [parts for parts, _ in todo], [options for _, options in todo]
     if scheduler:
         from distributed import Client
 
         with Client(scheduler) as client:  # type: ignore[no-untyped-call]
             futures = client.map(convert_site, sites, each, pure=False)
             return list(client.gather(futures))
-    if jobs <= 1 or len(sites) == 1:
+    if jobs <= 1 or len(sites) <= 1:
         return [convert_site(parts, site_options) for parts, site_options in zip(sites, each, strict=True)]
     with ProcessPoolExecutor(max_workers=jobs, initializer=start_worker) as pool:
         return list(pool.map(convert_site, sites, each))

@@ -21,7 +21,7 @@ import click
 from click.shell_completion import CompletionItem
 
 from . import __version__, writers
-from .batch import convert_sites, group_inputs, site_outputs
+from .batch import check_parts, convert_sites, group_inputs
 from .conversion import ConvertOptions
 from .convert import run as run_conversion
 from .errors import OptionsError, OutputError, WXRError, system_error
@@ -482,6 +482,7 @@ def convert(
         return
     _check(options)
     parts = sites[0]
+    check_parts(parts)
     file = parts[0]
     with contextlib.ExitStack() as stack:
         # The report's file is made first: where it cannot be, the run stops before it writes.
@@ -651,7 +652,6 @@ def _convert_batch(
     # Each site is converted in one process; --jobs says how many sites at a time.
     folder = options.output
     assert folder is not None
-    site_outputs(sites, writers.get(options.to), folder)  # (two sites on one output: said before anything is made)
     with contextlib.ExitStack() as stack:
         # The report's file is made first, as for one site (the batch's folder too: it may be in
         # it); it holds every site's account.
@@ -665,26 +665,35 @@ def _convert_batch(
             json.dump({"format": options.to, "sites": [_site_report(r) for r in results]}, report, indent=2)
             report.write("\n")
     failed = [r for r in results if not r.ok]
-    if not quiet:
-        for result in results:
-            if result.ok:
-                click.echo(printable(f"ok      {result.name}: {_site_counts(result.account)} -> {result.output}"),
-                           err=True)  # fmt: skip
-            else:
-                click.echo(printable(f"failed  {result.name}: {result.error}"), err=True)
+    for result in results:
+        if not result.ok:  # (said even with -q, as one site's error is)
+            click.echo(printable(f"failed  {result.name}: {result.error}"), err=True)
+        elif not quiet:
+            click.echo(printable(f"ok      {result.name}: {_site_counts(result.account)} -> {result.output}"), err=True)
+    if not quiet or failed:
         click.echo(f"wxrtool: {len(results) - len(failed)} of {len(results)} sites converted", err=True)
     if failed:
         raise SystemExit(1)
 
 
 def _site_counts(account: dict[str, Any]) -> str:
-    """A site's counts in a batch's line, what it left out said: ``4 of 13 items (9 left out), 7 of 7 comments``."""
+    """A site's counts in a batch's line, what it left out, repaired or kept said:
+    ``4 of 13 items (9 left out), 7 of 9 comments (2 left out), 1 of 1 pings; 1 repair (unreadable-rest)``."""
     read, written, left_out = account["read"], account["written"], account["left_out"]
     parts = []
-    for kind in ("items", "comments"):
+    for kind in ("items", "comments", "pings"):
         dropped = sum(left_out[kind].values())
         parts.append(f"{written[kind]} of {read[kind]} {kind}" + (f" ({dropped} left out)" if dropped else ""))
-    return ", ".join(parts)
+    line = ", ".join(parts)
+    if account["repairs"]:
+        kinds = sorted({r["kind"] for r in account["repairs"]})
+        line += f"; {_count(len(account['repairs']), 'repair')} ({', '.join(kinds)})"
+    update = account.get("update")
+    if update is not None:
+        line += f"; {len(update['changed']) + len(update['added'])} files written, {len(update['removed'])} removed"
+        if update["conflicts"]:
+            line += f", {_count(len(update['conflicts']), 'conflict')} kept as you left them (see --report)"
+    return line
 
 
 def _site_report(result: Any) -> dict[str, Any]:

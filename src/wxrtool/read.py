@@ -248,8 +248,9 @@ class Reader:
                         hint="PHP or a plugin printed it after WordPress wrote the export",
                     ) from None
                 if _cut_short(stream, line, message) and (self.site is not None or self._channel is not None):
+                    said = "" if message.startswith("Unregistered error") else f" ({message})"  # (libxml2's filler)
                     raise ParseError(
-                        f"the export is cut short: the file ends before the export does ({message})",
+                        f"the export is cut short: the file ends before the export does{said}",
                         file=self.name,
                         line=line,
                         column=column,
