@@ -545,3 +545,11 @@ def test_a_batch_says_each_failure_even_when_quiet_and_each_repair(tmp_path: Pat
     assert recovered.exit_code == 0
     assert "ok      cut: 0 of 0 items, 0 of 0 comments, 0 of 0 pings; 1 repair (unreadable-rest)" in recovered.stderr
     assert "ok      klout: 2 of 2 items, 36 of 36 comments, 11 of 11 pings -> " in recovered.stderr
+
+
+def test_migrate_of_a_file_that_is_no_export_says_what_it_is(tmp_path: Path) -> None:
+    """It said '1 error in the export' and pointed at --recover, which could not help."""
+    (tmp_path / "n.xml").write_text("hi\n", encoding="utf-8")
+    result = run("migrate", str(tmp_path / "n.xml"), "--to", "hugo", "-o", str(tmp_path / "s"), "-q")
+    assert result.exit_code == 1 and "not a WordPress export: text that is not XML" in result.stderr
+    assert "--recover" not in result.stderr and not (tmp_path / "s").exists()

@@ -65,6 +65,11 @@ __all__ = [
 ]
 
 
+# validate's codes for a file that is no export to mend: unreadable, another kind of file, a
+# WXR version this reads not.
+_NO_EXPORT = ("unreadable", "not-wxr", "wxr-version")
+
+
 def migrate(export: str, options: MigrateOptions, say: Say | None = None) -> Migration:
     """Move the blog in ``export`` as ``options`` say; what was done. Raises
     :class:`MigrationStopped` when validation finds errors (nothing is written then)."""
@@ -73,9 +78,9 @@ def migrate(export: str, options: MigrateOptions, say: Say | None = None) -> Mig
     done = Migration(export, options)
     tell("validating the export")
     done.problems = validate(export, recover=options.recover)
-    unreadable = next((p for p in done.errors if p.code == "unreadable"), None)
-    if unreadable is not None:  # (no export to list problems of: said as convert says it)
-        raise WXRError(unreadable.message, file=unreadable.file, hint=unreadable.hint)
+    no_export = next((p for p in done.errors if p.code in _NO_EXPORT), None)
+    if no_export is not None:  # (nothing --recover could mend: said as convert says it)
+        raise WXRError(no_export.message, file=no_export.file, line=no_export.line, hint=no_export.hint)
     if done.errors:
         done.stopped = f"{len(done.errors)} error{'' if len(done.errors) == 1 else 's'} in the export"
         raise MigrationStopped(done)

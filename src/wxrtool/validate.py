@@ -73,7 +73,7 @@ _PARSE_CODES = (
     (
         r"Premature end of data|EndTag: '</' not found|Couldn't find end of Start Tag|the export is cut short",
         "truncated",
-        "the file is incomplete: export or download it again; `--recover` converts every complete item before the break",
+        "the file is incomplete: export it again; `--recover` converts every complete item before the break",
     ),
     (
         r"Sequence '\]\]>' not allowed",
