@@ -194,3 +194,30 @@ def test_an_id_past_64_bits_is_said(tmp_path: Path) -> None:
     path.write_text(export(items, ANN), encoding="utf-8")
     said = [(p.code, p.post_id, p.line) for p in validate(path) if p.code == "id-out-of-range"]
     assert said == [("id-out-of-range", 2**63 - 1, 2), ("id-out-of-range", -(2**63), 3)]
+
+
+def test_every_later_use_of_an_id_and_broken_meta_of_comments_and_terms_are_said(tmp_path: Path) -> None:
+    """A third item of one id went unsaid, and so did a comment's or a term's broken serialized meta
+    (a post's was said)."""
+    broken = '<wp:meta_key>k</wp:meta_key><wp:meta_value><![CDATA[a:1:{s:9:"x";i:1;}]]></wp:meta_value>'
+    term = (
+        "<wp:term><wp:term_id>5</wp:term_id><wp:term_taxonomy>category</wp:term_taxonomy>"
+        f"<wp:term_slug>news</wp:term_slug><wp:term_name>News</wp:term_name><wp:termmeta>{broken}</wp:termmeta></wp:term>"
+    )
+    comment = COMMENT.format(cid=10, parent=0).replace(
+        "</wp:comment>", f"<wp:commentmeta>{broken}</wp:commentmeta></wp:comment>"
+    )
+    items = (
+        with_inside(item(1, status="publish", post_type="post", post_date=DATE, creator="ann"), comment)
+        + item(1, status="publish", post_type="post", post_date=DATE, creator="ann")
+        + item(1, status="publish", post_type="post", post_date=DATE, creator="ann")
+    )
+    path = tmp_path / "e.xml"
+    path.write_text(export(items, ANN + "\n" + term), encoding="utf-8")
+    found = {(p.code, p.line, p.post_id, p.comment_id, p.message.split(" looks")[0]) for p in validate(path)}
+    assert found == {
+        ("broken-serialized-meta", 2, None, None, "term category:news's meta 'k'"),
+        ("broken-serialized-meta", 3, 1, 10, "comment meta 'k'"),
+        ("duplicate-post-id", 4, 1, None, "post id 1 is used again (first at line 3)"),
+        ("duplicate-post-id", 5, 1, None, "post id 1 is used again (first at line 3)"),
+    }

@@ -25,7 +25,7 @@ from typing import Any
 from . import quirks
 from .errors import NotWXRError, ParseError, UnsafeXMLError, WXRError
 from .read import Reader
-from .records import Author, Comment, Ping, Post, Term
+from .records import Author, Comment, Meta, Ping, Post, Term
 from .source import Source, source_name
 from .threads import Promotion, build_threads, walk
 
@@ -395,6 +395,10 @@ class Validator:
                 elif isinstance(record, Author):
                     declared_authors = True
                     authors.add(record.login)
+                elif isinstance(record, Term):
+                    yield from self._broken_meta(
+                        record.meta, {"line": record.line}, f"term {record.taxonomy}:{record.slug}'s "
+                    )
         except WXRError as exc:
             # (What was found in records the reader never delivered goes with them.)
             yield parse_problem(exc, self.name)
@@ -422,12 +426,12 @@ class Validator:
         seen.post_ids[post.id] += 1
         seen.post_lines.setdefault(post.id, post.line)
         seen.types.setdefault(post.id, post.type)
-        if seen.post_ids[post.id] == 2:
+        if seen.post_ids[post.id] > 1:  # (each later use: a third went unsaid)
             yield self._problem(
                 "warning",
                 "duplicate-post-id",
                 f"post id {post.id} is used again (first at line {seen.post_lines[post.id]})",
-                "WordPress's importer skips the second item; give it a new id or merge the two",
+                "WordPress's importer skips every item after the first of an id; give it a new id or merge them",
                 **at,
             )
         if post.id in quirks.PHP_INT_ENDS:
@@ -476,15 +480,7 @@ class Validator:
                 "set post_date, or engines will give it the build date",
                 **at,
             )
-        for meta in post.meta:
-            if meta.broken:
-                yield self._problem(
-                    "warning",
-                    "broken-serialized-meta",
-                    f"meta {meta.key!r} looks PHP-serialized but does not decode",
-                    "string lengths were likely broken by a search-and-replace on the database; it is kept as text",
-                    **at,
-                )
+        yield from self._broken_meta(post.meta, at)
         for text, what in ((post.title, "title"), (post.content_html[:20000], "content")):
             if looks_like_mojibake(text):
                 yield self._problem(
@@ -502,6 +498,18 @@ class Validator:
             seen.thumbnails.append((post.id, thumbnail, post.line))
         seen.creators.append((post.id, post.author, post.line))
         yield from self._responses(post, seen)
+
+    def _broken_meta(self, meta: tuple[Meta, ...], at: dict[str, Any], whose: str = "") -> Iterator[Problem]:
+        """A post's, a comment's or a term's meta that looks PHP-serialized and does not decode."""
+        for entry in meta:
+            if entry.broken:
+                yield self._problem(
+                    "warning",
+                    "broken-serialized-meta",
+                    f"{whose}meta {entry.key!r} looks PHP-serialized but does not decode",
+                    "string lengths were likely broken by a search-and-replace on the database; it is kept as text",
+                    **at,
+                )
 
     def _responses(self, post: Post, seen: _Seen) -> Iterator[Problem]:
         # In export order; comments keep theirs among themselves, which is how threads name copies.
@@ -537,6 +545,7 @@ class Validator:
                     comment_id=c.id,
                 )
             seen.comment_post.setdefault(c.id, post.id)
+            yield from self._broken_meta(c.meta, {"line": c.line, "post_id": post.id, "comment_id": c.id}, "comment ")
             if looks_like_mojibake(c.content_html[:5000]):
                 yield self._problem(
                     "warning",
