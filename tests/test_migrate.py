@@ -319,3 +319,26 @@ def test_the_command_offers_every_target() -> None:
 
     (option,) = [p for p in main.commands["migrate"].params if p.name == "to"]
     assert tuple(option.type.choices) == TARGETS  # type: ignore[attr-defined]
+
+
+def test_the_parts_of_a_split_export_migrate_as_one(tmp_path: Path) -> None:
+    """'migrate big.001.xml' moved that part alone (42 of 109 items), and 'migrate big.00*.xml' was
+    'Got unexpected extra arguments'."""
+    from click.testing import CliRunner
+
+    from wxrtool.cli import main
+    from wxrtool.split import parse_size, split
+
+    split(SAMPLES / "drafts-and-pages.xml", parse_size("6KB"), tmp_path / "parts")
+    parts = sorted(str(p) for p in (tmp_path / "parts").glob("*.xml"))
+    whole = CliRunner().invoke(main, ["migrate", str(SAMPLES / "drafts-and-pages.xml"), "--to", "markdown",
+                                      "-o", str(tmp_path / "whole"), "--media", "none", "-q"])  # fmt: skip
+    split_ = CliRunner().invoke(main, ["migrate", *parts, "--to", "markdown", "-o", str(tmp_path / "split"),
+                                       "--media", "none", "-q"])  # fmt: skip
+    assert whole.exit_code == 0 and split_.exit_code == 0, split_.stderr
+    read = {p.relative_to(tmp_path / "whole") for p in (tmp_path / "whole").rglob("*.md")}
+    assert read and read == {p.relative_to(tmp_path / "split") for p in (tmp_path / "split").rglob("*.md")}
+    gap = CliRunner().invoke(main, ["migrate", parts[0], parts[2], "--to", "markdown", "-o", str(tmp_path / "g")])
+    assert gap.exit_code == 1 and "skip 002" in gap.stderr and not (tmp_path / "g").exists()
+    two = CliRunner().invoke(main, ["migrate", str(SAMPLES / "klout.xml"), parts[0], "--to", "markdown"])
+    assert two.exit_code == 2 and "migrate moves one site, and these are 2" in two.stderr

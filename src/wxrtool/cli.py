@@ -21,7 +21,7 @@ import click
 from click.shell_completion import CompletionItem
 
 from . import __version__, writers
-from .batch import check_parts, convert_sites, group_inputs
+from .batch import check_parts, convert_sites, group_inputs, site_name
 from .conversion import ConvertOptions
 from .convert import run as run_conversion
 from .errors import OptionsError, OutputError, WXRError, system_error
@@ -882,7 +882,7 @@ def media_command(
 
 
 @main.command("migrate", epilog=EXAMPLES)
-@click.argument("file", metavar="EXPORT")
+@click.argument("files", metavar="EXPORT...", nargs=-1, required=True)
 @click.option(
     "--to",
     "to",
@@ -920,7 +920,7 @@ def media_command(
 @_max_item_size
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def migrate_command(
-    file: str,
+    files: tuple[str, ...],
     to: str | None,
     output: str | None,
     status: tuple[str, ...],
@@ -939,13 +939,24 @@ def migrate_command(
     quiet: bool,
 ) -> None:
     """Move the blog in EXPORT to a new engine in one step: validate, media, convert with a
-    scaffold, redirects, a check of every old address, and a report (HTML).
+    scaffold, redirects, a check of every old address, and a report (HTML). A split export's
+    parts (site.001.xml site.002.xml ...) are one EXPORT.
 
     On a terminal without --to, wxrtool asks what to do, then prints the command that does
     the same without asking.
     """
     from .migrate import MigrateOptions, MigrationStopped, migrate
     from .wizard import ask, equivalent
+
+    sites = group_inputs(list(files))
+    if len(sites) > 1:
+        raise click.UsageError(
+            f"migrate moves one site, and these are {len(sites)}: give one export (or the parts of one), or"
+            " convert several with `wxrtool convert FILE... --to FORMAT -o FOLDER`"
+        )
+    parts = sites[0]
+    check_parts(parts)
+    file = parts[0]
 
     asked = to is None
     if asked:
@@ -958,7 +969,7 @@ def migrate_command(
         _warn_of_typos(selection, quiet)
         options = MigrateOptions(
             to=to,
-            output=output or f"{os.path.splitext(os.path.basename(file))[0] or 'site'}-{to}",
+            output=output or f"{site_name(parts)}-{to}",  # (a split export's, or a compressed one's: its name)
             selection=selection,
             media=media,
             media_from=media_from,
@@ -976,7 +987,7 @@ def migrate_command(
             click.echo(f"wxrtool: {line}", err=True)
 
     try:
-        done = migrate(file, options, say)
+        done = migrate(parts, options, say)
     except MigrationStopped as stopped:
         for problem in stopped.migration.errors[:20]:
             click.echo(f"  {printable(str(problem))}", err=True)
@@ -997,7 +1008,7 @@ def migrate_command(
 
         click.echo(f"wxrtool: done; the report is {os.path.join(options.output, EXTRAS, 'report.html')}", err=True)
     if asked:
-        click.echo(f"To do the same again: {equivalent(file, options)}", err=True)
+        click.echo(f"To do the same again: {equivalent(parts, options)}", err=True)
     if any(not c.ok for c in done.checks):
         raise SystemExit(1)
 

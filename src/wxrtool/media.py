@@ -18,13 +18,14 @@ import mimetypes
 import posixpath
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .content.shortcodes import parse_atts, shortcode_regex
 from .quirks import parse_ids, thumbnail_id
-from .read import Reader
+from .read import read
 from .records import Post, Site
 from .source import Source
 from .writers.paths import safe_component
@@ -194,8 +195,8 @@ class Inventory:
                     item.add("variant")
 
 
-def inventory(source: Source, *, recover: bool = False) -> Inventory:
-    """Read an export and list every media file it refers to.
+def inventory(source: Source | Sequence[Source], *, recover: bool = False) -> Inventory:
+    """Read an export (or the parts of a split one) and list every media file it refers to.
 
     >>> found = inventory(samples / "klout.xml")
     >>> for item in found.items.values():
@@ -208,7 +209,7 @@ def inventory(source: Source, *, recover: bool = False) -> Inventory:
     galleries: list[tuple[int, list[int] | None]] = []
     attachment_urls: dict[int, str] = {}
     children: dict[int, list[int]] = {}
-    for record in Reader(source, recover=recover):
+    for record in read(source, recover=recover):
         if isinstance(record, Site):
             found.site_hosts = {
                 (urlsplit(u).hostname or "").lower()

@@ -5,7 +5,7 @@ hosts by ``wxrtool media --download``'s rules (:mod:`wxrtool.fetch`), or left as
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .fetch import FetchPolicy, Outcome, download_all
@@ -26,7 +26,7 @@ class MediaSources:
 
 
 def fill(
-    source: Source,
+    source: Source | Sequence[Source],
     folder: str,
     sources: MediaSources,
     *,

@@ -26,7 +26,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from . import writers
 from .conversion import ConvertOptions
@@ -70,14 +70,17 @@ __all__ = [
 _NO_EXPORT = ("unreadable", "not-wxr", "wxr-version")
 
 
-def migrate(export: str, options: MigrateOptions, say: Say | None = None) -> Migration:
-    """Move the blog in ``export`` as ``options`` say; what was done. Raises
-    :class:`MigrationStopped` when validation finds errors (nothing is written then)."""
+def migrate(export: str | Sequence[str], options: MigrateOptions, say: Say | None = None) -> Migration:
+    """Move the blog in ``export`` (a file, or the parts of a split export in order) as ``options``
+    say; what was done. Raises :class:`MigrationStopped` when validation finds errors (nothing is
+    written then)."""
     options = options.checked()
     tell = say or (lambda line: None)
-    done = Migration(export, options)
-    tell("validating the export")
-    done.problems = validate(export, recover=options.recover)
+    parts = [export] if isinstance(export, str) else list(export)
+    source: str | list[str] = parts[0] if len(parts) == 1 else parts
+    done = Migration(parts[0], options)
+    tell("validating the export" if len(parts) == 1 else f"validating the export's {len(parts)} parts")
+    done.problems = validate(source, recover=options.recover)
     no_export = next((p for p in done.errors if p.code in _NO_EXPORT), None)
     if no_export is not None:  # (nothing --recover could mend: said as convert says it)
         raise WXRError(no_export.message, file=no_export.file, line=no_export.line, hint=no_export.hint)
@@ -86,9 +89,9 @@ def migrate(export: str, options: MigrateOptions, say: Say | None = None) -> Mig
         raise MigrationStopped(done)
     with (
         tempfile.TemporaryDirectory(prefix="wxrtool-migrate-") as work,
-        dir_output(options.output, force=options.force, inputs=[export], kind="migrate") as folder,
+        dir_output(options.output, force=options.force, inputs=parts, kind="migrate") as folder,
     ):
-        media_dir = _media(export, options, work, done, tell)
+        media_dir = _media(source, options, work, done, tell)
         tell(f"converting to {options.to}")
         csv_path = os.path.join(work, "redirects.csv")
         convert_options = ConvertOptions(
@@ -103,7 +106,7 @@ def migrate(export: str, options: MigrateOptions, say: Say | None = None) -> Mig
             base_url=options.base_url,
             keep_urls=options.keep_urls,
         )
-        done.account = run(export, convert_options)
+        done.account = run(source, convert_options)
         _adopt(folder, options.to)
         extras = os.path.join(folder.root, EXTRAS)
         if os.path.exists(extras):
@@ -120,7 +123,7 @@ def migrate(export: str, options: MigrateOptions, say: Say | None = None) -> Mig
         done.redirects["redirects.csv"] = len(pairs)
         done.redirects_left_out["redirects.csv"] = [(old, why) for old, _new, why in done.account.redirects_refused]
         if options.check:
-            _check(export, options, folder.root, work, done, tell)
+            _check(source, options, folder.root, work, done, tell)
         else:
             done.check_note = "not asked for (--no-check)"
         folder.write_text(f"{EXTRAS}/report.html", report_page(done))
@@ -145,7 +148,7 @@ def _adopt(folder: OutputDir, to: str) -> None:
     folder.copied.update(name.lower() for name in folder.written)
 
 
-def _media(export: str, options: MigrateOptions, work: str, done: Migration, tell: Say) -> str | None:
+def _media(export: str | list[str], options: MigrateOptions, work: str, done: Migration, tell: Say) -> str | None:
     """The media folder for ``convert --media`` (``None``: links kept as they are)."""
     if options.media == "none" and options.media_from is None:
         return None
@@ -176,7 +179,7 @@ _BUILDS: dict[str, Callable[[str, str], list[str]]] = {
 _NPM_BUILDS = {"astro": ("astro", "dist"), "eleventy": ("@11ty/eleventy", "_site")}
 
 
-def _check(export: str, options: MigrateOptions, site: str, work: str, done: Migration, tell: Say) -> None:
+def _check(export: str | list[str], options: MigrateOptions, site: str, work: str, done: Migration, tell: Say) -> None:
     """Build the site into ``work`` and ask it for every old address (:mod:`wxrtool.urlcheck`)."""
     build = _BUILDS.get(options.to)
     if options.to in _NPM_BUILDS:
@@ -206,14 +209,14 @@ def _check(export: str, options: MigrateOptions, site: str, work: str, done: Mig
         done.check_note = f"{command[0]} could not build the site: " + " / ".join(last)
         return
     from .oldurls import old_addresses
-    from .read import Reader
+    from .read import read
     from .urlcheck import RedirectRules, StaticSite, check_all
 
     # (The CSV: every redirect; a server that cannot tell two old addresses apart, such as
     # Netlify's, which ignores case, has one fewer, listed in the report.)
     rules = RedirectRules.read(os.path.join(site, EXTRAS, "redirects.csv"))
     with StaticSite(os.path.join(work, "built"), rules) as served:
-        done.checks = check_all(old_addresses(Reader(export, recover=options.recover)), served.url)
+        done.checks = check_all(old_addresses(read(export, recover=options.recover)), served.url)
     done.check_note = f"built with {command[0]}, served with the redirects in {EXTRAS}/redirects.csv"
 
 

@@ -4,6 +4,7 @@ it): the options it is given, what it did step by step, and where its files go."
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .account import Account
@@ -100,9 +101,10 @@ class MigrationStopped(Exception):
         self.migration = migration
 
 
-def command_line(export: str, options: MigrateOptions) -> list[str]:
+def command_line(export: str | Sequence[str], options: MigrateOptions) -> list[str]:
     """The non-interactive command that does what ``options`` say (for the wizard to print)."""
-    words = ["wxrtool", "migrate", export, "--to", options.to, "-o", options.output]
+    parts = [export] if isinstance(export, str) else list(export)
+    words = ["wxrtool", "migrate", *parts, "--to", options.to, "-o", options.output]
     defaults = MigrateOptions(options.to, options.output)
     statuses = options.selection.statuses
     if statuses is None or statuses != defaults.selection.statuses:

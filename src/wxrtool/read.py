@@ -257,6 +257,10 @@ class Reader:
                         hint="the file is incomplete: export or download it again; --recover converts every"
                         " complete item before the break and says where it stopped",
                     ) from None
+                if message.startswith("CData section not finished"):
+                    # (Not at the file's end: libxml2 stopped at a character XML forbids, which it
+                    # does not name inside CDATA; outside CDATA it says "invalid Char value".)
+                    message = f"a character XML forbids (a control character?) inside a CDATA section: {message}"
                 raise ParseError(
                     f"not well-formed XML: {message}",
                     file=self.name,
@@ -760,13 +764,18 @@ def _uri(tag: str) -> str:
 
 
 def read(
-    source: Source, name: str | None = None, *, recover: bool = False, max_item_size: int | None = None
+    source: Source | Sequence[Source],
+    name: str | None = None,
+    *,
+    recover: bool = False,
+    max_item_size: int | None = None,
 ) -> Iterator[Record]:
     """Stream the records of a WXR export, lazily, in constant memory.
 
     Parameters:
         source: a path, ``"-"`` for standard input, or a binary file object;
-            gzip, bzip2 and xz compression are recognised by their magic bytes.
+            gzip, bzip2 and xz compression are recognised by their magic bytes; or a list
+            of the parts of one split export, read as one (:func:`read_parts`).
         name: how to name the input in error messages (default: from ``source``).
         recover: repair what makes a damaged export unreadable (see :mod:`wxrtool.recover`);
             use :class:`Reader` to see the list of repairs.
@@ -779,7 +788,9 @@ def read(
     >>> len(posts[0].comments), len(posts[0].pings)
     (36, 11)
     """
-    return iter(Reader(source, name, recover=recover, max_item_size=max_item_size))
+    if isinstance(source, (list, tuple)):
+        return read_parts(source, recover=recover, max_item_size=max_item_size)
+    return iter(Reader(source, name, recover=recover, max_item_size=max_item_size))  # type: ignore[arg-type]
 
 
 # -- the parts of a split export, read as one -----------------------------------

@@ -17,10 +17,10 @@ import contextlib
 import email.utils
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from . import quirks
 from .errors import NotWXRError, ParseError, UnsafeXMLError, WXRError
@@ -56,7 +56,7 @@ class Problem:
 # libxml2's words for a fatal error -> (code, hint).
 _PARSE_CODES = (
     (
-        r"invalid Char value|PCDATA invalid Char|Char 0x",
+        r"invalid Char value|PCDATA invalid Char|Char 0x|a character XML forbids",
         "control-character",
         "the file holds control characters XML forbids; `wxrtool convert --recover` maps them out and back",
     ),
@@ -632,15 +632,19 @@ class Validator:
                 )
 
 
-def validate(source: Source, *, recover: bool = False) -> list[Problem]:
-    """All the problems of one export, in the order of their lines (those of no line last).
+def validate(source: Source | Sequence[Source], *, recover: bool = False) -> list[Problem]:
+    """All the problems of one export, in the order of their lines (those of no line last); of
+    the parts of a split export, each part's in turn (each problem names its part).
 
     >>> [p.code for p in validate(samples / "drafts-and-pages.xml")]  # doctest: +NORMALIZE_WHITESPACE
     ['broken-serialized-meta', 'comment-parent-missing', 'comment-parent-cycle', 'comment-self-parent']
     """
+    if isinstance(source, (list, tuple)):
+        return [problem for part in source for problem in validate(part, recover=recover)]
     # (Found in the order the checks end: a whole-file check, at the file's end, speaks of lines
     # read long before.)
-    return sorted(Validator(source, recover=recover).problems(), key=lambda p: (p.line is None, p.line or 0))
+    found = Validator(cast("Source", source), recover=recover).problems()
+    return sorted(found, key=lambda p: (p.line is None, p.line or 0))
 
 
 def summary(problems: list[Problem]) -> dict[str, int]:

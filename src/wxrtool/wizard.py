@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shlex
+from collections.abc import Sequence
 
 import click
 
@@ -86,6 +87,6 @@ def _replace(output: str) -> bool:
     raise click.Abort()
 
 
-def equivalent(export: str, options: MigrateOptions) -> str:
+def equivalent(export: str | Sequence[str], options: MigrateOptions) -> str:
     """The command that does what the answers asked, quoted for a shell."""
     return shlex.join(command_line(export, options))
