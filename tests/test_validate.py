@@ -221,3 +221,23 @@ def test_every_later_use_of_an_id_and_broken_meta_of_comments_and_terms_are_said
         ("duplicate-post-id", 4, 1, None, "post id 1 is used again (first at line 3)"),
         ("duplicate-post-id", 5, 1, None, "post id 1 is used again (first at line 3)"),
     }
+
+
+@pytest.mark.parametrize(
+    ("inside", "code", "column"),
+    [
+        ("<wp:post_name>a</wp:post_name><link>https://x.example/?a=1&b=2</link>", "unescaped-ampersand", 1),
+        ("<title><![CDATA[Con\x01tact]]></title>", "control-character", None),
+    ],
+)
+def test_a_fault_is_named_and_placed_where_it_is(inside: str, code: str, column: int | None, tmp_path: Path) -> None:
+    """A raw '&' was placed where the name after it ends (column 60 for 58); a control character
+    inside CDATA was 'not-well-formed: CData section not finished'."""
+    path = tmp_path / "e.xml"
+    path.write_text(export(item(1, status="publish").replace("</item>", inside + "</item>")), encoding="utf-8")
+    (problem,) = validate(path)
+    assert (problem.code, problem.line) == (code, 2)
+    if column is not None:  # (the first '&' of the line)
+        line = path.read_text(encoding="utf-8").splitlines()[1]
+        assert problem.column == line.index("&") + 1
+    assert "--recover" in problem.hint

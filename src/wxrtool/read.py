@@ -257,6 +257,8 @@ class Reader:
                         hint="the file is incomplete: export or download it again; --recover converts every"
                         " complete item before the break and says where it stopped",
                     ) from None
+                if message.startswith("EntityRef: expecting ';'") and line is not None and column is not None:
+                    column = _ampersand_column(stream, line, column)
                 if message.startswith("CData section not finished"):
                     # (Not at the file's end: libxml2 stopped at a character XML forbids, which it
                     # does not name inside CDATA; outside CDATA it says "invalid Char value".)
@@ -722,19 +724,35 @@ class Reader:
         return Comment(type=kind, user_id=quirks.parse_int(f.get("wp:comment_user_id")), **common)
 
 
+def _ampersand_column(stream: ParserInput, line: int, column: int) -> int:
+    """Where the ``&`` libxml2 faults is on ``line``: it says the column where the name after it
+    ends (``?a=1&b=2``: at ``=``); the column it gave when the line cannot be read again."""
+    text = stream.line(line, 4 * column + 16)
+    at = text.rfind("&", 0, column) if text is not None else -1
+    return at + 1 if at >= 0 else column
+
+
 def _cut_short(stream: ParserInput, line: int | None, message: str) -> bool:
     """Whether the parser's fault is the input's end in the middle of the export: found once the
-    input has ended, on its last line (or the one before, a last line break), or in a CDATA section
-    or element left open (which the parser names where it starts)."""
+    input has ended, on its last line (or the one before, a last line break) and none that is a
+    fault wherever it stands (a raw ``&``...), or in a CDATA section or element left open (which
+    the parser names where it starts)."""
     if not stream.ended():
         return False
     if message.startswith(_LEFT_OPEN):
         return True
-    breaks = stream.line_breaks() if line is not None else None
-    return breaks is not None and line is not None and line >= breaks
+    if line is None or message.startswith(_OF_ITS_OWN):
+        return False
+    breaks = stream.line_breaks()
+    return breaks is not None and line >= breaks
 
 
 _LEFT_OPEN = ("CData section not finished", "Premature end of data", "EndTag: '</' not found")
+# Faults that are what they say wherever they are, the last line too (a small file's only one).
+_OF_ITS_OWN = (
+    "EntityRef", "xmlParseEntityRef", "invalid Char", "PCDATA invalid Char", "Char 0x", "Input is not proper UTF-8",
+    "Namespace prefix", "Sequence ']]>'", "Opening and ending tag mismatch",
+)  # fmt: skip
 
 
 def _unique_terms(refs: list[TermRef]) -> tuple[TermRef, ...]:

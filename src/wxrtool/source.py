@@ -321,6 +321,7 @@ class ParserInput(io.RawIOBase):
         self._blank = True  # nothing but white space (and byte order marks) read so far
         self.consumed = 0
         self.mark = 0
+        self._read_again = False
         self._latest = self._previous = b""
         self._prolog = True
         self._until = b""  # in the prolog: the end of the comment or instruction it is in
@@ -432,17 +433,40 @@ class ParserInput(io.RawIOBase):
         """How many line breaks the input holds, counted again from its start (a fault's line
         set against the last; counted only then, off the reading's path); ``None`` when it
         cannot be read again (standard input, a pipe) or was repaired on the way."""
+        count = 0
+        for block in self._again():
+            count += block.count(b"\n")
+        return count if self._read_again else None
+
+    def line(self, number: int, most: int) -> str | None:
+        """Line ``number`` (from 1) of the input, its first ``most`` bytes at most, read again from
+        its start (for a fault's column, only then); ``None`` when the input cannot be read again
+        or is shorter."""
+        seen, carry = 1, b""
+        for block in self._again():
+            carry += block
+            while seen < number and (cut := carry.find(b"\n")) >= 0:
+                carry, seen = carry[cut + 1 :], seen + 1
+            if seen < number:
+                carry = b""  # (a long line before the one asked for: nothing of it is kept)
+            elif (end := carry.find(b"\n", 0, most)) >= 0 or len(carry) >= most:
+                return carry[: end if end >= 0 else most].decode("utf-8", "replace")
+        return carry.decode("utf-8", "replace") if self._read_again and seen == number else None
+
+    def _again(self) -> Iterator[bytes]:
+        """The input's bytes from its start, in blocks, as read the first time (``_read_again``
+        says whether they could be)."""
         raw: Any = self._raw
+        self._read_again = False
         if self.repaired is not None or not getattr(raw, "seekable", lambda: False)():
-            return None
+            return
         try:
             raw.seek(0)
-            count = 0
             while block := raw.read(1 << 20):
-                count += block.count(b"\n")
+                yield block
         except (OSError, AttributeError, ValueError, EOFError):
-            return None
-        return count
+            return
+        self._read_again = True
 
     def declared_lately(self) -> bool:
         """Whether a ``<!DOCTYPE`` or ``<!ENTITY`` is in the last two chunks read."""
