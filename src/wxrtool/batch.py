@@ -170,16 +170,16 @@ def convert_sites(
     fmt = writers.get(options.to)
     os.makedirs(folder, exist_ok=True)
     # A site that would write where one before it does fails, unconverted; the others go on.
-    first: dict[str, list[str]] = {}
+    outputs = [output_for(parts, fmt, folder) for parts in sites]
+    first: dict[str, str] = {}
     clashes: dict[int, SiteResult] = {}
-    for k, parts in enumerate(sites):
-        out = output_for(parts, fmt, folder)
+    for k, (parts, out) in enumerate(zip(sites, outputs, strict=True)):
         if out in first:
-            error = WXRError(f"{first[out][0]} writes {out} already", file=parts[0], hint=_RENAME)
+            error = WXRError(f"{first[out]} writes {out} already", file=parts[0], hint=_RENAME)
             clashes[k] = SiteResult(site_name(parts), parts, out, False, error=str(error))
-        first.setdefault(out, parts)
-    todo = [(parts, dataclasses.replace(options, output=output_for(parts, fmt, folder)))
-            for k, parts in enumerate(sites) if k not in clashes]  # fmt: skip
+        first.setdefault(out, parts[0])
+    todo = [(parts, dataclasses.replace(options, output=out))
+            for k, (parts, out) in enumerate(zip(sites, outputs, strict=True)) if k not in clashes]  # fmt: skip
     done = iter(_converted(todo, jobs, scheduler))
     return [clashes[k] if k in clashes else next(done) for k in range(len(sites))]
 
