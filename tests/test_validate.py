@@ -216,7 +216,7 @@ def test_every_later_use_of_an_id_and_broken_meta_of_comments_and_terms_are_said
     path.write_text(export(items, ANN + "\n" + term), encoding="utf-8")
     found = {(p.code, p.line, p.post_id, p.comment_id, p.message.split(" looks")[0]) for p in validate(path)}
     assert found == {
-        ("broken-serialized-meta", 2, None, None, "term category:news's meta 'k'"),
+        ("broken-serialized-meta", 2, None, None, "category 'news': meta 'k'"),
         ("broken-serialized-meta", 3, 1, 10, "comment meta 'k'"),
         ("duplicate-post-id", 4, 1, None, "post id 1 is used again (first at line 3)"),
         ("duplicate-post-id", 5, 1, None, "post id 1 is used again (first at line 3)"),
@@ -241,3 +241,16 @@ def test_a_fault_is_named_and_placed_where_it_is(inside: str, code: str, column:
         line = path.read_text(encoding="utf-8").splitlines()[1]
         assert problem.column == line.index("&") + 1
     assert "--recover" in problem.hint
+
+
+def test_broken_meta_is_placed_at_its_own_line(tmp_path: Path) -> None:
+    """It was placed at its item's line, where another meta of the same key may be the one found."""
+    good = "<wp:postmeta><wp:meta_key>k</wp:meta_key><wp:meta_value>a:0:{}</wp:meta_value></wp:postmeta>\n"
+    bad = '<wp:postmeta><wp:meta_key>k</wp:meta_key>\n<wp:meta_value>a:1:{s:9:"x";i:1;}</wp:meta_value></wp:postmeta>\n'
+    path = tmp_path / "e.xml"
+    path.write_text(
+        export(item(1, status="publish").replace("</item>", "\n" + good + good + bad + "</item>")), encoding="utf-8"
+    )
+    (problem,) = [p for p in validate(path) if p.code != "published-without-date"]
+    assert (problem.code, problem.post_id) == ("broken-serialized-meta", 1)
+    assert 'a:1:{s:9:"x"' in path.read_text(encoding="utf-8").splitlines()[problem.line - 1]

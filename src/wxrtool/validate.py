@@ -25,7 +25,7 @@ from typing import Any, cast
 from . import quirks
 from .errors import NotWXRError, ParseError, UnsafeXMLError, WXRError
 from .read import Reader
-from .records import Author, Comment, Meta, Ping, Post, Term
+from .records import Author, Comment, Ping, Post, Term
 from .source import Source, source_name
 from .threads import Promotion, build_threads, walk
 
@@ -341,6 +341,18 @@ class _Reader(Reader):
             elif name == "wp:meta_value":
                 value = child
         if key is not None and value is not None and self._text(key):
+            if quirks.make_meta("", self._raw(value)).broken:  # (at the meta's own line: a key may recur)
+                self.found.append(
+                    self._report(
+                        "warning",
+                        "broken-serialized-meta",
+                        f"{owner}{'comment ' if self._names[elem.tag] == 'wp:commentmeta' else ''}meta"
+                        f" {self._text(key)!r} looks PHP-serialized but does not decode",
+                        "string lengths were likely broken by a search-and-replace on the database; it is kept as text",
+                        line=value.sourceline,
+                        **where,
+                    )
+                )
             return
         others = [_shown(self._names[c.tag]) for c in elem if self._names[c.tag] not in _META_PARTS]
         said = f"{owner}{_shown(self._names[elem.tag])}"
@@ -395,10 +407,6 @@ class Validator:
                 elif isinstance(record, Author):
                     declared_authors = True
                     authors.add(record.login)
-                elif isinstance(record, Term):
-                    yield from self._broken_meta(
-                        record.meta, {"line": record.line}, f"term {record.taxonomy}:{record.slug}'s "
-                    )
         except WXRError as exc:
             # (What was found in records the reader never delivered goes with them.)
             yield parse_problem(exc, self.name)
@@ -480,7 +488,6 @@ class Validator:
                 "set post_date, or engines will give it the build date",
                 **at,
             )
-        yield from self._broken_meta(post.meta, at)
         for text, what in ((post.title, "title"), (post.content_html[:20000], "content")):
             if looks_like_mojibake(text):
                 yield self._problem(
@@ -498,18 +505,6 @@ class Validator:
             seen.thumbnails.append((post.id, thumbnail, post.line))
         seen.creators.append((post.id, post.author, post.line))
         yield from self._responses(post, seen)
-
-    def _broken_meta(self, meta: tuple[Meta, ...], at: dict[str, Any], whose: str = "") -> Iterator[Problem]:
-        """A post's, a comment's or a term's meta that looks PHP-serialized and does not decode."""
-        for entry in meta:
-            if entry.broken:
-                yield self._problem(
-                    "warning",
-                    "broken-serialized-meta",
-                    f"{whose}meta {entry.key!r} looks PHP-serialized but does not decode",
-                    "string lengths were likely broken by a search-and-replace on the database; it is kept as text",
-                    **at,
-                )
 
     def _responses(self, post: Post, seen: _Seen) -> Iterator[Problem]:
         # In export order; comments keep theirs among themselves, which is how threads name copies.
@@ -545,7 +540,6 @@ class Validator:
                     comment_id=c.id,
                 )
             seen.comment_post.setdefault(c.id, post.id)
-            yield from self._broken_meta(c.meta, {"line": c.line, "post_id": post.id, "comment_id": c.id}, "comment ")
             if looks_like_mojibake(c.content_html[:5000]):
                 yield self._problem(
                     "warning",
