@@ -254,3 +254,15 @@ def test_broken_meta_is_placed_at_its_own_line(tmp_path: Path) -> None:
     (problem,) = [p for p in validate(path) if p.code != "published-without-date"]
     assert (problem.code, problem.post_id) == ("broken-serialized-meta", 1)
     assert 'a:1:{s:9:"x"' in path.read_text(encoding="utf-8").splitlines()[problem.line - 1]
+
+
+def test_an_export_cut_short_says_nothing_of_what_it_does_not_hold(tmp_path: Path) -> None:
+    """A cut-short export also had 'thumbnail-missing' (the attachment was in the part cut off)."""
+    thumb = THUMBNAIL.format(id=2)
+    whole = export(with_inside(item(1, status="publish", post_date=DATE), thumb) + item(2, post_type="attachment") * 40)
+    path = tmp_path / "cut.xml"
+    path.write_text(whole[: whole.index("<item>", whole.index("</item>")) + 30], encoding="utf-8")
+    for recover in (False, True):
+        assert {p.code for p in validate(path, recover=recover)} <= {"truncated", "repaired-unreadable-rest"}
+    (tmp_path / "whole.xml").write_text(whole.replace("<wp:post_id>2<", "<wp:post_id>3<"), encoding="utf-8")
+    assert "thumbnail-missing" in codes(tmp_path / "whole.xml")  # (the check itself still works)

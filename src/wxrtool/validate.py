@@ -394,11 +394,13 @@ class Validator:
         self.recover = recover
 
     def problems(self) -> Iterator[Problem]:
-        """Every problem, in file order, whole-file ones at the end."""
+        """Every problem, in file order, whole-file ones at the end (none when the reading stopped
+        before the file's end: what an item refers to may be in the part not read)."""
         seen = _Seen(Counter(), {}, {}, {}, {}, {}, [], [], [], [])
         authors: set[str] = set()
         declared_authors = False
         reader = _Reader(self.source, self._problem, recover=self.recover)
+        whole = True  # (the whole file read: what an item refers to, if not seen, is not there)
         try:
             for record in reader:
                 yield from reader.take()
@@ -410,6 +412,7 @@ class Validator:
         except WXRError as exc:
             # (What was found in records the reader never delivered goes with them.)
             yield parse_problem(exc, self.name)
+            whole = False
         for repair in reader.repairs:
             severity = "warning" if repair.kind in ("invalid-utf8", "invalid-reference", "unreadable-rest") else "info"
             yield Problem(
@@ -424,7 +427,8 @@ class Validator:
                 repair.line or None,
                 repair.column or None,
             )
-        yield from self._whole_file(seen, authors if declared_authors else None)
+        if whole and not any(r.kind == "unreadable-rest" for r in reader.repairs):
+            yield from self._whole_file(seen, authors if declared_authors else None)
 
     def _problem(self, severity: str, code: str, message: str, hint: str, **where: Any) -> Problem:
         return Problem(severity, code, message, hint, self.name, **where)
