@@ -553,3 +553,13 @@ def test_migrate_of_a_file_that_is_no_export_says_what_it_is(tmp_path: Path) -> 
     result = run("migrate", str(tmp_path / "n.xml"), "--to", "hugo", "-o", str(tmp_path / "s"), "-q")
     assert result.exit_code == 1 and "not a WordPress export: text that is not XML" in result.stderr
     assert "--recover" not in result.stderr and not (tmp_path / "s").exists()
+
+
+def test_a_recovered_export_with_no_item_says_so(tmp_path: Path) -> None:
+    """'--recover' on an export that breaks off inside its first item wrote the header alone, exit 0,
+    the break said only as a repair's count."""
+    cut = tmp_path / "cut.xml"
+    cut.write_bytes(Path(KLOUT).read_bytes()[:3000])
+    result = run("convert", str(cut), "--to", "jsonl", "-o", str(tmp_path / "o.jsonl"), "--recover", "-q")
+    assert result.exit_code == 0
+    assert result.stderr.startswith("wxrtool: warning: no item was written: the export breaks off at line ")

@@ -124,20 +124,26 @@ class Account:
             "reasons": {r: Reason.explain(r) for r in sorted({r for k in KINDS for r in self.left_out[k]})},
         }
 
-    def all_items_left_out(self) -> str | None:
-        """What to say when items were read and none was written (a filter that kept nothing),
-        or ``None``.
+    def nothing_written(self) -> str | None:
+        """What to say when no item was written though the export was read: every item read left
+        out (a filter that kept nothing), or none read before the export broke off (``--recover``);
+        ``None`` otherwise.
 
         >>> account = Account(read=Counter(items=3))
         >>> account.leave_out("items", "status:draft", 3)
-        >>> account.all_items_left_out()
+        >>> account.nothing_written()
         'no item was written: the 3 read were all left out (status:draft 3)'
         """
-        out = self.left_out["items"]
-        if not self.read["items"] or self.written["items"] or self.update is not None or not out:
+        if self.written["items"] or self.update is not None:
             return None
-        reasons = ", ".join(f"{r} {n}" for r, n in sorted(out.items()))
-        return f"no item was written: the {self.read['items']} read were all left out ({reasons})"
+        out = self.left_out["items"]
+        if self.read["items"] and out:
+            reasons = ", ".join(f"{r} {n}" for r, n in sorted(out.items()))
+            return f"no item was written: the {self.read['items']} read were all left out ({reasons})"
+        broke = next((r for r in self.repairs if r.kind == "unreadable-rest"), None)
+        if not self.read["items"] and broke is not None:
+            return f"no item was written: the export breaks off at line {broke.line} before its first item ends"
+        return None
 
     def summary(self) -> str:
         """One line per kind, for people: ``items: 12 read, 10 written, 2 left out (status:draft 2)``."""

@@ -507,7 +507,7 @@ def convert(
         if report is not None:
             json.dump({"input": file, "format": to, "output": output, **account.as_dict()}, report, indent=2)
             report.write("\n")
-    nothing = account.all_items_left_out()
+    nothing = account.nothing_written()
     if nothing is not None:  # (said even with -q: a run that kept nothing is rarely what was meant)
         click.echo(f"wxrtool: warning: {nothing}", err=True)
     if not quiet:
