@@ -184,3 +184,21 @@ def test_a_long_permalink_in_astro(tmp_path: Path) -> None:
         wxrtool.convert(str(source), "astro", str(tmp_path / f"link{n}"), force=True)
 
     grows_linearly(convert, 10_000, 0.01)
+
+
+def test_a_raw_ampersand_is_placed_in_time_linear_in_the_file(tmp_path: Path) -> None:
+    """Its line was read again with a copy of the rest of the block per line: 1 MB of blank lines
+    took 13.5 s."""
+    from wxrtool.validate import validate
+
+    def place(n: int) -> None:
+        path = tmp_path / f"amp{n}.xml"
+        path.write_text(
+            '<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><wp:wxr_version>1.2</wp:wxr_version>'
+            + "\n" * n + "<item><wp:post_id>1</wp:post_id><title>a&b</title></item></channel></rss>\n",
+            encoding="utf-8",
+        )  # fmt: skip
+        (problem,) = validate(path)
+        assert problem.code == "unescaped-ampersand" and problem.line == n + 1
+
+    grows_linearly(place, 100_000, 0.01)

@@ -442,16 +442,21 @@ class ParserInput(io.RawIOBase):
         """Line ``number`` (from 1) of the input, its first ``most`` bytes at most, read again from
         its start (for a fault's column, only then); ``None`` when the input cannot be read again
         or is shorter."""
-        seen, carry = 1, b""
+        seen, kept = 1, b""
         for block in self._again():
-            carry += block
-            while seen < number and (cut := carry.find(b"\n")) >= 0:
-                carry, seen = carry[cut + 1 :], seen + 1
+            at = 0
+            while seen < number:  # (each block looked through once: find moves on)
+                cut = block.find(b"\n", at)
+                if cut < 0:
+                    break
+                seen, at = seen + 1, cut + 1
             if seen < number:
-                carry = b""  # (a long line before the one asked for: nothing of it is kept)
-            elif (end := carry.find(b"\n", 0, most)) >= 0 or len(carry) >= most:
-                return carry[: end if end >= 0 else most].decode("utf-8", "replace")
-        return carry.decode("utf-8", "replace") if self._read_again and seen == number else None
+                continue
+            end = block.find(b"\n", at)
+            kept += block[at : end if end >= 0 else len(block)][: max(0, most - len(kept))]
+            if end >= 0 or len(kept) >= most:
+                return kept.decode("utf-8", "replace")
+        return kept.decode("utf-8", "replace") if self._read_again and seen == number else None
 
     def _again(self) -> Iterator[bytes]:
         """The input's bytes from its start, in blocks, as read the first time (``_read_again``
