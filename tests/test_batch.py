@@ -139,3 +139,34 @@ def test_a_folder_of_exports_takes_its_zip_archives(tmp_path: Path) -> None:
     assert group_inputs([str(folder)]) == [[str(folder / "klout.xml")], [str(folder / "rules.zip")]]
     results = convert_sites(group_inputs([str(folder)]), str(tmp_path / "out"), ConvertOptions(to="json"))
     assert [(r.name, r.ok) for r in results] == [("klout", True), ("rules", True)]
+
+
+def test_parts_are_grouped_by_their_place_and_a_whole_export_is_not_a_part(tmp_path: Path) -> None:
+    """'x x.001.xml x.002.xml' was one site (an internal error: 'NoneType' has no 'group'); 'a/x.001.xml
+    ./a/x.002.xml' two; a part given twice said another part was missing."""
+    split(SAMPLES / "drafts-and-pages.xml", parse_size("6KB"), tmp_path / "a")
+    parts = sorted(str(p) for p in (tmp_path / "a").glob("*.xml"))
+    (tmp_path / "a" / "drafts-and-pages").write_bytes((SAMPLES / "klout.xml").read_bytes())
+    spelled = [parts[0], str(tmp_path / "a" / "." / Path(parts[1]).name), *parts[2:]]
+    assert group_inputs([str(tmp_path / "a" / "drafts-and-pages"), *spelled]) == [
+        [str(tmp_path / "a" / "drafts-and-pages")],
+        spelled,
+    ]
+    import gzip
+
+    twice = str(tmp_path / "a" / "drafts-and-pages.002.xml.gz")
+    Path(twice).write_bytes(gzip.compress(Path(parts[1]).read_bytes()))
+    with pytest.raises(WXRError, match="part 002 of a split export is given twice"):
+        check_parts(group_inputs([*parts, twice])[0])
+
+
+def test_a_folder_leaves_out_a_zip_that_holds_no_export(tmp_path: Path) -> None:
+    """A zip of photos beside the exports failed the batch ('a zip archive that holds no export')."""
+    import zipfile
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "klout.xml").write_bytes((SAMPLES / "klout.xml").read_bytes())
+    with zipfile.ZipFile(folder / "uploads.zip", "w") as z:
+        z.writestr("pic.jpg", b"\xff\xd8")
+    assert group_inputs([str(folder)]) == [[str(folder / "klout.xml")]]

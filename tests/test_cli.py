@@ -563,3 +563,18 @@ def test_a_recovered_export_with_no_item_says_so(tmp_path: Path) -> None:
     result = run("convert", str(cut), "--to", "jsonl", "-o", str(tmp_path / "o.jsonl"), "--recover", "-q")
     assert result.exit_code == 0
     assert result.stderr.startswith("wxrtool: warning: no item was written: the export breaks off at line ")
+
+
+@pytest.mark.parametrize(("to", "report"), [("json", "o/klout.json"), ("hugo", "o/klout/r.json"), ("hugo", "o/klout")])
+def test_a_batch_report_where_a_site_goes_is_refused(to: str, report: str, tmp_path: Path) -> None:
+    """'--report out/klout.json' with --to json: the report was written over klout's converted blog, exit 0."""
+    result = run("convert", KLOUT, DRAFTS, "--to", to, "-o", str(tmp_path / "o"), "--report", str(tmp_path / report))
+    assert result.exit_code == 2 and "is where a site goes" in result.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_media_download_makes_no_folder_for_an_export_it_cannot_read(tmp_path: Path) -> None:
+    cut = tmp_path / "cut.xml"
+    cut.write_bytes(Path(KLOUT).read_bytes()[:30000])
+    result = run("media", str(cut), "--download", str(tmp_path / "new" / "sub"))
+    assert result.exit_code == 1 and not (tmp_path / "new").exists()

@@ -266,3 +266,29 @@ def test_an_export_cut_short_says_nothing_of_what_it_does_not_hold(tmp_path: Pat
         assert {p.code for p in validate(path, recover=recover)} <= {"truncated", "repaired-unreadable-rest"}
     (tmp_path / "whole.xml").write_text(whole.replace("<wp:post_id>2<", "<wp:post_id>3<"), encoding="utf-8")
     assert "thumbnail-missing" in codes(tmp_path / "whole.xml")  # (the check itself still works)
+
+
+def test_a_zip_and_split_parts_are_validated_as_a_file_is(tmp_path: Path) -> None:
+    """A zip lost its broken serialized meta (the check looked at elements only the top reader read);
+    split parts had a thumbnail and an attachment's parent 'missing' that were in another part, and a
+    header's problem once per part."""
+    import zipfile
+
+    from wxrtool.split import parse_size, split
+
+    with zipfile.ZipFile(tmp_path / "d.zip", "w") as z:
+        z.write(DRAFTS, "drafts-and-pages.xml")
+    assert "broken-serialized-meta" in codes(tmp_path / "d.zip")
+    header = ANN.replace("<wp:author_id>1</wp:author_id>", "")
+    items = "".join(
+        with_inside(item(n, status="publish", post_date=DATE, creator="ann"), THUMBNAIL.format(id=999))
+        for n in range(1, 200)
+    )
+    items += item(999, status="inherit", post_type="attachment", post_parent="1", creator="ann")
+    (tmp_path / "whole.xml").write_text(export(items, header), encoding="utf-8")
+    split(tmp_path / "whole.xml", parse_size("4KB"), tmp_path / "parts")
+    parts = sorted(str(p) for p in (tmp_path / "parts").glob("*.xml"))
+    assert len(parts) > 1
+    found = [p.code for p in validate(parts)]
+    assert "thumbnail-missing" not in found and "attachment-parent-missing" not in found
+    assert found.count("author-without-id") == 1

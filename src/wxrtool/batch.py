@@ -24,6 +24,7 @@ from .conversion import ConvertOptions
 from .convert import run
 from .errors import WXRError
 from .processes import start_worker
+from .source import zip_without_xml
 from .writers.protocol import Format
 
 _PART = re.compile(r"^(?P<stem>.+)\.(?P<number>\d{3})\.xml(?:\.(?:gz|bz2|xz))?$")
@@ -47,12 +48,23 @@ def group_inputs(arguments: list[str]) -> list[list[str]]:
             files += matches
         else:
             files.append(argument)
-    sites: dict[str, list[str]] = {}
+    sites: dict[tuple[str, str], list[str]] = {}
     for path in _once_each(files):
         m = _PART.match(path)
-        key = m.group("stem") if m else path
+        # A part by its stem's real place (``a/x.001.xml`` and ``./a/x.002.xml`` are one site's), a
+        # whole export by its path: ``x`` and ``x.001.xml`` are not one site.
+        key = ("part", _real(m.group("stem"))) if m else ("file", path)
         sites.setdefault(key, []).append(path)
-    return [sorted(parts) for parts in sites.values()]
+    return [sorted(parts, key=_part_number) for parts in sites.values()]
+
+
+def _real(stem: str) -> str:
+    return os.path.join(os.path.realpath(os.path.dirname(stem) or "."), os.path.basename(stem))
+
+
+def _part_number(path: str) -> tuple[int, str]:
+    m = _PART.match(path)
+    return (int(m.group("number")) if m else -1, path)
 
 
 def _once_each(files: list[str]) -> list[str]:
@@ -78,8 +90,10 @@ def check_parts(parts: list[str]) -> None:
     not the others of a batch."""
     if len(parts) < 2:
         return
-    numbers = [int(_PART.match(p).group("number")) for p in parts]  # type: ignore[union-attr]
+    numbers = [_part_number(p)[0] for p in parts]
     for before, after, path in zip(numbers, numbers[1:], parts[1:], strict=False):
+        if after == before:
+            raise WXRError(f"part {after:03d} of a split export is given twice", file=path, hint="give each part once")
         if after != before + 1:
             missing = f"{before + 1:03d}" + (f" to {after - 1:03d}" if after - before > 2 else "")
             raise WXRError(
@@ -103,6 +117,8 @@ def _exports_in(folder: str) -> list[str]:
             f"cannot read the folder: {exc.strerror or exc}", file=folder, hint="check its permissions"
         ) from None
     found = sorted(os.path.join(folder, n) for n in names if _EXPORT.search(n))
+    # (A zip of photos or a theme beside the exports is not one of them.)
+    found = [f for f in found if not (f.endswith(".zip") and zip_without_xml(f))]
     if not found:
         raise WXRError(
             "the folder holds no export (no *.xml, *.xml.gz, *.xml.bz2, *.xml.xz or *.zip file)",

@@ -21,7 +21,7 @@ import click
 from click.shell_completion import CompletionItem
 
 from . import __version__, writers
-from .batch import check_parts, convert_sites, group_inputs, site_name
+from .batch import check_parts, convert_sites, group_inputs, output_for, site_name
 from .conversion import ConvertOptions
 from .convert import run as run_conversion
 from .errors import OptionsError, OutputError, WXRError, system_error
@@ -656,6 +656,7 @@ def _convert_batch(
         # The report's file is made first, as for one site (the batch's folder too: it may be in
         # it); it holds every site's account.
         if report_path:
+            _report_not_a_site(report_path, [output_for(parts, writers.get(options.to), folder) for parts in sites])
             os.makedirs(folder, exist_ok=True)
         report = stack.enter_context(text_output(report_path)) if report_path else None
         results = convert_sites(
@@ -674,6 +675,16 @@ def _convert_batch(
         click.echo(f"wxrtool: {len(results) - len(failed)} of {len(results)} sites converted", err=True)
     if failed:
         raise SystemExit(1)
+
+
+def _report_not_a_site(report: str, outputs: list[str]) -> None:
+    """A usage error for a batch's report that is a site's output, or inside one (it was written over
+    the site's converted blog, or failed once every site was converted)."""
+    real = os.path.realpath(report)
+    for output in outputs:
+        site = os.path.realpath(output)
+        if real == site or real.startswith(site + os.sep):
+            raise click.UsageError(f"--report {report} is where a site goes ({output}): write it beside the sites")
 
 
 def _site_counts(account: dict[str, Any]) -> str:
@@ -828,9 +839,9 @@ def media_command(
     if as_json and as_csv:
         raise click.UsageError("--json and --csv: choose one")
     max_bytes = parse_size(max_size)
-    if folder:
-        _make_folder(folder, "--download")
     found = media_inventory(file, recover=recover)
+    if folder:  # (made once the export is read, before any fetch)
+        _make_folder(folder, "--download")
     # Titles and URLs are the export author's: their control characters are
     # shown, never sent to the terminal as they are. JSON keeps the same data
     # (escapes); CSV is written as it is unless it goes to a terminal.

@@ -21,7 +21,7 @@ libxml2's usual 256 levels, which ``huge_tree`` would let through, is refused he
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from sys import intern
 from typing import Any
 
@@ -192,6 +192,11 @@ class Reader:
         """Decompressed bytes consumed so far."""
         return self._stream.consumed if self._stream is not None else 0
 
+    def _part_reader(self, part: Source, **options: Any) -> Reader:
+        """The reader of one file of a zip archive this reads (a subclass's own, to look at each
+        file as it looks at one)."""
+        return Reader(part, **options)
+
     def __iter__(self) -> Iterator[Record]:
         archive = open_zip(self.source, self.name)
         if archive is not None:
@@ -206,6 +211,7 @@ class Reader:
                     comments=self.comments,
                     dates=self._dates,
                     max_item_size=self.max_item_size,
+                    reader=self._part_reader,
                 )
             return
         with open_source(self.source, self.name, recover=self.recover, limit=self.max_item_size) as stream:
@@ -857,8 +863,10 @@ def read_parts(
     comments: bool = True,
     dates: quirks.DateResolver | None = None,
     max_item_size: int | None = None,
+    reader: Callable[..., Reader] | None = None,
 ) -> Iterator[Record]:
-    """Read the parts of one split export as one export.
+    """Read the parts of one split export as one export (each with ``reader``, called as
+    :class:`Reader` is: a subclass's own, for the files of a zip archive it reads).
 
     The first part's site header is the site's; a later part of another site (its blog's
     address another) raises :class:`~wxrtool.errors.NotWXRError`: two exports zipped together,
@@ -869,8 +877,9 @@ def read_parts(
     terms: set[tuple[str, str]] = set()
     have_site: Site | None = None
     dates = dates if dates is not None else quirks.DateResolver()
+    make = reader or Reader
     for part in parts:
-        reader = Reader(
+        reading = make(
             part,
             recover=recover,
             dates=dates,
@@ -879,10 +888,10 @@ def read_parts(
             comments=comments,
             max_item_size=max_item_size,
         )
-        for record in reader:
+        for record in reading:
             if isinstance(record, Site):
                 if have_site is not None:
-                    _same_site(have_site, record, reader.name)
+                    _same_site(have_site, record, reading.name)
                     continue
                 have_site = record
             elif isinstance(record, Author):
@@ -896,4 +905,4 @@ def read_parts(
                 terms.add(key)
             yield record
         if repairs is not None:
-            repairs += reader.repairs
+            repairs += reading.repairs

@@ -627,6 +627,24 @@ def _seekable(stream: Any) -> bool:
         return False
 
 
+def zip_without_xml(path: str) -> bool:
+    """Whether the file at ``path`` is a zip archive whose list names no XML file (photos,
+    a theme): one a folder of exports holds beside them, not an export. Anything else, a zip
+    that cannot be listed within the bounds included, is not (its reading says what it is)."""
+    try:
+        with open(path, "rb") as fp:
+            if not fp.read(4).startswith(_ZIP):
+                return False
+            entries, directory = _directory_size(fp, path)
+            if entries > MAX_ZIP_FILES or directory > _MAX_ZIP_DIRECTORY:
+                return False
+            fp.seek(0)
+            with zipfile.ZipFile(fp) as archive:
+                return not any(_XML_FILE.search(info.filename) for info in archive.infolist())
+    except (OSError, WXRError, zipfile.BadZipFile, ValueError, EOFError, NotImplementedError, zlib.error):
+        return False
+
+
 def _directory_size(fp: IO[bytes], name: str) -> tuple[int, int]:
     """How many files a zip archive lists and how many bytes the list takes, read from its end
     records: zipfile would read the whole list into memory first."""

@@ -261,8 +261,14 @@ class _Reader(Reader):
 
     def take(self) -> list[Problem]:
         """The problems found since the last call."""
-        found, self.found = self.found, []
+        found = self.found[:]
+        self.found.clear()  # (in place: the readers of a zip archive's files add to this list)
         return found
+
+    def _part_reader(self, part: Source, **options: Any) -> Reader:
+        child = _Reader(part, self._report, recover=bool(options.get("recover")))
+        child.found = self.found
+        return child
 
     def _author(self, elem: Any) -> Author:
         author = super()._author(elem)
@@ -388,10 +394,11 @@ class _Seen:
 class Validator:
     """Collects problems for one export; iterate :meth:`problems`."""
 
-    def __init__(self, source: Source, *, recover: bool = False) -> None:
+    def __init__(self, source: Source, *, recover: bool = False, part: bool = False) -> None:
         self.source = source
         self.name = source_name(source)
         self.recover = recover
+        self.part = part  # (one part of a split export: what an item refers to may be in another)
 
     def problems(self) -> Iterator[Problem]:
         """Every problem, in file order, whole-file ones at the end (none when the reading stopped
@@ -427,7 +434,7 @@ class Validator:
                 repair.line or None,
                 repair.column or None,
             )
-        if whole and not any(r.kind == "unreadable-rest" for r in reader.repairs):
+        if whole and not self.part and not any(r.kind == "unreadable-rest" for r in reader.repairs):
             yield from self._whole_file(seen, authors if declared_authors else None)
 
     def _problem(self, severity: str, code: str, message: str, hint: str, **where: Any) -> Problem:
@@ -638,11 +645,29 @@ def validate(source: Source | Sequence[Source], *, recover: bool = False) -> lis
     ['broken-serialized-meta', 'comment-parent-missing', 'comment-parent-cycle', 'comment-self-parent']
     """
     if isinstance(source, (list, tuple)):
-        return [problem for part in source for problem in validate(part, recover=recover)]
+        # Each part in turn, each problem naming its part, without the checks across the file (an
+        # item's thumbnail or parent may be in another part), a header's problem said once.
+        found, said = [], set()
+        for part in source:
+            for problem in sorted(Validator(part, recover=recover, part=True).problems(), key=_by_line):
+                if problem.post_id is None and problem.line is not None and problem.code in _HEADER_CODES:
+                    if (problem.code, problem.message) in said:
+                        continue
+                    said.add((problem.code, problem.message))
+                found.append(problem)
+        return found
     # (Found in the order the checks end: a whole-file check, at the file's end, speaks of lines
     # read long before.)
-    found = Validator(cast("Source", source), recover=recover).problems()
-    return sorted(found, key=lambda p: (p.line is None, p.line or 0))
+    return sorted(Validator(cast("Source", source), recover=recover).problems(), key=_by_line)
+
+
+def _by_line(problem: Problem) -> tuple[bool, int]:
+    return (problem.line is None, problem.line or 0)
+
+
+# The header's problems, which every part of a split export repeats.
+_HEADER_CODES = frozenset({"author-without-id", "meta-without-key", "meta-without-value", "broken-serialized-meta",
+                           "wxr-version"})  # fmt: skip
 
 
 def summary(problems: list[Problem]) -> dict[str, int]:
