@@ -283,3 +283,17 @@ def test_a_zip_of_two_sites_is_not_read_as_one(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["convert", str(archive), "--to", "json", "-o", str(tmp_path / "o.json")])
     assert result.exit_code == 1 and not (tmp_path / "o.json").exists()
     assert "two.zip/rules.xml: a part of another site: this file exports 'https://atoll.example.org'" in result.stderr
+
+
+def test_the_parts_of_one_blog_may_spell_its_address_apart(tmp_path: Path) -> None:
+    """Only another blog is another site: http and https, letter case, a last '/' are one blog's."""
+    text = (SAMPLES / "klout.xml").read_text(encoding="utf-8")
+    other = text.replace("<wp:base_blog_url>http://jeffturner.info</wp:base_blog_url>",
+                         "<wp:base_blog_url>HTTPS://JeffTurner.info/</wp:base_blog_url>")  # fmt: skip
+    assert other != text
+    archive = tmp_path / "one.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("a.xml", text)
+        z.writestr("b.xml", other)
+    result = CliRunner().invoke(main, ["convert", str(archive), "--to", "json", "-o", str(tmp_path / "o.json")])
+    assert result.exit_code == 0, result.stderr

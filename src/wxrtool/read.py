@@ -845,12 +845,22 @@ class PartsReader:
 def _same_site(first: Site, later: Site, name: str) -> None:
     """Refuse a part whose blog is not the first part's (each as its blog's address, else its link)."""
     ours, theirs = first.base_blog_url or first.link, later.base_blog_url or later.link
-    if ours and theirs and ours.rstrip("/") != theirs.rstrip("/"):
+    if ours and theirs and _blog(ours) != _blog(theirs):
         raise NotWXRError(
             f"a part of another site: this file exports {theirs[:200]!r}, the first part {ours[:200]!r}",
             file=name,
             hint="give the parts of one export together; convert each site's export on its own",
         )
+
+
+def _blog(address: str) -> str:
+    """A blog's address as two parts of one export may differ in it: scheme, letter case, a last ``/``.
+
+    >>> _blog("HTTPS://Example.org/blog/") == _blog("http://example.org/blog")
+    True
+    """
+    _scheme, _, rest = address.strip().partition("://")
+    return (rest or address).lower().rstrip("/")
 
 
 def read_parts(
