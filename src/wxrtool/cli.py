@@ -25,7 +25,7 @@ from .batch import check_parts, convert_sites, group_inputs, output_for, site_na
 from .conversion import ConvertOptions
 from .convert import run as run_conversion
 from .errors import OptionsError, OutputError, WXRError, system_error
-from .output import text_output
+from .output import file_in_the_way, text_output
 from .processes import Stopped, exit_status, stop_on_sigterm
 from .selection import Selection
 from .terminal import json_safe, printable
@@ -540,10 +540,8 @@ def _make_folder(folder: str, flag: str) -> None:
     try:
         os.makedirs(folder, exist_ok=True)
     except OSError as exc:
-        blocked = folder
-        while blocked and not os.path.exists(blocked):
-            blocked = os.path.dirname(blocked)
-        why = f"{blocked} is a file, not a folder" if blocked and not os.path.isdir(blocked) else exc.strerror or exc
+        blocked = file_in_the_way(folder)
+        why = f"{blocked} is a file, not a folder" if blocked is not None else exc.strerror or exc
         raise click.UsageError(f"{flag} {folder}: cannot make the folder: {why}") from None
     if not os.access(folder, os.W_OK | os.X_OK):
         raise click.UsageError(f"{flag} {folder}: the folder cannot be written")

@@ -58,7 +58,7 @@ def text_output(
     try:
         fd, temp = tempfile.mkstemp(prefix="." + os.path.basename(target) + ".", suffix=".part", dir=folder)
     except OSError as exc:
-        raise _unwritable(path, target, exc) from None
+        raise _unwritable(path, exc) from None
     try:
         with open(fd, "w", encoding="utf-8", newline="\n", buffering=_BUFFER) as stream:
             yield stream
@@ -75,14 +75,27 @@ def text_output(
         raise
 
 
-def _unwritable(path: str, target: str, exc: OSError) -> OutputError:
-    """The error for an output that could not be started at ``target`` (``path`` as given)."""
-    folder = os.path.dirname(target)  # (absolute: its first folder that exists is there)
-    while not os.path.lexists(folder) and os.path.dirname(folder) != folder:
-        folder = os.path.dirname(folder)
-    if not os.path.isdir(folder):  # ('-o notes.txt/site': "File exists" said nothing)
-        shown = os.path.relpath(folder) if not os.path.isabs(path) else folder
-        return OutputError(f"cannot write here: {shown} is a file, not a folder", file=path,
+def file_in_the_way(path: str) -> str | None:
+    """The first of ``path`` and the folders above it that exists, when it is not a folder (a file
+    where a folder must be: ``notes.txt`` of ``notes.txt/site``), named as ``path`` is (relative
+    when it is); ``None`` when it is a folder.
+
+    >>> file_in_the_way(".") is None
+    True
+    """
+    found = os.path.abspath(path)
+    while not os.path.lexists(found) and os.path.dirname(found) != found:
+        found = os.path.dirname(found)
+    if os.path.isdir(found):
+        return None
+    return found if os.path.isabs(path) else os.path.relpath(found)
+
+
+def _unwritable(path: str, exc: OSError) -> OutputError:
+    """The error for an output that could not be started at ``path``."""
+    blocked = file_in_the_way(os.path.dirname(path) or ".")
+    if blocked is not None:  # ('-o notes.txt/site': "File exists" said nothing)
+        return OutputError(f"cannot write here: {blocked} is a file, not a folder", file=path,
                            hint="give a path whose folders are folders")  # fmt: skip
     return OutputError(
         f"cannot write here: {exc.strerror or exc}", file=path, hint="check that the folder exists and is writable"
@@ -207,7 +220,7 @@ class OutputDir:
             os.makedirs(parent, exist_ok=True)
             self.root = tempfile.mkdtemp(prefix="." + os.path.basename(self.target) + ".", suffix=".part", dir=parent)
         except OSError as exc:
-            raise _unwritable(path, self.target, exc) from None
+            raise _unwritable(path, exc) from None
         self._folder = ""  # the last folder made: files come grouped by folder
         # Every file written, relative (the manifest), with its SHA-256 as written; those
         # written otherwise than whole (a stream, a copy, a file filled in) are hashed at the end.
