@@ -201,21 +201,26 @@ def _not_over_an_input(outputs: list[tuple[str, str | None]], inputs: Any, folde
         raise click.UsageError(clash)
 
 
-def _warn_of_typos(selection: Selection, quiet: bool) -> None:
-    """Say which ``--status`` and ``--type`` values look like WordPress's own misspelled (they are
-    kept: a plugin's may be anything); a misspelled one kept nothing, and said nothing."""
+def _warn_of_typos(selection: Selection, quiet: bool, front_matter: FrontMatterChoice | None = None) -> None:
+    """Say which ``--status`` and ``--type`` values look like WordPress's own misspelled, and which
+    ``--front-matter`` fields a usual one (they are kept: a plugin's value or a custom field may be
+    anything); a misspelled one kept nothing, or left the field out of every page, and said nothing."""
     from .selection import WORDPRESS_STATUSES, WORDPRESS_TYPES, likely_typos
 
     if quiet:
         return
-    for flag, given, known in (
-        ("--status", selection.statuses, WORDPRESS_STATUSES),
-        ("--type", selection.types, WORDPRESS_TYPES),
-    ):
+    checked = [
+        ("--status", selection.statuses, WORDPRESS_STATUSES, "is none of WordPress's"),
+        ("--type", selection.types, WORDPRESS_TYPES, "is none of WordPress's"),
+    ]
+    if front_matter is not None:
+        from .writers.fmchoice import USUAL_FIELDS
+
+        fields = frozenset(name for name, _ in front_matter.fields or ())
+        checked.append(("--front-matter", fields, USUAL_FIELDS, "is no usual field"))
+    for flag, given, known, what in checked:
         for value, close in likely_typos(given, known):
-            click.echo(
-                f"wxrtool: {flag} {printable(value)!r} is none of WordPress's; did you mean {close!r}?", err=True
-            )
+            click.echo(f"wxrtool: {flag} {printable(value)!r} {what}; did you mean {close!r}?", err=True)
 
 
 def _count(n: int, word: str) -> str:
@@ -417,7 +422,6 @@ def convert(
     selection = _selection(
         Selection.everything() if everything else Selection(), status, types, comments, personal_data, since, until
     )
-    _warn_of_typos(selection, quiet)
     options = ConvertOptions(
         to=to,
         output=output,
@@ -440,7 +444,7 @@ def convert(
         update=update,
         keep_removed=keep_removed,
     )
-    _warn_of_field_typos(options.front_matter, quiet)
+    _warn_of_typos(selection, quiet, options.front_matter)
     if writers.get(to).target != "directory":
         # The flags as given: a folder option is refused even when it repeats the default.
         for flag, value in (
@@ -579,15 +583,6 @@ def _front_matter(fields: str | None, date_format: str | None, timezone: str | N
         return FrontMatterChoice.parse(fields, date_format, timezone, seo)
     except OptionsError as exc:
         raise click.UsageError(exc.message) from None
-
-
-def _warn_of_field_typos(choice: FrontMatterChoice | None, quiet: bool) -> None:
-    """Say which ``--front-matter`` fields look like a usual one misspelled (kept: a custom field
-    may be called anything); a misspelled one was left out of every page, and said nothing."""
-    if quiet or choice is None:
-        return
-    for value, close in choice.likely_typos():
-        click.echo(f"wxrtool: --front-matter {value!r} is no usual field; did you mean {close!r}?", err=True)
 
 
 def _check(options: ConvertOptions) -> None:

@@ -101,9 +101,9 @@ class MigrationStopped(Exception):
         self.migration = migration
 
 
-def command_line(export: str | Sequence[str], options: MigrateOptions) -> list[str]:
-    """The non-interactive command that does what ``options`` say (for the wizard to print)."""
-    parts = [export] if isinstance(export, str) else list(export)
+def command_line(parts: Sequence[str], options: MigrateOptions) -> list[str]:
+    """The non-interactive command that does what ``options`` say for the export ``parts`` (one
+    file, or a split export's parts), for the wizard to print."""
     words = ["wxrtool", "migrate", *parts, "--to", options.to, "-o", options.output]
     defaults = MigrateOptions(options.to, options.output)
     statuses = options.selection.statuses

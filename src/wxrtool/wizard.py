@@ -87,6 +87,6 @@ def _replace(output: str) -> bool:
     raise click.Abort()
 
 
-def equivalent(export: str | Sequence[str], options: MigrateOptions) -> str:
+def equivalent(parts: Sequence[str], options: MigrateOptions) -> str:
     """The command that does what the answers asked, quoted for a shell."""
-    return shlex.join(command_line(export, options))
+    return shlex.join(command_line(parts, options))

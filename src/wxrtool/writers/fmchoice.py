@@ -102,16 +102,6 @@ class FrontMatterChoice:
                 raise OptionsError(f"--date-format {date_format[:60]!r}: {what}")
         return cls(tuple(chosen) if chosen is not None else None, date_format, timezone, seo)
 
-    def likely_typos(self) -> list[tuple[str, str]]:
-        """Each field asked for that is none of :data:`USUAL_FIELDS` but close to one, with it.
-
-        >>> FrontMatterChoice.parse("titel,date,subtitle").likely_typos()
-        [('titel', 'title')]
-        """
-        from ..selection import likely_typos
-
-        return likely_typos(frozenset(name for name, _ in self.fields or ()), USUAL_FIELDS)
-
     def shape(self, data: dict[str, Any], post: Post, engine: str) -> dict[str, Any]:
         """``data`` (a writer's front matter for ``post``) as chosen."""
         if self.seo:
