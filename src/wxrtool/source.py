@@ -628,21 +628,18 @@ def _seekable(stream: Any) -> bool:
 
 
 def zip_without_xml(path: str) -> bool:
-    """Whether the file at ``path`` is a zip archive whose list names no XML file (photos,
-    a theme): one a folder of exports holds beside them, not an export. Anything else, a zip
-    that cannot be listed within the bounds included, is not (its reading says what it is)."""
+    """Whether the file at ``path`` is a zip archive that :func:`open_zip` finds no export in
+    (photos, a theme, a document): one a folder of exports holds beside them, not an export. A zip
+    it refuses otherwise (damaged, too large a list, encrypted) is one (its reading says why)."""
     try:
-        with open(path, "rb") as fp:
-            if not fp.read(4).startswith(_ZIP):
-                return False
-            entries, directory = _directory_size(fp, path)
-            if entries > MAX_ZIP_FILES or directory > _MAX_ZIP_DIRECTORY:
-                return False
-            fp.seek(0)
-            with zipfile.ZipFile(fp) as archive:
-                return not any(_XML_FILE.search(info.filename) for info in archive.infolist())
-    except (OSError, WXRError, zipfile.BadZipFile, ValueError, EOFError, NotImplementedError, zlib.error):
+        archive = open_zip(path, path)
+    except NotWXRError:
+        return True
+    except (WXRError, OSError):
         return False
+    if archive is not None:
+        archive.close()
+    return False
 
 
 def _directory_size(fp: IO[bytes], name: str) -> tuple[int, int]:
