@@ -284,6 +284,10 @@ class _Transcoded(io.RawIOBase):
         self._at = 0
 
 
+class _NotAgain(Exception):
+    """The input cannot be read again from its start (a pipe, a stream repaired on the way)."""
+
+
 class ParserInput(io.RawIOBase):
     """The bytes the XML parser reads, watched on the way.
 
@@ -321,7 +325,6 @@ class ParserInput(io.RawIOBase):
         self._blank = True  # nothing but white space (and byte order marks) read so far
         self.consumed = 0
         self.mark = 0
-        self._read_again = False
         self._latest = self._previous = b""
         self._prolog = True
         self._until = b""  # in the prolog: the end of the comment or instruction it is in
@@ -433,45 +436,46 @@ class ParserInput(io.RawIOBase):
         """How many line breaks the input holds, counted again from its start (a fault's line
         set against the last; counted only then, off the reading's path); ``None`` when it
         cannot be read again (standard input, a pipe) or was repaired on the way."""
-        count = 0
-        for block in self._again():
-            count += block.count(b"\n")
-        return count if self._read_again else None
+        try:
+            return sum(block.count(b"\n") for block in self._again())
+        except _NotAgain:
+            return None
 
     def line(self, number: int, most: int) -> str | None:
         """Line ``number`` (from 1) of the input, its first ``most`` bytes at most, read again from
         its start (for a fault's column, only then); ``None`` when the input cannot be read again
         or is shorter."""
         seen, kept = 1, b""
-        for block in self._again():
-            at = 0
-            while seen < number:  # (each block looked through once: find moves on)
-                cut = block.find(b"\n", at)
-                if cut < 0:
+        try:
+            for block in self._again():
+                at = 0
+                while seen < number:  # (each block looked through once: find moves on)
+                    cut = block.find(b"\n", at)
+                    if cut < 0:
+                        break
+                    seen, at = seen + 1, cut + 1
+                if seen < number:
+                    continue
+                end = block.find(b"\n", at)
+                kept += block[at : end if end >= 0 else len(block)][: max(0, most - len(kept))]
+                if end >= 0 or len(kept) >= most:
                     break
-                seen, at = seen + 1, cut + 1
-            if seen < number:
-                continue
-            end = block.find(b"\n", at)
-            kept += block[at : end if end >= 0 else len(block)][: max(0, most - len(kept))]
-            if end >= 0 or len(kept) >= most:
-                return kept.decode("utf-8", "replace")
-        return kept.decode("utf-8", "replace") if self._read_again and seen == number else None
+        except _NotAgain:
+            return None
+        return kept.decode("utf-8", "replace") if seen == number else None
 
     def _again(self) -> Iterator[bytes]:
-        """The input's bytes from its start, in blocks, as read the first time (``_read_again``
-        says whether they could be)."""
+        """The input's bytes from its start, in blocks, as read the first time; :class:`_NotAgain`
+        when they cannot be."""
         raw: Any = self._raw
-        self._read_again = False
         if self.repaired is not None or not getattr(raw, "seekable", lambda: False)():
-            return
+            raise _NotAgain
         try:
             raw.seek(0)
             while block := raw.read(1 << 20):
                 yield block
         except (OSError, AttributeError, ValueError, EOFError):
-            return
-        self._read_again = True
+            raise _NotAgain from None
 
     def declared_lately(self) -> bool:
         """Whether a ``<!DOCTYPE`` or ``<!ENTITY`` is in the last two chunks read."""
