@@ -151,8 +151,26 @@ def test_what_cannot_be_chosen_is_said(tmp_path: Path) -> None:
         (["--to", "hugo", "--date-format", "%Y %"], "'%' is no strftime directive"),
         (["--to", "pelican", "--seo"], "apply to hugo, jekyll, markdown, not to --to pelican"),
         (["--to", "jekyll", "--front-matter", "title:permalink"], "'permalink' is what jekyll places the page by"),
+        # (the engine stops at a title where it reads a date: "not a parsable date", "Invalid date")
+        (["--to", "hugo", "--front-matter", "title:date"], "hugo reads 'date' as a date, and 'title' is not one"),
+        (["--to", "hugo", "--front-matter", "date,slug:PublishDate"], "hugo reads 'PublishDate' as a date"),
+        (["--to", "jekyll", "--front-matter", "tags:date"], "jekyll reads 'date' as a date, and 'tags' is not one"),
     ]:
         done = subprocess.run([*base, *extra], capture_output=True, text=True)
         assert done.returncode == 2 and words in done.stderr, (extra, done.stderr)
         assert "Traceback" not in done.stderr
     assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize(
+    ("to", "fields"), [("hugo", "title,date:publishDate,lastmod:date"), ("markdown", "title:date")]
+)
+def test_a_date_may_go_by_another_name(to: str, fields: str, tmp_path: Path) -> None:
+    # Hugo reads publishDate and date as dates, and they hold dates here; Markdown's front
+    # matter is read by no one engine, so any name goes.
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "wxrtool", "convert", str(LINKS), "--to", to, "-o", str(out), "-q", "--front-matter", fields],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr

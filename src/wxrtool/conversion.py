@@ -17,7 +17,7 @@ from .index import SiteIndex
 from .itemlinks import ItemLinks
 from .newsite import check_base_url, read_url_map
 from .selection import Selection
-from .writers.fmchoice import KEPT, FrontMatterChoice
+from .writers.fmchoice import KEPT, USUAL_FIELDS, FrontMatterChoice
 from .writers.paths import DEFAULT_TEMPLATE
 from .writers.protocol import Format, WriteOptions
 
@@ -31,6 +31,19 @@ THREAD_FORMATS = ("disqus", "remark42")
 # validEmailAuth: [a-zA-Z\d\s_.-]{1,64}) without whitespace, first a letter or a digit (the id
 # is a file name in remark42's store, and SITE is split on commas).
 _REMARK42_SITE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+# The front matter fields an engine reads as dates (Hugo: any letter case, its defaults for date,
+# publishDate, lastmod and expiryDate), and those of wxrtool's front matter that hold one: a field
+# of another kind written under such a name stops the build ("not a parsable date", "Invalid date").
+# (Markdown's front matter is read by no one engine: any name goes.)
+_READ_AS_DATE = {
+    "hugo": frozenset(
+        {"date", "publishdate", "pubdate", "published", "lastmod", "modified", "expirydate", "unpublishdate"}
+    ),
+    "jekyll": frozenset({"date"}),
+}
+_DATED = frozenset({"date", "updated", "lastmod", "last_modified_at"})
 
 
 @dataclass(frozen=True)
@@ -143,6 +156,12 @@ class ConvertOptions:
                 raise OptionsError(
                     f"--front-matter {name}:{shown}: {shown!r} is what {fmt.name} places the page by; "
                     "choose another name"
+                )
+            # (A custom field may hold a date: it is the user's to know.)
+            if shown.lower() in _READ_AS_DATE.get(fmt.name, ()) and name in USUAL_FIELDS and name not in _DATED:
+                raise OptionsError(
+                    f"--front-matter {name}:{shown}: {fmt.name} reads {shown!r} as a date, and {name!r} is not one "
+                    f"(the site would not build); choose another name"
                 )
         if self.ghost_types != "post" and fmt.name != "ghost":
             raise OptionsError(f"--ghost-types applies to --to ghost, not to --to {self.to}")
