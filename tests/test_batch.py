@@ -127,6 +127,50 @@ def test_the_parts_of_a_split_export_must_all_be_there(given: tuple[int, int], s
     assert [r.ok for r in results] == [False, True] and said in results[0].error
 
 
+@pytest.mark.parametrize(
+    ("command", "given", "said"),
+    [
+        (
+            ["convert", "--to", "json"],
+            (1,),
+            "pages.002.xml, drafts-and-pages.003.xml, drafts-and-pages.004.xml and 4 more lie",
+        ),
+        (["convert", "--to", "json"], (1, 2, 3, 4, 5, 6, 7), "drafts-and-pages.008.xml lies beside"),
+        (
+            ["migrate", "--to", "markdown", "--media", "none"],
+            (1, 2),
+            "drafts-and-pages.003.xml, drafts-and-pages.004.xml",
+        ),
+        (["convert", "--to", "json"], (1, 2, 3, 4, 5, 6, 7, 8), None),
+    ],
+)
+def test_parts_left_beside_those_given_are_said(
+    command: list[str], given: tuple[int, ...], said: str | None, tmp_path: Path
+) -> None:
+    """`convert big.001.xml` (or the first parts without the last) read what it was given, exit 0, and
+    the other parts' items were left out without a word: said, even with -q, and the run goes on
+    (converting a part on its own may be meant)."""
+    split(SAMPLES / "drafts-and-pages.xml", parse_size("6KB"), tmp_path / "parts")
+    assert len(list((tmp_path / "parts").glob("*.xml"))) == 8  # (and a manifest)
+    parts = [str(tmp_path / "parts" / f"drafts-and-pages.{n:03d}.xml") for n in given]
+    done = CliRunner().invoke(main, [*command, *parts, "-o", str(tmp_path / "out"), "-q"])
+    assert done.exit_code == 0, done.output
+    if said is None:
+        assert "warning" not in done.stderr
+    else:
+        assert said in done.stderr and "items are left out" in done.stderr, done.stderr
+        assert done.stderr.count("\n") == 1  # (one line)
+    assert (tmp_path / "out").exists()
+    # Several sites at once: each site's parts left out said.
+    (tmp_path / "k.xml").write_bytes((SAMPLES / "klout.xml").read_bytes())
+    batch = CliRunner().invoke(
+        main, ["convert", "--to", "json", *parts, str(tmp_path / "k.xml"), "-o", str(tmp_path / "b"), "-q"]
+    )
+    assert batch.exit_code == 0, batch.output
+    assert ("not given" in batch.stderr) == (len(given) < 8)
+    assert "k.xml" not in batch.stderr
+
+
 def test_a_folder_of_exports_takes_its_zip_archives(tmp_path: Path) -> None:
     """A folder's .zip (WordPress.com's download) was skipped, named nowhere."""
     folder = tmp_path / "in"

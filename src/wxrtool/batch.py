@@ -109,6 +109,37 @@ def check_parts(parts: list[str]) -> None:
         )
 
 
+def parts_not_given(parts: list[str]) -> list[str]:
+    """The parts of a split export lying beside those given that were not given, in order
+    (``x.003.xml`` when ``x.001.xml x.002.xml`` are): the site is read without their items, which
+    :func:`check_parts` cannot see when the last parts, or all but one, are the ones left out.
+    ``[]`` for a whole export.
+
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> for n in ("001", "002", "003"):
+    ...     _ = (folder / f"x.{n}.xml").write_text("")
+    >>> [pathlib.Path(p).name for p in parts_not_given([str(folder / "x.001.xml")])]
+    ['x.002.xml', 'x.003.xml']
+    """
+    first = _PART.match(parts[0])
+    if first is None:
+        return []
+    folder = os.path.dirname(parts[0])
+    stem = os.path.basename(first.group("stem"))
+    given = {_part_number(part)[0] for part in parts}
+    try:
+        names = os.listdir(folder or ".")
+    except OSError:
+        return []
+    beside = []
+    for name in names:
+        m = _PART.match(name)
+        if m is not None and m.group("stem") == stem and int(m.group("number")) not in given:
+            beside.append(os.path.join(folder, name))
+    return sorted(beside, key=_part_number)
+
+
 def _exports_in(folder: str) -> list[str]:
     try:
         names = os.listdir(folder)

@@ -21,7 +21,7 @@ import click
 from click.shell_completion import CompletionItem
 
 from . import __version__, writers
-from .batch import check_parts, convert_sites, group_inputs, output_for, site_name
+from .batch import check_parts, convert_sites, group_inputs, output_for, parts_not_given, site_name
 from .conversion import ConvertOptions
 from .convert import run as run_conversion
 from .errors import OptionsError, OutputError, WXRError, system_error
@@ -487,6 +487,7 @@ def convert(
     _check(options)
     parts = sites[0]
     check_parts(parts)
+    _warn_of_parts_not_given(parts)
     file = parts[0]
     with contextlib.ExitStack() as stack:
         # The report's file is made first: where it cannot be, the run stops before it writes.
@@ -642,6 +643,8 @@ def _convert_batch(
     if options.url_map:
         raise click.UsageError("--url-map holds one site's addresses: use it with one site at a time")
     _check(options)
+    for parts in sites:
+        _warn_of_parts_not_given(parts)
     # Each site is converted in one process; --jobs says how many sites at a time.
     folder = options.output
     assert folder is not None
@@ -668,6 +671,25 @@ def _convert_batch(
         click.echo(f"wxrtool: {len(results) - len(failed)} of {len(results)} sites converted", err=True)
     if failed:
         raise SystemExit(1)
+
+
+def _warn_of_parts_not_given(parts: list[str]) -> None:
+    """A warning (even with -q: items left out unsaid) for the parts of a split export that lie
+    beside those given and were not given; converting a part on its own may be meant, so it goes on."""
+    beside = parts_not_given(parts)
+    if beside:
+        names = ", ".join(os.path.basename(p) for p in beside[:3]) + (
+            f" and {len(beside) - 3} more" if len(beside) > 3 else ""
+        )
+        one = len(beside) == 1
+        click.echo(
+            printable(
+                f"wxrtool: warning: {names} {'lies' if one else 'lie'} beside {parts[0]} and {'was' if one else 'were'}"
+                f" not given: {'its' if one else 'their'} items are left out (give every part of a split export"
+                " to read the whole site)"
+            ),
+            err=True,
+        )
 
 
 def _report_not_a_site(report: str, outputs: list[str]) -> None:
@@ -960,6 +982,7 @@ def migrate_command(
         )
     parts = sites[0]
     check_parts(parts)
+    _warn_of_parts_not_given(parts)
     file = parts[0]
 
     asked = to is None
