@@ -292,3 +292,37 @@ def test_a_zip_and_split_parts_are_validated_as_a_file_is(tmp_path: Path) -> Non
     found = [p.code for p in validate(parts)]
     assert "thumbnail-missing" not in found and "attachment-parent-missing" not in found
     assert found.count("author-without-id") == 1
+
+
+def test_the_parts_of_a_split_export_are_checked_across_each_other(tmp_path: Path) -> None:
+    """Each part was checked on its own: a post id used in two parts, a thumbnail or parent in no
+    part went unsaid. Each problem names the part it is in, and the first use's part."""
+    from wxrtool.split import parse_size, split
+
+    items = "".join(item(n, status="publish", post_date=DATE) for n in range(1, 150))
+    items += with_inside(item(150, status="publish", post_date=DATE), THUMBNAIL.format(id=777))  # (no 777)
+    items += item(151, status="inherit", post_type="attachment", post_parent="888")  # (no 888)
+    (tmp_path / "whole.xml").write_text(export(items), encoding="utf-8")
+    split(tmp_path / "whole.xml", parse_size("4KB"), tmp_path / "parts")
+    parts = sorted(str(p) for p in (tmp_path / "parts").glob("*.xml"))
+    assert len(parts) > 2
+    found = validate(parts)
+    assert sorted((p.code, p.post_id) for p in found) == sorted(
+        (p.code, p.post_id) for p in validate(tmp_path / "whole.xml")
+    )
+    # The command line takes them as one export too (each part was checked alone: every post was
+    # 'thumbnail-missing' but in the last part), each problem under its part.
+    done = CliRunner().invoke(main, ["validate", "--json", *parts])
+    listed = {f["file"]: [(p["code"], p["post_id"]) for p in f["problems"]] for f in json.loads(done.stdout)["files"]}
+    assert list(listed) == parts
+    assert sorted(p for problems in listed.values() for p in problems) == sorted((p.code, p.post_id) for p in found)
+    for problem in found:  # (each in its item's part)
+        assert f"<wp:post_id>{problem.post_id}</wp:post_id>" in Path(problem.file).read_text(encoding="utf-8")
+    assert {(p.code, p.post_id) for p in found} == {("thumbnail-missing", 150), ("attachment-parent-missing", 151)}
+    # The same id in two parts (written by hand: wxrtool split keeps an id's items together).
+    (tmp_path / "x.001.xml").write_text(export(item(5, status="publish", post_date=DATE)), encoding="utf-8")
+    (tmp_path / "x.002.xml").write_text(export(item(6) + item(5, status="draft")), encoding="utf-8")
+    found = validate([str(tmp_path / "x.001.xml"), str(tmp_path / "x.002.xml")])
+    assert [(p.code, p.file) for p in found] == [("duplicate-post-id", str(tmp_path / "x.002.xml"))]
+    assert found[0].message.startswith("post id 5 is used again (first at line ")
+    assert found[0].message.endswith(f" of {tmp_path / 'x.001.xml'})")

@@ -774,9 +774,16 @@ def _validate_all(files: tuple[str, ...], recover: bool, as_json: bool, page: Te
     from .validate import as_json as validation_json
     from .validate import validate as validate_export
 
-    results = {}
-    for name in files:
-        results[name] = validate_export(name, recover=recover)
+    results: dict[str, list[Any]] = {}
+    for parts in group_inputs(list(files)):
+        if len(parts) == 1:
+            results[parts[0]] = validate_export(parts[0], recover=recover)
+            continue
+        # The parts of a split export checked across each other (a thumbnail in another part is
+        # there), each problem listed under its part.
+        problems = validate_export(parts, recover=recover)
+        for part in parts:
+            results[part] = [p for p in problems if p.file == part]
     if as_json:
         click.echo(json_safe(json.dumps(validation_json(results), ensure_ascii=False, indent=2)))
     else:

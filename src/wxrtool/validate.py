@@ -18,7 +18,7 @@ import email.utils
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -379,47 +379,60 @@ class _Reader(Reader):
 
 @dataclass
 class _Seen:
-    post_ids: Counter[int]
-    post_lines: dict[int, int | None]
-    types: dict[int, str]
-    guids: dict[str, int]
-    slugs: dict[tuple[str, int, str], int]
-    comment_post: dict[int, int]
-    parent_refs: list[tuple[int, int, int, int | None]]  # (post, comment, parent, line)
-    item_parents: list[tuple[int, str, int, int | None]]  # (item, type, parent, line)
-    thumbnails: list[tuple[int, int, int | None]]  # (item, thumbnail id, line)
-    creators: list[tuple[int, str, int | None]]
+    """A few numbers of each item and comment read so far, for the checks across the file (across
+    its parts, for a split export); each place is a file's line: ``(file, line)``."""
+
+    post_ids: Counter[int] = field(default_factory=Counter)
+    post_places: dict[int, tuple[str, int | None]] = field(default_factory=dict)
+    types: dict[int, str] = field(default_factory=dict)
+    guids: dict[str, int] = field(default_factory=dict)
+    slugs: dict[tuple[str, int, str], int] = field(default_factory=dict)
+    comment_post: dict[int, int] = field(default_factory=dict)
+    parent_refs: list[tuple[int, int, int, str, int | None]] = field(
+        default_factory=list
+    )  # (post, comment, parent, place)
+    item_parents: list[tuple[int, str, int, str, int | None]] = field(
+        default_factory=list
+    )  # (item, type, parent, place)
+    thumbnails: list[tuple[int, int, str, int | None]] = field(default_factory=list)  # (item, thumbnail id, place)
+    creators: list[tuple[int, str, str, int | None]] = field(default_factory=list)
+    authors: set[str] = field(default_factory=set)
+    declared_authors: bool = False  # (a file may have no <wp:author>: WXR 1.0)
+    whole: bool = True  # every file read to its end: what an item refers to, if not seen, is not there
 
 
 class Validator:
-    """Collects problems for one export; iterate :meth:`problems`."""
+    """Collects problems for one export; iterate :meth:`problems`. Of a split export, each part's
+    validator is given the same ``seen``, and :meth:`across` checks all the parts read."""
 
-    def __init__(self, source: Source, *, recover: bool = False, part: bool = False) -> None:
+    def __init__(self, source: Source, *, recover: bool = False, seen: _Seen | None = None) -> None:
         self.source = source
         self.name = source_name(source)
         self.recover = recover
-        self.part = part  # (one part of a split export: what an item refers to may be in another)
+        self.seen = seen if seen is not None else _Seen()
 
     def problems(self) -> Iterator[Problem]:
         """Every problem, in file order, whole-file ones at the end (none when the reading stopped
         before the file's end: what an item refers to may be in the part not read)."""
-        seen = _Seen(Counter(), {}, {}, {}, {}, {}, [], [], [], [])
-        authors: set[str] = set()
-        declared_authors = False
+        yield from self.each()
+        yield from self.across()
+
+    def each(self) -> Iterator[Problem]:
+        """The problems found as the file is read, each where it is."""
+        seen = self.seen
         reader = _Reader(self.source, self._problem, recover=self.recover)
-        whole = True  # (the whole file read: what an item refers to, if not seen, is not there)
         try:
             for record in reader:
                 yield from reader.take()
                 if isinstance(record, Post):
                     yield from self._item(record, seen)
                 elif isinstance(record, Author):
-                    declared_authors = True
-                    authors.add(record.login)
+                    seen.declared_authors = True
+                    seen.authors.add(record.login)
         except WXRError as exc:
             # (What was found in records the reader never delivered goes with them.)
             yield parse_problem(exc, self.name)
-            whole = False
+            seen.whole = False
         for repair in reader.repairs:
             severity = "warning" if repair.kind in ("invalid-utf8", "invalid-reference", "unreadable-rest") else "info"
             yield Problem(
@@ -434,8 +447,13 @@ class Validator:
                 repair.line or None,
                 repair.column or None,
             )
-        if whole and not self.part and not any(r.kind == "unreadable-rest" for r in reader.repairs):
-            yield from self._whole_file(seen, authors if declared_authors else None)
+            if repair.kind == "unreadable-rest":
+                seen.whole = False
+
+    def across(self) -> Iterator[Problem]:
+        """The checks across the file (or the parts given the same ``seen``), once all is read."""
+        if self.seen.whole:
+            yield from _whole_file(self.seen)
 
     def _problem(self, severity: str, code: str, message: str, hint: str, **where: Any) -> Problem:
         return Problem(severity, code, message, hint, self.name, **where)
@@ -443,13 +461,13 @@ class Validator:
     def _item(self, post: Post, seen: _Seen) -> Iterator[Problem]:
         at = {"line": post.line, "post_id": post.id}
         seen.post_ids[post.id] += 1
-        seen.post_lines.setdefault(post.id, post.line)
+        seen.post_places.setdefault(post.id, (self.name, post.line))
         seen.types.setdefault(post.id, post.type)
         if seen.post_ids[post.id] > 1:  # (each later use: a third went unsaid)
             yield self._problem(
                 "warning",
                 "duplicate-post-id",
-                f"post id {post.id} is used again (first at line {seen.post_lines[post.id]})",
+                f"post id {post.id} is used again (first at {self._place(*seen.post_places[post.id])})",
                 "WordPress's importer skips every item after the first of an id; give it a new id or merge them",
                 **at,
             )
@@ -510,11 +528,11 @@ class Validator:
                 )
                 break
         if post.parent:
-            seen.item_parents.append((post.id, post.type, post.parent, post.line))
+            seen.item_parents.append((post.id, post.type, post.parent, self.name, post.line))
         thumbnail = quirks.thumbnail_id(post)
         if thumbnail is not None:
-            seen.thumbnails.append((post.id, thumbnail, post.line))
-        seen.creators.append((post.id, post.author, post.line))
+            seen.thumbnails.append((post.id, thumbnail, self.name, post.line))
+        seen.creators.append((post.id, post.author, self.name, post.line))
         yield from self._responses(post, seen)
 
     def _responses(self, post: Post, seen: _Seen) -> Iterator[Problem]:
@@ -581,60 +599,70 @@ class Validator:
                     **where,
                 )
             elif node.promoted is Promotion.MISSING_PARENT:
-                seen.parent_refs.append((post.id, c.id, c.parent, c.line))
+                seen.parent_refs.append((post.id, c.id, c.parent, self.name, c.line))
 
-    def _whole_file(self, seen: _Seen, authors: set[str] | None) -> Iterator[Problem]:
-        for post_id, comment_id, parent, line in seen.parent_refs:
-            where = {"line": line, "post_id": post_id, "comment_id": comment_id}
-            other = seen.comment_post.get(parent)
-            if other is not None and other != post_id:
-                yield self._problem(
-                    "warning",
-                    "comment-parent-on-other-post",
-                    f"comment {comment_id}'s parent {parent} is on post {other}",
-                    "it is shown as a top-level comment of its own post",
-                    **where,
-                )
-            else:
-                yield self._problem(
-                    "warning",
-                    "comment-parent-missing",
-                    f"comment {comment_id}'s parent {parent} is not in the export",
-                    "it is shown as a top-level comment; the parent was deleted or is spam",
-                    **where,
-                )
-        for item_id, item_type, parent, line in seen.item_parents:
-            if parent not in seen.post_ids and item_type in ("attachment", "page"):
-                yield self._problem(
-                    "warning",
-                    f"{item_type}-parent-missing",
-                    f"{item_type} {item_id}'s parent {parent} is not in the export",
-                    "it will be imported without a parent",
-                    line=line,
-                    post_id=item_id,
-                )
-        for item_id, thumbnail, line in seen.thumbnails:
-            if seen.types.get(thumbnail) != "attachment":
-                yield self._problem(
-                    "warning",
-                    "thumbnail-missing",
-                    f"featured image {thumbnail} is not an attachment in the export",
-                    "export the media too, or the post loses its featured image",
-                    line=line,
-                    post_id=item_id,
-                )
-        if authors is None:
-            return
-        for item_id, creator, line in seen.creators:
-            if creator and creator not in authors:
-                yield self._problem(
-                    "warning",
-                    "unknown-author",
-                    f"dc:creator {creator!r} has no <wp:author> entry",
-                    "WordPress's importer will ask to map it or give the item to the importing user",
-                    line=line,
-                    post_id=item_id,
-                )
+    def _place(self, file: str, line: int | None) -> str:
+        """``line 12``, or ``line 12 of x.001.xml`` when that is another file (a split export's part)."""
+        return f"line {line}" + (f" of {file}" if file != self.name else "")
+
+
+def _whole_file(seen: _Seen) -> Iterator[Problem]:
+    """The checks across the file: what an item or comment refers to, each problem where the item is."""
+    authors = seen.authors if seen.declared_authors else None
+    for post_id, comment_id, parent, file, line in seen.parent_refs:
+        where: dict[str, Any] = {"file": file, "line": line, "post_id": post_id, "comment_id": comment_id}
+        other = seen.comment_post.get(parent)
+        if other is not None and other != post_id:
+            yield Problem(
+                "warning",
+                "comment-parent-on-other-post",
+                f"comment {comment_id}'s parent {parent} is on post {other}",
+                "it is shown as a top-level comment of its own post",
+                **where,
+            )
+        else:
+            yield Problem(
+                "warning",
+                "comment-parent-missing",
+                f"comment {comment_id}'s parent {parent} is not in the export",
+                "it is shown as a top-level comment; the parent was deleted or is spam",
+                **where,
+            )
+    for item_id, item_type, parent, file, line in seen.item_parents:
+        if parent not in seen.post_ids and item_type in ("attachment", "page"):
+            yield Problem(
+                "warning",
+                f"{item_type}-parent-missing",
+                f"{item_type} {item_id}'s parent {parent} is not in the export",
+                "it will be imported without a parent",
+                file=file,
+                line=line,
+                post_id=item_id,
+            )
+    for item_id, thumbnail, file, line in seen.thumbnails:
+        if seen.types.get(thumbnail) != "attachment":
+            yield Problem(
+                "warning",
+                "thumbnail-missing",
+                f"featured image {thumbnail} is not an attachment in the export",
+                "export the media too, or the post loses its featured image",
+                file=file,
+                line=line,
+                post_id=item_id,
+            )
+    if authors is None:
+        return
+    for item_id, creator, file, line in seen.creators:
+        if creator and creator not in authors:
+            yield Problem(
+                "warning",
+                "unknown-author",
+                f"dc:creator {creator!r} has no <wp:author> entry",
+                "WordPress's importer will ask to map it or give the item to the importing user",
+                file=file,
+                line=line,
+                post_id=item_id,
+            )
 
 
 def validate(source: Source | Sequence[Source], *, recover: bool = False) -> list[Problem]:
@@ -645,20 +673,27 @@ def validate(source: Source | Sequence[Source], *, recover: bool = False) -> lis
     ['broken-serialized-meta', 'comment-parent-missing', 'comment-parent-cycle', 'comment-self-parent']
     """
     if isinstance(source, (list, tuple)):
-        # Each part in turn, each problem naming its part, without the checks across the file (an
-        # item's thumbnail or parent may be in another part), a header's problem said once.
-        found, said = [], set()
+        # Each part in turn, each problem naming its part, a header's problem said once (every part
+        # repeats the header); then the checks across the parts, as for one file; all in the order
+        # of the parts and their lines.
+        found, said, seen = [], set(), _Seen()
         for part in source:
-            for problem in sorted(Validator(part, recover=recover, part=True).problems(), key=_by_line):
+            for problem in Validator(part, recover=recover, seen=seen).each():
                 if problem.post_id is None and problem.line is not None and problem.code in _HEADER_CODES:
                     if (problem.code, problem.message) in said:
                         continue
                     said.add((problem.code, problem.message))
                 found.append(problem)
-        return found
+        return sorted([*found, *(_whole_file(seen) if seen.whole else ())], key=_by_place(source))
     # (Found in the order the checks end: a whole-file check, at the file's end, speaks of lines
     # read long before.)
     return sorted(Validator(cast("Source", source), recover=recover).problems(), key=_by_line)
+
+
+def _by_place(parts: Sequence[Source]) -> Callable[[Problem], tuple[int, bool, int]]:
+    """Problems in the order of the parts, then of their lines."""
+    order = {source_name(part): n for n, part in enumerate(parts)}
+    return lambda problem: (order.get(problem.file, len(order)), *_by_line(problem))
 
 
 def _by_line(problem: Problem) -> tuple[bool, int]:
