@@ -152,6 +152,20 @@ def test_an_export_cut_short_is_called_so_and_damage_elsewhere_is_not(tmp_path: 
         else:
             assert f"{broken}:" in said and "the export is cut short" in said, said
             assert " error truncated: " in checked, checked
+    # Compressed, cut before the compression's end: "cannot read the input: Compressed file ended
+    # before the end-of-stream marker was reached", validate's kind 'unreadable'.
+    import bz2
+    import gzip
+    import lzma
+
+    for suffix, compress in (("gz", gzip.compress), ("bz2", bz2.compress), ("xz", lzma.compress)):
+        packed = compress(text)
+        for cut in (len(packed) // 2, len(packed) - 10):
+            broken = tmp_path / f"cut.xml.{suffix}"
+            broken.write_bytes(packed[:cut])
+            said = run("convert", str(broken), "--to", "json").stderr
+            assert said.startswith(f"Error: {broken}: the export is cut short: the compressed file ends"), said
+            assert " error truncated: " in run("validate", str(broken)).stdout
 
 
 def test_missing_output_folder(tmp_path: Path) -> None:

@@ -32,7 +32,7 @@ from .errors import ItemTooLargeError, NotWXRError, ParseError, UnsafeXMLError, 
 from .languages import GROUP_TAXONOMY, LANGUAGE_TAXONOMY, WPML_GROUP, WPML_LANGUAGE, WPML_SOURCE
 from .records import Author, Comment, Meta, Ping, PingType, Post, Record, Site, Term, TermRef
 from .recover import Repair, map_back
-from .source import DEFAULT_MAX_ITEM_SIZE, ParserInput, Source, open_source, open_zip, source_name
+from .source import DEFAULT_MAX_ITEM_SIZE, ParserInput, Source, cut_short_compressed, open_source, open_zip, source_name
 
 _WP_NS = re.compile(r"^https?://wordpress\.org/export/\d+\.\d+/$")
 _EXCERPT_NS = re.compile(r"^https?://wordpress\.org/export/\d+\.\d+/excerpt/$")
@@ -282,6 +282,8 @@ class Reader:
                 if self.recover and self.site is not None:
                     self.repairs.append(Repair(0, 0, "unreadable-rest", f"stopped: {exc}"))
                     return
+                if isinstance(exc, EOFError):  # (gzip's, bz2's and xz's words for compressed data that stops)
+                    raise cut_short_compressed(self.name) from None
                 raise WXRError(f"cannot read the input: {exc}", file=self.name, hint="is the file complete?") from None
             finally:
                 repaired = stream.repaired

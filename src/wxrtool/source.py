@@ -288,6 +288,17 @@ class _NotAgain(Exception):
     """The input cannot be read again from its start (a pipe, a stream repaired on the way)."""
 
 
+def cut_short_compressed(name: str) -> ParseError:
+    """The error for compressed data that stops before its end-of-stream marker (gzip's, bz2's and
+    xz's ``EOFError``): an export cut short, as validate's kind ``truncated`` says."""
+    return ParseError(
+        "the export is cut short: the compressed file ends before its end-of-stream marker",
+        file=name,
+        hint="the file is incomplete: export or download it again; --recover converts every"
+        " complete item before the break and says where it stopped",
+    )
+
+
 class ParserInput(io.RawIOBase):
     """The bytes the XML parser reads, watched on the way.
 
@@ -840,7 +851,9 @@ def open_source(
                 stream = stack.enter_context(lzma.LZMAFile(compressed))  # type: ignore[arg-type]  # RawIOBase reads as IO[bytes]
             try:
                 head = _head(stream, _HEAD_BYTES)
-            except (OSError, EOFError, lzma.LZMAError) as exc:
+            except EOFError:
+                raise cut_short_compressed(name) from None
+            except (OSError, lzma.LZMAError) as exc:
                 raise WXRError(
                     f"cannot decompress the {kind} data: {exc}", file=name, hint="is the file complete?"
                 ) from None
