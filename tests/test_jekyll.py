@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import subprocess
 from pathlib import Path
 from urllib.parse import unquote
@@ -69,6 +70,13 @@ def test_samples_build_at_old_permalinks_with_threads(jekyll: str, sample: Path,
             shown.append((int(li.get("id").split("-")[1]), int(li.get("data-depth")), parent_id))
         assert shown == expected
         assert len(document.xpath('//li[starts-with(@class, "ping ")]')) == len(post.pings)
+        # Names as the blog showed them: "Estuary Watch &raquo; ..." showed its entity ("&amp;raquo;").
+        assert [a.text_content() for a in document.xpath('//li[starts-with(@class, "ping ")]/a')] == [
+            html.unescape(p.author) for p in post.pings
+        ]
+        names = [li.find("p").text_content().split(" · ")[0] for li in document.xpath('//li[@class="comment"]')]
+        threads = wxrtool.walk(wxrtool.build_threads(post.comments))
+        assert names == [html.unescape(n.comment.author) for n, _ in threads]
 
 
 def test_liquid_in_a_post_shows_as_written(jekyll: str, tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ dropped and noted (:func:`note`), and the writer counts it in the account.
 
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter
 from urllib.parse import urlsplit
@@ -360,3 +361,14 @@ def clean_name(name: str) -> str:
     'alert(1)Eve'
     """
     return _TAG_ANYWHERE.sub("", name).strip()
+
+
+def name_as_text(name: str) -> str:
+    """A commenter's name as the blog showed it, as text: markup dropped, then entities decoded
+    (WordPress stores ``Tom &amp; Jerry`` and ``&raquo;``, and shows ``Tom & Jerry`` and ``»``);
+    what is given to a template that escapes it, or to a program that shows it as text.
+
+    >>> name_as_text("Estuary Watch &raquo; <b>Weekly</b> &amp;amp; more")
+    'Estuary Watch » Weekly &amp; more'
+    """
+    return html.unescape(clean_name(name)).strip()

@@ -61,7 +61,7 @@ import yaml
 from ..archives import TARGETS
 from ..authors import author_data
 from ..content import comment_markdown, post_markdown
-from ..content.sanitize import clean_name, safe_url
+from ..content.sanitize import name_as_text, safe_url
 from ..languages import language_data
 from ..menus import TitlesSeen, as_data, new_site_menus
 from ..output import OutputDir, copy_scaffold
@@ -304,7 +304,7 @@ def comment_entry(c: Comment, key: str, parent: int | None, options: WriteOption
     entry: dict[str, Any] = {
         "_id": key,
         "_parent": str(parent) if parent else "",
-        "name": clean_name(c.author),
+        "name": name_as_text(c.author),
         "url": own_link(safe_url(c.author_url), options.relink),
         "message": comment_markdown(c.content_html, links=options.relink),
         "date": c.date,
@@ -339,7 +339,7 @@ def render(post: Post, options: WriteOptions) -> _Parts:
         entry = {
             "_id": ping_key,
             "type": ping.type.value,
-            "name": clean_name(ping.author),
+            "name": name_as_text(ping.author),
             "url": own_link(safe_url(ping.author_url), options.relink),
             "message": comment_markdown(ping.content_html, links=options.relink),
             "date": ping.date,

@@ -21,7 +21,7 @@ from datetime import UTC
 from typing import Any, TextIO
 
 from ..content import comment_html, comment_markdown
-from ..content.sanitize import clean_name, safe_url
+from ..content.sanitize import name_as_text, safe_url
 from ..records import Comment, Post
 from ..threads import Thread, build_threads, walk
 from .frontmatter import shown_title
@@ -38,7 +38,7 @@ def _remark_id(key: str | int) -> str:
 def _remark_user(c: Comment, options: WriteOptions) -> dict[str, Any]:
     seed = f"{c.author}\n{c.author_url}".encode()
     return {
-        "name": clean_name(c.author) or "Anonymous",
+        "name": name_as_text(c.author) or "Anonymous",
         "id": "wordpress_" + hashlib.sha1(seed).hexdigest(),
         "picture": "",
         "ip": c.author_ip if options.selection.personal_data else "",

@@ -9,12 +9,11 @@ beside the post (Hugo's ``comments.json``, ``--comments-file``).
 from __future__ import annotations
 
 import functools
-import html
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..content import comment_html, comment_markdown
-from ..content.sanitize import clean_name, inline_text, safe_url
+from ..content.sanitize import inline_text, name_as_text, safe_url
 from ..records import Comment, CommentStatus, Ping, Post
 from ..threads import Thread, build_threads, walk
 from ._data import comment_dict, ping_dict
@@ -48,7 +47,7 @@ def _who(name: str, url: str) -> str:
 
 @functools.lru_cache(maxsize=4096)  # regulars comment again and again
 def _named_link(name: str, url: str) -> str:
-    name = inline_text(html.unescape(clean_name(name))) or "Anonymous"  # stored with entities, shown decoded
+    name = inline_text(name_as_text(name)) or "Anonymous"
     if not url.startswith(("http://", "https://", "//")):  # (//host/: an http(s) link)
         return name
     target = f"<{url}>" if any(c in url for c in " ()<>") else url
@@ -96,6 +95,7 @@ def responses_markdown(post: Post, flavor: str = "commonmark", links: Relink | N
 def _tree(node: Thread[Comment], options: WriteOptions) -> dict[str, Any]:
     data = comment_dict(node, options.selection, nested=False)
     data["html"] = comment_html(node.comment.content_html, options.relink)
+    data["author"] = name_as_text(node.comment.author)  # (as text: the templates escape it)
     data["author_url"] = own_link(data["author_url"], options.relink)
     data["replies"] = [_tree(reply, options) for reply in node.replies]
     return data
@@ -108,6 +108,7 @@ def comments_data(post: Post, options: WriteOptions) -> dict[str, Any]:
     for ping in post.pings:
         data = ping_dict(ping, options.selection)
         data["html"] = comment_html(ping.content_html, options.relink)
+        data["author"] = name_as_text(ping.author)
         data["author_url"] = own_link(data["author_url"], options.relink)
         pings.append(data)
     return {
