@@ -131,3 +131,36 @@ def test_hostile_export_pages_land_at_their_own_places(pelican: str, recover: bo
     pages = {str(p.relative_to(output)) for p in output.rglob("index.html") if p.is_file() and p.parent != output}
     assert pages == set(HOSTILE_SAVE_AS.values())
     assert len(seen) == len(HOSTILE_SAVE_AS)
+
+
+def test_links_pelican_would_read_as_files_to_copy_are_only_links(pelican: str, tmp_path: Path) -> None:
+    """Pelican copies the file behind an address starting "{attach}", "{static}", "{filename}" or
+    "|attach|" into the site: a post's image (or one approved comment's link) published any file
+    the builder could read. Such an address is percent-encoded, as a browser sends it."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the builder's own secret\n", encoding="utf-8")
+    up = "../" * 30 + str(secret).lstrip("/")
+    text = Path(SAMPLE_FILES[0].parent / "klout.xml").read_text(encoding="utf-8")
+    hostile = (
+        f'<img src="{{attach}}{up}"> <a href="{{static}}/{up}">s</a> <a href="{{filename}}{up}">f</a>'
+        f' <video src="{{attach}}{up}"></video> '
+    )
+    text = text.replace("<content:encoded><![CDATA[", "<content:encoded><![CDATA[" + hostile, 1)
+    text = text.replace(
+        "<wp:comment_content><![CDATA[", f'<wp:comment_content><![CDATA[<a href="|attach|{up}">x</a> ', 1
+    )
+    source = tmp_path / "export.xml"
+    source.write_text(text, encoding="utf-8")
+    site = tmp_path / "site"
+    wxrtool.convert(source, "pelican", str(site), scaffold=True)
+    output = build(pelican, site)
+    for path in output.rglob("*"):
+        assert not path.is_file() or b"the builder's own secret" not in path.read_bytes(), path
+    page = next(p for p in output.rglob("index.html") if "attach" in p.read_text(encoding="utf-8"))
+    shown = lxml.html.parse(str(page)).getroot()
+    addresses = [
+        e.get("src") or e.get("href")
+        for e in shown.xpath("//img|//a|//video")
+        if "secret" in (e.get("src") or e.get("href") or "")
+    ]
+    assert len(addresses) == 5 and all(a.startswith(("%7B", "%7C")) for a in addresses), addresses

@@ -246,14 +246,17 @@ _AROUND = "".join(map(chr, range(0x21)))
 _TAB_OR_NEWLINE = re.compile("[\t\n\r]")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 # What could end the Markdown or the HTML attribute a URL sits in, or hide in it.
-_UNSAFE = re.compile("[\x00-\x20\x7f<>\"'`]")
+# (Braces too: a browser sends them percent-encoded, and Pelican reads an address that starts
+# with "{attach}", "{static}" or "{filename}" as a file to copy into the site, from anywhere the
+# builder can read: "{attach}../../../../etc/passwd" published /etc/passwd. "|attach|" likewise.)
+_UNSAFE = re.compile("[\x00-\x20\x7f<>\"'`{}]|^\\|")
 # What a host can never hold (the WHATWG "forbidden host code points", and "%":
 # a host is not percent-decoded here).
 _BAD_HOST = re.compile("[\x00-\x20\x7f#%/<>?@\\[\\]^|\"'`{}]")
 # An http(s) URL with a plain host name, or a path, query or fragment: most URLs,
 # and nothing in them that the checks below would drop or encode.
 _PLAIN_URL = re.compile(
-    r"(?:(https?)://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?::\d{1,4})?)?(?:(?!//)[/?#][^\x00-\x20\x7f<>\"'`]*)?\Z", re.I
+    r"(?:(https?)://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?::\d{1,4})?)?(?:(?!//)[/?#][^\x00-\x20\x7f<>\"'`{}]*)?\Z", re.I
 )
 _DATA_IMAGE = re.compile(r"data:image/(?:png|gif|jpeg|webp);base64,[A-Za-z0-9+/=\s]*\Z", re.I)
 
@@ -268,7 +271,7 @@ def safe_url(url: str, schemes: frozenset[str] | set[str] = _SCHEMES, relative: 
     It keeps a scheme of ``schemes`` (http, https and mailto by default), or no
     scheme when ``relative``; an http(s) URL must have a host that parses, and so
     must a protocol-relative one (``//host/path``), which is an http(s) URL. Spaces,
-    controls, quotes, backticks, ``<`` and ``>`` are percent-encoded. Dropped URLs
+    controls, quotes, backticks, ``<``, ``>``, braces and a leading ``|`` are percent-encoded. Dropped URLs
     are noted as ``url-dropped``.
 
     >>> safe_url(" https://example.com/a b "), safe_url("javascript:alert(1)"), safe_url("JAVA\tSCRIPT:x")
@@ -277,6 +280,8 @@ def safe_url(url: str, schemes: frozenset[str] | set[str] = _SCHEMES, relative: 
     ('https://x/%3Cscript%3E%27', '/about/', '')
     >>> safe_url("//wordpressfoundation.org/"), safe_url("///etc/passwd"), safe_url("//x.org/", {"mailto"})
     ('//wordpressfoundation.org/', '', '')
+    >>> safe_url("{attach}../../etc/passwd", relative=True), safe_url("|static|x", relative=True)
+    ('%7Battach%7D../../etc/passwd', '%7Cstatic|x')
     """
     url = url.strip(_AROUND)
     if not url:
