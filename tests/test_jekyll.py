@@ -223,3 +223,36 @@ def test_items_sharing_an_id_keep_their_own_comments(jekyll: str, tmp_path: Path
     assert [text.endswith("On the second copy.") for _, text in second] == [True]
     # (Same time, same id: in no order, as in WordPress, which sorts by both.)
     assert sorted(anchor for anchor, _ in first if anchor.startswith("comment-800")) == ["comment-800", "comment-800-2"]
+
+
+def test_text_ruby_reads_otherwise_stays_text(jekyll: str, tmp_path: Path) -> None:
+    """Jekyll reads YAML with Ruby's Psych, not as PyYAML writes it: a title or comment ':3' was a
+    Symbol (the page lost its front matter, or the site did not build), '10,000' a number, 'yEs' true,
+    '0:30' 1800; a custom field ending in a blank line ended the front matter early ('...')."""
+    text = (SAMPLES / "klout.xml").read_text(encoding="utf-8")
+    text = text.replace("<title><![CDATA[Why I Deleted My Klout Profile]]>", "<title><![CDATA[:3 kittens]]>")
+    text = text.replace("<![CDATA[social media]]></category>", "<![CDATA[10,000]]></category>")
+    comment = text.index("<wp:comment_content><![CDATA[") + len("<wp:comment_content><![CDATA[")
+    end = text.index("]]></wp:comment_content>", comment)
+    text = text[:comment] + ":/" + text[end:]
+    meta = "<wp:postmeta><wp:meta_key>note</wp:meta_key><wp:meta_value><![CDATA[Line one\n\n]]></wp:meta_value></wp:postmeta>"
+    text = text.replace("</wp:post_type>", "</wp:post_type>" + meta, 1)
+    text = text.replace("<title>My Thoughts Exactly</title>", "<title>yEs</title>")
+    source = tmp_path / "export.xml"
+    source.write_text(text, encoding="utf-8")
+    site = tmp_path / "site"
+    wxrtool.convert(source, "jekyll", str(site), scaffold=True, meta_keys=("*",))
+    built = build(jekyll, site)  # (the build fails on a Symbol)
+    page = built / "why-i-deleted-my-klout-profile" / "index.html"
+    document = lxml.html.parse(str(page)).getroot()
+    assert document.findtext(".//h1") == ":3 kittens"
+    article = document.find(".//article")
+    assert "<hr" not in lxml.html.tostring(article if article is not None else document, encoding="unicode")[:300]
+    bodies = [div.text_content().strip() for div in document.xpath('//div[@class="comment-body"]')]
+    assert ":/" in bodies
+    config = yaml.safe_load((site / "_config.yml").read_text(encoding="utf-8"))
+    assert config["title"] == "yEs"
+    tags = (built / "tags" / "index.html") if (built / "tags").exists() else None
+    front_matter = front(next((site / "_posts").glob("*.md")))
+    assert "10,000" in front_matter["tags"] and front_matter["meta"]["note"] == "Line one\n\n"
+    assert tags is None or "10000" not in tags.read_text(encoding="utf-8")

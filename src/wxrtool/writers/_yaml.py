@@ -41,6 +41,27 @@ _NUMBER_TO_YAML_12 = re.compile(
 )
 
 
+# What Ruby's YAML reader (Psych: Jekyll's) takes for something else than the text PyYAML writes
+# plainly: a Symbol (":3", ":/", which Jekyll refuses: the page loses its front matter, or the
+# site does not build), numbers with commas ("10,000" is 10000, "0,5" is 5), yes/no/on/off/null
+# in any letter case, sexagesimal numbers ("0:30" is 1800) and dates of one-digit months or days
+# ("2024-1-3"). Such text is quoted.
+_READ_OTHERWISE_BY_PSYCH = re.compile(
+    r":.+"
+    r"|(?i:y|n|yes|no|true|false|on|off|null|~)"
+    r"|[-+]?(?:0b[01_,]+|0x[0-9a-fA-F_,]+|[0-9][0-9_,]*(?:\.[0-9_,]*)?(?:[eE][-+]?[0-9]+)?|\.[0-9][0-9_,]*)"
+    r"|[-+]?[0-9][0-9_,]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"
+    r"|\d{4}-\d\d?-\d\d?(?:(?:[Tt]|\s+)\d\d?:\d\d:\d\d.*)?",
+    re.S,
+)
+
+
+def _read_as_text_everywhere(value: str) -> bool:
+    """Whether a plain scalar ``value`` is text to every reader: not a number or null to a
+    YAML 1.2 reader, nor anything but text to Psych."""
+    return not _NUMBER_TO_YAML_12.fullmatch(value) and not _READ_OTHERWISE_BY_PSYCH.fullmatch(value)
+
+
 _YAML_BREAKS = re.compile("[\x85\u2028\u2029]")
 
 
@@ -48,10 +69,13 @@ def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     # Multi-line text (a comment's message) as a literal block, as people write it.
     # U+0085, U+2028, U+2029 are line breaks to YAML: js-yaml (Eleventy's, Astro's) reads one
     # inside single quotes as more text; in double quotes PyYAML writes them escaped (\N \L \P).
-    if _YAML_BREAKS.search(value):
+    # A text ending in a blank line, written as a block that keeps it ("|+"), ends its document
+    # with "...", where Jekyll ends the front matter (the "---" after it shown as a rule): in
+    # double quotes.
+    if _YAML_BREAKS.search(value) or value.endswith("\n\n"):
         style: str | None = '"'
     else:
-        style = "|" if "\n" in value else "'" if _NUMBER_TO_YAML_12.fullmatch(value) else None
+        style = "|" if "\n" in value else None if _read_as_text_everywhere(value) else "'"
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
@@ -110,7 +134,7 @@ def _plain_allowed(value: str) -> bool:
         return False
     if ": " in value or value.endswith(":") or " #" in value:
         return False
-    return _implicit_tag(value) == _STR and not _NUMBER_TO_YAML_12.fullmatch(value)
+    return _implicit_tag(value) == _STR and _read_as_text_everywhere(value)
 
 
 # The resolver looks only at the patterns filed under a scalar's first character: text
