@@ -125,3 +125,34 @@ def test_a_type_or_a_parent_page_named_like_a_taxonomy_is_built(hugo: str, tmp_p
     public = build(hugo, site)
     assert (public / "wp-tags" / "knackebrod" / "index.html").is_file()
     assert (public / "wp-categories" / "contact" / "index.html").is_file()
+
+
+def test_an_old_address_hugo_reads_as_a_pattern_is_not_the_pages_url(hugo: str, tmp_path: Path) -> None:
+    """With --keep-urls, a post whose old address was '/:slug/' (slug 'about') was written url: /:slug/,
+    which Hugo fills in: the post took the About page's place, and '/:sections/' the list of posts."""
+    from .test_eleventy import export_of, item
+
+    def post(n: int, link: str, slug: str, words: str) -> str:
+        return (
+            item(n, link, slug, post_type="post")
+            .replace("</item>", f"<content:encoded><![CDATA[{words}]]></content:encoded></item>")
+            .replace("<rss ", '<rss xmlns:content="http://purl.org/rss/1.0/modules/content/" ')
+        )
+
+    items = [
+        post(1, "https://example.com/about/", "about", "The real about page."),
+        post(2, "https://example.com/:slug/", "about", "ATTACKER one"),
+        post(3, "https://example.com/:sections/", "x", "ATTACKER two"),
+    ]
+    source = export_of(tmp_path / "export.xml", items)
+    text = source.read_text(encoding="utf-8").replace(
+        "<rss ", '<rss xmlns:content="http://purl.org/rss/1.0/modules/content/" ', 1
+    )
+    source.write_text(text, encoding="utf-8")
+    site = tmp_path / "site"
+    wxrtool.convert(source, "hugo", str(site), scaffold=True, keep_urls=True)
+    public = build(hugo, site)
+    assert "The real about page." in (public / "about" / "index.html").read_text(encoding="utf-8")
+    taken = {str(p.relative_to(public)) for p in public.rglob("*.html") if "ATTACKER" in p.read_text(encoding="utf-8")}
+    assert taken == {"posts/x/index.html", "posts/about-2/index.html"}  # (the posts' own pages only)
+    assert (public / ":slug" / "index.html").is_file()  # (the old address, an alias to the post)

@@ -71,6 +71,9 @@ _PAGE_TYPES = {"page"}
 RESERVED_PATHS = (*SITE_FILES, "/tags/*", "/categories/*", "/author/*", "/posts/", "/posts/index.xml")
 
 
+# A word Hugo fills in a page's url: (a permalink token: ":slug", ":sections[1:]"...).
+_PATTERN_TOKEN = re.compile(r":[A-Za-z]")
+
 def _url_path(relative: str) -> str:
     """The URL Hugo gives a bundle at ``relative`` (content/.../index.md), lower-cased as Hugo
     does; a translation's (``index.fr.md``) under its language's folder (``/fr/...``)."""
@@ -193,7 +196,9 @@ def hugo_metadata(
         # (Polylang's /fr/...) is written without it; one elsewhere can only be the page's own.
         language = _language_of(relative.rsplit("/", 1)[1])
         outside = bool(language) and not alias.startswith(f"/{language}/")
-        if (options.keep_urls or outside) and post.status == "publish":
+        # (Hugo reads ":slug", ":sections", ":year"... in url: as its own patterns: an old address
+        # holding one would put the page at another's, "/:slug/" over the About page. It stays an alias.)
+        if (options.keep_urls or outside) and post.status == "publish" and not _PATTERN_TOKEN.search(unquote(alias)):
             # (Hugo takes url: as a path it writes as given: decoded, as WordPress showed it)
             data["url"] = unquote(alias)
         elif not outside:
