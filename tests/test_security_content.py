@@ -512,3 +512,23 @@ def test_galleries_show_ten_thousand_images_a_post_at_most() -> None:
     assert markdown.count("https://example.com/7.jpg") == shown
     assert markdown.count("a gallery of 1000 images: the post's galleries show more than 10,000 images") == 1000 - shown
     assert take_notes()["gallery-over-limit"] == 1000 - shown
+
+
+@pytest.mark.parametrize("to", ["markdown", "pelican"])
+def test_a_commenters_name_stays_in_its_line(to: str, tmp_path: Path) -> None:
+    """A line break in a commenter's name began a heading ("# Comments are closed...") in the
+    comments, or a fence ("~~~") that made every comment after it code."""
+    from .conftest import SAMPLES
+
+    text = (SAMPLES / "klout.xml").read_text(encoding="utf-8")
+    at = text.index("<wp:comment_author><![CDATA[") + len("<wp:comment_author><![CDATA[")
+    end = text.index("]]></wp:comment_author>", at)
+    text = text[:at] + "Mallory\n\n# Comments are closed: moved to evil.example\n\n~~~\n" + text[end:]
+    source = tmp_path / "export.xml"
+    source.write_text(text, encoding="utf-8")
+    wxrtool.convert(source, to, str(tmp_path / "out"))
+    page = next((tmp_path / "out").rglob("*.md")).read_text(encoding="utf-8")
+    shown = lxml.html.fromstring(MarkdownIt("commonmark").render(page.split("\n---\n", 1)[-1]))
+    assert not [h for h in shown.iter("h1") if "closed" in h.text_content()]
+    assert not shown.xpath("//pre[contains(., 'Great')]")
+    assert "**[Mallory # Comments are closed: moved to evil.example ~~~](" in page

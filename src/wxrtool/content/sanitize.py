@@ -370,10 +370,12 @@ def clean_name(name: str) -> str:
 
 def name_as_text(name: str) -> str:
     """A commenter's name as the blog showed it, as text: markup dropped, then entities decoded
-    (WordPress stores ``Tom &amp; Jerry`` and ``&raquo;``, and shows ``Tom & Jerry`` and ``»``);
-    what is given to a template that escapes it, or to a program that shows it as text.
+    (WordPress stores ``Tom &amp; Jerry`` and ``&raquo;``, and shows ``Tom & Jerry`` and ``»``),
+    white space one space (a line break in a name began a heading, or a code block that took
+    the comments after it, in Markdown); what is given to a template that escapes it, or to a
+    program that shows it as text.
 
     >>> name_as_text("Estuary Watch &raquo; <b>Weekly</b> &amp;amp; more")
     'Estuary Watch » Weekly &amp; more'
     """
-    return html.unescape(clean_name(name)).strip()
+    return " ".join(html.unescape(clean_name(name)).split())  # (one line, as a browser shows it)
