@@ -346,6 +346,26 @@ def test_deep_nesting_converts_without_recursion(name: str, depth: int) -> None:
         assert len(names) == len(walked) == depth
 
 
+@pytest.mark.parametrize("to", ["ghost", "markdown"])
+def test_block_attributes_nested_deep_are_left_out(to: str, tmp_path: Path) -> None:
+    """A block's attributes 5,000 arrays deep: json.loads recursed that deep, and --to ghost
+    stopped with an internal error (RecursionError); the others wrote the post as HTML."""
+    from .conftest import SAMPLES
+
+    deep = '<!-- wp:paragraph {"x":' + "[" * 5000 + "]" * 5000 + "} --><p>deep text</p><!-- /wp:paragraph -->"
+    text = (
+        (SAMPLES / "klout.xml")
+        .read_text(encoding="utf-8")
+        .replace("<content:encoded><![CDATA[", "<content:encoded><![CDATA[" + deep, 1)
+    )
+    source = tmp_path / "export.xml"
+    source.write_text(text, encoding="utf-8")
+    account = wxrtool.convert(source, to, str(tmp_path / "out"))
+    assert account.content == {"block-attributes-too-deep": 1}
+    shallow = '<!-- wp:paragraph {"x":' + "[" * 60 + "]" * 60 + "} --><p>deep text</p><!-- /wp:paragraph -->"
+    assert blocks.parse(shallow)[0].attrs == {"x": json.loads("[" * 60 + "]" * 60)}
+
+
 def test_nesting_past_the_limit_keeps_the_text_and_drops_tags() -> None:
     text = "<div>" * 300 + "x" + "</div>" * 300
     assert limit_depth(text).count("<div>") == MAX_DEPTH

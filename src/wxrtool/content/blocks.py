@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Union
 
 from .footnotes import block_html
+from .sanitize import note
 from .shortcodes import Context, embed_html
 
 _TOKEN = re.compile(
@@ -99,11 +100,30 @@ def _tokens(content: str) -> Iterator[re.Match[str]]:
 def _attrs(text: str | None) -> dict[str, Any]:
     if not text:
         return {}
+    if text.count("[") + text.count("{") > _MAX_ATTRIBUTE_DEPTH and _depth(text) > _MAX_ATTRIBUTE_DEPTH:
+        # (json.loads recurses as deep as the text nests: 5,000 "[" stopped --to ghost with a
+        # RecursionError; no block's attributes nest more than a few levels.)
+        note("block-attributes-too-deep")
+        return {}
     try:
         value = json.loads(text)
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
+
+
+_MAX_ATTRIBUTE_DEPTH = 64
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKET = re.compile(r"[][{}]")
+
+
+def _depth(text: str) -> int:
+    """How deep the arrays and objects of a JSON text nest (its strings left out), in one pass."""
+    depth = deepest = 0
+    for bracket in _BRACKET.findall(_JSON_STRING.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def parse(content: str) -> list[Block]:
