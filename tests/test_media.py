@@ -238,3 +238,35 @@ def test_writers_place_media_and_rewrite_links(
     assert f"{server}/wp-content/uploads/missing.png" in account.media_missing
     assert "http://other.example/elsewhere.pdf" in account.media_missing
     assert account.media_copied >= 5
+
+
+def test_an_address_that_does_not_parse_is_no_internal_error(tmp_path: Path) -> None:
+    """'http://[host' (an IPv6 host left open) as the blog's link or an image's address: media, and
+    convert and migrate with --media-from, stopped with "internal error: ValueError: Invalid IPv6 URL"."""
+    from click.testing import CliRunner
+
+    from wxrtool.cli import main
+
+    text = (SAMPLES / "klout.xml").read_text(encoding="utf-8")
+    text = text.replace("<link>http://jeffturner.info</link>", "<link>http://[jeffturner.info</link>", 1)
+    text = text.replace("<content:encoded><![CDATA[", '<content:encoded><![CDATA[<img src="http://[x/a.jpg">', 1)
+    source = tmp_path / "export.xml"
+    source.write_text(text, encoding="utf-8")
+    (tmp_path / "uploads").mkdir()
+    for args in (
+        ["media", str(source), "--json"],
+        [
+            "convert",
+            str(source),
+            "--to",
+            "markdown",
+            "-o",
+            str(tmp_path / "md"),
+            "--media-from",
+            str(tmp_path / "uploads"),
+        ],
+    ):
+        done = CliRunner().invoke(main, args)
+        assert done.exit_code == 0 and "internal error" not in done.output, done.output
+    listed = CliRunner().invoke(main, ["media", str(source), "--json"]).stdout
+    assert "klout-score-65.png" in listed and "http://[x" not in listed  # (no file to fetch there)

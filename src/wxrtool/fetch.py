@@ -168,7 +168,10 @@ def pin(url: str, policy: FetchPolicy, resolved: dict[str, tuple[str, ...]] | No
     >>> target.host, target.port, target.path, target.addresses
     ('media.example', 443, '/a%20b.jpg?w=1', ('93.184.216.34',))
     """
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise Refused(f"not a URL that parses ({url})") from None
     if parts.scheme not in _PORTS:
         raise OffSite(f"not an http(s) URL: {url}")
     if parts.username is not None or parts.password is not None:

@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from .content.shortcodes import parse_atts, shortcode_regex
 from .quirks import parse_ids, thumbnail_id
@@ -70,9 +70,25 @@ class MediaItem:
             self.used_by.append(post_id)
 
 
+def host_of(url: str) -> str:
+    """The host ``url`` names, lowercase; ``""`` for none, or an address that does not parse
+    (``http://[x``: an IPv6 host left open)."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def _path_of(url: str) -> str:
+    try:
+        return urlsplit(url).path
+    except ValueError:
+        return ""
+
+
 def is_media_url(url: str) -> bool:
     """Whether ``url`` names a file by a media extension (images, audio, video, documents)."""
-    path = urlsplit(url).path
+    path = _path_of(url)
     extension = posixpath.splitext(path)[1].lower().lstrip(".")
     return extension in MEDIA_EXTENSIONS
 
@@ -91,8 +107,11 @@ def local_path(url: str) -> str:
     >>> local_path("https://example.com/uploads/a.jpg?w=300"), local_path("https://example.com/uploads/a.jpg?w=1024")
     ('example.com/uploads/a-b7cf4b0e20d1.jpg', 'example.com/uploads/a-2b169bd095fa.jpg')
     """
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        parts = urlsplit(quote(url, safe="/:?#=&%"))  # (an IPv6 host left open: its "[" a character)
+    host = host_of(url)
     try:
         port = parts.port
     except ValueError:
@@ -136,11 +155,21 @@ def urls_in_html(html: str, base: str = "") -> list[str]:
     seen: set[str] = set()
     urls = []
     for raw in found:
-        url = urljoin(base, raw.strip()) if base else raw.strip()
+        url = _joined(base, raw.strip())
         if url.startswith(("http://", "https://")) and is_media_url(url) and url not in seen:
             seen.add(url)
             urls.append(url)
     return urls
+
+
+def _joined(base: str, url: str) -> str:
+    """``url`` read from the page at ``base``; as it is where either does not parse."""
+    if not base:
+        return url
+    try:
+        return urljoin(base, url)
+    except ValueError:
+        return url
 
 
 def _sizes(meta: Any, url: str) -> tuple[int | None, int | None, list[dict[str, Any]]]:
@@ -178,7 +207,7 @@ class Inventory:
 
     def get(self, url: str) -> MediaItem:
         if url not in self.items:
-            self.items[url] = MediaItem(url=url, host=(urlsplit(url).hostname or "").lower())
+            self.items[url] = MediaItem(url=url, host=host_of(url))
         return self.items[url]
 
     def by_host(self) -> dict[str, int]:
@@ -211,11 +240,8 @@ def inventory(source: Source | Sequence[Source], *, recover: bool = False) -> In
     children: dict[int, list[int]] = {}
     for record in read(source, recover=recover):
         if isinstance(record, Site):
-            found.site_hosts = {
-                (urlsplit(u).hostname or "").lower()
-                for u in (record.link, record.base_site_url, record.base_blog_url)
-                if u
-            }
+            hosts = {host_of(u) for u in (record.link, record.base_site_url, record.base_blog_url) if u}
+            found.site_hosts = hosts - {""}
             continue
         if not isinstance(record, Post):
             continue
@@ -229,7 +255,7 @@ def inventory(source: Source | Sequence[Source], *, recover: bool = False) -> In
                 item.attachment_id, item.parent = record.id, record.parent or None
                 item.title, item.caption = record.title, record.excerpt_html
                 item.alt = record.meta_value("_wp_attachment_image_alt") or ""
-                item.mime_type = mimetypes.guess_type(urlsplit(url).path)[0] or ""
+                item.mime_type = mimetypes.guess_type(_path_of(url))[0] or ""
                 metadata = next((m.decoded for m in record.meta if m.key == "_wp_attachment_metadata"), None)
                 item.width, item.height, item.sizes = _sizes(metadata, url)
                 if record.parent:

@@ -74,6 +74,7 @@ RESERVED_PATHS = (*SITE_FILES, "/tags/*", "/categories/*", "/author/*", "/posts/
 # A word Hugo fills in a page's url: (a permalink token: ":slug", ":sections[1:]"...).
 _PATTERN_TOKEN = re.compile(r":[A-Za-z]")
 
+
 def _url_path(relative: str) -> str:
     """The URL Hugo gives a bundle at ``relative`` (content/.../index.md), lower-cased as Hugo
     does; a translation's (``index.fr.md``) under its language's folder (``/fr/...``)."""
