@@ -281,9 +281,9 @@ def test_usage_errors_come_before_the_format_s_own_checks(tmp_path: Path) -> Non
 
 
 def test_the_shell_completes_format_names() -> None:
-    from wxrtool.cli import _FormatName
+    from wxrtool.cli.options import FormatName
 
-    completed = _FormatName().shell_complete(click.Context(main), click.Option(["--to"]), "js")
+    completed = FormatName().shell_complete(click.Context(main), click.Option(["--to"]), "js")
     assert [item.value for item in completed] == ["json", "jsonl"]
 
 
