@@ -164,3 +164,29 @@ def test_links_pelican_would_read_as_files_to_copy_are_only_links(pelican: str, 
         if "secret" in (e.get("src") or e.get("href") or "")
     ]
     assert len(addresses) == 5 and all(a.startswith(("%7B", "%7C")) for a in addresses), addresses
+
+
+def test_what_python_markdown_reads_otherwise_shows_as_wordpress_showed_it(pelican: str, tmp_path: Path) -> None:
+    """Pelican's Python-Markdown read fenced code in a list item or a comment (every comment is a
+    list item) as a paragraph of backticks, showed the backslash of "\\<" and "\\~", and the tildes
+    of "~~gone~~". Found by a helper building fixtures with the real Pelican."""
+    text = (SAMPLE_FILES[0].parent / "klout.xml").read_text(encoding="utf-8")
+    content = (
+        "<ul><li>Steps:<pre><code>a = 1\n\nb = 2</code></pre></li></ul>"
+        "<p>Write &lt;tags&gt; as text, a ~ and &amp;, <del>gone</del> and <s>struck</s>.</p>"
+        "<table><tr><td>~</td><td>x</td></tr></table>"
+    )
+    text = text.replace("<content:encoded><![CDATA[", "<content:encoded><![CDATA[" + content, 1)
+    at = text.index("<wp:comment_content><![CDATA[") + len("<wp:comment_content><![CDATA[")
+    text = text[:at] + "<pre>print(1)\nprint(2)</pre>" + text[at:]
+    source = tmp_path / "export.xml"
+    source.write_text(text, encoding="utf-8")
+    site = tmp_path / "site"
+    wxrtool.convert(source, "pelican", str(site), scaffold=True)
+    page = lxml.html.parse(str(build(pelican, site) / "why-i-deleted-my-klout-profile" / "index.html")).getroot()
+    codes = [pre.text_content() for pre in page.iter("pre")]
+    assert "a = 1\n\nb = 2\n" in codes and "print(1)\nprint(2)\n" in codes, codes
+    shown = page.text_content()
+    assert "Write <tags> as text, a ~ and &," in shown and "\\" not in shown
+    assert [e.text for e in page.iter("del", "s")] == ["gone", "struck"] and "~~" not in shown
+    assert "~" in [cell.text_content() for cell in page.iter("td", "th")]

@@ -34,6 +34,11 @@ _KEEP_ELEMENT = re.compile(r"<(video|audio|form|iframe|dl)\b[^>]*>?", re.I)
 # Inline elements Markdown has no form for, which WordPress's readers saw (E = MC², H₂O, an
 # abbreviation's title): kept as HTML tags around text that is converted as the rest is.
 _INLINE_TAG = re.compile(r"</?(sup|sub|abbr|ins|u|small|mark|kbd|dfn|q|cite)\b[^<>]*>", re.I)
+# Python-Markdown has no strikethrough: "~~gone~~" showed its tildes. There the struck-out
+# elements are kept as tags too.
+_INLINE_TAG_PYTHON_MARKDOWN = re.compile(
+    r"</?(sup|sub|abbr|ins|u|small|mark|kbd|dfn|q|cite|del|s|strike)\b[^<>]*>", re.I
+)
 # A list counting down (<ol reversed>): Markdown numbers up, so it is kept as HTML, read
 # to its own end tag (lists nest).
 # ((?=...>): the tag ends, looked at once; without it, a tag of many " reversed" and no ">" made
@@ -315,8 +320,9 @@ def _to_markdown(text: str, kept: _Kept, engine_name: str, flavor: str) -> str:
         if "</a" in text or "</A" in text:
             text = _EMPTY_LINK.sub(r"\1", text)
             text = _FILE_BUTTON.sub(r"\1 \2", text)
-        if _INLINE_TAG.search(text):
-            text = _inline_tags(text, kept)
+        inline = _INLINE_TAG_PYTHON_MARKDOWN if flavor == "python-markdown" else _INLINE_TAG
+        if inline.search(text):
+            text = _inline_tags(text, kept, inline)
     if _BLANK.search(text):  # (a literal-led search: much faster than the sub finding nothing)
         text = _BLANK_LINES.sub("\n", text)
     text = _ADJACENT_QUOTES.sub(lambda m: m.group(1) + kept.hold("") + m.group(3), text)
@@ -451,8 +457,8 @@ def code_spans(line: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _inline_tags(text: str, kept: _Kept) -> str:
-    """``text`` with the inline tags of :data:`_INLINE_TAG` as words for the engine to pass on,
+def _inline_tags(text: str, kept: _Kept, inline: re.Pattern[str] = _INLINE_TAG) -> str:
+    """``text`` with the inline tags of ``inline`` (:data:`_INLINE_TAG`) as words for the engine to pass on,
     except inside ``<code>``: a code span cannot hold HTML, and shows its text as it is."""
     if "WXRTOOLCODE" in text:
         return text  # (it spells the stand-in itself)
@@ -463,7 +469,7 @@ def _inline_tags(text: str, kept: _Kept) -> str:
         return f"WXRTOOLCODE{len(codes) - 1}X"
 
     hidden = sub_elements(text, _CODE, hide) if "<code" in text.lower() else text
-    hidden = _INLINE_TAG.sub(lambda m: kept.tag(_clean_inline(m)), hidden)
+    hidden = inline.sub(lambda m: kept.tag(_clean_inline(m)), hidden)
     return re.sub(r"WXRTOOLCODE(\d+)X", lambda m: codes[int(m.group(1))], hidden) if codes else hidden
 
 
@@ -622,7 +628,82 @@ def _unescape_needless(markdown: str, flavor: str = "commonmark") -> str:
         pieces.append(_unescape(body[last:], needless))
         return "".join(pieces)
 
-    return "\n".join(line_fix(line) for line in markdown.split("\n"))
+    lines = (line_fix(line) for line in markdown.split("\n"))
+    if flavor == "python-markdown":
+        lines = (_known_escapes(line) if "\\" in line else line for line in lines)
+    return "\n".join(lines)
+
+
+# The characters Python-Markdown takes a backslash before (with its "extra" extensions, as
+# Pelican has them); before any other ("\<", "\~", "\&", "\="), the backslash shows. Such an escape
+# is written as the character's entity, which is the character and never syntax.
+_PYTHON_MARKDOWN_ESCAPES = frozenset("\\`*_{}[]()>#+-.!|")
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def _known_escapes(line: str) -> str:
+    """One line of Markdown, outside its code spans, with each escape Python-Markdown does not
+    know written as the character's entity (``a \\< b``: ``a &#60; b``)."""
+
+    def known(m: re.Match[str]) -> str:
+        return m.group(0) if m.group(1) in _PYTHON_MARKDOWN_ESCAPES else f"&#{ord(m.group(1))};"
+
+    pieces, last = [], 0
+    for code_start, code_end in code_spans(line):
+        pieces += [_ESCAPE.sub(known, line[last:code_start]), line[code_start:code_end]]
+        last = code_end
+    pieces.append(_ESCAPE.sub(known, line[last:]))
+    return "".join(pieces)
+
+
+_NESTED_FENCE = re.compile(r"^([ \t>]*?[ \t>])(`{3,}|~{3,})[^`]*$")
+
+
+def nested_code_indented(markdown: str) -> str:
+    """Python-Markdown reads fenced code only at the start of a line: a fence inside a list item
+    (every comment is one) or a quote showed its backticks and ran its lines together. There, the
+    code is an indented code block (the language is left out: Pelican's "highlight" would show
+    a ``:::lang`` line as code where it is not set up); a blank line before it, as Python-Markdown wants.
+
+    >>> print(nested_code_indented("- a\\n\\n    ```py\\n    x = 1\\n\\n    y\\n    ```\\n\\n    b"))
+    - a
+    <BLANKLINE>
+            x = 1
+    <BLANKLINE>
+            y
+    <BLANKLINE>
+        b
+    """
+    if "```" not in markdown and "~~~" not in markdown:
+        return markdown
+    out: list[str] = []
+    lines = markdown.split("\n")
+    i = 0
+    while i < len(lines):
+        opening = _NESTED_FENCE.match(lines[i])
+        if opening is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        prefix, fence = opening.group(1), opening.group(2)
+        end = i + 1
+        while end < len(lines) and not (
+            lines[end].startswith(prefix)
+            and lines[end][len(prefix) :].startswith(fence)
+            and not lines[end][len(prefix) :].strip(fence[0]).strip()
+        ):
+            end += 1
+        if end == len(lines):  # (no closing fence with this prefix: not a block made here)
+            out.append(lines[i])
+            i += 1
+            continue
+        if out and out[-1].strip(" \t>"):
+            out.append(prefix.rstrip())
+        for line in lines[i + 1 : end]:
+            inner = line[len(prefix) :] if line.startswith(prefix) else line.lstrip(" \t>")
+            out.append(f"{prefix}    {inner}" if inner.strip() else prefix.rstrip())
+        i = end + 1
+    return "\n".join(out)
 
 
 def _collapse_blank_lines(markdown: str) -> str:
