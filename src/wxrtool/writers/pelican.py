@@ -252,6 +252,8 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
         # The preview's menu links the site's own pages from its root (/about/); the
         # published site's, from its address.
         preview = new_site_menus(options.index, addresses, titles, archive, None, options.links) if menus else []
+        for name, template in MARKED_TEMPLATES.items():
+            out.write_text(f"templates/{name}.html", template)
         out.write_text(
             "pelicanconf.py",
             f"SITENAME = {_value(title)!r}\nDEFAULT_LANG = {(languages.default if languages else language)!r}\n"
@@ -326,7 +328,20 @@ ARTICLE_URL = "{slug}/"
 ARTICLE_SAVE_AS = "{slug}/index.html"
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
+# Each article and page marked with its WordPress id (templates/: the theme's own, wrapped), by
+# which `wxrtool check-urls` tells an old address that reaches another item's page.
+THEME_TEMPLATES_OVERRIDES = ["templates"]
 """
+
+# The theme's article and page, each inside an element naming the item's WordPress id (a number:
+# the header's Wordpress_id, written by wxrtool).
+MARKED_TEMPLATES = {
+    name: (
+        f'{{% extends "!theme/{name}.html" %}}\n{{% block content %}}'
+        f'<div data-wordpress-id="{{{{ {name}.wordpress_id|e }}}}">{{{{ super() }}}}</div>{{% endblock %}}\n'
+    )
+    for name in ("article", "page")
+}
 
 # A multilingual site's: translations by the key each item's header gives, and a translation
 # with no address of its own under its language's folder.
