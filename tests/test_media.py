@@ -270,3 +270,21 @@ def test_an_address_that_does_not_parse_is_no_internal_error(tmp_path: Path) -> 
         assert done.exit_code == 0 and "internal error" not in done.output, done.output
     listed = CliRunner().invoke(main, ["media", str(source), "--json"]).stdout
     assert "klout-score-65.png" in listed and "http://[x" not in listed  # (no file to fetch there)
+
+
+def test_a_wordpress_com_blogs_uploads_are_the_sites_own(tmp_path: Path) -> None:
+    """A WordPress.com blog (blog.wordpress.com) keeps its uploads at blog.files.wordpress.com:
+    they were "not one of the site's hosts", never downloaded unless --host named it."""
+    from wxrtool.media import inventory
+
+    text = (
+        (SAMPLES / "klout.xml")
+        .read_text(encoding="utf-8")
+        .replace("http://jeffturner.info", "https://klout.wordpress.com")
+    )
+    text = text.replace("https://klout.wordpress.com/wp-content/uploads/", "https://klout.files.wordpress.com/")
+    source = tmp_path / "export.xml"
+    source.write_text(text, encoding="utf-8")
+    found = inventory(source)
+    assert "klout.files.wordpress.com" in found.site_hosts
+    assert {item.host for item in found.items.values()} <= found.site_hosts

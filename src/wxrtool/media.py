@@ -162,6 +162,20 @@ def urls_in_html(html: str, base: str = "") -> list[str]:
     return urls
 
 
+def _wordpress_com_files(hosts: set[str]) -> set[str]:
+    """Where a WordPress.com blog keeps its uploads: ``blog.files.wordpress.com`` for
+    ``blog.wordpress.com`` (its media were "not one of the site's hosts", and stayed there).
+
+    >>> sorted(_wordpress_com_files({"wpthemetestdata.wordpress.com", "example.org", "wordpress.com"}))
+    ['wpthemetestdata.files.wordpress.com']
+    """
+    return {
+        f"{host.removesuffix('.wordpress.com')}.files.wordpress.com"
+        for host in hosts
+        if host.endswith(".wordpress.com") and host.count(".") == 2
+    }
+
+
 def _joined(base: str, url: str) -> str:
     """``url`` read from the page at ``base``; as it is where either does not parse."""
     if not base:
@@ -241,7 +255,7 @@ def inventory(source: Source | Sequence[Source], *, recover: bool = False) -> In
     for record in read(source, recover=recover):
         if isinstance(record, Site):
             hosts = {host_of(u) for u in (record.link, record.base_site_url, record.base_blog_url) if u}
-            found.site_hosts = hosts - {""}
+            found.site_hosts = hosts - {""} | _wordpress_com_files(hosts)
             continue
         if not isinstance(record, Post):
             continue
