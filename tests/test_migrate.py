@@ -178,9 +178,12 @@ def test_media_downloaded_from_the_old_site(media_server: str, tmp_path: Path) -
     assert outcomes == {"swifts.jpg": "fetched", "swifts-300x200.jpg": "failed"}  # (the server has no medium size)
     assert (site / "posts" / "swifts-return" / "swifts.jpg").read_bytes() == b"\xff\xd8 served"
     # Refused without --allow-private: a loopback address; reported, and the move goes on.
-    done = migrate(str(export), MigrateOptions("markdown", str(tmp_path / "again")))
+    said: list[str] = []
+    done = migrate(str(export), MigrateOptions("markdown", str(tmp_path / "again")), said.append)
     assert {o.status for o in done.media} == {"failed"}
     assert "not a public address" in (tmp_path / "again" / EXTRAS / "report.html").read_text(encoding="utf-8")
+    # (and said on the terminal, why each was not downloaded: only the report said it)
+    assert [line for line in said if "not downloaded: " in line and "not a public address" in line], said
 
 
 def test_without_to_and_without_a_terminal_nothing_is_asked(tmp_path: Path) -> None:

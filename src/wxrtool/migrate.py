@@ -26,6 +26,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Sequence
 
 from . import writers
@@ -47,6 +48,7 @@ from .migration import (
 from .migrationpage import report_page
 from .output import MANIFEST, OutputDir, dir_output
 from .redirects import render_checked
+from .terminal import printable
 from .validate import validate
 
 Say = Callable[[str], None]
@@ -156,6 +158,12 @@ def _media(export: str | list[str], options: MigrateOptions, work: str, done: Mi
     os.makedirs(folder)
     sources = MediaSources(options.media_from, options.media == "download", options.media_hosts, options.allow_private)
     done.media = fill_media(export, folder, sources, recover=options.recover, say=tell)
+    # Why files were not downloaded, said here (the account lists them; only the report said why).
+    failed = Counter(o.reason for o in done.media if o.status == "failed")
+    for reason, count in failed.most_common(3):
+        tell(f"{count} media file{'s' if count > 1 else ''} not downloaded: {printable(reason)}")
+    if len(failed) > 3:
+        tell(f"{sum(failed.values()) - sum(n for _, n in failed.most_common(3))} more not downloaded (see the report)")
     return folder
 
 
