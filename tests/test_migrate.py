@@ -345,3 +345,26 @@ def test_the_parts_of_a_split_export_migrate_as_one(tmp_path: Path) -> None:
     assert gap.exit_code == 1 and "skip 002" in gap.stderr and not (tmp_path / "g").exists()
     two = CliRunner().invoke(main, ["migrate", str(SAMPLES / "klout.xml"), parts[0], "--to", "markdown"])
     assert two.exit_code == 2 and "migrate moves one site, and these are 2" in two.stderr
+
+
+def test_a_site_the_engine_does_not_build_fails_the_move(tmp_path: Path) -> None:
+    """'jekyll could not build the site' was said, and the move ended with exit status 0."""
+    import os
+    import stat
+    import subprocess
+    import sys
+
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    fake = tools / "hugo"
+    fake.write_text("#!/bin/sh\necho 'Error: the site is broken' >&2\nexit 1\n", encoding="utf-8")
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    environment = {**os.environ, "PATH": f"{tools}{os.pathsep}{os.environ['PATH']}"}
+    done = subprocess.run(
+        [sys.executable, "-m", "wxrtool", "migrate", str(LINKS), "--to", "hugo", "-o", str(tmp_path / "site"),
+         "--media", "none", "-q"],
+        capture_output=True, text=True, env=environment,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert "the site does not build: hugo could not build the site: Error: the site is broken" in done.stderr
+    assert (tmp_path / "site" / EXTRAS / "report.html").is_file()  # (written, for the user to see why)

@@ -215,6 +215,7 @@ def _check(export: str | list[str], options: MigrateOptions, site: str, work: st
     if built.returncode != 0:
         last = (built.stderr or built.stdout).strip().splitlines()[-3:]
         done.check_note = f"{command[0]} could not build the site: " + " / ".join(last)
+        done.build_failed = True
         return
     from .oldurls import old_addresses
     from .read import read

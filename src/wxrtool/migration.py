@@ -82,6 +82,7 @@ class Migration:
     redirects_left_out: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     checks: list[Check] = field(default_factory=list)
     check_note: str = ""  # why the site was not checked, or how it was built
+    build_failed: bool = False  # the engine refused the site (check_note says how)
     stopped: str = ""  # why the move stopped (validation errors), '' when it went through
 
     @property

@@ -88,7 +88,8 @@ def migrate_command(
     parts (site.001.xml site.002.xml ...) are one EXPORT.
 
     On a terminal without --to, wxrtool asks what to do, then prints the command that does
-    the same without asking.
+    the same without asking. Exit status 1 when the engine does not build the site, or an
+    old address does not answer.
     """
     from ..migrate import MigrateOptions, MigrationStopped, migrate
     from ..wizard import ask, equivalent
@@ -155,5 +156,7 @@ def migrate_command(
         click.echo(f"wxrtool: done; the report is {os.path.join(options.output, EXTRAS, 'report.html')}", err=True)
     if asked:
         click.echo(f"To do the same again: {equivalent(parts, options)}", err=True)
-    if any(not c.ok for c in done.checks):
+    if done.build_failed:  # (said even with -q: the site written does not build)
+        click.echo(printable(f"wxrtool: the site does not build: {done.check_note}"), err=True)
+    if done.build_failed or any(not c.ok for c in done.checks):
         raise SystemExit(1)
