@@ -122,3 +122,14 @@ def test_an_item_at_an_author_address_moves(fmt: str, tmp_path: Path) -> None:
     wxrtool.convert(taken, fmt, str(tmp_path / "out"), redirects=("csv", str(csv)))
     rows = dict(line.split(",", 1) for line in csv.read_text(encoding="utf-8").splitlines()[1:])
     assert rows["/author/"] not in ("/author/", "/")
+
+
+def test_two_logins_of_one_slug_each_have_a_page() -> None:
+    """'john.doe' and 'john-doe' make one slug: the second author had no page, and nothing said so.
+    WordPress gives the second nicename '-2'."""
+    from wxrtool.authors import author_data
+    from wxrtool.records import Author
+
+    authors = [Author(login="john.doe", display_name="John Dot"), Author(login="john-doe", display_name="John Dash")]
+    data = author_data(authors, {"john.doe", "john-doe"}, personal_data=False)
+    assert [(d["name"], d["slug"]) for d in data.values()] == [("John Dot", "john-doe"), ("John Dash", "john-doe-2")]

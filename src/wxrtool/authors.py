@@ -61,16 +61,21 @@ def author_data(authors: Iterable[Author], wrote: set[str], personal_data: bool)
     matter gives them (the display name, else the login), in the export's order; then the
     authors the export did not declare (a WXR 1.0 export declares none), by login.
 
-    ``slug`` is their page's (:func:`page_slug`), when the login makes one no earlier author has.
+    ``slug`` is their page's (:func:`page_slug`), when the login makes one; one an earlier author
+    has gets ``-2``, ``-3``... as WordPress makes a user's nicename unique (``john.doe`` and
+    ``john-doe``: the second had no page, unsaid).
     """
     found: dict[str, dict[str, Any]] = {}
     slugs: set[str] = set()
 
     def add(login: str, data: dict[str, Any]) -> None:
         slug = page_slug(login)
-        if slug is not None and slug not in slugs and data["name"] not in found:
-            slugs.add(slug)
-            data = {"name": data["name"], "login": login, "slug": slug, **data}
+        if slug is not None and data["name"] not in found:
+            unique, n = slug, 2
+            while unique in slugs:
+                unique, n = f"{slug}-{n}", n + 1
+            slugs.add(unique)
+            data = {"name": data["name"], "login": login, "slug": unique, **data}
         found.setdefault(data["name"], data)
 
     declared: set[str] = set()
