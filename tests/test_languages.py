@@ -68,7 +68,9 @@ def test_polylang_and_wpml_languages_are_read() -> None:
     assert item_language(_post(TermRef("category", "fr", "fr"))) is None
 
 
-@pytest.mark.parametrize("code", ["../x", "fr/../../etc", "en}", "x", "'; alert(1)//", "fr\nde", "e n", "é"])
+@pytest.mark.parametrize(
+    "code", ["../x", "fr/../../etc", "en}", "x", "'; alert(1)//", "fr\nde", "e n", "é", "nul", "CON", "com1"]
+)
 def test_a_language_code_that_is_no_code_gives_no_language(code: str) -> None:
     """A code becomes a file name, a folder and a configuration key: anything else is refused."""
     assert language_code(code) == ""

@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .devices import DEVICES
 from .phpserial import decode_serialized
 from .records import Post, Term, pickled_by_fields
 
@@ -47,13 +48,14 @@ _LOCALE = re.compile(r"[A-Za-z]{2,3}(?:_[A-Za-z0-9]{2,8}){0,3}")
 
 
 def language_code(text: str) -> str:
-    """``text`` as a language code an engine can take as a file name and a key, or ''.
+    """``text`` as a language code an engine can take as a file name and a key, or '' (a name
+    Windows keeps for a device, ``con`` or ``nul``, is no language: it is a folder's name).
 
-    >>> [language_code(t) for t in ("fr", "pt_BR", " de ", "../x", "en}", "zh-Hans-CN", "")]
-    ['fr', 'pt-br', 'de', '', '', 'zh-hans-cn', '']
+    >>> [language_code(t) for t in ("fr", "pt_BR", " de ", "../x", "en}", "zh-Hans-CN", "", "NUL", "con-ab")]
+    ['fr', 'pt-br', 'de', '', '', 'zh-hans-cn', '', '', 'con-ab']
     """
     code = text.strip().lower().replace("_", "-")
-    return code if _CODE.fullmatch(code) else ""
+    return code if _CODE.fullmatch(code) and code not in DEVICES else ""
 
 
 @pickled_by_fields

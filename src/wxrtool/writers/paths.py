@@ -26,6 +26,7 @@ from collections.abc import Callable, Container, Iterable
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
+from ..devices import DEVICES
 from ..errors import OutputError
 from ..sitestore import SpillMap, SpillSet
 
@@ -38,9 +39,6 @@ _MAX_TRIES = 1000  # suffixes tried for one item's path; a few are ever needed
 LONGEST_FOLDERS = 1024
 _RESERVED = set('<>:"|?*')
 _PLAIN = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?")  # ASCII, no dot, dash or space at the ends
-# Windows opens a device, not a file, for these names, whatever the case or extension.
-_DEVICES = {"con", "prn", "aux", "nul", "conin$", "conout$"}
-_DEVICES |= {f"{port}{n}" for port in ("com", "lpt") for n in [*"123456789", "\u00b9", "\u00b2", "\u00b3"]}
 
 
 def safe_component(text: str, fallback: str) -> str:
@@ -110,7 +108,7 @@ def term_slug(slug: str, fallback: str) -> str:
 def _not_a_device(name: str) -> str:
     stem, dot, rest = name.partition(".")
     # Windows also ignores spaces before the extension: "con .md" is the console too.
-    return f"{stem}-{dot}{rest}" if stem.rstrip(" ").lower() in _DEVICES else name
+    return f"{stem}-{dot}{rest}" if stem.rstrip(" ").lower() in DEVICES else name
 
 
 def check_template(template: str) -> None:
