@@ -256,3 +256,20 @@ def test_text_ruby_reads_otherwise_stays_text(jekyll: str, tmp_path: Path) -> No
     front_matter = front(next((site / "_posts").glob("*.md")))
     assert "10,000" in front_matter["tags"] and front_matter["meta"]["note"] == "Line one\n\n"
     assert tags is None or "10000" not in tags.read_text(encoding="utf-8")
+
+
+def test_dates_show_in_the_sites_time_zone(jekyll: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scaffold named no time zone: Jekyll showed dates in the building machine's (UTC on most
+    hosts), a post of 22:41 at -06:00 a day later than WordPress did."""
+    text = (SAMPLES / "klout.xml").read_text(encoding="utf-8")
+    text = text.replace("<![CDATA[2011-11-16 08:41:12]]>", "<![CDATA[2011-11-16 22:41:12]]>", 1)
+    text = text.replace("<![CDATA[2011-11-16 14:41:12]]>", "<![CDATA[2011-11-17 04:41:12]]>", 1)
+    source = tmp_path / "export.xml"
+    source.write_text(text, encoding="utf-8")
+    site = tmp_path / "site"
+    wxrtool.convert(source, "jekyll", str(site), scaffold=True)
+    assert yaml.safe_load((site / "_config.yml").read_text(encoding="utf-8"))["timezone"] == "Etc/GMT+6"
+    monkeypatch.setenv("TZ", "UTC")  # (a host in UTC, as most are)
+    built = build(jekyll, site)
+    page = lxml.html.parse(str(built / "why-i-deleted-my-klout-profile" / "index.html")).getroot()
+    assert page.find_class("byline")[0].text_content().endswith("2011-11-16")

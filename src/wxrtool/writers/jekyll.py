@@ -52,8 +52,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import yaml
@@ -371,8 +372,11 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
     addresses = Addresses(RESERVED_PATHS)
     posts = Posts(entries)
     seen = SpillCounter()  # (on disk when many: wxrtool.sitestore)
+    offsets: Counter[timedelta] = Counter()  # (the site's time zone, for the scaffold)
     for record, (head, body, wanted, redirects, data_files) in posts:
         menu_titles.see(record.id, shown_title(record.title))
+        if record.date is not None and record.date_offset_known and (offset := record.date.utcoffset()) is not None:
+            offsets[offset] += 1
         # Its comments' folder and thread key: the id, or "<id>-2" for a later item with
         # the same id (a botched merge), whose comments would replace the first's.
         seen[record.id] += 1
@@ -423,7 +427,7 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
         text = yaml.dump(language_data(index.languages), Dumper=_yaml.Dumper, sort_keys=False, allow_unicode=True)
         out.write_text("_data/languages.yml", text)
     if options.scaffold:
-        write_scaffold(out, posts.site, sorted(collections), options.base_url)
+        write_scaffold(out, posts.site, sorted(collections), options.base_url, zone_of(offsets))
     return result
 
 
@@ -443,9 +447,43 @@ def write_author_pages(out: OutputDir, authors: dict[str, dict[str, Any]]) -> No
             out.write_text(f"author/{data['slug']}.html", front_matter(head))
 
 
-def write_scaffold(out: OutputDir, site: Site | None, collections: list[str], base_url: str | None = None) -> None:
+# Time zones of the offsets that are not whole hours (no Etc/GMT zone has them).
+_ZONES_OFF_THE_HOUR = {
+    (5, 30): "Asia/Kolkata", (5, 45): "Asia/Kathmandu", (9, 30): "Australia/Darwin", (-3, -30): "America/St_Johns",
+    (3, 30): "Asia/Tehran", (4, 30): "Asia/Kabul", (6, 30): "Asia/Yangon", (8, 45): "Australia/Eucla",
+    (10, 30): "Australia/Lord_Howe", (12, 45): "Pacific/Chatham", (-9, -30): "Pacific/Marquesas",
+}  # fmt: skip
+
+
+def zone_of(offsets: Counter[timedelta]) -> str | None:
+    """The time zone Jekyll shows the site's dates in: one of the offset most of its items were
+    written at (WordPress's export names no zone); ``None`` for none. Without it, Jekyll shows
+    them in the building machine's zone, UTC on most hosts: a post of 20:22 at -07:00 a day later.
+
+    >>> zone_of(Counter({timedelta(hours=-7): 3, timedelta(hours=-6): 1})), zone_of(Counter({timedelta(0): 1}))
+    ('Etc/GMT+7', 'UTC')
+    >>> zone_of(Counter({timedelta(hours=5, minutes=30): 1})), zone_of(Counter())
+    ('Asia/Kolkata', None)
+    """
+    if not offsets:
+        return None
+    offset = offsets.most_common(1)[0][0]
+    minutes = int(offset.total_seconds()) // 60
+    if minutes == 0:
+        return "UTC"
+    hours, rest = divmod(abs(minutes), 60)
+    if rest == 0 and hours <= 14:
+        return f"Etc/GMT{'-' if minutes > 0 else '+'}{hours}"  # (Etc/GMT+7 is seven hours behind UTC)
+    sign = 1 if minutes > 0 else -1
+    return _ZONES_OFF_THE_HOUR.get((sign * hours, sign * rest))
+
+
+def write_scaffold(
+    out: OutputDir, site: Site | None, collections: list[str], base_url: str | None = None, timezone: str | None = None
+) -> None:
     """A minimal Jekyll site: config (with jekyll-redirect-from) and layouts showing threads;
-    ``base_url`` (``--base-url``) is its ``url`` (and ``baseurl``), for absolute addresses."""
+    ``base_url`` (``--base-url``) is its ``url`` (and ``baseurl``), for absolute addresses;
+    ``timezone`` (:func:`zone_of`) the zone its dates are shown in."""
     address: dict[str, str] = {}
     if base_url:
         # Jekyll's url is the scheme and host; a site in a folder has the folder in baseurl.
@@ -455,6 +493,7 @@ def write_scaffold(out: OutputDir, site: Site | None, collections: list[str], ba
     config: dict[str, Any] = {
         "title": site.title if site and site.title else "Converted from WordPress",
         "lang": site.language if site and site.language else "en",
+        **({"timezone": timezone} if timezone else {}),
         **address,
         "markdown": "kramdown",
         "kramdown": {"input": "GFM", "hard_wrap": False},
