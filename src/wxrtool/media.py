@@ -37,6 +37,8 @@ MEDIA_EXTENSIONS = {
 }  # fmt: skip
 _URL_ATTR = re.compile(r"""\b(?:src|href|poster|data-src|data-orig-file)\s*=\s*(["'])(.*?)\1""", re.I | re.S)
 _SRCSET = re.compile(r"""\bsrcset\s*=\s*(["'])(.*?)\1""", re.I | re.S)
+# A background in a style (a Cover block's, before WordPress 5.6), shown as an image by the converter.
+_BACKGROUND = re.compile(r"""background-image\s*:\s*url\(\s*(["']?)([^"'()<>\s]+)\1\s*\)""", re.I)
 _VARIANT = re.compile(r"^(?P<stem>.+)-(?P<w>\d{2,5})x(?P<h>\d{2,5})(?P<ext>\.[A-Za-z0-9]+)$")
 _MEDIA_SHORTCODES = ("video", "audio", "playlist")
 _HASHED = re.compile(r"-[0-9a-f]{12}$")  # how local_path marks a name it made unique
@@ -141,6 +143,8 @@ def urls_in_html(html: str, base: str = "") -> list[str]:
     found: list[str] = []
     for m in _URL_ATTR.finditer(html):
         found.append(m.group(2))
+    if "background-image" in html:
+        found += [m.group(2) for m in _BACKGROUND.finditer(html)]
     for m in _SRCSET.finditer(html):
         found += [candidate.strip().split(" ")[0] for candidate in m.group(2).split(",") if candidate.strip()]
     present = [n for n in _MEDIA_SHORTCODES if "[" + n in html]

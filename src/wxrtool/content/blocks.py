@@ -215,7 +215,23 @@ def render(blocks: list[Block], context: Context | None = None) -> str:
             out.append(whole)
         else:
             stack += reversed(part.inner)
+            if part.name == "core/cover" and (background := _cover_background(part)):
+                stack.append(background)  # (before the cover: the next part taken)
     return "".join(out)
+
+
+def _cover_background(block: Block) -> str:
+    """A Cover block's background as an image (or a video) before it, where its markup holds the
+    image only in a ``style`` (WordPress before 5.6): the sanitizer drops styles, and the image
+    went with it, unsaid. '' where the markup has an element for it, or no URL."""
+    url = block.attrs.get("url")
+    first = block.inner[0] if block.inner and isinstance(block.inner[0], str) else ""
+    if not isinstance(url, str) or not url or "background-image" not in first:
+        return ""
+    if block.attrs.get("backgroundType") == "video":
+        return f'<video src="{html.escape(url)}" muted loop></video>'
+    alt = block.attrs.get("alt")
+    return f'<img src="{html.escape(url)}" alt="{html.escape(alt if isinstance(alt, str) else "")}">'
 
 
 def _render_whole(block: Block, context: Context) -> str | None:
