@@ -68,6 +68,23 @@ def test_old_addresses_of_a_site() -> None:
     }  # (drafts, the private post, the menu item: no reader saw them)
 
 
+def test_the_pages_of_a_paged_post_are_its_addresses(tmp_path: Path) -> None:
+    """A post of several pages (<!--nextpage-->) answered at /slug/2/ and /slug/3/ on WordPress: no
+    redirect led there, and check-urls never asked."""
+    text = (SAMPLES / "drafts-and-pages.xml").read_text(encoding="utf-8")
+    at = text.index("<content:encoded><![CDATA[") + len("<content:encoded><![CDATA[")
+    text = text[:at] + "One<!--nextpage-->Two<!--nextpage-->Three" + text[at:]
+    source = tmp_path / "export.xml"
+    source.write_text(text, encoding="utf-8")
+    paged = [a for a in old_addresses(source) if a.kind == "item-page"]
+    first = next(a for a in old_addresses(source) if a.kind == "item")
+    assert [(a.url, a.item) for a in paged] == [(first.url + "2/", first.item), (first.url + "3/", first.item)]
+    redirects = tmp_path / "redirects.csv"
+    wxrtool.convert(source, "markdown", str(tmp_path / "out"), redirects=("csv", str(redirects)))
+    rows = redirects.read_text(encoding="utf-8")
+    assert f"{first.url}2/," in rows and f"{first.url}3/," in rows
+
+
 def test_old_slugs_and_non_ascii_addresses() -> None:
     klout = [a for a in old_addresses(SAMPLES / "klout.xml") if a.kind == "old-slug"]
     assert [(a.url, a.item) for a in klout] == [("/deleting-klout/", 2033)]

@@ -40,7 +40,7 @@ from .selection import Selector
 from .sitestore import SpillMap, SpillSet
 from .termtree import shared_names, term_label, term_path
 
-ITEM_KINDS = ("item", "item-id", "old-slug")
+ITEM_KINDS = ("item", "item-id", "old-slug", "item-page")
 """Addresses of an item: it must be found at its own page."""
 ARCHIVE_KINDS = ("attachment", "category", "tag", "taxonomy", "author", "date", "page", "search")
 FEED_KINDS = ("feed",)
@@ -106,8 +106,12 @@ def old_addresses(source: str | os.PathLike[str] | Iterable[object]) -> Iterator
             continue
         published.add(post.id)
         key = "page_id" if post.type == "page" else "p"
-        yield from new(_path_of(post.link, base), "item", post.id, post.title)
+        own = _path_of(post.link, base)
+        yield from new(own, "item", post.id, post.title)
         yield from new(f"{base}/?{key}={post.id}", "item-id", post.id, post.title)
+        if own is not None:  # (the pages after the first, which the new site shows as one)
+            for page in range(2, post.pages + 1):
+                yield from new(_page_of(own, page), "item-page", post.id, post.title)
     if not plain:  # (after every item's own address: an old slug never takes another's)
         for post in shown.values():
             for link in post.old_slug_links:
@@ -135,12 +139,15 @@ class _Shown(NamedTuple):
     parent: int
     old_slug_links: tuple[str, ...]
     category: str | None  # a post's first category, its primary one
+    pages: int  # how many pages WordPress showed it on (<!--nextpage-->: /slug/2/, ?p=ID&page=2)
 
     @classmethod
     def of(cls, post: Post) -> _Shown:
         first = next((r.slug for r in post.terms if r.taxonomy == "category"), None)
         olds = tuple(old_slug_links(post)) if post.type != "attachment" else ()
-        return cls(post.id, post.type, post.link, post.title, post.parent, olds, first if post.type == "post" else None)
+        pages = min(post.content_html.count("<!--nextpage-->"), _MOST_PAGES) + 1 if post.type != "attachment" else 1
+        category = first if post.type == "post" else None
+        return cls(post.id, post.type, post.link, post.title, post.parent, olds, category, pages)
 
 
 @dataclass
@@ -225,6 +232,20 @@ def _path_of(link: str | None, base: str) -> str | None:
     if address is not None and base and (address == "/" or address.startswith("/?")):
         return base + address
     return address
+
+
+_MOST_PAGES = 100  # (a post's pages whose addresses are given; more is no post a reader paged through)
+
+
+def _page_of(address: str, page: int) -> str:
+    """The address of page ``page`` of an item at ``address``, as WordPress makes it.
+
+    >>> _page_of("/2024/01/long-read/", 2), _page_of("/?p=12", 3), _page_of("/long-read", 2)
+    ('/2024/01/long-read/2/', '/?p=12&page=3', '/long-read/2')
+    """
+    if "?" in address:
+        return f"{address}&page={page}"
+    return f"{address}{page}/" if address.endswith("/") else f"{address}/{page}"
 
 
 def query_of(query: str) -> str:
