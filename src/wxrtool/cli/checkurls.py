@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     default="items,archives,feeds",
     show_default=True,
     metavar="KIND[,KIND]",
-    help="Which old addresses to ask for: items (permalinks, ?p=ID, old slugs, pages of a paged post), archives, feeds.",
+    help="Which old addresses to ask for: items (permalinks, ?p=ID, old slugs, a paged post's pages), archives, feeds.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print every address and where it landed as JSON.")
 @click.option("--recover", is_flag=True, help="Repair a damaged export as it is read.")
