@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 from urllib.parse import unquote
 
+import lxml.etree
 import lxml.html
 import pytest
 import yaml
@@ -273,3 +274,23 @@ def test_dates_show_in_the_sites_time_zone(jekyll: str, tmp_path: Path, monkeypa
     built = build(jekyll, site)
     page = lxml.html.parse(str(built / "why-i-deleted-my-klout-profile" / "index.html")).getroot()
     assert page.find_class("byline")[0].text_content().endswith("2011-11-16")
+
+
+def test_the_old_feeds_lead_to_the_sites_feed(jekyll: str, tmp_path: Path) -> None:
+    """The old /feed/ (and each category's and tag's) led to the home page: a subscriber's reader got
+    HTML. The scaffold writes an Atom feed of the latest posts (no plug-in), where they lead now."""
+    text = (SAMPLES / "klout.xml").read_text(encoding="utf-8")
+    text = text.replace("Why I Deleted My Klout Profile]]>", "Why I &lt;Deleted&gt; &amp; <b>My</b> Profile]]>", 1)
+    source = tmp_path / "export.xml"
+    source.write_text(text, encoding="utf-8")
+    site, redirects = tmp_path / "site", tmp_path / "redirects.csv"
+    wxrtool.convert(source, "jekyll", str(site), scaffold=True, redirects=("csv", str(redirects)))
+    built = build(jekyll, site)
+    feed = lxml.etree.parse(str(built / "feed.xml")).getroot()
+    atom = {"a": "http://www.w3.org/2005/Atom"}
+    assert feed.tag == "{http://www.w3.org/2005/Atom}feed"
+    page = lxml.html.parse(str(built / "why-i-deleted-my-klout-profile" / "index.html")).getroot()
+    shown = page.findtext(".//h1")
+    assert "&" in shown and [e.findtext("a:title", namespaces=atom) for e in feed.findall("a:entry", atom)] == [shown]
+    rows = dict(row[:2] for row in csv.reader(redirects.read_text(encoding="utf-8").splitlines()))
+    assert rows["/feed/"] == rows["/category/featured/feed/"] == "/feed.xml" and rows["/comments/feed/"] == "/"

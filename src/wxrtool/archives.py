@@ -13,8 +13,8 @@ tag                  ``/tags/<name>/``            ``/``                       ``
 custom taxonomy      ``/<taxonomy>/<name>/``      ``/``                       ``/``
 author               ``/author/<slug>/`` [2]_     ``/author/<slug>/`` [2]_    ``/author/<name>.html``
 year, month, day     ``/posts/``                  ``/``                       ``/archives.html``
-feed                 ``/index.xml``               ``/``                       ``/``
-category, tag feed   the term's ``index.xml``     ``/``                       ``/``
+feed                 ``/index.xml``               ``/feed.xml`` [3]_          ``/``
+category, tag feed   the term's ``index.xml``     ``/feed.xml``               ``/``
 ``/page/N/``         ``/``                        ``/``                       ``/``
 search               ``/``                        ``/``                       ``/``
 attachment page      its post's new address       its post's new address      its post's new address
@@ -23,6 +23,7 @@ attachment page      its post's new address       its post's new address      it
 .. [1] A post's first category; another is on ``/categories.html`` (Pelican gives an article one).
 .. [2] The author's page, at WordPress's own address (:func:`wxrtool.authors.author_page`), as
    Eleventy's and Astro's scaffolds have it too; a login that makes no plain slug: ``/``.
+.. [3] The scaffold's Atom feed of the latest posts (no plug-in); the comments' feed: ``/``.
 
 Jekyll's scaffold makes no other archive pages and Pelican's preview no feeds: the home page is
 the closest there is. Names become path segments as each engine makes them (Hugo's
@@ -87,6 +88,13 @@ def _hugo(address: OldAddress) -> str | None:
 
 
 def _jekyll(address: OldAddress) -> str | None:
+    about = address.about
+    if about and about[0] == "feed" and about[1:] != ("comments",):
+        return "/feed.xml"  # (the scaffold's feed of the latest posts: a subscriber's reader keeps reading)
+    return _home_or_author(address)
+
+
+def _home_or_author(address: OldAddress) -> str | None:
     if address.about and address.about[0] == "author":
         return author_page(address.about[1]) or "/"
     return "/" if address.about else None
@@ -139,7 +147,7 @@ TARGETS: dict[str, Target] = {
     "jekyll": _jekyll,
     "pelican": _pelican,
     "eleventy": _eleventy,
-    "astro": _jekyll,
+    "astro": _home_or_author,
 }
 """Per format: the new page for an old archive address (``None``: none)."""
 
