@@ -199,6 +199,9 @@ def test_every_item_at_its_address_with_its_thread(export: Path, sites: Sites) -
         assert [a.get("data-wordpress-id") for a in document.xpath("//article")] == [str(ids[0].id)], page
         # (The layout's heading first: a post may have its own below.)
         assert document.xpath("//article/h1")[0].text_content() == str(data["title"]), page
+        # (the featured image, as WordPress's themes show it: the scaffold showed none)
+        featured = document.xpath('//img[@class="featured"]/@src')
+        assert featured == ([data["image"]] if data.get("image") else []) or featured[0].endswith(str(data["image"]))
         # At its old address, unless that has no path (/?p=12) or is another item's.
         old = {site_path(r.link) for r in candidates}
         if old - {""} and data["permalink"] not in {eleventy.eleventy_permalink(o) for o in old}:

@@ -51,6 +51,8 @@ def test_samples_build_with_pages_aliases_and_threads(hugo: str, sample: Path, t
             redirect = (public / alias.strip("/") / "index.html").read_text(encoding="utf-8")
             assert f"url=/{str(folder).lower()}/" in unquote(redirect)
         post = posts[data["wordpress"]["id"]]
+        # (the featured image, as WordPress's themes show it: the scaffold showed none)
+        assert document.xpath('//img[@class="featured"]/@src') == data.get("images", [])[:1]
         expected = [
             (n.comment.id, n.depth, path[-1] if path else None)
             for n, path in wxrtool.walk(wxrtool.build_threads(post.comments))

@@ -58,6 +58,8 @@ def test_samples_build_at_old_permalinks_with_threads(jekyll: str, sample: Path,
         assert page.is_file(), page
         document = lxml.html.parse(str(page)).getroot()
         assert document.findtext(".//h1") == post.title
+        # (the featured image, as WordPress's themes show it: the scaffold showed none)
+        assert document.xpath('//img[@class="featured"]/@src') == ([data["image"]] if "image" in data else [])
         for old in data.get("redirect_from", []):
             assert (built / old.strip("/") / "index.html").is_file()
         expected = [

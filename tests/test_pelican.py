@@ -80,6 +80,9 @@ def test_samples_build_at_old_urls_with_threads(pelican: str, sample: Path, tmp_
         assert post.title in document.text_content()
         # (what check-urls tells a page by: an old address reaching another item's page was "found")
         assert [e.get("data-wordpress-id") for e in document.xpath("//*[@data-wordpress-id]")] == [str(post.id)]
+        # (the featured image, as WordPress's themes show it: the theme showed none)
+        featured = document.xpath('//img[@class="featured"]/@src')
+        assert featured == [meta["Image"]] if "Image" in meta else featured == []
         anchors = document.xpath('//a[starts-with(@id, "comment-")]')
         shown = [(int(a.get("id").split("-")[1]), len(a.xpath("ancestor::li")) - 1) for a in anchors]
         expected = [(n.comment.id, n.depth) for n, _ in wxrtool.walk(wxrtool.build_threads(post.comments))]

@@ -334,11 +334,14 @@ THEME_TEMPLATES_OVERRIDES = ["templates"]
 """
 
 # The theme's article and page, each inside an element naming the item's WordPress id (a number:
-# the header's Wordpress_id, written by wxrtool).
+# the header's Wordpress_id, written by wxrtool), its featured image first, as WordPress's themes show it
+# (placed with the post: at {static}, which Pelican fills in the text, not in a header's value).
 MARKED_TEMPLATES = {
     name: (
         f'{{% extends "!theme/{name}.html" %}}\n{{% block content %}}'
-        f'<div data-wordpress-id="{{{{ {name}.wordpress_id|e }}}}">{{{{ super() }}}}</div>{{% endblock %}}\n'
+        f'<div data-wordpress-id="{{{{ {name}.wordpress_id|e }}}}">{{% if {name}.image %}}<img class="featured" '
+        f'src="{{{{ {name}.image|replace("{{static}}", SITEURL)|e }}}}" alt="">{{% endif %}}{{{{ super() }}}}</div>'
+        "{% endblock %}\n"
     )
     for name in ("article", "page")
 }
