@@ -140,7 +140,7 @@ def clashing_outputs(outputs: Iterable[tuple[str, str | None]], folder: str = ""
             if real == other_real:
                 return f"{flag} {path} and {other} {other_path} name one file; give each its own"
     for outer, outer_path, outer_real in (g for g in given if g[0] == folder):
-        for inner, inner_path, _ in (g for g in given if g[2].startswith(outer_real + os.sep)):
+        for inner, inner_path, _ in (g for g in given if g[2] != outer_real and within(g[2], outer_real)):
             return (
                 f"{inner} {inner_path} is inside {outer} {outer_path}, a folder wxrtool replaces whole;"
                 " write it beside the folder"
@@ -359,11 +359,11 @@ def check_replaceable(path: str, target: str, inputs: Iterable[str] = ()) -> Non
         why = "it is the root of the file system"
     elif real == home:
         why = "it is your home folder"
-    elif _within(here, real):
+    elif within(here, real):
         why = "it is the current folder" if here == real else "it holds the current folder"
     else:
         for name in inputs:
-            if name != "-" and _within(os.path.realpath(name), real):
+            if name != "-" and within(os.path.realpath(name), real):
                 why = f"it holds the input {name}"
                 break
     if not why:
@@ -381,7 +381,12 @@ def _holds_files(folder: str) -> bool:
     return os.path.isdir(folder) and bool(os.listdir(folder))
 
 
-def _within(path: str, folder: str) -> bool:
+def within(path: str, folder: str) -> bool:
+    """Whether ``path`` is ``folder`` or inside it, as written (give real paths to compare files).
+
+    >>> within("/a/b/c", "/a/b"), within("/a/bc", "/a/b"), within("/a/b/c", "/a/b/")
+    (True, False, True)
+    """
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 

@@ -13,7 +13,7 @@ import click
 from .. import writers
 from ..batch import convert_sites, output_for, parts_not_given
 from ..conversion import ConvertOptions
-from ..output import text_output
+from ..output import text_output, within
 from ..terminal import printable
 from .options import (
     check_options,
@@ -94,8 +94,7 @@ def _report_not_a_site(report: str, outputs: list[str]) -> None:
     the site's converted blog, or failed once every site was converted)."""
     real = os.path.realpath(report)
     for output in outputs:
-        site = os.path.realpath(output)
-        if real == site or real.startswith(site + os.sep):
+        if within(real, os.path.realpath(output)):
             raise click.UsageError(f"--report {report} is where a site goes ({output}): write it beside the sites")
 
 
