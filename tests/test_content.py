@@ -458,3 +458,20 @@ def test_a_cover_blocks_background_is_shown() -> None:
     from wxrtool.media import urls_in_html
 
     assert urls_in_html(old, "") == ["https://example.com/a.jpg"]
+
+
+def test_code_nested_in_lists_is_indented_for_python_markdown_and_top_level_code_is_not() -> None:
+    """Python-Markdown reads a fence only at a line's start: one in a list item becomes an indented
+    block. A top-level block is Python-Markdown's own, whatever it shows (Markdown with a fence in a
+    list, here), and stays as it is; a fence that never closes is left as it is, in linear time."""
+    from wxrtool.content.tomarkdown import nested_code_indented
+
+    top = "```md\n- a\n\n    ```py\n    x\n    ```\n```"
+    assert nested_code_indented(top) == top
+    assert nested_code_indented("- b\n\n    ~~~\n    y\n\n    z\n    ~~~\n\n    after") == (
+        "- b\n\n        y\n\n        z\n\n    after"
+    )
+    assert nested_code_indented("> q\n> ```\n> code\n> ```") == "> q\n>\n>     code"
+    from .timing import grows_linearly
+
+    grows_linearly(lambda n: nested_code_indented("".join(" " * (k % 40 + 1) + "````\n" for k in range(n))), 4000)

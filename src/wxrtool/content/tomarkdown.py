@@ -678,32 +678,47 @@ def nested_code_indented(markdown: str) -> str:
         return markdown
     out: list[str] = []
     lines = markdown.split("\n")
+    unclosed: set[tuple[str, str]] = set()  # (an opener that found no closer: nor will a later one, in less text)
     i = 0
     while i < len(lines):
-        opening = _NESTED_FENCE.match(lines[i])
-        if opening is None:
-            out.append(lines[i])
+        line = lines[i]
+        top = _FENCE_LINE.match(line) if line[:1] in "`~" else None
+        if top is not None:  # (a block at the top is Python-Markdown's own: copied, whatever it holds)
+            end = _closer(lines, i + 1, "", top.group(1))
+            out += lines[i : end + 1]
+            i = end + 1
+            continue
+        opening = _NESTED_FENCE.match(line)
+        key = (opening.group(1), opening.group(2)) if opening is not None else None
+        end = _closer(lines, i + 1, *key) if key is not None and key not in unclosed else len(lines)
+        if key is None or end == len(lines):  # (no closing fence with this prefix: not a block made here)
+            if key is not None:
+                unclosed.add(key)
+            out.append(line)
             i += 1
             continue
-        prefix, fence = opening.group(1), opening.group(2)
-        end = i + 1
-        while end < len(lines) and not (
-            lines[end].startswith(prefix)
-            and lines[end][len(prefix) :].startswith(fence)
-            and not lines[end][len(prefix) :].strip(fence[0]).strip()
-        ):
-            end += 1
-        if end == len(lines):  # (no closing fence with this prefix: not a block made here)
-            out.append(lines[i])
-            i += 1
-            continue
+        prefix = key[0]
         if out and out[-1].strip(" \t>"):
             out.append(prefix.rstrip())
-        for line in lines[i + 1 : end]:
-            inner = line[len(prefix) :] if line.startswith(prefix) else line.lstrip(" \t>")
+        for code in lines[i + 1 : end]:
+            inner = code[len(prefix) :] if code.startswith(prefix) else code.lstrip(" \t>")
             out.append(f"{prefix}    {inner}" if inner.strip() else prefix.rstrip())
         i = end + 1
     return "\n".join(out)
+
+
+def _closer(lines: list[str], start: int, prefix: str, fence: str) -> int:
+    """The index of the line closing a fence opened with ``fence`` after ``prefix`` (the same
+    prefix, then as many of its character or more, and nothing else), ``len(lines)`` for none."""
+    for n in range(start, len(lines)):
+        line = lines[n]
+        if (
+            line.startswith(prefix)
+            and line[len(prefix) :].startswith(fence)
+            and not line[len(prefix) :].strip(fence[0]).strip()
+        ):
+            return n
+    return len(lines)
 
 
 def _collapse_blank_lines(markdown: str) -> str:
