@@ -181,7 +181,9 @@ def test_media_downloaded_from_the_old_site(media_server: str, tmp_path: Path) -
     said: list[str] = []
     done = migrate(str(export), MigrateOptions("markdown", str(tmp_path / "again")), said.append)
     assert {o.status for o in done.media} == {"failed"}
-    assert "not a public address" in (tmp_path / "again" / EXTRAS / "report.html").read_text(encoding="utf-8")
+    report = (tmp_path / "again" / EXTRAS / "report.html").read_text(encoding="utf-8")
+    assert "not a public address" in report
+    assert "0 placed with their posts (0 downloaded)" in report  # (no folder of the user's: "0 from <code></code>")
     # (and said on the terminal, why each was not downloaded: only the report said it)
     assert [line for line in said if "not downloaded: " in line and "not a public address" in line], said
 

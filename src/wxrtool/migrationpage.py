@@ -162,10 +162,12 @@ def _media(done: Migration) -> str:
         return "<h2>Media</h2><p>The export refers to no media files.</p>"
     counts = Counter(o.status for o in done.media)
     local = sum(1 for o in done.media if o.status == "fetched" and o.reason.startswith("from "))
+    # (from the user's folder only when one was given: "0 from <code></code>" said nothing)
+    where = f"{local} from <code>{_e(done.options.media_from)}</code>, " if done.options.media_from else ""
     text = (
-        f"<h2>Media</h2><p>{counts['fetched']} placed with their posts ({local} from "
-        f"<code>{_e(done.options.media_from or '')}</code>, {counts['fetched'] - local} downloaded), "
-        f"{counts['failed']} failed, {counts['skipped']} skipped. A file not placed keeps its link to the old site.</p>"
+        f"<h2>Media</h2><p>{counts['fetched']} placed with their posts ({where}{counts['fetched'] - local} "
+        f"downloaded), {counts['failed']} failed, {counts['skipped']} skipped. A file not placed keeps its link to the"
+        " old site.</p>"
     )
     missing = [o for o in done.media if o.status != "fetched"]
     if missing:
