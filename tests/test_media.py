@@ -288,3 +288,26 @@ def test_a_wordpress_com_blogs_uploads_are_the_sites_own(tmp_path: Path) -> None
     found = inventory(source)
     assert "klout.files.wordpress.com" in found.site_hosts
     assert {item.host for item in found.items.values()} <= found.site_hosts
+
+
+def test_a_conversion_fetches_only_the_media_of_what_it_writes(tmp_path: Path) -> None:
+    """The images of trashed or draft posts were downloaded (and failed, said on the terminal) for a
+    migration that wrote none of those posts."""
+    from wxrtool.media import inventory
+    from wxrtool.mediafolder import MediaSources, fill
+    from wxrtool.selection import Selection
+
+    text = (SAMPLES / "klout.xml").read_text(encoding="utf-8")
+    draft = (
+        "<item><title>Spam</title><wp:post_id>9999</wp:post_id><wp:status>trash</wp:status>"
+        '<wp:post_type>post</wp:post_type><content:encoded><![CDATA[<img src="http://jeffturner.info/spam.jpg">]]>'
+        "</content:encoded></item>"
+    )
+    text = text.replace("</channel>", draft + "</channel>")
+    source = tmp_path / "export.xml"
+    source.write_text(text, encoding="utf-8")
+    assert "http://jeffturner.info/spam.jpg" in inventory(source).items  # (the export's inventory: all of it)
+    kept = inventory(source, selection=Selection())
+    assert "http://jeffturner.info/spam.jpg" not in kept.items and len(kept.items) == 2
+    outcomes = fill(source, str(tmp_path / "m"), MediaSources(download=False), selection=Selection())
+    assert not [o for o in outcomes if "spam" in o.url]

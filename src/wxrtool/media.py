@@ -27,6 +27,7 @@ from .content.shortcodes import parse_atts, shortcode_regex
 from .quirks import parse_ids, thumbnail_id
 from .read import read
 from .records import Post, Site
+from .selection import Selection, Selector
 from .source import Source
 from .writers.paths import safe_component
 
@@ -242,8 +243,12 @@ class Inventory:
                     item.add("variant")
 
 
-def inventory(source: Source | Sequence[Source], *, recover: bool = False) -> Inventory:
-    """Read an export (or the parts of a split one) and list every media file it refers to.
+def inventory(
+    source: Source | Sequence[Source], *, recover: bool = False, selection: Selection | None = None
+) -> Inventory:
+    """Read an export (or the parts of a split one) and list every media file it refers to; with
+    ``selection``, only those of the items it keeps (and the attachments), as a conversion places
+    them (the images of trashed spam were downloaded, and failed, for a migration that wrote none).
 
     >>> found = inventory(samples / "klout.xml")
     >>> for item in found.items.values():
@@ -256,12 +261,15 @@ def inventory(source: Source | Sequence[Source], *, recover: bool = False) -> In
     galleries: list[tuple[int, list[int] | None]] = []
     attachment_urls: dict[int, str] = {}
     children: dict[int, list[int]] = {}
+    selector = Selector(selection) if selection is not None else None
     for record in read(source, recover=recover):
         if isinstance(record, Site):
             hosts = {host_of(u) for u in (record.link, record.base_site_url, record.base_blog_url) if u}
             found.site_hosts = hosts - {""} | _wordpress_com_files(hosts)
             continue
         if not isinstance(record, Post):
+            continue
+        if selector is not None and record.type != "attachment" and selector.post(record) is None:
             continue
         for url in urls_in_html(record.content_html, record.link):
             found.get(url).add("content", record.id)

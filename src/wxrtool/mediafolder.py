@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from .fetch import FetchPolicy, Outcome, download_all
 from .localmedia import LocalMedia
 from .media import inventory
+from .selection import Selection
 from .source import Source
 
 
@@ -32,12 +33,14 @@ def fill(
     *,
     recover: bool = False,
     say: Callable[[str], None] | None = None,
+    selection: Selection | None = None,
 ) -> list[Outcome]:
     """Put the media ``source`` uses into ``folder`` (``media --download``'s layout); one
     :class:`~wxrtool.fetch.Outcome` per file: ``fetched`` (from the folder or the site),
-    ``failed`` (with why), or ``skipped`` (not downloaded: ``download`` is off)."""
+    ``failed`` (with why), or ``skipped`` (not downloaded: ``download`` is off); with ``selection``,
+    only the media of the items it keeps (:func:`~wxrtool.media.inventory`)."""
     tell = say or (lambda line: None)
-    found = inventory(source, recover=recover)
+    found = inventory(source, recover=recover, selection=selection)
     urls = list(found.items)
     outcomes: list[Outcome] = []
     if sources.local is not None:

@@ -157,7 +157,7 @@ def _media(export: str | list[str], options: MigrateOptions, work: str, done: Mi
     folder = os.path.join(work, "media")
     os.makedirs(folder)
     sources = MediaSources(options.media_from, options.media == "download", options.media_hosts, options.allow_private)
-    done.media = fill_media(export, folder, sources, recover=options.recover, say=tell)
+    done.media = fill_media(export, folder, sources, recover=options.recover, say=tell, selection=options.selection)
     # Why files were not downloaded, said here (the account lists them; only the report said why).
     failed = Counter(o.reason for o in done.media if o.status == "failed")
     for reason, count in failed.most_common(3):

@@ -356,7 +356,7 @@ def _gather_media(file: str, sources: MediaSources, options: ConvertOptions, qui
 
     folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="wxrtool-media-"))
     say = None if quiet else (lambda line: click.echo(f"wxrtool: {line}", err=True))
-    outcomes = fill(file, folder, sources, recover=options.recover, say=say)
+    outcomes = fill(file, folder, sources, recover=options.recover, say=say, selection=options.selection)
     if not quiet and outcomes:
         counts = Counter(o.status for o in outcomes)
         click.echo(
