@@ -461,17 +461,15 @@ def test_a_cover_blocks_background_is_shown() -> None:
 
 
 def test_code_nested_in_lists_is_indented_for_python_markdown_and_top_level_code_is_not() -> None:
-    """Python-Markdown reads a fence only at a line's start: one in a list item becomes an indented
-    block. A top-level block is Python-Markdown's own, whatever it shows (Markdown with a fence in a
-    list, here), and stays as it is; a fence that never closes is left as it is, in linear time."""
-    from wxrtool.content.tomarkdown import nested_code_indented
-
-    top = "```md\n- a\n\n    ```py\n    x\n    ```\n```"
-    assert nested_code_indented(top) == top
-    assert nested_code_indented("- b\n\n    ~~~\n    y\n\n    z\n    ~~~\n\n    after") == (
-        "- b\n\n        y\n\n        z\n\n    after"
+    """Python-Markdown reads a fence only at a line's start: code in a list item, a quote or a comment
+    (which goes in a list item) is an indented block there; at the top, fenced, with its language.
+    Fences inside kept HTML are not code of ours, and stay as they are."""
+    html = '<ul><li>a<pre class="lang-py">x = 1\n\ny</pre></li></ul><pre class="lang-md">- b\n    ```\n</pre>'
+    assert html_to_markdown(html, flavor="python-markdown") == (
+        "- a\n\n        x = 1\n\n        y\n\n````md\n- b\n    ```\n````"
     )
-    assert nested_code_indented("> q\n> ```\n> code\n> ```") == "> q\n>\n>     code"
-    from .timing import grows_linearly
-
-    grows_linearly(lambda n: nested_code_indented("".join(" " * (k % 40 + 1) + "````\n" for k in range(n))), 4000)
+    assert html_to_markdown("<pre>print(1)</pre>", flavor="python-markdown", nested=True) == "    print(1)"
+    assert html_to_markdown("<blockquote><pre>q</pre></blockquote>", flavor="python-markdown") == ">     q"
+    assert html_to_markdown("<pre>print(1)</pre>", nested=True) == "```\nprint(1)\n```"  # (CommonMark: fenced)
+    kept = "<dl><dd>\n~~~\na tilde fence\n~~~\n</dd></dl>"
+    assert "~~~" in html_to_markdown(kept, flavor="python-markdown")

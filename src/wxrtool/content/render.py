@@ -126,7 +126,8 @@ def _comment_markdown(content: str, engine: str, flavor: str, links: Relink | No
             if linked is not None:
                 return linked
     # (smilies after sanitizing, as WordPress)
-    return html_to_markdown(comment_html(content, links), engine, flavor)
+    # (a comment goes inside a list item: Python-Markdown reads no fenced code there)
+    return html_to_markdown(comment_html(content, links), engine, flavor, nested=True)
 
 
 # A link as commenters' links come: a plain http(s) address and a label of plain words.

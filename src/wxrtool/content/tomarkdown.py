@@ -22,6 +22,7 @@ import hashlib
 import html
 import re
 from collections.abc import Callable
+from typing import Any
 
 from ._scan import escape_stray_lt, limit_depth, sub_elements
 from .sanitize import URL_ATTRIBUTES, safe_content_url, safe_srcset, sanitize_reader_html
@@ -141,6 +142,11 @@ def fence(code: str, language: str = "") -> str:
 
 def pre_to_fence(attributes: str, inner: str) -> str:
     """A ``<pre>`` element's text as a fenced block."""
+    return fence(*pre_code(attributes, inner))
+
+
+def pre_code(attributes: str, inner: str) -> tuple[str, str]:
+    """A ``<pre>`` element's text and language (``""`` when it names none)."""
     language = code_language(attributes)
     if inner.startswith("\n"):
         inner = inner[1:]  # HTML ignores a newline right after <pre> (not after <code>)
@@ -148,7 +154,7 @@ def pre_to_fence(attributes: str, inner: str) -> str:
     if wrapped and "<code" not in wrapped.group(2).lower():
         language = code_language(wrapped.group(1)) or language
         inner = wrapped.group(2)
-    return fence(html.unescape(_TAG.sub("", _BR.sub("\n", inner))), language)
+    return html.unescape(_TAG.sub("", _BR.sub("\n", inner))), language
 
 
 def _figure(start: re.Match[str], inner: str, whole: str) -> str:
@@ -175,9 +181,13 @@ class _Kept:
     :func:`_nonce`), which the text cannot spell.
     """
 
-    def __init__(self, nonce: str = "") -> None:
+    def __init__(self, nonce: str = "", indented: str = "") -> None:
         self.nonce = nonce
-        self.pieces: list[str] = []
+        # Code held as (code, language), put back fenced; as an indented block where Python-Markdown
+        # reads no fence: inside a list item or a quote ("nested"), or everywhere ("all": a comment's
+        # Markdown, which goes inside a list item). Python-Markdown showed a fence there as backticks.
+        self.indented = indented
+        self.pieces: list[str | tuple[str, str]] = []
         self.tags: list[str] = []
 
     def tag(self, html_tag: str) -> str:
@@ -185,7 +195,8 @@ class _Kept:
         self.tags.append(html_tag)
         return f"WXRTOOLTAG{self.nonce}{len(self.tags) - 1}X"
 
-    def hold(self, markdown: str) -> str:
+    def hold(self, markdown: str | tuple[str, str]) -> str:
+        """A paragraph standing for ``markdown``, or for code held as ``(code, language)``."""
         self.pieces.append(markdown)
         return f"<p>WXRTOOLKEEP{self.nonce}{len(self.pieces) - 1}X</p>"
 
@@ -195,13 +206,17 @@ class _Kept:
         if not self.pieces:
             return text
 
-        def put_back(m: re.Match[str], piece: str) -> str:
+        def put_back(m: re.Match[str], piece: str | tuple[str, str]) -> str:
             prefix = m.group(1)
+            if isinstance(piece, tuple):
+                if self.indented == "all" or (self.indented == "nested" and prefix):
+                    return _indented_code(prefix, piece[0])
+                piece = fence(*piece)
             return "\n".join(prefix + line if line else prefix.rstrip() for line in piece.split("\n"))
 
         return _PLACEHOLDER.sub(self._given(self.pieces, put_back), text)
 
-    def _given(self, kept: list[str], put: Callable[[re.Match[str], str], str]) -> Callable[[re.Match[str]], str]:
+    def _given(self, kept: list[Any], put: Callable[[re.Match[str], Any], str]) -> Callable[[re.Match[str]], str]:
         # Each stand-in given out is put back once; one of another nonce is the text's own words.
         used: set[int] = set()
 
@@ -284,8 +299,11 @@ def engine(name: str = DEFAULT_ENGINE, flavor: str = "commonmark") -> Callable[[
     return _loaded[name, flavor]
 
 
-def html_to_markdown(text: str, engine_name: str = DEFAULT_ENGINE, flavor: str = "commonmark") -> str:
-    """Convert rendered HTML to Markdown, code blocks and kept HTML exactly as they were.
+def html_to_markdown(
+    text: str, engine_name: str = DEFAULT_ENGINE, flavor: str = "commonmark", *, nested: bool = False
+) -> str:
+    """Convert rendered HTML to Markdown, code blocks and kept HTML exactly as they were; ``nested``:
+    the Markdown goes inside a list item (a comment's), where Python-Markdown reads no fenced code.
 
     >>> print(html_to_markdown('<p>a *b*</p><pre class="lang-py">x = 1</pre>'))
     a \\*b\\*
@@ -294,15 +312,16 @@ def html_to_markdown(text: str, engine_name: str = DEFAULT_ENGINE, flavor: str =
     x = 1
     ```
     """
+    indented = ("all" if nested else "nested") if flavor == "python-markdown" else ""
     if "WXRTOOL" not in text:
         with contextlib.suppress(_Spelled):  # (spelled with an entity, or in pieces the engine joins)
-            return _to_markdown(text, _Kept(), engine_name, flavor)
-    return _to_markdown(text, _Kept(_nonce(text)), engine_name, flavor)
+            return _to_markdown(text, _Kept("", indented), engine_name, flavor)
+    return _to_markdown(text, _Kept(_nonce(text), indented), engine_name, flavor)
 
 
 def _to_markdown(text: str, kept: _Kept, engine_name: str, flavor: str) -> str:
     if "<" in text:
-        text = sub_elements(text, _PRE, lambda m, inner, whole: kept.hold(pre_to_fence(m.group(2), inner)))
+        text = sub_elements(text, _PRE, lambda m, inner, whole: kept.hold(pre_code(m.group(2), inner)))
         text = escape_stray_lt(text)
         if len(_LINK_OPEN.findall(text)) > text.count("</a") + text.count("</A"):
             text = close_links(text)
@@ -656,69 +675,18 @@ def _known_escapes(line: str) -> str:
     return "".join(pieces)
 
 
-_NESTED_FENCE = re.compile(r"^([ \t>]*?[ \t>])(`{3,}|~{3,})[^`]*$")
+def _indented_code(prefix: str, code: str) -> str:
+    """``code`` as an indented block after ``prefix`` (a list item's indentation, a quote's ``>``),
+    as Python-Markdown reads code where it reads no fence: its language is left out (Pelican's
+    highlighting would show a ``:::lang`` line as code where it is not set up).
 
-
-def nested_code_indented(markdown: str) -> str:
-    """Python-Markdown reads fenced code only at the start of a line: a fence inside a list item
-    (every comment is one) or a quote showed its backticks and ran its lines together. There, the
-    code is an indented code block (the language is left out: Pelican's "highlight" would show
-    a ``:::lang`` line as code where it is not set up); a blank line before it, as Python-Markdown wants.
-
-    >>> print(nested_code_indented("- a\\n\\n    ```py\\n    x = 1\\n\\n    y\\n    ```\\n\\n    b"))
-    - a
-    <BLANKLINE>
+    >>> print(_indented_code("    ", "x = 1\\n\\ny\\n"))
             x = 1
     <BLANKLINE>
             y
-    <BLANKLINE>
-        b
     """
-    if "```" not in markdown and "~~~" not in markdown:
-        return markdown
-    out: list[str] = []
-    lines = markdown.split("\n")
-    unclosed: set[tuple[str, str]] = set()  # (an opener that found no closer: nor will a later one, in less text)
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        top = _FENCE_LINE.match(line) if line[:1] in "`~" else None
-        if top is not None:  # (a block at the top is Python-Markdown's own: copied, whatever it holds)
-            end = _closer(lines, i + 1, "", top.group(1))
-            out += lines[i : end + 1]
-            i = end + 1
-            continue
-        opening = _NESTED_FENCE.match(line)
-        key = (opening.group(1), opening.group(2)) if opening is not None else None
-        end = _closer(lines, i + 1, *key) if key is not None and key not in unclosed else len(lines)
-        if key is None or end == len(lines):  # (no closing fence with this prefix: not a block made here)
-            if key is not None:
-                unclosed.add(key)
-            out.append(line)
-            i += 1
-            continue
-        prefix = key[0]
-        if out and out[-1].strip(" \t>"):
-            out.append(prefix.rstrip())
-        for code in lines[i + 1 : end]:
-            inner = code[len(prefix) :] if code.startswith(prefix) else code.lstrip(" \t>")
-            out.append(f"{prefix}    {inner}" if inner.strip() else prefix.rstrip())
-        i = end + 1
-    return "\n".join(out)
-
-
-def _closer(lines: list[str], start: int, prefix: str, fence: str) -> int:
-    """The index of the line closing a fence opened with ``fence`` after ``prefix`` (the same
-    prefix, then as many of its character or more, and nothing else), ``len(lines)`` for none."""
-    for n in range(start, len(lines)):
-        line = lines[n]
-        if (
-            line.startswith(prefix)
-            and line[len(prefix) :].startswith(fence)
-            and not line[len(prefix) :].strip(fence[0]).strip()
-        ):
-            return n
-    return len(lines)
+    lines = code[:-1].split("\n") if code.endswith("\n") else code.split("\n")
+    return "\n".join(f"{prefix}    {line}" if line.strip() else prefix.rstrip() for line in lines)
 
 
 def _collapse_blank_lines(markdown: str) -> str:

@@ -42,7 +42,6 @@ from urllib.parse import quote, unquote
 
 from ..archives import TARGETS
 from ..content import post_markdown
-from ..content.tomarkdown import nested_code_indented
 from ..menus import Menu, TitlesSeen, as_data, by_size, new_site_menus, one_level
 from ..oldurls import OldAddress
 from ..output import OutputDir
@@ -193,8 +192,7 @@ def header(
 def render(post: Post, options: WriteOptions) -> tuple[str, str]:
     """The post's body and its Comments section, in Python-Markdown (run in a worker)."""
     body = post_markdown(post.content_html, options.context(post), flavor=FLAVOR)
-    # (A code block in a list or quote, every comment's included, as Python-Markdown reads one.)
-    return nested_code_indented(body), nested_code_indented(responses_markdown(post, FLAVOR, options.relink))
+    return body, responses_markdown(post, FLAVOR, options.relink)
 
 
 def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> WriteResult:
