@@ -283,15 +283,18 @@ def test_the_old_feeds_lead_to_the_sites_feed(jekyll: str, tmp_path: Path) -> No
     HTML. The scaffold writes an Atom feed of the latest posts (no plug-in), where they lead now."""
     text = (SAMPLES / "klout.xml").read_text(encoding="utf-8")
     text = text.replace("Why I Deleted My Klout Profile]]>", "Why I &lt;Deleted&gt; &amp; <b>My</b> Profile]]>", 1)
+    # (an address with "&": the feed's links were not escaped, and the feed no XML)
+    text = text.replace("http://jeffturner.info/why-i-deleted-my-klout-profile/", "http://jeffturner.info/tom&amp;jerry/")
     source = tmp_path / "export.xml"
     source.write_text(text, encoding="utf-8")
     site, redirects = tmp_path / "site", tmp_path / "redirects.csv"
     wxrtool.convert(source, "jekyll", str(site), scaffold=True, redirects=("csv", str(redirects)))
     built = build(jekyll, site)
     feed = lxml.etree.parse(str(built / "feed.xml")).getroot()
+    assert feed.findtext("{http://www.w3.org/2005/Atom}id") == "urn:x-wxrtool:feed"  # (no --base-url: an IRI still)
     atom = {"a": "http://www.w3.org/2005/Atom"}
     assert feed.tag == "{http://www.w3.org/2005/Atom}feed"
-    page = lxml.html.parse(str(built / "why-i-deleted-my-klout-profile" / "index.html")).getroot()
+    page = lxml.html.parse(str(built / "tom&jerry" / "index.html")).getroot()
     shown = page.findtext(".//h1")
     assert "&" in shown and [e.findtext("a:title", namespaces=atom) for e in feed.findall("a:entry", atom)] == [shown]
     rows = dict(row[:2] for row in csv.reader(redirects.read_text(encoding="utf-8").splitlines()))
