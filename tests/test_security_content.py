@@ -366,6 +366,14 @@ def test_block_attributes_nested_deep_are_left_out(to: str, tmp_path: Path) -> N
     assert blocks.parse(shallow)[0].attrs == {"x": json.loads("[" * 60 + "]" * 60)}
 
 
+def test_block_attributes_of_an_unclosed_string_are_read_in_linear_time() -> None:
+    """Deep attributes and a string never closed, of many escaped quotes: the depth's pattern tried
+    a string from each of them (82 KB: 27 s)."""
+    grows_linearly(
+        lambda n: post_markdown('<!-- wp:paragraph {"a":' + "[" * 70 + '"' + '\\"' * n + "} --><p>x</p>"), 4000
+    )
+
+
 def test_nesting_past_the_limit_keeps_the_text_and_drops_tags() -> None:
     text = "<div>" * 300 + "x" + "</div>" * 300
     assert limit_depth(text).count("<div>") == MAX_DEPTH

@@ -113,16 +113,23 @@ def _attrs(text: str | None) -> dict[str, Any]:
 
 
 _MAX_ATTRIBUTE_DEPTH = 64
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-_BRACKET = re.compile(r"[][{}]")
+# A JSON string (read once to its end, or to the text's end when it never closes: each escape
+# is not the start of another try), or a bracket.
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*+"?|([][{}])', re.S)
 
 
 def _depth(text: str) -> int:
-    """How deep the arrays and objects of a JSON text nest (its strings left out), in one pass."""
+    """How deep the arrays and objects of a JSON text nest (its strings left out), in one pass.
+
+    >>> _depth('{"a": [[1], "]]]"], "b": {}}'), _depth('{"x": "\\\\"' + '\\\\"' * 3)
+    (3, 1)
+    """
     depth = deepest = 0
-    for bracket in _BRACKET.findall(_JSON_STRING.sub("", text)):
-        depth += 1 if bracket in "[{" else -1
-        deepest = max(deepest, depth)
+    for m in _JSON_TOKEN.finditer(text):
+        bracket = m.group(1)
+        if bracket is not None:
+            depth += 1 if bracket in "[{" else -1
+            deepest = max(deepest, depth)
     return deepest
 
 
