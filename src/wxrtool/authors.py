@@ -67,13 +67,15 @@ def author_data(authors: Iterable[Author], wrote: set[str], personal_data: bool)
     """
     found: dict[str, dict[str, Any]] = {}
     slugs: set[str] = set()
+    tried: dict[str, int] = {}  # (a slug -> the next number to try: counting from 2 each time was quadratic)
 
     def add(login: str, data: dict[str, Any]) -> None:
         slug = page_slug(login)
         if slug is not None and data["name"] not in found:
-            unique, n = slug, 2
+            unique, n = slug, tried.get(slug, 2)
             while unique in slugs:
                 unique, n = f"{slug}-{n}", n + 1
+            tried[slug] = n
             slugs.add(unique)
             data = {"name": data["name"], "login": login, "slug": unique, **data}
         found.setdefault(data["name"], data)
