@@ -83,6 +83,14 @@ def test_the_pages_of_a_paged_post_are_its_addresses(tmp_path: Path) -> None:
     wxrtool.convert(source, "markdown", str(tmp_path / "out"), redirects=("csv", str(redirects)))
     rows = redirects.read_text(encoding="utf-8")
     assert f"{first.url}2/," in rows and f"{first.url}3/," in rows
+    # Another item whose own address is the second page's keeps it (the first claimed won).
+    other = text.replace("</channel>", f"<item><title>Two</title><link>https://example.org{first.url}2/</link>"
+                         "<wp:post_id>990</wp:post_id><wp:status>publish</wp:status><wp:post_type>post</wp:post_type>"
+                         "<wp:post_name>two</wp:post_name></item></channel>")  # fmt: skip
+    source.write_text(other, encoding="utf-8")
+    assert {(a.url, a.kind, a.item) for a in old_addresses(source) if a.url == f"{first.url}2/"} == {
+        (f"{first.url}2/", "item", 990)
+    }
 
 
 def test_old_slugs_and_non_ascii_addresses() -> None:
