@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import html
 import subprocess
+from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -276,6 +278,15 @@ def test_dates_show_in_the_sites_time_zone(jekyll: str, tmp_path: Path, monkeypa
     built = build(jekyll, site)
     page = lxml.html.parse(str(built / "why-i-deleted-my-klout-profile" / "index.html")).getroot()
     assert page.find_class("byline")[0].text_content().endswith("2011-11-16")
+    # --timezone: the dates shown in the zone the front matter writes them in (it was ignored).
+    from wxrtool.writers.fmchoice import FrontMatterChoice
+
+    chosen = FrontMatterChoice.parse(timezone="Asia/Tokyo")
+    wxrtool.convert(source, "jekyll", str(tmp_path / "tokyo"), scaffold=True, front_matter=chosen)
+    assert yaml.safe_load((tmp_path / "tokyo" / "_config.yml").read_text(encoding="utf-8"))["timezone"] == "Asia/Tokyo"
+    from wxrtool.writers.jekyll import zone_of
+
+    assert zone_of(Counter({timedelta(hours=-2, minutes=-30): 2})) == "America/St_Johns"  # (Newfoundland's summer)
 
 
 def test_the_old_feeds_lead_to_the_sites_feed(jekyll: str, tmp_path: Path) -> None:
@@ -284,7 +295,9 @@ def test_the_old_feeds_lead_to_the_sites_feed(jekyll: str, tmp_path: Path) -> No
     text = (SAMPLES / "klout.xml").read_text(encoding="utf-8")
     text = text.replace("Why I Deleted My Klout Profile]]>", "Why I &lt;Deleted&gt; &amp; <b>My</b> Profile]]>", 1)
     # (an address with "&": the feed's links were not escaped, and the feed no XML)
-    text = text.replace("http://jeffturner.info/why-i-deleted-my-klout-profile/", "http://jeffturner.info/tom&amp;jerry/")
+    text = text.replace(
+        "http://jeffturner.info/why-i-deleted-my-klout-profile/", "http://jeffturner.info/tom&amp;jerry/"
+    )
     source = tmp_path / "export.xml"
     source.write_text(text, encoding="utf-8")
     site, redirects = tmp_path / "site", tmp_path / "redirects.csv"

@@ -114,8 +114,9 @@ def old_addresses(source: str | os.PathLike[str] | Iterable[object]) -> Iterator
                 yield from new(_path_of(link, base), "old-slug", post.id)
     for post in shown.values():  # (the pages after the first, shown as one now; after the items' own too)
         own = _path_of(post.link, base) if post.pages > 1 and post.type != "attachment" else None
-        for page in range(2, post.pages + 1) if own is not None else ():
-            yield from new(_page_of(own, page), "item-page", post.id, post.title)
+        if own is not None:
+            for page in range(2, post.pages + 1):
+                yield from new(_page_of(own, page), "item-page", post.id, post.title)
     for post in shown.values():
         if post.type == "attachment" and (not post.parent or post.parent in published):
             parent = post.parent or None  # (to lead to the post it belongs to, if any)

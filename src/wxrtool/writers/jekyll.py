@@ -427,7 +427,9 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
         text = yaml.dump(language_data(index.languages), Dumper=_yaml.Dumper, sort_keys=False, allow_unicode=True)
         out.write_text("_data/languages.yml", text)
     if options.scaffold:
-        write_scaffold(out, posts.site, sorted(collections), options.base_url, zone_of(offsets))
+        # (--timezone: the dates shown where the user asked, as the front matter writes them)
+        chosen = options.front_matter.timezone if options.front_matter is not None else None
+        write_scaffold(out, posts.site, sorted(collections), options.base_url, chosen or zone_of(offsets))
     return result
 
 
@@ -452,6 +454,10 @@ _ZONES_OFF_THE_HOUR = {
     (5, 30): "Asia/Kolkata", (5, 45): "Asia/Kathmandu", (9, 30): "Australia/Darwin", (-3, -30): "America/St_Johns",
     (3, 30): "Asia/Tehran", (4, 30): "Asia/Kabul", (6, 30): "Asia/Yangon", (8, 45): "Australia/Eucla",
     (10, 30): "Australia/Lord_Howe", (12, 45): "Pacific/Chatham", (-9, -30): "Pacific/Marquesas",
+    # (offsets of summer time, or of a zone's past: Newfoundland's, Venezuela's 2007-2016, Pyongyang's
+    # 2015-2018, Chatham's summer)
+    (-2, -30): "America/St_Johns", (-4, -30): "America/Caracas", (8, 30): "Asia/Pyongyang",
+    (13, 45): "Pacific/Chatham",
 }  # fmt: skip
 
 
@@ -464,6 +470,8 @@ def zone_of(offsets: Counter[timedelta]) -> str | None:
     ('Etc/GMT+7', 'UTC')
     >>> zone_of(Counter({timedelta(hours=5, minutes=30): 1})), zone_of(Counter())
     ('Asia/Kolkata', None)
+    >>> zone_of(Counter({timedelta(hours=-13): 1})), zone_of(Counter({timedelta(hours=14): 1}))
+    (None, 'Etc/GMT-14')
     """
     if not offsets:
         return None
@@ -472,7 +480,7 @@ def zone_of(offsets: Counter[timedelta]) -> str | None:
     if minutes == 0:
         return "UTC"
     hours, rest = divmod(abs(minutes), 60)
-    if rest == 0 and hours <= 14:
+    if rest == 0 and hours <= (14 if minutes > 0 else 12):  # (Etc/GMT-14 to Etc/GMT+12 are all there are)
         return f"Etc/GMT{'-' if minutes > 0 else '+'}{hours}"  # (Etc/GMT+7 is seven hours behind UTC)
     sign = 1 if minutes > 0 else -1
     return _ZONES_OFF_THE_HOUR.get((sign * hours, sign * rest))
