@@ -214,3 +214,21 @@ def test_a_folder_leaves_out_a_zip_that_holds_no_export(tmp_path: Path) -> None:
     with zipfile.ZipFile(folder / "uploads.zip", "w") as z:
         z.writestr("pic.jpg", b"\xff\xd8")
     assert group_inputs([str(folder)]) == [[str(folder / "klout.xml")]]
+
+
+def test_the_parts_beside_many_sites_are_looked_for_in_linear_time(tmp_path: Path) -> None:
+    """Each split site of a batch listed and read its whole folder again (8,000 sites: 97 s)."""
+    from wxrtool.cli.sites import warn_of_parts_not_given
+
+    from .timing import grows_linearly
+
+    for k in range(4 * 1500):
+        for part in ("001", "002"):
+            (tmp_path / f"site{k}.{part}.xml").touch()
+
+    def run(n: int) -> None:
+        folders: dict[str, dict[str, list[str]]] = {}
+        for k in range(n):
+            warn_of_parts_not_given([str(tmp_path / f"site{k}.001.xml"), str(tmp_path / f"site{k}.002.xml")], folders)
+
+    grows_linearly(run, 1500)

@@ -109,11 +109,12 @@ def check_parts(parts: list[str]) -> None:
         )
 
 
-def parts_not_given(parts: list[str]) -> list[str]:
+def parts_not_given(parts: list[str], folders: dict[str, dict[str, list[str]]] | None = None) -> list[str]:
     """The parts of a split export lying beside those given that were not given, in order
     (``x.003.xml`` when ``x.001.xml x.002.xml`` are): the site is read without their items, which
     :func:`check_parts` cannot see when the last parts, or all but one, are the ones left out.
-    ``[]`` for a whole export.
+    ``[]`` for a whole export. ``folders``: each folder's parts by stem, kept between calls (a batch
+    of many sites in one folder read it once for each).
 
     >>> import pathlib, tempfile
     >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -126,17 +127,26 @@ def parts_not_given(parts: list[str]) -> list[str]:
     if first is None:
         return []
     folder = os.path.dirname(parts[0])
-    stem = os.path.basename(first.group("stem"))
+    if folders is None or folder not in folders:
+        by_stem: dict[str, list[str]] = {}
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            names = []
+        for name in names:
+            m = _PART.match(name)
+            if m is not None:
+                by_stem.setdefault(m.group("stem"), []).append(name)
+        if folders is not None:
+            folders[folder] = by_stem
+    else:
+        by_stem = folders[folder]
     given = {_part_number(part)[0] for part in parts}
-    try:
-        names = os.listdir(folder or ".")
-    except OSError:
-        return []
-    beside = []
-    for name in names:
-        m = _PART.match(name)
-        if m is not None and m.group("stem") == stem and int(m.group("number")) not in given:
-            beside.append(os.path.join(folder, name))
+    beside = [
+        os.path.join(folder, name)
+        for name in by_stem.get(os.path.basename(first.group("stem")), [])
+        if _part_number(name)[0] not in given
+    ]
     return sorted(beside, key=_part_number)
 
 

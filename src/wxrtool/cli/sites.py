@@ -40,8 +40,9 @@ def convert_batch(
     if options.url_map:
         raise click.UsageError("--url-map holds one site's addresses: use it with one site at a time")
     check_options(options)
+    folders: dict[str, dict[str, list[str]]] = {}  # (each folder read once)
     for parts in sites:
-        warn_of_parts_not_given(parts)
+        warn_of_parts_not_given(parts, folders)
     # Each site is converted in one process; --jobs says how many sites at a time.
     folder = options.output
     assert folder is not None
@@ -70,10 +71,10 @@ def convert_batch(
         raise SystemExit(1)
 
 
-def warn_of_parts_not_given(parts: list[str]) -> None:
+def warn_of_parts_not_given(parts: list[str], folders: dict[str, dict[str, list[str]]] | None = None) -> None:
     """A warning (even with -q: items left out unsaid) for the parts of a split export that lie
     beside those given and were not given; converting a part on its own may be meant, so it goes on."""
-    beside = parts_not_given(parts)
+    beside = parts_not_given(parts, folders)
     if beside:
         names = ", ".join(os.path.basename(p) for p in beside[:3]) + (
             f" and {len(beside) - 3} more" if len(beside) > 3 else ""
