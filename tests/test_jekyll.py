@@ -243,6 +243,10 @@ def test_text_ruby_reads_otherwise_stays_text(jekyll: str, tmp_path: Path) -> No
     meta = "<wp:postmeta><wp:meta_key>note</wp:meta_key><wp:meta_value><![CDATA[Line one\n\n]]></wp:meta_value></wp:postmeta>"
     text = text.replace("</wp:post_type>", "</wp:post_type>" + meta, 1)
     text = text.replace("<title>My Thoughts Exactly</title>", "<title>yEs</title>")
+    # (a date with a sign: a time to Psych; a field of one line break: '|2+' then '...')
+    meta = "<wp:postmeta><wp:meta_key>when</wp:meta_key><wp:meta_value><![CDATA[-2024-01-01 10:00:00]]></wp:meta_value></wp:postmeta>"
+    meta += "<wp:postmeta><wp:meta_key>nl</wp:meta_key><wp:meta_value><![CDATA[\n]]></wp:meta_value></wp:postmeta>"
+    text = text.replace("</wp:post_type>", "</wp:post_type>" + meta, 1)
     source = tmp_path / "export.xml"
     source.write_text(text, encoding="utf-8")
     site = tmp_path / "site"
@@ -260,6 +264,9 @@ def test_text_ruby_reads_otherwise_stays_text(jekyll: str, tmp_path: Path) -> No
     tags = (built / "tags" / "index.html") if (built / "tags").exists() else None
     front_matter = front(next((site / "_posts").glob("*.md")))
     assert "10,000" in front_matter["tags"] and front_matter["meta"]["note"] == "Line one\n\n"
+    assert front_matter["meta"]["when"] == "-2024-01-01 10:00:00" and front_matter["meta"]["nl"] == "\n"
+    head = next((site / "_posts").glob("*.md")).read_text(encoding="utf-8").split("\n---\n", 1)[0]
+    assert "\n...\n" not in head and "when: '-2024-01-01 10:00:00'" in head
     assert tags is None or "10000" not in tags.read_text(encoding="utf-8")
 
 

@@ -51,7 +51,7 @@ _READ_OTHERWISE_BY_PSYCH = re.compile(
     r"|(?i:y|n|yes|no|true|false|on|off|null|~)"
     r"|[-+]?(?:0b[01_,]+|0x[0-9a-fA-F_,]+|[0-9][0-9_,]*(?:\.[0-9_,]*)?(?:[eE][-+]?[0-9]+)?|\.[0-9][0-9_,]*)"
     r"|[-+]?[0-9][0-9_,]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"
-    r"|\d{4}-\d\d?-\d\d?(?:(?:[Tt]|\s+)\d\d?:\d\d:\d\d.*)?",
+    r"|-?\d{4}-\d\d?-\d\d?(?:(?:[Tt]|\s+)\d\d?:\d\d:\d\d.*)?",
     re.S,
 )
 
@@ -72,7 +72,7 @@ def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     # A text ending in a blank line, written as a block that keeps it ("|+"), ends its document
     # with "...", where Jekyll ends the front matter (the "---" after it shown as a rule): in
     # double quotes.
-    if _YAML_BREAKS.search(value) or value.endswith("\n\n"):
+    if _YAML_BREAKS.search(value) or value.endswith("\n\n") or value == "\n":
         style: str | None = '"'
     else:
         style = "|" if "\n" in value else None if _read_as_text_everywhere(value) else "'"
