@@ -195,3 +195,16 @@ def test_what_python_markdown_reads_otherwise_shows_as_wordpress_showed_it(pelic
     assert "Write <tags> as text, a ~ and &," in shown and "\\" not in shown
     assert [e.text for e in page.iter("del", "s")] == ["gone", "struck"] and "~~" not in shown
     assert "~" in [cell.text_content() for cell in page.iter("td", "th")]
+
+
+def test_the_marked_templates_are_found_from_anywhere(pelican: str, tmp_path: Path) -> None:
+    """Pelican reads THEME_TEMPLATES_OVERRIDES from where it runs: built from the site's parent
+    folder, the pages had no data-wordpress-id and no featured image, unsaid."""
+    site = tmp_path / "site"
+    wxrtool.convert(SAMPLE_FILES[0].parent / "klout.xml", "pelican", str(site), scaffold=True)
+    subprocess.run(
+        [pelican, str(site / "content"), "-s", str(site / "pelicanconf.py"), "-o", str(tmp_path / "out")],
+        cwd=tmp_path, capture_output=True, check=True,
+    )  # fmt: skip
+    page = lxml.html.parse(str(tmp_path / "out" / "why-i-deleted-my-klout-profile" / "index.html")).getroot()
+    assert page.xpath("//*[@data-wordpress-id]") and page.xpath('//img[@class="featured"]')

@@ -300,6 +300,7 @@ def menu_items(menus: list[Menu]) -> str:
 
 SCAFFOLD_CONFIG = """# written by wxrtool
 import logging
+import os
 
 # WordPress images often have no alt text; the converted posts keep them as they
 # were rather than invent one, so Pelican's lint about it is not a build problem.
@@ -327,8 +328,9 @@ ARTICLE_SAVE_AS = "{slug}/index.html"
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
 # Each article and page marked with its WordPress id (templates/: the theme's own, wrapped), by
-# which `wxrtool check-urls` tells an old address that reaches another item's page.
-THEME_TEMPLATES_OVERRIDES = ["templates"]
+# which `wxrtool check-urls` tells an old address that reaches another item's page. (Beside this
+# file: Pelican reads this setting from where it runs, not from here, as it does PATH.)
+THEME_TEMPLATES_OVERRIDES = [os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")]
 """
 
 # The theme's article and page, each inside an element naming the item's WordPress id (a number:
