@@ -166,6 +166,9 @@ def test_an_export_cut_short_is_called_so_and_damage_elsewhere_is_not(tmp_path: 
             said = run("convert", str(broken), "--to", "json").stderr
             assert said.startswith(f"Error: {broken}: the export is cut short: the compressed file ends"), said
             assert " error truncated: " in run("validate", str(broken)).stdout
+            # (with --recover given, and nothing to keep before the break: not told to add it)
+            recovered = run("convert", str(broken), "--to", "json", "--recover")
+            assert recovered.exit_code == 0 or "--recover" not in recovered.stderr, recovered.stderr
 
 
 def test_missing_output_folder(tmp_path: Path) -> None:

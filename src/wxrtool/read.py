@@ -32,7 +32,16 @@ from .errors import ItemTooLargeError, NotWXRError, ParseError, UnsafeXMLError, 
 from .languages import GROUP_TAXONOMY, LANGUAGE_TAXONOMY, WPML_GROUP, WPML_LANGUAGE, WPML_SOURCE
 from .records import Author, Comment, Meta, Ping, PingType, Post, Record, Site, Term, TermRef
 from .recover import Repair, map_back
-from .source import DEFAULT_MAX_ITEM_SIZE, ParserInput, Source, cut_short_compressed, open_source, open_zip, source_name
+from .source import (
+    DEFAULT_MAX_ITEM_SIZE,
+    ParserInput,
+    Source,
+    cut_short_compressed,
+    cut_short_hint,
+    open_source,
+    open_zip,
+    source_name,
+)
 
 _WP_NS = re.compile(r"^https?://wordpress\.org/export/\d+\.\d+/$")
 _EXCERPT_NS = re.compile(r"^https?://wordpress\.org/export/\d+\.\d+/excerpt/$")
@@ -260,8 +269,7 @@ class Reader:
                         file=self.name,
                         line=line,
                         column=column,
-                        hint="the file is incomplete: export or download it again; --recover converts every"
-                        " complete item before the break and says where it stopped",
+                        hint=cut_short_hint(self.recover),
                     ) from None
                 if message.startswith("EntityRef: expecting ';'") and line is not None and column is not None:
                     column = _ampersand_column(stream, line, column)
@@ -283,7 +291,7 @@ class Reader:
                     self.repairs.append(Repair(0, 0, "unreadable-rest", f"stopped: {exc}"))
                     return
                 if isinstance(exc, EOFError):  # (gzip's, bz2's and xz's words for compressed data that stops)
-                    raise cut_short_compressed(self.name) from None
+                    raise cut_short_compressed(self.name, self.recover) from None
                 raise WXRError(f"cannot read the input: {exc}", file=self.name, hint="is the file complete?") from None
             finally:
                 repaired = stream.repaired

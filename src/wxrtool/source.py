@@ -288,14 +288,24 @@ class _NotAgain(Exception):
     """The input cannot be read again from its start (a pipe, a stream repaired on the way)."""
 
 
-def cut_short_compressed(name: str) -> ParseError:
+def cut_short_compressed(name: str, recover: bool = False) -> ParseError:
     """The error for compressed data that stops before its end-of-stream marker (gzip's, bz2's and
     xz's ``EOFError``): an export cut short, as validate's kind ``truncated`` says."""
     return ParseError(
         "the export is cut short: the compressed file ends before its end-of-stream marker",
         file=name,
-        hint="the file is incomplete: export or download it again; --recover converts every"
-        " complete item before the break and says where it stopped",
+        hint=cut_short_hint(recover),
+    )
+
+
+def cut_short_hint(recover: bool) -> str:
+    """What to do with an export cut short; with ``recover`` given already, it stopped before any
+    item could be kept (it named --recover to one who had given it)."""
+    if recover:
+        return "the file is incomplete and breaks before its first item ends: export or download it again"
+    return (
+        "the file is incomplete: export or download it again; --recover converts every complete item"
+        " before the break and says where it stopped"
     )
 
 
@@ -852,7 +862,7 @@ def open_source(
             try:
                 head = _head(stream, _HEAD_BYTES)
             except EOFError:
-                raise cut_short_compressed(name) from None
+                raise cut_short_compressed(name, recover) from None
             except (OSError, lzma.LZMAError) as exc:
                 raise WXRError(
                     f"cannot decompress the {kind} data: {exc}", file=name, hint="is the file complete?"
