@@ -326,3 +326,12 @@ def test_the_parts_of_a_split_export_are_checked_across_each_other(tmp_path: Pat
     assert [(p.code, p.file) for p in found] == [("duplicate-post-id", str(tmp_path / "x.002.xml"))]
     assert found[0].message.startswith("post id 5 is used again (first at line ")
     assert found[0].message.endswith(f" of {tmp_path / 'x.001.xml'})")
+
+
+def test_a_glob_or_a_folder_counts_the_files_checked(tmp_path: Path) -> None:
+    """'validate "dir/*.xml"' checked each file and said "1 file" (the arguments, not the files)."""
+    for name in ("klout.xml", "rules.xml"):
+        (tmp_path / name).write_bytes((SAMPLES / name).read_bytes())
+    for given in (str(tmp_path / "*.xml"), str(tmp_path)):
+        done = CliRunner().invoke(main, ["validate", given])
+        assert done.stderr.startswith("2 files: "), done.stderr

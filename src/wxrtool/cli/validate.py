@@ -66,7 +66,7 @@ def _validate_all(files: tuple[str, ...], recover: bool, as_json: bool, page: Te
             for problem in problems:
                 click.echo(printable(str(problem)))
         totals = validation_json(results)["summary"]
-        counted = (plural(len(files), "file"), plural(totals["error"], "error"), plural(totals["warning"], "warning"))
+        counted = (plural(len(results), "file"), plural(totals["error"], "error"), plural(totals["warning"], "warning"))
         click.echo(f"{counted[0]}: {counted[1]}, {counted[2]}, {plural(totals['info'], 'note')}", err=True)
     if page is not None:
         from .. import stats
