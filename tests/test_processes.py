@@ -88,3 +88,25 @@ def test_workers_die_with_a_killed_parent(export: Path, tmp_path: Path) -> None:
     proc.wait(timeout=30)
     proc.stderr.close()  # type: ignore[union-attr]
     assert gone(workers), "workers outlived their parent"
+
+
+def _worker_of(parent: int) -> None:
+    from wxrtool.processes import start_worker
+
+    start_worker(parent)
+    os._exit(0)
+
+
+def test_a_worker_whose_parent_is_gone_before_it_starts_stops() -> None:
+    """A worker read its parent's id itself: when the parent was killed before the worker's first
+    step, that was init's, and the worker outlived its parent (asleep, waiting for work)."""
+    import multiprocessing
+
+    worker = multiprocessing.get_context("fork").Process(target=_worker_of, args=(os.getpid() + 4_000_000,))
+    worker.start()
+    worker.join(30)
+    assert worker.exitcode == 1  # (its parent is not the one it was told: gone, so it stops)
+    alive = multiprocessing.get_context("fork").Process(target=_worker_of, args=(os.getpid(),))
+    alive.start()
+    alive.join(30)
+    assert alive.exitcode == 0

@@ -254,5 +254,5 @@ def _converted(todo: list[tuple[list[str], ConvertOptions]], jobs: int, schedule
             return list(client.gather(futures))
     if jobs <= 1 or len(sites) <= 1:
         return [convert_site(parts, site_options) for parts, site_options in zip(sites, each, strict=True)]
-    with ProcessPoolExecutor(max_workers=jobs, initializer=start_worker) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=start_worker, initargs=(os.getpid(),)) as pool:
         return list(pool.map(convert_site, sites, each))

@@ -47,13 +47,17 @@ def exit_status(interrupt: KeyboardInterrupt) -> int:
     return 128 + getattr(interrupt, "signum", signal.SIGINT)
 
 
-def start_worker() -> None:
-    """In a worker process, first thing: leave the signals to the parent, and die with it."""
+def start_worker(parent: int | None = None) -> None:
+    """In a worker process, first thing: leave the signals to the parent, and die with it.
+
+    ``parent``: the parent's id, read by the parent before it started the worker (:func:`os.getpid`).
+    Read here, it is init's when the parent was killed before this ran: the worker then outlived it.
+    """
     # The parent handles Ctrl-C and SIGTERM by stopping its pool; a worker that took
     # them too would print a traceback of its own, or run the parent's handler.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    parent = os.getppid()
+    parent = parent if parent is not None else os.getppid()
     if sys.platform.startswith("linux"):
         import ctypes  # (only workers need it: not at the command's start-up)
 

@@ -12,6 +12,7 @@ The pool starts only once a first chunk has filled: a small export never pays fo
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -60,10 +61,10 @@ def _keep_freed_memory() -> None:
     mallopt(_M_TRIM_THRESHOLD, 4 * _KEPT)
 
 
-def _start(context: Any) -> None:
+def _start(context: Any, parent: int) -> None:
     global _context
     _context = context
-    start_worker()
+    start_worker(parent)
     _keep_freed_memory()
 
 
@@ -72,7 +73,7 @@ def start_pool(jobs: int, context: Any) -> ProcessPoolExecutor:
     # Linux forks: the workers inherit the context, nothing is pickled. Elsewhere
     # the platform's default (macOS's fork is unsafe with its system libraries).
     method = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
-    return ProcessPoolExecutor(jobs, mp_context=method, initializer=_start, initargs=(context,))
+    return ProcessPoolExecutor(jobs, mp_context=method, initializer=_start, initargs=(context, os.getpid()))
 
 
 def worker_context() -> Any:
