@@ -231,7 +231,8 @@ def write_checked(
         return _disqus(urls, base_url, out)
     if style not in STYLES:
         raise ValueError(f"unknown redirect style {style!r}")
-    rules, refused = _pairs(urls, others)
+    served = SpillSet()
+    rules, refused = _pairs(urls, others, served)
     # old -> (new, given, key), in the rules' order: the key checked here is the one written
     written: SpillMap[str, tuple[str, str, str]] = SpillMap()
     taken = SpillSet()
@@ -254,12 +255,12 @@ def write_checked(
     def kept() -> Iterator[_Rule]:
         return (_Rule(old, new, key) for old, (new, _, key) in written.items() if old not in looping)
 
-    _write_text(style, kept, out)
+    _write_text(style, kept, out, served)
     return tuple(refused)
 
 
 def _pairs(
-    urls: Mapping[int, tuple[str, str]], others: Iterable[tuple[str, str]] = ()
+    urls: Mapping[int, tuple[str, str]], others: Iterable[tuple[str, str]] = (), served: SpillSet | None = None
 ) -> tuple[SpillMap[str, tuple[str, str]], list[Refusal]]:
     """The rules, old -> ``(new, old as given)`` (:meth:`~wxrtool.sitestore.SpillMap.sorted_items`
     gives them in order), and the refusals so far: from ``others`` when it holds any (every old
@@ -276,6 +277,8 @@ def _pairs(
             refused.append(Refusal(old_given, given_new, "old address is not a path"))
         elif old and old != new and old not in found:
             found[old] = (new, old_given)
+        elif old and old == new and served is not None:
+            served.add(old)  # (an address the new site has as it was: no rule, but no other's either)
     return found, refused
 
 
@@ -458,15 +461,16 @@ def _loops(style: str, rules: SpillMap[str, tuple[str, str, str]]) -> SpillSet:
     return looping
 
 
-def _write_text(style: str, rules: Callable[[], Iterator[_Rule]], out: Writable) -> None:
-    """The rules (each call of ``rules`` gives them again, in order) written in ``style``."""
+def _write_text(style: str, rules: Callable[[], Iterator[_Rule]], out: Writable, served: Iterable[str] = ()) -> None:
+    """The rules (each call of ``rules`` gives them again, in order) written in ``style``;
+    ``served``: the old paths the new site has as they were (nginx: see :func:`_nginx_lines`)."""
     if style == "csv":
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["old", "new"])
         writer.writerows([_cell(rule.old), _cell(rule.new)] for rule in rules())
         return
     if style == "nginx":
-        lines: Iterable[str] = _nginx_lines(rules)
+        lines: Iterable[str] = _nginx_lines(rules, served)
     elif style == "apache":
         lines = _apache_lines(rules())
     else:
@@ -500,14 +504,20 @@ def _netlify_lines(rules: Iterable[_Rule]) -> Iterator[str]:
             yield f"{old}  {new}  301"
 
 
-def _nginx_lines(rules: Callable[[], Iterator[_Rule]]) -> Iterator[str]:
+def _nginx_lines(rules: Callable[[], Iterator[_Rule]], served: Iterable[str] = ()) -> Iterator[str]:
     """Two maps: addresses with a query by ``$args``, and every old path by ``$uri`` (the
     paths those queries are asked at, ``/`` always, ask the first). Three passes over the
     rules: what the head needs (the longest key, the paths asked), the queries, the paths."""
     # Paths that differ only in ASCII case are one to the map's exact keys, which nginx compares
     # ignoring case: each of them is a case-sensitive regular expression instead (tried after
-    # every exact key, in the order written).
+    # every exact key, in the order written). A path the new site serves as it was counts too: a
+    # rule for /a/same/ took /a/Same/, another item's own page, to the first's.
     twins = SpillCounter()  # (each path's key in lower case: how many paths have it)
+    kept = SpillCounter()  # (the same, of the paths served as they were)
+    for path in served:
+        key = _key("nginx", path)
+        if key is not None and not key.startswith("?"):
+            kept[key.translate(_ASCII_LOWER)] += 1
     asked: SpillMap[str, None] = SpillMap()  # (the paths queries are asked at, and "/")
     asked["/"] = None
     longest = 0
@@ -539,7 +549,8 @@ def _nginx_lines(rules: Callable[[], Iterator[_Rule]]) -> Iterator[str]:
         for _, new, key in rules():
             if key.startswith("?"):
                 continue
-            if (twins[key.translate(_ASCII_LOWER)] > 1) == cased:
+            folded = key.translate(_ASCII_LOWER)
+            if (twins[folded] + kept[folded] > 1) == cased:
                 key = f"~^{_REGEX_SPECIAL.sub(_escaped, key)}$" if cased else key
                 yield f"    {_nginx_string(key)} {_nginx_string(new + '$is_args$args')};"
     yield "}"
