@@ -6,7 +6,6 @@ import json
 import os
 import sys
 import time
-from typing import TYPE_CHECKING
 
 import click
 
@@ -17,9 +16,6 @@ from .options import (
     bar,
     max_item_size,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.command("check-urls", epilog=EXAMPLES)

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 
 import click
 
 from .. import writers
 from ..terminal import json_safe, printable
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.command("formats")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
-from typing import TYPE_CHECKING
 
 import click
 
@@ -21,9 +20,6 @@ from .options import (
     warn_of_typos,
 )
 from .sites import warn_of_parts_not_given
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.command("migrate", epilog=EXAMPLES)

@@ -6,7 +6,7 @@ import contextlib
 import dataclasses
 import json
 import os
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
@@ -20,9 +20,6 @@ from .options import (
     cores,
     plural,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 def convert_batch(

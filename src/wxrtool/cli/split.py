@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import click
 
 from .options import (
     EXAMPLES,
     max_item_size,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.command("split", epilog=EXAMPLES)

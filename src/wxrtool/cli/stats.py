@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 
 import click
 
@@ -12,9 +11,6 @@ from .options import (
     EXAMPLES,
     max_item_size,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.command("stats", epilog=EXAMPLES)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
 import click
 
@@ -17,9 +17,6 @@ from .options import (
     not_over_an_input,
     plural,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.command("validate", epilog=EXAMPLES)
