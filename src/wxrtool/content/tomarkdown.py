@@ -411,17 +411,22 @@ def _escape_outside_code(markdown: str, text: str, escaped: str) -> str:
         if _FENCE_LINE.match(line):
             fenced = not fenced
         elif not fenced and text in line:
-            lines[n] = _outside_code_spans(line, text, escaped) if "`" in line else line.replace(text, escaped)
+            lines[n] = (
+                _outside_code_spans(line, lambda part: part.replace(text, escaped))
+                if "`" in line
+                else line.replace(text, escaped)
+            )
     return "\n".join(lines)
 
 
-def _outside_code_spans(line: str, text: str, escaped: str) -> str:
+def _outside_code_spans(line: str, change: Callable[[str], str]) -> str:
+    """One line of Markdown with ``change`` made to each piece of it outside its code spans."""
     out, at = [], 0
     for start, end in code_spans(line):
-        out.append(line[at:start].replace(text, escaped))
+        out.append(change(line[at:start]))
         out.append(line[start:end])
         at = end
-    out.append(line[at:].replace(text, escaped))
+    out.append(change(line[at:]))
     return "".join(out)
 
 
@@ -640,12 +645,7 @@ def _unescape_needless(markdown: str, flavor: str = "commonmark") -> str:
         head = start.end() if start else 0
         if line[head - 1 : head] == "\\":
             head += 1  # keep the escape of the line's first character
-        body, pieces, last = line[head:], [line[:head]], 0
-        for code_start, code_end in code_spans(body):
-            pieces += [_unescape(body[last:code_start], needless), body[code_start:code_end]]
-            last = code_end
-        pieces.append(_unescape(body[last:], needless))
-        return "".join(pieces)
+        return line[:head] + _outside_code_spans(line[head:], lambda part: _unescape(part, needless))
 
     lines = (line_fix(line) for line in markdown.split("\n"))
     if flavor == "python-markdown":
@@ -667,12 +667,7 @@ def _known_escapes(line: str) -> str:
     def known(m: re.Match[str]) -> str:
         return m.group(0) if m.group(1) in _PYTHON_MARKDOWN_ESCAPES else f"&#{ord(m.group(1))};"
 
-    pieces, last = [], 0
-    for code_start, code_end in code_spans(line):
-        pieces += [_ESCAPE.sub(known, line[last:code_start]), line[code_start:code_end]]
-        last = code_end
-    pieces.append(_ESCAPE.sub(known, line[last:]))
-    return "".join(pieces)
+    return _outside_code_spans(line, lambda part: _ESCAPE.sub(known, part))
 
 
 def _indented_code(prefix: str, code: str) -> str:
