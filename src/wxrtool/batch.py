@@ -109,7 +109,7 @@ def check_parts(parts: list[str]) -> None:
         )
 
 
-def parts_not_given(parts: list[str], folders: dict[str, dict[str, list[str]]] | None = None) -> list[str]:
+def parts_not_given(parts: list[str], folders: dict[str, Parts] | None = None) -> list[str]:
     """The parts of a split export lying beside those given that were not given, in order
     (``x.003.xml`` when ``x.001.xml x.002.xml`` are): the site is read without their items, which
     :func:`check_parts` cannot see when the last parts, or all but one, are the ones left out.
@@ -127,27 +127,29 @@ def parts_not_given(parts: list[str], folders: dict[str, dict[str, list[str]]] |
     if first is None:
         return []
     folder = os.path.dirname(parts[0])
-    if folders is None or folder not in folders:
-        by_stem: dict[str, list[str]] = {}
-        try:
-            names = os.listdir(folder or ".")
-        except OSError:
-            names = []
-        for name in names:
-            m = _PART.match(name)
-            if m is not None:
-                by_stem.setdefault(m.group("stem"), []).append(name)
-        if folders is not None:
-            folders[folder] = by_stem
-    else:
-        by_stem = folders[folder]
+    known = folders if folders is not None else {}
+    if folder not in known:
+        known[folder] = _parts_by_stem(folder)
     given = {_part_number(part)[0] for part in parts}
-    beside = [
-        os.path.join(folder, name)
-        for name in by_stem.get(os.path.basename(first.group("stem")), [])
-        if _part_number(name)[0] not in given
-    ]
-    return sorted(beside, key=_part_number)
+    stem = os.path.basename(first.group("stem"))
+    return [os.path.join(folder, name) for number, name in sorted(known[folder].get(stem, [])) if number not in given]
+
+
+Parts = dict[str, list[tuple[int, str]]]
+"""The parts of split exports in a folder, by stem: each part's number and file name."""
+
+
+def _parts_by_stem(folder: str) -> Parts:
+    found: Parts = {}
+    try:
+        names = os.listdir(folder or ".")
+    except OSError:
+        return found
+    for name in names:
+        m = _PART.match(name)
+        if m is not None:
+            found.setdefault(m.group("stem"), []).append((int(m.group("number")), name))
+    return found
 
 
 def _exports_in(folder: str) -> list[str]:

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from .. import writers
-from ..batch import convert_sites, output_for, parts_not_given
+from ..batch import Parts, convert_sites, output_for, parts_not_given
 from ..conversion import ConvertOptions
 from ..output import text_output, within
 from ..terminal import printable
@@ -37,7 +37,7 @@ def convert_batch(
     if options.url_map:
         raise click.UsageError("--url-map holds one site's addresses: use it with one site at a time")
     check_options(options)
-    folders: dict[str, dict[str, list[str]]] = {}  # (each folder read once)
+    folders: dict[str, Parts] = {}  # (each folder read once)
     for parts in sites:
         warn_of_parts_not_given(parts, folders)
     # Each site is converted in one process; --jobs says how many sites at a time.
@@ -68,7 +68,7 @@ def convert_batch(
         raise SystemExit(1)
 
 
-def warn_of_parts_not_given(parts: list[str], folders: dict[str, dict[str, list[str]]] | None = None) -> None:
+def warn_of_parts_not_given(parts: list[str], folders: dict[str, Parts] | None = None) -> None:
     """A warning (even with -q: items left out unsaid) for the parts of a split export that lie
     beside those given and were not given; converting a part on its own may be meant, so it goes on."""
     beside = parts_not_given(parts, folders)
