@@ -68,28 +68,36 @@ def test_old_addresses_of_a_site() -> None:
     }  # (drafts, the private post, the menu item: no reader saw them)
 
 
-def test_the_pages_of_a_paged_post_are_its_addresses(tmp_path: Path) -> None:
-    """A post of several pages (<!--nextpage-->) answered at /slug/2/ and /slug/3/ on WordPress: no
-    redirect led there, and check-urls never asked."""
+def _paged(tmp_path: Path, *, taken: bool = False) -> tuple[Path, str]:
+    """drafts-and-pages.xml with its first post in three pages; ``taken``: a later post's own
+    address is the second page's. Returns the export and the first post's old address."""
     text = (SAMPLES / "drafts-and-pages.xml").read_text(encoding="utf-8")
     at = text.index("<content:encoded><![CDATA[") + len("<content:encoded><![CDATA[")
     text = text[:at] + "One<!--nextpage-->Two<!--nextpage-->Three" + text[at:]
+    first = "/2024/01/rye-sourdough/"
+    if taken:
+        text = text.replace("</channel>", f"<item><title>Two</title><link>https://example.org{first}2/</link>"
+                            "<wp:post_id>990</wp:post_id><wp:status>publish</wp:status><wp:post_type>post</wp:post_type>"
+                            "<wp:post_name>two</wp:post_name></item></channel>")  # fmt: skip
     source = tmp_path / "export.xml"
     source.write_text(text, encoding="utf-8")
+    return source, first
+
+
+def test_the_pages_of_a_paged_post_are_its_addresses(tmp_path: Path) -> None:
+    """A post of several pages (<!--nextpage-->) answered at /slug/2/ and /slug/3/ on WordPress: no
+    redirect led there, and check-urls never asked."""
+    source, first = _paged(tmp_path)
     paged = [a for a in old_addresses(source) if a.kind == "item-page"]
-    first = next(a for a in old_addresses(source) if a.kind == "item")
-    assert [(a.url, a.item) for a in paged] == [(first.url + "2/", first.item), (first.url + "3/", first.item)]
+    assert [(a.url, a.item) for a in paged] == [(first + "2/", 101), (first + "3/", 101)]
     redirects = tmp_path / "redirects.csv"
     wxrtool.convert(source, "markdown", str(tmp_path / "out"), redirects=("csv", str(redirects)))
     rows = redirects.read_text(encoding="utf-8")
-    assert f"{first.url}2/," in rows and f"{first.url}3/," in rows
+    assert f"{first}2/," in rows and f"{first}3/," in rows
     # Another item whose own address is the second page's keeps it (the first claimed won).
-    other = text.replace("</channel>", f"<item><title>Two</title><link>https://example.org{first.url}2/</link>"
-                         "<wp:post_id>990</wp:post_id><wp:status>publish</wp:status><wp:post_type>post</wp:post_type>"
-                         "<wp:post_name>two</wp:post_name></item></channel>")  # fmt: skip
-    source.write_text(other, encoding="utf-8")
-    assert {(a.url, a.kind, a.item) for a in old_addresses(source) if a.url == f"{first.url}2/"} == {
-        (f"{first.url}2/", "item", 990)
+    source, _ = _paged(tmp_path, taken=True)
+    assert {(a.url, a.kind, a.item) for a in old_addresses(source) if a.url == f"{first}2/"} == {
+        (f"{first}2/", "item", 990)
     }
 
 
@@ -300,6 +308,33 @@ def test_the_pelican_site_answers_every_old_address(export: Path, pelican: str, 
         [pelican, "content", "-s", "pelicanconf.py", "-o", "output"], cwd=site, check=True, capture_output=True
     )
     _items_reach_their_pages(export, site / "output", redirects)
+
+
+@pytest.mark.parametrize("engine", ["hugo", "jekyll"])
+@pytest.mark.parametrize("taken", [False, True], ids=["free", "taken"])
+def test_a_paged_posts_pages_answer_without_server_redirects(
+    engine: str, taken: bool, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """A post split by <!--nextpage--> answered at /slug/2/ and /slug/3/; on a host without the
+    server's redirects (GitHub Pages) only the engine's own (Hugo's aliases, Jekyll's redirect_from)
+    lead there: they were 404. A later item whose own address is /slug/2/ keeps it."""
+    binary = request.getfixturevalue(engine)
+    source, first = _paged(tmp_path, taken=taken)
+    site = tmp_path / "site"
+    wxrtool.convert(source, engine, str(site), scaffold=True)
+    built = site / "public" if engine == "hugo" else site / "_site"
+    if engine == "hugo":
+        subprocess.run([binary, "--quiet", "--source", str(site), "--destination", str(built)], check=True)
+    else:
+        command = [binary, "build", "--source", str(site), "--destination", str(built)]
+        subprocess.run(command, check=True, capture_output=True)
+    paged = [a for a in old_addresses(source) if a.kind in ("item-page", "item")]
+    paged = [a for a in paged if a.url.startswith(first)]
+    expected = [(first, 101), (first + "2/", 990 if taken else 101), (first + "3/", 101)]
+    assert [(a.url, a.item) for a in paged] == expected
+    with StaticSite(built) as served:  # (no redirect file: the engine's pages alone)
+        results = check_all(paged, served.url)
+    assert [(r.address.url, r.outcome, r.final, r.reason) for r in results if not r.ok] == []
 
 
 def test_the_command_on_a_built_site(hugo: str, tmp_path: Path) -> None:

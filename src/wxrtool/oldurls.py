@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import NamedTuple
@@ -116,7 +116,7 @@ def old_addresses(source: str | os.PathLike[str] | Iterable[object]) -> Iterator
         own = _path_of(post.link, base) if post.pages > 1 and post.type != "attachment" else None
         if own is not None:
             for page in range(2, post.pages + 1):
-                yield from new(_page_of(own, page), "item-page", post.id, post.title)
+                yield from new(page_address(own, page), "item-page", post.id, post.title)
     for post in shown.values():
         if post.type == "attachment" and (not post.parent or post.parent in published):
             parent = post.parent or None  # (to lead to the post it belongs to, if any)
@@ -146,7 +146,7 @@ class _Shown(NamedTuple):
     def of(cls, post: Post) -> _Shown:
         first = next((r.slug for r in post.terms if r.taxonomy == "category"), None)
         olds = tuple(old_slug_links(post)) if post.type != "attachment" else ()
-        pages = min(post.content_html.count("<!--nextpage-->"), _MOST_PAGES) + 1 if post.type != "attachment" else 1
+        pages = page_count(post)
         category = first if post.type == "post" else None
         return cls(post.id, post.type, post.link, post.title, post.parent, olds, category, pages)
 
@@ -238,10 +238,30 @@ def _path_of(link: str | None, base: str) -> str | None:
 _MOST_PAGES = 100  # (a post's pages whose addresses are given; more is no post a reader paged through)
 
 
-def _page_of(address: str, page: int) -> str:
+def page_count(post: Post) -> int:
+    """How many pages WordPress showed the item on: one, and one more for each
+    ``<!--nextpage-->`` in its content (at most 101). An attachment has one."""
+    if post.type == "attachment":
+        return 1
+    return min(post.content_html.count("<!--nextpage-->"), _MOST_PAGES) + 1
+
+
+def later_pages(post: Post, path: str, others: Container[str]) -> list[str]:
+    """The addresses of the item's pages after the first (``/slug/2/``...) under its old
+    ``path``, for an engine's own redirects (Hugo's aliases, Jekyll's ``redirect_from``): the
+    new site shows the item whole. Those ``others`` holds (canonical addresses of the export's
+    items, their links and old slugs, which come first) are left to their items, as
+    :func:`old_addresses` gives them. ``path`` is kept in the form given, decoded or not."""
+    if not path or "?" in path or path == "/":
+        return []
+    pages = (page_address(path, page) for page in range(2, page_count(post) + 1))
+    return [page for page in pages if canonical_address(page) not in others]
+
+
+def page_address(address: str, page: int) -> str:
     """The address of page ``page`` of an item at ``address``, as WordPress makes it.
 
-    >>> _page_of("/2024/01/long-read/", 2), _page_of("/?p=12", 3), _page_of("/long-read", 2)
+    >>> page_address("/2024/01/long-read/", 2), page_address("/?p=12", 3), page_address("/long-read", 2)
     ('/2024/01/long-read/2/', '/?p=12&page=3', '/long-read/2')
     """
     if "?" in address:

@@ -4,7 +4,8 @@ Posts go to ``content/posts/<slug>/index.md``, pages to ``content/<parents>/<slu
 (``_index.md`` when the page has children, since only a branch bundle can hold
 pages), other post types to ``content/<type>/<slug>/``. The front matter uses
 Hugo's own keys (``lastmod``, ``draft``, ``aliases``, ``images``, ``summary``);
-``aliases`` makes Hugo write a redirect at each old permalink. Comments and pings
+``aliases`` makes Hugo write a redirect at each old permalink, and at a paged post's
+pages after the first (``/slug/2/``: shown whole now). Comments and pings
 go to ``comments.json`` in the bundle, the thread kept, where a template can read
 them with ``.Resources.Get``. Categories are terms by slug, each with a term page
 (``content/categories/<slug>/_index.md``) titled with its name: two categories named
@@ -43,6 +44,7 @@ from ..content.embeds import VIMEO_ID, X_ID, X_USER, YOUTUBE_ID, Embed
 from ..index import SiteIndex
 from ..languages import LANGUAGE_TAXONOMIES
 from ..menus import TitlesSeen, hugo_menus, new_site_menus
+from ..oldurls import later_pages
 from ..output import OutputDir, copy_scaffold
 from ..records import Post, Site
 from ..sitestore import SpillSet
@@ -192,18 +194,28 @@ def hugo_metadata(
     alias = old_path(post.link)
     # A published page claims the address; a draft (not built) keeps it only while free.
     ask = None if addresses is None else addresses.claim if post.status == "publish" else addresses.free
-    if alias and not _is_own(alias, relative) and (ask is None or ask(alias)):
+    own = bool(alias) and _is_own(alias, relative)
+    if alias and (own or ask is None or ask(alias)):
         # Hugo puts a translation's aliases under its language's folder: an old address there
         # (Polylang's /fr/...) is written without it; one elsewhere can only be the page's own.
         language = _language_of(relative.rsplit("/", 1)[1])
         outside = bool(language) and not alias.startswith(f"/{language}/")
+        # The pages after the first of a post split by <!--nextpage--> (/slug/2/) lead to it too:
+        # a host without the server's redirects (GitHub Pages) has Hugo's aliases.
+        later = [] if outside else later_pages(post, alias, options.index.addresses)
+        pages = [p for p in later if ask is None or ask(p)]
         # (Hugo reads ":slug", ":sections", ":year"... in url: as its own patterns: an old address
         # holding one would put the page at another's, "/:slug/" over the About page. It stays an alias.)
-        if (options.keep_urls or outside) and post.status == "publish" and not _PATTERN_TOKEN.search(unquote(alias)):
+        if own:
+            aliases = pages
+        elif (options.keep_urls or outside) and post.status == "publish" and not _PATTERN_TOKEN.search(unquote(alias)):
             # (Hugo takes url: as a path it writes as given: decoded, as WordPress showed it)
             data["url"] = unquote(alias)
-        elif not outside:
-            data["aliases"] = [alias.removeprefix(f"/{language}") if language else alias]
+            aliases = pages
+        else:
+            aliases = [] if outside else [alias, *pages]
+        if aliases:
+            data["aliases"] = [a.removeprefix(f"/{language}") if language else a for a in aliases]
     if "categories" in common:
         data["categories"] = category_terms(post, options.index)
     for key in ("tags", "summary", "author"):

@@ -4,7 +4,8 @@ Published posts go to ``_posts`` under their local date, everything else of type
 post to ``_drafts``; pages keep their parents' slugs as folders, other post types
 go to a collection folder ``_<type>/``. Each keeps its old URL: ``permalink`` is
 the old permalink's path, and ``redirect_from`` (jekyll-redirect-from) lists the
-paths of the slugs WordPress itself still redirects (``_wp_old_slug``). A post whose
+paths of the slugs WordPress itself still redirects (``_wp_old_slug``) and of a paged post's
+pages after the first (``/slug/2/``: shown whole now). A post whose
 old link has no path (``/?p=12``: a site without pretty permalinks) is at
 ``/yyyy/mm/dd/<slug>/`` (:func:`dated_permalink`), not at Jekyll's default, which is
 made of its categories. Liquid is switched off per file (``render_with_liquid:
@@ -53,7 +54,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -65,6 +66,7 @@ from ..content import comment_markdown, post_markdown
 from ..content.sanitize import name_as_text, safe_url
 from ..languages import language_data
 from ..menus import TitlesSeen, as_data, new_site_menus
+from ..oldurls import later_pages
 from ..output import OutputDir, copy_scaffold
 from ..records import Comment, Ping, Post, Site
 from ..sitestore import SpillCounter
@@ -215,17 +217,20 @@ def dated_permalink(post: Post, addresses: Addresses, exported: datetime | None 
     return candidate
 
 
-def _redirects(post: Post, permalink: str) -> list[str]:
-    """Paths WordPress redirects to this post: its permalink with each old slug instead of the new."""
-    if not permalink or not post.slug or f"/{post.slug}/" not in permalink:
+def _redirects(post: Post, permalink: str, others: Container[str]) -> list[str]:
+    """Paths WordPress led to this post: its permalink with each old slug instead of the new, then
+    the pages after its first (``/slug/2/``), which the new site shows whole, but those of another
+    item (``others``: the export's items' own addresses, canonical)."""
+    if not permalink:
         return []
     paths = []
-    for meta in post.meta:
-        if meta.key == "_wp_old_slug" and meta.value.strip() and meta.value.strip() != post.slug:
-            path = site_path(permalink.replace(f"/{post.slug}/", f"/{meta.value.strip()}/", 1))
-            if path and path != permalink:
-                paths.append(path)
-    return paths
+    if post.slug and f"/{post.slug}/" in permalink:
+        for meta in post.meta:
+            if meta.key == "_wp_old_slug" and meta.value.strip() and meta.value.strip() != post.slug:
+                path = site_path(permalink.replace(f"/{post.slug}/", f"/{meta.value.strip()}/", 1))
+                if path and path != permalink:
+                    paths.append(path)
+    return paths + later_pages(post, permalink, others)
 
 
 def jekyll_metadata(
@@ -241,7 +246,7 @@ def jekyll_metadata(
         data["last_modified_at"] = common["updated"]
     if address is None:
         permalink = site_path(post.link)
-        address = (permalink or None), _redirects(post, permalink)
+        address = (permalink or None), _redirects(post, permalink, options.index.addresses)
     if address[0]:
         data["permalink"] = address[0]
         if address[1]:
