@@ -83,6 +83,9 @@ def test_the_npm_engines_sites_build_and_every_old_address_answers(
     done = migrate(str(export), MigrateOptions(to, str(site), media="none"))
     assert done.account is not None and done.account.balanced()
     assert done.checks == [] and "npm install" in done.check_note and "check-urls" in done.check_note
+    # (the build it names is the site's own script: `npx @11ty/eleventy build` was no command)
+    scripts = json.loads((site / "package.json").read_text(encoding="utf-8"))["scripts"]
+    assert "npm run build," in done.check_note and "build" in scripts
     report = (site / EXTRAS / "report.html").read_text(encoding="utf-8")
     assert f"Migration of {export.name} to" in report and "npm install" in report
     built = astro_build(astro_bin, site)[0] if to == "astro" else eleventy_build(install_eleventy(), site)

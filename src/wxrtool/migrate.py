@@ -183,8 +183,8 @@ _BUILDS: dict[str, Callable[[str, str], list[str]]] = {
 }
 
 
-# The engines a site installs from npm: their command, and the folder they build into.
-_NPM_BUILDS = {"astro": ("astro", "dist"), "eleventy": ("@11ty/eleventy", "_site")}
+# The engines a site installs from npm: the folder they build into (with the scaffold's "build" script).
+_NPM_BUILDS = {"astro": "dist", "eleventy": "_site"}
 
 
 def _check(export: str | list[str], options: MigrateOptions, site: str, work: str, done: Migration, tell: Say) -> None:
@@ -192,9 +192,9 @@ def _check(export: str | list[str], options: MigrateOptions, site: str, work: st
     build = _BUILDS.get(options.to)
     if options.to in _NPM_BUILDS:
         # (an npm site's engine is installed into it, from the registry: not done behind the user's back)
-        engine, into = _NPM_BUILDS[options.to]
+        into = _NPM_BUILDS[options.to]
         done.check_note = (
-            f"{options.to} is built with npm: npm install && npx {engine} build, then "
+            f"{options.to} is built with npm: npm install && npm run build, then "
             f"wxrtool check-urls EXPORT {into}/ checks every old address"
         )
         return
