@@ -375,7 +375,9 @@ def test_netlify_files_read_back_as_exactly_the_csv(fmt: str, exports: list[Expo
             params = []
             while rest and "=" in rest[0] and not rest[0].startswith("/"):
                 params.append(rest.pop(0))
-            assert len(rest) == 2 and rest[1] == "301", line  # a plain 301, no "!", no conditions
+            # A forced 301, no conditions: Netlify passes over a rule whose path the site has a file for
+            # (its "shadowing"), so a plain 301 never moved /?p=12, asked at the home page.
+            assert len(rest) == 2 and rest[1] == "301!", line
             assert _NETLIFY_PATH.fullmatch(source) and _NETLIFY_PATH.fullmatch(rest[0]), line
             assert not any(part.startswith(":") for part in source.split("/")), line
             assert all(re.fullmatch(r"[a-z_]+=[A-Za-z0-9._~%-]+", param) for param in params), line

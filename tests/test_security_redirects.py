@@ -46,7 +46,7 @@ def test_netlify_lines_split_into_exactly_our_fields() -> None:
             found.add((fields[0], fields[1]))
             # Netlify reads "*" as a splat and ":name" as a placeholder: only literal paths here.
             assert "*" not in fields[0] and ":" not in fields[0], line
-        assert fields[-1] == "301" and fields[-2].startswith("/") and not fields[-2].startswith("//"), line
+        assert fields[-1] == "301!" and fields[-2].startswith("/") and not fields[-2].startswith("//"), line
         assert "*" not in fields[-2] and ":" not in fields[-2], line
     assert found == expected_rules(CASES, "netlify")
 

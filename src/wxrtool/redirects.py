@@ -496,12 +496,15 @@ def _apache_lines(rules: Iterable[_Rule]) -> Iterator[str]:
 
 
 def _netlify_lines(rules: Iterable[_Rule]) -> Iterator[str]:
+    # Forced ("301!"), as nginx's and Apache's rules are: Netlify passes over a rule whose path
+    # the site has a file for ("shadowing"), so /?p=12 (asked at /, the home page) never moved,
+    # nor /posts/, an old page's address where Hugo lists the posts now.
     for old, new, _ in rules:
         if "?" in old:
             path, _, query = old.partition("?")
-            yield f"{path}  {query}  {new}  301"
+            yield f"{path}  {query}  {new}  301!"
         else:
-            yield f"{old}  {new}  301"
+            yield f"{old}  {new}  301!"
 
 
 def _nginx_lines(rules: Callable[[], Iterator[_Rule]], served: Iterable[str] = ()) -> Iterator[str]:
