@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import http.server
+import io
 import json
 import threading
 import time
@@ -311,3 +313,28 @@ def test_a_conversion_fetches_only_the_media_of_what_it_writes(tmp_path: Path) -
     assert "http://jeffturner.info/spam.jpg" not in kept.items and len(kept.items) == 2
     outcomes = fill(source, str(tmp_path / "m"), MediaSources(download=False), selection=Selection())
     assert not [o for o in outcomes if "spam" in o.url]
+
+
+def test_the_csv_has_no_formula_a_spreadsheet_runs(tmp_path: Path) -> None:
+    """An attachment's title, alt text and caption are the export's: one starting with =, +, - or @
+    was a live formula in the spreadsheet a user opens the inventory in (=HYPERLINK(...))."""
+    text = (SAMPLES / "drafts-and-pages.xml").read_text(encoding="utf-8")
+    text = text.replace("A dark rye loaf, cut open on a board", "+SUM(1,2)")
+    text = text.replace("<excerpt:encoded><![CDATA[The finished loaf, cut]]>", "<excerpt:encoded><![CDATA[@cap]]>")
+    at = text.index("<excerpt:encoded><![CDATA[@cap]]>")
+    title = text.rindex("<title>", 0, at)
+    text = (
+        text[:title]
+        + '<title><![CDATA[=HYPERLINK("http://evil.example","x")]]></title>'
+        + text[text.index("</title>", title) + 8 :]
+    )
+    source = tmp_path / "export.xml"
+    source.write_text(text, encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(CliRunner().invoke(main, ["media", str(source), "--csv"]).stdout)))
+    loaf = next(row for row in rows if row["url"].endswith("rye-loaf.jpg"))
+    assert (loaf["title"], loaf["alt"], loaf["caption"]) == (
+        '\'=HYPERLINK("http://evil.example","x")',
+        "'+SUM(1,2)",
+        "'@cap",
+    )
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row.values() if cell)

@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from .content.shortcodes import parse_atts, shortcode_regex
+from .csvcells import cell
 from .quirks import parse_ids, thumbnail_id
 from .read import read
 from .records import Post, Site
@@ -324,7 +325,7 @@ def to_csv(found: Inventory) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["url"], lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: cell(value) for key, value in row.items()} for row in rows)
     return buffer.getvalue()
 
 

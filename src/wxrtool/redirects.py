@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 from urllib.parse import quote, quote_from_bytes, unquote_to_bytes, urlsplit
 
+from .csvcells import cell
 from .sitestore import SpillCounter, SpillMap, SpillSet, in_key_order
 
 STYLES = ("nginx", "apache", "netlify", "csv")
@@ -329,7 +330,7 @@ def _disqus(urls: Mapping[int, tuple[str, str]], base_url: str, out: Writable) -
             refused.append(Refusal(link, given_new, "old address is the same to disqus as another"))
         elif old != base_url + new:
             rows[old] = base_url + new
-    csv.writer(out, lineterminator="\n").writerows([_cell(old), _cell(new)] for old, new in rows.sorted_items())
+    csv.writer(out, lineterminator="\n").writerows([cell(old), cell(new)] for old, new in rows.sorted_items())
     return tuple(refused)
 
 
@@ -467,7 +468,7 @@ def _write_text(style: str, rules: Callable[[], Iterator[_Rule]], out: Writable,
     if style == "csv":
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["old", "new"])
-        writer.writerows([_cell(rule.old), _cell(rule.new)] for rule in rules())
+        writer.writerows([cell(rule.old), cell(rule.new)] for rule in rules())
         return
     if style == "nginx":
         lines: Iterable[str] = _nginx_lines(rules, served)
@@ -591,11 +592,6 @@ def _substitution(new: str) -> str:
     # In a RewriteRule's new address "$1" and "%1" are back-references ("${" and "%{"
     # lookups): escaped, though target_path already writes "$" as %24.
     return new.replace("%", "\\%").replace("$", "\\$")
-
-
-def _cell(value: str) -> str:
-    # Spreadsheets run a cell starting with one of these as a formula.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def _bucket(length: int) -> int:
