@@ -120,6 +120,10 @@ def test_isso_imports_every_thread_untitled_or_sharing_a_link(isso: str, tmp_pat
         item(1, title="", extra=comment(11) + comment(12))
         + item(2, link=shared, extra=comment(21))
         + item(3, link=shared, extra=comment(31))
+        # One path to isso, which keys a thread by it: a UNIQUE error, and every comment after lost.
+        + item(4, link="http://x.example/same/", extra=comment(41))
+        + item(5, link="https://X.EXAMPLE/same/", extra=comment(51))
+        + item(6, link="https://x.example/same/?p=5", extra=comment(61))  # (what item 5's would be)
     )
     wxrtool.convert(export(tmp_path / "x.xml", items), "disqus", str(tmp_path / "d"))
     database = tmp_path / "comments.db"
@@ -129,8 +133,8 @@ def test_isso_imports_every_thread_untitled_or_sharing_a_link(isso: str, tmp_pat
         proc = subprocess.run([isso, "-c", str(config), "import", str(part)], capture_output=True, text=True)
         assert proc.returncode == 0, proc.stderr
     connection = sqlite3.connect(database)
-    assert connection.execute("SELECT COUNT(*) FROM comments").fetchone() == (4,)
-    assert connection.execute("SELECT COUNT(*) FROM threads").fetchone() == (3,)
+    assert connection.execute("SELECT COUNT(*) FROM comments").fetchone() == (7,)
+    assert connection.execute("SELECT COUNT(*) FROM threads").fetchone() == (6,)
 
 
 def test_json_lines_take_integers_past_64_bits(tmp_path: Path) -> None:

@@ -24,13 +24,15 @@ its old link and identifier and is counted (``thread-not-in-url-map``).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from ..content import comment_html, render_post_html
 from ..content.sanitize import clean_name, safe_url
 from ..output import OutputDir
 from ..records import Comment, Post
-from ..sitestore import SpillSet
+from ..sitestore import SpillCounter
 from ..threads import Thread, build_threads, walk
 from .frontmatter import shown_title
 from .protocol import Entry, WriteOptions, WriteResult
@@ -108,26 +110,44 @@ def disqus_thread(post: Post, options: WriteOptions, link: str | None = None, id
     )
 
 
-def _unique_link(post_id: int, link: str, links: set[str] | SpillSet) -> str:
+def _unique_link(post_id: int, link: str, seen: SpillCounter | Counter[str]) -> str:
     """A post's link, or, when an earlier thread has it already, the link with ``p=ID`` in its
-    query: importers key threads by link (isso stops with a UNIQUE error on a second one).
+    query (``p=ID-N`` while that is taken too). Threads are one as importers key them: isso by
+    the link's path and query (a second stops it with a UNIQUE error, and the comments after
+    it are lost), so ``http://`` and ``https://``, or two hosts, are one link here.
 
-    >>> links = set()
-    >>> _unique_link(1, "https://x.org/a/", links), _unique_link(2, "https://x.org/a/#c", links)
-    ('https://x.org/a/', 'https://x.org/a/?p=2')
+    >>> seen = Counter()
+    >>> _unique_link(1, "https://x.org/a/", seen), _unique_link(2, "http://X.org/a/#c", seen)
+    ('https://x.org/a/', 'http://X.org/a/?p=2')
     """
     base = link.partition("#")[0]
-    if base in links:
-        link = f"{base}{'&' if '?' in base else '?'}p={post_id}"
-    links.add(link.partition("#")[0])
-    return link
+    key = _thread_key(base)
+    seen[key] += 1
+    if seen[key] == 1:
+        return link
+    joined = f"{base}{'&' if '?' in base else '?'}p={post_id}"
+    candidate = joined
+    while seen[_thread_key(candidate)]:  # (a link of the export's may be "?p=ID" already)
+        seen[key] += 1
+        candidate = f"{joined}-{seen[key]}"
+    seen[_thread_key(candidate)] += 1
+    return candidate
+
+
+def _thread_key(link: str) -> str:
+    """What importers key a thread by: the link's path and query, as isso does."""
+    try:
+        parts = urlsplit(link)
+    except ValueError:  # (a host urlsplit cannot read: the link as it is)
+        return link
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> WriteResult:
     """Write Disqus import files (threads with comments only) into ``out``, each under the limit."""
     number, size, current = 0, 0, None
     result = WriteResult()
-    links = SpillSet()  # (each thread's link: on disk when many, wxrtool.sitestore)
+    links = SpillCounter()  # (each thread's key, how often asked: on disk when many, wxrtool.sitestore)
     limit = DISQUS_LIMIT - len(_DISQUS_HEAD) - len(_DISQUS_FOOT)
     try:
         for record, _ in entries:
