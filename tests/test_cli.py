@@ -489,6 +489,9 @@ def test_a_run_that_keeps_no_item_says_so_even_when_quiet(tmp_path: Path) -> Non
     assert result.stderr == "wxrtool: warning: no item was written: the 2 read were all left out (date 2)\n"
     kept = run("convert", KLOUT, "--to", "json", "-o", str(tmp_path / "p.json"), "--since", "2010-01-01", "-q")
     assert kept.stderr == ""
+    # A comment system's format writes threads, and has no place for items: nothing to warn of.
+    threads = run("convert", KLOUT, "--to", "disqus", "-o", str(tmp_path / "d"), "-q")
+    assert threads.exit_code == 0 and threads.stderr == ""
 
 
 def test_a_batch_says_what_each_site_left_out_and_reports_every_site(tmp_path: Path) -> None:

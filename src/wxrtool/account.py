@@ -133,10 +133,18 @@ class Account:
         >>> account.leave_out("items", "status:draft", 3)
         >>> account.nothing_written()
         'no item was written: the 3 read were all left out (status:draft 3)'
+        >>> threads = Account(read=Counter(items=3), written=Counter(comments=5))
+        >>> threads.leave_out("items", "not-in-disqus", 3)
+        >>> threads.nothing_written() is None
+        True
         """
         if self.written["items"] or self.update is not None:
             return None
         out = self.left_out["items"]
+        if out and all(r.startswith(Reason.NOT_IN.code + "-") for r in out) and (
+            self.written["comments"] or self.written["pings"]
+        ):
+            return None  # (a comment system's format: the threads were written, the items are no place there)
         if self.read["items"] and out:
             reasons = ", ".join(f"{r} {n}" for r, n in sorted(out.items()))
             return f"no item was written: the {self.read['items']} read were all left out ({reasons})"
