@@ -161,3 +161,31 @@ def test_split_command(tmp_path: Path) -> None:
         main, ["split", str(SAMPLES / "klout.xml"), "--max-size", "ten", "-o", str(tmp_path / "r")]
     )
     assert result.exit_code == 1 and "not a size" in result.stderr
+
+
+def test_carriage_returns_and_tabs_come_back(tmp_path: Path) -> None:
+    """A carriage return (in CDATA, a parser reads it as a line break: a serialized meta value
+    holding one no longer decoded) and a tab in an attribute (read as a space: the post's
+    category no longer matched its term) are written as character references."""
+    source = tmp_path / "x.xml"
+    source.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"'
+        ' xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>T</title>'
+        "<wp:wxr_version>1.2</wp:wxr_version>"
+        "<wp:term><wp:term_id>3</wp:term_id><wp:term_taxonomy>category</wp:term_taxonomy>"
+        "<wp:term_slug>a&#9;b</wp:term_slug><wp:term_name>A</wp:term_name></wp:term>"
+        "<item><title>One&#13;Two</title><wp:post_id>1</wp:post_id><wp:status>publish</wp:status>"
+        "<wp:post_type>post</wp:post_type><content:encoded>line&#13;&#10;next&#13;</content:encoded>"
+        '<category domain="category" nicename="a&#9;b">A</category>'
+        '<wp:postmeta><wp:meta_key>k</wp:meta_key><wp:meta_value>s:3:"v&#13;w";</wp:meta_value></wp:postmeta>'
+        "<wp:comment><wp:comment_id>5</wp:comment_id><wp:comment_content>hi&#13;there</wp:comment_content>"
+        "<wp:comment_approved>1</wp:comment_approved></wp:comment></item></channel></rss>\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.xml"
+    wxrtool.convert(source, "wxr", str(out), wxrtool.Selection.everything())
+    [before], [after] = posts(source), posts(out)
+    assert "\r" in before.content_html and before.terms[0].slug == "a\tb"  # (what the test is about)
+    assert snapshot(after) == snapshot(before)
+    assert [(t.taxonomy, t.slug) for t in after.terms] == [("category", "a\tb")]
+    assert after.meta[0].decoded == "v\rw"

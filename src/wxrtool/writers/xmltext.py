@@ -15,18 +15,33 @@ _INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def cdata(text: str) -> str:
-    """``wxr_cdata()``: a CDATA section, ``]]>`` split across two of them.
+    r"""``wxr_cdata()``: a CDATA section, ``]]>`` split across two of them; a carriage return
+    between two of them as ``&#13;``, which a parser keeps (in CDATA it reads one as a line
+    break: a serialized meta value holding one would no longer decode, its lengths wrong).
 
-    >>> cdata("a ]]> b")
-    '<![CDATA[a ]]]]><![CDATA[> b]]>'
+    >>> cdata("a ]]> b"), cdata("v\r\nw")
+    ('<![CDATA[a ]]]]><![CDATA[> b]]>', '<![CDATA[v]]>&#13;<![CDATA[\nw]]>')
     """
-    return "<![CDATA[" + _INVALID.sub("", text).replace("]]>", "]]]]><![CDATA[>") + "]]>"
+    text = _INVALID.sub("", text).replace("]]>", "]]]]><![CDATA[>")
+    if "\r" in text:
+        text = text.replace("\r", "]]>&#13;<![CDATA[")
+    return "<![CDATA[" + text + "]]>"
 
 
 def escape(text: str) -> str:
-    """Text for an element or attribute without CDATA."""
+    r"""Text for an element or attribute without CDATA; a carriage return, tab or line break as a
+    character reference, which a parser keeps as it is (in an attribute it reads each as a space).
+
+    >>> escape('a\tb "c" <d>\r\n')
+    'a&#9;b &quot;c&quot; &lt;d&gt;&#13;&#10;'
+    """
     text = _INVALID.sub("", text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return text.translate(_WHITESPACE_REFERENCES) if _WHITESPACE.search(text) else text
+
+
+_WHITESPACE = re.compile("[\t\n\r]")
+_WHITESPACE_REFERENCES = {ord("\t"): "&#9;", ord("\n"): "&#10;", ord("\r"): "&#13;"}
 
 
 def local(value: datetime | None) -> str:
