@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import lxml.html
+import pytest
 
 import wxrtool
 from wxrtool.split import split
@@ -112,6 +113,23 @@ def test_split_is_linear_on_a_chain_of_parents(tmp_path: Path) -> None:
 
     small, large = seconds(1000), seconds(4000)
     assert large < 8 * max(small, 0.01), (small, large)
+
+
+def test_split_refuses_parts_that_would_be_mostly_their_header(tmp_path: Path) -> None:
+    """A header (here 400 tags) just under --max-size, repeated in each part: each small item had a
+    part of its own, the parts many times the export (a review: 2 MB in, 1 GB out)."""
+    tags = "".join(
+        f"<wp:tag><wp:term_id>{n}</wp:term_id><wp:tag_slug>tag-{n}</wp:tag_slug><wp:tag_name>Tag {n}</wp:tag_name></wp:tag>"
+        for n in range(400)
+    )
+    source = export(tmp_path / "x.xml", tags + "".join(item(n) for n in range(1, 201)))
+    header = 400 * 207  # (about: each tag's lines in the parts' header)
+    with pytest.raises(wxrtool.WXRError, match="more than half of --max-size") as raised:
+        split(source, int(header * 1.2), str(tmp_path / "parts"))
+    assert "give --max-size of at least" in (raised.value.hint or "")
+    assert not (tmp_path / "parts").exists()
+    report = split(source, header * 4, str(tmp_path / "fine"))  # (room for the items: a few parts, each half items)
+    assert sum(report.items) == 200
 
 
 def test_isso_imports_every_thread_untitled_or_sharing_a_link(isso: str, tmp_path: Path) -> None:

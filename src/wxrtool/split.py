@@ -126,6 +126,15 @@ def _plan(records: Iterable[Record], max_size: int, index: SiteIndex, selection:
             family_part[root] = part
             used += family_size[root]
         part_of[position] = family_part[root]
+    head = len(header.encode("utf-8"))
+    if part and 2 * head > max_size:
+        # Every part repeats the header: past half of each, the parts would hold it many times
+        # over, a hostile export's header just under --max-size once per item (2 MB: 1 GB of parts).
+        raise WXRError(
+            f"the header every part repeats (site, authors and terms: {head:,} bytes) is more than half"
+            f" of --max-size, so the parts would be mostly copies of it",
+            hint=f"give --max-size of at least {2 * head:,} bytes",
+        )
     return _Plan(header, part_of, part + 1 if ids else 1)
 
 
