@@ -116,6 +116,15 @@ def test_a_second_run_replaces_the_first_with_force(hugo: str, tmp_path: Path) -
         migrate(str(LINKS), MigrateOptions("hugo", str(site), media="none"))
     migrate(str(LINKS), MigrateOptions("hugo", str(site), media="none", force=True))
     assert _files(site) == first  # the same input: the same files
+    # Built as the report says (public/, .hugo_build.lock): the engine's, replaced too; not a file of the user's.
+    subprocess.run([hugo, "--quiet", "--source", str(site)], check=True, capture_output=True)
+    assert (site / ".hugo_build.lock").exists() and (site / "public" / "index.html").exists()
+    migrate(str(LINKS), MigrateOptions("hugo", str(site), media="none", force=True))
+    assert _files(site) == first
+    (site / "static").mkdir(exist_ok=True)
+    (site / "static" / "mine.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(wxrtool.WXRError, match=r"'static/mine\.txt', which wxrtool did not write"):
+        migrate(str(LINKS), MigrateOptions("hugo", str(site), media="none", force=True))
 
 
 def test_an_export_with_errors_stops_before_anything_is_written(tmp_path: Path) -> None:

@@ -390,19 +390,41 @@ def within(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
+# What an engine makes of the site wxrtool wrote, by the configuration file that names the engine
+# (one the manifest lists: wxrtool wrote it): the built site, caches, a lock file, the packages npm
+# installs. --force replaces a folder holding them along with the site they were made of: building
+# the site as migrate's report says, then migrating again, was refused (".hugo_build.lock").
+BUILT_BY_ENGINES = {
+    "hugo.yaml": ("public/", "resources/", ".hugo_build.lock"),
+    "_config.yml": ("_site/", ".jekyll-cache/", ".jekyll-metadata", ".sass-cache/", "Gemfile.lock"),
+    "pelicanconf.py": ("output/", "__pycache__/", "cache/"),
+    "eleventy.config.js": ("_site/", ".cache/", "node_modules/", "package-lock.json"),
+    "astro.config.mjs": ("dist/", ".astro/", "node_modules/", "package-lock.json"),
+}
+
+
 def _unlisted(folder: str) -> str:
-    """Why ``folder`` is not wholly an earlier output: no manifest, or a file it does not list ('' if none)."""
+    """Why ``folder`` is not wholly an earlier output: no manifest, or a file it does not list
+    and its engine did not make (:data:`BUILT_BY_ENGINES`) ('' if none)."""
     try:
         with open(os.path.join(folder, MANIFEST), encoding="utf-8") as f:
             listed = set(json.load(f)["files"])
     except (OSError, ValueError, KeyError, TypeError):
         return f"it has no readable {MANIFEST}, so wxrtool did not write it"
-    for root, _dirs, names in os.walk(folder):
+    built = tuple(path for config, paths in BUILT_BY_ENGINES.items() if config in listed for path in paths)
+    for root, dirs, names in os.walk(folder):
+        at = os.path.relpath(root, folder).replace(os.sep, "/")
+        dirs[:] = [d for d in dirs if not _built(f"{d}/" if at == "." else f"{at}/{d}/", built)]  # (node_modules/)
         for name in names:
-            relative = os.path.relpath(os.path.join(root, name), folder)
-            if relative != MANIFEST and relative.replace(os.sep, "/") not in listed:
+            relative = os.path.relpath(os.path.join(root, name), folder).replace(os.sep, "/")
+            if relative != MANIFEST and relative not in listed and not _built(relative, built):
                 return f"it holds {relative!r}, which wxrtool did not write"
     return ""
+
+
+def _built(relative: str, built: tuple[str, ...]) -> bool:
+    """Whether ``relative`` is one of ``built``, or under a folder of it (``public/``)."""
+    return any(relative.startswith(path) if path.endswith("/") else relative == path for path in built)
 
 
 @contextlib.contextmanager
