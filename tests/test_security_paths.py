@@ -242,6 +242,62 @@ def test_no_page_takes_over_another_in_a_real_build(fmt: str, request: pytest.Fi
         assert scaffolds or not MARK.search(text), name
 
 
+HOST_FILES = Path(__file__).parent / "hostile" / "host-files.xml"
+
+
+@pytest.mark.parametrize("fmt", ["hugo", "jekyll", "eleventy", "pelican"])
+def test_no_item_is_a_file_a_host_reads_as_its_configuration(
+    fmt: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """Old links at /.htaccess (Apache then answered 500 for the whole site), /blog/.htaccess,
+    web.config, _redirects, netlify.toml, /.well-known/security.txt, favicon.ico...: built by the
+    real engine (Hugo with --keep-urls, where a page is at its old link), no such file holds an
+    item, and each item has its page."""
+    from . import test_eleventy, test_hugo, test_jekyll, test_pelican
+
+    site = tmp_path / "site"
+    wxrtool.convert(HOST_FILES, fmt, str(site), scaffold=True, keep_urls=fmt == "hugo")
+    if fmt == "eleventy":
+        built = test_eleventy.build(test_eleventy.install_eleventy(), site)
+    else:
+        builder = {"hugo": test_hugo.build, "jekyll": test_jekyll.build, "pelican": test_pelican.build}[fmt]
+        built = builder(request.getfixturevalue(fmt), site)
+    files = [page for page in built.rglob("*") if page.is_file()]
+    hidden = [p.relative_to(built) for p in files if any(part.startswith(".") for part in p.relative_to(built).parts)]
+    assert hidden == []
+    for name in ("_redirects", "_headers", "_worker.js", "_routes.json", "netlify.toml", "vercel.json",
+                 "staticwebapp.config.json", "CNAME", "ads.txt", "favicon.ico", "sw.js", "crossdomain.xml"):  # fmt: skip
+        assert not (built / name).exists(), name
+    assert not [p for p in files if p.name.lower() == "web.config"]
+    shown = {
+        MARK.findall(p.read_text(encoding="utf-8"))[0]
+        for p in files
+        if p.suffix == ".html" and MARK.search(p.read_text(encoding="utf-8"))
+    }
+    assert sorted(map(int, shown)) == list(range(1, 21))  # (each item has its page: its mark first there)
+    assert set(MARK.findall((built / "safe-page" / "index.html").read_text(encoding="utf-8"))) == {"20"}
+
+
+def test_a_page_at_a_custom_taxonomys_address_is_not_lost(hugo: str, tmp_path: Path) -> None:
+    """Hugo with --keep-urls: a post at /series/, where Hugo lists the custom taxonomy "series" an
+    item has terms of (its header declaring none): Hugo wrote the list there, and the post was gone."""
+    from . import test_hugo
+
+    text = TAKEOVER.read_text(encoding="utf-8").replace(
+        "<wp:post_name>victim</wp:post_name>",
+        '<wp:post_name>victim</wp:post_name><category domain="series" nicename="bread"><![CDATA[Bread]]></category>',
+    )
+    text = text.replace("https://example.com/renamed/", "https://example.com/series/")
+    source = tmp_path / "x.xml"
+    source.write_text(text, encoding="utf-8")
+    site = tmp_path / "site"
+    wxrtool.convert(source, "hugo", str(site), scaffold=True, keep_urls=True)
+    built = test_hugo.build(hugo, site)
+    pages = [p for p in built.rglob("*.html") if "MARK10END" in p.read_text(encoding="utf-8")]
+    assert pages and built / "series" / "index.html" not in pages
+    assert "Bread" in (built / "series" / "index.html").read_text(encoding="utf-8")  # (Hugo's list is there)
+
+
 def test_the_jekyll_scaffolds_own_pages_are_reserved() -> None:
     from wxrtool.writers import jekyll
 

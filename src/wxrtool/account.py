@@ -141,8 +141,10 @@ class Account:
         if self.written["items"] or self.update is not None:
             return None
         out = self.left_out["items"]
-        if out and all(r.startswith(Reason.NOT_IN.code + "-") for r in out) and (
-            self.written["comments"] or self.written["pings"]
+        if (
+            out
+            and all(r.startswith(Reason.NOT_IN.code + "-") for r in out)
+            and (self.written["comments"] or self.written["pings"])
         ):
             return None  # (a comment system's format: the threads were written, the items are no place there)
         if self.read["items"] and out:

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from .languages import ItemLanguage, Language, Languages, declared_language, item_language
 from .menuentries import MenuEntry, entry_of
 from .oldurls import blog_base, canonical_address, old_slug_links
-from .records import Author, Post, Record, Site, Term, pickled_by_fields
+from .records import TAGS_AND_CATEGORIES, Author, Post, Record, Site, Term, pickled_by_fields
 from .sitestore import SPILL_AT, Store, Table, spill
 from .termtree import MAX_TREE_DEPTH, shared_names, term_label, term_path
 
@@ -115,6 +115,7 @@ class SiteIndex:
     items: MutableMapping[int, ItemInfo] = field(default_factory=dict)
     creators: set[str] = field(default_factory=set)
     term_slugs: dict[tuple[str, str], str] = field(default_factory=dict)
+    item_taxonomies: set[str] = field(default_factory=set)  # (the others than tags and categories items have)
     terms: dict[tuple[str, str], TermInfo] = field(default_factory=dict)
     # The old site's hosts (lower case, without "www."), its blog's folder ('' at the root), and
     # each item's permalink and old-slug addresses (canonical: oldurls.canonical_address) -> its id.
@@ -152,6 +153,7 @@ class SiteIndex:
                 if record.id in index.items:
                     index.shared_ids.add(record.id)
                 index.items.setdefault(record.id, ItemInfo(record.type, record.slug, record.parent, record.status))
+                index.item_taxonomies.update(r.taxonomy for r in record.terms if r.taxonomy not in TAGS_AND_CATEGORIES)
                 index._add_addresses(record)
                 language = item_language(record)
                 if language is not None:
@@ -244,6 +246,7 @@ class SiteIndex:
         _keep_first(self.term_slugs, later.term_slugs)
         _keep_first(self.terms, later.terms)
         self.creators |= later.creators
+        self.item_taxonomies |= later.item_taxonomies
         self.hosts |= later.hosts
         self.blog = self.blog or later.blog
         _keep_first(self.addresses, later.addresses)

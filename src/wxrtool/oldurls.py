@@ -246,16 +246,21 @@ def page_count(post: Post) -> int:
     return min(post.content_html.count("<!--nextpage-->"), _MOST_PAGES) + 1
 
 
-def later_pages(post: Post, path: str, others: Container[str]) -> list[str]:
-    """The addresses of the item's pages after the first (``/slug/2/``...) under its old
-    ``path``, for an engine's own redirects (Hugo's aliases, Jekyll's ``redirect_from``): the
-    new site shows the item whole. Those ``others`` holds (canonical addresses of the export's
-    items, their links and old slugs, which come first) are left to their items, as
-    :func:`old_addresses` gives them. ``path`` is kept in the form given, decoded or not."""
+def later_pages(path: str, pages: int, others: Container[str]) -> list[str]:
+    """The addresses of an item's pages after the first (``/slug/2/``...) under its old ``path``,
+    for an item WordPress showed on ``pages`` pages (:func:`page_count`), for an engine's own
+    redirects (Hugo's aliases, Jekyll's ``redirect_from``): the new site shows the item whole.
+    Those ``others`` holds (canonical addresses of the export's items, their links and old
+    slugs, which come first) are left to their items, as :func:`old_addresses` gives them.
+    ``path`` is kept in the form given, decoded or not.
+
+    >>> later_pages("/long-read/", 3, {"/long-read/3/"}), later_pages("/?p=7", 3, set())
+    (['/long-read/2/'], [])
+    """
     if not path or "?" in path or path == "/":
         return []
-    pages = (page_address(path, page) for page in range(2, page_count(post) + 1))
-    return [page for page in pages if canonical_address(page) not in others]
+    addresses = (page_address(path, page) for page in range(2, pages + 1))
+    return [address for address in addresses if canonical_address(address) not in others]
 
 
 def page_address(address: str, page: int) -> str:

@@ -29,8 +29,8 @@ from lxml import etree
 
 from . import quirks
 from .errors import ItemTooLargeError, NotWXRError, ParseError, UnsafeXMLError, WXRError
-from .languages import GROUP_TAXONOMY, LANGUAGE_TAXONOMY, WPML_GROUP, WPML_LANGUAGE, WPML_SOURCE
-from .records import Author, Comment, Meta, Ping, PingType, Post, Record, Site, Term, TermRef
+from .languages import WPML_GROUP, WPML_LANGUAGE, WPML_SOURCE
+from .records import TAGS_AND_CATEGORIES, Author, Comment, Meta, Ping, PingType, Post, Record, Site, Term, TermRef
 from .recover import Repair, map_back
 from .source import (
     DEFAULT_MAX_ITEM_SIZE,
@@ -63,9 +63,11 @@ _LIGHT_FIELDS = frozenset(
 # to its old addresses, and WPML's language and translation group (an attachment's meta is kept
 # whole: its alt text, its sizes).
 _LIGHT_META = frozenset({"_wp_old_slug", WPML_LANGUAGE, WPML_GROUP, WPML_SOURCE})
-# The terms an index pass keeps of an item: Polylang's language and translation group (a menu
+# The terms an index pass leaves out of an item: its categories and tags (TAGS_AND_CATEGORIES), most
+# of them. It keeps
+# Polylang's language and translation group, and a custom taxonomy's, which has pages of its own
+# on the new site (/series/), even where the export's header does not declare its terms (a menu
 # item's are kept whole: its menu is one).
-_LIGHT_TAXONOMIES = frozenset({LANGUAGE_TAXONOMY, GROUP_TAXONOMY})
 
 # Characters WordPress pads values with; not str.strip()'s set, which would also
 # eat a leading no-break space that is part of the content.
@@ -602,7 +604,7 @@ class Reader:
         if kind == "nav_menu_item":
             terms = tuple(self._term_ref(t) for t in term_elems)
         else:
-            terms = tuple(self._term_ref(t) for t in term_elems if t.get("domain") in _LIGHT_TAXONOMIES)
+            terms = tuple(self._term_ref(t) for t in term_elems if t.get("domain") not in TAGS_AND_CATEGORIES)
         slug_raw = f.get("wp:post_name", "")
         return Post(
             id=quirks.parse_int(f.get("wp:post_id")),

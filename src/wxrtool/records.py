@@ -18,6 +18,9 @@ from .phpserial import decode_serialized, looks_serialized
 
 _D = TypeVar("_D")
 
+TAGS_AND_CATEGORIES = frozenset({"category", "post_tag"})
+"""The taxonomies every WordPress site has: any other is a plugin's or a theme's (a custom one)."""
+
 
 def pickled_by_fields(cls: type[_D]) -> type[_D]:
     """Pickle a frozen, slotted dataclass as its class and field values.

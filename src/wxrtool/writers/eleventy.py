@@ -87,7 +87,6 @@ from .responses import comments_data
 # their configuration in the folder they serve (IIS, Apache, Netlify, Cloudflare Pages).
 RESERVED_PATHS = (
     *SITE_FILES, "/assets/*", "/category/*", "/tag/*", "/author/*",
-    "/web.config", "/.htaccess", "/_redirects", "/_headers", "/_worker.js", "/_routes.json",
 )  # fmt: skip
 MEDIA = "assets/media"
 # What Eleventy must never read as a template or a data file: the media (a file named

@@ -44,7 +44,7 @@ from ..content.embeds import VIMEO_ID, X_ID, X_USER, YOUTUBE_ID, Embed
 from ..index import SiteIndex
 from ..languages import LANGUAGE_TAXONOMIES
 from ..menus import TitlesSeen, hugo_menus, new_site_menus
-from ..oldurls import later_pages
+from ..oldurls import later_pages, page_count
 from ..output import OutputDir, copy_scaffold
 from ..records import Post, Site
 from ..sitestore import SpillSet
@@ -113,7 +113,7 @@ def reserved_paths(index: SiteIndex) -> list[str]:
     for post_type in sorted({info.type for info in index.items.values()} - {"post", "page", "attachment"}):
         section = _shown(post_type, "type")
         reserved += [f"/{section}/", f"/{section}/index.xml"]
-    for taxonomy in sorted({taxonomy for taxonomy, _ in index.term_slugs} - _NOT_TAXONOMIES):
+    for taxonomy in sorted(({taxonomy for taxonomy, _ in index.term_slugs} | index.item_taxonomies) - _NOT_TAXONOMIES):
         reserved.append(f"/{safe_component(taxonomy, 'taxonomy')}/*")
     # Each language's home page, feeds, lists and term pages (the default one's: a redirect home).
     for code in index.languages.codes:
@@ -179,9 +179,15 @@ def _section(name: str, addresses: Addresses | None) -> str:
 
 
 def hugo_metadata(
-    post: Post, relative: str, planner: PathPlanner, options: WriteOptions, addresses: Addresses | None = None
+    post: Post,
+    relative: str,
+    planner: PathPlanner,
+    options: WriteOptions,
+    addresses: Addresses | None = None,
+    pages: int = 1,
 ) -> dict[str, Any]:
-    """Front matter in Hugo's vocabulary; with ``addresses``, an alias only at an address still free."""
+    """Front matter in Hugo's vocabulary; with ``addresses``, an alias only at an address still
+    free; ``pages``: how many WordPress showed the post on (an alias for each after the first)."""
     common = metadata(post, options)
     data: dict[str, Any] = {"title": common["title"]}
     if "date" in common:
@@ -202,18 +208,18 @@ def hugo_metadata(
         outside = bool(language) and not alias.startswith(f"/{language}/")
         # The pages after the first of a post split by <!--nextpage--> (/slug/2/) lead to it too:
         # a host without the server's redirects (GitHub Pages) has Hugo's aliases.
-        later = [] if outside else later_pages(post, alias, options.index.addresses)
-        pages = [p for p in later if ask is None or ask(p)]
+        later = [] if outside else later_pages(alias, pages, options.index.addresses)
+        paged = [p for p in later if ask is None or ask(p)]
         # (Hugo reads ":slug", ":sections", ":year"... in url: as its own patterns: an old address
         # holding one would put the page at another's, "/:slug/" over the About page. It stays an alias.)
         if own:
-            aliases = pages
+            aliases = paged
         elif (options.keep_urls or outside) and post.status == "publish" and not _PATTERN_TOKEN.search(unquote(alias)):
             # (Hugo takes url: as a path it writes as given: decoded, as WordPress showed it)
             data["url"] = unquote(alias)
-            aliases = pages
+            aliases = paged
         else:
-            aliases = [] if outside else [alias, *pages]
+            aliases = [] if outside else [alias, *paged]
         if aliases:
             data["aliases"] = [a.removeprefix(f"/{language}") if language else a for a in aliases]
     if "categories" in common:
@@ -335,8 +341,9 @@ def hugo_embed(embed: Embed) -> str | None:
     return None
 
 
-def render(post: Post, options: WriteOptions) -> tuple[str, str | None]:
-    """The post's body in Markdown and its comments.json (run in a worker).
+def render(post: Post, options: WriteOptions) -> tuple[str, str | None, int]:
+    """The post's body in Markdown, its comments.json and how many pages WordPress showed it on
+    (:func:`~wxrtool.oldurls.page_count`, read from its content: run in a worker).
 
     Embeds Hugo has a shortcode for are held through the conversion and put back
     after :func:`escape_shortcodes`, which still neutralises every shortcode the export wrote.
@@ -346,7 +353,7 @@ def render(post: Post, options: WriteOptions) -> tuple[str, str | None]:
     comments = None
     if post.comments or post.pings:
         comments = json.dumps(comments_data(post, options), ensure_ascii=False, indent=2) + "\n"
-    return body, comments
+    return body, comments, page_count(post)
 
 
 def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> WriteResult:
@@ -364,7 +371,7 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
     category_languages: dict[str, set[str]] = {}
     folders = SpillSet()  # (on disk when many: wxrtool.sitestore)
     posts = Posts(entries)
-    for record, (body, comments) in posts:
+    for record, (body, comments, pages) in posts:
         seen.see(record.id, shown_title(record.title))
         # Hugo builds only what is published (the rest is a draft): only that takes an address.
         built = record.status == "publish"
@@ -377,7 +384,7 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
         folders.add(relative.rsplit("/", 1)[0].lower())
         if built:
             addresses.claim(_url_path(relative))
-        data = hugo_metadata(record, relative, planner, options, addresses)
+        data = hugo_metadata(record, relative, planner, options, addresses, pages)
         taxonomies.update(k for k in data if k in _custom_taxonomies(record))
         text = front_matter(options.shaped(data, record, "hugo")) + "\n" + body.strip("\n") + "\n"
         # Media are page resources: in the bundle, linked by name (a translation's named with its

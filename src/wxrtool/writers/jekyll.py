@@ -66,7 +66,7 @@ from ..content import comment_markdown, post_markdown
 from ..content.sanitize import name_as_text, safe_url
 from ..languages import language_data
 from ..menus import TitlesSeen, as_data, new_site_menus
-from ..oldurls import later_pages
+from ..oldurls import later_pages, page_count
 from ..output import OutputDir, copy_scaffold
 from ..records import Comment, Ping, Post, Site
 from ..sitestore import SpillCounter
@@ -230,7 +230,7 @@ def _redirects(post: Post, permalink: str, others: Container[str]) -> list[str]:
                 path = site_path(permalink.replace(f"/{post.slug}/", f"/{meta.value.strip()}/", 1))
                 if path and path != permalink:
                     paths.append(path)
-    return paths + later_pages(post, permalink, others)
+    return paths + later_pages(permalink, page_count(post), others)
 
 
 def jekyll_metadata(

@@ -309,10 +309,32 @@ def url_path(path: str) -> str:
 
 
 #: Addresses every site keeps for itself, whatever the engine: the home page, feeds,
-#: the sitemap, the "not found" page, robots.txt. Each writer adds its engine's own.
+#: the sitemap, the "not found" page, robots.txt; and the files a host reads as its
+#: configuration (Netlify's, Cloudflare's, Azure's, Vercel's, GitHub Pages'), or a client
+#: as the site's word (``/.well-known/``, ``ads.txt``, ``favicon.ico``, a service worker):
+#: an item at one of those (an old link ``/_redirects`` kept with Hugo's --keep-urls)
+#: would be that file. Each writer adds its engine's own. (See also :func:`hidden`.)
 SITE_FILES = (
     "/", "/index.html", "/feed.xml", "/index.xml", "/atom.xml", "/rss.xml", "/sitemap.xml", "/404.html", "/robots.txt",
+    "/_redirects", "/_headers", "/_worker.js", "/_routes.json", "/netlify.toml", "/vercel.json", "/firebase.json",
+    "/staticwebapp.config.json", "/CNAME", "/.well-known/*", "/crossdomain.xml", "/clientaccesspolicy.xml",
+    "/ads.txt", "/app-ads.txt", "/security.txt", "/humans.txt", "/favicon.ico", "/sw.js", "/service-worker.js",
+    "/manifest.json", "/site.webmanifest", "/browserconfig.xml",
 )  # fmt: skip
+
+# A segment a server reads as its configuration wherever it is (Apache's .htaccess, IIS's
+# web.config), or hides (any name starting with "."): WordPress makes no slug of either.
+_HIDDEN = re.compile(r"(?:^|/)(?:\.|web\.config(?:/|$))")
+
+
+def hidden(path: str) -> bool:
+    """Whether a site path has a segment a server reads as its configuration, or hides: one
+    starting with ``.`` (``/a/.htaccess``), or ``web.config``. No item may be there.
+
+    >>> hidden("/a/.htaccess"), hidden("/Web.Config"), hidden("/.well-known/x"), hidden("/a.b/c/")
+    (True, True, True, False)
+    """
+    return _HIDDEN.search(unicodedata.normalize("NFC", unquote(path)).lower()) is not None
 
 
 def address_key(path: str) -> str:
@@ -358,9 +380,9 @@ class Addresses:
         self.taken = SpillSet()  # (the addresses handed out: on disk when many)
 
     def free(self, path: str) -> bool:
-        """Whether ``path`` may still be handed out."""
+        """Whether ``path`` may still be handed out (never a :func:`hidden` one)."""
         key = address_key(path)
-        if key in self.reserved or key in self.taken:
+        if key in self.reserved or key in self.taken or hidden(path):
             return False
         return not any((key + "/").startswith(tree) for tree in self.trees)
 
