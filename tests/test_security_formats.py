@@ -124,7 +124,7 @@ def test_split_refuses_parts_that_would_be_mostly_their_header(tmp_path: Path) -
     )
     source = export(tmp_path / "x.xml", tags + "".join(item(n) for n in range(1, 201)))
     header = 400 * 207  # (about: each tag's lines in the parts' header)
-    with pytest.raises(wxrtool.WXRError, match="more than half of --max-size") as raised:
+    with pytest.raises(wxrtool.WXRError, match="more than three quarters of --max-size") as raised:
         split(source, int(header * 1.2), str(tmp_path / "parts"))
     assert "give --max-size of at least" in (raised.value.hint or "")
     assert not (tmp_path / "parts").exists()

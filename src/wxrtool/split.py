@@ -127,12 +127,13 @@ def _plan(records: Iterable[Record], max_size: int, index: SiteIndex, selection:
             used += family_size[root]
         part_of[position] = family_part[root]
     head = len(header.encode("utf-8"))
-    if part and 2 * head > max_size:
-        # Every part repeats the header: past half of each, the parts would hold it many times
-        # over, a hostile export's header just under --max-size once per item (2 MB: 1 GB of parts).
+    if part and 4 * head > 3 * max_size:
+        # Every part repeats the header: past three quarters of each, the parts would hold it many
+        # times over, a hostile export's header just under --max-size once per item (2 MB: 1 GB of
+        # parts). Under it, the parts are at most about four times the items they hold.
         raise WXRError(
-            f"the header every part repeats (site, authors and terms: {head:,} bytes) is more than half"
-            f" of --max-size, so the parts would be mostly copies of it",
+            f"the header every part repeats (site, authors and terms: {head:,} bytes) is more than three"
+            f" quarters of --max-size, so the parts would be mostly copies of it",
             hint=f"give --max-size of at least {2 * head:,} bytes",
         )
     return _Plan(header, part_of, part + 1 if ids else 1)
