@@ -382,3 +382,40 @@ def test_a_site_the_engine_does_not_build_fails_the_move(tmp_path: Path) -> None
     assert done.returncode == 1, done.stderr
     assert "the site does not build: hugo could not build the site: Error: the site is broken" in done.stderr
     assert (tmp_path / "site" / EXTRAS / "report.html").is_file()  # (written, for the user to see why)
+
+
+@pytest.mark.parametrize("engine", ["hugo", "jekyll"])
+def test_a_site_in_a_folder_has_its_redirects_there(
+    engine: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """--base-url https://host/blog (a GitHub Pages project site): the pages are under /blog/, so
+    is every redirect's target; each rule led out of the site (/posts/a/), yet migrate said every
+    old address answered, having served the build at the root."""
+    from wxrtool.cli import main
+    from wxrtool.oldurls import old_addresses
+    from wxrtool.urlcheck import RedirectRules, check_all
+
+    binary = request.getfixturevalue(engine)
+    site = tmp_path / "site"
+    done = migrate(str(LINKS), MigrateOptions(engine, str(site), media="none", base_url="https://new.example/blog/"))
+    assert done.checks and [c.address.url for c in done.checks if not c.ok] == []
+    rows = (site / EXTRAS / "redirects.csv").read_text(encoding="utf-8").splitlines()[1:]
+    assert rows and all(row.split(",")[1].startswith("/blog/") for row in rows), rows
+    netlify = (site / EXTRAS / "_redirects").read_text(encoding="utf-8").splitlines()
+    assert all(line.split()[-2].startswith("/blog/") for line in netlify if line and not line.startswith("#"))
+    built = tmp_path / "built"
+    if engine == "hugo":
+        subprocess.run([binary, "--quiet", "--source", str(site), "--destination", str(built)], check=True)
+    else:
+        command = [binary, "build", "--source", str(site), "--destination", str(built)]
+        subprocess.run(command, check=True, capture_output=True)
+    rules = RedirectRules.read(site / EXTRAS / "_redirects")
+    with StaticSite(built, rules, "/blog") as served:
+        results = check_all(old_addresses(LINKS), served.url)
+    assert [(r.address.url, r.outcome, r.final) for r in results if not r.ok] == []
+    # The command, told the site's address, serves the folder under it too.
+    from click.testing import CliRunner
+
+    args = ["check-urls", str(LINKS), str(built), "--redirects", str(site / EXTRAS / "_redirects")]
+    assert CliRunner().invoke(main, [*args, "--base-url", "https://new.example/blog"]).exit_code == 0
+    assert CliRunner().invoke(main, args).exit_code == 1  # (served at the root: the site's links lead nowhere)

@@ -47,7 +47,7 @@ from .migration import (
 )
 from .migrationpage import report_page
 from .output import MANIFEST, OutputDir, dir_output
-from .redirects import render_checked
+from .redirects import render_checked, site_folder
 from .terminal import printable
 from .validate import validate
 
@@ -224,7 +224,9 @@ def _check(export: str | list[str], options: MigrateOptions, site: str, work: st
     # (The CSV: every redirect; a server that cannot tell two old addresses apart, such as
     # Netlify's, which ignores case, has one fewer, listed in the report.)
     rules = RedirectRules.read(os.path.join(site, EXTRAS, "redirects.csv"))
-    with StaticSite(os.path.join(work, "built"), rules) as served:
+    # (under the folder of --base-url, where the engine built the site's links to be)
+    folder = site_folder(options.base_url or "")
+    with StaticSite(os.path.join(work, "built"), rules, folder) as served:
         done.checks = check_all(old_addresses(read(export, recover=options.recover)), served.url)
     done.check_note = f"built with {command[0]}, served with the redirects in {EXTRAS}/redirects.csv"
 

@@ -146,6 +146,22 @@ def old_path(link: str) -> str | None:
     return result if len(result) <= MAX_PATH else None
 
 
+def site_folder(base_url: str) -> str:
+    """The path a new site at ``base_url`` is served under, without its last ``/`` ('' at the
+    root): its pages' addresses, which the writers give from the root, are under it there (a
+    GitHub Pages project site, ``https://user.github.io/blog/``).
+
+    >>> site_folder("https://user.github.io/blog/"), site_folder("https://x.org"), site_folder("")
+    ('/blog', '', '')
+    """
+    try:
+        path = urlsplit(base_url).path
+    except ValueError:
+        return ""
+    folder = target_path(path.rstrip("/") + "/") if path.strip("/") else None
+    return folder.rstrip("/") if folder else ""
+
+
 def target_path(new: str) -> str | None:
     """``new`` as a canonical percent-encoded local path, or ``None`` if it is not one.
 
@@ -182,8 +198,8 @@ def render(style: str, urls: Mapping[int, tuple[str, str]], others: Iterable[tup
     """The redirect rules in ``style`` (one of :data:`STYLES` or :data:`URL_MAPS`).
 
     >>> print(render("netlify", {7: ("https://x.org/2020/01/a/", "/posts/a/")}), end="")
-    /2020/01/a/  /posts/a/  301
-    /  p=7  /posts/a/  301
+    /2020/01/a/  /posts/a/  301!
+    /  p=7  /posts/a/  301!
     """
     return render_checked(style, urls, others).text
 
@@ -233,7 +249,7 @@ def write_checked(
     if style not in STYLES:
         raise ValueError(f"unknown redirect style {style!r}")
     served = SpillSet()
-    rules, refused = _pairs(urls, others, served)
+    rules, refused = _pairs(urls, others, served, site_folder(base_url))
     # old -> (new, given, key), in the rules' order: the key checked here is the one written
     written: SpillMap[str, tuple[str, str, str]] = SpillMap()
     taken = SpillSet()
@@ -261,17 +277,21 @@ def write_checked(
 
 
 def _pairs(
-    urls: Mapping[int, tuple[str, str]], others: Iterable[tuple[str, str]] = (), served: SpillSet | None = None
+    urls: Mapping[int, tuple[str, str]],
+    others: Iterable[tuple[str, str]] = (),
+    served: SpillSet | None = None,
+    folder: str = "",
 ) -> tuple[SpillMap[str, tuple[str, str]], list[Refusal]]:
     """The rules, old -> ``(new, old as given)`` (:meth:`~wxrtool.sitestore.SpillMap.sorted_items`
     gives them in order), and the refusals so far: from ``others`` when it holds any (every old
-    address of each item), else from ``urls`` (each permalink and ``/?p=ID``)."""
+    address of each item), else from ``urls`` (each permalink and ``/?p=ID``). A new address is
+    under ``folder``, the path the new site is served at (:func:`site_folder`)."""
     given = iter(others)
     first = next(given, None)
     found: SpillMap[str, tuple[str, str]] = SpillMap()
     refused: list[Refusal] = []
     for old_given, given_new, old in _others(itertools.chain([first], given)) if first else _permalinks(urls):
-        new = target_path(given_new)
+        new = target_path(folder + given_new if folder and given_new.startswith("/") else given_new)
         if new is None:
             refused.append(Refusal(old_given, given_new, "new address is not a local path"))
         elif old is None:

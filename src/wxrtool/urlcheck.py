@@ -25,7 +25,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -58,6 +58,7 @@ class Check:
     final: str
     hops: tuple[str, ...] = ()
     reason: str = ""
+    marked: bool | None = None  # (an item's address: whether the page it reached is marked as an item's)
 
     @property
     def ok(self) -> bool:
@@ -79,7 +80,11 @@ class Check:
 def check_all(
     addresses: Iterable[OldAddress], base_url: str, progress: Callable[[Check], None] | None = None
 ) -> list[Check]:
-    """Each address asked for at ``base_url`` (``http://127.0.0.1:8000``), in order."""
+    """Each address asked for at ``base_url`` (``http://127.0.0.1:8000``), in order.
+
+    On a site that marks its items' pages (``data-wordpress-id``: every scaffold's), an item's
+    address that reached a page without a mark reached another page (an engine's list at an old
+    page's address, ``/posts/``): a wrong page, as one of another item is."""
     client = _Client(base_url)
     try:
         results = []
@@ -88,9 +93,12 @@ def check_all(
             results.append(result)
             if progress is not None:
                 progress(result)
-        return results
     finally:
         client.close()
+    if not any(r.marked for r in results):
+        return results  # (a site of its own theme, that marks nothing: any page may be the item's)
+    unmarked = "a page no item's mark is on (data-wordpress-id), as every item's page here has"
+    return [replace(r, outcome="wrong page", reason=unmarked) if r.ok and r.marked is False else r for r in results]
 
 
 def unanswered(base_url: str) -> str | None:
@@ -185,7 +193,8 @@ class _Client:
                     # "/?p=12" answered as it is: a static host ignores the query and shows
                     # its home page (only WordPress itself knew the query).
                     return Check(address, "wrong page", status, target, tuple(hops), "the query was ignored")
-            return Check(address, "redirected" if hops else "found", status, target, tuple(hops))
+            marked = bool(ids) if address.item is not None else None
+            return Check(address, "redirected" if hops else "found", status, target, tuple(hops), marked=marked)
 
 
 def _refresh(body: bytes) -> str | None:
@@ -293,13 +302,15 @@ def unbuilt(folder: str | Path) -> str | None:
 class StaticSite:
     """``folder`` served on 127.0.0.1 (a free port) while the ``with`` block runs, each path
     looked up as a static host does (``/a/`` is ``/a/index.html``, ``/a`` a redirect to
-    ``/a/`` when it is a folder, else ``/a.html``), after ``rules``."""
+    ``/a/`` when it is a folder, else ``/a.html``), after ``rules``; under ``base``, a path
+    (``/blog``: a site built for ``--base-url https://host/blog/``), as its host serves it."""
 
-    def __init__(self, folder: str | Path, rules: RedirectRules | None = None) -> None:
+    def __init__(self, folder: str | Path, rules: RedirectRules | None = None, base: str = "") -> None:
         self.folder = Path(folder).resolve()
         if not self.folder.is_dir():
             raise FileNotFoundError(f"{folder}: not a folder")
         self.rules = rules or RedirectRules()
+        self.base = base.rstrip("/")
         self.server: http.server.ThreadingHTTPServer | None = None
         self.thread: threading.Thread | None = None
 
@@ -324,9 +335,21 @@ class StaticSite:
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
+                if site.base:  # (the site's files are under its folder: nothing is outside it)
+                    if path != site.base and not path.startswith(site.base + "/"):
+                        self.send_error(404)
+                        return
+                    path = path[len(site.base) :] or "/"
+                    self.path = path + (f"?{query}" if query else "")
                 # "/about" from "about.html" when there is no "about" (GitHub Pages, Netlify and
                 # Cloudflare Pages serve Jekyll's extensionless permalinks so).
                 local = Path(self.translate_path(path))
+                if not path.endswith("/") and local.is_dir():  # (to the folder, under the site's own)
+                    self.send_response(301)
+                    self.send_header("Location", site.base + path + "/" + (f"?{query}" if query else ""))
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 if not path.endswith("/") and not local.exists() and local.with_name(local.name + ".html").is_file():
                     self.path = path + ".html" + (f"?{query}" if query else "")
                 super().do_GET()

@@ -35,12 +35,26 @@ from .options import (
     metavar="KIND[,KIND]",
     help="Which old addresses to ask for: items (permalinks, ?p=ID, old slugs, a paged post's pages), archives, feeds.",
 )
+@click.option(
+    "--base-url",
+    default=None,
+    metavar="URL",
+    help="The new site's address, as given to convert --base-url: a folder SITE built for a folder"
+    " (https://user.github.io/blog/) is served under it.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print every address and where it landed as JSON.")
 @click.option("--recover", is_flag=True, help="Repair a damaged export as it is read.")
 @max_item_size
 @click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")
 def check_urls_command(
-    file: str, site: str, redirect_file: str | None, kinds: str, as_json: bool, recover: bool, quiet: bool
+    file: str,
+    site: str,
+    redirect_file: str | None,
+    kinds: str,
+    base_url: str | None,
+    as_json: bool,
+    recover: bool,
+    quiet: bool,
 ) -> None:
     """Ask the new site for every old address of EXPORT and say where each lands.
 
@@ -51,8 +65,10 @@ def check_urls_command(
     """
     from contextlib import nullcontext
 
+    from ..newsite import check_base_url
     from ..oldurls import GROUPS, old_addresses
     from ..read import Reader
+    from ..redirects import site_folder
     from ..urlcheck import Check, RedirectRules, StaticSite, check_all, decoded, summary, unanswered, unbuilt
 
     wanted = {k.strip() for k in kinds.split(",") if k.strip()}
@@ -63,6 +79,8 @@ def check_urls_command(
     is_url = site.startswith(("http://", "https://"))
     if is_url and redirect_file:
         raise click.UsageError("--redirects applies to a folder SITE; a running server applies its own")
+    if is_url and base_url:
+        raise click.UsageError("--base-url applies to a folder SITE; a running server is asked at its own address")
     if not is_url and not os.path.isdir(site):
         what = "a file, not a folder" if os.path.exists(site) else "no such folder"
         raise click.UsageError(f"{site}: {what} (SITE is a built site's folder or an http(s) address)")
@@ -86,7 +104,8 @@ def check_urls_command(
             line = f"{bar(done / max(len(addresses), 1))} {done}/{len(addresses)} addresses, {not_ok} not found"
             click.echo(f"\r{line}\x1b[K", err=True, nl=False)
 
-    with nullcontext(site) if is_url else StaticSite(site, rules) as served:
+    folder = site_folder(check_base_url(base_url)) if base_url else ""
+    with nullcontext(site) if is_url else StaticSite(site, rules, folder) as served:
         base = served if isinstance(served, str) else served.url
         results = check_all(addresses, base, progress)
     if show:
