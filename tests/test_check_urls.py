@@ -17,6 +17,7 @@ import pty
 import re
 import subprocess
 import sys
+import urllib.request
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -143,6 +144,7 @@ def _site(tmp_path: Path) -> Path:
         "empty/.keep": "",  # a folder without an index page: no page (no listing)
         "away/index.html": '<meta http-equiv="refresh" content="0; url=https://elsewhere.example/">',
         "index.html": "<p>home</p>",
+        "posts/index.html": "<ul><li>a list of posts, no item's page</li></ul>",
     }.items():
         (site / path).parent.mkdir(parents=True, exist_ok=True)
         (site / path).write_text(text, encoding="utf-8")
@@ -170,6 +172,7 @@ def test_where_each_address_lands(tmp_path: Path) -> None:
         OldAddress("/quoted/", "item", 1),  # a refresh with its address quoted, attributes reversed
         OldAddress("/empty/", "date"),
         OldAddress("/old/?utm_source=x", "category"),  # (the path's rule, whatever the query)
+        OldAddress("/posts/", "item", 1),  # an engine's list where a page was: no item's mark on it
     ]
     with StaticSite(_site(tmp_path), RedirectRules.read(rules)) as site:
         results = check_all(addresses, site.url)
@@ -189,8 +192,20 @@ def test_where_each_address_lands(tmp_path: Path) -> None:
         ("redirected", "/a/"),
         ("missing", "/empty/"),
         ("redirected", "/a/"),
+        ("wrong page", "/posts/"),
     ]
-    assert summary(results) == {"found": 2, "redirected": 7, "wrong page": 2, "missing": 4}
+    assert summary(results) == {"found": 2, "redirected": 7, "wrong page": 3, "missing": 4}
+    assert "no item's mark" in results[-1].reason
+
+
+def test_a_site_that_marks_no_page_is_not_held_to_marks(tmp_path: Path) -> None:
+    """A site of the user's own theme, without data-wordpress-id anywhere: any page may be the item's."""
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "a" / "index.html").write_text("<p>A</p>", encoding="utf-8")
+    with StaticSite(site) as served:
+        results = check_all([OldAddress("/a/", "item", 1)], served.url)
+    assert [(r.outcome, r.marked) for r in results] == [("found", False)]
 
 
 def test_a_page_naming_an_id_of_thousands_of_digits(tmp_path: Path) -> None:
@@ -411,3 +426,29 @@ def test_a_site_or_redirects_it_cannot_use_are_refused_first(
     assert result.exit_code in (1, 2) and said in result.stderr, result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith("Error: ")  # (said once, no address asked)
     assert "  missing: " not in result.stderr and "wxrtool: " not in result.stderr
+
+
+@pytest.mark.parametrize("engine", ["hugo", "jekyll", "pelican"])
+def test_a_placed_media_files_old_address_leads_to_its_copy(
+    engine: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """--media copies each image into the new site: its old address (/wp-content/uploads/...), where
+    another site or a feed reader still asks for it, was 404, and nothing said so. A file of another
+    host is not the new site's to redirect."""
+    from . import test_hugo, test_jekyll, test_pelican
+    from .test_security_formats import media_export, page
+
+    own, other = "https://x.example/wp-content/uploads/2024/01/loaf.jpg", "https://cdn.other.example/b.jpg"
+    items = page(1, "bread", 0, f'<p>Bread</p><img src="{own}" alt="a loaf"><img src="{other}" alt="b">')
+    source, media = media_export(tmp_path, {own: b"JPEG-LOAF", other: b"JPEG-B"}, items)
+    site, redirects = tmp_path / "site", tmp_path / "redirects.csv"
+    wxrtool.convert(source, engine, str(site), scaffold=True, media=str(media), redirects=("csv", str(redirects)))
+    rows = redirects.read_text(encoding="utf-8")
+    assert "/wp-content/uploads/2024/01/loaf.jpg," in rows and "b.jpg," not in rows
+    builder = {"hugo": test_hugo.build, "jekyll": test_jekyll.build, "pelican": test_pelican.build}[engine]
+    built = builder(request.getfixturevalue(engine), site)
+    with StaticSite(built, RedirectRules.read(redirects)) as served:
+        [result] = check_all([OldAddress("/wp-content/uploads/2024/01/loaf.jpg", "media")], served.url)
+        assert result.outcome == "redirected", result
+        with urllib.request.urlopen(served.url + result.final) as answer:
+            assert answer.read() == b"JPEG-LOAF"

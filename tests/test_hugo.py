@@ -158,3 +158,26 @@ def test_an_old_address_hugo_reads_as_a_pattern_is_not_the_pages_url(hugo: str, 
     taken = {str(p.relative_to(public)) for p in public.rglob("*.html") if "ATTACKER" in p.read_text(encoding="utf-8")}
     assert taken == {"posts/x/index.html", "posts/about-2/index.html"}  # (the posts' own pages only)
     assert (public / ":slug" / "index.html").is_file()  # (the old address, an alias to the post)
+
+
+def test_a_page_named_like_hugos_list_of_posts_keeps_its_children(hugo: str, tmp_path: Path) -> None:
+    """A page at /posts/ (Hugo's list of posts is there) with a child: the page went to posts-2/,
+    its child into posts/, Hugo's section of posts, where it was listed and fed as a blog post."""
+    text = (SAMPLES / "drafts-and-pages.xml").read_text(encoding="utf-8")
+    text = text.replace("https://kuechenbuch.example.de/about/", "https://kuechenbuch.example.de/posts/")
+    text = text.replace(
+        "<wp:post_name><![CDATA[about]]></wp:post_name>", "<wp:post_name><![CDATA[posts]]></wp:post_name>"
+    )
+    source = tmp_path / "x.xml"
+    source.write_text(text, encoding="utf-8")
+    site = tmp_path / "site"
+    wxrtool.convert(source, "hugo", str(site), scaffold=True)
+    built = build(hugo, site)
+    contact = [
+        p.relative_to(built).as_posix()
+        for p in built.rglob("index.html")
+        if "Write to the address" in p.read_text(encoding="utf-8")
+    ]
+    assert contact == ["wp-posts/contact/index.html"]  # (under its parent, wp-posts/: not a post)
+    assert "Write to the address" not in (built / "posts" / "index.xml").read_text(encoding="utf-8")
+    assert 'data-wordpress-id="2"' in (built / "wp-posts" / "index.html").read_text(encoding="utf-8")

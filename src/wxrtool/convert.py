@@ -24,7 +24,7 @@ import contextlib
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -315,7 +315,8 @@ def _emit(
                 folder.marker = links.prefix if links is not None else None
                 result = write(folder)
                 filled = fill(folder, links, result.addresses or {}, options.site_url) if links else Filled()
-                refused = write_redirects(result.addresses or {}, _item_addresses(export, options, result))
+                others = _item_addresses(export, options, result, write_options.index.hosts)
+                refused = write_redirects(result.addresses or {}, others)
                 emitted = _Emitted(result, refused, filled)
                 if keep is not None:  # (the run's record, for the next update: wxrtool.rerun)
                     keep(folder, emitted)
@@ -339,21 +340,27 @@ def _emit(
         with text_output(options.output, finish) as stream:
             written.append(write(stream))
             result = written[0]
-            refused = write_redirects(result.addresses or {}, _item_addresses(export, options, result))
+            others = _item_addresses(export, options, result, write_options.index.hosts)
+            refused = write_redirects(result.addresses or {}, others)
         return _Emitted(result, refused, filled)
 
 
-def _item_addresses(export: Input, options: ConvertOptions, result: WriteResult) -> Iterator[tuple[str, str]]:
+def _item_addresses(
+    export: Input, options: ConvertOptions, result: WriteResult, hosts: Container[str] = ()
+) -> Iterator[tuple[str, str]]:
     """Every old address of each item given a new one (:mod:`wxrtool.oldurls`: its permalink,
     ``?p=ID`` or ``?page_id=ID`` where the blog is, its old slugs), with that new address;
     then the archives, feeds and attachment pages, each to the closest new page
-    (:mod:`wxrtool.archives`). The export is read again for it, only when redirects are asked for."""
+    (:mod:`wxrtool.archives`); then each media file placed (``--media``) that was on the site's
+    own ``hosts`` (``/wp-content/uploads/...``), to its copy: an image another site shows, or a
+    feed reader, asks there. The export is read again for it, only when redirects are asked for."""
     from .redirects import STYLES
 
     if options.redirects is None or options.redirects[0] not in STYLES:
         return  # (a Disqus URL map has the items' own permalinks)
     from .archives import archive_target
-    from .oldurls import ITEM_KINDS, old_addresses
+    from .index import site_host
+    from .oldurls import ITEM_KINDS, canonical_address, old_addresses
 
     moved = result.addresses or {}
     for address in old_addresses(export.reader(recover=options.recover)):
@@ -362,6 +369,9 @@ def _item_addresses(export: Input, options: ConvertOptions, result: WriteResult)
                 yield address.url, page
         elif address.item is not None and (new := moved.get(address.item)) is not None:
             yield address.url, new[1]
+    for url, new_path in result.media_moved.items():
+        if site_host(url) in hosts and (old := canonical_address(url)) is not None:
+            yield old, new_path
 
 
 def _reporting(

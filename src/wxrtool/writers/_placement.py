@@ -44,13 +44,16 @@ def localize(
     link: str,
     result: WriteResult,
     language: str = "",
+    served: str | None = None,
 ) -> str:
     """Copy the post's downloaded media into ``folder`` (inside ``out``) and point ``text`` at it.
 
     ``link`` is how the written file refers to ``folder`` (``""`` for beside it); what was
     placed and what was not found are added to ``result``. With ``language``, each file's name
     says it before its extension (``photo.fr.jpg``): Hugo publishes a translation's bundle's
-    files only when they name its language.
+    files only when they name its language. ``served``: the path the new site serves ``folder``
+    at, from its root (``/assets/media/12/``), for the redirect from each file's old address
+    (``result.media_moved``); ``None`` for an output that is no site.
     """
     if not options.media_dir:
         return text
@@ -78,6 +81,8 @@ def localize(
             result.media_missing.setdefault(url, post.id)
             continue
         result.media_placed[url] += 1
+        if served is not None and url not in result.media_moved:
+            result.media_moved[url] = served + quote(name)
         # The name as a URL path: ")" "#" "%" "[" in a file name would end or bend the link.
         text = text.replace(url, f"{link}{quote(name)}")
     return text

@@ -312,7 +312,9 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
         text = astro_front_matter(shaped) + "\n" + body.strip("\n") + "\n"
         relative = item_path(record, planner, options)
         # Files Astro copies as they are (public/), linked from the site's root.
-        text = localize(record, text, options, out, f"{MEDIA}/{key}", f"{folder}/media/{key}/", result)
+        text = localize(
+            record, text, options, out, f"{MEDIA}/{key}", f"{folder}/media/{key}/", result, served=f"/media/{key}/"
+        )
         out.write_text(relative, text)
         if comments is not None:
             out.write_text(f"{COMMENTS}/{key}.json", comments)

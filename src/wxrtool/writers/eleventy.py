@@ -342,7 +342,9 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
             data = {**data, "comments_key": key}
             out.write_text(f"_data/comments/{key}.json", comments)
         text = front_matter(placed(data, record, options, placement)) + body
-        text = localize(record, text, options, out, f"{MEDIA}/{key}", f"/{MEDIA}/{key}/", result)
+        text = localize(
+            record, text, options, out, f"{MEDIA}/{key}", f"/{MEDIA}/{key}/", result, served=f"/{MEDIA}/{key}/"
+        )
         out.write_text(file_path(record, planner, options.index), text)
     out.write_text(".eleventyignore", "".join(f"{path}\n" for path in IGNORED))
     menus = new_site_menus(

@@ -148,11 +148,11 @@ def bundle_path(
     language = bundle_language(post, index)
     suffix = f".{language}.md" if language else ".md"
     if post.type in _PAGE_TYPES:
-        parts = [_shown(a.slug, fallback) for a in reversed(index.ancestors(post.id))]
-        if parts:
-            parts[0] = _section(parts[0], addresses)
+        slugs = [_shown(a.slug, fallback) for a in reversed(index.ancestors(post.id))]
+        slugs.append(_shown(post.slug, fallback))
+        # (the top page's folder named as its children's first folder: they stay under it)
+        slugs[0] = _section(slugs[0], addresses, page=True)
         name = ("_index" if post.id in parents else "index") + suffix
-        slugs = [*parts, _shown(post.slug, fallback)]
         return planner.path_for(fields, slugs, post.id, "content/{slug}/" + name, taken)
     if post.type != "post":
         fields["type"] = _section(_shown(post.type, "type"), addresses)
@@ -172,10 +172,15 @@ def _shown(slug: str, fallback: str) -> str:
     return shown_component(kept, fallback, ".#")
 
 
-def _section(name: str, addresses: Addresses | None) -> str:
+def _section(name: str, addresses: Addresses | None, *, page: bool = False) -> str:
     """A top folder of ``content/``, with ``wp-`` in front when Hugo has every address in it
-    (``tags/``, a taxonomy's): no other name for the bundle would make its URL free."""
-    return f"wp-{name}" if addresses is not None and addresses.reserves_all_under(f"/{name}/") else name
+    (``tags/``, a taxonomy's): no other name for the bundle would make its URL free; a page's,
+    when Hugo has its address too (``posts/``, the list of posts, or a type's): the page's
+    children in ``posts/`` would be posts. (A type's own folder has its own list there.)"""
+    if addresses is None:
+        return name
+    path = f"/{name}/"
+    return f"wp-{name}" if addresses.reserves_all_under(path) or (page and addresses.reserves(path)) else name
 
 
 def hugo_metadata(
@@ -391,7 +396,9 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
         # language, as Hugo publishes them with it: comments.fr.json, photo.fr.jpg).
         folder, name = relative.rsplit("/", 1)
         language = _language_of(name)
-        text = localize(record, text, options, out, folder, "", result, language)
+        # (the bundle's files are served beside its page; a draft's are not served)
+        served = url_path(_url_path(relative)) if built else None
+        text = localize(record, text, options, out, folder, "", result, language, served)
         out.write_text(relative, text)
         # An old address another page holds (or Hugo's own) is not redirected here.
         alias = old_path(record.link)

@@ -406,7 +406,8 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
         if record.type not in ("post", "page"):
             collections.add(collection_name(record.type))
         # Jekyll copies no files out of _posts: media go to assets/, linked from the site root.
-        text = localize(record, text, options, out, f"assets/media/{key}", f"/assets/media/{key}/", result)
+        media = f"/assets/media/{key}/"
+        text = localize(record, text, options, out, f"assets/media/{key}", media, result, served=media)
         out.write_text(relative, text)
         # Its old address redirects here only if it is its own, not another item's.
         old = record.link if wanted is None or permalink == wanted else ""

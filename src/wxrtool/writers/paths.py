@@ -386,6 +386,15 @@ class Addresses:
             return False
         return not any((key + "/").startswith(tree) for tree in self.trees)
 
+    def reserves(self, path: str) -> bool:
+        """Whether ``path`` is one the engine keeps (given as reserved, or under a reserved tree).
+
+        >>> Addresses(["/posts/"]).reserves("/Posts"), Addresses(["/posts/"]).reserves("/other/")
+        (True, False)
+        """
+        key = address_key(path)
+        return key in self.reserved or any((key + "/").startswith(tree) for tree in self.trees)
+
     def reserves_all_under(self, path: str) -> bool:
         """Whether every address under ``path`` is reserved (``/assets/`` of ``/assets/*``):
         a page in that folder is not free, whatever its own name.

@@ -216,7 +216,16 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
         # slug, unique in the site (the file's is unique only in its folder).
         # (The header's own lines, not a "Slug:" or "URL:" line a post's body may hold.)
         slug = re.search(r"^Slug: (.*)$", head, re.M).group(1)  # type: ignore[union-attr]
-        text = localize(record, text, options, out, f"content/images/{slug}", f"{{static}}/images/{slug}/", result)
+        text = localize(
+            record,
+            text,
+            options,
+            out,
+            f"content/images/{slug}",
+            f"{{static}}/images/{slug}/",
+            result,
+            served=url_path(f"/images/{slug}/"),
+        )
         out.write_text(relative, text)
         own_url = re.search(r"^URL: (.*)$", head, re.M)
         if record.status == "publish":

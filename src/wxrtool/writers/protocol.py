@@ -144,13 +144,15 @@ class WriteResult:
 
     ``addresses``: item id -> (old permalink, new path), when the options ask for them
     (``None`` otherwise); ``media_placed``: media URL -> how many posts it was placed
-    with; ``media_missing``: media URL with no downloaded copy -> the first post using it;
-    ``notes``: what the writer counted for the account's ``content`` line
-    (``thread-not-in-url-map``: a thread that kept its old link).
+    with; ``media_moved``: media URL -> the path the new site serves its first copy at (the
+    target of its old address's redirect), when the site serves it; ``media_missing``: media URL
+    with no downloaded copy -> the first post using it; ``notes``: what the writer counted for
+    the account's ``content`` line (``thread-not-in-url-map``: a thread that kept its old link).
     """
 
     addresses: MutableMapping[int, tuple[str, str]] | None = None  # (a SpillMap: on disk when large)
     media_placed: Counter[str] = field(default_factory=Counter)
+    media_moved: MutableMapping[str, str] = field(default_factory=SpillMap)
     media_missing: dict[str, int] = field(default_factory=dict)
     notes: Counter[str] = field(default_factory=Counter)
 
@@ -170,6 +172,9 @@ class WriteResult:
             # Later stretches win, as a later item of one export would in one writer.
             self.addresses.update(other.addresses)
         self.media_placed.update(other.media_placed)
+        for url, path in other.media_moved.items():
+            if url not in self.media_moved:
+                self.media_moved[url] = path  # (the first copy placed, as one writer keeps)
         self.notes.update(other.notes)
         for url, post in other.media_missing.items():
             self.media_missing.setdefault(url, post)  # the first post that uses it, as one writer keeps
