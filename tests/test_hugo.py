@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import os
 import subprocess
+import urllib.request
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -181,3 +182,25 @@ def test_a_page_named_like_hugos_list_of_posts_keeps_its_children(hugo: str, tmp
     assert contact == ["wp-posts/contact/index.html"]  # (under its parent, wp-posts/: not a post)
     assert "Write to the address" not in (built / "posts" / "index.xml").read_text(encoding="utf-8")
     assert 'data-wordpress-id="2"' in (built / "wp-posts" / "index.html").read_text(encoding="utf-8")
+
+
+def test_placed_media_show_in_lists_and_feeds_too(hugo: str, tmp_path: Path) -> None:
+    """A bundle's image linked by its name (loaf.jpg) was looked for beside the home page and in the
+    feed (/loaf.jpg, 404): the scaffold's render hooks give a bundle's file its own address."""
+    from wxrtool.urlcheck import StaticSite
+
+    from .test_security_formats import media_export, page
+
+    own = "https://x.example/wp-content/uploads/2024/01/loaf.jpg"
+    content = f'<p>Bread</p><a href="{own}"><img src="{own}" alt="a loaf"></a><a href="#c">here</a>'
+    items = page(1, "bread", 0, content).replace("<wp:post_type>page<", "<wp:post_type>post<")
+    source, media = media_export(tmp_path, {own: b"JPEG-LOAF"}, items)
+    site = tmp_path / "site"
+    wxrtool.convert(source, "hugo", str(site), scaffold=True, media=str(media))
+    built = build(hugo, site)
+    post = (built / "posts" / "bread" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="/posts/bread/loaf.jpg"><img src="/posts/bread/loaf.jpg" alt="a loaf"></a>' in post
+    assert '<a href="#c">here</a>' in post  # (any other link as written)
+    assert "src=&#34;/posts/bread/loaf.jpg&#34;" in (built / "index.xml").read_text(encoding="utf-8")
+    with StaticSite(built) as served, urllib.request.urlopen(served.url + "/posts/bread/loaf.jpg") as answer:
+        assert answer.read() == b"JPEG-LOAF"
