@@ -383,6 +383,51 @@ def test_what_markdown_cannot_say_stays_html(html: str, markdown: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("html", "shown"),
+    [
+        # A cell holds no block: code in a headed table's cell is a line of <code> (its lines kept).
+        (
+            "<table><tr><th>a</th><th>b</th></tr><tr><td><pre>x = 1\n  y | z</pre></td><td>c</td></tr></table>",
+            "<code>x = 1<br>&nbsp; y &#124; z</code>",
+        ),
+        (
+            '<h3>Listen <audio src="https://x.org/a.mp3"></audio></h3>',
+            '### Listen <audio src="https://x.org/a.mp3"></audio>',
+        ),
+        ("<p><a href='https://x.org'><pre>code here</pre></a></p>", "[<code>code here</code>](https://x.org)"),
+        (
+            "<table><tr><th>v</th></tr><tr><td><video src='https://x.org/v.mp4'></video></td></tr></table>",
+            '| <video src="https://x.org/v.mp4"></video> |',
+        ),
+    ],
+)
+def test_what_was_kept_comes_back_inside_a_line_too(html: str, shown: str) -> None:
+    """Code, a player or a list kept from the engine, in a table's cell, a heading or a link: the
+    engine ran its stand-in into a line, where it stayed, WXRTOOLKEEP0X on the page, the code lost."""
+    markdown = post_markdown(html)
+    assert shown in markdown and "WXRTOOL" not in markdown, markdown
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<table><tr><td>alpha</td><td>beta</td></tr></table>",
+        "<table><tbody><tr><td>a</td></tr><tr><td><pre>x\n  y</pre></td></tr></tbody></table>",
+    ],
+)
+def test_a_table_without_a_header_stays_html(html: str) -> None:
+    """Markdown has no table without a header row: the engine made one of the first row (Hugo and
+    Pelican showed data as headers) and Jekyll showed a one-row table as its source, pipes and all."""
+    markdown = post_markdown(html)
+    assert markdown.startswith("<table>") and markdown.endswith("</table>") and "|" not in markdown
+    from markdown_it import MarkdownIt
+
+    rendered = MarkdownIt("commonmark").enable("table").render(markdown)
+    assert "<th>" not in rendered and ("alpha" in rendered or "<pre>x\n  y</pre>" in rendered)
+    assert post_markdown("<table><tr><th>h</th></tr><tr><td>d</td></tr></table>") == "| h |\n| --- |\n| d |"
+
+
+@pytest.mark.parametrize(
     ("html", "markdown"),
     [
         ("<pre>code</pre><p>WXRTOOLKEEP99X</p>", "```\ncode\n```\n\nWXRTOOLKEEP99X"),

@@ -90,6 +90,7 @@ _BR = re.compile(r"<br\s*/?>", re.I)
 _LANGUAGE = re.compile(r"(?:\blanguage-|\blang-|\bbrush:\s*)([\w+#.-]+)", re.I)
 _LANG_ATTR = re.compile(r"""\b(?:data-)?lang(?:uage)?\s*=\s*["']([\w+#.-]+)["']""", re.I)
 _PLACEHOLDER = re.compile(r"^([ \t>]*)WXRTOOLKEEP([A-Z]*)(\d+)X[ \t]*$", re.M)
+_INLINE_PLACEHOLDER = re.compile(r"WXRTOOLKEEP([A-Z]*)(\d+)X")
 _BACKTICKS = re.compile(r"`+")
 # Outside <pre>, a blank line in HTML is only white space; engines that keep it
 # would split a paragraph in two.
@@ -103,6 +104,10 @@ _ADJACENT_QUOTES = re.compile(r"(</blockquote\s*>)(\s*)(<blockquote\b)", re.I)
 _LIST_END = re.compile(r"(</(?:ul|ol)\s*>)(?!\s*</(?:li|ul|ol)\b)", re.I)
 # The same after a table: kramdown (Jekyll) reads a quote or list right after a table's last
 # row as more of it, and the whole table as a paragraph of pipes.
+_TABLE = re.compile(r"<(table)\b[^>]*>?", re.I)
+_THEAD = re.compile(r"<thead\b", re.I)
+_FIRST_ROW = re.compile(r"<tr\b.*?(?:</tr\s*>|<tr\b|$)", re.I | re.S)
+_TH = re.compile(r"<th\b", re.I)
 _TABLE_END = re.compile(r"(</table\s*>)(?!\s*</(?:li|td|th)\b)", re.I)
 # Python-Markdown (Pelican, MkDocs) wants a blank line before a quote, list or
 # table that follows a paragraph; CommonMark does not mind one.
@@ -214,11 +219,21 @@ class _Kept:
                 piece = fence(*piece)
             return "\n".join(prefix + line if line else prefix.rstrip() for line in piece.split("\n"))
 
-        return _PLACEHOLDER.sub(self._given(self.pieces, put_back), text)
-
-    def _given(self, kept: list[Any], put: Callable[[re.Match[str], Any], str]) -> Callable[[re.Match[str]], str]:
-        # Each stand-in given out is put back once; one of another nonce is the text's own words.
         used: set[int] = set()
+        text = _PLACEHOLDER.sub(self._given(self.pieces, put_back, used), text)
+        if "WXRTOOLKEEP" in text:
+            # A stand-in the engine ran into a line of text: in a table's cell, a heading, a link
+            # (a cell holds no block). Put back as one line of HTML, which they hold; it was shown
+            # as "WXRTOOLKEEP0X", the code or the player it stood for lost.
+            text = _INLINE_PLACEHOLDER.sub(self._given(self.pieces, _inline, used), text)
+        return text
+
+    def _given(
+        self, kept: list[Any], put: Callable[[re.Match[str], Any], str], used: set[int] | None = None
+    ) -> Callable[[re.Match[str]], str]:
+        # Each stand-in given out is put back once (``used``: over the passes that put them back);
+        # one of another nonce is the text's own words.
+        used = set() if used is None else used
 
         def back(m: re.Match[str]) -> str:
             if m.group(m.re.groups - 1) != self.nonce:
@@ -231,6 +246,17 @@ class _Kept:
             return put(m, kept[n])
 
         return back
+
+
+def _inline(m: re.Match[str], piece: str | tuple[str, str]) -> str:
+    """A kept piece as one line of HTML: code as ``<code>`` with ``<br>`` between its lines (and
+    its spaces kept), HTML on one line; a ``|`` as ``&#124;``, which ends no table cell."""
+    if isinstance(piece, tuple):
+        code = html.escape(piece[0].rstrip("\n"), quote=False).replace("  ", "&nbsp; ")
+        piece = "<code>" + code.replace("\n", "<br>") + "</code>"
+    else:
+        piece = " ".join(line.strip() for line in piece.split("\n"))
+    return piece.replace("|", "&#124;")
 
 
 def _nonce(text: str) -> str:
@@ -321,6 +347,8 @@ def html_to_markdown(
 
 def _to_markdown(text: str, kept: _Kept, engine_name: str, flavor: str) -> str:
     if "<" in text:
+        if "<table" in text or "<TABLE" in text:  # (first: code in a cell stays a block of the kept table)
+            text = sub_elements(text, _TABLE, lambda m, inner, whole: _table(kept, inner, whole))
         text = sub_elements(text, _PRE, lambda m, inner, whole: kept.hold(pre_code(m.group(2), inner)))
         text = escape_stray_lt(text)
         if len(_LINK_OPEN.findall(text)) > text.count("</a") + text.count("</A"):
@@ -553,6 +581,22 @@ def _keep_reversed_lists(text: str, kept: _Kept) -> str:
 
 def _keep(kept: _Kept, piece: str) -> str:
     return kept.hold(_BLANK_LINES.sub("\n", piece.strip()))
+
+
+def _headed(table: str) -> bool:
+    """Whether a table (its inner HTML) has a header: a ``<thead>``, or ``<th>`` in its first row.
+    Markdown's tables have one; the engine made one of the first row of a table without."""
+    if _THEAD.search(table):
+        return True
+    first = _FIRST_ROW.search(table)
+    return first is not None and _TH.search(first.group()) is not None
+
+
+def _table(kept: _Kept, inner: str, table: str) -> str:
+    """A table with a header as it is, for the engine; one without, kept as HTML (Markdown has no
+    table without one: its first row was made a header, and a one-row table was shown by Jekyll
+    as its source), code in its cells as blocks."""
+    return table if _headed(inner) else _keep(kept, sanitize_reader_html(table))
 
 
 def safe_urls(text: str) -> str:
