@@ -15,10 +15,8 @@ Hugo would skip (starting with ``.`` or ``#``, ending with ``~``) loses those ch
 embeds and comment anchors are HTML in Markdown) and layouts that show each post
 with its threaded comments.
 
-An embed WordPress showed as a YouTube or Vimeo player or a post on X is Hugo's own
-shortcode (:func:`hugo_embed`), any other a link that says what it was. Hugo's ``x``
-shortcode asks X for the post when the site is built: offline, or for a deleted post,
-it warns (``shortcode-x-getremote``) and shows nothing.
+An embed WordPress showed as a YouTube or Vimeo player is Hugo's own shortcode
+(:func:`hugo_embed`), any other (a post on X among them) a link that says what it was.
 
 Every address is handed out once per site by :class:`~wxrtool.writers.paths.Addresses`,
 in export order: a published bundle's URL first (its folder gets ``-<id>`` if the
@@ -40,7 +38,7 @@ import yaml
 from ..archives import TARGETS
 from ..authors import author_data
 from ..content import post_markdown
-from ..content.embeds import VIMEO_ID, X_ID, X_USER, YOUTUBE_ID, Embed
+from ..content.embeds import VIMEO_ID, YOUTUBE_ID, Embed
 from ..index import SiteIndex
 from ..languages import LANGUAGE_TAXONOMIES
 from ..menus import TitlesSeen, hugo_menus, new_site_menus
@@ -329,20 +327,23 @@ def escape_shortcodes(markdown: str) -> str:
 
 
 def hugo_embed(embed: Embed) -> str | None:
-    """Hugo's own shortcode for a YouTube video, a Vimeo video or a post on X, else ``None``.
+    """Hugo's own shortcode for a YouTube or a Vimeo video, else ``None`` (the link every engine
+    gets). Not Hugo's ``x`` for a post on X: it asks X for the post when the site is built, and
+    shows nothing offline, or for a deleted post (the post's words were lost, said only in a
+    warning); the link stays, as WordPress's own fallback is.
 
-    Only ids and user names of the strict forms of :mod:`.content.embeds` get
-    here, and each is checked again: nothing from the export reaches a parameter.
+    Only ids of the strict forms of :mod:`.content.embeds` get here, and each is checked
+    again: nothing from the export reaches a parameter.
 
-    >>> hugo_embed(Embed("https://x.com/a/status/1", "Post on X (Twitter)", "x", "1", "a"))
-    '{{< x user="a" id="1" >}}'
+    >>> hugo_embed(Embed("https://youtu.be/dQw4w9WgXcQ", "Video", "youtube", "dQw4w9WgXcQ", ""))
+    '{{< youtube dQw4w9WgXcQ >}}'
+    >>> hugo_embed(Embed("https://x.com/a/status/1", "Post on X (Twitter)", "x", "1", "a")) is None
+    True
     """
     if embed.provider == "youtube" and YOUTUBE_ID.fullmatch(embed.id):
         return "{{< youtube " + embed.id + " >}}"
     if embed.provider == "vimeo" and VIMEO_ID.fullmatch(embed.id):
         return "{{< vimeo " + embed.id + " >}}"
-    if embed.provider == "x" and X_USER.fullmatch(embed.user) and X_ID.fullmatch(embed.id):
-        return '{{< x user="' + embed.user + '" id="' + embed.id + '" >}}'
     return None
 
 
