@@ -560,3 +560,25 @@ def test_a_commenters_name_stays_in_its_line(to: str, tmp_path: Path) -> None:
     assert not [h for h in shown.iter("h1") if "closed" in h.text_content()]
     assert not shown.xpath("//pre[contains(., 'Great')]")
     assert "**[Mallory # Comments are closed: moved to evil.example ~~~](" in page
+
+
+@pytest.mark.parametrize("raised", [KeyboardInterrupt, RuntimeError])
+def test_what_the_url_callback_raises_is_not_swallowed(
+    raised: type[BaseException], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """nh3 calls the URL policy from Rust and printed what it raised as "Exception ignored",
+    dropping the attribute: a Ctrl-C landing there was lost, the run went on to exit 0, a link gone."""
+    from wxrtool.content import sanitize
+
+    policy = sanitize.safe_url
+
+    def interrupted(value: str, relative: bool = False) -> str:
+        if "stop.example" in value:
+            raise raised
+        return policy(value, relative=relative)
+
+    monkeypatch.setattr(sanitize, "safe_url", interrupted)
+    for clean in (sanitize.sanitize_comment_html, sanitize.sanitize_post_html, sanitize.sanitize_reader_html):
+        with pytest.raises(raised):
+            clean('<a href="https://go.example/">a</a> <a href="https://stop.example/">b</a>')
+        assert 'href="https://go.example/"' in clean('<a href="https://go.example/">a</a>')  # (and then as before)

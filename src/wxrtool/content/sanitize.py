@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 from collections import Counter
 from urllib.parse import urlsplit
 
@@ -106,6 +107,25 @@ URL_ATTRIBUTES = frozenset(
 )
 
 
+def _cleaned(cleaner: nh3.Cleaner, text: str) -> str:
+    """``cleaner.clean(text)``, and what the URL callback raised raised here.
+
+    nh3 calls :func:`_filter_attribute` from Rust, and an exception raised in it (above all an
+    interrupt: Ctrl-C lands in the callback as Python code runs again) is printed as "Exception
+    ignored" and the attribute dropped: the run went on, exit 0, links missing from its output.
+    The printing goes through ``sys.unraisablehook``, which is ours while the cleaner runs."""
+    raised: list[BaseException] = []
+    previous = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: raised.append(unraisable.exc_value or RuntimeError(unraisable.err_msg))
+    try:
+        cleaned = cleaner.clean(text)
+    finally:
+        sys.unraisablehook = previous
+    if raised:
+        raise raised[0]
+    return cleaned
+
+
 def _filter_attribute(tag: str, name: str, value: str) -> str | None:
     if name not in URL_ATTRIBUTES:
         return value
@@ -177,7 +197,7 @@ def sanitize_comment_html(text: str) -> str:
         return text  # plain text: nothing the sanitizer would change (most comments)
     # (The sanitizer checks every open element at each tag: past a few hundred levels
     # its time grows with the square of the depth.)
-    return _CLEANER.clean(limit_depth(escape_stray_lt(text)))
+    return _cleaned(_CLEANER, limit_depth(escape_stray_lt(text)))
 
 
 def sanitize_post_html(text: str) -> str:
@@ -187,7 +207,7 @@ def sanitize_post_html(text: str) -> str:
     >>> sanitize_post_html('<p onclick="x()">a<script>b()</script> <img src="javascript:c" alt="d"></p>')
     '<p>a <img alt="d"></p>'
     """
-    return _POST_CLEANER.clean(limit_depth(escape_stray_lt(text)))
+    return _cleaned(_POST_CLEANER, limit_depth(escape_stray_lt(text)))
 
 
 def sanitize_reader_html(text: str) -> str:
@@ -197,7 +217,7 @@ def sanitize_reader_html(text: str) -> str:
     >>> sanitize_reader_html('<video src="a.mp4" controls onplay="x()"><script>b()</script></video>')
     '<video src="a.mp4" controls=""></video>'
     """
-    return _READER_CLEANER.clean(limit_depth(escape_stray_lt(text)))
+    return _cleaned(_READER_CLEANER, limit_depth(escape_stray_lt(text)))
 
 
 def make_clickable(text: str) -> str:
