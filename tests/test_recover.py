@@ -121,6 +121,23 @@ def test_wordpress_30_nested_cdata_reads_as_the_fixed_export_does() -> None:
     assert [(m.key, m.value) for m in broken[0].meta] == [(m.key, m.value) for m in fixed[0].meta]
 
 
+@pytest.mark.parametrize(
+    "content",
+    [
+        "<p>if (a[b[i]]>0) return;</p>",  # (text after it)
+        "<p>x]]><b>y</b></p>",  # (a tag after it)
+        "<p>x]]></p><p>y</p>",  # (an end tag of the content's own HTML after it)
+    ],
+)
+def test_a_bare_terminator_in_cdata_is_text(content: str) -> None:
+    """WordPress 3.0's exporter wrote a "]]>" of a post as it was: its CDATA section ended there and
+    the rest of the export broke; with --recover only the items before it were read, exit 0."""
+    data = export_bytes([content, "next"])
+    posts, reader = recovered(data)
+    assert [p.content_html for p in posts] == [content, "next"]
+    assert [r.kind for r in reader.repairs] == ["cdata-terminator"]
+
+
 def test_truncated_file_keeps_complete_items() -> None:
     data = export_bytes(["one", "two", "three"])
     cut = data.index(b"<item><wp:post_id>3")

@@ -91,6 +91,13 @@ def _has_root_tag(text: str) -> bool:
 # After a "]]>" inside a CDATA section that opened another: the section goes on after
 # WordPress's split, or ends before its element does (see RepairingStream._token).
 _SECTION_GOES_ON = re.compile(r"<!\[CDATA\[|[ \t\r\n]*</")
+# After a "]]>" of a CDATA section that opened no other: its end, if the export's next section or
+# its element's end tag follows (an export's elements have a prefix, or are RSS's own); else a
+# "]]>" of the text, which WordPress 3.0's exporter left as it was ("a[b[i]]>0", "]]><b>").
+_SECTION_ENDS = re.compile(
+    r"<!\[CDATA\[|[ \t\r\n]*(?:$|</(?:[A-Za-z_][\w.-]*:[A-Za-z_][\w.-]*"
+    r"|title|link|description|category|guid|pubDate|language|generator|comments)[ \t\r\n]*>)"
+)
 _SECTION_LOOKAHEAD = 64
 # What may follow the root element without being lost when it is left out.
 _IGNORABLE = re.compile(r"<!--.*?-->|<\?.*?\?>", re.DOTALL)
@@ -608,8 +615,12 @@ class RepairingStream(io.RawIOBase):
                 self._record(Repair(line, column, "nested-cdata", detail))
                 return "]]]]><![CDATA[>"
             if self._cdata == 1:
-                self._cdata = 0
-                return token
+                if _SECTION_ENDS.match(text, end):
+                    self._cdata = 0
+                    return token
+                detail = "a ]]> inside a CDATA section (WordPress 3.0's exporter): kept as text"
+                self._record(Repair(self._line, self._column, "cdata-terminator", detail))
+                return "]]]]><![CDATA[>"
             self._note("stray-cdata-end", "]]> outside a CDATA section, escaped")
             return "]]&gt;"
         if token.startswith("</rss"):
