@@ -161,7 +161,8 @@ def test_cli_exit_status_and_json(tmp_path: Path) -> None:
     problem = data["files"][1]["problems"][0]
     assert set(problem) == {"severity", "code", "message", "hint", "file", "line", "column", "post_id", "comment_id"}
     recovered = runner.invoke(main, ["validate", "--recover", str(broken)])
-    assert recovered.exit_code == 0 and "repaired-unreadable-rest" in recovered.stdout
+    # (the rest of the file unread is an error with --recover too: it said "0 errors", exit 0)
+    assert recovered.exit_code == 1 and "error repaired-unreadable-rest" in recovered.stdout
     # (libxml2's message ended in a newline, shown as "\x0a"; and the rest lost is not "repaired")
     assert "\\x0a" not in bad.stdout + recovered.stdout and "  " not in problem["message"]
     assert "leaves the rest of the file out" in recovered.stdout and "repaired by" not in recovered.stdout

@@ -96,7 +96,8 @@ _SECTION_GOES_ON = re.compile(r"<!\[CDATA\[|[ \t\r\n]*</")
 # "]]>" of the text, which WordPress 3.0's exporter left as it was ("a[b[i]]>0", "]]><b>").
 _SECTION_ENDS = re.compile(
     r"<!\[CDATA\[|[ \t\r\n]*(?:$|</(?:[A-Za-z_][\w.-]*:[A-Za-z_][\w.-]*"
-    r"|title|link|description|category|guid|pubDate|language|generator|comments)[ \t\r\n]*>)"
+    r"|title|link|description|category|guid|pubDate|language|generator|comments)[ \t\r\n]*>"
+    r"|</[\w.:-]*$)"  # (an end tag the file's end cut: a section of a file cut short ends there)
 )
 _SECTION_LOOKAHEAD = 64
 # What may follow the root element without being lost when it is left out.

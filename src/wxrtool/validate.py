@@ -434,7 +434,15 @@ class Validator:
             yield parse_problem(exc, self.name)
             seen.whole = False
         for repair in reader.repairs:
-            severity = "warning" if repair.kind in ("invalid-utf8", "invalid-reference", "unreadable-rest") else "info"
+            # The rest of the file unread is an error with --recover too: an export that lost its items
+            # from there on is no sound export ("0 errors" was all a check of a cut file said).
+            severity = (
+                "error"
+                if repair.kind == "unreadable-rest"
+                else "warning"
+                if repair.kind in ("invalid-utf8", "invalid-reference")
+                else "info"
+            )
             yield Problem(
                 severity,
                 f"repaired-{repair.kind}",
