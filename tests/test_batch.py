@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 import wxrtool
-from wxrtool.batch import check_parts, convert_sites, group_inputs
+from wxrtool.batch import convert_sites
+from wxrtool.exportfiles import check_parts, group_inputs
 from wxrtool.cli import main
 from wxrtool.convert import ConvertOptions
 from wxrtool.errors import WXRError

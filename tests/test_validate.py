@@ -336,3 +336,19 @@ def test_a_glob_or_a_folder_counts_the_files_checked(tmp_path: Path) -> None:
     for given in (str(tmp_path / "*.xml"), str(tmp_path)):
         done = CliRunner().invoke(main, ["validate", given])
         assert done.stderr.startswith("2 files: "), done.stderr
+
+
+def test_the_parts_of_a_split_export_left_out_are_said(tmp_path: Path) -> None:
+    """'validate x.001.xml x.003.xml' said '0 errors' of parts convert refuses (002 skipped), and a
+    part checked alone said nothing of the parts beside it."""
+    from wxrtool.split import parse_size, split
+
+    split(DRAFTS, parse_size("6KB"), str(tmp_path / "parts"))
+    parts = sorted((tmp_path / "parts").glob("*.xml"))
+    assert len(parts) >= 3
+    gap = CliRunner().invoke(main, ["validate", str(parts[0]), str(parts[2])])
+    assert gap.exit_code == 1 and "error parts-missing" in gap.stdout and "skip 002" in gap.stdout
+    alone = [p.code for p in validate(parts[0])]
+    assert "parts-not-given" in alone
+    assert "parts-not-given" not in [p.code for p in validate([str(p) for p in parts])]
+    assert not [p for p in validate(DRAFTS) if p.code.startswith("parts-")]

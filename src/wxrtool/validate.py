@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import email.utils
+import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
@@ -24,6 +25,7 @@ from typing import Any, cast
 
 from . import quirks
 from .errors import NotWXRError, ParseError, UnsafeXMLError, WXRError
+from .exportfiles import check_parts, parts_not_given
 from .read import Reader
 from .records import Author, Comment, Ping, Post, Term
 from .source import Source, source_name
@@ -680,11 +682,13 @@ def validate(source: Source | Sequence[Source], *, recover: bool = False) -> lis
     >>> [p.code for p in validate(samples / "drafts-and-pages.xml")]  # doctest: +NORMALIZE_WHITESPACE
     ['broken-serialized-meta', 'comment-parent-missing', 'comment-parent-cycle', 'comment-self-parent']
     """
+    parts = list(source) if isinstance(source, (list, tuple)) else [source]
+    missing = _parts_missing([part for part in parts if isinstance(part, (str, os.PathLike))])
     if isinstance(source, (list, tuple)):
         # Each part in turn, each problem naming its part, a header's problem said once (every part
         # repeats the header); then the checks across the parts, as for one file; all in the order
         # of the parts and their lines.
-        found, said, seen = [], set(), _Seen()
+        found, said, seen = missing, set(), _Seen()
         for part in source:
             for problem in Validator(part, recover=recover, seen=seen).each():
                 if problem.post_id is None and problem.line is not None and problem.code in _HEADER_CODES:
@@ -695,7 +699,27 @@ def validate(source: Source | Sequence[Source], *, recover: bool = False) -> lis
         return sorted([*found, *(_whole_file(seen) if seen.whole else ())], key=_by_place(source))
     # (Found in the order the checks end: a whole-file check, at the file's end, speaks of lines
     # read long before.)
-    return sorted(Validator(cast("Source", source), recover=recover).problems(), key=_by_line)
+    return missing + sorted(Validator(cast("Source", source), recover=recover).problems(), key=_by_line)
+
+
+def _parts_missing(paths: list[str | os.PathLike[str]]) -> list[Problem]:
+    """What :mod:`wxrtool.exportfiles` finds of a split export's parts: a gap among those given
+    (an error: convert refuses them), and the parts beside them not given (a warning: a part may
+    be checked alone)."""
+    names = [os.fspath(path) for path in paths]
+    if not names:
+        return []
+    found = []
+    try:
+        check_parts(names)
+    except WXRError as error:
+        found.append(Problem("error", "parts-missing", error.message, error.hint or "", error.file or names[0]))
+    beside = parts_not_given(names)
+    if beside:
+        shown = ", ".join(os.path.basename(path) for path in beside)
+        hint = "give every part of the export to check it whole"
+        found.append(Problem("warning", "parts-not-given", f"the parts beside it not given: {shown}", hint, names[0]))
+    return found
 
 
 def _by_place(parts: Sequence[Source]) -> Callable[[Problem], tuple[int, bool, int]]:

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .. import writers
-from ..batch import check_parts, group_inputs
 from ..conversion import ConvertOptions
 from ..convert import run as run_conversion
 from ..errors import OptionsError, OutputError
+from ..exportfiles import check_parts, group_inputs
 from ..output import text_output
 from ..selection import Selection
 from ..terminal import printable

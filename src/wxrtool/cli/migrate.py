@@ -8,8 +8,8 @@ import sys
 
 import click
 
-from ..batch import check_parts, group_inputs, site_name
 from ..errors import WXRError
+from ..exportfiles import check_parts, group_inputs, site_name
 from ..selection import Selection
 from ..terminal import printable
 from .options import (

@@ -11,8 +11,9 @@ from typing import Any
 import click
 
 from .. import writers
-from ..batch import Parts, convert_sites, output_for, parts_not_given
+from ..batch import convert_sites, output_for
 from ..conversion import ConvertOptions
+from ..exportfiles import Parts, parts_not_given
 from ..output import text_output, within
 from ..terminal import printable
 from .options import (

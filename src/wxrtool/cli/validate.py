@@ -8,7 +8,7 @@ from typing import Any, TextIO
 
 import click
 
-from ..batch import group_inputs
+from ..exportfiles import group_inputs
 from ..output import text_output
 from ..terminal import json_safe, printable
 from .options import (
