@@ -10,10 +10,10 @@ from click.testing import CliRunner
 
 import wxrtool
 from wxrtool.batch import convert_sites
-from wxrtool.exportfiles import check_parts, group_inputs
 from wxrtool.cli import main
 from wxrtool.convert import ConvertOptions
 from wxrtool.errors import WXRError
+from wxrtool.exportfiles import check_parts, group_inputs
 from wxrtool.read import read_parts
 from wxrtool.split import parse_size, split
 

@@ -352,3 +352,19 @@ def test_the_parts_of_a_split_export_left_out_are_said(tmp_path: Path) -> None:
     assert "parts-not-given" in alone
     assert "parts-not-given" not in [p.code for p in validate([str(p) for p in parts])]
     assert not [p for p in validate(DRAFTS) if p.code.startswith("parts-")]
+
+
+@pytest.mark.parametrize(("written", "state"), [("abc", "'abc', not a number"), (None, "has no <wp:post_id>")])
+def test_an_item_whose_id_is_no_number_is_said(written: str | None, state: str, tmp_path: Path) -> None:
+    """<wp:post_id>abc</wp:post_id> (or none) was read as post 0 without a word; only two such items
+    said something, a duplicate id 0, which named no cause."""
+    text = DRAFTS.read_text(encoding="utf-8")
+    start = text.index("<wp:post_id>")
+    end = text.index("</wp:post_id>", start) + len("</wp:post_id>")
+    source = tmp_path / "x.xml"
+    source.write_text(
+        text[:start] + (f"<wp:post_id>{written}</wp:post_id>" if written else "") + text[end:], encoding="utf-8"
+    )
+    found = [p for p in validate(source) if p.code == "post-id-not-a-number"]
+    assert len(found) == 1 and state in found[0].message and found[0].severity == "warning"
+    assert not [p for p in validate(DRAFTS) if p.code == "post-id-not-a-number"]

@@ -305,6 +305,7 @@ class _Reader(Reader):
         names = self._names
         where: dict[str, Any] = {"post_id": post.id}
         dates: set[str] = set()
+        written_id: str | None = None
         for child in elem:  # (one pass over the item and one over each comment)
             name = names[child.tag]
             if name == "wp:postmeta":
@@ -314,6 +315,21 @@ class _Reader(Reader):
             elif name in _ITEM_DATES and name not in dates:  # (the first of a field counts, as for the reader)
                 dates.add(name)
                 self._check_date(child, name, where)
+            elif name == "wp:post_id" and written_id is None:
+                written_id = self._text(child)
+        if written_id is None or not _NUMBER.fullmatch(written_id):
+            state = "has no <wp:post_id>" if written_id is None else f"has <wp:post_id> {written_id!r}, not a number"
+            self.found.append(
+                self._report(
+                    "warning",
+                    "post-id-not-a-number",
+                    f"item {post.title[:60]!r} {state}: it is read as post {post.id}",
+                    "WordPress's importer gives it a new id, and links to it, its comments' threads and its"
+                    " children's parents are lost; give it the id it had on the old site",
+                    line=post.line,
+                    **where,
+                )
+            )
         return post
 
     def _check_comment(self, elem: Any, where: dict[str, Any]) -> None:
@@ -731,6 +747,8 @@ def _by_place(parts: Sequence[Source]) -> Callable[[Problem], tuple[int, bool, i
 def _by_line(problem: Problem) -> tuple[bool, int]:
     return (problem.line is None, problem.line or 0)
 
+
+_NUMBER = re.compile(r"[+-]?\d+")  # (as PHP's (int) reads an id: digits, a sign before them)
 
 # The header's problems, which every part of a split export repeats.
 _HEADER_CODES = frozenset({"author-without-id", "meta-without-key", "meta-without-value", "broken-serialized-meta",
