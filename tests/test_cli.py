@@ -598,3 +598,23 @@ def test_media_download_makes_no_folder_for_an_export_it_cannot_read(tmp_path: P
     cut.write_bytes(Path(KLOUT).read_bytes()[:30000])
     result = run("media", str(cut), "--download", str(tmp_path / "new" / "sub"))
     assert result.exit_code == 1 and not (tmp_path / "new").exists()
+
+
+@pytest.mark.parametrize("to", ["jsonl", "json"])
+def test_output_cut_off_by_its_reader_ends_quietly(to: str, tmp_path: Path) -> None:
+    """'wxrtool convert ... | head' said 'Error: <system>: Broken pipe', exit 1: the reader of
+    standard output stopped reading, nothing went wrong. It ends as a process SIGPIPE ends."""
+    from .test_security_formats import export, item
+
+    source = export(tmp_path / "big.xml", "".join(item(n) for n in range(1, 5001)))  # (more than a pipe holds)
+    convert = subprocess.Popen(
+        [sys.executable, "-m", "wxrtool", "convert", str(source), "--to", to],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    with convert:
+        assert convert.stdout is not None and convert.stderr is not None
+        convert.stdout.read(100)
+        convert.stdout.close()  # (as head does, once it has its lines)
+        errors = convert.stderr.read().decode()
+        assert convert.wait(timeout=120) == 141 and errors == ""

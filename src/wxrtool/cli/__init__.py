@@ -10,6 +10,9 @@ One module per command (:mod:`.convert`, :mod:`.validate`...), what they share i
 
 from __future__ import annotations
 
+import os
+import select
+import signal
 import sys
 from typing import Any
 
@@ -42,6 +45,13 @@ class _Group(click.Group):
         except KeyboardInterrupt as exc:
             click.echo("Stopped." if isinstance(exc, Stopped) else "Interrupted.", err=True)
             sys.exit(exit_status(exc))
+        except BrokenPipeError:
+            if not _stdout_closed():
+                raise click.ClickException(str(system_error(BrokenPipeError(32, "Broken pipe")))) from None
+            # What reads our standard output stopped reading (| head): nothing more to say to it,
+            # and no error about it; exit as a process SIGPIPE ends does.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(128 + signal.SIGPIPE)
         except OSError as exc:
             if ctx.params.get("traceback"):
                 raise
@@ -71,6 +81,16 @@ def main(traceback: bool) -> None:
     stop_on_sigterm()
     if not traceback:
         sys.unraisablehook = _unraisable
+
+
+def _stdout_closed() -> bool:
+    """Whether the reader of standard output went away (a pipe whose read end is closed)."""
+    try:
+        poll = select.poll()
+        poll.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poll.poll(0))
+    except (OSError, ValueError, AttributeError):  # (no poll here, or no file behind stdout)
+        return False
 
 
 def _unraisable(info: Any) -> None:
