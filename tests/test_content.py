@@ -518,3 +518,20 @@ def test_code_nested_in_lists_is_indented_for_python_markdown_and_top_level_code
     assert html_to_markdown("<pre>print(1)</pre>", nested=True) == "```\nprint(1)\n```"  # (CommonMark: fenced)
     kept = "<dl><dd>\n~~~\na tilde fence\n~~~\n</dd></dl>"
     assert "~~~" in html_to_markdown(kept, flavor="python-markdown")
+
+
+@pytest.mark.parametrize("flavor", ["commonmark", "python-markdown"])
+def test_a_quote_and_a_pullquote_stay_two(flavor: str) -> None:
+    """A quote block then a pullquote block (its blockquote in a <figure>) ran together into one
+    quote, the first's citation run into the second's words."""
+    import markdown as python_markdown
+    from markdown_it import MarkdownIt
+
+    html = (
+        '<blockquote class="wp-block-quote"><p>Plain.</p><cite>A</cite></blockquote>\n'
+        '<figure class="wp-block-pullquote"><blockquote><p>Pulled.</p><cite>B</cite></blockquote></figure>\n'
+        '<figure class="wp-block-pullquote"><blockquote><p>Again.</p><cite>C</cite></blockquote></figure>'
+    )
+    markdown = html_to_markdown(html, flavor=flavor)
+    shown = MarkdownIt("commonmark").render(markdown) if flavor == "commonmark" else python_markdown.markdown(markdown)
+    assert shown.count("<blockquote>") == 3, shown

@@ -97,8 +97,10 @@ _BACKTICKS = re.compile(r"`+")
 _BLANK_LINES = re.compile(r"[ \t]*\n(?:[ \t]*\n)+[ \t]*")
 _BLANK = re.compile(r"\n[ \t]*\n")  # where _BLANK_LINES can match
 _BLANKS = re.compile(r"\n[ \t]*\n[ \t]*\n")  # two blank lines in a row: what there is to collapse
-# Two block quotes in a row must not run together into one.
-_ADJACENT_QUOTES = re.compile(r"(</blockquote\s*>)(\s*)(<blockquote\b)", re.I)
+# Two block quotes in a row must not run together into one (a pullquote's in its <figure>).
+_ADJACENT_QUOTES = re.compile(
+    r"(</blockquote\s*>(?:\s*</figure\s*>)?)(\s*)((?:<figure\b[^<>]*>\s*)?<blockquote\b)", re.I
+)
 # A list that ends where a paragraph starts needs a blank line (inside a quote,
 # "> "), or the paragraph continues the last item; engines forget it.
 _LIST_END = re.compile(r"(</(?:ul|ol)\s*>)(?!\s*</(?:li|ul|ol)\b)", re.I)
@@ -372,7 +374,9 @@ def _to_markdown(text: str, kept: _Kept, engine_name: str, flavor: str) -> str:
             text = _inline_tags(text, kept, inline)
     if _BLANK.search(text):  # (a literal-led search: much faster than the sub finding nothing)
         text = _BLANK_LINES.sub("\n", text)
-    text = _ADJACENT_QUOTES.sub(lambda m: m.group(1) + kept.hold("") + m.group(3), text)
+    # (Python-Markdown joins two quotes a blank line apart: an HTML comment between them it does not)
+    between = "<!-- -->" if flavor == "python-markdown" else ""
+    text = _ADJACENT_QUOTES.sub(lambda m: m.group(1) + kept.hold(between) + m.group(3), text)
     text = _LIST_END.sub(lambda m: m.group(1) + kept.hold(""), text)
     if "</table" in text or "</TABLE" in text:
         text = _TABLE_END.sub(lambda m: m.group(1) + kept.hold(""), text)
