@@ -319,3 +319,20 @@ def test_the_old_feeds_lead_to_the_sites_feed(jekyll: str, tmp_path: Path) -> No
     assert "&" in shown and [e.findtext("a:title", namespaces=atom) for e in feed.findall("a:entry", atom)] == [shown]
     rows = dict(row[:2] for row in csv.reader(redirects.read_text(encoding="utf-8").splitlines()))
     assert rows["/feed/"] == rows["/category/featured/feed/"] == "/feed.xml" and rows["/comments/feed/"] == "/"
+
+
+def test_escapes_kramdown_does_not_know_show_no_backslash(jekyll: str, tmp_path: Path) -> None:
+    """A post's '&amp;' written '\\&amp;', and '~~' written '\\~\\~': kramdown takes no backslash before
+    '&' or '~' and showed it. Written as entities, the text shows as WordPress showed it."""
+    from .test_security_formats import export, item
+
+    content = "<p>Type &amp;amp; to get one. Not ~~struck~~, 2^3 and @name.</p>"
+    source = export(
+        tmp_path / "x.xml",
+        item(1).replace("</item>", f"<content:encoded><![CDATA[{content}]]></content:encoded></item>"),
+    )
+    site = tmp_path / "site"
+    wxrtool.convert(source, "jekyll", str(site), scaffold=True)
+    page = next(p for p in build(jekyll, site).rglob("index.html") if "Type" in p.read_text(encoding="utf-8"))
+    text = lxml.html.parse(str(page)).getroot().text_content()
+    assert "Type &amp; to get one. Not ~~struck~~, 2^3 and @name." in text and "\\" not in text

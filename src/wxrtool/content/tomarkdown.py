@@ -696,24 +696,26 @@ def _unescape_needless(markdown: str, flavor: str = "commonmark") -> str:
         return line[:head] + _outside_code_spans(line[head:], lambda part: _unescape(part, needless))
 
     lines = (line_fix(line) for line in markdown.split("\n"))
-    if flavor == "python-markdown":
-        lines = (_known_escapes(line) if "\\" in line else line for line in lines)
-    return "\n".join(lines)
+    escapes = _PYTHON_MARKDOWN_ESCAPES if flavor == "python-markdown" else _KRAMDOWN_ESCAPES
+    return "\n".join(_known_escapes(line, escapes) if "\\" in line else line for line in lines)
 
 
 # The characters Python-Markdown takes a backslash before (with its "extra" extensions, as
-# Pelican has them); before any other ("\<", "\~", "\&", "\="), the backslash shows. Such an escape
-# is written as the character's entity, which is the character and never syntax.
+# Pelican has them); before any other ("\<", "\~", "\&", "\="), the backslash shows. And those
+# kramdown (Jekyll) does, of CommonMark's (every ASCII punctuation character): before "&", "~",
+# "^" or "@", kramdown shows the backslash ("\&amp;" for a post's "&amp;"). Such an escape is
+# written as the character's entity, which is the character and never syntax, to every engine.
 _PYTHON_MARKDOWN_ESCAPES = frozenset("\\`*_{}[]()>#+-.!|")
+_KRAMDOWN_ESCAPES = frozenset("\\.*_+-`()[]{}#!:|\"'$=<>")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
-def _known_escapes(line: str) -> str:
-    """One line of Markdown, outside its code spans, with each escape Python-Markdown does not
-    know written as the character's entity (``a \\< b``: ``a &#60; b``)."""
+def _known_escapes(line: str, escapes: frozenset[str]) -> str:
+    """One line of Markdown, outside its code spans, with each escape of a character not in
+    ``escapes`` written as the character's entity (``a \\~ b``: ``a &#126; b``)."""
 
     def known(m: re.Match[str]) -> str:
-        return m.group(0) if m.group(1) in _PYTHON_MARKDOWN_ESCAPES else f"&#{ord(m.group(1))};"
+        return m.group(0) if m.group(1) in escapes else f"&#{ord(m.group(1))};"
 
     return _outside_code_spans(line, lambda part: _ESCAPE.sub(known, part))
 
