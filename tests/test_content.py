@@ -535,3 +535,18 @@ def test_a_quote_and_a_pullquote_stay_two(flavor: str) -> None:
     markdown = html_to_markdown(html, flavor=flavor)
     shown = MarkdownIt("commonmark").render(markdown) if flavor == "commonmark" else python_markdown.markdown(markdown)
     assert shown.count("<blockquote>") == 3, shown
+
+
+@pytest.mark.parametrize("flavor", ["commonmark", "python-markdown"])
+@pytest.mark.parametrize("html", ["<p>Term<br>: colon line</p>", "<p>Term</p><p>: colon line</p>"])
+def test_a_line_starting_with_a_colon_is_no_definition(flavor: str, html: str) -> None:
+    """'Term' then a line ': colon line': Hugo, kramdown and Python-Markdown (its def_list, which
+    Pelican has) showed a definition list, where WordPress showed two lines."""
+    import html as html_module
+
+    import markdown as python_markdown
+
+    written = html_to_markdown(html, flavor=flavor)
+    shown = python_markdown.markdown(written, extensions=["def_list"])
+    assert "<dl>" not in shown and ": colon line" in html_module.unescape(shown), shown
+    assert html_to_markdown("<pre>: code</pre>", flavor=flavor).count(": code") == 1  # (code as it is)

@@ -391,6 +391,10 @@ def _to_markdown(text: str, kept: _Kept, engine_name: str, flavor: str) -> str:
         markdown = escape_braces(markdown)
     if "$$" in markdown and flavor == "commonmark":
         markdown = escape_math(markdown)
+    if ":" in markdown:
+        # (a line of text starting ": " after another is a definition to Hugo, kramdown and
+        # Python-Markdown: "Term\n: text" was shown as a definition list; "&#58;" is the colon)
+        markdown = _DEFINITION_LINE.sub(r"\1&#58;", markdown)
     markdown = kept.restore(markdown)
     if _BLANKS.search(markdown):
         markdown = _collapse_blank_lines(markdown)
@@ -410,6 +414,7 @@ _NEEDLESS_PYTHON_MARKDOWN = re.compile(_NEEDLESS_FORM.format("-+=#.)"))  # (">" 
 # A line's containers (quote markers, list markers, nested) and its first character, or a
 # "1\." that is not a list item: the escape there is kept.
 _LINE_START = re.compile(r"^(?:[ \t]*(?:>|(?:[-+*]|\d{1,9}[.)])(?=[ \t])))*[ \t]*(?:\d{1,9}\\[.)]|\S?)")
+_DEFINITION_LINE = re.compile(r"^((?:>[ \t]?)*[ \t]{0,3}):(?=[ \t]|$)", re.M)
 _FENCE_LINE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
 
 
