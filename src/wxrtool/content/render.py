@@ -166,7 +166,7 @@ _NOT_PLAIN_CHAR = re.compile(
 )
 # (Spaces only after the newline: "[ \n]*" matched the same lines, but from every newline
 # it read on to the end of a run of blank lines, which made a comment of them quadratic.)
-_NOT_PLAIN_AT_LINE_START = re.compile(r"\n *[-+>]")
+_NOT_PLAIN_AT_LINE_START = re.compile(r"\n *[-+>:]")
 _DIGIT_BEFORE_MARK = re.compile(r"\d[.)]")
 
 
@@ -177,7 +177,7 @@ def _plain(content: str) -> bool:
         _NOT_PLAIN_CHAR.search(content) is None
         and "://" not in content
         and _DIGIT_BEFORE_MARK.search(content) is None
-        and content.lstrip(" \n")[:1] not in ("-", "+", ">")
+        and content.lstrip(" \n")[:1] not in ("-", "+", ">", ":")
         and _NOT_PLAIN_AT_LINE_START.search(content) is None
     )
 
