@@ -550,3 +550,22 @@ def test_a_line_starting_with_a_colon_is_no_definition(flavor: str, html: str) -
     shown = python_markdown.markdown(written, extensions=["def_list"])
     assert "<dl>" not in shown and ": colon line" in html_module.unescape(shown), shown
     assert html_to_markdown("<pre>: code</pre>", flavor=flavor).count(": code") == 1  # (code as it is)
+
+
+@pytest.mark.parametrize("flavor", ["commonmark", "python-markdown"])
+def test_a_place_a_link_leads_to_in_the_page_stays(flavor: str) -> None:
+    """A table of contents ('#setup') led nowhere: the engine dropped a heading's id, a paragraph's,
+    and an empty <a name>. Each is an empty <a id> where it was; an id that could be more than a
+    name is left out."""
+    import markdown as python_markdown
+    from markdown_it import MarkdownIt
+
+    html = (
+        '<p><a href="#setup">Setup</a></p><h2 id="setup">Installation</h2><p><a name="faq"></a>FAQ</p>'
+        "<p id='p1'>Para</p><li id=step-2>Two</li><h3 id=\"x&quot; onclick=&quot;y\">Bad</h3>"
+    )
+    written = html_to_markdown(html, flavor=flavor)
+    shown = MarkdownIt("commonmark").render(written) if flavor == "commonmark" else python_markdown.markdown(written)
+    for name in ("setup", "faq", "p1", "step-2"):
+        assert f'<a id="{name}"></a>' in shown, (name, shown)
+    assert "onclick" not in shown and "Bad" in shown

@@ -49,6 +49,11 @@ _LIST_TAG = re.compile(r"<(/?)ol\b[^<>]*>", re.I)
 # A link around nothing a reader sees (white space, line breaks): the engine would show its
 # address as its text, glued to the next word.
 _EMPTY_LINK = re.compile(r"<a\b[^<>]*>((?:\s|<br\s*/?>)*)</a\s*>", re.I)
+# Where a link may lead in the page (a table of contents: "#setup"): a heading's or a paragraph's id, an empty
+# link's id or name. The engine drops them; each comes back as an empty <a id> where it was.
+_WITH_ID = re.compile(r"<(?:h[1-6]|p|li|dt|dd|td|th|span)\b[^<>]*\sid\s*=[^<>]*>", re.I)
+_ID = re.compile(r"""\s(?:id|name)\s*=\s*(?:"([^"<>]*)"|'([^'<>]*)'|([^\s"'<>=`]+))""", re.I)
+_ANCHOR_NAME = re.compile(r"[^\s\"'<>&]{1,200}")
 _LINK_OPEN = re.compile(r"<a\b", re.I)
 _LINK_TAG = re.compile(r"<(/?)a\b[^<>]*>?", re.I)
 # Line breaks at the end of a block show nothing (a browser does not start a line it
@@ -367,8 +372,10 @@ def _to_markdown(text: str, kept: _Kept, engine_name: str, flavor: str) -> str:
             text = _BREAK_RUN.sub(lambda m: m.group(1) if m.group(1) else m.group(0), text)
             text = _LEADING_BREAKS.sub(r"\1", text)
         if "</a" in text or "</A" in text:
-            text = _EMPTY_LINK.sub(r"\1", text)
+            text = _EMPTY_LINK.sub(lambda m: _anchor_of(m.group(0), kept) + m.group(1), text)
             text = _FILE_BUTTON.sub(r"\1 \2", text)
+        if " id=" in text or " ID=" in text:
+            text = _WITH_ID.sub(lambda m: m.group(0) + _anchor_of(m.group(0), kept), text)
         inline = _INLINE_TAG_PYTHON_MARKDOWN if flavor == "python-markdown" else _INLINE_TAG
         if inline.search(text):
             text = _inline_tags(text, kept, inline)
@@ -516,6 +523,16 @@ def code_spans(line: str) -> list[tuple[int, int]]:
         else:
             index += 1
     return spans
+
+
+def _anchor_of(tag: str, kept: _Kept) -> str:
+    """A word standing for ``<a id="..."></a>`` when the start tag ``tag`` has an id (or a link's
+    name) a page can be linked to, else ''."""
+    m = _ID.search(tag)
+    name = next((g for g in m.groups() if g is not None), "") if m else ""
+    if not _ANCHOR_NAME.fullmatch(name):
+        return ""
+    return kept.tag(f'<a id="{name}"></a>')
 
 
 def _inline_tags(text: str, kept: _Kept, inline: re.Pattern[str] = _INLINE_TAG) -> str:
