@@ -569,3 +569,23 @@ def test_a_place_a_link_leads_to_in_the_page_stays(flavor: str) -> None:
     for name in ("setup", "faq", "p1", "step-2"):
         assert f'<a id="{name}"></a>' in shown, (name, shown)
     assert "onclick" not in shown and "Bad" in shown
+
+
+def test_a_details_block_stays_closed() -> None:
+    """A Details block (<details><summary>) was a bold line and its hidden text, always shown."""
+    html = (
+        '<!-- wp:details --><details class="wp-block-details"><summary>Spoiler</summary><!-- wp:paragraph -->'
+        "<p>Hidden <em>text</em></p><!-- /wp:paragraph --></details><!-- /wp:details -->"
+    )
+    assert post_markdown(html) == (
+        '<details class="wp-block-details"><summary>Spoiler</summary><p>Hidden <em>text</em></p></details>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("attrs", "fence"), [('{"language":"python"}', "```python"), ('{"language":"py\\" onclick=x"}', "```")]
+)
+def test_syntaxhighlighters_code_block_keeps_its_language(attrs: str, fence: str) -> None:
+    """SyntaxHighlighter Evolved's block keeps its language in its attributes only: it was lost."""
+    html = f'<!-- wp:syntaxhighlighter/code {attrs} --><pre class="wp-block-syntaxhighlighter-code">print(1)</pre><!-- /wp:syntaxhighlighter/code -->'
+    assert post_markdown(html) == f"{fence}\nprint(1)\n```"

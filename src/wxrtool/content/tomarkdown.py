@@ -31,7 +31,8 @@ from .sanitize import URL_ATTRIBUTES, safe_content_url, safe_srcset, sanitize_re
 # tag of its name after it (see _scan.sub_elements: in time linear in the text).
 _PRE = re.compile(r"<(pre)\b([^>]*)>?", re.I)
 _CODE_WRAP = re.compile(r"^\s*<code\b([^>]*)>(.*)</code>\s*$", re.S | re.I)
-_KEEP_ELEMENT = re.compile(r"<(video|audio|form|iframe|dl)\b[^>]*>?", re.I)
+# (A <details> too: Markdown has no closed disclosure, and its hidden text showed always.)
+_KEEP_ELEMENT = re.compile(r"<(video|audio|form|iframe|dl|details)\b[^>]*>?", re.I)
 # Inline elements Markdown has no form for, which WordPress's readers saw (E = MC², H₂O, an
 # abbreviation's title): kept as HTML tags around text that is converted as the rest is.
 _INLINE_TAG = re.compile(r"</?(sup|sub|abbr|ins|u|small|mark|kbd|dfn|q|cite)\b[^<>]*>", re.I)
