@@ -336,3 +336,21 @@ def test_escapes_kramdown_does_not_know_show_no_backslash(jekyll: str, tmp_path:
     page = next(p for p in build(jekyll, site).rglob("index.html") if "Type" in p.read_text(encoding="utf-8"))
     text = lxml.html.parse(str(page)).getroot().text_content()
     assert "Type &amp; to get one. Not ~~struck~~, 2^3 and @name." in text and "\\" not in text
+
+
+def test_angle_quotes_stay_as_written(jekyll: str, hugo: str, tmp_path: Path) -> None:
+    """A post's 'cout << x >> y' showed 'cout « x » y' in Jekyll and Hugo (kramdown's and Goldmark's
+    typographers), where WordPress showed it as written."""
+    from . import test_hugo
+    from .test_security_formats import export, item
+
+    content = "<p>In C++ write cout &lt;&lt; x &gt;&gt; y.</p><blockquote><p>quoted &gt;&gt; here</p></blockquote>"
+    body = f"<content:encoded><![CDATA[{content}]]></content:encoded></item>"
+    source = export(tmp_path / "x.xml", item(1).replace("</item>", body))
+    for engine, builder in (("jekyll", build), ("hugo", test_hugo.build)):
+        site = tmp_path / engine
+        wxrtool.convert(source, engine, str(site), scaffold=True)
+        built = builder(jekyll if engine == "jekyll" else hugo, site)
+        page = next(p for p in built.rglob("index.html") if "C++" in p.read_text(encoding="utf-8"))
+        text = lxml.html.parse(str(page)).getroot().text_content()
+        assert "cout << x >> y." in text and "quoted >> here" in text and "«" not in text, engine

@@ -399,6 +399,8 @@ def _to_markdown(text: str, kept: _Kept, engine_name: str, flavor: str) -> str:
         markdown = escape_braces(markdown)
     if "$$" in markdown and flavor == "commonmark":
         markdown = escape_math(markdown)
+    if "<<" in markdown or ">>" in markdown:
+        markdown = _no_angle_quotes(markdown)
     if ":" in markdown:
         # (a line of text starting ": " after another is a definition to Hugo, kramdown and
         # Python-Markdown: "Term\n: text" was shown as a definition list; "&#58;" is the colon)
@@ -462,6 +464,29 @@ def _escape_outside_code(markdown: str, text: str, escaped: str) -> str:
                 else line.replace(text, escaped)
             )
     return "\n".join(lines)
+
+
+def _no_angle_quotes(markdown: str) -> str:
+    """``<<`` and ``>>`` in text as entities: Hugo's typographer and kramdown made guillemets of
+    them (a post's ``cout << x`` showed ``cout « x``), where WordPress showed them as written. A
+    line's quote markers and its code spans are left as they are.
+
+    >>> print(_no_angle_quotes("> cout << x >> y and `a << b`"))
+    > cout &lt;&lt; x &gt;&gt; y and `a << b`
+    """
+    lines = markdown.split("\n")
+    for n, line in enumerate(lines):
+        if "<<" in line or ">>" in line:
+            head = len(line) - len(line.lstrip(" \t>"))  # (its quote markers, "> >")
+            lines[n] = line[:head] + _outside_code_spans(line[head:], _angles_as_entities)
+    return "\n".join(lines)
+
+
+_ANGLE_QUOTES = re.compile(r"<<|>>")
+
+
+def _angles_as_entities(text: str) -> str:
+    return _ANGLE_QUOTES.sub(lambda m: "&lt;&lt;" if m.group() == "<<" else "&gt;&gt;", text)
 
 
 def _outside_code_spans(line: str, change: Callable[[str], str]) -> str:
