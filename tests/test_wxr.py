@@ -153,6 +153,16 @@ def test_split_command(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == ["klout.001.xml\t2 items"]
+    from .test_security_formats import export, item
+
+    big = "".join(item(n).replace("</item>", f"<content:encoded>{'x' * 5000}</content:encoded></item>") for n in (1, 2))
+    one = CliRunner().invoke(
+        main, ["split", str(export(tmp_path / "big.xml", big)), "--max-size", "8KB", "-o", str(tmp_path / "one")]
+    )
+    assert one.exit_code == 0 and one.stdout.splitlines() == [
+        "big.001.xml\t1 item",
+        "big.002.xml\t1 item",
+    ]  # (not "1 items")
     result = CliRunner().invoke(
         main, ["split", str(SAMPLES / "klout.xml"), "--max-size", "1KB", "-o", str(tmp_path / "q")]
     )

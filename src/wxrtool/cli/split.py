@@ -7,6 +7,7 @@ import click
 from .options import (
     EXAMPLES,
     max_item_size,
+    plural,
 )
 
 
@@ -30,6 +31,6 @@ def split_command(file: str, max_size: str, output: str, force: bool, recover: b
         raise click.UsageError("split writes a folder of parts; give -o a folder, not standard output")
     report = split_export(file, parse_size(max_size), output, force=force, recover=recover)
     for part, count in zip(report.parts, report.items, strict=True):
-        click.echo(f"{part}\t{count} items")
+        click.echo(f"{part}\t{plural(count, 'item')}")
     for part in report.oversized:
         click.echo(f"wxrtool: {part} is over {max_size}: one family of items does not fit in less", err=True)
