@@ -589,3 +589,16 @@ def test_syntaxhighlighters_code_block_keeps_its_language(attrs: str, fence: str
     """SyntaxHighlighter Evolved's block keeps its language in its attributes only: it was lost."""
     html = f'<!-- wp:syntaxhighlighter/code {attrs} --><pre class="wp-block-syntaxhighlighter-code">print(1)</pre><!-- /wp:syntaxhighlighter/code -->'
     assert post_markdown(html) == f"{fence}\nprint(1)\n```"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<ol type="a"><li>x</li><li>y</li></ol>',
+        '<ol style="list-style-type:upper-roman" class="wp-block-list"><li>x</li></ol>',  # (Gutenberg's)
+    ],
+)
+def test_a_list_numbered_by_letters_keeps_them(html: str) -> None:
+    """a., b. and I., II. were 1., 2.: Markdown numbers up from 1, and the style was dropped."""
+    markdown = post_markdown(html)
+    assert markdown.startswith("<ol type=") and ("1." not in markdown), markdown

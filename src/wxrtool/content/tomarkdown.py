@@ -45,7 +45,15 @@ _INLINE_TAG_PYTHON_MARKDOWN = re.compile(
 # to its own end tag (lists nest).
 # ((?=...>): the tag ends, looked at once; without it, a tag of many " reversed" and no ">" made
 # the two runs try each other's lengths.)
-_REVERSED_LIST = re.compile(r"<ol\b(?=[^<>]*+>)[^<>]*\sreversed\b[^<>]*>", re.I)
+_REVERSED_LIST = re.compile(r"<ol\b(?=[^<>]*+>)[^<>]*\s(?:reversed\b|type\s*=\s*[\"']?[aAiI]\b)[^<>]*>", re.I)
+# A list numbered a., b. or I., II.: Gutenberg's list writes its type as a style, which the
+# sanitizer drops; as the type attribute, the list is kept as HTML as a counting-down one is.
+_LIST_STYLE = re.compile(
+    r"(<ol\b[^<>]*?)\sstyle\s*=\s*[\"'][^\"'<>]*?list-style-type\s*:\s*(lower-alpha|upper-alpha|lower-roman|upper-roman)"
+    r"[^\"'<>]*[\"']",
+    re.I,
+)
+_LIST_TYPES = {"lower-alpha": "a", "upper-alpha": "A", "lower-roman": "i", "upper-roman": "I"}
 _LIST_TAG = re.compile(r"<(/?)ol\b[^<>]*>", re.I)
 # A link around nothing a reader sees (white space, line breaks): the engine would show its
 # address as its text, glued to the next word.
@@ -367,7 +375,9 @@ def _to_markdown(text: str, kept: _Kept, engine_name: str, flavor: str) -> str:
         text = sub_elements(text, _KEEP_ELEMENT, lambda m, inner, whole: _keep(kept, sanitize_reader_html(whole)))
         if "<!--" in text:
             text = _KEEP_COMMENT.sub(lambda m: _keep(kept, m.group(0)), text)
-        if "reversed" in text:
+        if "list-style-type" in text:
+            text = _LIST_STYLE.sub(lambda m: f'{m.group(1)} type="{_LIST_TYPES[m.group(2).lower()]}"', text)
+        if "reversed" in text or "type=" in text or "TYPE=" in text:
             text = _keep_reversed_lists(text, kept)
         if "<br" in text or "<BR" in text:
             text = _BREAK_RUN.sub(lambda m: m.group(1) if m.group(1) else m.group(0), text)
@@ -613,7 +623,8 @@ def close_links(text: str) -> str:
 
 
 def _keep_reversed_lists(text: str, kept: _Kept) -> str:
-    """Each ``<ol reversed>`` (with the lists inside it) kept as sanitized HTML; one pass."""
+    """Each ``<ol reversed>``, or numbered by letters or roman numerals (``type="a"``: Markdown
+    numbers up from 1), with the lists inside it, kept as sanitized HTML; one pass."""
     out: list[str] = []
     done = 0
     for start in _REVERSED_LIST.finditer(text):
