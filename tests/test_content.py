@@ -602,3 +602,8 @@ def test_a_list_numbered_by_letters_keeps_them(html: str) -> None:
     """a., b. and I., II. were 1., 2.: Markdown numbers up from 1, and the style was dropped."""
     markdown = post_markdown(html)
     assert markdown.startswith("<ol type=") and ("1." not in markdown), markdown
+
+
+def test_a_line_break_in_a_cell_stays() -> None:
+    """'hot<br>sweet' in a table's cell was 'hot sweet': a cell is one line of Markdown, and holds <br>."""
+    assert "| hot<br>sweet |" in post_markdown("<table><tr><th>a</th></tr><tr><td>hot<br>sweet</td></tr></table>")

@@ -306,6 +306,7 @@ def _html_to_markdown_engine(flavor: str = "commonmark") -> Callable[[str], str]
         list_indent_width=4 if python_markdown else 2,
         code_block_style="backticks",
         link_style="inline",
+        br_in_tables=True,  # (a line break in a cell kept as <br>: a cell is one line of Markdown)
     )
 
     # The public convert() rebuilds the Rust options object on every call, which
