@@ -322,17 +322,18 @@ SITE_FILES = (
     "/manifest.json", "/site.webmanifest", "/browserconfig.xml",
 )  # fmt: skip
 
-# A segment a server reads as its configuration wherever it is (Apache's .htaccess, IIS's
-# web.config), or hides (any name starting with "."): WordPress makes no slug of either.
-_HIDDEN = re.compile(r"(?:^|/)(?:\.|web\.config(?:/|$))")
+# A segment a server reads as its configuration wherever it is: Apache's .htaccess (and its other
+# .ht files), PHP's .user.ini, IIS's web.config, a .git folder, GitHub Pages' .nojekyll.
+_HIDDEN = re.compile(r"(?:^|/)(?:\.ht[^/]*|\.user\.ini|\.git|\.nojekyll|web\.config)(?:/|$)")
 
 
 def hidden(path: str) -> bool:
-    """Whether a site path has a segment a server reads as its configuration, or hides: one
-    starting with ``.`` (``/a/.htaccess``), or ``web.config``. No item may be there.
+    """Whether a site path has a segment a server reads as its configuration wherever it is
+    (``/a/.htaccess``, ``web.config``, ``.user.ini``): no item may be there. (A folder such as
+    ``/.hidden/`` is served as any other; ``/.well-known/`` is reserved in :data:`SITE_FILES`.)
 
-    >>> hidden("/a/.htaccess"), hidden("/Web.Config"), hidden("/.well-known/x"), hidden("/a.b/c/")
-    (True, True, True, False)
+    >>> hidden("/a/.htaccess"), hidden("/Web.Config"), hidden("/.user.ini"), hidden("/.hidden/"), hidden("/a.b/c/")
+    (True, True, True, False, False)
     """
     return _HIDDEN.search(unicodedata.normalize("NFC", unquote(path)).lower()) is not None
 
