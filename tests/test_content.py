@@ -607,3 +607,17 @@ def test_a_list_numbered_by_letters_keeps_them(html: str) -> None:
 def test_a_line_break_in_a_cell_stays() -> None:
     """'hot<br>sweet' in a table's cell was 'hot sweet': a cell is one line of Markdown, and holds <br>."""
     assert "| hot<br>sweet |" in post_markdown("<table><tr><th>a</th></tr><tr><td>hot<br>sweet</td></tr></table>")
+
+
+@pytest.mark.parametrize("flavor", ["commonmark", "python-markdown"])
+def test_two_lists_in_a_row_stay_two(flavor: str) -> None:
+    """Two list blocks in a row were one list (the second's numbers went on from the first's):
+    every engine joins lists with nothing between them."""
+    import markdown as python_markdown
+    from markdown_it import MarkdownIt
+
+    written = html_to_markdown(
+        "<ol><li>x</li></ol><ol><li>y</li></ol><ul><li>a</li></ul><ul><li>b</li></ul>", flavor=flavor
+    )
+    shown = MarkdownIt("commonmark").render(written) if flavor == "commonmark" else python_markdown.markdown(written)
+    assert shown.count("<ol>") == 2 and shown.count("<ul>") == 2, shown

@@ -118,6 +118,7 @@ _ADJACENT_QUOTES = re.compile(
 # A list that ends where a paragraph starts needs a blank line (inside a quote,
 # "> "), or the paragraph continues the last item; engines forget it.
 _LIST_END = re.compile(r"(</(?:ul|ol)\s*>)(?!\s*</(?:li|ul|ol)\b)", re.I)
+_LIST_NEXT = re.compile(r"\s*<(?:ul|ol)\b", re.I)  # (a list right after the one that ends)
 # The same after a table: kramdown (Jekyll) reads a quote or list right after a table's last
 # row as more of it, and the whole table as a paragraph of pipes.
 _TABLE = re.compile(r"<(table)\b[^>]*>?", re.I)
@@ -396,7 +397,8 @@ def _to_markdown(text: str, kept: _Kept, engine_name: str, flavor: str) -> str:
     # (Python-Markdown joins two quotes a blank line apart: an HTML comment between them it does not)
     between = "<!-- -->" if flavor == "python-markdown" else ""
     text = _ADJACENT_QUOTES.sub(lambda m: m.group(1) + kept.hold(between) + m.group(3), text)
-    text = _LIST_END.sub(lambda m: m.group(1) + kept.hold(""), text)
+    # (two lists in a row are one to every engine when nothing stands between them: a comment does)
+    text = _LIST_END.sub(lambda m: m.group(1) + kept.hold("<!-- -->" if _LIST_NEXT.match(text, m.end()) else ""), text)
     if "</table" in text or "</TABLE" in text:
         text = _TABLE_END.sub(lambda m: m.group(1) + kept.hold(""), text)
     text = _BLOCK_AFTER_P.sub(lambda m: m.group(1) + kept.hold("") + m.group(2), text)
