@@ -621,3 +621,23 @@ def test_two_lists_in_a_row_stay_two(flavor: str) -> None:
     )
     shown = MarkdownIt("commonmark").render(written) if flavor == "commonmark" else python_markdown.markdown(written)
     assert shown.count("<ol>") == 2 and shown.count("<ul>") == 2, shown
+
+
+@pytest.mark.parametrize("flavor", ["commonmark", "python-markdown"])
+def test_a_verse_keeps_its_italics_links_and_stanzas(flavor: str) -> None:
+    """A Verse block (<pre class="wp-block-verse">) is a poem, not code: it was a code block,
+    its italics and links shown as plain text."""
+    import markdown as python_markdown
+    from markdown_it import MarkdownIt
+
+    html = (
+        '<!-- wp:verse --><pre class="wp-block-verse">Roses are <em>red</em>,\n  see <a href="https://x.org">here</a>'
+        "\n\nsecond stanza</pre><!-- /wp:verse --><p>after</p>"
+    )
+    written = html_to_markdown(render_post_html(html), flavor=flavor)
+    shown = MarkdownIt("commonmark").render(written) if flavor == "commonmark" else python_markdown.markdown(written)
+    assert (
+        '<pre class="wp-block-verse">Roses are <em>red</em>,\n  see <a href="https://x.org">here</a>\n\nsecond stanza</pre>'
+        in shown
+    )
+    assert "<code>" not in shown and "<p>after</p>" in shown

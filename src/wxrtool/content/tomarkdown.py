@@ -122,6 +122,7 @@ _LIST_NEXT = re.compile(r"\s*<(?:ul|ol)\b", re.I)  # (a list right after the one
 # The same after a table: kramdown (Jekyll) reads a quote or list right after a table's last
 # row as more of it, and the whole table as a paragraph of pipes.
 _TABLE = re.compile(r"<(table)\b[^>]*>?", re.I)
+_VERSE = re.compile(r"""\bclass\s*=\s*["']?[^"'<>]*\bwp-block-verse\b""", re.I)
 _THEAD = re.compile(r"<thead\b", re.I)
 _FIRST_ROW = re.compile(r"<tr\b.*?(?:</tr\s*>|<tr\b|$)", re.I | re.S)
 _TH = re.compile(r"<th\b", re.I)
@@ -367,7 +368,7 @@ def _to_markdown(text: str, kept: _Kept, engine_name: str, flavor: str) -> str:
     if "<" in text:
         if "<table" in text or "<TABLE" in text:  # (first: code in a cell stays a block of the kept table)
             text = sub_elements(text, _TABLE, lambda m, inner, whole: _table(kept, inner, whole))
-        text = sub_elements(text, _PRE, lambda m, inner, whole: kept.hold(pre_code(m.group(2), inner)))
+        text = sub_elements(text, _PRE, lambda m, inner, whole: _pre(kept, m.group(2), inner, whole))
         text = escape_stray_lt(text)
         if len(_LINK_OPEN.findall(text)) > text.count("</a") + text.count("</A"):
             text = close_links(text)
@@ -647,6 +648,16 @@ def _keep_reversed_lists(text: str, kept: _Kept) -> str:
 
 def _keep(kept: _Kept, piece: str) -> str:
     return kept.hold(_BLANK_LINES.sub("\n", piece.strip()))
+
+
+def _pre(kept: _Kept, attributes: str, inner: str, whole: str) -> str:
+    """A ``<pre>``: code, held to be fenced; a Verse block's (``wp-block-verse``) is a poem, shown in
+    the text's font with its italics and links, kept as HTML, its stanzas' blank lines too (a
+    ``<pre>`` of raw HTML ends at its end tag, not at a blank line). It was a code block, its
+    markup lost."""
+    if _VERSE.search(attributes):
+        return kept.hold(sanitize_reader_html(whole).strip())
+    return kept.hold(pre_code(attributes, inner))
 
 
 def _headed(table: str) -> bool:
