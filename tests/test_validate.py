@@ -368,3 +368,15 @@ def test_an_item_whose_id_is_no_number_is_said(written: str | None, state: str, 
     found = [p for p in validate(source) if p.code == "post-id-not-a-number"]
     assert len(found) == 1 and state in found[0].message and found[0].severity == "warning"
     assert not [p for p in validate(DRAFTS) if p.code == "post-id-not-a-number"]
+
+
+def test_a_bare_terminator_in_cdata_is_named(tmp_path: Path) -> None:
+    """WordPress 3.0's exporter wrote a post's ']]>' as it was: the error was a tag mismatch
+    ('not-well-formed'), which names no cause; it is the 'cdata-terminator' that --recover repairs."""
+    text = DRAFTS.read_text(encoding="utf-8")
+    at = text.index("<content:encoded><![CDATA[") + len("<content:encoded><![CDATA[")
+    source = tmp_path / "x.xml"
+    source.write_text(text[:at] + "<p>if (a[b[i]]>0) return;</p>" + text[at:], encoding="utf-8")
+    errors = [p for p in validate(source) if p.severity == "error"]
+    assert [p.code for p in errors] == ["cdata-terminator"] and "--recover" in errors[0].hint
+    assert not [p for p in validate(source, recover=True) if p.severity == "error"]

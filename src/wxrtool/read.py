@@ -31,7 +31,7 @@ from . import quirks
 from .errors import ItemTooLargeError, NotWXRError, ParseError, UnsafeXMLError, WXRError
 from .languages import WPML_GROUP, WPML_LANGUAGE, WPML_SOURCE
 from .records import TAGS_AND_CATEGORIES, Author, Comment, Meta, Ping, PingType, Post, Record, Site, Term, TermRef
-from .recover import Repair, map_back
+from .recover import SECTION_ENDS, Repair, map_back
 from .source import (
     DEFAULT_MAX_ITEM_SIZE,
     ParserInput,
@@ -275,6 +275,8 @@ class Reader:
                     ) from None
                 if message.startswith("EntityRef: expecting ';'") and line is not None and column is not None:
                     column = _ampersand_column(stream, line, column)
+                if message.startswith("Opening and ending tag mismatch") and _early_cdata_end(stream, line, column):
+                    message = f"a ]]> inside a CDATA section ended it early (WordPress 3.0's exporter): {message}"
                 if message.startswith("CData section not finished"):
                     # (Not at the file's end: libxml2 stopped at a character XML forbids, which it
                     # does not name inside CDATA; outside CDATA it says "invalid Char value".)
@@ -740,6 +742,19 @@ class Reader:
         if isinstance(kind, PingType):
             return Ping(type=kind, **common)
         return Comment(type=kind, user_id=quirks.parse_int(f.get("wp:comment_user_id")), **common)
+
+
+def _early_cdata_end(stream: ParserInput, line: int | None, column: int | None) -> bool:
+    """Whether the line of a tag mismatch has, before it, a ``]]>`` that no section or element's
+    end follows: WordPress 3.0's exporter wrote a post's ``]]>`` as it was, which ended its CDATA
+    section there, and the post's own HTML after it (``</p>``) then closed no element."""
+    if line is None or column is None:
+        return False
+    text = stream.line(line, 4 * column + 16)
+    if text is None:
+        return False
+    at = text.rfind("]]>", 0, column)
+    return at >= 0 and not SECTION_ENDS.match(text, at + 3)
 
 
 def _ampersand_column(stream: ParserInput, line: int, column: int) -> int:

@@ -94,7 +94,7 @@ _SECTION_GOES_ON = re.compile(r"<!\[CDATA\[|[ \t\r\n]*</")
 # After a "]]>" of a CDATA section that opened no other: its end, if the export's next section or
 # its element's end tag follows (an export's elements have a prefix, or are RSS's own); else a
 # "]]>" of the text, which WordPress 3.0's exporter left as it was ("a[b[i]]>0", "]]><b>").
-_SECTION_ENDS = re.compile(
+SECTION_ENDS = re.compile(
     r"<!\[CDATA\[|[ \t\r\n]*(?:$|</(?:[A-Za-z_][\w.-]*:[A-Za-z_][\w.-]*"
     r"|title|link|description|category|guid|pubDate|language|generator|comments)[ \t\r\n]*>"
     r"|</[\w.:-]*$)"  # (an end tag the file's end cut: a section of a file cut short ends there)
@@ -616,7 +616,7 @@ class RepairingStream(io.RawIOBase):
                 self._record(Repair(line, column, "nested-cdata", detail))
                 return "]]]]><![CDATA[>"
             if self._cdata == 1:
-                if _SECTION_ENDS.match(text, end):
+                if SECTION_ENDS.match(text, end):
                     self._cdata = 0
                     return token
                 detail = "a ]]> inside a CDATA section (WordPress 3.0's exporter): kept as text"

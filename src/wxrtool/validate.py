@@ -78,7 +78,7 @@ _PARSE_CODES = (
         "the file is incomplete: export it again; `--recover` converts every complete item before the break",
     ),
     (
-        r"Sequence '\]\]>' not allowed",
+        r"Sequence '\]\]>' not allowed|a \]\]> inside a CDATA section ended it early",
         "cdata-terminator",
         "an unescaped ]]> (a WordPress 3.0-era exporter bug); `--recover` escapes it",
     ),
