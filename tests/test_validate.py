@@ -380,3 +380,29 @@ def test_a_bare_terminator_in_cdata_is_named(tmp_path: Path) -> None:
     errors = [p for p in validate(source) if p.severity == "error"]
     assert [p.code for p in errors] == ["cdata-terminator"] and "--recover" in errors[0].hint
     assert not [p for p in validate(source, recover=True) if p.severity == "error"]
+
+
+def test_a_zip_of_several_files_names_the_file_of_each_problem(tmp_path: Path) -> None:
+    """A zip of a split export's parts: each problem named the zip alone, its line in no file
+    one could find ('p2.zip:298 ... (first at line 340)')."""
+    import zipfile
+
+    from wxrtool.split import parse_size, split
+
+    split(DRAFTS, parse_size("6KB"), str(tmp_path / "parts"))
+    parts = sorted((tmp_path / "parts").glob("*.xml"))
+    first = parts[0].read_text(encoding="utf-8")
+    reused = re.search(r"<wp:post_id>(\d+)</wp:post_id>", first.split("<item>", 1)[1]).group(1)  # type: ignore[union-attr]
+    third = re.sub(
+        r"<wp:post_id>\d+</wp:post_id>",
+        f"<wp:post_id>{reused}</wp:post_id>",
+        parts[2].read_text(encoding="utf-8"),
+        count=1,
+    )
+    archive = tmp_path / "p2.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for part in parts:
+            z.writestr(part.name, third if part == parts[2] else part.read_text(encoding="utf-8"))
+    [again] = [p for p in validate(archive) if p.code == "duplicate-post-id"]
+    assert again.file == f"{archive}/{parts[2].name}"
+    assert f"of {archive}/{parts[0].name})" in again.message

@@ -256,9 +256,17 @@ class _Reader(Reader):
     record it belongs to (the header's, with the site record).
     """
 
-    def __init__(self, source: Source, report: Callable[..., Problem], *, recover: bool) -> None:
+    def __init__(
+        self,
+        source: Source,
+        report: Callable[..., Problem],
+        *,
+        recover: bool,
+        on_part: Callable[[str], None] | None = None,
+    ) -> None:
         super().__init__(source, recover=recover)
         self._report = report
+        self._on_part = on_part  # (told the name of each file of a zip archive as its reading starts)
         self.found: list[Problem] = []
 
     def take(self) -> list[Problem]:
@@ -268,6 +276,8 @@ class _Reader(Reader):
         return found
 
     def _part_reader(self, part: Source, **options: Any) -> Reader:
+        if self._on_part is not None:
+            self._on_part(source_name(part))
         child = _Reader(part, self._report, recover=bool(options.get("recover")))
         child.found = self.found
         return child
@@ -426,6 +436,9 @@ class Validator:
     def __init__(self, source: Source, *, recover: bool = False, seen: _Seen | None = None) -> None:
         self.source = source
         self.name = source_name(source)
+        # The file being read: the export's, or of a zip archive of several, the file in it (a
+        # problem's line is that file's; the archive's name alone did not say which).
+        self.at = self.name
         self.recover = recover
         self.seen = seen if seen is not None else _Seen()
 
@@ -438,7 +451,7 @@ class Validator:
     def each(self) -> Iterator[Problem]:
         """The problems found as the file is read, each where it is."""
         seen = self.seen
-        reader = _Reader(self.source, self._problem, recover=self.recover)
+        reader = _Reader(self.source, self._problem, recover=self.recover, on_part=self._reading)
         try:
             for record in reader:
                 yield from reader.take()
@@ -481,13 +494,16 @@ class Validator:
         if self.seen.whole:
             yield from _whole_file(self.seen)
 
+    def _reading(self, name: str) -> None:
+        self.at = name
+
     def _problem(self, severity: str, code: str, message: str, hint: str, **where: Any) -> Problem:
-        return Problem(severity, code, message, hint, self.name, **where)
+        return Problem(severity, code, message, hint, self.at, **where)
 
     def _item(self, post: Post, seen: _Seen) -> Iterator[Problem]:
         at = {"line": post.line, "post_id": post.id}
         seen.post_ids[post.id] += 1
-        seen.post_places.setdefault(post.id, (self.name, post.line))
+        seen.post_places.setdefault(post.id, (self.at, post.line))
         seen.types.setdefault(post.id, post.type)
         if seen.post_ids[post.id] > 1:  # (each later use: a third went unsaid)
             yield self._problem(
@@ -554,11 +570,11 @@ class Validator:
                 )
                 break
         if post.parent:
-            seen.item_parents.append((post.id, post.type, post.parent, self.name, post.line))
+            seen.item_parents.append((post.id, post.type, post.parent, self.at, post.line))
         thumbnail = quirks.thumbnail_id(post)
         if thumbnail is not None:
-            seen.thumbnails.append((post.id, thumbnail, self.name, post.line))
-        seen.creators.append((post.id, post.author, self.name, post.line))
+            seen.thumbnails.append((post.id, thumbnail, self.at, post.line))
+        seen.creators.append((post.id, post.author, self.at, post.line))
         yield from self._responses(post, seen)
 
     def _responses(self, post: Post, seen: _Seen) -> Iterator[Problem]:
@@ -625,11 +641,11 @@ class Validator:
                     **where,
                 )
             elif node.promoted is Promotion.MISSING_PARENT:
-                seen.parent_refs.append((post.id, c.id, c.parent, self.name, c.line))
+                seen.parent_refs.append((post.id, c.id, c.parent, self.at, c.line))
 
     def _place(self, file: str, line: int | None) -> str:
         """``line 12``, or ``line 12 of x.001.xml`` when that is another file (a split export's part)."""
-        return f"line {line}" + (f" of {file}" if file != self.name else "")
+        return f"line {line}" + (f" of {file}" if file != self.at else "")
 
 
 def _whole_file(seen: _Seen) -> Iterator[Problem]:
@@ -715,7 +731,12 @@ def validate(source: Source | Sequence[Source], *, recover: bool = False) -> lis
         return sorted([*found, *(_whole_file(seen) if seen.whole else ())], key=_by_place(source))
     # (Found in the order the checks end: a whole-file check, at the file's end, speaks of lines
     # read long before.)
-    return missing + sorted(Validator(cast("Source", source), recover=recover).problems(), key=_by_line)
+    problems = list(Validator(cast("Source", source), recover=recover).problems())
+    # (in the order of their files, a zip archive's in the order read, then of their lines)
+    files: dict[str, int] = {}
+    for problem in problems:
+        files.setdefault(problem.file, len(files))
+    return missing + sorted(problems, key=lambda problem: (files[problem.file], *_by_line(problem)))
 
 
 def _parts_missing(paths: list[str | os.PathLike[str]]) -> list[Problem]:
