@@ -235,3 +235,36 @@ def test_the_parts_beside_many_sites_are_looked_for_in_linear_time(tmp_path: Pat
             warn_of_parts_not_given([str(folder / f"site{k}.001.xml"), str(folder / f"site{k}.002.xml")], folders)
 
     grows_linearly(run, 1000)
+
+
+def test_a_batch_writes_a_redirect_file_a_site(tmp_path: Path) -> None:
+    """A batch wrote no redirects at all ('--redirects names one file'): each site's old slugs,
+    /?p=ID and archives were lost unless it ran alone. {site} in the path names a file a site."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for sample in ("klout.xml", "drafts-and-pages.xml"):
+        (folder / sample).write_bytes((SAMPLES / sample).read_bytes())
+    out = tmp_path / "sites"
+    result = CliRunner().invoke(
+        main, ["convert", str(folder), "--to", "hugo", "-o", str(out), "--redirects", "csv", str(out / "{site}.csv")]
+    )
+    assert result.exit_code == 0, result.output
+    klout = (out / "klout.csv").read_text(encoding="utf-8")
+    drafts = (out / "drafts-and-pages.csv").read_text(encoding="utf-8")
+    assert "/?p=2033,/posts/why-i-deleted-my-klout-profile/" in klout and "/?p=2033," not in drafts
+    assert "/?p=101," in drafts and "/?p=101," not in klout
+    one = CliRunner().invoke(
+        main,
+        [
+            "convert",
+            str(folder),
+            "--to",
+            "hugo",
+            "-o",
+            str(tmp_path / "x"),
+            "--redirects",
+            "csv",
+            str(tmp_path / "r.csv"),
+        ],
+    )
+    assert one.exit_code == 2 and "{site}" in one.stderr

@@ -77,13 +77,24 @@ def convert_sites(
             error = WXRError(f"{first[out]} writes {out} already", file=parts[0], hint=_RENAME)
             clashes[k] = SiteResult(site_name(parts), parts, out, False, error=str(error))
         first.setdefault(out, parts[0])
-    todo = [(parts, dataclasses.replace(options, output=out))
+    todo = [(parts, dataclasses.replace(options, output=out, redirects=_redirects_of(options, parts)))
             for k, (parts, out) in enumerate(zip(sites, outputs, strict=True)) if k not in clashes]  # fmt: skip
     done = iter(_converted(todo, jobs, scheduler))
     return [clashes[k] if k in clashes else next(done) for k in range(len(sites))]
 
 
 _RENAME = "give the sites different file names, or convert this one on its own"
+
+SITE = "{site}"
+"""In ``--redirects STYLE FILE`` of a batch, the site's name: a redirect file a site."""
+
+
+def _redirects_of(options: ConvertOptions, parts: list[str]) -> tuple[str, str] | None:
+    """A site's redirect file: ``{site}`` of the batch's ``--redirects`` path its name."""
+    if options.redirects is None:
+        return None
+    style, path = options.redirects
+    return style, path.replace(SITE, site_name(parts))
 
 
 def _converted(todo: list[tuple[list[str], ConvertOptions]], jobs: int, scheduler: str | None) -> list[SiteResult]:

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from .. import writers
-from ..batch import convert_sites, output_for
+from ..batch import SITE, convert_sites, output_for
 from ..conversion import ConvertOptions
 from ..exportfiles import Parts, parts_not_given
 from ..output import text_output, within
@@ -33,8 +33,11 @@ def convert_batch(
 ) -> None:
     if options.output in (None, "-"):
         raise click.UsageError(f"{len(sites)} sites need an output folder: -o FOLDER")
-    if options.redirects:
-        raise click.UsageError("--redirects names one file: use it with one site at a time")
+    if options.redirects and SITE not in options.redirects[1]:
+        raise click.UsageError(
+            f"--redirects names one file: give it a name with {SITE} for a file a site"
+            f" (--redirects {options.redirects[0]} 'redirects/{SITE}.conf'), or convert one site at a time"
+        )
     if options.url_map:
         raise click.UsageError("--url-map holds one site's addresses: use it with one site at a time")
     check_options(options)
