@@ -2,9 +2,9 @@
 
 The sites are :func:`wxrtool.exportfiles.group_inputs`'s: the parts of a split export are one
 site, read in order as one stream by :func:`wxrtool.read.read_parts` (the header of the first
-part; authors and terms de-duplicated across parts; every item). :func:`convert_sites` converts independent sites in
-parallel, each into its own output, a failure of one not stopping the others;
-with a Dask scheduler address it hands one task per site to that cluster instead.
+part; authors and terms de-duplicated across parts; every item). :func:`convert_sites` converts
+independent sites in parallel, each into its own output, a failure of one not stopping the
+others; with a Dask scheduler address it hands one task per site to that cluster instead.
 """
 
 from __future__ import annotations

@@ -64,10 +64,9 @@ _LIGHT_FIELDS = frozenset(
 # whole: its alt text, its sizes).
 _LIGHT_META = frozenset({"_wp_old_slug", WPML_LANGUAGE, WPML_GROUP, WPML_SOURCE})
 # The terms an index pass leaves out of an item: its categories and tags (TAGS_AND_CATEGORIES), most
-# of them. It keeps
-# Polylang's language and translation group, and a custom taxonomy's, which has pages of its own
-# on the new site (/series/), even where the export's header does not declare its terms (a menu
-# item's are kept whole: its menu is one).
+# of them. It keeps Polylang's language and translation group, and a custom taxonomy's, which has
+# pages of its own on the new site (/series/), even where the export's header does not declare its
+# terms (a menu item's are kept whole: its menu is one).
 
 # Characters WordPress pads values with; not str.strip()'s set, which would also
 # eat a leading no-break space that is part of the content.

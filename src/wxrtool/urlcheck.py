@@ -330,10 +330,7 @@ class StaticSite:
                 path, _, query = self.path.partition("?")
                 new = site.rules.target(path, query)
                 if new is not None:
-                    self.send_response(301)
-                    self.send_header("Location", new)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
+                    self._moved(new)
                     return
                 if site.base:  # (the site's files are under its folder: nothing is outside it)
                     if path != site.base and not path.startswith(site.base + "/"):
@@ -341,18 +338,21 @@ class StaticSite:
                         return
                     path = path[len(site.base) :] or "/"
                     self.path = path + (f"?{query}" if query else "")
-                # "/about" from "about.html" when there is no "about" (GitHub Pages, Netlify and
-                # Cloudflare Pages serve Jekyll's extensionless permalinks so).
                 local = Path(self.translate_path(path))
                 if not path.endswith("/") and local.is_dir():  # (to the folder, under the site's own)
-                    self.send_response(301)
-                    self.send_header("Location", site.base + path + "/" + (f"?{query}" if query else ""))
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
+                    self._moved(site.base + path + "/" + (f"?{query}" if query else ""))
                     return
+                # "/about" from "about.html" when there is no "about" (GitHub Pages, Netlify and
+                # Cloudflare Pages serve Jekyll's extensionless permalinks so).
                 if not path.endswith("/") and not local.exists() and local.with_name(local.name + ".html").is_file():
                     self.path = path + ".html" + (f"?{query}" if query else "")
                 super().do_GET()
+
+            def _moved(self, location: str) -> None:
+                self.send_response(301)
+                self.send_header("Location", location)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
 
             def list_directory(self, path: str | os.PathLike[str]) -> None:
                 # A folder without an index page is no page: 404, as nginx (403) and Netlify do.

@@ -383,9 +383,7 @@ class Addresses:
     def free(self, path: str) -> bool:
         """Whether ``path`` may still be handed out (never a :func:`hidden` one)."""
         key = address_key(path)
-        if key in self.reserved or key in self.taken or hidden(path):
-            return False
-        return not any((key + "/").startswith(tree) for tree in self.trees)
+        return not (self._reserved(key) or key in self.taken or hidden(path))
 
     def reserves(self, path: str) -> bool:
         """Whether ``path`` is one the engine keeps (given as reserved, or under a reserved tree).
@@ -393,7 +391,9 @@ class Addresses:
         >>> Addresses(["/posts/"]).reserves("/Posts"), Addresses(["/posts/"]).reserves("/other/")
         (True, False)
         """
-        key = address_key(path)
+        return self._reserved(address_key(path))
+
+    def _reserved(self, key: str) -> bool:
         return key in self.reserved or any((key + "/").startswith(tree) for tree in self.trees)
 
     def reserves_all_under(self, path: str) -> bool:
