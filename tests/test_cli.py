@@ -80,6 +80,17 @@ def test_status_and_comments_options() -> None:
     assert "type:page 2" in result.stderr
 
 
+def test_comments_none() -> None:
+    result = run("convert", KLOUT, "--to", "jsonl", "--comments", "none")
+    records = [json.loads(line)["record"] for line in result.stdout.splitlines()]
+    assert result.exit_code == 0 and "post" in records
+    assert "comment" not in records and "ping" not in records
+    assert "comments: 36 read, 0 written, 36 left out (not-asked 36)" in result.stderr
+    # A comment system's format with nothing to hold is refused, not written empty.
+    refused = run("convert", KLOUT, "--to", "disqus", "--comments", "none", "-o", "x")
+    assert refused.exit_code == 2 and "--comments none leaves nothing to write" in refused.stderr
+
+
 def test_stats_text_and_json() -> None:
     text = run("stats", KLOUT)
     assert (

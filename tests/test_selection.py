@@ -6,6 +6,7 @@ import dataclasses
 
 import wxrtool
 from wxrtool import CommentStatus, Post, Selection, Selector
+from wxrtool.account import Reason
 
 from .conftest import SAMPLES
 
@@ -44,6 +45,21 @@ def test_everything_keeps_all_but_balances() -> None:
     assert account.written["comments"] == 9 and account.written["pings"] == 1
     assert any(c.author_email for p in posts for c in p.comments)
     assert account.balanced() and not any(account.left_out[k] for k in account.left_out)
+
+
+def test_no_comments_leaves_every_one_out_and_says_why() -> None:
+    """``--comments none``: posts without their conversation (it moves to a comment system), every
+    comment and ping accounted for as not asked for, whatever its state."""
+    default_posts, default = kept(Selection())
+    posts, account = kept(dataclasses.replace(Selection(), comments="none"))
+    assert [p.id for p in posts] == [p.id for p in default_posts]
+    assert all(p.comments == () and p.pings == () for p in posts)
+    assert account.written["comments"] == account.written["pings"] == 0
+    assert account.left_out["comments"]["not-asked"] == default.written["comments"] + sum(
+        n for r, n in default.left_out["comments"].items() if r != "item-left-out"
+    )
+    assert account.left_out["pings"]["not-asked"] > 0 and account.balanced()
+    assert Reason.explain("not-asked").endswith("(--comments none)")
 
 
 def test_author_email_only_with_personal_data() -> None:

@@ -34,6 +34,7 @@ class Reason(enum.Enum):
     PASSWORD = ("password", False, "the item is password-protected (--all keeps it, never its password)")
     ITEM_LEFT_OUT = ("item-left-out", False, "a comment or ping of an item that was left out")
     MODERATION = ("", True, "a comment or ping not approved (--comments all keeps it): the detail is its state")
+    NOT_ASKED = ("not-asked", False, "no comment or ping was asked for (--comments none)")
     NOT_IN = ("not-in", True, "the format has no place for this kind of record: the detail names the format")
 
     def __init__(self, code: str, detailed: bool, meaning: str) -> None:

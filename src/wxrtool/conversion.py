@@ -136,6 +136,10 @@ class ConvertOptions:
                     f"--remark42-site {self.remark42_site!r}: a site id is 1 to 64 letters, digits, '.', '_' or '-',"
                     " first a letter or a digit"
                 )
+        if self.selection.comments == "none" and "items" not in fmt.keeps:
+            raise OptionsError(f"--comments none leaves nothing to write: --to {self.to} holds comments and pings only")
+        if self.selection.comments == "none" and self.comments_file:
+            raise OptionsError("--comments-file writes each post's comments beside it: --comments none writes none")
         if self.update and fmt.target != "directory":
             raise OptionsError(f"--update applies to the formats that write a folder, not to --to {self.to}")
         if self.update and self.force:

@@ -45,6 +45,10 @@ def likely_typos(given: frozenset[str] | None, known: tuple[str, ...]) -> list[t
     return found
 
 
+COMMENT_CHOICES = ("approved", "all", "none")
+"""What ``--comments`` takes: approved comments and pings, all of them, or none."""
+
+
 @dataclass(frozen=True)
 class Selection:
     """Which records a writer receives.
@@ -53,7 +57,9 @@ class Selection:
         statuses: post statuses to keep (``None``: all). Attachments whose status
             is ``inherit`` are judged by their parent's status.
         types: post types to keep (``None``: all).
-        comments: ``"approved"`` (the default) or ``"all"``; applies to pings too.
+        comments: ``"approved"`` (the default), ``"all"`` or ``"none"`` (posts without
+            their conversation, for a site whose comments move to a comment system);
+            applies to pings too.
         personal_data: keep commenters' e-mail and IP addresses, authors' e-mail
             addresses and comment meta (where Akismet keeps both).
         protected: keep password-protected items (their password is never written).
@@ -149,6 +155,13 @@ class Selector:
             account.leave_out("comments", Reason.ITEM_LEFT_OUT.of(), len(post.comments))
             account.leave_out("pings", Reason.ITEM_LEFT_OUT.of(), len(post.pings))
             return None
+        if self.selection.comments == "none":
+            account.leave_out("comments", Reason.NOT_ASKED.of(), len(post.comments))
+            account.leave_out("pings", Reason.NOT_ASKED.of(), len(post.pings))
+            account.written["items"] += 1
+            if not post.comments and not post.pings:
+                return post
+            return dataclasses.replace(post, comments=(), pings=())
         everything = self.selection.comments == "all"
         comments = [c for c in post.comments if everything or c.status is CommentStatus.APPROVED]
         pings = [p for p in post.pings if everything or p.status is CommentStatus.APPROVED]

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import click
 
 from .migration import TARGETS, MigrateOptions, command_line
-from .selection import Selection
+from .selection import COMMENT_CHOICES, Selection
 
 _WHY = {
     "hugo": "a Hugo site (the scaffold builds as it is)",
@@ -36,8 +36,8 @@ def ask(export: str) -> MigrateOptions:
     drafts = click.confirm("Drafts, private and scheduled posts too?", default=False, err=True)
     pages = click.confirm("Pages too (About, Contact...)?", default=True, err=True)
     comments = click.prompt(
-        "Comments: approved ones, or all (pending and spam too)?",
-        type=click.Choice(["approved", "all"]),
+        "Comments: approved ones, all (pending and spam too), or none (they move to a comment system)?",
+        type=click.Choice(COMMENT_CHOICES),
         default="approved",
         err=True,
     )

@@ -20,7 +20,7 @@ from ..convert import run as run_conversion
 from ..errors import OptionsError, OutputError
 from ..exportfiles import check_parts, group_inputs
 from ..output import text_output
-from ..selection import Selection
+from ..selection import COMMENT_CHOICES, Selection
 from ..terminal import printable
 from ..writers.paths import DEFAULT_TEMPLATE
 from .options import (
@@ -53,9 +53,9 @@ if TYPE_CHECKING:
 @click.option("--type", "types", multiple=True, metavar="TYPE[,TYPE]", help="Only these post types. Repeatable.")
 @click.option(
     "--comments",
-    type=click.Choice(["approved", "all"]),
+    type=click.Choice(COMMENT_CHOICES),
     default=None,
-    help="Which comments and pings to write (default: approved).",
+    help="Which comments and pings to write (default: approved); 'none' for posts without them.",
 )
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Only items dated on or after this day.")
 @click.option(

@@ -10,7 +10,7 @@ import click
 
 from ..errors import WXRError
 from ..exportfiles import check_parts, group_inputs, site_name
-from ..selection import Selection
+from ..selection import COMMENT_CHOICES, Selection
 from ..terminal import printable
 from .options import (
     EXAMPLES,
@@ -35,7 +35,12 @@ from .sites import warn_of_parts_not_given
 @click.option("-o", "--output", default=None, metavar="DIR", help="The folder to write: the site, the report.")
 @click.option("--status", multiple=True, metavar="STATUS[,STATUS]", help="Item statuses to keep (default: publish).")
 @click.option("--type", "types", multiple=True, metavar="TYPE[,TYPE]", help="Post types to keep (default: all).")
-@click.option("--comments", type=click.Choice(["approved", "all"]), default=None, help="Default: approved.")
+@click.option(
+    "--comments",
+    type=click.Choice(COMMENT_CHOICES),
+    default=None,
+    help="Default: approved; 'none' when they move to a comment system.",
+)
 @click.option(
     "--media",
     type=click.Choice(["download", "none"]),
