@@ -214,6 +214,15 @@ def _measure(args: argparse.Namespace, wxrtool: list[str], runs: Path) -> list[R
             node = node_peer(args.node_peer) if "node" in peers else None
             if node:
                 where = "npm" if args.node_peer is None else "from a checkout"
+                # The peer's job: items of every status but trash (drafts to _drafts), no comments.
+                statuses = "publish,future,draft,pending,private"
+                tasks.append(
+                    (
+                        f"wxrtool --to markdown --comments none (--jobs {os.cpu_count()}; --status {statuses}: "
+                        "the peer's job)",
+                        write("markdown", "--comments", "none", "--status", statuses),
+                    )
+                )
                 tasks.append(
                     (
                         f"wordpress-export-to-markdown {node_peer_version(node)} ({where}; no images, no delay, "
@@ -297,6 +306,12 @@ def summary(rows: list[Row]) -> list[str]:
                 out.append(
                     f"- {size}{when}: `--to markdown` is {node / many:.2f}x as fast as wordpress-export-to-markdown"
                     " (target 3x)."
+                )
+            alike = time_of.get((size, "wxrtool --to markdown --comments none"))
+            if alike and node:
+                out.append(
+                    f"- {size}{when}: `--to markdown --comments none`, every status but trash (the peer's job: it "
+                    f"writes no comments) is {node / alike:.2f}x as fast as wordpress-export-to-markdown."
                 )
     if len(sizes) >= 2:
         small, big = sizes[-2], sizes[-1]
