@@ -132,11 +132,11 @@ def _meta(tag: str, meta: tuple[Meta, ...], indent: str) -> str:
     )
 
 
-def comment_xml(c: Comment | Ping, personal_data: bool = True) -> str:
+def comment_xml(c: Comment | Ping, personal_data: bool = True, parent: int | None = None) -> str:
     """One ``wp:comment``: comments, pingbacks and trackbacks alike, as WordPress stores them.
 
     Without ``personal_data``, the e-mail and IP addresses and the comment meta are left
-    empty here too, whatever the records hold.
+    empty here too, whatever the records hold. ``parent``: written in place of the comment's own.
     """
     email, ip, meta = (c.author_email, c.author_ip, c.meta) if personal_data else ("", "", ())
     kind = c.type.value if isinstance(c, Ping) else ("comment" if c.type == "comment" else c.type)
@@ -153,7 +153,7 @@ def comment_xml(c: Comment | Ping, personal_data: bool = True) -> str:
         f"\t\t\t<wp:comment_content>{cdata(c.content_html)}</wp:comment_content>\n"
         f"\t\t\t<wp:comment_approved>{cdata(_APPROVED[c.status])}</wp:comment_approved>\n"
         f"\t\t\t<wp:comment_type>{cdata(kind)}</wp:comment_type>\n"
-        f"\t\t\t<wp:comment_parent>{c.parent}</wp:comment_parent>\n"
+        f"\t\t\t<wp:comment_parent>{c.parent if parent is None else parent}</wp:comment_parent>\n"
         f"\t\t\t<wp:comment_user_id>{user_id}</wp:comment_user_id>\n"
         f"{_meta('commentmeta', meta, chr(9) * 3)}"
         "\t\t</wp:comment>\n"
@@ -161,7 +161,15 @@ def comment_xml(c: Comment | Ping, personal_data: bool = True) -> str:
 
 
 def item_xml(post: Post, index: SiteIndex, personal_data: bool = True) -> str:
-    """One ``<item>``, comments and pings in id order as WordPress exports them."""
+    """One ``<item>``, comments and pings in id order as WordPress exports them.
+
+    A reply whose parent WordPress's importer cannot find is written at the top level, as
+    every other format shows it: the importer maps a parent only when it inserted it first, going
+    by id (``process_post_comments``), and otherwise keeps the old id, which points at nothing or
+    at another comment of the new site (a threaded page then hangs the reply under a stranger, or
+    shows it nowhere). So a parent not written (spam, pending, absent), the comment's own id,
+    or a later one (a cycle's) is ``0``.
+    """
     refs = []
     for ref in post.terms:
         slug = ref.slug or index.term_slugs.get((ref.taxonomy, ref.name)) or slugify(ref.name)
@@ -170,6 +178,7 @@ def item_xml(post: Post, index: SiteIndex, personal_data: bool = True) -> str:
         )
     pub_date = format_datetime(post.date_utc) if post.date_utc else ""
     responses: list[Comment | Ping] = sorted((*post.comments, *post.pings), key=lambda c: c.id)
+    written = {c.id for c in responses}
     attachment = (
         f"\t\t<wp:attachment_url>{cdata(post.attachment_url)}</wp:attachment_url>\n" if post.attachment_url else ""
     )
@@ -201,7 +210,7 @@ def item_xml(post: Post, index: SiteIndex, personal_data: bool = True) -> str:
         f"\t\t<wp:post_password>{cdata(post.password)}</wp:post_password>\n"
         f"\t\t<wp:is_sticky>{int(post.sticky)}</wp:is_sticky>\n"
         f"{attachment}{''.join(refs)}{_meta('postmeta', post.meta, chr(9) * 2)}"
-        f"{''.join(comment_xml(c, personal_data) for c in responses)}"
+        f"{''.join(comment_xml(c, personal_data, _importable_parent(c, written)) for c in responses)}"
         "\t</item>\n"
     )
 
@@ -223,6 +232,10 @@ def head_records(
         + "".join(term_xml(t) for t in terms)
         + "\n\t<generator>https://pypi.org/project/wxrtool/</generator>\n\n"
     )
+
+
+def _importable_parent(c: Comment | Ping, written: set[int]) -> int:
+    return c.parent if c.parent in written and c.parent < c.id else 0
 
 
 def write(entries: Iterable[Entry], out: TextIO, options: WriteOptions) -> WriteResult:
