@@ -7,6 +7,7 @@ and Apache answer them in test_redirects_servers.py.
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -68,37 +69,57 @@ def test_csv_reads_back_the_exact_pairs() -> None:
 _NGINX_STRING = r'"((?:[^"\\\x00-\x1f\x7f-\x9f]|\\[\\"trn])*)"'
 # A new address: percent-encoded, so the only "$" are the variables the file adds.
 _NGINX_NEW = r'"(/[^"\\$\s{};#]*)'
-_NGINX_QUERY = re.compile(r'    "p=(\d+)" ' + _NGINX_NEW + '";')
+_NGINX_QUERY = re.compile(r'    "(\d+)" ' + _NGINX_NEW + '";')  # (the value of ?p=, the only parameter here)
 _NGINX_PATH = re.compile("    " + _NGINX_STRING + " " + _NGINX_NEW + r'\$is_args\$args";')
 # A new address in a RewriteRule: encoded, every "%" escaped (else "%1" is a back-reference).
 _APACHE_NEW = r'"(/(?:[^"\\$\s%{};#]|\\%[0-9A-F]{2})*)'
-# An old path: "^/...$" with every regex metacharacter after a backslash, a quote as \x22, no
-# control character, and no other backslash (Apache's parser would read \" as a quote).
+# An old path: "^/?...$" (the leading slash optional: a virtual host's rules see it, an .htaccess
+# file's do not) with every regex metacharacter after a backslash, a quote as \x22, no control
+# character, and no other backslash (Apache's parser would read \" as a quote); "/?" at the end
+# where the other spelling of the trailing slash redirects too.
 _APACHE_PATH = re.compile(
-    r'RewriteRule "\^(/(?:[^"\\^$.|?*+()\[\]{}\x00-\x1f\x7f]|\\[\\^$.|?*+()\[\]{}]|\\x22)*)\$" '
+    r'RewriteRule "\^/\?((?:[^"\\^$.|?*+()\[\]{}\x00-\x1f\x7f]|\\[\\^$.|?*+()\[\]{}]|\\x22)*)(/\?)?\$" '
     + _APACHE_NEW
     + r'" \[R=301,L,NE\]'
 )
 _APACHE = [
+    re.compile(r"# .*"),
     re.compile(r"RewriteEngine On"),
     _APACHE_PATH,
-    re.compile(r"RewriteCond %\{QUERY_STRING\} \^p=\d+\$ \[NC\]"),
-    re.compile(r"RewriteRule \^/\?\$ " + _APACHE_NEW + r'\?" \[R=301,L,NE\]'),
+    # The parameter anywhere in the query, at the root or its index.php.
+    re.compile(r"RewriteCond %\{QUERY_STRING\} \(\?:\^\|&\)p=\d+\(\?:&\|\$\) \[NC\]"),
+    re.compile(r'RewriteRule "\^/\?\(\?:index\\\.php\)\?\$" ' + _APACHE_NEW + r'\?" \[R=301,L,NE\]'),
 ]
+
+
+def _slash_toggled(path: str) -> str:
+    return path[:-1] if path.endswith("/") else path + "/"  # (the rules add the first only)
 
 
 def test_nginx_lines_are_only_map_entries() -> None:
     # "\n" only: str.splitlines would also cut at U+2028 and U+0085, which a key may hold.
     lines = render("nginx", URLS).removesuffix("\n").split("\n")
-    queries = lines.index("map $args $wxrtool_redirect_query {")
+    queries = lines.index('map "$arg_p" $wxrtool_redirect_query {')
     paths = lines.index("map $uri $wxrtool_redirect {")
     assert all(line.startswith("# ") for line in lines[:queries]), lines[:queries]
-    assert lines[paths - 1] == "}" and lines[paths + 1] == '    "/" $wxrtool_redirect_query;' and lines[-1] == "}"
+    assert lines[paths - 1] == "}" and lines[-1] == "}"
+    assert lines[paths + 1 : paths + 3] == [
+        '    "/" $wxrtool_redirect_query;',
+        '    "/index.php" $wxrtool_redirect_query;',
+    ]
     bad = [line for line in lines[queries + 1 : paths - 1] if not _NGINX_QUERY.fullmatch(line)]
-    bad += [line for line in lines[paths + 2 : -1] if not _NGINX_PATH.fullmatch(line)]
+    bad += [line for line in lines[paths + 3 : -1] if not _NGINX_PATH.fullmatch(line)]
     assert bad == []
     found = {(f"/?p={m[1]}", m[2]) for line in lines[queries + 1 : paths - 1] if (m := _NGINX_QUERY.fullmatch(line))}
-    keys = [m[1] for line in lines[paths + 2 : -1] if (m := _NGINX_PATH.fullmatch(line))]
+    entries = [(m[1], m[2]) for line in lines[paths + 3 : -1] if (m := _NGINX_PATH.fullmatch(line))]
+    # A key whose other spelling (with or without the trailing slash) follows it with the same
+    # new address is that rule's second key: the rules are the keys without them.
+    seconds = {
+        i + 1
+        for i, ((key, new), (after, again)) in enumerate(itertools.pairwise(entries))
+        if after == _slash_toggled(key) and again == new and not key.startswith("~")
+    }
+    keys = [key for i, (key, _) in enumerate(entries) if i not in seconds]
     assert found == {(old, new) for old, new in expected_rules(CASES, "nginx") if old.startswith("/?p=")}
     # One key for each case nginx answers with its own rule: an exact one, none the same to
     # nginx (its strings ignore ASCII case), or, for paths that differ only in case, a
@@ -112,7 +133,7 @@ def test_nginx_lines_are_only_map_entries() -> None:
     cased = [key for key in keys if key.startswith("~^") and key.endswith("$")]
     assert len(exact) == len({key.encode().lower() for key in exact}) and len(exact) + len(cased) == len(own)
     assert {key.encode().lower() for key in exact}.isdisjoint(
-        {k[2:-1].replace("\\", "").encode().lower() for k in cased}
+        {k[2:-1].removesuffix("/?").replace("\\", "").encode().lower() for k in cased}
     )
 
 
@@ -127,16 +148,28 @@ def test_apache_lines_are_only_redirects() -> None:
 def test_apache_patterns_match_exactly_their_own_old_address() -> None:
     # Read each path rule back as Apache does (its PCRE and Python's re agree on these
     # escapes) and ask it for every address the cases request, decoded as Apache compares.
+    # With or without the leading slash (a virtual host's rules see it, an .htaccess file's do not).
     rules = [_APACHE_PATH.fullmatch(line) for line in render("apache", URLS).splitlines()]
-    patterns = [(re.compile(found[1]), found[2].replace("\\%", "%")) for found in rules if found]
+    patterns = [
+        (re.compile("/?" + found[1] + (found[2] or "")), found[2], found[3].replace("\\%", "%"))
+        for found in rules
+        if found
+    ]
+    expected = {(old, new) for old, new in expected_rules(CASES, "apache") if not old.startswith("/?p=")}
+    olds = {unquote(old) for old, _ in expected}
     asked = {unquote(target) for case in CASES for target in (case.request, *case.also, *case.probes)}
     asked |= {path + suffix for path in asked for suffix in ("/", "x", "/a/")}
+    asked |= {path[:-1] for path in asked if path.endswith("/")}
     found_rules = set()
-    for pattern, new in patterns:
-        matched = [path for path in asked if pattern.fullmatch(path)]
-        assert len(matched) == 1, (pattern.pattern, matched)
-        found_rules.add((quote(matched[0], safe=_URL_SAFE), new))
-    expected = {(old, new) for old, new in expected_rules(CASES, "apache") if not old.startswith("/?p=")}
+    for pattern, twin, new in patterns:
+        matched = {path for path in asked if pattern.fullmatch(path)}
+        own = matched & olds
+        # One old address, and its other spelling where "/?" says so: nothing under it or beside it.
+        assert len(own) == 1, (pattern.pattern, matched)
+        (path,) = own
+        assert matched == ({path, _slash_toggled(path)} if twin else {path}), (pattern.pattern, matched)
+        assert pattern.fullmatch(path.removeprefix("/"))  # (as an .htaccess file's rule sees it)
+        found_rules.add((quote(path, safe=_URL_SAFE), new))
     assert found_rules == expected
 
 
@@ -162,11 +195,16 @@ def test_apache_old_paths_are_escaped_for_pcre_and_the_config_parser(
 ) -> None:
     rendered = render_checked("apache", {1: (link, "/n%C3%A9w/")})
     assert rendered.refused == ()
-    line = f'RewriteRule "^{pattern}$" "/n\\%C3\\%A9w/" [R=301,L,NE]'
-    assert [found for found in rendered.text.splitlines() if found.startswith('RewriteRule "')] == [line]
+    twin = "/?" if path.endswith("/") else ""  # (the path without its slash redirects too)
+    written = "/?" + pattern[1:].removesuffix("/") + twin if twin else "/?" + pattern[1:]
+    line = f'RewriteRule "^{written}$" "/n\\%C3\\%A9w/" [R=301,L,NE]'
+    assert [
+        found for found in rendered.text.splitlines() if found.startswith("RewriteRule") and "index" not in found
+    ] == [line]
     assert _APACHE_PATH.fullmatch(line)
-    assert re.fullmatch(pattern, path) and not re.fullmatch(pattern, not_path)
-    assert not re.fullmatch(pattern, path + "a/") and not re.fullmatch(pattern, path + "/")
+    assert re.fullmatch(written, path) and not re.fullmatch(written, not_path)
+    assert re.fullmatch(written, path.removeprefix("/"))  # (an .htaccess file's rules see no leading slash)
+    assert not re.fullmatch(written, path + "a/") and not re.fullmatch(written, path + "//")
 
 
 @pytest.mark.parametrize("style", STYLES)
@@ -274,7 +312,11 @@ def test_apache_redirects_match_whole_paths_not_beginnings() -> None:
     assert rendered.refused == ()
     rendered = render_checked("apache", {1: ("https://x.org/a", "/a/b/"), 2: ("https://x.org/a/b", "/a/")})
     assert rendered.refused == ()
-    assert 'RewriteRule "^/a$" "/a/b/" [R=301,L,NE]' in rendered.text.splitlines()
+    # (/a/ and /a/b/ are new addresses, pages of the new site: neither rule takes its slashed twin)
+    assert 'RewriteRule "^/?a$" "/a/b/" [R=301,L,NE]' in rendered.text.splitlines()
+    assert 'RewriteRule "^/?a/b$" "/a/" [R=301,L,NE]' in rendered.text.splitlines()
+    rendered = render_checked("apache", {1: ("https://x.org/a/", "/b/")})
+    assert 'RewriteRule "^/?a/?$" "/b/" [R=301,L,NE]' in rendered.text.splitlines()
 
 
 def test_apache_loops_are_found_through_exact_addresses() -> None:

@@ -2,10 +2,12 @@
 its old slugs: :mod:`wxrtool.oldurls`) mapped to its new address.
 
 Written for nginx, Apache (mod_rewrite: one ``RewriteRule`` per old path, matching that
-path exactly, and a ``RewriteCond`` on the query for each ``?p=`` link), Netlify
-(``_redirects``, query parameters matched) or as CSV. Every rule matches one address,
-never the addresses under it. Only items a writer gave a new address appear; an old
-address equal to the new one needs no redirect.
+path exactly, and a ``RewriteCond`` on the query for each ``?p=`` link; in a virtual host or
+an ``.htaccess`` file), Netlify (``_redirects``, query parameters matched) or as CSV. Every
+rule matches one address, never the addresses under it; nginx's and Apache's also match it
+without its trailing slash where nobody else has that address (:func:`_twins`), and their
+query rules match the parameter among any others, as WordPress reads a query. Only items a
+writer gave a new address appear; an old address equal to the new one needs no redirect.
 
 ``disqus`` is not for a server: it is the CSV of Disqus's URL mapper (its admin's
 Migration Tools), which moves each existing thread from its old page to its new one. A
@@ -16,15 +18,17 @@ new site's base URL.
 Each server is given the address in the form it compares. Apache matches a
 ``RewriteRule`` against the decoded path and ``%{QUERY_STRING}`` as sent. nginx writes
 two ``map`` blocks: one on ``$uri``, the path nginx has decoded and normalised (``%XX``
-decoded, ``.``/``..`` resolved, ``//`` merged), and one on ``$args`` for ``/?p=ID``,
-which the first consults for ``/``. A map on ``$request_uri`` would compare the request
+decoded, ``.``/``..`` resolved, ``//`` merged), and one on the values of the query
+parameters the rules name (``$arg_p``) for ``/?p=ID``, which the first consults for ``/`` and
+``/index.php``. A map on ``$request_uri`` would compare the request
 as the client wrote it, and clients write one path many ways: ``%c3%a9`` (WordPress's
 own links) or ``%C3%A9``, ``;`` or ``%3B``, ``~`` or ``%7E``, with a query or without;
 each spelling would need its own key. nginx's map compares strings ignoring ASCII case,
 so two old paths differing only in case are one to it. A path rule passes the request's
 query on (``$is_args$args``), as Apache and Netlify do; a ``?p=`` rule drops it. An old
 address with a query (``/?p=ID``, ``/?page_id=ID``, ``/blog/?p=ID`` for a blog in a folder)
-is one ``name=value`` pair of plain characters (:data:`_QUERY`), matched exactly.
+is one ``name=value`` pair of plain characters (:data:`_QUERY`), matched among the request's
+other parameters (nginx by ``$arg_<name>``, Apache by a pattern on the query).
 
 Old links come from the export and new addresses from the writers: neither is trusted.
 Each value is made safe for its format here, where it is written: an old path becomes
@@ -111,6 +115,7 @@ class _Rule(NamedTuple):
     old: str
     new: str
     key: str
+    twin: bool = False  # the key without its trailing slash redirects too
 
 
 def old_path(link: str) -> str | None:
@@ -269,8 +274,10 @@ def write_checked(
     looping = _loops(style, written)
     refused += [Refusal(given, new, "redirect loop") for old, (new, given, _) in written.items() if old in looping]
 
+    twins = _twins(style, written, looping, served)
+
     def kept() -> Iterator[_Rule]:
-        return (_Rule(old, new, key) for old, (new, _, key) in written.items() if old not in looping)
+        return (_Rule(old, new, key, old in twins) for old, (new, _, key) in written.items() if old not in looping)
 
     _write_text(style, kept, out, served)
     return tuple(refused)
@@ -439,6 +446,54 @@ def _nginx_uri(old: str) -> str | None:
     return None if _NGINX_UNWRITABLE.search(path) else path
 
 
+def _twins(
+    style: str, written: SpillMap[str, tuple[str, str, str]], looping: SpillSet, served: Iterable[str]
+) -> SpillSet:
+    """The old paths whose spelling without the trailing slash is redirected too: WordPress
+    answers it (``redirect_canonical``), people type ``/feed`` and links drop the slash. nginx and
+    Apache only: Netlify matches either spelling by itself, a CSV lists addresses.
+
+    Only where that spelling is nobody's: no rule's old address, no rule's new one, no page the
+    new site serves as it was (so no rule is shadowed and none leads into a loop).
+    """
+    twins = SpillSet()
+    if style not in ("nginx", "apache"):
+        return twins
+    taken = SpillSet()  # (as the server compares them)
+    for new, _, key in written.values():
+        taken.add(_fold(style, key))
+        target = _key(style, urlsplit(new).path)
+        if target is not None:
+            taken.add(_fold(style, target))
+    for path in served:
+        found = _key(style, path)
+        if found is not None:
+            taken.add(_fold(style, found))
+    for old in written:
+        path, mark, _ = old.partition("?")
+        asked = _key(style, path) if mark else None
+        if asked is not None:  # (a path queries are asked at: nginx's map has it)
+            taken.add(_fold(style, asked))
+    for old, (_, _, key) in written.items():
+        other = _slash_twin(key) if "?" not in old else None
+        if old not in looping and other is not None and _fold(style, other) not in taken:
+            twins.add(old)
+    return twins
+
+
+def _slash_twin(key: str) -> str | None:
+    """``key``, an old path as the server compares it, without its trailing slash; ``None`` for the
+    root and a path without one. (Not the other way: ``/posts/`` may be a page of the new site no
+    rule knows, an engine's list, which a rule for ``/posts`` must not take.)
+
+    >>> _slash_twin("/feed/"), _slash_twin("/archives/12"), _slash_twin("/")
+    ('/feed', None, None)
+    """
+    if key == "/" or not key.startswith("/") or not key.endswith("/"):
+        return None
+    return key[:-1]
+
+
 def _fold(style: str, path: str) -> str:
     # nginx's map matches strings ignoring ASCII case (it lowercases A-Z, no other letter);
     # Netlify, whose paths are written percent-encoded, is treated the same way.
@@ -500,27 +555,40 @@ def _write_text(style: str, rules: Callable[[], Iterator[_Rule]], out: Writable,
         out.write(line + "\n")
 
 
+APACHE_HEAD = (
+    "# wxrtool's redirects for Apache (mod_rewrite): in the site's <VirtualHost> block, or in the",
+    "# .htaccess of its document root (AllowOverride FileInfo). Each rule matches one old address,",
+    "# with or without its leading and trailing slashes; a query rule one parameter of the query.",
+)
+
+
 def _apache_lines(rules: Iterable[_Rule]) -> Iterator[str]:
+    yield from APACHE_HEAD
     yield "RewriteEngine On"
     # mod_rewrite, not mod_alias: Redirect matches every path under the old one, and
     # RedirectMatch encodes the new address's "%" again. NE: the address is already
     # encoded. A path rule keeps the request's query, a ?p= rule drops it ("?").
-    for old, new, key in rules:
+    # "^/?": a server's or virtual host's rules see the path with its leading slash, an
+    # .htaccess file's without it.
+    for old, new, key, twin in rules:
         if "?" in old:
             path, _, query = old.partition("?")
-            # [NC]: WordPress's own links write %XX in lower case, the file in upper
-            yield f"RewriteCond %{{QUERY_STRING}} ^{_REGEX_SPECIAL.sub(_escaped, query)}$ [NC]"
-            where = "^/?$" if path == "/" else f'"^{_pattern(_key("apache", path) or path)}$"'
-            yield f'RewriteRule {where} "{_substitution(new)}?" [R=301,L,NE]'
+            # The parameter among any others (?p=12&utm_source=x, ?replytocom=5&p=12), as
+            # WordPress reads it; [NC]: WordPress's own links write %XX in lower case, the file upper.
+            yield f"RewriteCond %{{QUERY_STRING}} (?:^|&){_REGEX_SPECIAL.sub(_escaped, query)}(?:&|$) [NC]"
+            folder = _pattern(_key("apache", path) or path)[1:]
+            index = "(?:index\\.php)?" if not folder or folder.endswith("/") else ""  # (WordPress's front door)
+            yield f'RewriteRule "^/?{folder}{index}$" "{_substitution(new)}?" [R=301,L,NE]'
         else:
-            yield f'RewriteRule "^{_pattern(key)}$" "{_substitution(new)}" [R=301,L,NE]'
+            pattern = _pattern(key.rstrip("/") if twin else key)[1:]
+            yield f'RewriteRule "^/?{pattern}{"/?" if twin else ""}$" "{_substitution(new)}" [R=301,L,NE]'
 
 
 def _netlify_lines(rules: Iterable[_Rule]) -> Iterator[str]:
     # Forced ("301!"), as nginx's and Apache's rules are: Netlify passes over a rule whose path
     # the site has a file for ("shadowing"), so /?p=12 (asked at /, the home page) never moved,
     # nor /posts/, an old page's address where Hugo lists the posts now.
-    for old, new, _ in rules:
+    for old, new, *_ in rules:
         if "?" in old:
             path, _, query = old.partition("?")
             yield f"{path}  {query}  {new}  301!"
@@ -529,9 +597,11 @@ def _netlify_lines(rules: Iterable[_Rule]) -> Iterator[str]:
 
 
 def _nginx_lines(rules: Callable[[], Iterator[_Rule]], served: Iterable[str] = ()) -> Iterator[str]:
-    """Two maps: addresses with a query by ``$args``, and every old path by ``$uri`` (the
-    paths those queries are asked at, ``/`` always, ask the first). Three passes over the
-    rules: what the head needs (the longest key, the paths asked), the queries, the paths."""
+    """Two maps: addresses with a query by the query's parameters (``$arg_p``: the one parameter
+    among any others, as WordPress reads it), and every old path by ``$uri`` (the paths those
+    queries are asked at, ``/`` and its ``index.php`` always, ask the first). Three passes over the
+    rules: what the head needs (the longest key, the paths asked, the parameters), the queries,
+    the paths."""
     # Paths that differ only in ASCII case are one to the map's exact keys, which nginx compares
     # ignoring case: each of them is a case-sensitive regular expression instead (tried after
     # every exact key, in the order written). A path the new site serves as it was counts too: a
@@ -543,11 +613,16 @@ def _nginx_lines(rules: Callable[[], Iterator[_Rule]], served: Iterable[str] = (
         if key is not None and not key.startswith("?"):
             kept[key.translate(_ASCII_LOWER)] += 1
     asked: SpillMap[str, None] = SpillMap()  # (the paths queries are asked at, and "/")
-    asked["/"] = None
+    asked["/"] = asked["/index.php"] = None
+    names: dict[str, None] = {}  # (the queries' parameters, in the order first seen)
     longest = 0
-    for old, _, key in rules():
+    for old, _, key, _ in rules():
         if key.startswith("?"):  # (a query's key: the query, asked at its path)
-            asked[_nginx_uri(old.partition("?")[0]) or "/"] = None
+            path = _nginx_uri(old.partition("?")[0]) or "/"
+            asked[path] = None
+            if path.endswith("/"):
+                asked[path + "index.php"] = None
+            names.setdefault(key[1:].partition("=")[0], None)
             key = key[1:]
         else:
             twins[key.translate(_ASCII_LOWER)] += 1
@@ -558,10 +633,14 @@ def _nginx_lines(rules: Callable[[], Iterator[_Rule]], served: Iterable[str] = (
     if bucket > 64:
         # nginx refuses a map key longer than a hash bucket (64 bytes by default).
         yield f"# and in the http block: map_hash_bucket_size {bucket};"
-    yield "map $args $wxrtool_redirect_query {"
-    for _, new, key in rules():
+    # The values of the parameters the rules name, joined by "&": "12&" is ?p=12, "&7" ?page_id=7.
+    order = list(names)
+    yield f"map {_nginx_string('&'.join(f'$arg_{name}' for name in order) or '$args')} $wxrtool_redirect_query {{"
+    for _, new, key, _ in rules():
         if key.startswith("?"):
-            yield f"    {_nginx_string(key[1:])} {_nginx_string(new)};"
+            name, _, value = key[1:].partition("=")
+            values = [value if n == name else "" for n in order]
+            yield f"    {_nginx_string('&'.join(values))} {_nginx_string(new)};"
     yield "}"
     yield "map $uri $wxrtool_redirect {"
     # (a path some rule has, in lower case, is that rule's: not asked)
@@ -570,13 +649,21 @@ def _nginx_lines(rules: Callable[[], Iterator[_Rule]], served: Iterable[str] = (
     )
     # New addresses are percent-encoded: no "$" in them but the variables written here.
     for cased in (False, True):
-        for _, new, key in rules():
+        for _, new, key, twin in rules():
             if key.startswith("?"):
                 continue
             folded = key.translate(_ASCII_LOWER)
-            if (twins[folded] + kept[folded] > 1) == cased:
-                key = f"~^{_REGEX_SPECIAL.sub(_escaped, key)}$" if cased else key
-                yield f"    {_nginx_string(key)} {_nginx_string(new + '$is_args$args')};"
+            if (twins[folded] + kept[folded] > 1) != cased:
+                continue
+            target = _nginx_string(new + "$is_args$args")
+            if cased:
+                body = _REGEX_SPECIAL.sub(_escaped, key.rstrip("/") if twin else key)
+                yield f"    {_nginx_string('~^' + body + ('/?' if twin else '') + '$')} {target};"
+                continue
+            yield f"    {_nginx_string(key)} {target};"
+            other = _slash_twin(key) if twin else None
+            if other is not None:
+                yield f"    {_nginx_string(other)} {target};"
     yield "}"
 
 
