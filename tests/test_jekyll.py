@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 import wxrtool
+from wxrtool.index import SiteIndex
 
 from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES, fixture_cases, front, readable
 
@@ -187,6 +188,45 @@ def test_old_links_become_local_permalinks_and_redirects(tmp_path: Path) -> None
     assert permalinks[3] == "/output-evil/" and permalinks[4] == "/output-evil-2/"
     rows = list(csv.reader(redirects.read_text(encoding="utf-8").splitlines()))[1:]
     assert rows and all(new.startswith("/") and not new.startswith("//") and "\\" not in new for _old, new in rows)
+
+
+def _renamed_and_reused(renamed_first: bool) -> str:
+    """Post 11 renamed from foo to bar (its old slug foo), post 12 slugged foo since."""
+
+    def item(post_id: int, slug: str, old_slug: str = "") -> str:
+        meta = f"<wp:postmeta><wp:meta_key>_wp_old_slug</wp:meta_key><wp:meta_value>{old_slug}</wp:meta_value></wp:postmeta>"
+        return (
+            f"<item><title>{slug}</title><link>https://ex.test/2024/03/{slug}/</link>"
+            f"<wp:post_id>{post_id}</wp:post_id><wp:post_date>2024-03-0{post_id - 9} 10:00:00</wp:post_date>"
+            f"<wp:post_name>{slug}</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type>"
+            f"{meta if old_slug else ''}</item>"
+        )
+
+    items = [item(11, "bar", "foo"), item(12, "foo")]
+    return (
+        '<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><wp:wxr_version>1.2</wp:wxr_version>'
+        + "".join(items if renamed_first else items[::-1])
+        + "</channel></rss>"
+    )
+
+
+@pytest.mark.parametrize("renamed_first", [True, False])
+def test_an_old_slug_another_post_has_now_is_that_posts_address(renamed_first: bool, tmp_path: Path) -> None:
+    # WordPress shows post 12 at /2024/03/foo/ and uses the old slug only where nothing is: it
+    # was post 11's redirect_from when post 11 came first, and post 12 was moved to a dated address.
+    export = tmp_path / "export.xml"
+    export.write_text(_renamed_and_reused(renamed_first), encoding="utf-8")
+    wxrtool.convert(export, "jekyll", str(tmp_path / "s"))
+    pages = {front(p)["wordpress"]["id"]: front(p) for p in (tmp_path / "s").rglob("*.md")}
+    assert pages[12]["permalink"] == "/2024/03/foo/" and "redirect_from" not in pages[12]
+    assert pages[11]["permalink"] == "/2024/03/bar/" and "redirect_from" not in pages[11]
+    index = SiteIndex.build(wxrtool.read(export))
+    assert index.addresses["/2024/03/foo/"] == 12  # (the links between items follow it too)
+    # Read in ranges by several processes, the indexes of the two halves merged: the same.
+    records = list(wxrtool.read(export))
+    first, later = SiteIndex.build(records[:-1]), SiteIndex.build(records[-1:])
+    first.merge(later)
+    assert first.addresses["/2024/03/foo/"] == 12
 
 
 def shown_comments(page: Path) -> list[tuple[str, str]]:

@@ -122,6 +122,9 @@ class SiteIndex:
     hosts: set[str] = field(default_factory=set)
     blog: str = ""
     addresses: MutableMapping[str, int] = field(default_factory=dict)
+    # (those of them an item has by an old slug: another's permalink takes them, as WordPress
+    # shows the item whose address it is and uses an old slug only where nothing is)
+    by_old_slug: set[str] = field(default_factory=set)
     shared_ids: set[int] = field(default_factory=set)  # ids two items of the export have
     # The navigation menus' entries (wxrtool.menus), and each term's (taxonomy, slug) by its id.
     menu_entries: list[MenuEntry] = field(default_factory=list)
@@ -229,10 +232,18 @@ class SiteIndex:
                     self.hosts.add(host)
         if not post.link:
             return
-        for link in (post.link, *old_slug_links(post)):
-            address = canonical_address(link)
-            if address is not None and address != "/":
+        address = canonical_address(post.link)
+        if address is not None and address != "/":
+            if address in self.by_old_slug:
+                self.by_old_slug.discard(address)
+                self.addresses[address] = post.id
+            else:
                 _first(self.addresses, address, post.id)
+        for link in old_slug_links(post):
+            address = canonical_address(link)
+            if address is not None and address != "/" and address not in self.addresses:
+                self.addresses[address] = post.id
+                self.by_old_slug.add(address)
 
     def merge(self, later: SiteIndex) -> None:
         """Add the index of a later stretch of the same export (the first of each name or id stays)."""
@@ -249,7 +260,14 @@ class SiteIndex:
         self.item_taxonomies |= later.item_taxonomies
         self.hosts |= later.hosts
         self.blog = self.blog or later.blog
-        _keep_first(self.addresses, later.addresses)
+        for address, item in later.addresses.items():
+            if address not in self.addresses:
+                self.addresses[address] = item
+                if address in later.by_old_slug:
+                    self.by_old_slug.add(address)
+            elif address in self.by_old_slug and address not in later.by_old_slug:
+                self.by_old_slug.discard(address)  # (a later item's permalink: it is that item's)
+                self.addresses[address] = item
         _keep_first(self.term_ids, later.term_ids)
         self.menu_entries += later.menu_entries
         _keep_first(self.declared_languages, later.declared_languages)

@@ -54,7 +54,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Container, Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -66,7 +66,7 @@ from ..content import comment_markdown, post_markdown
 from ..content.sanitize import name_as_text, safe_url
 from ..languages import language_data
 from ..menus import TitlesSeen, as_data, new_site_menus
-from ..oldurls import later_pages, page_count
+from ..oldurls import canonical_address, later_pages, page_count
 from ..output import OutputDir, copy_scaffold
 from ..records import Comment, Ping, Post, Site
 from ..sitestore import SpillCounter
@@ -217,10 +217,11 @@ def dated_permalink(post: Post, addresses: Addresses, exported: datetime | None 
     return candidate
 
 
-def _redirects(post: Post, permalink: str, others: Container[str]) -> list[str]:
+def _redirects(post: Post, permalink: str, others: Mapping[str, int]) -> list[str]:
     """Paths WordPress led to this post: its permalink with each old slug instead of the new, then
     the pages after its first (``/slug/2/``), which the new site shows whole, but those of another
-    item (``others``: the export's items' own addresses, canonical)."""
+    item (``others``: the export's items' own addresses, canonical, and whose they are: an old
+    slug another item has as its permalink now is that item's page, in any order of the export)."""
     if not permalink:
         return []
     paths = []
@@ -228,7 +229,7 @@ def _redirects(post: Post, permalink: str, others: Container[str]) -> list[str]:
         for meta in post.meta:
             if meta.key == "_wp_old_slug" and meta.value.strip() and meta.value.strip() != post.slug:
                 path = site_path(permalink.replace(f"/{post.slug}/", f"/{meta.value.strip()}/", 1))
-                if path and path != permalink:
+                if path and path != permalink and others.get(canonical_address(path) or "", post.id) == post.id:
                     paths.append(path)
     return paths + later_pages(permalink, page_count(post), others)
 
