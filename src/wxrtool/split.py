@@ -3,9 +3,10 @@
 WordPress's importer (and many hosts' upload limits) chokes on big files. Each
 part repeats the header, every author and every term, so it imports on its own;
 an item's comments travel inside it; and an item travels with its family (a post,
-its attachments, child pages, their attachments...) so that parents and featured
-images resolve within the part. A family larger than the limit gets a part of
-its own, over the limit, and is reported.
+its attachments, child pages, their attachments, its featured image; a menu's entries
+with the items they lead to and the entries above them) so that WordPress's importer,
+which links them only among the items of one import, finds them within the part. A family
+larger than the limit gets a part of its own, over the limit, and is reported.
 
 Two passes: the first measures every item as it will be written and works out
 families and parts; the second writes. Memory holds a few numbers per item.
@@ -63,27 +64,52 @@ class _Plan:
     count: int
 
 
-def _family_roots(parents: dict[int, int]) -> dict[int, int]:
-    """Each item's family root: the ancestor at the top of its chain of parents in the export.
+# What joins items into one family besides a parent: WordPress's importer resolves each of these
+# only among the items of one import (its processed_posts), so across parts they were lost (a
+# featured image left at an old id, a menu's entry dropped or moved to the top).
+_FEATURED = "_thumbnail_id"
+_MENU_TARGET, _MENU_TYPE, _MENU_PARENT = "_menu_item_object_id", "_menu_item_type", "_menu_item_menu_item_parent"
 
-    Each item is walked up only until an item whose root is known, so a chain of any length
-    costs its length once (a cycle ends at the item where it closes).
 
-    >>> _family_roots({1: 0, 2: 1, 3: 2, 4: 5, 5: 4})
-    {1: 1, 2: 1, 3: 1, 4: 4, 5: 4}
+def _links(post: Post) -> list[int]:
+    """The ids of the items ``post`` needs in its part: its featured image; a menu entry's item
+    and its parent entry."""
+    meta = {m.key: m.value.strip() for m in post.meta if m.key in (_FEATURED, _MENU_TARGET, _MENU_TYPE, _MENU_PARENT)}
+    wanted = [meta.get(_FEATURED, ""), meta.get(_MENU_PARENT, "")]
+    if meta.get(_MENU_TYPE) == "post_type":
+        wanted.append(meta.get(_MENU_TARGET, ""))
+    return [int(value) for value in wanted if value.isdigit() and value != "0"]
+
+
+def _families(parents: dict[int, int], links: dict[int, list[int]]) -> dict[int, int]:
+    """Each item's family, named by one of its members: the items joined by a parent, a featured
+    image or a menu's link (``links``), when both are in the export.
+
+    A union-find with its paths halved: every item costs about one step, however long a chain
+    of parents, and nothing recurses.
+
+    >>> _families({1: 0, 2: 1, 3: 2, 4: 5, 5: 4, 6: 0, 7: 0}, {6: [3], 7: [99]})
+    {1: 1, 2: 1, 3: 1, 4: 4, 5: 4, 6: 1, 7: 7}
     """
-    roots: dict[int, int] = {}
-    for item in parents:
-        chain, seen, node = [], set(), item
-        while node not in roots and parents.get(node) in parents and node not in seen:
-            chain.append(node)
-            seen.add(node)
-            node = parents[node]
-        root = roots.get(node, node)
-        for member in chain:
-            roots[member] = root
-        roots.setdefault(item, root)
-    return roots
+    root = {item: item for item in parents}
+
+    def find(item: int) -> int:
+        while root[item] != item:
+            root[item] = root[root[item]]
+            item = root[item]
+        return item
+
+    def join(a: int, b: int) -> None:
+        if b in root:
+            first, second = sorted((find(a), find(b)))
+            root[second] = first
+
+    for item, parent in parents.items():
+        join(item, parent)
+    for item, needed in links.items():
+        for other in needed:
+            join(item, other)
+    return {item: find(item) for item in parents}
 
 
 def _plan(records: Iterable[Record], max_size: int, index: SiteIndex, selection: Selection) -> _Plan:
@@ -93,11 +119,14 @@ def _plan(records: Iterable[Record], max_size: int, index: SiteIndex, selection:
     sizes: list[int] = []
     ids: list[int] = []
     parents: dict[int, int] = {}
+    links: dict[int, list[int]] = {}
     for record in records:
         if isinstance(record, Post):
             sizes.append(len(item_xml(record, index).encode("utf-8")))
             ids.append(record.id)
             parents.setdefault(record.id, record.parent)
+            if record.meta and (needed := _links(record)):
+                links.setdefault(record.id, needed)
         elif isinstance(record, Site):
             site = record
         elif isinstance(record, Author):
@@ -111,7 +140,7 @@ def _plan(records: Iterable[Record], max_size: int, index: SiteIndex, selection:
             f"--max-size is smaller than the header every part repeats ({len(header.encode('utf-8'))} bytes)",
             hint="give a larger --max-size",
         )
-    roots = _family_roots(parents)
+    roots = _families(parents, links)
     family_size: dict[int, int] = {}
     for item_id, size in zip(ids, sizes, strict=True):
         family_size[roots[item_id]] = family_size.get(roots[item_id], 0) + size
