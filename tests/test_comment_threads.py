@@ -34,6 +34,7 @@ from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES, readable
 
 BASE = "https://new.example/blog"
 DSQ = "{http://www.disqus.com/}"
+WP = "{http://wordpress.org/export/1.0/}"  # (the namespace of Disqus's dialect)
 NOTE = "thread-not-in-url-map"
 
 
@@ -441,3 +442,44 @@ def test_jekyll_builds_at_the_base_url(jekyll: str, tmp_path: Path) -> None:
                    check=True, capture_output=True)  # fmt: skip
     home = (site / "_site" / "index.html").read_text(encoding="utf-8")
     assert 'href="/blog/why-i-deleted-my-klout-profile/"' in home
+
+
+def _deep_export(path: Path, depth: int) -> Path:
+    """One post with a chain of ``depth`` + 1 comments, each replying to the one before."""
+    comments = "".join(
+        f"<wp:comment><wp:comment_id>{1000 + n}</wp:comment_id><wp:comment_author>c{n}</wp:comment_author>"
+        f"<wp:comment_date>2024-01-01 10:{n // 60:02d}:{n % 60:02d}</wp:comment_date>"
+        f"<wp:comment_date_gmt>2024-01-01 10:{n // 60:02d}:{n % 60:02d}</wp:comment_date_gmt>"
+        f"<wp:comment_content>reply {n}</wp:comment_content><wp:comment_approved>1</wp:comment_approved>"
+        f"<wp:comment_parent>{999 + n if n else 0}</wp:comment_parent><wp:comment_user_id>7</wp:comment_user_id>"
+        "</wp:comment>"
+        for n in range(depth + 1)
+    )
+    path.write_text(
+        '<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><wp:wxr_version>1.2</wp:wxr_version>'
+        "<item><title>Deep</title><link>https://ex.test/deep/</link><wp:post_id>1</wp:post_id>"
+        "<wp:post_date>2024-01-01 09:00:00</wp:post_date><wp:post_name>deep</wp:post_name>"
+        f"<wp:status>publish</wp:status><wp:post_type>post</wp:post_type>{comments}</item></channel></rss>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_replies_too_deep_hang_under_their_nearest_ancestor_in_disqus_and_remark42(tmp_path: Path) -> None:
+    # threads.py: a reply deeper than MAX_DEPTH hangs at that depth under its nearest ancestor,
+    # as in every other output; Disqus's and remark42's files put it at the top level.
+    export = _deep_export(tmp_path / "deep.xml", wxrtool.threads.MAX_DEPTH + 5)
+    wxrtool.convert(export, "disqus", str(tmp_path / "d"))
+    parents = {
+        int(c.findtext(WP + "comment_id") or 0): int(c.findtext(WP + "comment_parent") or 0)
+        for c in ET.parse(tmp_path / "d" / "disqus-001.xml").iter(WP + "comment")
+    }
+    deepest = 1000 + wxrtool.threads.MAX_DEPTH
+    assert [n for n, parent in parents.items() if parent == 0] == [1000]
+    assert {parents[deepest + k] for k in range(1, 6)} == {deepest - 1}  # (their nearest ancestor above)
+    wxrtool.convert(export, "remark42", str(tmp_path / "r.jsonl"))
+    lines = [json.loads(line) for line in (tmp_path / "r.jsonl").read_text(encoding="utf-8").splitlines()]
+    comments = [line for line in lines if "pid" in line]
+    assert [c["id"] for c in comments if c["pid"] == ""] == ["wordpress-1000"]
+    # A registered user's comment (comment_user_id) is no administrator's: any subscriber has one.
+    assert not any(c["user"]["admin"] for c in comments)

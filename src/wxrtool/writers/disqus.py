@@ -66,10 +66,12 @@ def numeric_id(key: str) -> int:
     return int(first) + (int(nth) - 1) * _DUPLICATE_SPACING if nth else int(first)
 
 
-def _disqus_comment(node: Thread[Comment], options: WriteOptions) -> str:
+def _disqus_comment(node: Thread[Comment], path: tuple[int, ...], options: WriteOptions) -> str:
     c = node.comment
-    # A reply to a comment that is not in the file would be refused: it goes to the top.
-    parent = 0 if node.promoted is not None else c.parent
+    # Its parent in the tree as built (threads.py): a reply to a comment not in the file, which
+    # Disqus would refuse, is at the top; one too deep hangs under its nearest ancestor, as
+    # everywhere else, not at the top.
+    parent = path[-1] if path else 0
     email = c.author_email if options.selection.personal_data else ""
     ip = c.author_ip if options.selection.personal_data else ""
     return (
@@ -94,7 +96,7 @@ def disqus_thread(post: Post, options: WriteOptions, link: str | None = None, id
     An importer skips a thread without a title (isso does, and its comments are lost): an
     untitled post is "(untitled)", as in Ghost.
     """
-    comments = "".join(_disqus_comment(node, options) for node, _ in walk(build_threads(post.comments)))
+    comments = "".join(_disqus_comment(node, path, options) for node, path in walk(build_threads(post.comments)))
     if identifier is None:
         identifier = f"{post.id} {post.guid}".strip()
     return (

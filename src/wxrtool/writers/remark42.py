@@ -42,15 +42,20 @@ def _remark_user(c: Comment, options: WriteOptions) -> dict[str, Any]:
         "id": "wordpress_" + hashlib.sha1(seed).hexdigest(),
         "picture": "",
         "ip": c.author_ip if options.selection.personal_data else "",
-        "admin": bool(c.user_id),
+        # (a user id is any registered user's, a subscriber's too: no sign of an administrator;
+        # remark42's own WordPress importer sets none either)
+        "admin": False,
     }
 
 
-def remark_comment(node: Thread[Comment], post: Post, options: WriteOptions, url: str | None = None) -> dict[str, Any]:
-    """One comment as remark42's backup holds it, on the page at ``url`` (the post's link by default)."""
+def remark_comment(
+    node: Thread[Comment], post: Post, options: WriteOptions, url: str | None = None, path: tuple[int, ...] = ()
+) -> dict[str, Any]:
+    """One comment as remark42's backup holds it, on the page at ``url`` (the post's link by default),
+    under the last of ``path``, its ancestors' ids in the tree as built (:func:`~wxrtool.threads.walk`)."""
     c = node.comment
     moment = c.date_utc or c.date
-    parent = "" if node.promoted is not None or not c.parent else _remark_id(c.parent)
+    parent = _remark_id(str(path[-1])) if path else ""
     return {
         "id": _remark_id(node.key),
         "pid": parent,
@@ -73,6 +78,6 @@ def write(entries: Iterable[Entry], out: TextIO, options: WriteOptions) -> Write
     for record, _ in entries:
         if isinstance(record, Post) and record.comments:
             url = thread_link(record, options, result)
-            for node, _ in walk(build_threads(record.comments)):
-                out.write(json.dumps(remark_comment(node, record, options, url), ensure_ascii=False) + "\n")
+            for node, path in walk(build_threads(record.comments)):
+                out.write(json.dumps(remark_comment(node, record, options, url, path), ensure_ascii=False) + "\n")
     return result
