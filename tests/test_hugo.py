@@ -204,3 +204,16 @@ def test_placed_media_show_in_lists_and_feeds_too(hugo: str, tmp_path: Path) -> 
     assert "src=&#34;/posts/bread/loaf.jpg&#34;" in (built / "index.xml").read_text(encoding="utf-8")
     with StaticSite(built) as served, urllib.request.urlopen(served.url + "/posts/bread/loaf.jpg") as answer:
         assert answer.read() == b"JPEG-LOAF"
+
+
+def test_personal_data_is_never_published_with_the_site(hugo: str, tmp_path: Path) -> None:
+    # A bundle's comments.json is a page resource: Hugo publishes it (/posts/<slug>/comments.json),
+    # and --personal-data put every commenter's e-mail and IP address on the public site.
+    site = tmp_path / "site"
+    account = wxrtool.convert(SAMPLES / "klout.xml", "hugo", str(site), wxrtool.Selection.everything(), scaffold=True)
+    public = build(hugo, site)
+    published = list(public.rglob("comments.json"))
+    assert published and account.content["comments-json-without-personal-data"] == 1
+    for path in published:
+        text = path.read_text(encoding="utf-8")
+        assert "author_email" not in text and "author_ip" not in text and "jeremyblanton@example.com" not in text

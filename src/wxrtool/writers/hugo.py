@@ -27,6 +27,7 @@ address: an alias at ``/index.html`` would make the home page a redirect.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Container, Iterable
@@ -358,8 +359,21 @@ def render(post: Post, options: WriteOptions) -> tuple[str, str | None, int]:
     body = context.put_back(escape_shortcodes(post_markdown(post.content_html, context)))
     comments = None
     if post.comments or post.pings:
-        comments = json.dumps(comments_data(post, options), ensure_ascii=False, indent=2) + "\n"
+        comments = json.dumps(comments_data(post, _published(options)), ensure_ascii=False, indent=2) + "\n"
     return body, comments, page_count(post)
+
+
+PERSONAL_DATA_NOT_PUBLISHED = "comments-json-without-personal-data"
+"""The account's note: a comments.json written without e-mail and IP addresses though asked for."""
+
+
+def _published(options: WriteOptions) -> WriteOptions:
+    """``options`` for what Hugo publishes: a bundle's comments.json is a page resource, served with
+    the site (``/posts/a/comments.json``), so commenters' e-mail and IP addresses stay out of it,
+    ``--personal-data`` or not (the account says so)."""
+    if not options.selection.personal_data:
+        return options
+    return dataclasses.replace(options, selection=dataclasses.replace(options.selection, personal_data=False))
 
 
 def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> WriteResult:
@@ -412,6 +426,8 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
             result.moved(record.id, record.link if keeps else "", url_path(_url_path(relative)))
         if comments is not None:
             out.write_text(f"{folder}/comments{'.' + language if language else ''}.json", comments)
+            if options.selection.personal_data:
+                result.notes[PERSONAL_DATA_NOT_PUBLISHED] += 1
     write_terms(out, categories, index, category_languages)
     if index.languages:
         write_languages(out, index)
