@@ -32,7 +32,7 @@ from wxrtool.oldurls import old_addresses
 from wxrtool.records import Post
 from wxrtool.writers import eleventy
 from wxrtool.writers.fmchoice import FrontMatterChoice
-from wxrtool.writers.paths import address_key, site_path
+from wxrtool.writers.paths import address_key, folder_address, site_path
 from wxrtool.writers.protocol import WriteOptions
 
 from .conftest import FIXTURE_FILES, SAMPLE_FILES, SAMPLES, fixture_cases, front, readable
@@ -203,7 +203,7 @@ def test_every_item_at_its_address_with_its_thread(export: Path, sites: Sites) -
         featured = document.xpath('//img[@class="featured"]/@src')
         assert featured == ([data["image"]] if data.get("image") else []) or featured[0].endswith(str(data["image"]))
         # At its old address, unless that has no path (/?p=12) or is another item's.
-        old = {site_path(r.link) for r in candidates}
+        old = {folder_address(site_path(r.link)) for r in candidates}  # (/a is the folder's page /a/)
         if old - {""} and data["permalink"] not in {eleventy.eleventy_permalink(o) for o in old}:
             assert all(taken.get(address_key(eleventy.eleventy_permalink(o))) not in (None, n) for o in old), page
         shown = shown_threads(document)
@@ -294,6 +294,28 @@ def export_of(path: Path, items: list[str]) -> Path:
         encoding="utf-8",
     )
     return path
+
+
+def test_an_address_without_its_slash_is_a_folders_page(tmp_path: Path) -> None:
+    # /top as top.html beside the folder top/ of /top/kid: nginx and Apache answer /top with the
+    # folder (403), and /archives/12 (WordPress's numeric permalinks) not at all (404).
+    export = export_of(
+        tmp_path / "x.xml",
+        [
+            item(1, "https://example.com/top", "top"),
+            item(2, "https://example.com/top/kid", "kid", parent=1),
+            item(3, "https://example.com/archives/3", "three", "post"),
+            item(4, "https://example.com/old.html", "old"),
+        ],
+    )
+    redirects = tmp_path / "r.csv"
+    wxrtool.convert(export, "eleventy", str(tmp_path / "site"), redirects=("csv", str(redirects)))
+    permalinks = {front(p)["wordpress"]["id"]: front(p)["permalink"] for p in (tmp_path / "site").rglob("*.md")}
+    assert permalinks == {1: "/top/", 2: "/top/kid/", 3: "/archives/3/", 4: "/old.html"}
+    rows = redirects.read_text(encoding="utf-8").splitlines()
+    assert (
+        "/top,/top/" in rows and "/archives/3,/archives/3/" in rows and not any(r.startswith("/old.html") for r in rows)
+    )
 
 
 def test_every_item_gets_an_address_eleventy_can_write(eleventy_cmd: Path, tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import html
+import re
 import subprocess
 from collections import Counter
 from datetime import timedelta
@@ -229,6 +230,37 @@ def test_an_old_slug_another_post_has_now_is_that_posts_address(renamed_first: b
     assert first.addresses["/2024/03/foo/"] == 12
 
 
+def test_an_address_without_its_slash_is_a_folders_page(jekyll: str, tmp_path: Path) -> None:
+    # permalink: /top made _site/top.html beside the folder top/ of /top/kid: nginx and Apache
+    # answer /top with the folder (403) and /archives/3 (WordPress's numeric permalinks) with 404.
+    def item(n: int, link: str, slug: str, kind: str = "page", parent: int = 0) -> str:
+        return (
+            f"<item><title>Item {n}</title><link>https://ex.test{link}</link><wp:post_id>{n}</wp:post_id>"
+            f"<wp:post_date>2024-01-0{n} 10:00:00</wp:post_date><wp:post_name>{slug}</wp:post_name>"
+            f"<wp:status>publish</wp:status><wp:post_parent>{parent}</wp:post_parent>"
+            f"<wp:post_type>{kind}</wp:post_type></item>"
+        )
+
+    export = tmp_path / "x.xml"
+    export.write_text(
+        '<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><wp:wxr_version>1.2</wp:wxr_version>'
+        + item(1, "/top", "top")
+        + item(2, "/top/kid", "kid", parent=1)
+        + item(3, "/archives/3", "three", "post")
+        + "</channel></rss>",
+        encoding="utf-8",
+    )
+    site = tmp_path / "s"
+    redirects = tmp_path / "r.csv"
+    wxrtool.convert(export, "jekyll", str(site), scaffold=True, redirects=("csv", str(redirects)))
+    built = build(jekyll, site)
+    for address in ("top", "top/kid", "archives/3"):
+        assert (built / address / "index.html").is_file(), address
+        assert not (built / f"{address}.html").exists(), address
+    rows = redirects.read_text(encoding="utf-8").splitlines()
+    assert "/top,/top/" in rows and "/archives/3,/archives/3/" in rows
+
+
 def shown_comments(page: Path) -> list[tuple[str, str]]:
     """``(anchor id, text)`` of each comment and ping on a built page, in order."""
     document = lxml.html.parse(str(page)).getroot()
@@ -394,3 +426,18 @@ def test_angle_quotes_stay_as_written(jekyll: str, hugo: str, tmp_path: Path) ->
         page = next(p for p in built.rglob("index.html") if "C++" in p.read_text(encoding="utf-8"))
         text = lxml.html.parse(str(page)).getroot().text_content()
         assert "cout << x >> y." in text and "quoted >> here" in text and "«" not in text, engine
+
+
+def test_a_thread_deeper_than_liquid_nests_builds(jekyll: str, tmp_path: Path) -> None:
+    # The scaffold includes its thread template once a level: a thread 49 deep stopped the build
+    # of the whole site ("Nesting too deep"). Replies past LIQUID_DEPTH hang at that depth.
+    from wxrtool.writers.jekyll import LIQUID_DEPTH
+
+    from .test_comment_threads import _deep_export
+
+    export = _deep_export(tmp_path / "deep.xml", 60)
+    site = tmp_path / "s"
+    wxrtool.convert(export, "jekyll", str(site), scaffold=True)
+    page = build(jekyll, site) / "deep" / "index.html"
+    depths = [int(d) for d in re.findall(r'data-depth="(\d+)"', page.read_text(encoding="utf-8"))]
+    assert len(depths) == 61 and max(depths) == LIQUID_DEPTH

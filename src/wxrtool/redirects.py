@@ -259,6 +259,8 @@ def write_checked(
     written: SpillMap[str, tuple[str, str, str]] = SpillMap()
     taken = SpillSet()
     for old, (new, given) in rules.sorted_items():
+        if style == "netlify" and "?" not in old and old.rstrip("/") == new.rstrip("/"):
+            continue  # (Netlify answers a path without its slash at the folder's page: its rule would loop)
         key = _key(style, old)
         # nginx tells paths that differ only in case apart with case-sensitive regular expressions
         # (_nginx_lines); its queries, and Netlify, cannot.
@@ -496,8 +498,12 @@ def _slash_twin(key: str) -> str | None:
 
 def _fold(style: str, path: str) -> str:
     # nginx's map matches strings ignoring ASCII case (it lowercases A-Z, no other letter);
-    # Netlify, whose paths are written percent-encoded, is treated the same way.
-    return path.translate(_ASCII_LOWER) if style in ("nginx", "netlify") else path
+    # Netlify, whose paths are written percent-encoded, is treated the same way, and it matches
+    # a rule's path with or without its trailing slash.
+    if style == "netlify":
+        folded = path.translate(_ASCII_LOWER)
+        return folded.rstrip("/") or "/" if "?" not in folded else folded
+    return path.translate(_ASCII_LOWER) if style == "nginx" else path
 
 
 def _loops(style: str, rules: SpillMap[str, tuple[str, str, str]]) -> SpillSet:

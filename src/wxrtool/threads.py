@@ -66,11 +66,13 @@ def _order(comment: Comment, index: int) -> tuple[bool, float, int, int]:
     return (date is None, date.timestamp() if date else 0.0, comment.id, index)
 
 
-def build_threads(comments: Iterable[C]) -> list[Thread[C]]:
+def build_threads(comments: Iterable[C], max_depth: int = MAX_DEPTH) -> list[Thread[C]]:
     """Rebuild the reply trees of one post's comments.
 
     Parameters:
         comments: the comments of a single post, in any order.
+        max_depth: the deepest a reply is nested (:data:`MAX_DEPTH`; a writer whose engine
+            nests less deep asks for less).
 
     Returns the top-level threads in order; see the module's policy.
 
@@ -142,7 +144,7 @@ def build_threads(comments: Iterable[C]) -> list[Thread[C]]:
     order: list[int] = list(roots)
     flattened: set[int] = set()
     for index in order:
-        if depth[index] >= MAX_DEPTH and children[index]:
+        if depth[index] >= max_depth and children[index]:
             holder = above[index]
             assert holder is not None  # (only the top level has none, and it is at depth 0)
             for child in children[index]:

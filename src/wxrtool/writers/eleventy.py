@@ -78,7 +78,7 @@ from .frontmatter import (
     shown_title,
     stand_in_date,
 )
-from .paths import SITE_FILES, Addresses, PathPlanner, safe_component, site_path, term_slug
+from .paths import SITE_FILES, Addresses, PathPlanner, folder_address, safe_component, site_path, term_slug
 from .protocol import Entry, Posts, WriteOptions, WriteResult
 from .responses import comments_data
 
@@ -323,7 +323,7 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
         exported = posts.site.exported if posts.site else None
         placement: dict[str, Any] = {}
         if record.status == "publish":
-            wanted = site_path(record.link)
+            wanted = folder_address(site_path(record.link))
             new = wanted if wanted and site.take(wanted) else None
             # Its old address leads here only when it is its own, not another item's.
             old = record.link if not wanted or new else ""

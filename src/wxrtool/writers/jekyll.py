@@ -74,7 +74,16 @@ from ..threads import build_threads, walk
 from . import _yaml
 from ._placement import localize
 from .frontmatter import category_labels, date_fields, front_matter, metadata, shown_title, stand_in_date
-from .paths import SITE_FILES, Addresses, PathPlanner, safe_component, shown_component, site_path, url_path
+from .paths import (
+    SITE_FILES,
+    Addresses,
+    PathPlanner,
+    folder_address,
+    safe_component,
+    shown_component,
+    site_path,
+    url_path,
+)
 from .protocol import Entry, Posts, WriteOptions, WriteResult
 from .responses import own_link
 
@@ -246,7 +255,7 @@ def jekyll_metadata(
     if "updated" in common:
         data["last_modified_at"] = common["updated"]
     if address is None:
-        permalink = site_path(post.link)
+        permalink = folder_address(site_path(post.link))
         address = (permalink or None), _redirects(post, permalink, options.index.addresses)
     if address[0]:
         data["permalink"] = address[0]
@@ -321,6 +330,12 @@ def comment_entry(c: Comment, key: str, parent: int | None, options: WriteOption
     return entry
 
 
+LIQUID_DEPTH = 40
+"""The deepest a reply is nested in the comment data (deeper ones hang under their ancestor at
+this depth, as :mod:`wxrtool.threads` says): the scaffold includes its thread template once a
+level, and Liquid stops a build whose includes nest some 50 deep ("Nesting too deep")."""
+
+
 # What render() makes of a post: its front matter and body, the permalink it asks for,
 # the old addresses to redirect, and its comments' data files (folder under _data, the
 # file's name, text): the thread's own folder is named in write(), which sees every item.
@@ -337,7 +352,7 @@ def render(post: Post, options: WriteOptions) -> _Parts:
     head = front_matter(options.shaped(data, post, "jekyll"))
     body = "\n" + post_markdown(post.content_html, context).strip("\n") + "\n"
     files = []
-    for node, path in walk(build_threads(post.comments)):
+    for node, path in walk(build_threads(post.comments, LIQUID_DEPTH)):
         c = node.comment
         entry = comment_entry(c, node.key, path[-1] if path else None, options)
         # Named by its key: two comments with one id (a botched merge) are two files.

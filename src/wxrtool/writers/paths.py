@@ -249,6 +249,25 @@ _URL_UNSAFE = re.compile(r"[^A-Za-z0-9/!$&'()*+,;=@\-._~\u00a1-\U0010ffff]|[^\S\
 _BIDI = {chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
 
 
+def folder_address(path: str) -> str:
+    """A site path (:func:`site_path`) as a page a static server answers at: one whose last
+    segment names no file (``/archives/12``, WordPress's numeric permalinks, or ``/%postname%``
+    without its slash) is the folder's page, ``/archives/12/``.
+
+    Written as ``archives/12.html`` (what Jekyll and Eleventy make of it), it is answered at
+    ``/archives/12`` by GitHub Pages and Netlify only: nginx and Apache serve no ``.html`` for a
+    path without one, and a page with children (``/about`` and ``/about/team``) is a file beside
+    a folder of the same name, which they answer with the folder (403). A folder's page every
+    server answers at both spellings (the one without the slash redirected to it).
+
+    >>> folder_address("/archives/12"), folder_address("/2024/01/post/"), folder_address("/old.html")
+    ('/archives/12/', '/2024/01/post/', '/old.html')
+    """
+    if not path or path.endswith("/") or "." in path.rpartition("/")[2]:
+        return path
+    return path + "/"
+
+
 def site_path(link: str) -> str:
     """An old link's path as a path inside the new site, or '' for the home page.
 
