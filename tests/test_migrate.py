@@ -371,7 +371,12 @@ def test_a_site_the_engine_does_not_build_fails_the_move(tmp_path: Path) -> None
     tools = tmp_path / "bin"
     tools.mkdir()
     fake = tools / "hugo"
-    fake.write_text("#!/bin/sh\necho 'Error: the site is broken' >&2\nexit 1\n", encoding="utf-8")
+    # (as hugo-python-distributions' launcher: its banner first, then what Hugo says, its counts after)
+    fake.write_text(
+        "#!/bin/sh\n{ echo 'Running Hugo 0.168.0 via hugo-python-distributions'\n"
+        "echo 'Error: the site is broken'\necho 'Total in 19 ms'; } >&2\nexit 1\n",
+        encoding="utf-8",
+    )
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
     environment = {**os.environ, "PATH": f"{tools}{os.pathsep}{os.environ['PATH']}"}
     done = subprocess.run(
@@ -380,7 +385,7 @@ def test_a_site_the_engine_does_not_build_fails_the_move(tmp_path: Path) -> None
         capture_output=True, text=True, env=environment,
     )  # fmt: skip
     assert done.returncode == 1, done.stderr
-    assert "the site does not build: hugo could not build the site: Error: the site is broken" in done.stderr
+    assert "the site does not build: hugo could not build the site: Error: the site is broken\n" in done.stderr
     assert (tmp_path / "site" / EXTRAS / "report.html").is_file()  # (written, for the user to see why)
 
 

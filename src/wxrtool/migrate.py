@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -177,7 +178,8 @@ def _redirect_pairs(csv_path: str) -> list[tuple[str, str]]:
 
 # How each engine builds a site into a folder, without writing into the site's own.
 _BUILDS: dict[str, Callable[[str, str], list[str]]] = {
-    "hugo": lambda site, out: ["hugo", "--quiet", "--source", site, "--destination", out],
+    # (not --quiet: it hides the error a failed build gives, leaving the launcher's banner to quote)
+    "hugo": lambda site, out: ["hugo", "--logLevel", "error", "--source", site, "--destination", out],
     "jekyll": lambda site, out: ["jekyll", "build", "--disable-disk-cache", "--source", site, "--destination", out],
     "pelican": lambda site, out: ["pelican", os.path.join(site, "content"), "-s", "pelicanconf.py", "-o", out],
 }
@@ -213,8 +215,7 @@ def _check(export: str | list[str], options: MigrateOptions, site: str, work: st
     finally:
         _remove_new(site, before)
     if built.returncode != 0:
-        last = (built.stderr or built.stdout).strip().splitlines()[-3:]
-        done.check_note = f"{command[0]} could not build the site: " + " / ".join(last)
+        done.check_note = f"{command[0]} could not build the site: " + build_error(built.stdout + "\n" + built.stderr)
         done.build_failed = True
         return
     from .oldurls import old_addresses
@@ -229,6 +230,21 @@ def _check(export: str | list[str], options: MigrateOptions, site: str, work: st
     with StaticSite(os.path.join(work, "built"), rules, folder) as served:
         done.checks = check_all(old_addresses(read(export, recover=options.recover)), served.url)
     done.check_note = f"built with {command[0]}, served with the redirects in {EXTRAS}/redirects.csv"
+
+
+_ERROR_LINE = re.compile(r"\b(?:error|exception|errno)\b", re.I)
+
+
+def build_error(output: str, most: int = 3) -> str:
+    """What a failed build says of why: its last lines naming an error (an engine's banner, its
+    page counts or a Ruby backtrace are no reason), or its last lines when none does.
+
+    >>> build_error("Running Hugo 0.168.0\\nERROR error building site: open x: file name too long\\nTotal in 19 ms")
+    'ERROR error building site: open x: file name too long'
+    """
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    named = [line for line in lines if _ERROR_LINE.search(line)]
+    return " / ".join((named or lines)[-most:])[:2000]
 
 
 def _paths(site: str) -> set[str]:
