@@ -140,6 +140,36 @@ def test_replies_whose_parent_the_importer_cannot_map_are_top_level(tmp_path: Pa
     assert {c.id: c.parent for p in posts(everything) for c in p.comments}[514] == 513  # written: kept
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_attachment_before_its_draft_parent_is_left_out(jobs: int, tmp_path: Path) -> None:
+    # Attached to a newer post in the media library, an attachment comes before its parent: read
+    # first, it was judged by a parent taken as published, and a draft's media came out.
+    items = "".join(
+        f"<item><title>{title}</title><link>https://ex.test/?p={n}</link><wp:post_id>{n}</wp:post_id>"
+        f"<wp:post_date>2024-03-01 10:00:00</wp:post_date><wp:post_name>item-{n}</wp:post_name>"
+        f"<wp:status>{status}</wp:status><wp:post_parent>{parent}</wp:post_parent><wp:post_type>{kind}</wp:post_type>"
+        + (f"<wp:attachment_url>https://ex.test/wp-content/uploads/{n}.jpg</wp:attachment_url>" if parent else "")
+        + "</item>"
+        for n, title, status, parent, kind in [
+            (5, "early", "inherit", 50, "attachment"),
+            (50, "draft", "draft", 0, "post"),
+            (60, "public", "publish", 0, "post"),
+            (6, "late", "inherit", 60, "attachment"),
+        ]
+    )
+    export = tmp_path / "x.xml"
+    export.write_text(
+        '<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><wp:wxr_version>1.2</wp:wxr_version>'
+        + items
+        + "</channel></rss>",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.xml"
+    account = wxrtool.convert(export, "wxr", str(out), jobs=jobs)
+    assert sorted(p.id for p in posts(out)) == [6, 60]
+    assert account.left_out["items"]["parent-left-out"] == 1
+
+
 def test_undeclared_creator_is_declared(tmp_path: Path) -> None:
     out = tmp_path / "out.xml"
     wxrtool.convert(SAMPLES / "wxr-1.0.xml", "wxr", str(out), wxrtool.Selection.everything())

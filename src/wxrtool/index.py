@@ -284,6 +284,12 @@ class SiteIndex:
             self._languages = Languages(self.declared_languages, self.item_languages, self.site_language)
         return self._languages
 
+    def status_of(self, item_id: int) -> str | None:
+        """The item's status as the export has it (``None``: no such item), for a
+        :class:`~wxrtool.selection.Selector` judging an attachment before its parent is read."""
+        info = self.items.get(item_id)
+        return info.status if info is not None else None
+
     def ancestors(self, item_id: int) -> list[ItemInfo]:
         """The chain of parents of the same type, nearest first; stops at a cycle, a gap or
         :data:`~wxrtool.termtree.MAX_TREE_DEPTH` levels."""

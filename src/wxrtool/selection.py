@@ -10,7 +10,7 @@ widens that; a :class:`Selector` applies it to a stream of records and keeps the
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
@@ -96,9 +96,18 @@ class Selector:
     ([], True)
     """
 
-    def __init__(self, selection: Selection | None = None, account: Account | None = None) -> None:
+    def __init__(
+        self,
+        selection: Selection | None = None,
+        account: Account | None = None,
+        known: Callable[[int], str | None] | None = None,
+    ) -> None:
         self.selection = selection or Selection()
         self.account = account if account is not None else Account()
+        # The export's status of an item by id, from a first pass over it (the site index), for a
+        # parent not read yet: an attachment comes before its draft parent when it was attached
+        # to a newer post in the media library.
+        self.known = known
         # Status of every item seen, for attachments that inherit their parent's.
         self.status: SpillMap[int, str] = SpillMap()  # (on disk when many)
         # Parents looked up before they were read (or never read): taken as published.
@@ -131,6 +140,8 @@ class Selector:
             # A parent not read yet (rare: WordPress exports by ascending id) or
             # absent counts as published, as WordPress shows unattached media.
             parent = self.status.get(post.parent)
+            if parent is None and self.known is not None:
+                parent = self.known(post.parent)
             if parent is None:
                 self.assumed.add(post.parent)
                 parent = "publish"
