@@ -77,11 +77,28 @@ _PATTERN_TOKEN = re.compile(r":[A-Za-z]")
 
 
 def _url_path(relative: str) -> str:
-    """The URL Hugo gives a bundle at ``relative`` (content/.../index.md), lower-cased as Hugo
-    does; a translation's (``index.fr.md``) under its language's folder (``/fr/...``)."""
+    """The URL Hugo gives a bundle at ``relative`` (content/.../index.md), its slug the folder's
+    name: lower-cased as Hugo does, and the slug without the hyphens Hugo trims from its ends
+    (``aux-``, a Windows device's name made a file's, is served at ``/posts/aux/``); a
+    translation's (``index.fr.md``) under its language's folder (``/fr/...``).
+
+    >>> _url_path("content/posts/aux-/index.md"), _url_path("content/posts/ΟΔΟΣ-İstanbul/index.md")
+    ('/posts/aux/', '/posts/οδοσ-istanbul/')
+    """
     folder, name = relative.removeprefix("content/").rsplit("/", 1)
     language = _language_of(name)
-    return (f"/{language}" if language else "") + ("/" + folder + "/").lower()
+    above, _, slug = folder.rpartition("/")
+    folder = f"{above}/{slug.strip('-') or slug}" if above else slug.strip("-") or slug
+    return (f"/{language}" if language else "") + "/" + _go_lower(folder) + "/"
+
+
+def _go_lower(text: str) -> str:
+    """``text`` lower-cased as Go's strings.ToLower does it, which Hugo uses: a letter at a time,
+    by its simple mapping (a capital sigma is U+03C3 at a word's end too, U+0130 is ``i``), where
+    Python's ``lower`` follows the context and the full mapping (U+03C2; ``i`` and U+0307)."""
+    if text.isascii():
+        return text.lower()
+    return "".join("i" if ch == "\u0130" else ch.lower() for ch in text)
 
 
 def _language_of(name: str) -> str:
