@@ -303,3 +303,18 @@ def test_every_public_custom_field_typed(tmp_path: Path) -> None:
     wxrtool.convert(tmp_path / "x.xml", "markdown", str(tmp_path / "s"), meta_keys=("*",))
     front = split(tree(tmp_path / "s")["posts/why-i-deleted-my-klout-profile.md"])[0]
     assert front["meta"] == {"rating": 4, "price": 3.5, "code": "007", "featured": True, "colours": ["red", "blue"]}
+
+
+def test_pings_have_their_anchors_and_states(tmp_path: Path) -> None:
+    # WordPress gives a ping the anchor a comment has (#comment-2077): links to it led nowhere, and
+    # with --comments all a spam ping looked like any other.
+    wxrtool.convert(SAMPLES / "klout.xml", "markdown", str(tmp_path / "k"))
+    text = next((tmp_path / "k").rglob("*.md")).read_text(encoding="utf-8")
+    pings = [p for r in wxrtool.read(SAMPLES / "klout.xml") if isinstance(r, wxrtool.Post) for p in r.pings]
+    assert pings and all(f'<a id="comment-{p.id}"></a>' in text for p in pings)
+    wxrtool.convert(SAMPLES / "drafts-and-pages.xml", "markdown", str(tmp_path / "d"), wxrtool.Selection.everything())
+    shown = "\n".join(p.read_text(encoding="utf-8") for p in (tmp_path / "d").rglob("*.md"))
+    states = [p for r in wxrtool.read(SAMPLES / "drafts-and-pages.xml") if isinstance(r, wxrtool.Post) for p in r.pings]
+    for ping in states:
+        line = next(line for line in shown.splitlines() if f'id="comment-{ping.id}"' in line)
+        assert (f"({ping.status.value})" in line) == (ping.status.value != "approved"), line

@@ -74,7 +74,11 @@ def _comments(threads: list[Thread[Comment]], flavor: str, links: Relink | None)
 
 
 def _ping(ping: Ping, flavor: str, links: Relink | None) -> str:
-    head = f"- **{_who(ping.author, own_link(ping.author_url, links))}** · {ping.type.value} · {_when(ping.date)}"
+    # (WordPress gives a ping the same anchor as a comment: a link to #comment-2050 lands on it)
+    who = _who(ping.author, own_link(ping.author_url, links))
+    head = f'- <a id="comment-{ping.id}"></a>**{who}** · {ping.type.value} · {_when(ping.date)}'
+    if ping.status != CommentStatus.APPROVED:
+        head += f" ({ping.status.value})"
     body = comment_markdown(ping.content_html, flavor=flavor, links=links)
     pad = "    " if flavor == "python-markdown" else "  "
     return head + ("\n\n" + _indent(body, pad) if body else "")
