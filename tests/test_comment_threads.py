@@ -126,6 +126,26 @@ def test_isso_files_each_thread_under_its_new_path(isso: str, tmp_path: Path) ->
     assert connection.execute("SELECT count(*) FROM comments").fetchone() == (36,)
 
 
+def test_an_undated_comment_does_not_stop_issos_import(isso: str, tmp_path: Path) -> None:
+    # A comment the export dates 0000-00-00: isso stopped at it (ValueError), storing none of the
+    # file's comments. It is dated as its post, and the account says so.
+    text = (SAMPLES / "klout.xml").read_text(encoding="utf-8")
+    first = re.search(r"<wp:comment_date>(<!\[CDATA\[)?([^<\]]*)", text)
+    first_gmt = re.search(r"<wp:comment_date_gmt>(<!\[CDATA\[)?([^<\]]*)", text)
+    assert first is not None and first_gmt is not None
+    text = text.replace(first.group(2), "0000-00-00 00:00:00", 1).replace(first_gmt.group(2), "0000-00-00 00:00:00", 1)
+    export = tmp_path / "undated.xml"
+    export.write_text(text, encoding="utf-8")
+    account = wxrtool.convert(export, "disqus", str(tmp_path / "d"))
+    database, config = tmp_path / "comments.db", tmp_path / "isso.cfg"
+    config.write_text(f"[general]\ndbpath = {database}\nhost = http://localhost/\n")
+    proc = subprocess.run([isso, "-c", str(config), "import", str(tmp_path / "d" / "disqus-001.xml")],
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert sqlite3.connect(database).execute("SELECT count(*) FROM comments").fetchone() == (36,)
+    assert account.content["comment-undated-dated-as-its-post"] == 1
+
+
 # -- A map's rows: by id first, pages, a permalink two items share, a thread left out ---------
 
 

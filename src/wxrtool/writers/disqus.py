@@ -37,7 +37,7 @@ from ..threads import Thread, build_threads, walk
 from .frontmatter import shown_title
 from .protocol import Entry, WriteOptions, WriteResult
 from .responses import thread_link
-from .xmltext import cdata, escape, gmt
+from .xmltext import ZERO, cdata, escape, gmt
 
 DISQUS_LIMIT = 50_000_000
 
@@ -66,12 +66,14 @@ def numeric_id(key: str) -> int:
     return int(first) + (int(nth) - 1) * _DUPLICATE_SPACING if nth else int(first)
 
 
-def _disqus_comment(node: Thread[Comment], path: tuple[int, ...], options: WriteOptions) -> str:
+def _disqus_comment(node: Thread[Comment], path: tuple[int, ...], options: WriteOptions, undated: str = ZERO) -> str:
     c = node.comment
     # Its parent in the tree as built (threads.py): a reply to a comment not in the file, which
     # Disqus would refuse, is at the top; one too deep hangs under its nearest ancestor, as
     # everywhere else, not at the top.
     parent = path[-1] if path else 0
+    moment = c.date_utc or c.date
+    when = gmt(moment) if moment else undated
     email = c.author_email if options.selection.personal_data else ""
     ip = c.author_ip if options.selection.personal_data else ""
     return (
@@ -81,12 +83,16 @@ def _disqus_comment(node: Thread[Comment], path: tuple[int, ...], options: Write
         f"\t\t\t<wp:comment_author_email>{escape(email)}</wp:comment_author_email>\n"
         f"\t\t\t<wp:comment_author_url>{escape(safe_url(c.author_url))}</wp:comment_author_url>\n"
         f"\t\t\t<wp:comment_author_IP>{escape(ip)}</wp:comment_author_IP>\n"
-        f"\t\t\t<wp:comment_date_gmt>{gmt(c.date_utc or c.date)}</wp:comment_date_gmt>\n"
+        f"\t\t\t<wp:comment_date_gmt>{when}</wp:comment_date_gmt>\n"
         f"\t\t\t<wp:comment_content>{cdata(comment_html(c.content_html))}</wp:comment_content>\n"
         f"\t\t\t<wp:comment_approved>{1 if c.status.value == 'approved' else 0}</wp:comment_approved>\n"
         f"\t\t\t<wp:comment_parent>{parent}</wp:comment_parent>\n"
         "\t\t</wp:comment>\n"
     )
+
+
+UNDATED = "comment-undated-dated-as-its-post"
+"""The account's note: a comment the export dates 0000-00-00, written with its post's date."""
 
 
 def disqus_thread(post: Post, options: WriteOptions, link: str | None = None, identifier: str | None = None) -> str:
@@ -96,7 +102,12 @@ def disqus_thread(post: Post, options: WriteOptions, link: str | None = None, id
     An importer skips a thread without a title (isso does, and its comments are lost): an
     untitled post is "(untitled)", as in Ghost.
     """
-    comments = "".join(_disqus_comment(node, path, options) for node, path in walk(build_threads(post.comments)))
+    # A comment without a date (0000-00-00 in the export) is dated as its post: isso's import
+    # stopped at the zero date, and none of the file's comments after it were stored.
+    undated = gmt(post.date_utc or post.date)
+    comments = "".join(
+        _disqus_comment(node, path, options, undated) for node, path in walk(build_threads(post.comments))
+    )
     if identifier is None:
         identifier = f"{post.id} {post.guid}".strip()
     return (
@@ -158,6 +169,9 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
             new = thread_link(record, options, result)
             link = _unique_link(record.id, new or record.link, links)
             thread = disqus_thread(record, options, link, link if new else None)
+            undated = sum(1 for c in record.comments if not (c.date_utc or c.date))
+            if undated and (record.date_utc or record.date):
+                result.notes[UNDATED] += undated
             length = len(thread.encode("utf-8"))
             if current is None or (size and size + length > limit):
                 if current is not None:
