@@ -122,7 +122,7 @@ def _plan(records: Iterable[Record], max_size: int, index: SiteIndex, selection:
     links: dict[int, list[int]] = {}
     for record in records:
         if isinstance(record, Post):
-            sizes.append(len(item_xml(record, index).encode("utf-8")))
+            sizes.append(len(item_xml(record, index, importable=False).encode("utf-8")))
             ids.append(record.id)
             parents.setdefault(record.id, record.parent)
             if record.meta and (needed := _links(record)):
@@ -205,7 +205,7 @@ def split(source: Source, max_size: int, output: str, *, force: bool = False, re
                             stream.write(plan.header)
                             started.add(part)
                         current = part
-                    text = item_xml(record, index)
+                    text = item_xml(record, index, importable=False)
                     assert stream is not None
                     stream.write(text)
                     sizes[part] += len(text.encode("utf-8"))

@@ -160,15 +160,16 @@ def comment_xml(c: Comment | Ping, personal_data: bool = True, parent: int | Non
     )
 
 
-def item_xml(post: Post, index: SiteIndex, personal_data: bool = True) -> str:
+def item_xml(post: Post, index: SiteIndex, personal_data: bool = True, importable: bool = True) -> str:
     """One ``<item>``, comments and pings in id order as WordPress exports them.
 
-    A reply whose parent WordPress's importer cannot find is written at the top level, as
-    every other format shows it: the importer maps a parent only when it inserted it first, going
-    by id (``process_post_comments``), and otherwise keeps the old id, which points at nothing or
-    at another comment of the new site (a threaded page then hangs the reply under a stranger, or
-    shows it nowhere). So a parent not written (spam, pending, absent), the comment's own id,
-    or a later one (a cycle's) is ``0``.
+    ``importable``: a reply whose parent WordPress's importer cannot find is written at the top
+    level, as every other format shows it: the importer maps a parent only when it inserted it
+    first, going by id (``process_post_comments``), and otherwise keeps the old id, which points at
+    nothing or at another comment of the new site (a threaded page then hangs the reply under a
+    stranger, or shows it nowhere). So a parent not written (spam, pending, absent), the comment's
+    own id, or a later one (a cycle's) is ``0``. Without it (``split``, which repackages an export
+    and reads back as it), every parent is the export's.
     """
     refs = []
     for ref in post.terms:
@@ -178,7 +179,7 @@ def item_xml(post: Post, index: SiteIndex, personal_data: bool = True) -> str:
         )
     pub_date = format_datetime(post.date_utc) if post.date_utc else ""
     responses: list[Comment | Ping] = sorted((*post.comments, *post.pings), key=lambda c: c.id)
-    written = {c.id for c in responses}
+    written = {c.id for c in responses} if importable else None
     attachment = (
         f"\t\t<wp:attachment_url>{cdata(post.attachment_url)}</wp:attachment_url>\n" if post.attachment_url else ""
     )
@@ -234,7 +235,9 @@ def head_records(
     )
 
 
-def _importable_parent(c: Comment | Ping, written: set[int]) -> int:
+def _importable_parent(c: Comment | Ping, written: set[int] | None) -> int:
+    if written is None:
+        return c.parent
     return c.parent if c.parent in written and c.parent < c.id else 0
 
 
