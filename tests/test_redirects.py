@@ -160,3 +160,12 @@ def test_the_same_rules_with_everything_on_disk(style: str, monkeypatch: pytest.
             done[spill_at].append(render_checked(style, urls, others, **base))
     assert done[1] == done[10**9]
     assert any(r.reason == "redirect loop" for r in done[1][0].refused) or style == "disqus"
+
+
+def test_a_path_without_its_slash_is_nobody_elses() -> None:
+    # /index.php is where nginx's map asks for ?p= always: /index.php/'s rule does not take it (a
+    # second key for it stopped nginx: "duplicate map key").
+    nginx = render("nginx", {1: ("https://x.org/index.php/", "/a/"), 2: ("https://x.org/feed/", "/b/")})
+    lines = nginx.splitlines()
+    assert '    "/feed" "/b/$is_args$args";' in lines and '    "/index.php" "/a/$is_args$args";' not in lines
+    assert [line.split()[0] for line in lines].count('"/index.php"') == 1

@@ -419,5 +419,10 @@ def test_netlify_files_read_back_as_exactly_the_csv(fmt: str, exports: list[Expo
             assert not any(part.startswith(":") for part in source.split("/")), line
             assert all(re.fullmatch(r"[a-z_]+=[A-Za-z0-9._~%-]+", param) for param in params), line
             found.append((source + ("?" + "&".join(params) if params else ""), rest[0]))
-        expected = [rule for rule in export.rules if rule[0] not in export.refused["netlify"]]
+        # (but a rule from /a to /a/, which Netlify answers itself: its rule would match /a/ too and loop)
+        expected = [
+            (old, new)
+            for old, new in export.rules
+            if old not in export.refused["netlify"] and ("?" in old or old.rstrip("/") != new.rstrip("/"))
+        ]
         assert sorted(found) == sorted(expected), export.name

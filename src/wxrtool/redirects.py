@@ -462,6 +462,7 @@ def _twins(
     if style not in ("nginx", "apache"):
         return twins
     taken = SpillSet()  # (as the server compares them)
+    taken.add("/index.php")  # (nginx's map asks for queries there always)
     for new, _, key in written.values():
         taken.add(_fold(style, key))
         target = _key(style, urlsplit(new).path)
