@@ -86,6 +86,7 @@ def test_samples_build_at_old_urls_with_threads(pelican: str, sample: Path, tmp_
         anchors = document.xpath('//a[starts-with(@id, "comment-")]')
         shown = [(int(a.get("id").split("-")[1]), len(a.xpath("ancestor::li")) - 1) for a in anchors]
         expected = [(n.comment.id, n.depth) for n, _ in wxrtool.walk(wxrtool.build_threads(post.comments))]
+        expected += [(ping.id, 0) for ping in post.pings]  # (each ping has its anchor too, after the thread)
         assert shown == expected
     assert kept_old_url >= len([p for p in posts.values() if p.type == "post" and p.link]) - 1
 
