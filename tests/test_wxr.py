@@ -170,6 +170,22 @@ def test_an_attachment_before_its_draft_parent_is_left_out(jobs: int, tmp_path: 
     assert account.left_out["items"]["parent-left-out"] == 1
 
 
+def test_a_featured_image_left_out_takes_its_thumbnail_id_along(tmp_path: Path) -> None:
+    # WordPress's importer stores a featured image's old id when the attachment is not in the same
+    # import: on the new site it names another item's image (Sample Page is id 2), or nothing.
+    out = tmp_path / "posts.xml"
+    account = wxrtool.convert(
+        SAMPLES / "drafts-and-pages.xml", "wxr", str(out), wxrtool.Selection(types=frozenset({"post"}))
+    )
+    kept = posts(out)
+    ids = {p.id for p in kept}
+    thumbnails = [m.value for p in kept for m in p.meta if m.key == "_thumbnail_id"]
+    assert all(int(t) in ids for t in thumbnails) and account.content["featured-image-left-out"] == 1
+    whole = tmp_path / "all.xml"
+    wxrtool.convert(SAMPLES / "drafts-and-pages.xml", "wxr", str(whole))
+    assert any(m.key == "_thumbnail_id" for p in posts(whole) for m in p.meta)  # (its image is there)
+
+
 def test_undeclared_creator_is_declared(tmp_path: Path) -> None:
     out = tmp_path / "out.xml"
     wxrtool.convert(SAMPLES / "wxr-1.0.xml", "wxr", str(out), wxrtool.Selection.everything())

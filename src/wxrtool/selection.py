@@ -81,6 +81,23 @@ class Selection:
     since: date | None = None
     until: date | None = None
 
+    def may_keep(self, kind: str, status: str, parent_status: str | None) -> bool:
+        """Whether an item of post type ``kind`` and ``status`` passes the type and status filters
+        (``parent_status``: its parent's, for an attachment that inherits it; ``None``: not known,
+        taken as published, as :class:`Selector` takes it): what a writer can tell from the site
+        index of an item another names by id, its dates and password aside.
+
+        >>> Selection(types=frozenset({"post"})).may_keep("attachment", "inherit", "publish")
+        False
+        >>> Selection().may_keep("attachment", "inherit", "draft"), Selection().may_keep("page", "publish", None)
+        (False, True)
+        """
+        if (self.types is not None and kind not in self.types) or (self.types is None and kind in self.exclude_types):
+            return False
+        if self.statuses is None:
+            return True
+        return (parent_status or "publish" if status == "inherit" else status) in self.statuses
+
     @classmethod
     def everything(cls) -> Selection:
         """Every record, personal data included (what ``--all`` asks for)."""
