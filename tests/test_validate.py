@@ -406,3 +406,21 @@ def test_a_zip_of_several_files_names_the_file_of_each_problem(tmp_path: Path) -
     [again] = [p for p in validate(archive) if p.code == "duplicate-post-id"]
     assert again.file == f"{archive}/{parts[2].name}"
     assert f"of {archive}/{parts[0].name})" in again.message
+
+
+def test_a_reply_to_a_ping_is_no_missing_parent(tmp_path: Path) -> None:
+    # The parent was in the export, a pingback: "is not in the export" sent the user looking for
+    # a deleted comment.
+    ping = (
+        "<wp:comment><wp:comment_id>7</wp:comment_id><wp:comment_type>pingback</wp:comment_type>"
+        "<wp:comment_approved>1</wp:comment_approved></wp:comment>"
+    )
+    reply = (
+        "<wp:comment><wp:comment_id>8</wp:comment_id><wp:comment_parent>7</wp:comment_parent>"
+        "<wp:comment_approved>1</wp:comment_approved></wp:comment>"
+    )
+    path = tmp_path / "x.xml"
+    path.write_text(export(with_inside(item(1, status="publish", post_date=DATE), ping, reply)), encoding="utf-8")
+    found = {p.code: p for p in validate(path)}
+    assert "comment-parent-missing" not in found
+    assert found["comment-parent-is-a-ping"].comment_id == 8 and found["comment-parent-is-a-ping"].severity == "info"

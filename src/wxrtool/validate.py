@@ -621,6 +621,7 @@ class Validator:
                     post_id=post.id,
                     comment_id=c.id,
                 )
+        ping_ids = {p.id for p in post.pings}
         for node, _ in walk(build_threads(post.comments)):
             c = node.comment
             where = {"line": c.line, "post_id": post.id, "comment_id": c.id}
@@ -638,6 +639,14 @@ class Validator:
                     "comment-self-parent",
                     f"comment {c.id} names itself as its parent",
                     "it is shown as a top-level comment",
+                    **where,
+                )
+            elif node.promoted is Promotion.MISSING_PARENT and c.parent in ping_ids:
+                yield self._problem(
+                    "info",
+                    "comment-parent-is-a-ping",
+                    f"comment {c.id} replies to the pingback or trackback {c.parent}",
+                    "WordPress shows it under the ping; wxrtool lists pings apart and shows it as a top-level comment",
                     **where,
                 )
             elif node.promoted is Promotion.MISSING_PARENT:
