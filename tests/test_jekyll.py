@@ -441,3 +441,23 @@ def test_a_thread_deeper_than_liquid_nests_builds(jekyll: str, tmp_path: Path) -
     page = build(jekyll, site) / "deep" / "index.html"
     depths = [int(d) for d in re.findall(r'data-depth="(\d+)"', page.read_text(encoding="utf-8"))]
     assert len(depths) == 61 and max(depths) == LIQUID_DEPTH
+
+
+def test_with_every_comment_each_shows_its_state(jekyll: str, hugo: str, tmp_path: Path) -> None:
+    # --comments all: a spam comment or a trashed pingback looked like any other on the built page.
+    for engine, build_site in (("jekyll", lambda site: build(jekyll, site)), ("hugo", None)):
+        site = tmp_path / engine
+        wxrtool.convert(
+            SAMPLES / "drafts-and-pages.xml", engine, str(site), wxrtool.Selection.everything(), scaffold=True
+        )
+        if build_site is not None:
+            built = build_site(site)
+        else:
+            subprocess.run([hugo, "--quiet", "--source", str(site)], check=True, capture_output=True)
+            built = site / "public"
+        page = next(p for p in built.rglob("index.html") if "comment-513" in p.read_text(encoding="utf-8"))
+        text = page.read_text(encoding="utf-8")
+        for comment_id, state in ((513, "spam"), (515, "pending"), (523, "trash")):
+            shown = text.split(f'id="comment-{comment_id}"', 1)[1].split("</p>", 1)[0]
+            assert f"({state})" in shown, (engine, comment_id, shown)
+        assert "(approved)" not in text

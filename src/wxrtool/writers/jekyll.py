@@ -68,7 +68,7 @@ from ..languages import language_data
 from ..menus import TitlesSeen, as_data, new_site_menus
 from ..oldurls import canonical_address, later_pages, page_count
 from ..output import OutputDir, copy_scaffold
-from ..records import Comment, Ping, Post, Site
+from ..records import Comment, CommentStatus, Ping, Post, Site
 from ..sitestore import SpillCounter
 from ..threads import build_threads, walk
 from . import _yaml
@@ -325,6 +325,8 @@ def comment_entry(c: Comment, key: str, parent: int | None, options: WriteOption
         "message": comment_markdown(c.content_html, links=options.relink),
         "date": c.date,
     }
+    if c.status is not CommentStatus.APPROVED:  # (--comments all: a spam comment is not shown as any other)
+        entry["status"] = c.status.value
     if options.selection.personal_data:
         entry["email"] = c.author_email
     return entry
@@ -366,6 +368,8 @@ def render(post: Post, options: WriteOptions) -> _Parts:
             "message": comment_markdown(ping.content_html, links=options.relink),
             "date": ping.date,
         }
+        if ping.status is not CommentStatus.APPROVED:
+            entry["status"] = ping.status.value
         files.append(("pings", f"ping-{_stamp(ping)}-{_file_key(ping.id, ping_key)}.yml", _data_file(entry)))
     return head, body, data.get("permalink"), data.get("redirect_from", []), files
 
