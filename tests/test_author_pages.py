@@ -148,3 +148,31 @@ def test_many_logins_of_one_slug_are_told_apart_in_linear_time() -> None:
         assert len({d["slug"] for d in data.values()}) == n
 
     grows_linearly(run, 1500)
+
+
+@pytest.mark.parametrize("fmt", ["hugo", "jekyll"])
+def test_an_author_named_like_a_windows_device_has_a_file_windows_can_hold(
+    fmt: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    # Login con: content/author/con/ and author/con.html, names a checkout on Windows cannot make
+    # (every other file wxrtool writes avoids them); the page stays at /author/con/.
+    export = tmp_path / "con.xml"
+    export.write_text(
+        '<rss xmlns:wp="http://wordpress.org/export/1.2/" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>'
+        "<wp:wxr_version>1.2</wp:wxr_version><wp:author><wp:author_id>1</wp:author_id>"
+        "<wp:author_login>con</wp:author_login><wp:author_display_name>Con</wp:author_display_name></wp:author>"
+        "<item><title>A</title><link>https://ex.test/a/</link><dc:creator>con</dc:creator><wp:post_id>1</wp:post_id>"
+        "<wp:post_date>2024-01-01 10:00:00</wp:post_date><wp:post_name>a</wp:post_name>"
+        "<wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item></channel></rss>",
+        encoding="utf-8",
+    )
+    site = tmp_path / "site"
+    wxrtool.convert(export, fmt, str(site), scaffold=True)
+    names = {part.lower().split(".")[0] for path in site.rglob("*") for part in path.relative_to(site).parts}
+    assert "con" not in names
+    built = (
+        hugo_build(request.getfixturevalue("hugo"), site)
+        if fmt == "hugo"
+        else jekyll_build(request.getfixturevalue("jekyll"), site)
+    )
+    assert (built / "author" / "con" / "index.html").is_file()

@@ -318,10 +318,12 @@ def write_author_pages(out: OutputDir, authors: dict[str, dict[str, Any]]) -> No
     for data in authors.values():
         if "slug" in data:
             who = {key: data[key] for key in ("name", "login", "slug")}
-            out.write_text(
-                f"content/author/{data['slug']}/_index.md",
-                front_matter({"title": data["name"], "wordpress_author": who}),
-            )
+            head: dict[str, Any] = {"title": data["name"], "wordpress_author": who}
+            # A slug that is a Windows device's name (con) is no folder's: the address says where.
+            folder = safe_component(data["slug"], data["slug"])
+            if folder != data["slug"]:
+                head["url"] = f"/author/{data['slug']}/"
+            out.write_text(f"content/author/{folder}/_index.md", front_matter(head))
 
 
 # Hugo reads {{< name >}} and {{% name %}} anywhere in content, code blocks included;

@@ -472,7 +472,8 @@ def write_author_pages(out: OutputDir, authors: dict[str, dict[str, Any]]) -> No
                 "permalink": f"/author/{data['slug']}/",
                 "wordpress_author": {key: data[key] for key in ("name", "login", "slug")},
             }
-            out.write_text(f"author/{data['slug']}.html", front_matter(head))
+            # (the file's name a system can hold: a slug that is a Windows device's, con, is not one)
+            out.write_text(f"author/{safe_component(data['slug'], data['slug'])}.html", front_matter(head))
 
 
 # Time zones of the offsets that are not whole hours (no Etc/GMT zone has them).
