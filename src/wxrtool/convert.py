@@ -216,8 +216,7 @@ def _write_streamed(
 ) -> _Written:
     """Stages 3 to 6 in this process, posts rendered here or by a pool of workers."""
     reader = export.reader(recover=options.recover, personal_data=options.selection.personal_data)
-    index = write_options.index
-    selector = Selector(write_options.selection, known=index.status_of if index.items else None)
+    selector = Selector(write_options.selection, known=write_options.index.status_of)
     records = selector.apply(reader)
     # Parts are read one after the other, each from its start: no byte count spans them.
     if progress is not None and isinstance(reader, Reader):

@@ -261,7 +261,7 @@ def _write_changed(
     dates = DateResolver()
     reader = Reader(io.BytesIO(document), name, dates=dates, personal_data=options.selection.personal_data)
     write_options = options.write_options(fmt, state.index)
-    selector = Selector(write_options.selection, known=state.index.status_of if state.index.items else None)
+    selector = Selector(write_options.selection, known=state.index.status_of)
     rendering = Rendering(fmt.render, write_options, jobs=1)
     rendering.notes_by_item = {}
     out.marker = write_options.links.prefix if write_options.links is not None else None

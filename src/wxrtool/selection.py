@@ -81,6 +81,10 @@ class Selection:
     since: date | None = None
     until: date | None = None
 
+    def keeps_type(self, kind: str) -> bool:
+        """Whether items of post type ``kind`` are asked for (``types``, else not a format's ``exclude_types``)."""
+        return kind in self.types if self.types is not None else kind not in self.exclude_types
+
     def may_keep(self, kind: str, status: str, parent_status: str | None) -> bool:
         """Whether an item of post type ``kind`` and ``status`` passes the type and status filters
         (``parent_status``: its parent's, for an attachment that inherits it; ``None``: not known,
@@ -92,7 +96,7 @@ class Selection:
         >>> Selection().may_keep("attachment", "inherit", "draft"), Selection().may_keep("page", "publish", None)
         (False, True)
         """
-        if (self.types is not None and kind not in self.types) or (self.types is None and kind in self.exclude_types):
+        if not self.keeps_type(kind):
             return False
         if self.statuses is None:
             return True
@@ -144,9 +148,7 @@ class Selector:
 
     def _item_reason(self, post: Post) -> str | None:
         sel = self.selection
-        if sel.types is not None and post.type not in sel.types:
-            return Reason.TYPE.of(post.type)
-        if sel.types is None and post.type in sel.exclude_types:
+        if not sel.keeps_type(post.type):
             return Reason.TYPE.of(post.type)
         day = post.date.date() if post.date is not None else None
         if day is not None and ((sel.since and day < sel.since) or (sel.until and day > sel.until)):

@@ -22,6 +22,7 @@ from typing import TextIO
 from .errors import WXRError
 from .index import SiteIndex
 from .output import dir_output
+from .quirks import parse_id
 from .read import Reader, read
 from .records import Author, Post, Record, Site, Term
 from .selection import Selection
@@ -69,7 +70,6 @@ class _Plan:
 # featured image left at an old id, a menu's entry dropped or moved to the top).
 _FEATURED = "_thumbnail_id"
 _MENU_TARGET, _MENU_TYPE, _MENU_PARENT = "_menu_item_object_id", "_menu_item_type", "_menu_item_menu_item_parent"
-_ID = re.compile(r"[0-9]{1,18}")  # (ASCII digits: str.isdigit() takes "²", which int() refuses)
 
 
 def _links(post: Post) -> list[int]:
@@ -79,7 +79,7 @@ def _links(post: Post) -> list[int]:
     wanted = [meta.get(_FEATURED, ""), meta.get(_MENU_PARENT, "")]
     if meta.get(_MENU_TYPE) == "post_type":
         wanted.append(meta.get(_MENU_TARGET, ""))
-    return [int(value) for value in wanted if _ID.fullmatch(value) and value.strip("0")]
+    return [found for value in wanted if (found := parse_id(value))]  # (0: none)
 
 
 def _families(parents: dict[int, int], links: dict[int, list[int]]) -> dict[int, int]:

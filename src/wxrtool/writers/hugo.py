@@ -88,8 +88,8 @@ def _url_path(relative: str) -> str:
     folder, name = relative.removeprefix("content/").rsplit("/", 1)
     language = _language_of(name)
     above, _, slug = folder.rpartition("/")
-    folder = f"{above}/{slug.strip('-') or slug}" if above else slug.strip("-") or slug
-    return (f"/{language}" if language else "") + "/" + _go_lower(folder) + "/"
+    served = "/".join(part for part in (above, slug.strip("-") or slug) if part)
+    return (f"/{language}" if language else "") + "/" + _go_lower(served) + "/"
 
 
 def _go_lower(text: str) -> str:

@@ -25,6 +25,7 @@ from email.utils import format_datetime
 from typing import TextIO
 
 from ..index import SiteIndex
+from ..quirks import parse_id
 from ..records import Author, Comment, CommentStatus, Meta, Ping, Post, Site, Term
 from ..selection import Selection
 from .protocol import Entry, WriteOptions, WriteResult
@@ -273,7 +274,6 @@ def write(entries: Iterable[Entry], out: TextIO, options: WriteOptions) -> Write
     return result
 
 
-_ID = re.compile(r"[0-9]{1,18}")  # (ASCII digits: str.isdigit() takes "²", which int() refuses)
 FEATURED_IMAGE_LEFT_OUT = "featured-image-left-out"
 """The account's note: a post's ``_thumbnail_id`` left out with the attachment it names."""
 
@@ -285,8 +285,8 @@ def _featured_image_kept(post: Post, options: WriteOptions) -> Post:
     image, or nothing. An id the export does not have stays, as the export has it."""
     index, selection = options.index, options.selection
     for meta in post.meta:
-        if meta.key == "_thumbnail_id" and _ID.fullmatch(meta.value.strip()):
-            info = index.items.get(int(meta.value.strip()))
+        if meta.key == "_thumbnail_id" and (image := parse_id(meta.value.strip())) is not None:
+            info = index.items.get(image)
             if info is not None and not selection.may_keep(info.type, info.status, index.status_of(info.parent)):
                 return dataclasses.replace(post, meta=tuple(m for m in post.meta if m is not meta))
     return post
