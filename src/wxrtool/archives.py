@@ -9,7 +9,7 @@ in their place (``--redirects``; the README has the table):
 old address          Hugo                         Jekyll                      Pelican
 ===================  ===========================  ==========================  =========================
 category             ``/categories/<slug>/``      ``/``                       ``/category/<name>.html`` [1]_
-tag                  ``/tags/<name>/``            ``/``                       ``/tag/<name>.html``
+tag                  ``/tags/<slug>/``            ``/``                       ``/tag/<name>.html``
 custom taxonomy      ``/<taxonomy>/<name>/``      ``/``                       ``/``
 author               ``/author/<slug>/`` [2]_     ``/author/<slug>/`` [2]_    ``/author/<name>.html``
 year, month, day     ``/posts/``                  ``/``                       ``/archives.html``
@@ -71,10 +71,12 @@ def _hugo(address: OldAddress) -> str | None:
     if about[0] == "category":
         return f"/categories/{term_slug(about[1], 'category')}/"
     if about[0] == "post_tag":
-        return f"/tags/{hugo_urlize(address.label)}/"
+        return f"/tags/{term_slug(about[1], 'tag')}/"
     if about[0] == "feed":
         if len(about) == 3 and about[1] == "category":
             return f"/categories/{term_slug(about[2], 'category')}/index.xml"
+        if len(about) == 3 and about[1] == "post_tag":
+            return f"/tags/{term_slug(about[2], 'tag')}/index.xml"
         if len(about) == 3:
             return f"/tags/{hugo_urlize(_name(address))}/index.xml"
         return "/index.xml"

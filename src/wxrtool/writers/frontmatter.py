@@ -88,11 +88,14 @@ def stand_in_date(post: Post, exported: datetime | None = None) -> datetime:
 
 def category_refs(post: Post, index: SiteIndex) -> list[tuple[TermRef, str]]:
     """The item's categories, each with its slug (looked up by name when the export gave none: WXR 1.0)."""
-    return [
-        (ref, ref.slug or index.term_slugs.get(("category", ref.name), ""))
-        for ref in post.terms
-        if ref.taxonomy == "category"
-    ]
+    return term_refs(post, index, "category")
+
+
+def term_refs(post: Post, index: SiteIndex, taxonomy: str) -> list[tuple[TermRef, str]]:
+    """The item's terms of ``taxonomy``, each with its slug (looked up by name when the export
+    gave none: WXR 1.0)."""
+    slugs = index.term_slugs
+    return [(ref, ref.slug or slugs.get((taxonomy, ref.name), "")) for ref in post.terms if ref.taxonomy == taxonomy]
 
 
 def category_path(slug: str, name: str, index: SiteIndex) -> str:

@@ -7,9 +7,10 @@ Hugo's own keys (``lastmod``, ``draft``, ``aliases``, ``images``, ``summary``);
 ``aliases`` makes Hugo write a redirect at each old permalink, and at a paged post's
 pages after the first (``/slug/2/``: shown whole now). Comments and pings
 go to ``comments.json`` in the bundle, the thread kept, where a template can read
-them with ``.Resources.Get``. Categories are terms by slug, each with a term page
-(``content/categories/<slug>/_index.md``) titled with its name: two categories named
-``Foo`` (one under ``Bar``) are two pages, ``Foo`` and ``Bar / Foo``. A folder name
+them with ``.Resources.Get``. Categories and tags are terms by slug, each with a term page
+(``content/categories/<slug>/_index.md``, ``content/tags/<slug>/``) titled with its name: two
+categories named ``Foo`` (one under ``Bar``) are two pages, ``Foo`` and ``Bar / Foo``, and tags
+``C++`` and ``C#`` two (by name, Hugo made both ``/tags/c/``). A folder name
 Hugo would skip (starting with ``.`` or ``#``, ending with ``~``) loses those characters.
 ``--scaffold`` adds a minimal site that builds: a config allowing raw HTML (video,
 embeds and comment anchors are HTML in Markdown) and layouts that show each post
@@ -49,7 +50,7 @@ from ..records import Post, Site
 from ..sitestore import SpillSet
 from . import _yaml
 from ._placement import localize
-from .frontmatter import category_path, category_refs, date_fields, front_matter, metadata, shown_title
+from .frontmatter import category_path, date_fields, front_matter, metadata, shown_title, term_refs
 from .paths import (
     SITE_FILES,
     Addresses,
@@ -244,8 +245,10 @@ def hugo_metadata(
         if aliases:
             data["aliases"] = [a.removeprefix(f"/{language}") if language else a for a in aliases]
     if "categories" in common:
-        data["categories"] = category_terms(post, options.index)
-    for key in ("tags", "summary", "author"):
+        data["categories"] = hugo_terms(post, options.index, "category")
+    if "tags" in common:
+        data["tags"] = hugo_terms(post, options.index, "post_tag")
+    for key in ("summary", "author"):
         if key in common:
             data[key] = common[key]
     if "featured_image" in common:
@@ -259,39 +262,50 @@ def hugo_metadata(
     return data
 
 
-def category_terms(post: Post, index: SiteIndex) -> list[str]:
-    """The item's categories as Hugo terms: by slug, which WordPress keeps unique, not by
-    name, which two categories may share (``Foo`` and ``Bar > Foo``: one Hugo page).
+# WordPress's taxonomies that Hugo's site has by slug: the folder of their terms, and the
+# fallback of a term whose slug leaves nothing.
+TERM_FOLDERS = {"category": "categories", "post_tag": "tags"}
+_TERM_FALLBACK = {"category": "category", "post_tag": "tag"}
 
-    Each is made a plain segment (:func:`~wxrtool.writers.paths.term_slug`), what Hugo
-    keeps as it is in the term's URL and :func:`write_terms` names its folder by.
-    """
-    terms = (term_slug(slug or ref.name, "category") for ref, slug in category_refs(post, index))
-    return list(dict.fromkeys(terms))
+
+def hugo_term(slug: str, taxonomy: str) -> str:
+    """A category's or tag's Hugo term: its slug made a plain segment
+    (:func:`~wxrtool.writers.paths.term_slug`), what Hugo keeps as it is in the term's URL
+    and :func:`write_terms` names its folder by."""
+    return term_slug(slug, _TERM_FALLBACK[taxonomy])
+
+
+def hugo_terms(post: Post, index: SiteIndex, taxonomy: str) -> list[str]:
+    """The item's categories or tags as Hugo terms: by slug, which WordPress keeps unique, not
+    by name, which two categories may share (``Foo`` and ``Bar > Foo``) and which Hugo makes
+    one path for when they differ only by punctuation (``C++``, ``C#``: ``/tags/c/``)."""
+    return list(dict.fromkeys(hugo_term(slug or ref.name, taxonomy) for ref, slug in term_refs(post, index, taxonomy)))
 
 
 def write_terms(
     out: OutputDir,
-    categories: dict[str, tuple[str, str]],
+    terms: dict[tuple[str, str], tuple[str, str]],
     index: SiteIndex,
-    languages: dict[str, set[str]] | None = None,
+    languages: dict[tuple[str, str], set[str]] | None = None,
 ) -> None:
-    """Each category's term page (``content/categories/<slug>/_index.md``): its name as the
-    title (with its parents' when another category has it too: ``Bar / Foo``), and where it
-    sits in WordPress's hierarchy (``wordpress_term``: slug, parent, path). On a multilingual
-    site, also one for each other language whose pages have it (``_index.fr.md``)."""
-    for term, (slug, name) in categories.items():
-        data: dict[str, Any] = {"title": index.term_label("category", slug, name) if slug else name}
-        info = index.terms.get(("category", slug))
-        place: dict[str, Any] = {"taxonomy": "category", "slug": slug or term}
-        if info is not None and info.parent:
-            place["parent"] = info.parent
-        place["path"] = category_path(slug, name, index)
+    """Each category's and tag's term page (``content/categories/<slug>/_index.md``, keyed by
+    taxonomy and term): its name as the title (with its parents' when another category has it
+    too: ``Bar / Foo``), and where it sits in WordPress's hierarchy (``wordpress_term``: slug,
+    parent, path). On a multilingual site, also one for each other language whose pages have
+    it (``_index.fr.md``)."""
+    for (taxonomy, term), (slug, name) in terms.items():
+        data: dict[str, Any] = {"title": index.term_label(taxonomy, slug, name) if slug else name}
+        place: dict[str, Any] = {"taxonomy": taxonomy, "slug": slug or term}
+        if taxonomy == "category":
+            info = index.terms.get(("category", slug))
+            if info is not None and info.parent:
+                place["parent"] = info.parent
+            place["path"] = category_path(slug, name, index)
         data["wordpress_term"] = place
         # (The default language's always: the old archive's redirect leads there.)
-        for language in sorted({"", *(languages or {}).get(term, ())}):
+        for language in sorted({"", *(languages or {}).get((taxonomy, term), ())}):
             name = f"_index.{language}.md" if language else "_index.md"
-            out.write_text(f"content/categories/{term}/{name}", front_matter(data))
+            out.write_text(f"content/{TERM_FOLDERS[taxonomy]}/{term}/{name}", front_matter(data))
 
 
 def write_languages(out: OutputDir, index: SiteIndex) -> None:
@@ -404,10 +418,10 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
     planner = PathPlanner(out.root, "content/{slug}/index.md", files=out.copied)
     addresses = Addresses(reserved_paths(index))
     taxonomies: set[str] = set()
-    # The categories of the pages Hugo builds, by term: the first slug and name seen, and the
-    # languages of the pages ('': the default one) that have it.
-    categories: dict[str, tuple[str, str]] = {}
-    category_languages: dict[str, set[str]] = {}
+    # The categories and tags of the pages Hugo builds, by taxonomy and term: the first slug and
+    # name seen, and the languages of the pages ('': the default one) that have it.
+    terms: dict[tuple[str, str], tuple[str, str]] = {}
+    term_languages: dict[tuple[str, str], set[str]] = {}
     folders = SpillSet()  # (on disk when many: wxrtool.sitestore)
     posts = Posts(entries)
     for record, (body, comments, pages) in posts:
@@ -415,10 +429,11 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
         # Hugo builds only what is published (the rest is a draft): only that takes an address.
         built = record.status == "publish"
         if built:
-            for ref, slug in category_refs(record, index):
-                term = term_slug(slug or ref.name, "category")
-                categories.setdefault(term, (slug, ref.name))
-                category_languages.setdefault(term, set()).add(bundle_language(record, index))
+            for taxonomy in TERM_FOLDERS:
+                for ref, slug in term_refs(record, index, taxonomy):
+                    key = (taxonomy, hugo_term(slug or ref.name, taxonomy))
+                    terms.setdefault(key, (slug, ref.name))
+                    term_languages.setdefault(key, set()).add(bundle_language(record, index))
         relative = bundle_path(record, planner, index, parents, addresses if built else None, folders)
         folders.add(relative.rsplit("/", 1)[0].lower())
         if built:
@@ -447,7 +462,7 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
             out.write_text(f"{folder}/comments{'.' + language if language else ''}.json", comments)
             if options.selection.personal_data:
                 result.notes[PERSONAL_DATA_NOT_PUBLISHED] += 1
-    write_terms(out, categories, index, category_languages)
+    write_terms(out, terms, index, term_languages)
     if index.languages:
         write_languages(out, index)
     menus = new_site_menus(index, result.addresses or {}, seen.titles, TARGETS["hugo"], options.base_url, options.links)
