@@ -262,3 +262,65 @@ def test_hugo_builds_the_players(hugo: str, tmp_path: Path) -> None:
     hostile = (site / "public" / "posts" / "hostile" / "index.html").read_text()
     assert "<iframe" not in hostile and "twitter-tweet" not in hostile
     assert "{{&lt; youtube dQw4w9WgXcQ &gt;}}" in hostile  # the export's own text, shown as written
+
+
+# -- Jetpack's and WordPress.com's embed shortcodes -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "shown"),
+    [
+        ("[vimeo 55073825]", f"Vimeo video: <{VIMEO}>"),
+        (f"[vimeo {VIMEO}]", f"Vimeo video: <{VIMEO}>"),
+        ("[vimeo id=55073825 w=400]", f"Vimeo video: <{VIMEO}>"),
+        (f"[tweet {TWEET}]", f"Post on X (Twitter): <{TWEET}>"),
+        ("[tweet 20]", "Post on X (Twitter): <https://twitter.com/i/status/20>"),
+        (
+            "[gist e76563c7dee8601856072da8e59caf7f]",
+            "GitHub Gist: <https://gist.github.com/e76563c7dee8601856072da8e59caf7f>",
+        ),
+        ("[gist https://gist.github.com/u/abc123]", "GitHub Gist: <https://gist.github.com/u/abc123>"),
+        (
+            '[soundcloud url="https://api.soundcloud.com/tracks/1" /]',
+            "SoundCloud audio: <https://api.soundcloud.com/tracks/1>",
+        ),
+        (
+            "[googlemaps https://maps.google.com/maps?q=x&amp;output=embed]",
+            "Google map: <https://maps.google.com/maps?q=x&output=embed>",
+        ),
+        ("[wpvideo abcd1234 w=640]", "VideoPress video: <https://videopress.com/v/abcd1234>"),
+    ],
+)
+def test_jetpacks_embed_shortcodes_show_what_they_embedded(content: str, shown: str) -> None:
+    # WordPress.com and Jetpack showed a player or the gist; each was left as "\[vimeo 123\]".
+    assert post_markdown(f"Before.\n\n{content}\n\nAfter.") == f"Before.\n\n{shown}\n\nAfter."
+
+
+def test_jetpacks_vimeo_is_hugos_shortcode() -> None:
+    assert hugo_markdown("[vimeo 55073825]") == "{{< vimeo 55073825 >}}"
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["[vimeo javascript:alert(1)]", '[gist x"onmouseover="alert(1)]', "[tweet 1x]", "[wpvideo ../../etc]"],
+)
+def test_a_shortcode_value_that_is_no_id_or_url_shows_nothing(content: str) -> None:
+    markdown = post_markdown(f"Before.\n\n{content}\n\nAfter.")
+    assert markdown == "Before.\n\nAfter.", markdown
+
+
+def test_a_playlist_is_a_player_for_each_of_its_files() -> None:
+    from wxrtool.index import Attachment
+
+    context = Context(
+        post_id=10,
+        attachments={
+            3: Attachment(3, "https://example.com/one.mp3", title="One", parent=10, menu_order=1),
+            4: Attachment(4, "https://example.com/two.ogg", title="Two <b>", parent=10, menu_order=2),
+            5: Attachment(5, "https://example.com/cover.jpg", parent=10, menu_order=3),
+            6: Attachment(6, "https://example.com/clip.mp4", title="Clip", parent=11),
+        },
+    )
+    markdown = post_markdown('[playlist]\n\n[playlist type="video" ids="6,99"]', context)
+    assert markdown.index("one.mp3") < markdown.index("two.ogg") < markdown.index("clip.mp4")
+    assert "cover.jpg" not in markdown and "*Two \\<b>*" in markdown and "<video controls" in markdown

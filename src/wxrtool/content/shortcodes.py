@@ -460,6 +460,91 @@ def youtube(attrs: dict[str, str], content: str | None, context: Context) -> str
     return embed_html(html.unescape(url.lstrip("=")), context)
 
 
+# Jetpack's (and WordPress.com's) embed shortcodes: each one's address from what it was given,
+# an id or a URL (jetpack/modules/shortcodes/*.php). A value that is neither gives nothing.
+_JETPACK_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_GIST = re.compile(r"(?:[A-Za-z0-9-]{1,39}/)?[0-9a-f]{1,40}")
+
+
+def _given(attrs: dict[str, str], content: str | None, *names: str) -> str:
+    for key in ("0", *names):
+        if attrs.get(key):
+            return html.unescape(attrs[key]).lstrip("=").strip()
+    return html.unescape(content or "").strip()
+
+
+def _url_or(value: str, pattern: re.Pattern[str] | None = None, address: str = "") -> str:
+    """``value`` if it is a URL, else the ``address`` of the id it is when ``pattern`` matches it."""
+    if value.startswith(("http://", "https://")):
+        return value
+    return address.format(value) if pattern is not None and pattern.fullmatch(value) else ""
+
+
+@register("vimeo")
+def vimeo(attrs: dict[str, str], content: str | None, context: Context) -> str:
+    """Jetpack's ``[vimeo ID]``, ``[vimeo URL]``, ``[vimeo id=ID]``: the video's embed."""
+    given = _given(attrs, content, "id", "url")
+    return embed_html(_url_or(given, re.compile(r"[0-9]{1,20}"), "https://vimeo.com/{}"), context)
+
+
+@register("tweet")
+def tweet(attrs: dict[str, str], content: str | None, context: Context) -> str:
+    """Jetpack's ``[tweet URL]``, ``[tweet ID]``, ``[tweet tweet=URL]``: the post on X's embed."""
+    given = _given(attrs, content, "tweet")
+    return embed_html(_url_or(given, re.compile(r"[0-9]{1,25}"), "https://twitter.com/i/status/{}"), context)
+
+
+@register("soundcloud")
+def soundcloud(attrs: dict[str, str], content: str | None, context: Context) -> str:
+    """Jetpack's ``[soundcloud url=...]``: a link to what was played (WordPress.com's player)."""
+    return _labelled("SoundCloud audio", _url_or(_given(attrs, content, "url")))
+
+
+@register("gist")
+def gist(attrs: dict[str, str], content: str | None, context: Context) -> str:
+    """Jetpack's ``[gist URL]``, ``[gist ID]``, ``[gist user/ID]``: a link to the gist."""
+    return _labelled("GitHub Gist", _url_or(_given(attrs, content, "url", "id"), _GIST, "https://gist.github.com/{}"))
+
+
+@register("googlemaps")
+def googlemaps(attrs: dict[str, str], content: str | None, context: Context) -> str:
+    """Jetpack's ``[googlemaps URL]``: a link to the map."""
+    return _labelled("Google map", _url_or(_given(attrs, content, "url")))
+
+
+@register("wpvideo", "videopress")
+def videopress(attrs: dict[str, str], content: str | None, context: Context) -> str:
+    """WordPress.com's ``[wpvideo GUID]`` and ``[videopress GUID]``: a link to the VideoPress video."""
+    return _labelled("VideoPress video", _url_or(_given(attrs, content), _JETPACK_ID, "https://videopress.com/v/{}"))
+
+
+def _labelled(label: str, url: str) -> str:
+    # (as embed_html shows a provider's embed no engine has a player for)
+    if not url:
+        return ""
+    return f'<p>{html.escape(label)}: <a href="{_attr(url)}">{html.escape(url)}</a></p>'
+
+
+@register("playlist")
+def playlist(attrs: dict[str, str], content: str | None, context: Context) -> str:
+    """``[playlist ids="1,2" type="video"]`` or ``[playlist]`` (the post's own attachments): a
+    player for each, with its title (``wp_playlist_shortcode()``), in order. WordPress lists only
+    the attachments of the type (audio unless ``type="video"``): here, those whose file is one."""
+    kind = "video" if attrs.get("type", "").lower() == "video" else "audio"
+    if attrs.get("ids"):
+        items = [context.attachments[i] for i in parse_ids(attrs["ids"]) if i in context.attachments]
+    else:
+        given = parse_id(attrs.get("id", ""))
+        items = context.children(context.post_id if given is None else given)
+    shown = []
+    for item in items[: context.gallery_images_left]:
+        if media_player(item.url) == kind:
+            title = f"<figcaption>{html.escape(item.title)}</figcaption>" if item.title else ""
+            shown.append(f"<figure>{_media(kind, {'src': item.url}, ())}{title}</figure>")
+    context.gallery_images_left -= len(shown)
+    return '<div class="playlist">' + "".join(shown) + "</div>" if shown else ""
+
+
 def _media(tag: str, attrs: dict[str, str], extensions: tuple[str, ...]) -> str:
     sources = [attrs[k] for k in ("src", *extensions) if attrs.get(k)]
     if not sources and attrs.get("0"):
