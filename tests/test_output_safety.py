@@ -249,3 +249,34 @@ def test_inputs_given_once_are_checked_at_the_start_and_the_end(tmp_path: Path) 
         dir_output(str(tmp_path / "out"), force=True, inputs=inputs),
     ):
         pass
+
+
+def test_a_named_pipe_is_written_to_not_replaced(tmp_path: Path) -> None:
+    # A shell's -o >(gzip > x.gz) or a FIFO: a file put in its place left the reader waiting (and,
+    # as root, -o /dev/null made /dev/null a file for the whole machine).
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    reader = subprocess.Popen(["cat", str(pipe)], stdout=subprocess.PIPE)
+    try:
+        code, output = convert("--to", "jsonl", "-o", str(pipe))
+        received = reader.communicate(timeout=60)[0]
+    finally:
+        reader.kill()
+    assert code == 0, output
+    assert pipe.is_fifo() and received.startswith(b'{"record":"site"') and received.count(b"\n") > 10
+
+
+def test_a_symbolic_link_is_written_through(tmp_path: Path) -> None:
+    real, link = tmp_path / "real.jsonl", tmp_path / "link.jsonl"
+    real.write_text("old\n", encoding="utf-8")
+    link.symlink_to(real.name)
+    code, output = convert("--to", "jsonl", "-o", str(link))
+    assert code == 0, output
+    assert link.is_symlink() and real.read_text(encoding="utf-8").count("\n") > 10
+
+
+@pytest.mark.skipif(not Path("/dev/full").is_char_device(), reason="no /dev/full device here")
+def test_a_full_device_says_which_output_failed() -> None:
+    code, output = convert("--to", "jsonl", "-o", "/dev/full")
+    assert code != 0 and "/dev/full: no space left on the disk" in output and "Traceback" not in output, output
+    assert Path("/dev/full").is_char_device()

@@ -13,13 +13,14 @@ import io
 import json
 import os
 import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from typing import TextIO
 
-from .errors import OutputError
+from .errors import OutputError, system_error
 from .sitestore import SpillMap
 from .update import STATE, Manifest, Update, file_hash, merge, text_hash, write_manifest
 
@@ -50,7 +51,27 @@ def text_output(
             stream.flush()
             stream.detach()
         return
-    target = os.path.abspath(path)
+    if _not_a_file(path):
+        # A device, a named pipe, a shell's >(...): written to as it is, as standard output is. A
+        # file put in its place broke /dev/null for the whole machine (as root) and left the
+        # pipe's reader waiting.
+        try:
+            device = open(path, "w", encoding="utf-8", newline="\n", buffering=_BUFFER)  # noqa: SIM115
+        except OSError as exc:
+            raise _unwritable(path, exc) from None
+        try:
+            yield device
+        except BaseException:
+            with contextlib.suppress(OSError):
+                device.close()
+            raise
+        try:
+            device.close()
+        except OSError as exc:  # (what was buffered could not be written: /dev/full)
+            raise system_error(OSError(exc.errno, exc.strerror, path)) from None
+        return
+    # Through a symbolic link to the file it names: the link stays, the file is replaced.
+    target = os.path.realpath(path) if os.path.islink(path) else os.path.abspath(path)
     folder = os.path.dirname(target)
     if os.path.isdir(target) or path.endswith(("/", os.sep)):  # ('-o new/' wrote a file named 'new')
         what = "a folder" if os.path.isdir(target) else "a folder's name (it ends with '/')"
@@ -73,6 +94,16 @@ def text_output(
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+
+
+def _not_a_file(path: str) -> bool:
+    """Whether ``path`` is something other than a file or a folder (a device, a named pipe, a
+    socket), the link it is followed."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def file_in_the_way(path: str) -> str | None:
