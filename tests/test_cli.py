@@ -629,3 +629,32 @@ def test_output_cut_off_by_its_reader_ends_quietly(to: str, tmp_path: Path) -> N
         convert.stdout.close()  # (as head does, once it has its lines)
         errors = convert.stderr.read().decode()
         assert convert.wait(timeout=120) == 141 and errors == ""
+
+
+@pytest.mark.parametrize(("fmt", "out"), [("jsonl", "x.jsonl"), ("markdown", "site")])
+def test_a_named_pipe_is_read_as_a_stream(fmt: str, out: str, tmp_path: Path) -> None:
+    # wxrtool convert <(zcat export.xml.gz) ...: the zip check asked the pipe to seek ("Illegal
+    # seek"), and markdown, which reads the export twice, would have read an empty pipe again.
+    import os
+    import threading
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+
+    def feed() -> None:
+        with open(pipe, "wb") as writer:
+            writer.write(Path(KLOUT).read_bytes())
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    result = run("convert", str(pipe), "--to", fmt, "-o", str(tmp_path / out), "-q")
+    feeder.join(timeout=60)
+    assert result.exit_code == 0, result.output
+    expected = run("convert", KLOUT, "--to", fmt, "-o", str(tmp_path / ("again-" + out)), "-q")
+    assert expected.exit_code == 0
+    if fmt == "jsonl":
+        assert (tmp_path / out).read_bytes() == (tmp_path / ("again-" + out)).read_bytes()
+    else:
+        read = {p.relative_to(tmp_path / out): p.read_bytes() for p in (tmp_path / out).rglob("*.md")}
+        again = tmp_path / ("again-" + out)
+        assert read and read == {p.relative_to(again): p.read_bytes() for p in again.rglob("*.md")}

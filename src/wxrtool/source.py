@@ -27,6 +27,7 @@ import lzma
 import os
 import re
 import shutil
+import stat
 import struct
 import sys
 import tempfile
@@ -714,7 +715,7 @@ def open_zip(source: Source, name: str | None = None) -> ZipExport | None:
     name = name or source_name(source)
     with contextlib.ExitStack() as stack:
         if isinstance(source, (str, os.PathLike)):
-            if os.fspath(source) == "-":
+            if os.fspath(source) == "-" or _read_once(source):
                 return None
             try:
                 fp: IO[bytes] = stack.enter_context(open(source, "rb"))
@@ -806,15 +807,31 @@ def reopenable(source: Source) -> Iterator[Source]:
     Writers that index the export first read it twice; standard input and pipes
     cannot be rewound, so they are copied to a temporary file, removed afterwards.
     """
-    if isinstance(source, (str, os.PathLike)) and os.fspath(source) != "-":
+    if isinstance(source, (str, os.PathLike)) and os.fspath(source) != "-" and not _read_once(source):
         yield source
         return
-    stream = sys.stdin.buffer if isinstance(source, (str, os.PathLike)) else source
-    with tempfile.TemporaryDirectory(prefix="wxrtool-") as folder:
+    with contextlib.ExitStack() as stack:
+        if not isinstance(source, (str, os.PathLike)):
+            stream: IO[bytes] = source
+        elif os.fspath(source) == "-":
+            stream = sys.stdin.buffer
+        else:
+            stream = stack.enter_context(open(source, "rb"))
+        folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="wxrtool-"))
         path = os.path.join(folder, "input")
         with open(path, "wb") as spool:
             shutil.copyfileobj(stream, spool, 1 << 20)
         yield path
+
+
+def _read_once(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` names what can be read only once: a named pipe, a shell's ``<(...)``, a
+    device (a zip cannot be read from it, and it is spooled to be read twice)."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return False  # (opening it says what is wrong)
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 @contextlib.contextmanager
