@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import wxrtool
 from wxrtool.recover import MAP_OUT, RepairingStream
 
-from .conftest import FIXTURE_FILES, FIXTURES, SAMPLE_FILES, fixture_cases, needs_fixtures, readable
+from .conftest import FIXTURE_FILES, FIXTURES, SAMPLE_FILES, SAMPLES, fixture_cases, needs_fixtures, readable
 
 HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n<rss xmlns:wp="http://wordpress.org/export/1.2/" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><wp:wxr_version>1.2</wp:wxr_version>\n'
 
@@ -403,3 +403,25 @@ def test_cdata_markers_as_text_are_no_nesting(content: str, end: str, shift: int
     texts = [e.text for e in root.iter("{http://purl.org/rss/1.0/modules/content/}encoded")]
     assert texts == [p.content_html for p in plain]
     assert stream.repairs == []
+
+
+def test_html_entities_outside_cdata_are_named_and_repaired(tmp_path: Path) -> None:
+    # WordPress writes the site's title and tagline outside CDATA as typed: "A&nbsp;B&hellip;"
+    # stopped the parser, which then reported "no element found" at 0:0, and --recover said the
+    # file had no <wp:wxr_version>.
+    source = (SAMPLES / "klout.xml").read_text(encoding="utf-8")
+    tagline = "<description>Jeff&nbsp;Turner&hellip; &bogus; &amp;</description>"
+    assert "<description>Jeff Turner</description>" in source
+    export = tmp_path / "tagline.xml"
+    export.write_text(source.replace("<description>Jeff Turner</description>", tagline, 1), encoding="utf-8")
+    with pytest.raises(wxrtool.WXRError) as caught:
+        list(wxrtool.read(export))
+    line = source[: source.index("<description>Jeff Turner</description>")].count("\n") + 1
+    assert "&nbsp; is an entity XML does not define" in str(caught.value) and caught.value.line == line
+    assert "--recover" in (caught.value.hint or "")
+    reader = wxrtool.Reader(export, recover=True)
+    records = list(reader)
+    site = records[0]
+    assert site.description == "Jeff\u00a0Turner\u2026 &bogus; &"
+    assert len(records) == len(list(wxrtool.read(SAMPLES / "klout.xml")))
+    assert {r.kind for r in reader.repairs} == {"html-entity", "unescaped-ampersand"}

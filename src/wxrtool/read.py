@@ -21,9 +21,9 @@ libxml2's usual 256 levels, which ``huge_tree`` would let through, is refused he
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from sys import intern
-from typing import Any
+from typing import Any, cast
 
 from lxml import etree
 
@@ -226,6 +226,9 @@ class Reader:
             return
         with open_source(self.source, self.name, recover=self.recover, limit=self.max_item_size) as stream:
             self._stream = stream
+            # (libxml2's log is the thread's, kept across documents: what an error lists of it
+            # must be this one's, see _undefined_entity)
+            etree.clear_error_log()
             try:
                 yield from self._parse(stream)
             except ItemTooLargeError:
@@ -247,6 +250,16 @@ class Reader:
                         line=line,
                         column=column,
                         hint="WordPress exports never do; remove the declaration if you trust the file",
+                    ) from None
+                undefined = _undefined_entity(exc)
+                if undefined is not None and not self.recover:
+                    name, line, column = undefined
+                    raise ParseError(
+                        f"&{name}; is an entity XML does not define (HTML's?): the parser stops at it",
+                        file=self.name,
+                        line=line,
+                        column=column,
+                        hint="--recover replaces HTML's entities by their characters and lists each",
                     ) from None
                 if self.recover and (self.site is not None or self._channel is not None):
                     # Keep every complete item read so far; say where the rest was lost.
@@ -762,6 +775,20 @@ def _ampersand_column(stream: ParserInput, line: int, column: int) -> int:
     text = stream.line(line, 4 * column + 16)
     at = text.rfind("&", 0, column) if text is not None else -1
     return at + 1 if at >= 0 else column
+
+
+_UNDEFINED_ENTITY = re.compile(r"Entity '([^']{1,100})' not defined")
+
+
+def _undefined_entity(exc: etree.XMLSyntaxError) -> tuple[str, int, int] | None:
+    """The entity XML does not define that the parser met first (name, line, column), if it met
+    one: the error it raises is a later one, where it gave up (``no element found`` at 0:0)."""
+    for entry in cast("Iterable[Any]", exc.error_log):  # (an _ListErrorLog, iterable; its stub says not)
+        if entry.type_name == "ERR_UNDECLARED_ENTITY":
+            found = _UNDEFINED_ENTITY.search(entry.message)
+            if found is not None:
+                return found.group(1), entry.line, entry.column
+    return None
 
 
 def _cut_short(stream: ParserInput, line: int | None, message: str) -> bool:

@@ -11,7 +11,9 @@ nothing inside them is touched that should not be:
 - a ``]]>`` inside a CDATA section that opened a nested ``<![CDATA[`` (the
   WordPress 3.0 exporter bug) is split as WordPress does since, so the text is
   kept whole; a stray ``]]>`` in text is escaped;
-- a raw ``&`` that starts no entity is escaped;
+- a raw ``&`` that starts no entity is escaped, and an entity of HTML's XML does not define
+  (``&nbsp;``, which WordPress writes in the site's title and tagline as typed) becomes its
+  character;
 - prefixes the root element forgets to declare (``atom:`` on WordPress.com) are
   declared, and namespace URIs with characters a URI cannot hold are encoded;
 - what PHP or a plugin printed into the export before its XML (warnings, a
@@ -34,6 +36,7 @@ most the few characters a token cut in two could need, never a growing tail.
 from __future__ import annotations
 
 import codecs
+import html.entities
 import io
 import re
 from collections import Counter
@@ -75,6 +78,7 @@ _TOKEN = re.compile(
 # in every chunk costs a tenth of the filter's time).
 _TOKEN_END = re.compile(_TOKEN.pattern + r"|</rss\s*>")
 _CHUNK = 1 << 16
+_XML_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
 #: Repairs listed one by one; past it, each kind's count is listed once (memory stays flat).
 MAX_LISTED_REPAIRS = 10_000
 _ROOT_START = re.compile(r"<rss\b")
@@ -678,7 +682,18 @@ class RepairingStream(io.RawIOBase):
             if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF) or code == 0:
                 self._note("invalid-reference", f"reference {token} names no character; replaced by U+FFFD")
                 return "\ufffd"
-        return token
+            return token
+        name = token[1:-1]
+        if name in _XML_ENTITIES:
+            return token
+        # HTML's entities, which XML does not define: WordPress writes the site's title and
+        # tagline outside CDATA as they were typed (&nbsp;, &hellip;), and the parser stops there.
+        characters = html.entities.html5.get(name + ";")
+        if characters is not None:
+            self._note("html-entity", f"{token} (HTML's, which XML does not define) replaced by its character")
+            return "".join(f"&#{ord(c)};" for c in characters)
+        self._note("unescaped-ampersand", f"& of {token}, an entity nothing defines, escaped as &amp;")
+        return "&amp;" + token[1:]
 
     def _root(self, token: str) -> str:
         if self._cdata or self._comment:

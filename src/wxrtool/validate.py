@@ -63,6 +63,12 @@ _PARSE_CODES = (
         "the file holds control characters XML forbids; `wxrtool convert --recover` maps them out and back",
     ),
     (
+        r"is an entity XML does not define",
+        "html-entity",
+        "WordPress writes the site's title and tagline as typed, HTML's entities too;"
+        " `wxrtool convert --recover` replaces them by their characters",
+    ),
+    (
         r"not proper UTF-8|Invalid bytes in char|Input is not proper",
         "invalid-utf8",
         "the file is not valid UTF-8 there; `--recover` replaces the bad bytes and lists them",
@@ -111,7 +117,7 @@ def parse_problem(exc: WXRError, name: str) -> Problem:
         code = "wxr-version" if "wxr_version" in exc.message else "not-wxr"
         hint = exc.hint or "export the site again from WordPress"
     elif isinstance(exc, ParseError):
-        code, hint = "not-well-formed", "the export is damaged at this point"
+        code, hint = "not-well-formed", exc.hint or "the export is damaged at this point"
         for pattern, candidate, advice in _PARSE_CODES:
             if re.search(pattern, exc.message):
                 code, hint = candidate, advice
