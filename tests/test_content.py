@@ -641,3 +641,50 @@ def test_a_verse_keeps_its_italics_links_and_stanzas(flavor: str) -> None:
         in shown
     )
     assert "<code>" not in shown and "<p>after</p>" in shown
+
+
+# -- reusable blocks (synced patterns) ------------------------------------------------------
+
+
+def _reusable_context(**blocks: str) -> Context:
+    return Context(reusable={int(key.removeprefix("b")): value for key, value in blocks.items()})
+
+
+def test_a_reusable_block_shows_its_content_where_it_is_used() -> None:
+    # wordpress-export-to-markdown #185: pages of reusable blocks came out nearly empty, the
+    # reference <!-- wp:block {"ref":N} /--> shown by no page, and nothing said so.
+    from wxrtool.content.sanitize import take_notes
+
+    cta = "<!-- wp:paragraph -->\n<p>Sign up <strong>now</strong></p>\n<!-- /wp:paragraph -->"
+    content = (
+        "<!-- wp:paragraph --><p>Before</p><!-- /wp:paragraph -->\n"
+        '<!-- wp:block {"ref":900} /-->\n<!-- wp:paragraph --><p>After</p><!-- /wp:paragraph -->\n'
+        '<!-- wp:block {"ref":404} /-->'
+    )
+    take_notes()
+    markdown = post_markdown(content, _reusable_context(b900=cta))
+    assert markdown.startswith("Before\n\nSign up **now**\n\nAfter"), markdown
+    assert '<!-- wp:block {"ref":404} /-->' in markdown  # (not in the export: kept, and said)
+    assert take_notes()["reusable-block-missing"] == 1
+
+
+def test_a_reusable_block_inside_itself_is_shown_once_as_wordpress_does() -> None:
+    a = '<!-- wp:paragraph --><p>A</p><!-- /wp:paragraph --><!-- wp:block {"ref":2} /-->'
+    b = '<!-- wp:paragraph --><p>B</p><!-- /wp:paragraph --><!-- wp:block {"ref":1} /-->'
+    context = _reusable_context(b1=a, b2=b)
+    assert post_markdown('<!-- wp:block {"ref":1} /--><!-- wp:block {"ref":1} /-->', context) == "A\n\nB\n\nA\n\nB"
+
+
+def test_reusable_blocks_cannot_multiply_a_post_without_bound() -> None:
+    # A reference is thirty bytes, the block it shows may be a megabyte: a post shows at most
+    # REUSABLE_BYTES of them, then says what it left out. Nested references neither recurse
+    # nor multiply (each block shows once on its own path).
+    from wxrtool.content.shortcodes import REUSABLE_BYTES
+
+    big = "<!-- wp:paragraph --><p>" + "x" * 400_000 + "</p><!-- /wp:paragraph -->"
+    markdown = post_markdown('<!-- wp:block {"ref":1} /-->' * 50, _reusable_context(b1=big))
+    assert markdown.count("x" * 400_000) == REUSABLE_BYTES // len(big)
+    assert "[reusable block 1 not shown" in markdown.replace("\\[", "[")
+    deep = {f"b{n}": f'<!-- wp:block {{"ref":{n + 1}}} /-->' for n in range(1, 5000)}
+    deep["b5000"] = "<p>bottom</p>"
+    assert post_markdown('<!-- wp:block {"ref":1} /-->', _reusable_context(**deep)) == "bottom"

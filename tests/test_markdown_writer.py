@@ -319,3 +319,32 @@ def test_pings_have_their_anchors_and_states(tmp_path: Path) -> None:
     for ping in states:
         line = next(line for line in shown.splitlines() if f'id="comment-{ping.id}"' in line)
         assert (f"({ping.status.value})" in line) == (ping.status.value != "approved"), line
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_reusable_blocks_from_the_export_show_in_the_posts(jobs: int, tmp_path: Path) -> None:
+    # The wp_block item may come after the post that uses it; with workers the index pass reads
+    # the export lightly, and must keep a reusable block's content.
+    def item(n: int, kind: str, content: str) -> str:
+        return (
+            f"<item><title>T{n}</title><link>https://ex.test/t{n}/</link><wp:post_id>{n}</wp:post_id>"
+            f"<wp:post_date>2024-01-01 10:00:00</wp:post_date><wp:post_name>t{n}</wp:post_name>"
+            f"<wp:status>publish</wp:status><wp:post_type>{kind}</wp:post_type>"
+            f"<content:encoded><![CDATA[{content}]]></content:encoded></item>"
+        )
+
+    uses = '<!-- wp:paragraph --><p>Before</p><!-- /wp:paragraph --><!-- wp:block {"ref":900} /-->'
+    export = tmp_path / "x.xml"
+    export.write_text(
+        '<rss xmlns:wp="http://wordpress.org/export/1.2/" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+        "<channel><wp:wxr_version>1.2</wp:wxr_version>"
+        + "".join(item(n, "post", uses) for n in range(1, 40))
+        + item(900, "wp_block", "<!-- wp:paragraph --><p>Reusable CTA</p><!-- /wp:paragraph -->")
+        + "</channel></rss>",
+        encoding="utf-8",
+    )
+    account = wxrtool.convert(export, "markdown", str(tmp_path / "site"), jobs=jobs)
+    posts = sorted((tmp_path / "site").rglob("*.md"))
+    assert len(posts) == 39 and account.balanced()
+    for post in posts:
+        assert post.read_text(encoding="utf-8").endswith("Before\n\nReusable CTA\n"), post

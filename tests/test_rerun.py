@@ -161,6 +161,26 @@ def test_an_attachment_whose_caption_changed_reads_everything(tmp_path: Path) ->
     assert [n for n, b in _tree(site).items() if b != _tree(tmp_path / "whole")[n] and n != STATE] == []
 
 
+def test_a_reusable_block_whose_content_changed_reads_everything(tmp_path: Path) -> None:
+    """The posts that use a reusable block show its content: read alone, they kept the old one."""
+    sample = SAMPLES / "klout.xml"
+    text = sample.read_text(encoding="utf-8")
+    block = _item(9001).replace("post</wp:post_type>", "wp_block</wp:post_type>")
+    uses = '<!-- wp:paragraph --><p>Here.</p><!-- /wp:paragraph --><!-- wp:block {"ref":9001} /-->'
+    with_block = text.replace("</channel>", _item(9000).replace("<p>Late.</p>", uses) + block + "</channel>")
+    source = tmp_path / "source.xml"
+    source.write_text(with_block, encoding="utf-8")
+    site = _first(source, "markdown", tmp_path / "site")
+    assert any("Late." in b.decode() for b in _tree(site).values())
+    source.write_text(with_block.replace("<p>Late.</p>]]></content:encoded></item>\n</channel>",
+                                         "<p>Changed.</p>]]></content:encoded></item>\n</channel>"), encoding="utf-8")  # fmt: skip
+    account = wxrtool.convert(source, "markdown", str(site), update=True)
+    assert account.update is not None and "(wp_block) changed: other items show it" in (
+        account.update.read_all_because or ""
+    )
+    assert any("Here.\n\nChanged." in b.decode() for b in _tree(site).values())
+
+
 @pytest.mark.parametrize("to", ["markdown", "hugo"])
 def test_an_attachment_whose_description_changed_is_read_alone(to: str, tmp_path: Path) -> None:
     """Its description (content) is its own: shown on its own page only (--type attachment)."""

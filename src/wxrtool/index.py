@@ -102,6 +102,23 @@ class AddressTable(Table[str, int]):
         return int(row[0])
 
 
+class BlockTable(Table[int, str]):
+    """Each reusable block's content (a ``wp_block`` item's), on disk (:mod:`wxrtool.sitestore`)."""
+
+    name, key_type, columns = "reusable_blocks", "INTEGER", ("content",)
+
+    def row(self, value: str) -> tuple[Any, ...]:
+        return (value,)
+
+    def value(self, key: int, row: tuple[Any, ...]) -> str:
+        return str(row[0])
+
+
+# The most bytes of reusable blocks' content the index holds in memory: past it, the tables go to
+# disk (a real site's blocks are a few kilobytes each, an export's may be anything).
+REUSABLE_IN_MEMORY = 8_000_000
+
+
 @dataclass
 class SiteIndex:
     """Authors' display names, attachments and every item's place, by id; the terms, by slug;
@@ -113,6 +130,8 @@ class SiteIndex:
     authors: dict[str, str] = field(default_factory=dict)
     attachments: MutableMapping[int, Attachment] = field(default_factory=dict)
     items: MutableMapping[int, ItemInfo] = field(default_factory=dict)
+    # Each reusable block's content (a wp_block item's), by id: what <!-- wp:block {"ref":N} /--> shows.
+    reusable: MutableMapping[int, str] = field(default_factory=dict)
     creators: set[str] = field(default_factory=set)
     term_slugs: dict[tuple[str, str], str] = field(default_factory=dict)
     item_taxonomies: set[str] = field(default_factory=set)  # (the others than tags and categories items have)
@@ -134,6 +153,7 @@ class SiteIndex:
     item_languages: dict[int, ItemLanguage] = field(default_factory=dict)
     site_language: str = ""
     _origins: set[str] = field(default_factory=set, repr=False, compare=False)  # links' "scheme://host"
+    _reusable_bytes: int = field(default=0, repr=False, compare=False)
     # (taxonomy, name folded) of the names two terms share: made when first asked.
     _shared: set[tuple[str, str]] | None = field(default=None, repr=False, compare=False)
     _languages: Languages | None = field(default=None, repr=False, compare=False)
@@ -161,6 +181,11 @@ class SiteIndex:
                 language = item_language(record)
                 if language is not None:
                     index.item_languages.setdefault(record.id, language)
+                if record.type == "wp_block" and record.id not in index.reusable:
+                    index.reusable[record.id] = record.content_html
+                    index._reusable_bytes += len(record.content_html)
+                    if spill and not index.on_disk and index._reusable_bytes > REUSABLE_IN_MEMORY:
+                        index.spill()
                 if record.type == "nav_menu_item":
                     entry = entry_of(record)
                     if entry is not None:
@@ -209,10 +234,11 @@ class SiteIndex:
         self.items = spill(ItemTable(store), self.items)
         self.attachments = spill(AttachmentTable(store), self.attachments)
         self.addresses = spill(AddressTable(store), self.addresses)
+        self.reusable = spill(BlockTable(store), self.reusable)
 
     def finish(self) -> None:
         """Once every record is in: the tables on disk written and indexed."""
-        for table in (self.items, self.attachments, self.addresses):
+        for table in (self.items, self.attachments, self.addresses, self.reusable):
             if isinstance(table, Table):
                 table.finish()
 
@@ -247,13 +273,18 @@ class SiteIndex:
 
     def merge(self, later: SiteIndex) -> None:
         """Add the index of a later stretch of the same export (the first of each name or id stays)."""
-        if not self.on_disk and len(self.items) + len(later.items) > SPILL_AT:
+        later_bytes = sum(map(len, later.reusable.values())) if later.reusable else 0
+        self._reusable_bytes += later_bytes
+        if not self.on_disk and (
+            len(self.items) + len(later.items) > SPILL_AT or self._reusable_bytes > REUSABLE_IN_MEMORY
+        ):
             self.spill()
         # (ids both have, before they are merged: looked up one by one, the tables may be on disk)
         self.shared_ids |= later.shared_ids | {key for key in later.items if key in self.items}
         _keep_first(self.authors, later.authors)
         _keep_first(self.attachments, later.attachments)
         _keep_first(self.items, later.items)
+        _keep_first(self.reusable, later.reusable)
         _keep_first(self.term_slugs, later.term_slugs)
         _keep_first(self.terms, later.terms)
         self.creators |= later.creators

@@ -603,6 +603,7 @@ class Reader:
         excerpt = ""
         meta_elems = []
         term_elems = []
+        content_elem = None
         for child in elem:
             name = names[child.tag]
             if name in _LIGHT_FIELDS:
@@ -610,6 +611,8 @@ class Reader:
                     f[name] = text(child)
             elif name == "excerpt:encoded":
                 excerpt = self._raw(child)  # (as the full read: a caption as stored)
+            elif name == "content:encoded":
+                content_elem = child  # (the last counts, as in the full read)
             elif name == "wp:postmeta":
                 meta_elems.append(child)
             elif name == "category":
@@ -634,7 +637,8 @@ class Reader:
             modified=None,
             modified_utc=None,
             author=f.get("dc:creator", ""),
-            content_html="",
+            # (a reusable block's content is what the posts that use it show: the index holds it)
+            content_html=self._raw(content_elem) if kind == "wp_block" and content_elem is not None else "",
             excerpt_html=excerpt,
             parent=quirks.parse_int(f.get("wp:post_parent")),
             menu_order=quirks.parse_int(f.get("wp:menu_order")),

@@ -57,9 +57,10 @@ if TYPE_CHECKING:
 #: The formats whose files of an item are made of that item and the site index only.
 FORMATS = ("markdown", "hugo", "jekyll", "pelican", "astro", "eleventy")
 
-# Items other items are made of (a menu's entries): read again means everything. (An
-# attachment's caption, title and alt text, which galleries show, are in its skeleton.)
-_SHOWN_BY_OTHERS = ("nav_menu_item",)
+# Items other items are made of (a menu's entries, a reusable block the posts show): read again
+# means everything. (An attachment's caption, title and alt text, which galleries show, are in
+# its skeleton.)
+_SHOWN_BY_OTHERS = ("nav_menu_item", "wp_block")
 
 
 class Fallback(Exception):
@@ -292,7 +293,7 @@ def _checked(records: Iterable[Record], changed: set[int]) -> Iterator[Record]:
             if record.id not in changed or record.id in seen:
                 raise Fallback(f"item {record.id} read alone is not the item changed")
             if record.type in _SHOWN_BY_OTHERS:
-                raise Fallback(f"item {record.id}, an {record.type}, changed: other items show it")
+                raise Fallback(f"item {record.id} ({record.type}) changed: other items show it")
             seen.add(record.id)
         yield record
 

@@ -18,9 +18,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Union
 
+from ..quirks import parse_id
 from .footnotes import block_html
 from .sanitize import note
-from .shortcodes import Context, embed_html
+from .shortcodes import REUSABLE_BYTES, Context, embed_html
 
 _TOKEN = re.compile(
     r"<!--\s+(?P<closer>/)?wp:(?P<namespace>[a-z][a-z0-9_-]*/)?(?P<name>[a-z][a-z0-9_-]*)\s+"
@@ -211,11 +212,18 @@ def render(blocks: list[Block], context: Context | None = None) -> str:
     out: list[str] = []
     # Depth first without recursion (blocks nest without limit): a block's parts
     # are pushed in reverse, so they come off the stack in order.
-    stack: list[str | Block] = list(reversed(blocks))
+    stack: list[str | Block | _Leave] = list(reversed(blocks))
+    showing: set[int] = set()  # (the reusable blocks being shown, each inside the one before)
     while stack:
         part = stack.pop()
         if isinstance(part, str):
             out.append(part)
+            continue
+        if isinstance(part, _Leave):
+            showing.discard(part.ref)
+            continue
+        if part.name == "core/block":
+            stack += _reusable(part, context, showing)
             continue
         whole = _render_whole(part, context)
         if whole is not None:
@@ -225,6 +233,37 @@ def render(blocks: list[Block], context: Context | None = None) -> str:
             if part.name == "core/cover" and (background := _cover_background(part)):
                 stack.append(background)  # (before the cover: the next part taken)
     return "".join(out)
+
+
+@dataclass(frozen=True)
+class _Leave:
+    """Where a reusable block's parts end, on :func:`render`'s stack."""
+
+    ref: int
+
+
+def _reusable(block: Block, context: Context, showing: set[int]) -> list[str | Block | _Leave]:
+    """What a reusable block (``<!-- wp:block {"ref":N} /-->``) shows, to go on :func:`render`'s
+    stack: the ``wp_block`` item's blocks, as ``render_block_core_block()`` shows them.
+
+    As WordPress, nothing for a block inside itself (a cycle); and for one the export lacks
+    (WordPress showed it if the site had it) its comment stays, and the account says
+    ``reusable-block-missing``; past :data:`.shortcodes.REUSABLE_BYTES` in a post, a line saying so.
+    """
+    ref = parse_id(str(block.attrs.get("ref", "")))
+    content = context.reusable.get(ref) if ref is not None else None
+    if ref is None or content is None:
+        note("reusable-block-missing")
+        return ["\n" + _comment(block) + "\n"]
+    if ref in showing:
+        note("reusable-block-in-itself")
+        return []
+    if len(content) > context.reusable_bytes_left:
+        note("reusable-block-over-limit")
+        return [f"<p>[reusable block {ref} not shown: the post's reusable blocks pass {REUSABLE_BYTES:,} bytes]</p>"]
+    context.reusable_bytes_left -= len(content)
+    showing.add(ref)
+    return [_Leave(ref), *reversed(parse(content))]
 
 
 def _cover_background(block: Block) -> str:

@@ -45,6 +45,12 @@ _ANY = re.compile(r"\[(\[?)([A-Za-z][\w-]*)(?![\w-])[^\]\[]*\]")
 GALLERY_IMAGES = 10_000
 
 
+# The most bytes of reusable blocks a post shows in all (a reusable block used twice counts twice):
+# a reference is some thirty bytes, the block it shows may be megabytes. A real one is a few
+# kilobytes (a call to action, a sign-up form, a disclaimer).
+REUSABLE_BYTES = 1_000_000
+
+
 @dataclass
 class Context:
     """What handlers can look up: the post being converted and the site's attachments.
@@ -65,10 +71,12 @@ class Context:
     engine_embed: EngineEmbed | None = None
     links: Relink | None = None
     footnote_meta: str = ""  # the post's "footnotes" meta (WordPress 6.3's footnotes: .footnotes)
+    reusable: Mapping[int, str] = field(default_factory=dict)  # reusable blocks' content, by id (.blocks)
     _notes: list[tuple[str, str]] = field(default_factory=list, init=False, repr=False)
     _note_numbers: dict[str, int] = field(default_factory=dict, init=False, repr=False)  # key -> index
     footnotes_listed: bool = field(default=False, init=False, repr=False)  # (a footnotes block shown)
     gallery_images_left: int = field(default=GALLERY_IMAGES, init=False, repr=False)
+    reusable_bytes_left: int = field(default=REUSABLE_BYTES, init=False, repr=False)
     _held: list[tuple[str, str]] = field(default_factory=list, init=False, repr=False)
     _token: str = field(default_factory=lambda: f"WXRTOOLEMBED{secrets.token_hex(8)}N", init=False, repr=False)
 

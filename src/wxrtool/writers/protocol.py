@@ -135,6 +135,7 @@ class WriteOptions:
             engine_embed=engine_embed,
             links=self.relink,
             footnote_meta=post.meta_value("footnotes") or "",
+            reusable=self.index.reusable,
         )
 
 
