@@ -282,3 +282,25 @@ def test_tags_whose_names_hugo_makes_one_path_stay_apart(hugo: str, tmp_path: Pa
         assert (public / unquote(moved[f"/tag/{slug}/feed/"]).strip("/")).is_file()
     titles = {a.text_content() for a in lxml.html.parse(str(public / "tags" / "index.html")).getroot().iter("a")}
     assert {html.unescape(name) for name in tags.values()} <= titles
+
+
+def test_a_more_tag_with_its_own_words_ends_the_summary(hugo: str, tmp_path: Path) -> None:
+    # WordPress's <!--more Continue reading--> (the link's own words): Hugo knows only
+    # <!--more-->, and the whole post, its rest too, was the summary in lists and the feed.
+    content = "<p>Intro para.</p>\n<!--more Continue reading-->\n<p>Secret rest of the article.</p>"
+    export = tmp_path / "x.xml"
+    export.write_text(
+        '<rss xmlns:wp="http://wordpress.org/export/1.2/" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+        "<channel><wp:wxr_version>1.2</wp:wxr_version><item><title>T</title><link>https://ex.test/t/</link>"
+        "<wp:post_id>1</wp:post_id><wp:post_date>2024-03-01 10:00:00</wp:post_date><wp:post_name>t</wp:post_name>"
+        "<wp:status>publish</wp:status><wp:post_type>post</wp:post_type>"
+        f"<content:encoded><![CDATA[{content}]]></content:encoded></item></channel></rss>",
+        encoding="utf-8",
+    )
+    site = tmp_path / "site"
+    account = wxrtool.convert(export, "hugo", str(site), scaffold=True)
+    public = build(hugo, site)
+    feed = (public / "index.xml").read_text(encoding="utf-8")
+    assert "Intro para." in feed and "Secret rest" not in feed
+    assert "Secret rest" in (public / "posts" / "t" / "index.html").read_text(encoding="utf-8")
+    assert account.content["more-text-dropped"] == 1

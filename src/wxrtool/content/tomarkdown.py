@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ._scan import escape_stray_lt, limit_depth, sub_elements
-from .sanitize import URL_ATTRIBUTES, safe_content_url, safe_srcset, sanitize_reader_html
+from .sanitize import URL_ATTRIBUTES, note, safe_content_url, safe_srcset, sanitize_reader_html
 
 # Start tags of the elements lifted out whole; each is read up to the first end
 # tag of its name after it (see _scan.sub_elements: in time linear in the text).
@@ -90,6 +90,20 @@ _CODE = re.compile(r"<(code)\b[^>]*>?", re.I)
 _TAG_TOKEN = re.compile(r"WXRTOOLTAG([A-Z]*)(\d+)X")
 # ([^<>]: a marker missing its "-->" is not read to the end of the text each time.)
 _KEEP_COMMENT = re.compile(r"<!--\s*more\b[^<>]*-->|<!--\s*nextpage\s*-->|<!-- wp:[a-z][^<>]* /-->", re.I)
+_MORE_WITH_TEXT = re.compile(r"<!--\s*more\b\s*\S[^<>]*-->", re.I)
+
+
+def _marker(comment: str) -> str:
+    """A comment kept as it is, but ``<!--more Read on-->``, which is ``<!--more-->``: Hugo (its
+    summary's end), Jekyll's ``excerpt_separator`` and the like know only that spelling, and the
+    whole post was the summary. The link's words, which a static site does not show, are
+    counted (``more-text-dropped``)."""
+    if _MORE_WITH_TEXT.fullmatch(comment):
+        note("more-text-dropped")
+        return "<!--more-->"
+    return comment
+
+
 # A tag inside code, as an HTML parser sees one: "<" then a letter, "/", "!" or "?".
 # ("a < b && c > d" is text.)
 _TAG = re.compile(r"<!--.*?-->|<[A-Za-z/!?][^>]*>", re.S)
@@ -377,7 +391,7 @@ def _to_markdown(text: str, kept: _Kept, engine_name: str, flavor: str) -> str:
         # Raw HTML in Markdown ends at a blank line, so kept HTML has none.
         text = sub_elements(text, _KEEP_ELEMENT, lambda m, inner, whole: _keep(kept, sanitize_reader_html(whole)))
         if "<!--" in text:
-            text = _KEEP_COMMENT.sub(lambda m: _keep(kept, m.group(0)), text)
+            text = _KEEP_COMMENT.sub(lambda m: _keep(kept, _marker(m.group(0))), text)
         if "list-style-type" in text:
             text = _LIST_STYLE.sub(lambda m: f'{m.group(1)} type="{_LIST_TYPES[m.group(2).lower()]}"', text)
         if "reversed" in text or "type=" in text or "TYPE=" in text:
