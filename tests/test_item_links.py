@@ -231,9 +231,9 @@ def test_a_hostile_link_in_a_comment_data_file_stays_in_its_string(tmp_path: Pat
 def test_relinking_takes_time_in_proportion_to_the_text() -> None:
     def timed(n: int) -> float:
         text = '<a title="x" href="/2024/03/swifts-return/">' * n + "<a " * n + '<a href="' * n
-        start = time.perf_counter()
+        start = time.process_time()
         relink(text, lambda href: None)
-        return time.perf_counter() - start
+        return time.process_time() - start
 
     timed(1000)
     small, large = min(timed(5000) for _ in range(3)), min(timed(20000) for _ in range(3))

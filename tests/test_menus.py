@@ -71,9 +71,9 @@ def test_cycles_and_gaps_in_parents_take_linear_time() -> None:
     def seconds(n: int) -> float:
         chain = {i: i - 1 for i in range(1, n)}
         some = {i: MenuLink(i, "", "") for i in range(0, n, 3)}
-        start = time.perf_counter()
+        start = time.process_time()
         _kept_above(chain, some)
-        return time.perf_counter() - start
+        return time.process_time() - start
 
     seconds(1000)
     small, large = min(seconds(20_000) for _ in range(3)), min(seconds(80_000) for _ in range(3))

@@ -195,9 +195,9 @@ def test_filter_output_is_valid_utf8_xml() -> None:
 def best_time(data: bytes) -> float:
     best = float("inf")
     for _ in range(3):
-        started = time.perf_counter()
+        started = time.process_time()
         posts, _ = recovered(data)
-        best = min(best, time.perf_counter() - started)
+        best = min(best, time.process_time() - started)
     assert [p.id for p in posts] == [1, 2]
     return best
 
@@ -227,10 +227,10 @@ def test_a_flood_of_root_tags_is_linear() -> None:
         data = b'<?xml version="1.0"?>' + b"<rss " * (size // 5)
         best = float("inf")
         for _ in range(2):
-            started = time.perf_counter()
+            started = time.process_time()
             with pytest.raises(wxrtool.WXRError):
                 list(wxrtool.read(io.BytesIO(data), recover=True))
-            best = min(best, time.perf_counter() - started)
+            best = min(best, time.process_time() - started)
         return best
 
     small, large = seconds(100_000), seconds(400_000)

@@ -113,9 +113,9 @@ def test_a_long_chain_of_redirects_takes_time_in_proportion() -> None:
         urls = {i: (f"https://x.org/p{i}/", f"/p{i + 1}/") for i in range(n)}
         best = float("inf")
         for _ in range(2):
-            started = time.perf_counter()
+            started = time.process_time()
             render("csv", urls)
-            best = min(best, time.perf_counter() - started)
+            best = min(best, time.process_time() - started)
         return best
 
     small, large = seconds(2_000), seconds(8_000)

@@ -294,9 +294,9 @@ def _seconds(unit: str, size: int) -> float:
     text = unit * (size // len(unit))
     best = float("inf")
     for _ in range(2):  # the best of two: other processes share the machine
-        started = time.perf_counter()
+        started = time.process_time()
         post_markdown(text)
-        best = min(best, time.perf_counter() - started)
+        best = min(best, time.process_time() - started)
     return best
 
 
@@ -519,9 +519,9 @@ def test_footnotes_blocks_list_the_notes_once() -> None:
     text = (
         '<!-- wp:paragraph --><p>x<sup data-fn="n0">1</sup></p><!-- /wp:paragraph -->' + "<!-- wp:footnotes /-->" * 800
     )
-    started = time.perf_counter()
+    started = time.process_time()
     markdown = post_markdown(text, Context(footnote_meta=notes))
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
     assert markdown == "x[^1]\n\n[^1]: note 0"
     page = safe_post_html(text, Context(footnote_meta=notes))
     assert page.count("note 799") == 1

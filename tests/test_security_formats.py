@@ -106,10 +106,10 @@ def test_split_is_linear_on_a_chain_of_parents(tmp_path: Path) -> None:
             for n in range(1, count + 1)
         )
         source = export(tmp_path / f"chain{count}.xml", pages)
-        started = time.perf_counter()
+        started = time.process_time()
         report = split(source, 10_000_000, str(tmp_path / f"parts{count}"))
         assert sum(report.items) == count
-        return time.perf_counter() - started
+        return time.process_time() - started
 
     small, large = seconds(1000), seconds(4000)
     assert large < 8 * max(small, 0.01), (small, large)
