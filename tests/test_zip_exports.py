@@ -297,3 +297,17 @@ def test_the_parts_of_one_blog_may_spell_its_address_apart(tmp_path: Path) -> No
         z.writestr("b.xml", other)
     result = CliRunner().invoke(main, ["convert", str(archive), "--to", "json", "-o", str(tmp_path / "o.json")])
     assert result.exit_code == 0, result.stderr
+
+
+def test_a_part_missing_or_twice_in_a_zip_is_refused(tmp_path: Path, parts: list[Path]) -> None:
+    # As convert refuses parts given on the command line that skip one or repeat one: in a zip
+    # they were read as they were, a part's items missing (exit 0) or read twice.
+    missing = zipped(tmp_path / "missing.zip", {f"site/{p.name}": p.read_bytes() for p in parts if p != parts[1]})
+    with pytest.raises(wxrtool.WXRError) as caught:
+        list(wxrtool.read(missing))
+    assert "skip" in caught.value.message and caught.value.file == f"{missing}/site/{parts[2].name}"
+    twice = {f"site/{p.name}": p.read_bytes() for p in parts} | {f"copy/{parts[0].name}": parts[0].read_bytes()}
+    with pytest.raises(wxrtool.WXRError, match="given twice"):
+        list(wxrtool.read(zipped(tmp_path / "twice.zip", twice)))
+    two_sites = {"a.000.xml": parts[0].read_bytes(), "b.000.xml": SITE.read_bytes()}
+    assert list(wxrtool.read(zipped(tmp_path / "two.zip", two_sites)))  # (named otherwise: read as they are)

@@ -91,6 +91,10 @@ class EmptyInputError(NotWXRError, ParseError):
     """Nothing to read: an empty file, or one of blank space only (no export, and no XML)."""
 
 
+class PartsError(WXRError, ValueError):
+    """The parts of a split export skip one, or give one twice (on the command line or in a zip)."""
+
+
 class ArchiveError(WXRError, ValueError):
     """A zip archive that cannot be read safely: damaged, encrypted, compressed in a way whose
     memory cannot be bounded, or past the limits on its files (a zip bomb)."""

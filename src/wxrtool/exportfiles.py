@@ -14,7 +14,7 @@ import glob
 import os
 import re
 
-from .errors import WXRError
+from .errors import PartsError, WXRError
 from .source import zip_without_xml
 
 _PART = re.compile(r"^(?P<stem>.+)\.(?P<number>\d{3})\.xml(?:\.(?:gz|bz2|xz))?$")
@@ -75,7 +75,7 @@ def _once_each(files: list[str]) -> list[str]:
 
 
 def check_parts(parts: list[str]) -> None:
-    """A :class:`WXRError` when the parts of a split export skip a number (``001 003``: the
+    """A :class:`~wxrtool.errors.PartsError` when the parts of a split export skip a number (``001 003``: the
     items of 002 were left out, and nothing said so), or start past ``001``; the site fails then,
     not the others of a batch."""
     if len(parts) < 2:
@@ -83,20 +83,42 @@ def check_parts(parts: list[str]) -> None:
     numbers = [_part_number(p)[0] for p in parts]
     for before, after, path in zip(numbers, numbers[1:], parts[1:], strict=False):
         if after == before:
-            raise WXRError(f"part {after:03d} of a split export is given twice", file=path, hint="give each part once")
+            raise PartsError(
+                f"part {after:03d} of a split export is given twice", file=path, hint="give each part once"
+            )
         if after != before + 1:
             missing = f"{before + 1:03d}" + (f" to {after - 1:03d}" if after - before > 2 else "")
-            raise WXRError(
+            raise PartsError(
                 f"the parts of a split export skip {missing}: they would be read as one site without it",
                 file=path,
                 hint="give every part of the export, or convert each part on its own",
             )
     if numbers[0] > 1:
-        raise WXRError(
+        raise PartsError(
             f"the parts of a split export start at {numbers[0]:03d}: the first is missing",
             file=parts[0],
             hint="give every part of the export, or convert each part on its own",
         )
+
+
+def check_zip_parts(names: list[str]) -> None:
+    """:func:`check_parts` for the XML files of a zip archive (WordPress.com's download), by their
+    names in it, when they are the parts of one split export: a part missing, or one in the
+    archive twice (``x.000.xml`` and ``copy/x.000.xml``: its items read twice). Files named
+    otherwise, or the parts of several exports, are read as they are.
+
+    >>> try:
+    ...     check_zip_parts(["a/x.000.xml", "a/x.002.xml"])
+    ... except WXRError as error:
+    ...     print(error.message)
+    the parts of a split export skip 001: they would be read as one site without it
+    """
+    found = [_PART.match(name) for name in names]
+    if len(names) < 2 or any(m is None for m in found):
+        return
+    if len({os.path.basename(m.group("stem")) for m in found if m is not None}) > 1:
+        return
+    check_parts(sorted(names, key=_part_number))
 
 
 def parts_not_given(parts: list[str], folders: dict[str, Parts] | None = None) -> list[str]:

@@ -29,6 +29,7 @@ from lxml import etree
 
 from . import quirks
 from .errors import ItemTooLargeError, NotWXRError, ParseError, UnsafeXMLError, WXRError
+from .exportfiles import check_zip_parts
 from .languages import WPML_GROUP, WPML_LANGUAGE, WPML_SOURCE
 from .records import TAGS_AND_CATEGORIES, Author, Comment, Meta, Ping, PingType, Post, Record, Site, Term, TermRef
 from .recover import SECTION_ENDS, Repair, map_back
@@ -212,6 +213,7 @@ class Reader:
         if archive is not None:
             # A zip archive (WordPress.com's export download): its XML files, read as one site.
             with archive:
+                check_zip_parts(archive.names)
                 yield from read_parts(
                     archive.parts,
                     recover=self.recover,

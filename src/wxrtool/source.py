@@ -623,6 +623,11 @@ class ZipExport:
         self.parts: list[Source] = [cast(BinaryIO, part) for part in parts]
         self.closing = contextlib.ExitStack()  # the file opened for it (a caller's stream stays open)
 
+    @property
+    def names(self) -> list[str]:
+        """Each part's name in messages (``archive.zip/its/name.xml``), in order."""
+        return [part.name for part in self._zip_parts]
+
     def __enter__(self) -> ZipExport:
         return self
 

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 from . import quirks
-from .errors import NotWXRError, ParseError, UnsafeXMLError, WXRError
+from .errors import NotWXRError, ParseError, PartsError, UnsafeXMLError, WXRError
 from .exportfiles import check_parts, parts_not_given
 from .read import Reader
 from .records import Author, Comment, Ping, Post, Term
@@ -116,6 +116,8 @@ def parse_problem(exc: WXRError, name: str) -> Problem:
     elif isinstance(exc, NotWXRError):
         code = "wxr-version" if "wxr_version" in exc.message else "not-wxr"
         hint = exc.hint or "export the site again from WordPress"
+    elif isinstance(exc, PartsError):  # (a zip's parts: as those given on the command line)
+        code, hint = "parts-missing", exc.hint or ""
     elif isinstance(exc, ParseError):
         code, hint = "not-well-formed", exc.hint or "the export is damaged at this point"
         for pattern, candidate, advice in _PARSE_CODES:
