@@ -315,6 +315,8 @@ class Reader:
                 repaired = stream.repaired
                 if repaired is not None:
                     self.repairs[:0] = repaired.repairs
+                if stream.damaged is not None and stream.damaged.damage is not None:
+                    self.repairs.append(Repair(0, 0, "compressed-data-damaged", stream.damaged.damage))
 
     def _too_large(self, out_of_memory: bool = False) -> ItemTooLargeError:
         """The error for an item over the limit (or over the memory this process may use),

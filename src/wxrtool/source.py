@@ -342,6 +342,7 @@ class ParserInput(io.RawIOBase):
         self._name = name
         self.limit = limit
         self.repaired = repaired  # the recovery filter, if any
+        self.damaged: _UntilDamaged | None = None  # (--recover, compressed: where the data broke)
         self._compressed = compressed  # "gzip", "bz2", "xz" or None
         self._first = True
         self._blank = True  # nothing but white space (and byte order marks) read so far
@@ -565,6 +566,34 @@ _MAC_EXTRAS = re.compile(r"(?:^|/)(?:__MACOSX/|\._)")
 # A zip of XML files that is a document, not an export: Office Open XML, OpenDocument, EPUB.
 _DOCUMENTS = ("[Content_Types].xml", "META-INF/manifest.xml", "mimetype")
 _UNZIP_IT = "if you trust it, unzip it and give wxrtool the XML file inside"
+
+
+class _UntilDamaged(io.RawIOBase):
+    """Decompressed data that ends where it is cut short or damaged (``--recover``): the parser
+    then reads what came before as a file cut short, and keeps every complete item of it (the
+    decompressor's error threw away what it had inflated and the parser had not read yet: four
+    items of 45). ``damage`` says what broke; small reads lose little at the break."""
+
+    _READ = 4096
+
+    def __init__(self, raw: _Readable, kind: str) -> None:
+        self._raw = raw
+        self._kind = kind
+        self.damage: str | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
+        if self.damage is not None:
+            return 0
+        try:
+            data = self._raw.read(min(len(buffer), self._READ))
+        except (EOFError, OSError, lzma.LZMAError, zlib.error) as exc:
+            self.damage = f"the {self._kind} data is cut short or damaged here ({exc})"
+            return 0
+        buffer[: len(data)] = data
+        return len(data)
 
 
 class ZipPart(io.RawIOBase):
@@ -873,6 +902,7 @@ def open_source(
             raise _zip_here(source, name)
         kind = next((k for m, k in _MAGIC if head.startswith(m)), None)
         stream: _Readable = raw
+        until_damaged: _UntilDamaged | None = None
         if kind is not None:
             compressed = _Prefixed(head, raw)
             if kind == "gzip":
@@ -881,6 +911,8 @@ def open_source(
                 stream = stack.enter_context(bz2.BZ2File(compressed))
             else:
                 stream = stack.enter_context(lzma.LZMAFile(compressed))  # type: ignore[arg-type]  # RawIOBase reads as IO[bytes]
+            if recover:
+                stream = until_damaged = _UntilDamaged(stream, kind)
             try:
                 head = _head(stream, _HEAD_BYTES)
             except EOFError:
@@ -889,6 +921,8 @@ def open_source(
                 raise WXRError(
                     f"cannot decompress the {kind} data: {exc}", file=name, hint="is the file complete?"
                 ) from None
+            if until_damaged is not None and until_damaged.damage is not None and not head:
+                raise cut_short_compressed(name, recover)  # (nothing inflated before the break)
         wide = _encoding(head, name)
         if wide is not None:
             stream, head = _Transcoded(_Prefixed(head, stream), *wide, name), b""
@@ -904,4 +938,7 @@ def open_source(
                 stream, head = _Transcoded(_Prefixed(head, stream), declared, 0, name), b""
             stream = repaired = RepairingStream(_Prefixed(head, stream), name)
             head = b""
-        yield ParserInput(stream, name, limit, prefix=head, repaired=repaired, compressed=kind)
+        parser_input = ParserInput(stream, name, limit, prefix=head, repaired=repaired, compressed=kind)
+        if until_damaged is not None:
+            parser_input.damaged = until_damaged
+        yield parser_input
