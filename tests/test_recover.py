@@ -461,3 +461,18 @@ def test_compressed_data_cut_short_keeps_every_item_a_plain_file_would(compress:
     assert "compressed-data-damaged" in {r.kind for r in reader.repairs}
     if compress == "gzip-bad-crc":
         assert len(posts) >= 299
+
+
+def test_a_control_character_opening_a_cdata_section_is_named(tmp_path: Path) -> None:
+    # libxml2 says only "Unregistered error message" for it there (WordPress exports often hold a
+    # \x0b), and validate called it not-well-formed.
+    from wxrtool.validate import validate
+
+    data = export_bytes(["\x0b<p>Hi</p>"])
+    with pytest.raises(wxrtool.ParseError) as caught:
+        list(wxrtool.read(io.BytesIO(data)))
+    assert "a character XML forbids" in str(caught.value) and "Unregistered" not in str(caught.value)
+    export = tmp_path / "x.xml"
+    export.write_bytes(data)
+    assert [p.code for p in validate(export) if p.severity == "error"] == ["control-character"]
+    assert [p.id for p in recovered(data)[0]] == [1]

@@ -291,6 +291,8 @@ class Reader:
                     column = _ampersand_column(stream, line, column)
                 if message.startswith("Opening and ending tag mismatch") and _early_cdata_end(stream, line, column):
                     message = f"a ]]> inside a CDATA section ended it early (WordPress 3.0's exporter): {message}"
+                if message.startswith("Unregistered error") and _last_error_type(exc) == "ERR_CDATA_NOT_FINISHED":
+                    message = "CData section not finished"  # (libxml2's words for it, at a section's start)
                 if message.startswith("CData section not finished"):
                     # (Not at the file's end: libxml2 stopped at a character XML forbids, which it
                     # does not name inside CDATA; outside CDATA it says "invalid Char value".)
@@ -786,6 +788,13 @@ def _ampersand_column(stream: ParserInput, line: int, column: int) -> int:
 
 
 _UNDEFINED_ENTITY = re.compile(r"Entity '([^']{1,100})' not defined")
+
+
+def _last_error_type(exc: etree.XMLSyntaxError) -> str:
+    """The kind of the error the parser stopped at (``ERR_CDATA_NOT_FINISHED``), where its words
+    are libxml2's filler (``Unregistered error message``)."""
+    entries = list(cast("Iterable[Any]", exc.error_log))  # (an _ListErrorLog; its stub has no more)
+    return str(entries[-1].type_name) if entries else ""
 
 
 def _undefined_entity(exc: etree.XMLSyntaxError) -> tuple[str, int, int] | None:
