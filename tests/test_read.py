@@ -282,3 +282,21 @@ def test_records_pickle_and_copy_unchanged(path: Path) -> None:
         assert back == value
         assert [getattr(back, f.name) for f in fields(back)] == [getattr(value, f.name) for f in fields(value)]
         assert copy.deepcopy(value) == value
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        (gzip.compress(b"<?xml version='1.0'?><rss/>"), "gzip data (compressed twice?)"),
+        (bytes(range(256)) * 20 + b"<hFs x>", "binary data"),
+        (b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 4, "binary data"),
+    ],
+)
+def test_binary_data_is_called_so_not_a_document(data: bytes, said: str, tmp_path: Path) -> None:
+    # Its first "<" and letter, anywhere in the bytes, was read as the root: "the root element is
+    # <hFs> ... another program's or plugin's export?" for an export gzipped twice.
+    path = tmp_path / "x.xml.gz"
+    path.write_bytes(gzip.compress(data) if said.startswith("gzip") else data)
+    with pytest.raises(wxrtool.NotWXRError) as caught:
+        list(wxrtool.read(path))
+    assert caught.value.message == f"not a WordPress export: {said}"

@@ -95,7 +95,13 @@ _KNOWN_FILES = (
     (b"%PDF", "a PDF document"),
     (b"PK\x03\x04", "a zip archive"),
     (b"SQLite format 3", "an SQLite database"),
+    (b"\x1f\x8b", "gzip data (compressed twice?)"),
+    (b"BZh", "bzip2 data (compressed twice?)"),
+    (b"\xfd7zXZ", "xz data (compressed twice?)"),
 )
+
+
+_BINARY = frozenset({"binary data", *(name for _, name in _KNOWN_FILES)})
 
 
 def _what_it_is(data: bytes) -> str:
@@ -392,6 +398,11 @@ class ParserInput(io.RawIOBase):
         from .recover import describe_output, read_prolog
 
         text = data.decode("utf-8", "replace")
+        starts = text.lstrip("\ufeff \t\r\n")[:1]
+        if starts and starts != "<" and _what_it_is(data) in _BINARY:
+            # (before the prolog is read: its first "<" and letter, somewhere in the bytes, is no
+            # element: a gzip compressed twice was called an XML document whose root is <hFs>)
+            raise self._not_export((f"not a WordPress export: {_what_it_is(data)}", _GET_AN_EXPORT), text, 0)
         prolog = read_prolog(text)
         if prolog.doctype is not None:
             if prolog.doctype.lower() == "html":
