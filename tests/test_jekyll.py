@@ -461,3 +461,35 @@ def test_with_every_comment_each_shows_its_state(jekyll: str, hugo: str, tmp_pat
             shown = text.split(f'id="comment-{comment_id}"', 1)[1].split("</p>", 1)[0]
             assert f"({state})" in shown, (engine, comment_id, shown)
         assert "(approved)" not in text
+
+
+def test_a_site_with_summer_time_shows_every_post_on_its_day(
+    jekyll: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two summer posts at +02:00 and a winter one of 23:30 at +01:00: the zone of the commoner
+    offset (Etc/GMT-2) showed the winter post on the next day; a zone with summer time shows each
+    on its own (peers' jekyll #6033, jekyll-import #200)."""
+
+    def item(n: int, local: str, gmt: str) -> str:
+        return (
+            f"<item><title>T{n}</title><link>https://ex.test/t{n}/</link><wp:post_id>{n}</wp:post_id>"
+            f"<wp:post_date>{local}</wp:post_date><wp:post_date_gmt>{gmt}</wp:post_date_gmt>"
+            f"<wp:post_name>t{n}</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>"
+        )
+
+    source = tmp_path / "export.xml"
+    source.write_text(
+        '<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><wp:wxr_version>1.2</wp:wxr_version>'
+        + item(1, "2024-06-05 10:00:00", "2024-06-05 08:00:00")
+        + item(2, "2024-07-05 10:00:00", "2024-07-05 08:00:00")
+        + item(3, "2024-01-15 23:30:00", "2024-01-15 22:30:00")
+        + "</channel></rss>",
+        encoding="utf-8",
+    )
+    site = tmp_path / "site"
+    wxrtool.convert(source, "jekyll", str(site), scaffold=True)
+    assert yaml.safe_load((site / "_config.yml").read_text(encoding="utf-8"))["timezone"] == "Europe/Berlin"
+    monkeypatch.setenv("TZ", "UTC")
+    built = build(jekyll, site)
+    page = lxml.html.parse(str(built / "t3" / "index.html")).getroot()
+    assert page.find_class("byline")[0].text_content().endswith("2024-01-15")

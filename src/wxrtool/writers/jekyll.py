@@ -70,6 +70,7 @@ from ..oldurls import canonical_address, later_pages, page_count
 from ..output import OutputDir, copy_scaffold
 from ..records import Comment, CommentStatus, Ping, Post, Site
 from ..sitestore import SpillCounter
+from ..sitezone import ZoneEvidence
 from ..threads import build_threads, walk
 from . import _yaml
 from ._placement import localize
@@ -397,11 +398,11 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
     addresses = Addresses(RESERVED_PATHS)
     posts = Posts(entries)
     seen = SpillCounter()  # (on disk when many: wxrtool.sitestore)
-    offsets: Counter[timedelta] = Counter()  # (the site's time zone, for the scaffold)
+    zones = ZoneEvidence()  # (the site's time zone, for the scaffold)
     for record, (head, body, wanted, redirects, data_files) in posts:
         menu_titles.see(record.id, shown_title(record.title))
-        if record.date is not None and record.date_offset_known and (offset := record.date.utcoffset()) is not None:
-            offsets[offset] += 1
+        if record.date is not None and record.date_offset_known:
+            zones.see(record.date)
         # Its comments' folder and thread key: the id, or "<id>-2" for a later item with
         # the same id (a botched merge), whose comments would replace the first's.
         seen[record.id] += 1
@@ -455,7 +456,9 @@ def write(entries: Iterable[Entry], out: OutputDir, options: WriteOptions) -> Wr
     if options.scaffold:
         # (--timezone: the dates shown where the user asked, as the front matter writes them)
         chosen = options.front_matter.timezone if options.front_matter is not None else None
-        write_scaffold(out, posts.site, sorted(collections), options.base_url, chosen or zone_of(offsets))
+        # (a zone whose summer time each date fits, or one of the offset most dates have)
+        zone = chosen or zones.zone() or zone_of(zones.offsets)
+        write_scaffold(out, posts.site, sorted(collections), options.base_url, zone)
     return result
 
 
