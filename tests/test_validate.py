@@ -424,3 +424,15 @@ def test_a_reply_to_a_ping_is_no_missing_parent(tmp_path: Path) -> None:
     found = {p.code: p for p in validate(path)}
     assert "comment-parent-missing" not in found
     assert found["comment-parent-is-a-ping"].comment_id == 8 and found["comment-parent-is-a-ping"].severity == "info"
+
+
+def test_a_part_of_another_site_is_an_error_as_convert_refuses_it(tmp_path: Path) -> None:
+    # convert refuses it ("a part of another site"); validate said 0 errors and exit 0.
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    (folder / "s.001.xml").write_bytes((SAMPLES / "drafts-and-pages.xml").read_bytes())
+    (folder / "s.002.xml").write_bytes((SAMPLES / "klout.xml").read_bytes())
+    problems = validate([folder / "s.001.xml", folder / "s.002.xml"])
+    [other] = [p for p in problems if p.code == "part-of-another-site"]
+    assert other.severity == "error" and other.file == str(folder / "s.002.xml") and "jeffturner.info" in other.message
+    assert not [p for p in validate([folder / "s.001.xml"]) if p.code == "part-of-another-site"]

@@ -912,7 +912,7 @@ class PartsReader:
         )
 
 
-def _same_site(first: Site, later: Site, name: str) -> None:
+def check_same_site(first: Site, later: Site, name: str) -> None:
     """Refuse a part whose blog is not the first part's (each as its blog's address, else its link)."""
     ours, theirs = first.base_blog_url or first.link, later.base_blog_url or later.link
     if ours and theirs and _blog(ours) != _blog(theirs):
@@ -971,7 +971,7 @@ def read_parts(
         for record in reading:
             if isinstance(record, Site):
                 if have_site is not None:
-                    _same_site(have_site, record, reading.name)
+                    check_same_site(have_site, record, reading.name)
                     continue
                 have_site = record
             elif isinstance(record, Author):

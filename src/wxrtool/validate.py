@@ -26,8 +26,8 @@ from typing import Any, cast
 from . import quirks
 from .errors import NotWXRError, ParseError, PartsError, UnsafeXMLError, WXRError
 from .exportfiles import check_parts, parts_not_given
-from .read import Reader
-from .records import Author, Comment, Ping, Post, Term
+from .read import Reader, check_same_site
+from .records import Author, Comment, Ping, Post, Site, Term
 from .source import Source, source_name
 from .threads import Promotion, build_threads, walk
 
@@ -434,6 +434,7 @@ class _Seen:
     creators: list[tuple[int, str, str, int | None]] = field(default_factory=list)
     authors: set[str] = field(default_factory=set)
     declared_authors: bool = False  # (a file may have no <wp:author>: WXR 1.0)
+    site: Site | None = None  # (the first part's: a later part must be of its site)
     whole: bool = True  # every file read to its end: what an item refers to, if not seen, is not there
 
 
@@ -468,6 +469,8 @@ class Validator:
                 elif isinstance(record, Author):
                     seen.declared_authors = True
                     seen.authors.add(record.login)
+                elif isinstance(record, Site):
+                    yield from self._site(record, seen)
         except WXRError as exc:
             # (What was found in records the reader never delivered goes with them.)
             yield parse_problem(exc, self.name)
@@ -501,6 +504,16 @@ class Validator:
         """The checks across the file (or the parts given the same ``seen``), once all is read."""
         if self.seen.whole:
             yield from _whole_file(self.seen)
+
+    def _site(self, site: Site, seen: _Seen) -> Iterator[Problem]:
+        """A part of another site than the first part's, as convert refuses it."""
+        if seen.site is None:
+            seen.site = site
+            return
+        try:
+            check_same_site(seen.site, site, self.name)
+        except WXRError as exc:
+            yield Problem("error", "part-of-another-site", exc.message, exc.hint or "", exc.file or self.name)
 
     def _reading(self, name: str) -> None:
         self.at = name
