@@ -476,3 +476,13 @@ def test_a_control_character_opening_a_cdata_section_is_named(tmp_path: Path) ->
     export.write_bytes(data)
     assert [p.code for p in validate(export) if p.severity == "error"] == ["control-character"]
     assert [p.id for p in recovered(data)[0]] == [1]
+
+
+def test_windows_1252_bytes_it_leaves_undefined_are_read_as_browsers_read_them() -> None:
+    # 0x81 0x8D 0x8F 0x90 0x9D: --recover stopped at them ("not valid CP1252: character maps to
+    # <undefined>"), no repair; WHATWG's decoder and MySQL's latin1 read each as U+0081...
+    head = HEAD.replace('encoding="UTF-8"', 'encoding="windows-1252"').encode("ascii")
+    item = "<item><wp:post_id>1</wp:post_id><content:encoded><![CDATA[caf\xe9 \x93q\x94 ".encode("latin-1")
+    data = head + item + b"\x81\x8d\x8f\x90\x9d]]></content:encoded></item></channel></rss>"
+    posts, _ = recovered(data)
+    assert [p.content_html for p in posts] == ["caf\xe9 \u201cq\u201d \x81\x8d\x8f\x90\x9d"]

@@ -238,6 +238,17 @@ def _declared(head: bytes) -> str | None:
     return None if codec in ("utf-8", "ascii") else codec
 
 
+def _as_c1(error: UnicodeError) -> tuple[str, int]:
+    """A codec error handler: the undecodable bytes as the code points of their numbers."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return "".join(map(chr, error.object[error.start : error.end])), error.end
+
+
+_C1 = "wxrtool-c1"
+codecs.register_error(_C1, _as_c1)
+
+
 class _Transcoded(io.RawIOBase):
     """A UTF-16 or UTF-32 document as UTF-8, its XML declaration changed to say so."""
 
@@ -246,7 +257,10 @@ class _Transcoded(io.RawIOBase):
         self._codec = codec
         self._skip = skip
         self._name = name
-        self._decoder = codecs.getincrementaldecoder(codec)("strict")
+        # (windows-1252's five bytes it leaves undefined, 0x81 0x8D 0x8F 0x90 0x9D, are the C1
+        # characters of their numbers, as WHATWG's decoder and MySQL's "latin1" read them)
+        c1 = codecs.lookup(codec).name == "cp1252"
+        self._decoder = codecs.getincrementaldecoder(codec)(_C1 if c1 else "strict")
         self._out = b""
         self._at = 0
         self._first = True
