@@ -304,3 +304,19 @@ def test_a_more_tag_with_its_own_words_ends_the_summary(hugo: str, tmp_path: Pat
     assert "Intro para." in feed and "Secret rest" not in feed
     assert "Secret rest" in (public / "posts" / "t" / "index.html").read_text(encoding="utf-8")
     assert account.content["more-text-dropped"] == 1
+
+
+def test_a_tag_without_a_slug_is_redirected_to_its_page() -> None:
+    # The page is its name's term (hugo_terms); the redirect went to /tags/tag/.
+    from wxrtool.archives import TARGETS
+    from wxrtool.index import SiteIndex
+    from wxrtool.oldurls import OldAddress
+    from wxrtool.writers.hugo import hugo_terms
+
+    fields = dict.fromkeys(("type", "status", "title", "slug", "slug_raw", "link", "guid", "author"), "")
+    fields.update(dict.fromkeys(("date", "date_utc", "modified", "modified_utc")), content_html="", excerpt_html="")
+    post = wxrtool.Post(id=1, terms=(wxrtool.TermRef("post_tag", "No slug!", ""),), **fields)  # type: ignore[arg-type]
+    assert hugo_terms(post, SiteIndex(), "post_tag") == ["no-slug"]
+    assert TARGETS["hugo"](OldAddress("https://ex.test/tag/", "tag", label="No slug!", about=("post_tag", ""))) == (
+        "/tags/no-slug/"
+    )

@@ -322,29 +322,64 @@ def test_pings_have_their_anchors_and_states(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_reusable_blocks_from_the_export_show_in_the_posts(jobs: int, tmp_path: Path) -> None:
+def test_reusable_blocks_from_the_export_show_in_the_posts(
+    jobs: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The wp_block item may come after the post that uses it; with workers the index pass reads
-    # the export lightly, and must keep a reusable block's content.
-    def item(n: int, kind: str, content: str) -> str:
+    # ranges without their items' content (parallel.scan), and must keep a reusable block's. Only
+    # a published one without a password shows (render_block_core_block()).
+    from wxrtool.parallel import cuts
+
+    monkeypatch.setattr(cuts, "CHUNK_BYTES", 64 * 1024)
+    monkeypatch.setattr(cuts, "MIN_CHUNK_BYTES", 64 * 1024)
+
+    def item(n: int, kind: str, content: str, status: str = "publish") -> str:
+        # (in WordPress's order: the content before the id and the type)
         return (
-            f"<item><title>T{n}</title><link>https://ex.test/t{n}/</link><wp:post_id>{n}</wp:post_id>"
+            f"<item><title>T{n}</title><link>https://ex.test/t{n}/</link>"
+            f"<content:encoded><![CDATA[{content}]]></content:encoded><wp:post_id>{n}</wp:post_id>"
             f"<wp:post_date>2024-01-01 10:00:00</wp:post_date><wp:post_name>t{n}</wp:post_name>"
-            f"<wp:status>publish</wp:status><wp:post_type>{kind}</wp:post_type>"
-            f"<content:encoded><![CDATA[{content}]]></content:encoded></item>"
+            f"<wp:status>{status}</wp:status><wp:post_type>{kind}</wp:post_type></item>\n"
         )
 
     uses = '<!-- wp:paragraph --><p>Before</p><!-- /wp:paragraph --><!-- wp:block {"ref":900} /-->'
+    filler = "<p>" + "filler text " * 400 + "</p>"
     export = tmp_path / "x.xml"
     export.write_text(
         '<rss xmlns:wp="http://wordpress.org/export/1.2/" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
-        "<channel><wp:wxr_version>1.2</wp:wxr_version>"
-        + "".join(item(n, "post", uses) for n in range(1, 40))
+        "<channel><wp:wxr_version>1.2</wp:wxr_version>\n"
+        + "".join(item(n, "post", filler + uses) for n in range(1, 80))
         + item(900, "wp_block", "<!-- wp:paragraph --><p>Reusable CTA</p><!-- /wp:paragraph -->")
+        + item(80, "post", '<p>Draft block:</p><!-- wp:block {"ref":901} /-->')
+        + item(901, "wp_block", "<p>NOT PUBLISHED</p>", status="draft")
         + "</channel></rss>",
         encoding="utf-8",
     )
+    assert export.stat().st_size > 5 * 64 * 1024  # (several ranges)
     account = wxrtool.convert(export, "markdown", str(tmp_path / "site"), jobs=jobs)
     posts = sorted((tmp_path / "site").rglob("*.md"))
-    assert len(posts) == 39 and account.balanced()
-    for post in posts:
-        assert post.read_text(encoding="utf-8").endswith("Before\n\nReusable CTA\n"), post
+    assert len(posts) == 80 and account.balanced()
+    texts = [post.read_text(encoding="utf-8") for post in posts]
+    assert sum(text.endswith("Before\n\nReusable CTA\n") for text in texts) == 79
+    assert not any("NOT PUBLISHED" in text for text in texts)
+
+
+def test_a_post_shows_reusable_blocks_in_proportion_to_itself(tmp_path: Path) -> None:
+    # A thousand posts of one reference each to a block of a megabyte wrote a gigabyte: a post
+    # shows 100 KB and 16 times its own length of them, at most 1 MB.
+    big = "<p>" + "x" * 1_000_000 + "</p>"
+    items = "".join(
+        f"<item><title>T{n}</title><content:encoded><![CDATA[{body}]]></content:encoded><wp:post_id>{n}</wp:post_id>"
+        f"<wp:post_name>t{n}</wp:post_name><wp:status>publish</wp:status><wp:post_type>{kind}</wp:post_type></item>"
+        for n, kind, body in [(10, "wp_block", big)]
+        + [(n, "post", '<!-- wp:block {"ref":10} /-->') for n in range(1, 21)]
+    )
+    export = tmp_path / "x.xml"
+    export.write_text(
+        '<rss xmlns:wp="http://wordpress.org/export/1.2/" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+        f"<channel><wp:wxr_version>1.2</wp:wxr_version>{items}</channel></rss>",
+        encoding="utf-8",
+    )
+    account = wxrtool.convert(export, "markdown", str(tmp_path / "site"), jobs=1)
+    written = sum(p.stat().st_size for p in (tmp_path / "site").rglob("*.md"))
+    assert written < 100_000 and account.content["reusable-block-over-limit"] == 20

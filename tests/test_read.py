@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bz2
+import contextlib
 import copy
 import gzip
 import io
@@ -300,3 +301,40 @@ def test_binary_data_is_called_so_not_a_document(data: bytes, said: str, tmp_pat
     with pytest.raises(wxrtool.NotWXRError) as caught:
         list(wxrtool.read(path))
     assert caught.value.message == f"not a WordPress export: {said}"
+
+
+def test_a_php_warning_in_latin_1_before_the_export_is_still_called_one(tmp_path: Path) -> None:
+    # Only a magic number or NUL bytes make data binary: a warning's Latin-1 byte (caf\xe9.php)
+    # was "binary data", and the hint to --recover, which removes it, was gone.
+    path = tmp_path / "x.xml"
+    path.write_bytes(
+        b"Warning: Undefined index in /var/www/caf\xe9.php on line 3\n" + (SAMPLES / "klout.xml").read_bytes()
+    )
+    with pytest.raises(wxrtool.WXRError) as caught:
+        list(wxrtool.read(path))
+    assert "a PHP warning" in caught.value.message and "--recover" in caught.value.message
+    assert list(wxrtool.read(path, recover=True))
+
+
+def test_an_endless_binary_stream_is_refused_at_its_start(tmp_path: Path) -> None:
+    # /dev/zero as the input of a format that reads the export twice: it was copied to a
+    # temporary file first, until the disk was full.
+    import os
+    import threading
+
+    pipe = tmp_path / "zeros"
+    os.mkfifo(pipe)
+    written = []
+
+    def feed() -> None:
+        with contextlib.suppress(BrokenPipeError), open(pipe, "wb") as writer:
+            for _ in range(1024):  # (64 MB at most)
+                writer.write(b"\0" * 65536)
+                written.append(1)
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    with pytest.raises(wxrtool.NotWXRError, match="binary data"):
+        wxrtool.convert(pipe, "markdown", str(tmp_path / "out"))
+    feeder.join(timeout=60)
+    assert len(written) < 64  # (what the pipe's buffer took before the reader closed it)

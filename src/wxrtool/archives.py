@@ -70,13 +70,13 @@ def _hugo(address: OldAddress) -> str | None:
         return None
     if about[0] == "category":
         return f"/categories/{term_slug(about[1], 'category')}/"
-    if about[0] == "post_tag":
-        return f"/tags/{term_slug(about[1], 'tag')}/"
+    if about[0] == "post_tag":  # (a tag without a slug is its name's term: writers.hugo.hugo_terms)
+        return f"/tags/{term_slug(about[1] or address.label, 'tag')}/"
     if about[0] == "feed":
         if len(about) == 3 and about[1] == "category":
             return f"/categories/{term_slug(about[2], 'category')}/index.xml"
         if len(about) == 3 and about[1] == "post_tag":
-            return f"/tags/{term_slug(about[2], 'tag')}/index.xml"
+            return f"/tags/{term_slug(about[2] or _name(address), 'tag')}/index.xml"
         if len(about) == 3:
             return f"/tags/{hugo_urlize(_name(address))}/index.xml"
         return "/index.xml"

@@ -182,8 +182,10 @@ class SiteIndex:
                 if language is not None:
                     index.item_languages.setdefault(record.id, language)
                 if record.type == "wp_block" and record.id not in index.reusable:
-                    index.reusable[record.id] = record.content_html
-                    index._reusable_bytes += len(record.content_html)
+                    # (render_block_core_block() shows a published one without a password, else nothing)
+                    shown = record.content_html if record.status == "publish" and not record.password else ""
+                    index.reusable[record.id] = shown
+                    index._reusable_bytes += len(shown)
                     if spill and not index.on_disk and index._reusable_bytes > REUSABLE_IN_MEMORY:
                         index.spill()
                 if record.type == "nav_menu_item":

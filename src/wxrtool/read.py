@@ -58,7 +58,7 @@ _ITEM_SPECIAL = frozenset({"wp:postmeta", "wp:comment", "category", "content:enc
 # What an index pass reads of an item (see Reader's ``light``).
 _LIGHT_FIELDS = frozenset(
     {"wp:post_id", "wp:post_type", "wp:status", "title", "wp:post_name", "guid", "dc:creator",
-     "wp:post_parent", "wp:menu_order", "wp:attachment_url", "link"}
+     "wp:post_parent", "wp:menu_order", "wp:attachment_url", "link", "wp:post_password"}
 )  # fmt: skip
 # The meta an index pass keeps of an item that is not an attachment: its old slugs, for links
 # to its old addresses, and WPML's language and translation group (an attachment's meta is kept
@@ -649,6 +649,7 @@ class Reader:
             parent=quirks.parse_int(f.get("wp:post_parent")),
             menu_order=quirks.parse_int(f.get("wp:menu_order")),
             attachment_url=f.get("wp:attachment_url", ""),
+            password=f.get("wp:post_password", ""),
             terms=terms,
             meta=self._light_meta(meta_elems, kind),
             line=elem.sourceline,

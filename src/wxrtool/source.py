@@ -101,7 +101,16 @@ _KNOWN_FILES = (
 )
 
 
-_BINARY = frozenset({"binary data", *(name for _, name in _KNOWN_FILES)})
+def looks_binary(data: bytes) -> bool:
+    """Whether ``data``, a file's start, is no text at all: a known file's magic number, or NUL
+    bytes (text in any 8-bit encoding, a PHP warning's Latin-1 among them, has none).
+
+    >>> looks_binary(b"\\x1f\\x8b\\x08"), looks_binary(b"Warning: caf\\xe9.php")
+    (True, False)
+    >>> looks_binary(b"\\x00\\x00\\x00\\x18ftypmp42")
+    True
+    """
+    return any(data.startswith(magic) for magic, _ in _KNOWN_FILES) or b"\x00" in data[:4096]
 
 
 def _what_it_is(data: bytes) -> str:
@@ -413,7 +422,7 @@ class ParserInput(io.RawIOBase):
 
         text = data.decode("utf-8", "replace")
         starts = text.lstrip("\ufeff \t\r\n")[:1]
-        if starts and starts != "<" and _what_it_is(data) in _BINARY:
+        if starts and starts != "<" and looks_binary(data):
             # (before the prolog is read: its first "<" and letter, somewhere in the bytes, is no
             # element: a gzip compressed twice was called an XML document whose root is <hFs>)
             raise self._not_export((f"not a WordPress export: {_what_it_is(data)}", _GET_AN_EXPORT), text, 0)
@@ -878,7 +887,14 @@ def reopenable(source: Source) -> Iterator[Source]:
             stream = stack.enter_context(open(source, "rb"))
         folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="wxrtool-"))
         path = os.path.join(folder, "input")
+        name = source_name(source)
         with open(path, "wb") as spool:
+            # (its start first: /dev/zero or a video, endless or large, is refused before it fills
+            # the disk, as a file of it is where it is read)
+            head = stream.read(1 << 16)
+            if looks_binary(head):
+                raise NotWXRError(f"not a WordPress export: {_what_it_is(head)}", file=name, hint=_GET_AN_EXPORT)
+            spool.write(head)
             shutil.copyfileobj(stream, spool, 1 << 20)
         yield path
 

@@ -21,7 +21,7 @@ from typing import Any, Union
 from ..quirks import parse_id
 from .footnotes import block_html
 from .sanitize import note
-from .shortcodes import REUSABLE_BYTES, Context, embed_html
+from .shortcodes import Context, embed_html
 
 _TOKEN = re.compile(
     r"<!--\s+(?P<closer>/)?wp:(?P<namespace>[a-z][a-z0-9_-]*/)?(?P<name>[a-z][a-z0-9_-]*)\s+"
@@ -248,7 +248,8 @@ def _reusable(block: Block, context: Context, showing: set[int]) -> list[str | B
 
     As WordPress, nothing for a block inside itself (a cycle); and for one the export lacks
     (WordPress showed it if the site had it) its comment stays, and the account says
-    ``reusable-block-missing``; past :data:`.shortcodes.REUSABLE_BYTES` in a post, a line saying so.
+    ``reusable-block-missing``; past what the post may show (:func:`.shortcodes.reusable_budget`), a
+    line saying so.
     """
     ref = parse_id(str(block.attrs.get("ref", "")))
     content = context.reusable.get(ref) if ref is not None else None
@@ -260,7 +261,7 @@ def _reusable(block: Block, context: Context, showing: set[int]) -> list[str | B
         return []
     if len(content) > context.reusable_bytes_left:
         note("reusable-block-over-limit")
-        return [f"<p>[reusable block {ref} not shown: the post's reusable blocks pass {REUSABLE_BYTES:,} bytes]</p>"]
+        return [f"<p>[reusable block {ref} not shown: the post's reusable blocks pass what it may show]</p>"]
     context.reusable_bytes_left -= len(content)
     showing.add(ref)
     return [_Leave(ref), *reversed(parse(content))]

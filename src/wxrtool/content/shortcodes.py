@@ -47,8 +47,16 @@ GALLERY_IMAGES = 10_000
 
 # The most bytes of reusable blocks a post shows in all (a reusable block used twice counts twice):
 # a reference is some thirty bytes, the block it shows may be megabytes. A real one is a few
-# kilobytes (a call to action, a sign-up form, a disclaimer).
+# kilobytes (a call to action, a sign-up form, a disclaimer). A post shows REUSABLE_FLOOR and 16
+# times its own length, at most REUSABLE_BYTES: a thousand posts of one reference each to a block
+# of a megabyte wrote a gigabyte.
 REUSABLE_BYTES = 1_000_000
+REUSABLE_FLOOR = 100_000
+
+
+def reusable_budget(content: str) -> int:
+    """How many bytes of reusable blocks a post of ``content`` may show (see :data:`REUSABLE_BYTES`)."""
+    return min(REUSABLE_BYTES, REUSABLE_FLOOR + 16 * len(content))
 
 
 @dataclass
@@ -539,17 +547,22 @@ def playlist(attrs: dict[str, str], content: str | None, context: Context) -> st
     player for each, with its title (``wp_playlist_shortcode()``), in order. WordPress lists only
     the attachments of the type (audio unless ``type="video"``): here, those whose file is one."""
     kind = "video" if attrs.get("type", "").lower() == "video" else "audio"
+    if context.gallery_images_left <= 0:
+        return ""
     if attrs.get("ids"):
         items = [context.attachments[i] for i in parse_ids(attrs["ids"]) if i in context.attachments]
     else:
         given = parse_id(attrs.get("id", ""))
         items = context.children(context.post_id if given is None else given)
+    # (each file looked at counts, shown or not, as a gallery's: 5,000 playlists of a post of
+    # 1,000 images, none of them played, took time with their product)
+    items = items[: context.gallery_images_left]
+    context.gallery_images_left -= len(items)
     shown = []
-    for item in items[: context.gallery_images_left]:
+    for item in items:
         if media_player(item.url) == kind:
             title = f"<figcaption>{html.escape(item.title)}</figcaption>" if item.title else ""
             shown.append(f"<figure>{_media(kind, {'src': item.url}, ())}{title}</figure>")
-    context.gallery_images_left -= len(shown)
     return '<div class="playlist">' + "".join(shown) + "</div>" if shown else ""
 
 

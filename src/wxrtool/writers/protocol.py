@@ -128,8 +128,9 @@ class WriteOptions:
     def context(self, post: Post, engine_embed: EngineEmbed | None = None) -> Context:
         """What a post's content is rendered with: its id, the site's attachments, the links."""
         from ..content import Context
+        from ..content.shortcodes import reusable_budget
 
-        return Context(
+        context = Context(
             post_id=post.id,
             attachments=self.index.attachments,
             engine_embed=engine_embed,
@@ -137,6 +138,8 @@ class WriteOptions:
             footnote_meta=post.meta_value("footnotes") or "",
             reusable=self.index.reusable,
         )
+        context.reusable_bytes_left = reusable_budget(post.content_html)
+        return context
 
 
 @dataclass
