@@ -688,3 +688,9 @@ def test_reusable_blocks_cannot_multiply_a_post_without_bound() -> None:
     deep = {f"b{n}": f'<!-- wp:block {{"ref":{n + 1}}} /-->' for n in range(1, 5000)}
     deep["b5000"] = "<p>bottom</p>"
     assert post_markdown('<!-- wp:block {"ref":1} /-->', _reusable_context(**deep)) == "bottom"
+
+
+def test_a_gallery_of_no_images_shows_nothing() -> None:
+    # gallery_shortcode() returns '' when the post has no images: an empty <div class="gallery">
+    # split the paragraph it stood in.
+    assert post_markdown("<p>Photos: [gallery] below.</p>", Context(post_id=10)) == "Photos: below."

@@ -418,6 +418,8 @@ def gallery(attrs: dict[str, str], content: str | None, context: Context) -> str
         parent = context.post_id if given is None else given
         items, missing = context.children(parent), []
     shown = len(items) + len(missing)
+    if not shown:
+        return ""  # (gallery_shortcode(): nothing for a gallery of no images, not an empty box)
     if shown > context.gallery_images_left:
         from .sanitize import note  # (sanitize imports nothing of this module's)
 
