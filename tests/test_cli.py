@@ -658,3 +658,17 @@ def test_a_named_pipe_is_read_as_a_stream(fmt: str, out: str, tmp_path: Path) ->
         read = {p.relative_to(tmp_path / out): p.read_bytes() for p in (tmp_path / out).rglob("*.md")}
         again = tmp_path / ("again-" + out)
         assert read and read == {p.relative_to(again): p.read_bytes() for p in again.rglob("*.md")}
+
+
+@pytest.mark.parametrize("compress", ["gzip", "bz2", "xz"])
+def test_a_compressed_export_on_standard_input_is_read_twice(compress: str, tmp_path: Path) -> None:
+    # A format that reads the export twice spools standard input first; its check that the start
+    # is no binary file (/dev/zero) must let compressed data through, which the reader opens.
+    import bz2
+    import gzip
+    import lzma
+
+    packed = {"gzip": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress}[compress](Path(KLOUT).read_bytes())
+    result = run("convert", "-", "--to", "markdown", "-o", str(tmp_path / "site"), "-q", input=packed)
+    assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "site").rglob("*.md"))) == 1

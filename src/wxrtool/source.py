@@ -892,7 +892,8 @@ def reopenable(source: Source) -> Iterator[Source]:
             # (its start first: /dev/zero or a video, endless or large, is refused before it fills
             # the disk, as a file of it is where it is read)
             head = stream.read(1 << 16)
-            if looks_binary(head):
+            # (compressed or zipped: the reader opens it, or says why it cannot)
+            if looks_binary(head) and not head.startswith((*_ZIP, *(magic for magic, _ in _MAGIC))):
                 raise NotWXRError(f"not a WordPress export: {_what_it_is(head)}", file=name, hint=_GET_AN_EXPORT)
             spool.write(head)
             shutil.copyfileobj(stream, spool, 1 << 20)
