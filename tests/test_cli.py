@@ -660,15 +660,21 @@ def test_a_named_pipe_is_read_as_a_stream(fmt: str, out: str, tmp_path: Path) ->
         assert read and read == {p.relative_to(again): p.read_bytes() for p in again.rglob("*.md")}
 
 
-@pytest.mark.parametrize("compress", ["gzip", "bz2", "xz"])
+@pytest.mark.parametrize("compress", ["gzip", "bz2", "xz", "utf-16-le", "utf-32-be"])
 def test_a_compressed_export_on_standard_input_is_read_twice(compress: str, tmp_path: Path) -> None:
     # A format that reads the export twice spools standard input first; its check that the start
-    # is no binary file (/dev/zero) must let compressed data through, which the reader opens.
+    # is no binary file (/dev/zero) must let compressed data through, which the reader opens, and
+    # UTF-16 or UTF-32, whose NUL bytes are text.
     import bz2
     import gzip
     import lzma
 
-    packed = {"gzip": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress}[compress](Path(KLOUT).read_bytes())
+    text = Path(KLOUT).read_text(encoding="utf-8")
+    wide = {
+        e: lambda t, e=e: t.replace('encoding="UTF-8"', f'encoding="{e}"').encode(e) for e in ("utf-16-le", "utf-32-be")
+    }
+    packing = {"gzip": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress}
+    packed = wide[compress](text) if compress in wide else packing[compress](text.encode("utf-8"))
     result = run("convert", "-", "--to", "markdown", "-o", str(tmp_path / "site"), "-q", input=packed)
     assert result.exit_code == 0, result.output
     assert len(list((tmp_path / "site").rglob("*.md"))) == 1

@@ -892,12 +892,17 @@ def reopenable(source: Source) -> Iterator[Source]:
             # (its start first: /dev/zero or a video, endless or large, is refused before it fills
             # the disk, as a file of it is where it is read)
             head = stream.read(1 << 16)
-            # (compressed or zipped: the reader opens it, or says why it cannot)
-            if looks_binary(head) and not head.startswith((*_ZIP, *(magic for magic, _ in _MAGIC))):
+            # (compressed, zipped, or UTF-16 or -32: the reader opens it, or says why it cannot)
+            if looks_binary(head) and not head.startswith(_READER_OPENS):
                 raise NotWXRError(f"not a WordPress export: {_what_it_is(head)}", file=name, hint=_GET_AN_EXPORT)
             spool.write(head)
             shutil.copyfileobj(stream, spool, 1 << 20)
         yield path
+
+
+# What the reader opens that holds NUL bytes or a magic number: compressed data, a zip archive
+# (or says why it cannot), a UTF-16 or UTF-32 document.
+_READER_OPENS = (*_ZIP, *(magic for magic, _ in _MAGIC), *(mark for mark, _, _ in _WIDE))
 
 
 def _read_once(path: str | os.PathLike[str]) -> bool:
