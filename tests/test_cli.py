@@ -678,3 +678,11 @@ def test_a_compressed_export_on_standard_input_is_read_twice(compress: str, tmp_
     result = run("convert", "-", "--to", "markdown", "-o", str(tmp_path / "site"), "-q", input=packed)
     assert result.exit_code == 0, result.output
     assert len(list((tmp_path / "site").rglob("*.md"))) == 1
+
+
+def test_an_export_with_a_nul_byte_on_standard_input_is_recovered(tmp_path: Path) -> None:
+    # The spool's check for binary data looks only at what does not start as markup: a NUL in an
+    # export's header is damage --recover maps out, not a binary file.
+    data = Path(KLOUT).read_bytes().replace(b"Jeff Turner</description>", b"Jeff\x00Turner</description>", 1)
+    result = run("convert", "-", "--to", "markdown", "--recover", "-o", str(tmp_path / "site"), "-q", input=data)
+    assert result.exit_code == 0, result.output

@@ -893,7 +893,8 @@ def reopenable(source: Source) -> Iterator[Source]:
             # the disk, as a file of it is where it is read)
             head = stream.read(1 << 16)
             # (compressed, zipped, or UTF-16 or -32: the reader opens it, or says why it cannot)
-            if looks_binary(head) and not head.startswith(_READER_OPENS):
+            starts = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+            if starts != b"<" and looks_binary(head) and not head.startswith(_READER_OPENS):
                 raise NotWXRError(f"not a WordPress export: {_what_it_is(head)}", file=name, hint=_GET_AN_EXPORT)
             spool.write(head)
             shutil.copyfileobj(stream, spool, 1 << 20)
