@@ -398,3 +398,20 @@ def test_media_are_placed_when_workers_read_the_ranges(to: str, tmp_path: Path) 
     assert accounts[0].media_copied == 39 and not accounts[0].media_missing
     assert accounts[1].as_dict() == accounts[0].as_dict()
     assert tree(tmp_path / "out1") == tree(tmp_path / "out2")
+
+
+def test_items_without_a_type_are_cut_in_linear_time() -> None:
+    # Whether an item is a reusable block (whose content the index keeps) is read within the item,
+    # once: the search for a type after each content ran to the stretch's end when none had one.
+    from .timing import grows_linearly
+
+    def cut(n: int) -> None:
+        without_bodies(b"<item><content:encoded><![CDATA[x]]></content:encoded></item>" * n)
+
+    grows_linearly(cut, 20_000)
+    block = (
+        b"<item><content:encoded><![CDATA[<p>kept</p>]]></content:encoded>"
+        b"<wp:post_type><![CDATA[wp_block]]></wp:post_type></item>"
+        b"<item><content:encoded><![CDATA[<p>cut</p>]]></content:encoded><wp:post_type>post</wp:post_type></item>"
+    )
+    assert b"kept" in without_bodies(block) and b"cut" not in without_bodies(block)

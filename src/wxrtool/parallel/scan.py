@@ -45,6 +45,7 @@ def without_bodies(data: bytes, start: int = 0) -> bytes:
     """
     pieces: list[bytes] = []
     kept, pos = 0, start
+    item_end, reusable = -1, False  # (the end of the item last looked at, and whether it is a wp_block)
     content, comment = data.find(_CONTENT[0], pos), data.find(_COMMENT[0], pos)
     while content >= 0 or comment >= 0:
         is_content = comment < 0 or 0 <= content < comment
@@ -60,7 +61,9 @@ def without_bodies(data: bytes, start: int = 0) -> bytes:
             continue
         if is_content:
             after = _content_end(data, at + len(_CONTENT[0]))
-            if after >= 0 and _reusable_block(data, at, after):
+            if after > item_end:
+                item_end, reusable = _reusable_item(data, at, after)
+            if after >= 0 and reusable:
                 # (a reusable block's content is what the posts that use it show: the index keeps it)
                 pos = after
                 content = data.find(_CONTENT[0], pos)
@@ -93,17 +96,19 @@ _POST_TYPE = b"<wp:post_type>"
 _BLOCK_TYPE = re.compile(rb"<wp:post_type>(?:<!\[CDATA\[)?wp_block(?:\]\]>)?</wp:post_type>")
 
 
-def _reusable_block(data: bytes, start: int, after: int) -> bool:
-    """Whether the item whose content runs from ``start`` to ``after`` is a reusable block
-    (``wp_block``): its type follows its content, before the next item, where WordPress writes
-    it, or comes before it in its item. (Read wrongly, content is kept that the light read then
-    ignores: only time.)"""
-    at = data.find(_POST_TYPE, after)
-    if at >= 0 and data.find(b"<item>", after, at) < 0:
-        return _BLOCK_TYPE.match(data, at) is not None
-    item = data.rfind(b"<item>", 0, start)
-    at = data.find(_POST_TYPE, max(item, 0), start)
-    return at >= 0 and _BLOCK_TYPE.match(data, at) is not None
+def _reusable_item(data: bytes, start: int, after: int) -> tuple[int, bool]:
+    """Where the item whose content runs from ``start`` to ``after`` ends, and whether it is a
+    reusable block (``wp_block``): its type follows its content, where WordPress writes it, or
+    comes before it in its item. Each search stays within the item, and an item is looked at
+    once (:func:`without_bodies` keeps the answer while its content is the item's): a stretch of
+    items without a type was read to its end for each. (Read wrongly, content is kept that the
+    light read then ignores: only time.)"""
+    end = data.find(b"</item>", after)
+    end = len(data) if end < 0 else end
+    at = data.find(_POST_TYPE, after, end)
+    if at < 0:
+        at = data.find(_POST_TYPE, max(data.rfind(b"<item>", 0, start), 0), start)
+    return end, at >= 0 and _BLOCK_TYPE.match(data, at) is not None
 
 
 def _open_cdata(data: bytes, start: int, end: int) -> int:
