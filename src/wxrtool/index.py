@@ -275,8 +275,7 @@ class SiteIndex:
 
     def merge(self, later: SiteIndex) -> None:
         """Add the index of a later stretch of the same export (the first of each name or id stays)."""
-        later_bytes = sum(map(len, later.reusable.values())) if later.reusable else 0
-        self._reusable_bytes += later_bytes
+        self._reusable_bytes += later._reusable_bytes
         if not self.on_disk and (
             len(self.items) + len(later.items) > SPILL_AT or self._reusable_bytes > REUSABLE_IN_MEMORY
         ):

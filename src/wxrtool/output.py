@@ -13,13 +13,13 @@ import io
 import json
 import os
 import shutil
-import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from typing import TextIO
 
+from .devices import special_file
 from .errors import OutputError, system_error
 from .sitestore import SpillMap
 from .update import STATE, Manifest, Update, file_hash, merge, text_hash, write_manifest
@@ -51,7 +51,7 @@ def text_output(
             stream.flush()
             stream.detach()
         return
-    if _not_a_file(path):
+    if special_file(path):
         # A device, a named pipe, a shell's >(...): written to as it is, as standard output is. A
         # file put in its place broke /dev/null for the whole machine (as root) and left the
         # pipe's reader waiting.
@@ -94,16 +94,6 @@ def text_output(
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
-
-
-def _not_a_file(path: str) -> bool:
-    """Whether ``path`` is something other than a file or a folder (a device, a named pipe, a
-    socket), the link it is followed."""
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return False
-    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def file_in_the_way(path: str) -> str | None:

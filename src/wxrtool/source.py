@@ -27,7 +27,6 @@ import lzma
 import os
 import re
 import shutil
-import stat
 import struct
 import sys
 import tempfile
@@ -36,6 +35,7 @@ import zlib
 from collections.abc import Iterator
 from typing import IO, Any, BinaryIO, Protocol, Union, cast
 
+from .devices import special_file
 from .errors import (
     ArchiveError,
     EmptyInputError,
@@ -101,15 +101,19 @@ _KNOWN_FILES = (
 )
 
 
-def looks_binary(data: bytes) -> bool:
-    """Whether ``data``, a file's start, is no text at all: a known file's magic number, or NUL
-    bytes (text in any 8-bit encoding, a PHP warning's Latin-1 among them, has none).
+def binary_start(data: bytes) -> bool:
+    """Whether ``data``, a file's start, is no markup and no text at all: it does not start with
+    ``<`` (after a byte order mark and white space), and holds a known file's magic number or
+    NUL bytes (text in any 8-bit encoding, a PHP warning's Latin-1 among them, has none; an
+    export with damage further on starts as markup).
 
-    >>> looks_binary(b"\\x1f\\x8b\\x08"), looks_binary(b"Warning: caf\\xe9.php")
-    (True, False)
-    >>> looks_binary(b"\\x00\\x00\\x00\\x18ftypmp42")
+    >>> binary_start(b"\\x1f\\x8b\\x08"), binary_start(b"Warning: caf\\xe9.php"), binary_start(b"<?xml\\x00")
+    (True, False, False)
+    >>> binary_start(b"\\x00\\x00\\x00\\x18ftypmp42")
     True
     """
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
+        return False
     return any(data.startswith(magic) for magic, _ in _KNOWN_FILES) or b"\x00" in data[:4096]
 
 
@@ -421,8 +425,7 @@ class ParserInput(io.RawIOBase):
         from .recover import describe_output, read_prolog
 
         text = data.decode("utf-8", "replace")
-        starts = text.lstrip("\ufeff \t\r\n")[:1]
-        if starts and starts != "<" and looks_binary(data):
+        if binary_start(data):
             # (before the prolog is read: its first "<" and letter, somewhere in the bytes, is no
             # element: a gzip compressed twice was called an XML document whose root is <hFs>)
             raise self._not_export((f"not a WordPress export: {_what_it_is(data)}", _GET_AN_EXPORT), text, 0)
@@ -783,7 +786,7 @@ def open_zip(source: Source, name: str | None = None) -> ZipExport | None:
     name = name or source_name(source)
     with contextlib.ExitStack() as stack:
         if isinstance(source, (str, os.PathLike)):
-            if os.fspath(source) == "-" or _read_once(source):
+            if os.fspath(source) == "-" or special_file(source):
                 return None
             try:
                 fp: IO[bytes] = stack.enter_context(open(source, "rb"))
@@ -875,7 +878,7 @@ def reopenable(source: Source) -> Iterator[Source]:
     Writers that index the export first read it twice; standard input and pipes
     cannot be rewound, so they are copied to a temporary file, removed afterwards.
     """
-    if isinstance(source, (str, os.PathLike)) and os.fspath(source) != "-" and not _read_once(source):
+    if isinstance(source, (str, os.PathLike)) and os.fspath(source) != "-" and not special_file(source):
         yield source
         return
     with contextlib.ExitStack() as stack:
@@ -893,8 +896,7 @@ def reopenable(source: Source) -> Iterator[Source]:
             # the disk, as a file of it is where it is read)
             head = stream.read(1 << 16)
             # (compressed, zipped, or UTF-16 or -32: the reader opens it, or says why it cannot)
-            starts = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-            if starts != b"<" and looks_binary(head) and not head.startswith(_READER_OPENS):
+            if binary_start(head) and not head.startswith(_READER_OPENS):
                 raise NotWXRError(f"not a WordPress export: {_what_it_is(head)}", file=name, hint=_GET_AN_EXPORT)
             spool.write(head)
             shutil.copyfileobj(stream, spool, 1 << 20)
@@ -904,16 +906,6 @@ def reopenable(source: Source) -> Iterator[Source]:
 # What the reader opens that holds NUL bytes or a magic number: compressed data, a zip archive
 # (or says why it cannot), a UTF-16 or UTF-32 document.
 _READER_OPENS = (*_ZIP, *(magic for magic, _ in _MAGIC), *(mark for mark, _, _ in _WIDE))
-
-
-def _read_once(path: str | os.PathLike[str]) -> bool:
-    """Whether ``path`` names what can be read only once: a named pipe, a shell's ``<(...)``, a
-    device (a zip cannot be read from it, and it is spooled to be read twice)."""
-    try:
-        mode = os.stat(path).st_mode
-    except (OSError, ValueError):
-        return False  # (opening it says what is wrong)
-    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 @contextlib.contextmanager

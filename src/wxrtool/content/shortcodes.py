@@ -80,11 +80,11 @@ class Context:
     links: Relink | None = None
     footnote_meta: str = ""  # the post's "footnotes" meta (WordPress 6.3's footnotes: .footnotes)
     reusable: Mapping[int, str] = field(default_factory=dict)  # reusable blocks' content, by id (.blocks)
+    reusable_bytes_left: int = REUSABLE_BYTES  # (what the post may show of them: reusable_budget())
     _notes: list[tuple[str, str]] = field(default_factory=list, init=False, repr=False)
     _note_numbers: dict[str, int] = field(default_factory=dict, init=False, repr=False)  # key -> index
     footnotes_listed: bool = field(default=False, init=False, repr=False)  # (a footnotes block shown)
     gallery_images_left: int = field(default=GALLERY_IMAGES, init=False, repr=False)
-    reusable_bytes_left: int = field(default=REUSABLE_BYTES, init=False, repr=False)
     _held: list[tuple[str, str]] = field(default_factory=list, init=False, repr=False)
     _token: str = field(default_factory=lambda: f"WXRTOOLEMBED{secrets.token_hex(8)}N", init=False, repr=False)
 
@@ -458,7 +458,7 @@ def embed_html(url: str, context: Context) -> str:
     markup = context.engine_embed(found) if context.engine_embed is not None and found.provider else None
     if markup:
         return f"<p>{context.hold(markup, f'{found.label}: <{found.url}>')}</p>"
-    return f'<p>{html.escape(found.label)}: <a href="{_attr(url)}">{html.escape(url)}</a></p>'
+    return _labelled(found.label, url)
 
 
 def _link(url: str) -> str:
@@ -482,6 +482,8 @@ def youtube(attrs: dict[str, str], content: str | None, context: Context) -> str
 # an id or a URL (jetpack/modules/shortcodes/*.php). A value that is neither gives nothing.
 _JETPACK_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _GIST = re.compile(r"(?:[A-Za-z0-9-]{1,39}/)?[0-9a-f]{1,40}")
+_VIMEO_ID = re.compile(r"[0-9]{1,20}")
+_TWEET_ID = re.compile(r"[0-9]{1,25}")
 
 
 def _given(attrs: dict[str, str], content: str | None, *names: str) -> str:
@@ -502,14 +504,14 @@ def _url_or(value: str, pattern: re.Pattern[str] | None = None, address: str = "
 def vimeo(attrs: dict[str, str], content: str | None, context: Context) -> str:
     """Jetpack's ``[vimeo ID]``, ``[vimeo URL]``, ``[vimeo id=ID]``: the video's embed."""
     given = _given(attrs, content, "id", "url")
-    return embed_html(_url_or(given, re.compile(r"[0-9]{1,20}"), "https://vimeo.com/{}"), context)
+    return embed_html(_url_or(given, _VIMEO_ID, "https://vimeo.com/{}"), context)
 
 
 @register("tweet")
 def tweet(attrs: dict[str, str], content: str | None, context: Context) -> str:
     """Jetpack's ``[tweet URL]``, ``[tweet ID]``, ``[tweet tweet=URL]``: the post on X's embed."""
     given = _given(attrs, content, "tweet")
-    return embed_html(_url_or(given, re.compile(r"[0-9]{1,25}"), "https://twitter.com/i/status/{}"), context)
+    return embed_html(_url_or(given, _TWEET_ID, "https://twitter.com/i/status/{}"), context)
 
 
 @register("soundcloud")
@@ -537,7 +539,7 @@ def videopress(attrs: dict[str, str], content: str | None, context: Context) -> 
 
 
 def _labelled(label: str, url: str) -> str:
-    # (as embed_html shows a provider's embed no engine has a player for)
+    """An embed as a paragraph that says what it was, then its link ('' for no URL)."""
     if not url:
         return ""
     return f'<p>{html.escape(label)}: <a href="{_attr(url)}">{html.escape(url)}</a></p>'

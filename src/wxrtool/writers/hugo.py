@@ -10,7 +10,7 @@ go to ``comments.json`` in the bundle, the thread kept, where a template can rea
 them with ``.Resources.Get``. Categories and tags are terms by slug, each with a term page
 (``content/categories/<slug>/_index.md``, ``content/tags/<slug>/``) titled with its name: two
 categories named ``Foo`` (one under ``Bar``) are two pages, ``Foo`` and ``Bar / Foo``, and tags
-``C++`` and ``C#`` two (by name, Hugo made both ``/tags/c/``). A folder name
+``QA`` and ``Q&A`` two (by name, Hugo made both ``/tags/qa/``). A folder name
 Hugo would skip (starting with ``.`` or ``#``, ending with ``~``) loses those characters.
 ``--scaffold`` adds a minimal site that builds: a config allowing raw HTML (video,
 embeds and comment anchors are HTML in Markdown) and layouts that show each post
@@ -278,7 +278,7 @@ def hugo_term(slug: str, taxonomy: str) -> str:
 def hugo_terms(post: Post, index: SiteIndex, taxonomy: str) -> list[str]:
     """The item's categories or tags as Hugo terms: by slug, which WordPress keeps unique, not
     by name, which two categories may share (``Foo`` and ``Bar > Foo``) and which Hugo makes
-    one path for when they differ only by punctuation (``C++``, ``C#``: ``/tags/c/``)."""
+    one path for when they differ only by what its ``urlize`` drops (``QA``, ``Q&A``: ``/tags/qa/``)."""
     return list(dict.fromkeys(hugo_term(slug or ref.name, taxonomy) for ref, slug in term_refs(post, index, taxonomy)))
 
 

@@ -130,16 +130,15 @@ class WriteOptions:
         from ..content import Context
         from ..content.shortcodes import reusable_budget
 
-        context = Context(
+        return Context(
             post_id=post.id,
             attachments=self.index.attachments,
             engine_embed=engine_embed,
             links=self.relink,
             footnote_meta=post.meta_value("footnotes") or "",
             reusable=self.index.reusable,
+            reusable_bytes_left=reusable_budget(post.content_html),
         )
-        context.reusable_bytes_left = reusable_budget(post.content_html)
-        return context
 
 
 @dataclass
